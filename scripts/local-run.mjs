@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+// Runs the bundled action (dist/) the way the GitHub Actions runner does, outside GitHub:
+// inputs as INPUT_* (defaults from action.yml), GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY
+// files, state handed to the post step as STATE_*, RUNNER_TEMP and RUNNER_TOOL_CACHE.
+//
+//   node scripts/local-run.mjs main|post|all [--workdir DIR] [--input name=value]...
+//
+// `main` and `post` can run as separate commands: the work folder keeps the state between them.
+// Prints the outputs as `name=value` lines after main; exits with the step's exit code.
+// Plain Node, no dependencies: it also runs inside the emulated arm64 machine.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+
+function usage(message) {
+  process.stderr.write(`${message}\nusage: local-run.mjs main|post|all [--workdir DIR] [--input name=value]...\n`)
+  process.exit(2)
+}
+
+/** The inputs of action.yml with their defaults (the file's own simple layout, no YAML library). */
+export function actionDefaults(text) {
+  const defaults = {}
+  let inInputs = false
+  let current
+  for (const line of text.split('\n')) {
+    if (/^\S/.test(line)) inInputs = line.startsWith('inputs:')
+    if (!inInputs) continue
+    const name = /^ {2}([A-Za-z0-9_-]+):\s*$/.exec(line)
+    if (name) current = name[1]
+    const value = /^ {4}default:\s*(.*)$/.exec(line)
+    if (value && current) defaults[current] = value[1].replace(/^(['"])(.*)\1$/, '$2')
+  }
+  return defaults
+}
+
+/** Parses a GITHUB_OUTPUT / GITHUB_STATE file: `name<<DELIM` blocks and plain `name=value` lines. */
+export function parseFileCommands(text) {
+  const values = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i])
+    if (heredoc) {
+      const body = []
+      for (i++; i < lines.length && lines[i] !== heredoc[2]; i++) body.push(lines[i])
+      values[heredoc[1]] = body.join('\n')
+    } else if (lines[i].includes('=')) {
+      const at = lines[i].indexOf('=')
+      values[lines[i].slice(0, at)] = lines[i].slice(at + 1)
+    }
+  }
+  return values
+}
+
+function runStep(step, workdir, inputs) {
+  const files = {
+    output: join(workdir, `${step}.output`),
+    state: join(workdir, 'state'),
+    summary: join(workdir, 'summary.md')
+  }
+  if (step === 'main') {
+    rmSync(files.state, { force: true })
+    writeFileSync(files.state, '')
+  }
+  writeFileSync(files.output, '')
+  if (!existsSync(files.summary)) writeFileSync(files.summary, '')
+  const env = { ...process.env }
+  for (const key of Object.keys(env)) if (key.startsWith('INPUT_') || key.startsWith('STATE_')) delete env[key]
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  if (step === 'post' && existsSync(files.state)) {
+    for (const [name, value] of Object.entries(parseFileCommands(readFileSync(files.state, 'utf8')))) env[`STATE_${name}`] = value
+  }
+  Object.assign(env, {
+    GITHUB_ACTIONS: 'true',
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STATE: files.state,
+    GITHUB_STEP_SUMMARY: files.summary,
+    RUNNER_TEMP: env.RUNNER_TEMP ?? join(workdir, 'temp'),
+    RUNNER_TOOL_CACHE: env.RUNNER_TOOL_CACHE ?? join(workdir, 'tool-cache')
+  })
+  mkdirSync(env.RUNNER_TEMP, { recursive: true })
+  mkdirSync(env.RUNNER_TOOL_CACHE, { recursive: true })
+  const result = spawnSync(process.execPath, [join(root, 'dist', step, 'index.js')], { env, stdio: 'inherit' })
+  if (step === 'main') {
+    for (const [name, value] of Object.entries(parseFileCommands(readFileSync(files.output, 'utf8')))) {
+      process.stdout.write(`${name}=${value}\n`)
+    }
+  }
+  return result.status ?? 1
+}
+
+function main(argv) {
+  const [step, ...rest] = argv
+  if (!['main', 'post', 'all'].includes(step)) usage(`unknown step: ${step ?? '(none)'}`)
+  let workdir = join(root, '.cache', 'local-run')
+  const inputs = actionDefaults(readFileSync(join(root, 'action.yml'), 'utf8'))
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === '--workdir') workdir = resolve(rest[++i] ?? usage('--workdir needs a folder'))
+    else if (rest[i] === '--input') {
+      const pair = rest[++i] ?? usage('--input needs name=value')
+      const at = pair.indexOf('=')
+      if (at < 1) usage(`--input needs name=value, got ${pair}`)
+      inputs[pair.slice(0, at)] = pair.slice(at + 1)
+    } else usage(`unknown argument: ${rest[i]}`)
+  }
+  mkdirSync(workdir, { recursive: true })
+  if (step !== 'all') return runStep(step, workdir, inputs)
+  const mainStatus = runStep('main', workdir, inputs)
+  const postStatus = runStep('post', workdir, inputs) // post runs even when main failed
+  return mainStatus !== 0 ? mainStatus : postStatus
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exit(main(process.argv.slice(2)))
+}

@@ -1,0 +1,141 @@
+/**
+ * Every input, read and validated before anything changes. A bad value fails with one line that
+ * names the input, what was wrong and what is accepted.
+ */
+import { PLATFORMS, lookupPlatform, type Platform } from './platforms.js'
+
+export const INSTALL_METHODS = ['auto', 'apt', 'download', 'none'] as const
+export const VERIFY_MODES = ['auto', 'probe', 'container', 'none'] as const
+export type InstallMethod = (typeof INSTALL_METHODS)[number]
+export type VerifyMode = (typeof VERIFY_MODES)[number]
+
+export interface Inputs {
+  platforms: Platform[]
+  install: InstallMethod
+  /** binfmt flag letters, in the kernel's order (P, O, C, F). */
+  flags: string
+  verify: VerifyMode
+  cleanup: boolean
+  /** Empty: the pinned default. */
+  qemuVersion: string
+  qemuUrl: string
+  qemuSha256: string
+}
+
+export class InputError extends Error {
+  constructor(input: string, problem: string, accepted: string) {
+    super(`input '${input}': ${problem}; ${accepted}`)
+  }
+}
+
+const MAX_LENGTH = 2048
+
+function shown(value: string): string {
+  return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value)
+}
+
+function oneOf<T extends string>(input: string, value: string, allowed: readonly T[]): T {
+  const key = value.trim().toLowerCase()
+  if ((allowed as readonly string[]).includes(key)) return key as T
+  throw new InputError(input, `${shown(value)} is not accepted`, `use one of: ${allowed.join(', ')}`)
+}
+
+export function parsePlatforms(value: string): Platform[] {
+  const names = value.split(/[\s,]+/).filter(Boolean)
+  const known = PLATFORMS.map(p => p.aliases[0]).join(', ')
+  if (names.length === 0) throw new InputError('platforms', 'no platform given', `use one or more of: ${known}`)
+  const platforms: Platform[] = []
+  for (const name of names) {
+    const platform = lookupPlatform(name)
+    if (!platform) {
+      throw new InputError('platforms', `unknown platform ${shown(name)}`, `use one or more of: ${known} (Docker or QEMU names)`)
+    }
+    if (!platforms.includes(platform)) platforms.push(platform)
+  }
+  return platforms
+}
+
+export function parseFlags(value: string): { flags: string; warnings: string[] } {
+  const letters = value.trim().toUpperCase()
+  if (!/^[FPOC]*$/.test(letters)) {
+    throw new InputError('flags', `${shown(value)} holds letters other than F, P, O, C`, 'use F (the default), optionally with P, O or C')
+  }
+  const warnings: string[] = []
+  if (!letters.includes('F')) {
+    warnings.push("flags without F: the handler will not work inside containers or chroots (the kernel must find the interpreter's path there)")
+  }
+  if (letters.includes('C')) {
+    warnings.push('flags with C: setuid foreign programs then run the interpreter with their credentials (root for setuid-root); Debian dropped C in 2025 for that risk')
+  } else if (letters.includes('O')) {
+    warnings.push('flags with O: the interpreter gets an open file descriptor of the program, which also opens unreadable programs to it')
+  }
+  // The kernel lists flags in this order; keeping it makes entries compare equal.
+  const flags = ['P', 'O', 'C', 'F'].filter(f => letters.includes(f) || (f === 'O' && letters.includes('C'))).join('')
+  return { flags, warnings }
+}
+
+export function parseBoolean(input: string, value: string): boolean {
+  const key = value.trim().toLowerCase()
+  if (key === 'true') return true
+  if (key === 'false') return false
+  throw new InputError(input, `${shown(value)} is not a boolean`, 'use true or false')
+}
+
+export function parseQemuVersion(value: string): string {
+  const version = value.trim()
+  if (version === '' || version === 'default') return ''
+  if (!/^\d{1,3}\.\d{1,3}(\.\d{1,3})?(-\d{1,6})?$/.test(version)) {
+    throw new InputError('qemu-version', `${shown(value)} is not a QEMU version`, 'use a version such as 10.0.3, or leave it empty for the pinned default')
+  }
+  return version
+}
+
+export function parseUrl(value: string): string {
+  const text = value.trim()
+  if (text === '') return ''
+  let url: URL | undefined
+  try {
+    url = new URL(text)
+  } catch {
+    url = undefined
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol) || /\s/.test(text) || url.username || url.password) {
+    throw new InputError('qemu-url', `${shown(value)} is not an http(s) URL`, 'use an http:// or https:// address of an archive or binary, without credentials')
+  }
+  return url.href
+}
+
+export function parseSha256(value: string): string {
+  const text = value.trim().toLowerCase().replace(/^sha256:/, '')
+  if (text === '') return ''
+  if (!/^[0-9a-f]{64}$/.test(text)) {
+    throw new InputError('qemu-sha256', `${shown(value)} is not a sha256 digest`, 'use 64 hex digits (optionally prefixed sha256:)')
+  }
+  return text
+}
+
+/** Reads every input through `get` (core.getInput or a map in tests); throws InputError. */
+export function readInputs(get: (name: string) => string): { inputs: Inputs; warnings: string[] } {
+  const raw = (name: string, fallback: string) => {
+    const value = get(name) ?? ''
+    if (value.length > MAX_LENGTH) throw new InputError(name, `${value.length} characters is too long`, `keep it under ${MAX_LENGTH}`)
+    if (value.includes('\0')) throw new InputError(name, 'holds a NUL character', 'remove it')
+    if (name !== 'platforms' && /[\r\n]/.test(value.trim())) throw new InputError(name, 'spans several lines', 'give it on one line')
+    return value.trim() === '' ? fallback : value
+  }
+  const { flags, warnings } = parseFlags(raw('flags', 'F'))
+  const inputs: Inputs = {
+    platforms: parsePlatforms(raw('platforms', 'amd64')),
+    install: oneOf('install', raw('install', 'auto'), INSTALL_METHODS),
+    flags,
+    verify: oneOf('verify', raw('verify', 'auto'), VERIFY_MODES),
+    cleanup: parseBoolean('cleanup', raw('cleanup', 'true')),
+    qemuVersion: parseQemuVersion(raw('qemu-version', '')),
+    qemuUrl: parseUrl(raw('qemu-url', '')),
+    qemuSha256: parseSha256(raw('qemu-sha256', ''))
+  }
+  if (inputs.qemuUrl && !inputs.qemuSha256) {
+    throw new InputError('qemu-sha256', 'is needed with qemu-url', 'give the sha256 of the file at qemu-url, so it can be verified before it runs')
+  }
+  return { inputs, warnings }
+}

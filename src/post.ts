@@ -1,0 +1,29 @@
+/** The action's post step: undo what main changed, unless cleanup is false. */
+import * as core from '@actions/core'
+import { Journal } from './journal.js'
+import { privileged } from './privileged.js'
+import { restore } from './restore.js'
+import { State } from './state.js'
+
+export async function run(): Promise<void> {
+  try {
+    const changes = Journal.parse(core.getState(State.Changes))
+    if (changes.length === 0) {
+      core.info('nothing to restore: the main step changed nothing')
+      return
+    }
+    if (core.getState(State.Cleanup) === 'false') {
+      core.info(`cleanup: false, leaving ${changes.length} change(s) to the binfmt_misc table in place`)
+      return
+    }
+    const report = await restore(changes, await privileged(), core.warning)
+    const done = [
+      report.removed.length ? `removed ${report.removed.join(', ')}` : '',
+      report.restored.length ? `restored ${report.restored.join(', ')}` : '',
+      report.unmounted ? 'unmounted binfmt_misc' : ''
+    ].filter(Boolean)
+    core.info(`binfmt_misc table restored: ${done.join('; ') || 'nothing left to undo'}`)
+  } catch (error) {
+    core.setFailed(`restoring the binfmt_misc table failed: ${(error as Error).message}`)
+  }
+}
