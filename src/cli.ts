@@ -75,10 +75,11 @@ async function install(options: Record<string, string>, json: boolean): Promise<
   const previous = await loadJournal()
   const journal = new Journal(changes => saveJournal([...previous, ...changes]))
   const probeDir = join(tmpdir(), `setup-x86-on-arm-${process.pid}`)
+  const host = currentHost()
   try {
     const report = await setup(inputs, {
-      host: currentHost(),
-      prober: new Prober(probeDir),
+      host,
+      prober: new Prober(probeDir, host.machine),
       journal,
       privileged,
       log: { info: m => json || process.stderr.write(`${m}\n`), warning: m => process.stderr.write(`warning: ${m}\n`) }
@@ -105,7 +106,7 @@ async function uninstall(json: boolean): Promise<number> {
 async function status(json: boolean): Promise<number> {
   const entries = [...(await readTable()).values()].sort((a, b) => a.name.localeCompare(b.name))
   const probeDir = join(tmpdir(), `setup-x86-on-arm-${process.pid}`)
-  const prober = new Prober(probeDir)
+  const prober = new Prober(probeDir, currentHost().machine)
   try {
     const rows = await Promise.all(
       entries.map(async entry => {

@@ -16,11 +16,12 @@ export async function run(): Promise<void> {
     const { inputs, warnings } = readInputs(name => core.getInput(name))
     for (const warning of warnings) core.warning(warning)
     core.saveState(State.Cleanup, String(inputs.cleanup))
+    const host = currentHost()
     const journal = new Journal(changes => core.saveState(State.Changes, JSON.stringify(changes)))
     const report = await core.group('Set up emulation', () =>
       setup(inputs, {
-        host: currentHost(),
-        prober: new Prober(join(process.env.RUNNER_TEMP || tmpdir(), `setup-x86-on-arm-${process.pid}`)),
+        host,
+        prober: new Prober(join(process.env.RUNNER_TEMP || tmpdir(), `setup-x86-on-arm-${process.pid}`), host.machine),
         journal,
         privileged,
         log: { info: core.info, warning: core.warning }

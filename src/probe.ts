@@ -17,21 +17,31 @@ export interface ProbeResult {
   failure?: 'exec-format' | 'not-found' | 'wrong-machine' | 'other'
 }
 
-/** Judges a probe run: the target's machine name on stdout, or the reason it did not run. */
-export function judgeProbe(target: QemuTarget, result: RunResult): ProbeResult {
+/**
+ * Judges a probe run: the target's machine name on stdout, or the reason it did not run. A program
+ * of the host's own family run natively prints the kernel's machine instead (i386 on x86_64 says
+ * x86_64), which `nativeMachine` accepts.
+ */
+export function judgeProbe(target: QemuTarget, result: RunResult, program = '', nativeMachine?: string): ProbeResult {
   const output = result.stdout.trim()
-  if (result.code === 0 && platformOf(target).machine.test(output)) return { ok: true, output }
+  if (result.code === 0 && (platformOf(target).machine.test(output) || output === nativeMachine)) return { ok: true, output }
   const said = `${result.stderr} ${output}`.trim()
   if (result.code === 0) return { ok: false, output: `printed ${JSON.stringify(output)}`, failure: 'wrong-machine' }
   if (/ENOEXEC|exec format error/i.test(said)) return { ok: false, output: 'Exec format error', failure: 'exec-format' }
   if (/ENOENT|No such file or directory/i.test(said)) return { ok: false, output: 'No such file or directory', failure: 'not-found' }
+  // Without a handler, exec(3) falls back to /bin/sh, which then fails on the ELF bytes.
+  if (program && said.includes(program)) return { ok: false, output: 'Exec format error', failure: 'exec-format' }
   return { ok: false, output: said.split('\n').slice(-2).join(' ') || `exit ${result.code}`, failure: 'other' }
 }
 
 export class Prober {
   private readonly written = new Map<QemuTarget, string>()
 
-  constructor(private readonly dir: string) {}
+  /** `nativeMachine`: uname's machine on this host, printed by programs of its own family run natively. */
+  constructor(
+    private readonly dir: string,
+    private readonly nativeMachine?: string
+  ) {}
 
   /** The probe program's path, written on first use. */
   async program(target: QemuTarget): Promise<string> {
@@ -48,7 +58,8 @@ export class Prober {
 
   /** Runs the probe in place. */
   async run(target: QemuTarget): Promise<ProbeResult> {
-    return judgeProbe(target, await runProgram(await this.program(target), [], { timeoutMs: 20_000 }))
+    const program = await this.program(target)
+    return judgeProbe(target, await runProgram(program, [], { timeoutMs: 20_000 }), program, this.nativeMachine)
   }
 
   /** Runs the probe in a chroot holding nothing but the probe: only an F handler can serve it there. */
@@ -57,9 +68,10 @@ export class Prober {
     await mkdir(root, { recursive: true })
     await copyFile(await this.program(target), join(root, 'probe'))
     try {
-      return judgeProbe(target, { code: 0, stdout: await sys.run('chroot', [root, '/probe'], { timeoutMs: 20_000 }), stderr: '' })
+      const stdout = await sys.run('chroot', [root, '/probe'], { timeoutMs: 20_000 })
+      return judgeProbe(target, { code: 0, stdout, stderr: '' }, '', this.nativeMachine)
     } catch (error) {
-      return judgeProbe(target, { code: 1, stdout: '', stderr: (error as Error).message })
+      return judgeProbe(target, { code: 1, stdout: '', stderr: (error as Error).message }, '/probe')
     }
   }
 }

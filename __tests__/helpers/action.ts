@@ -1,0 +1,95 @@
+/**
+ * Runs the bundled action through scripts/local-run.mjs (the way the Actions runner does) and
+ * reads the kernel's binfmt table, for integration tests on the real kernel.
+ */
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { probeProgram } from '../../src/probe-programs.js'
+import type { QemuTarget } from '../../src/platforms.js'
+
+export const ROOT = resolve(import.meta.dirname ?? '.', '..', '..')
+export const BINFMT = '/proc/sys/fs/binfmt_misc'
+
+export interface StepResult {
+  code: number
+  stdout: string
+  stderr: string
+  outputs: Record<string, string>
+}
+
+export function workdir(): string {
+  return mkdtempSync(join(tmpdir(), 'sxoa-test-'))
+}
+
+/** Runs `main`, `post` or `all` with the given inputs in a work folder (state kept between steps). */
+export function runStep(step: 'main' | 'post' | 'all', dir: string, inputs: Record<string, string> = {}, env: NodeJS.ProcessEnv = {}): StepResult {
+  const args = [join(ROOT, 'scripts', 'local-run.mjs'), step, '--workdir', dir]
+  for (const [name, value] of Object.entries(inputs)) args.push('--input', `${name}=${value}`)
+  const result = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 300_000 })
+  const outputs: Record<string, string> = {}
+  if (step !== 'post') {
+    for (const line of result.stdout.split('\n')) {
+      const m = /^([a-z-]+)=(.*)$/.exec(line)
+      if (m) outputs[m[1]] = m[2]
+    }
+  }
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr, outputs }
+}
+
+/** The table as the kernel prints it, entry by entry, for byte-for-byte comparison. */
+export function tableText(): Record<string, string> {
+  if (!existsSync(join(BINFMT, 'status'))) return {}
+  const table: Record<string, string> = {}
+  for (const name of readdirSync(BINFMT).sort()) {
+    if (name !== 'register' && name !== 'status') table[name] = readFileSync(join(BINFMT, name), 'utf8')
+  }
+  return table
+}
+
+export function mounted(): boolean {
+  return existsSync(join(BINFMT, 'status'))
+}
+
+/** Writes a probe program for a target and runs it; returns what it printed or the error. */
+export function runProbe(target: QemuTarget, dir: string): { ok: boolean; text: string } {
+  const path = join(dir, `probe-${target}`)
+  writeFileSync(path, probeProgram(target), { mode: 0o755 })
+  const result = spawnSync(path, [], { encoding: 'utf8' })
+  if (result.error) return { ok: false, text: String((result.error as NodeJS.ErrnoException).code) }
+  return { ok: result.status === 0, text: result.stdout.trim() || result.stderr.trim() }
+}
+
+/**
+ * exec(2)s a probe program and returns the kernel's answer ('ok: <output>' or the errno text).
+ * Node's and coreutils' exec fall back to /bin/sh on ENOEXEC, which hides the kernel's word; a
+ * plain execv does not.
+ */
+export function kernelExec(target: QemuTarget, dir: string): string {
+  const path = join(dir, `probe-${target}`)
+  writeFileSync(path, probeProgram(target), { mode: 0o755 })
+  const script = 'import os,sys\ntry:\n os.execv(sys.argv[1],[sys.argv[1]])\nexcept OSError as e:\n print(e.strerror)'
+  return spawnSync('python3', ['-c', script, path], { encoding: 'utf8' }).stdout.trim()
+}
+
+/** Runs a probe inside a chroot that holds only the probe (no interpreter path): needs the F flag. */
+export function runProbeInChroot(target: QemuTarget, dir: string): { ok: boolean; text: string } {
+  const root = mkdtempSync(join(dir, 'chroot-'))
+  writeFileSync(join(root, 'probe'), probeProgram(target), { mode: 0o755 })
+  const result = spawnSync('chroot', [root, '/probe'], { encoding: 'utf8' })
+  return { ok: result.status === 0, text: (result.stdout.trim() || result.stderr.trim()) }
+}
+
+/** Registers a raw line (test setup of "what was there before"), mounting binfmt_misc if needed. */
+export function registerRaw(line: string): void {
+  if (!mounted()) spawnSync('mount', ['-t', 'binfmt_misc', 'binfmt_misc', BINFMT])
+  writeFileSync(join(BINFMT, 'register'), line)
+}
+
+/** Puts the table back to a snapshot's names: removes extras (never touches `status`). */
+export function removeEntries(names: string[]): void {
+  for (const name of names) {
+    if (existsSync(join(BINFMT, name))) writeFileSync(join(BINFMT, name), '-1')
+  }
+}
