@@ -2,6 +2,7 @@
  * The QEMU linux-user targets the action can register, with the names users write for them and
  * the ELF magic/mask the kernel matches (QEMU's qemu-binfmt-conf.sh values).
  */
+import type { Entry } from './binfmt.js'
 
 export type QemuTarget =
   | 'x86_64'
@@ -171,4 +172,9 @@ export function headerMatches(header: Uint8Array, magicHex: string, maskHex: str
 /** The platform whose magic/mask a header matches, if any. */
 export function platformOfHeader(header: Uint8Array): Platform | undefined {
   return PLATFORMS.find(p => headerMatches(header, p.magic, p.mask))
+}
+
+/** The binfmt_misc entry the action registers for a platform. */
+export function entryFor(platform: Platform, interpreter: string, flags: string): Entry {
+  return { name: `qemu-${platform.target}`, enabled: true, type: 'M', offset: 0, magic: platform.magic, mask: platform.mask, interpreter, flags }
 }

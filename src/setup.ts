@@ -3,7 +3,7 @@
  * get interpreters for the rest, register them, prove they work. Every change to the kernel's
  * table goes through the journal first, so it can be undone.
  */
-import { BINFMT_DIR, type Entry, isMounted, mount, readTable, register, remove, type Table } from './binfmt.js'
+import { BINFMT_DIR, diffTables, type Entry, isMounted, mount, readTable, register, remove, type Table } from './binfmt.js'
 import { readElf } from './elf.js'
 import { type Host, hostProblem } from './host.js'
 import type { Inputs } from './inputs.js'
@@ -11,7 +11,7 @@ import { obtainInterpreters, type Source } from './install/index.js'
 import { qemuVersion } from './interpreter.js'
 import type { Change, Journal } from './journal.js'
 import { restore } from './restore.js'
-import { headerMatches, type Platform } from './platforms.js'
+import { entryFor, headerMatches, type Platform } from './platforms.js'
 import type { Privileged } from './privileged.js'
 import type { Prober } from './probe.js'
 import { probeProgram } from './probe-programs.js'
@@ -50,20 +50,6 @@ export class SetupError extends Error {}
 /** The enabled magic entries that would take a program with this header, newest semantics aside. */
 export function handlersFor(table: Table, header: Uint8Array): Entry[] {
   return [...table.values()].filter(e => e.enabled && e.type === 'M' && headerMatches(header, e.magic, e.mask, e.offset))
-}
-
-/** The entry the action registers for a platform. */
-export function entryFor(platform: Platform, interpreter: string, flags: string): Entry {
-  return {
-    name: `qemu-${platform.target}`,
-    enabled: true,
-    type: 'M',
-    offset: 0,
-    magic: platform.magic,
-    mask: platform.mask,
-    interpreter,
-    flags
-  }
 }
 
 function elapsed(since: number): number {
@@ -135,20 +121,20 @@ export async function setup(inputs: Inputs, ctx: Context): Promise<Report> {
   }
   if (needed.length === 0) return { platforms: inputs.platforms.map(p => reports.get(p)!) }
 
-  // 2. Interpreters for the rest.
+  // 2. Interpreters for the rest. binfmt_misc is mounted first: packages register into it.
   const admin = await ctx.privileged()
-  const installation = await obtainInterpreters(
-    needed.map(p => p.target),
-    inputs.install,
-    { flags: inputs.flags, log: ctx.log.info }
-  )
-
-  // 3. Register and prove each.
   if (!(await isMounted(dir))) {
     await ctx.journal.record({ kind: 'mounted' })
     await mount(admin, dir)
     ctx.log.info(`mounted binfmt_misc on ${dir}`)
   }
+  const installation = await obtainInterpreters(
+    needed.map(p => p.target),
+    inputs,
+    { sys: admin, hostMachine: ctx.host.machine, log: ctx.log.info, watch: step => watchTable(step, ctx.journal, dir) }
+  )
+
+  // 3. Register and prove each.
   for (const platform of needed) {
     const since = performance.now()
     const interpreter = installation.interpreters.get(platform.target)
@@ -157,11 +143,28 @@ export async function setup(inputs: Inputs, ctx: Context): Promise<Report> {
       reports.set(platform, { platform, status: 'failed', detail: `${missing}; ${installAdvice(inputs)}`, seconds: elapsed(since) })
       continue
     }
-    const report = await registerPlatform(platform, interpreter.path, inputs, ctx, admin, dir, since)
-    reports.set(platform, { ...report, qemuVersion: interpreter.version, source: interpreter.source })
+    // A distro package may have registered a working handler itself.
+    const already = interpreter.source === 'apt' && (await works(platform, inputs, ctx, admin)).ok
+    const report = already
+      ? { ...(await describeExisting(platform, await readTable(dir), elapsed(since))), status: 'registered' as const, detail: 'registered by the distro package' }
+      : await registerPlatform(platform, interpreter.path, inputs, ctx, admin, dir, since)
+    reports.set(platform, { ...report, qemuVersion: report.qemuVersion ?? interpreter.version, source: interpreter.source })
     ctx.log.info(`${platform.docker}: ${report.detail}`)
   }
   return { platforms: inputs.platforms.map(p => reports.get(p)!), cacheHit: installation.cacheHit }
+}
+
+/** Runs a step that may change the table behind our back (a package's postinst) and journals what it did. */
+async function watchTable<T>(step: () => Promise<T>, journal: Journal, dir: string): Promise<T> {
+  const before = await readTable(dir)
+  try {
+    return await step()
+  } finally {
+    const diff = diffTables(before, await readTable(dir))
+    for (const entry of diff.added) await journal.record({ kind: 'added', entry })
+    for (const { before: original, after } of diff.changed) await journal.record({ kind: 'replaced', original, entry: after })
+    for (const original of diff.removed) await journal.record({ kind: 'replaced', original })
+  }
 }
 
 function installAdvice(inputs: Inputs): string {
