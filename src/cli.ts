@@ -12,6 +12,7 @@ import { readTable } from './binfmt.js'
 import { currentHost } from './host.js'
 import { InputError, readInputs } from './inputs.js'
 import { type Change, Journal } from './journal.js'
+import { type Holder, Ledger } from './ledger.js'
 import { platformOfHeader } from './platforms.js'
 import { privileged } from './privileged.js'
 import { Prober } from './probe.js'
@@ -23,6 +24,9 @@ const JOURNAL = process.env.SETUP_X86_ON_ARM_JOURNAL || '/var/lib/setup-x86-on-a
 const USAGE = `usage: setup-x86-on-arm install [--platforms LIST] [--install auto|apt|download|none] [--flags F] [--verify auto|probe|none] [--json]
        setup-x86-on-arm uninstall [--json]
        setup-x86-on-arm status [--json]`
+
+/** The command line's registrations stay until `uninstall`: a holder that never goes stale. */
+const CLI_HOLDER: Holder = { pid: 0, start: '', boot: '', label: 'command line' }
 
 const OPTIONS = ['platforms', 'install', 'flags', 'verify', 'qemu-version', 'qemu-url', 'qemu-sha256']
 
@@ -81,6 +85,8 @@ async function install(options: Record<string, string>, json: boolean): Promise<
       host,
       prober: new Prober(probeDir, host.machine),
       journal,
+      ledger: new Ledger(),
+      holder: CLI_HOLDER,
       privileged,
       log: { info: m => json || process.stderr.write(`${m}\n`), warning: m => process.stderr.write(`warning: ${m}\n`) }
     })
@@ -96,7 +102,7 @@ async function install(options: Record<string, string>, json: boolean): Promise<
 
 async function uninstall(json: boolean): Promise<number> {
   const changes = await loadJournal()
-  const report = await restore(changes, await privileged(), m => process.stderr.write(`warning: ${m}\n`))
+  const report = await restore(changes, await privileged(), m => process.stderr.write(`warning: ${m}\n`), { ledger: new Ledger(), holder: CLI_HOLDER })
   await rm(JOURNAL, { force: true })
   if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
   else process.stdout.write(`removed: ${report.removed.join(', ') || 'nothing'}; restored: ${report.restored.join(', ') || 'nothing'}\n`)

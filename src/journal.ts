@@ -9,8 +9,10 @@ export type Change =
   | { kind: 'mounted' }
   /** A new entry (absent before). */
   | { kind: 'added'; entry: Entry }
-  /** An entry that existed, with what replaced it (none yet when the run stopped in between). */
+  /** An entry that existed, with what replaced it (none when a package removed it). */
   | { kind: 'replaced'; original: Entry; entry?: Entry }
+  /** An entry another job of this action registered, held by this job too until its post step. */
+  | { kind: 'shared'; name: string }
 
 export class Journal {
   readonly changes: Change[] = []

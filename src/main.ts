@@ -5,11 +5,17 @@ import * as core from '@actions/core'
 import { currentHost } from './host.js'
 import { readInputs } from './inputs.js'
 import { Journal } from './journal.js'
+import { holderFor, Ledger } from './ledger.js'
 import { privileged } from './privileged.js'
 import { Prober } from './probe.js'
 import { failuresOf, outputsOf, SUMMARY_HEADER, summaryRows } from './report.js'
 import { setup } from './setup.js'
 import { State } from './state.js'
+
+function jobLabel(): string {
+  const { GITHUB_REPOSITORY = '', GITHUB_RUN_ID = '', GITHUB_JOB = '' } = process.env
+  return [GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_JOB].filter(Boolean).join('/') || `process ${process.ppid}`
+}
 
 export async function run(): Promise<void> {
   try {
@@ -17,12 +23,17 @@ export async function run(): Promise<void> {
     for (const warning of warnings) core.warning(warning)
     core.saveState(State.Cleanup, String(inputs.cleanup))
     const host = currentHost()
+    // The job's runner process outlives main and post: it is this job's identity in the host's ledger.
+    const holder = await holderFor(process.ppid, jobLabel())
+    core.saveState(State.Holder, JSON.stringify(holder))
     const journal = new Journal(changes => core.saveState(State.Changes, JSON.stringify(changes)))
     const report = await core.group('Set up emulation', () =>
       setup(inputs, {
         host,
         prober: new Prober(join(process.env.RUNNER_TEMP || tmpdir(), `setup-x86-on-arm-${process.pid}`), host.machine),
         journal,
+        ledger: new Ledger(),
+        holder,
         privileged,
         log: { info: core.info, warning: core.warning }
       })

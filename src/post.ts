@@ -1,6 +1,7 @@
 /** The action's post step: undo what main changed, unless cleanup is false. */
 import * as core from '@actions/core'
 import { Journal } from './journal.js'
+import { type Holder, Ledger } from './ledger.js'
 import { privileged } from './privileged.js'
 import { restore } from './restore.js'
 import { State } from './state.js'
@@ -16,11 +17,13 @@ export async function run(): Promise<void> {
       core.info(`cleanup: false, leaving ${changes.length} change(s) to the binfmt_misc table in place`)
       return
     }
-    const report = await restore(changes, await privileged(), core.warning)
+    const holder = core.getState(State.Holder) ? (JSON.parse(core.getState(State.Holder)) as Holder) : undefined
+    const report = await restore(changes, await privileged(), core.warning, { ledger: new Ledger(), holder })
     const done = [
       report.removed.length ? `removed ${report.removed.join(', ')}` : '',
       report.restored.length ? `restored ${report.restored.join(', ')}` : '',
-      report.unmounted ? 'unmounted binfmt_misc' : ''
+      report.unmounted ? 'unmounted binfmt_misc' : '',
+      report.kept.length ? `kept ${report.kept.join(', ')} (other jobs on this machine still use them)` : ''
     ].filter(Boolean)
     core.info(`binfmt_misc table restored: ${done.join('; ') || 'nothing left to undo'}`)
   } catch (error) {

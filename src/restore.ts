@@ -1,47 +1,115 @@
 /**
- * Undoing a run's changes: remove what it added, re-register what it replaced exactly as it was,
- * unmount binfmt_misc when this run mounted it and the table is empty again. An entry changed by
- * someone else since is left alone, with a warning.
+ * Undoing a job's changes: remove what it added, re-register what it replaced exactly as it was,
+ * unmount binfmt_misc when this job mounted it and the table is empty again. With the host's
+ * ledger, an entry another live job still holds is kept, and the last holder restores what was
+ * there before the first one. An entry someone else changed meanwhile is left alone, with a warning.
  */
 import { BINFMT_DIR, type Entry, readTable, register, remove, sameHandler, unmount } from './binfmt.js'
 import type { Change } from './journal.js'
+import { type Holder, type Ledger, type LedgerData, sameHolder } from './ledger.js'
 import type { Privileged } from './privileged.js'
 
 export interface RestoreReport {
   removed: string[]
   restored: string[]
   unmounted: boolean
-  /** Entries left alone because they changed since this run touched them. */
+  /** Entries left alone because they changed since this job touched them. */
   skipped: string[]
+  /** Entries kept because other live jobs still hold them. */
+  kept: string[]
 }
 
-export async function restore(changes: readonly Change[], sys: Privileged, warn: (message: string) => void, dir = BINFMT_DIR): Promise<RestoreReport> {
-  const report: RestoreReport = { removed: [], restored: [], unmounted: false, skipped: [] }
-  if (changes.length === 0) return report
-  for (const change of [...changes].reverse()) {
-    if (change.kind === 'mounted') {
-      if ((await readTable(dir)).size === 0) {
-        await unmount(sys, dir)
-        report.unmounted = true
-      }
-      continue
-    }
-    const ours: Entry | undefined = change.kind === 'added' ? change.entry : change.entry
-    const name = change.kind === 'added' ? change.entry.name : change.original.name
-    const current = (await readTable(dir)).get(name)
-    if (current && ours && !sameHandler(current, ours)) {
-      warn(`binfmt entry ${name} changed since this job registered it; leaving it as it is`)
-      report.skipped.push(name)
-      continue
-    }
-    if (current) {
-      await remove(sys, name, dir)
-      if (change.kind === 'added') report.removed.push(name)
-    }
-    if (change.kind === 'replaced') {
-      await register(sys, change.original, dir)
-      report.restored.push(name)
-    }
+export interface RestoreOptions {
+  dir?: string
+  /** With a ledger, the holder whose changes these are. */
+  ledger?: Ledger
+  holder?: Holder
+}
+
+/** What to undo for one name: what we put there (if anything) and what was there before (if anything). */
+interface Undo {
+  name: string
+  ours?: Entry
+  original?: Entry
+}
+
+function undoOf(change: Exclude<Change, { kind: 'mounted' }>): Undo | undefined {
+  if (change.kind === 'added') return { name: change.entry.name, ours: change.entry }
+  if (change.kind === 'replaced') return { name: change.original.name, ours: change.entry, original: change.original }
+  return undefined // a shared entry: only its ledger record can say what to undo
+}
+
+async function undo(step: Undo, sys: Privileged, warn: (message: string) => void, dir: string, report: RestoreReport): Promise<void> {
+  const current = (await readTable(dir)).get(step.name)
+  if (current && step.original && sameHandler(current, step.original)) return // never replaced, or already back
+  if (current && step.ours && !sameHandler(current, step.ours)) {
+    warn(`binfmt entry ${step.name} changed since this job registered it; leaving it as it is`)
+    report.skipped.push(step.name)
+    return
   }
+  if (current) {
+    await remove(sys, step.name, dir)
+    if (!step.original) report.removed.push(step.name)
+  }
+  if (step.original) {
+    await register(sys, step.original, dir)
+    report.restored.push(step.name)
+  }
+}
+
+/** Releases this holder's claim on a name; the undo to do when it was the last live holder. */
+function release(ledger: LedgerData, name: string, holder: Holder): { keep: boolean; undo?: Undo } {
+  const held = ledger.entries[name]
+  if (!held) return { keep: false }
+  held.holders = held.holders.filter(h => !sameHolder(h, holder))
+  if (held.holders.length > 0) return { keep: true }
+  delete ledger.entries[name]
+  return { keep: false, undo: { name, ours: held.entry, original: held.original } }
+}
+
+export async function restore(changes: readonly Change[], sys: Privileged, warn: (message: string) => void, options: RestoreOptions = {}): Promise<RestoreReport> {
+  const dir = options.dir ?? BINFMT_DIR
+  const report: RestoreReport = { removed: [], restored: [], unmounted: false, skipped: [], kept: [] }
+  if (changes.length === 0) return report
+
+  const run = async (ledger?: LedgerData) => {
+    for (const change of [...changes].reverse()) {
+      if (change.kind === 'mounted') {
+        if ((await readTable(dir)).size === 0) {
+          await unmount(sys, dir)
+          report.unmounted = true
+        }
+        continue
+      }
+      const name = change.kind === 'shared' ? change.name : change.kind === 'added' ? change.entry.name : change.original.name
+      let step = undoOf(change)
+      if (ledger && options.holder && ledger.entries[name]) {
+        const released = release(ledger, name, options.holder)
+        if (released.keep) {
+          report.kept.push(name)
+          continue
+        }
+        step = released.undo
+      }
+      if (step) await undo(step, sys, warn, dir, report)
+    }
+    if (ledger) await collectAbandoned(ledger, sys, warn, dir, report)
+  }
+  if (options.ledger) {
+    const ledger = options.ledger
+    await ledger.locked(async data => {
+      await ledger.prune(data)
+      await run(data)
+    })
+  } else await run()
   return report
+}
+
+/** Entries whose every holder died without a post step: nobody else will ever undo them. */
+async function collectAbandoned(ledger: LedgerData, sys: Privileged, warn: (message: string) => void, dir: string, report: RestoreReport): Promise<void> {
+  for (const [name, held] of Object.entries(ledger.entries)) {
+    if (held.holders.length > 0) continue
+    delete ledger.entries[name]
+    await undo({ name, ours: held.entry, original: held.original }, sys, warn, dir, report)
+  }
 }

@@ -1,20 +1,22 @@
 /**
  * The core shared by the action's main step and the command line: find out what already runs,
  * get interpreters for the rest, register them, prove they work. Every change to the kernel's
- * table goes through the journal first, so it can be undone.
+ * table is recorded before it is made, in the job's journal (so its post step can undo it) and in
+ * the host's ledger (so a job sharing the entry keeps it until the last one is done).
  */
-import { BINFMT_DIR, diffTables, type Entry, isMounted, mount, readTable, register, remove, type Table } from './binfmt.js'
+import { BINFMT_DIR, diffTables, type Entry, isMounted, mount, readTable, register, remove, sameHandler, type Table } from './binfmt.js'
 import { readElf } from './elf.js'
 import { type Host, hostProblem } from './host.js'
 import type { Inputs } from './inputs.js'
 import { obtainInterpreters, type Source } from './install/index.js'
 import { qemuVersion } from './interpreter.js'
 import type { Change, Journal } from './journal.js'
-import { restore } from './restore.js'
+import { type Holder, type Ledger, type LedgerData, sameHolder } from './ledger.js'
 import { entryFor, headerMatches, type Platform } from './platforms.js'
 import type { Privileged } from './privileged.js'
 import type { Prober } from './probe.js'
 import { probeProgram } from './probe-programs.js'
+import { restore } from './restore.js'
 
 export type Status = 'native' | 'existing' | 'registered' | 'failed'
 
@@ -27,6 +29,8 @@ export interface PlatformReport {
   qemuVersion?: string
   flags?: string
   source?: Source
+  /** The binfmt entry serving it. */
+  entry?: string
   seconds: number
 }
 
@@ -39,6 +43,9 @@ export interface Context {
   host: Host
   prober: Prober
   journal: Journal
+  /** The host-wide record of shared entries, and who this job is in it. */
+  ledger: Ledger
+  holder: Holder
   /** Root or sudo, asked for only when something must change. */
   privileged: () => Promise<Privileged>
   log: { info(message: string): void; warning(message: string): void }
@@ -47,7 +54,7 @@ export interface Context {
 
 export class SetupError extends Error {}
 
-/** The enabled magic entries that would take a program with this header, newest semantics aside. */
+/** The enabled magic entries that would take a program with this header. */
 export function handlersFor(table: Table, header: Uint8Array): Entry[] {
   return [...table.values()].filter(e => e.enabled && e.type === 'M' && headerMatches(header, e.magic, e.mask, e.offset))
 }
@@ -56,7 +63,7 @@ function elapsed(since: number): number {
   return Math.round((performance.now() - since) / 10) / 100
 }
 
-/** Does the platform work in place and, when F is asked for, where the interpreter path is absent? */
+/** Does the platform run in place and, when F is asked for, where the interpreter path is absent? */
 async function works(platform: Platform, inputs: Inputs, ctx: Context, sys?: Privileged): Promise<{ ok: boolean; why: string }> {
   const direct = await ctx.prober.run(platform.target)
   if (!direct.ok) return { ok: false, why: direct.output }
@@ -67,12 +74,7 @@ async function works(platform: Platform, inputs: Inputs, ctx: Context, sys?: Pri
   return { ok: true, why: direct.output }
 }
 
-/** Can a privileged helper be had? (Checks of existing entries use it when it is there.) */
-async function maybePrivileged(ctx: Context): Promise<Privileged | undefined> {
-  return ctx.privileged().catch(() => undefined)
-}
-
-async function describeExisting(platform: Platform, table: Table, seconds: number): Promise<PlatformReport> {
+async function describeWorking(platform: Platform, table: Table, seconds: number): Promise<PlatformReport> {
   const [entry] = handlersFor(table, probeProgram(platform.target))
   if (!entry) return { platform, status: 'native', detail: 'runs natively', seconds }
   return {
@@ -82,34 +84,27 @@ async function describeExisting(platform: Platform, table: Table, seconds: numbe
     interpreter: entry.interpreter,
     qemuVersion: await qemuVersion(entry.interpreter),
     flags: entry.flags,
+    entry: entry.name,
     seconds
   }
 }
 
-export async function setup(inputs: Inputs, ctx: Context): Promise<Report> {
-  const dir = ctx.binfmtDir ?? BINFMT_DIR
-  const problem = hostProblem(ctx.host, inputs.platforms)
-  if (problem) throw new SetupError(problem)
-
+/** Step 1, changing nothing: which platforms run already and which need a handler. */
+async function assess(inputs: Inputs, ctx: Context, table: Table): Promise<{ reports: Map<Platform, PlatformReport>; needed: Platform[] }> {
   const started = performance.now()
   const reports = new Map<Platform, PlatformReport>()
   const needed: Platform[] = []
-  const before = await readTable(dir)
-  const sys = before.size > 0 && inputs.flags.includes('F') ? await maybePrivileged(ctx) : undefined
-
-  // 1. What runs already: natively, through a compat mode, or through a working handler.
+  // The chroot check of an existing handler needs root; without it the plain probe decides.
+  const hasHandler = (p: Platform) => handlersFor(table, probeProgram(p.target)).length > 0
+  const sys = inputs.flags.includes('F') && inputs.platforms.some(hasHandler) ? await ctx.privileged().catch(() => undefined) : undefined
   await Promise.all(
     inputs.platforms.map(async platform => {
-      const check = await works(platform, inputs, ctx, sys)
+      const check = await works(platform, inputs, ctx, hasHandler(platform) ? sys : undefined)
       if (check.ok) {
-        reports.set(platform, await describeExisting(platform, before, elapsed(started)))
+        reports.set(platform, await describeWorking(platform, table, elapsed(started)))
       } else if (ctx.host.family.includes(platform.target)) {
-        reports.set(platform, {
-          platform,
-          status: 'failed',
-          detail: `${platform.docker} is this ${ctx.host.machine} host's own family but does not run (${check.why}); the action never registers a handler for it`,
-          seconds: elapsed(started)
-        })
+        const detail = `${platform.docker} is this ${ctx.host.machine} host's own family but does not run (${check.why}); the action never registers a handler for it`
+        reports.set(platform, { platform, status: 'failed', detail, seconds: elapsed(started) })
       } else {
         needed.push(platform)
       }
@@ -119,94 +114,143 @@ export async function setup(inputs: Inputs, ctx: Context): Promise<Report> {
     const report = reports.get(platform)
     if (report) ctx.log.info(`${platform.docker}: ${report.detail}`)
   }
-  if (needed.length === 0) return { platforms: inputs.platforms.map(p => reports.get(p)!) }
-
-  // 2. Interpreters for the rest. binfmt_misc is mounted first: packages register into it.
-  const admin = await ctx.privileged()
-  if (!(await isMounted(dir))) {
-    await ctx.journal.record({ kind: 'mounted' })
-    await mount(admin, dir)
-    ctx.log.info(`mounted binfmt_misc on ${dir}`)
-  }
-  const installation = await obtainInterpreters(
-    needed.map(p => p.target),
-    inputs,
-    { sys: admin, hostMachine: ctx.host.machine, log: ctx.log.info, watch: step => watchTable(step, ctx.journal, dir) }
-  )
-
-  // 3. Register and prove each.
-  for (const platform of needed) {
-    const since = performance.now()
-    const interpreter = installation.interpreters.get(platform.target)
-    if (!interpreter) {
-      const missing = installation.missing.get(platform.target) ?? `no qemu-${platform.target}`
-      reports.set(platform, { platform, status: 'failed', detail: `${missing}; ${installAdvice(inputs)}`, seconds: elapsed(since) })
-      continue
-    }
-    // A distro package may have registered a working handler itself.
-    const already = interpreter.source === 'apt' && (await works(platform, inputs, ctx, admin)).ok
-    const report = already
-      ? { ...(await describeExisting(platform, await readTable(dir), elapsed(since))), status: 'registered' as const, detail: 'registered by the distro package' }
-      : await registerPlatform(platform, interpreter.path, inputs, ctx, admin, dir, since)
-    reports.set(platform, { ...report, qemuVersion: report.qemuVersion ?? interpreter.version, source: interpreter.source })
-    ctx.log.info(`${platform.docker}: ${report.detail}`)
-  }
-  return { platforms: inputs.platforms.map(p => reports.get(p)!), cacheHit: installation.cacheHit }
+  return { reports, needed }
 }
 
-/** Runs a step that may change the table behind our back (a package's postinst) and journals what it did. */
-async function watchTable<T>(step: () => Promise<T>, journal: Journal, dir: string): Promise<T> {
+export async function setup(inputs: Inputs, ctx: Context): Promise<Report> {
+  const dir = ctx.binfmtDir ?? BINFMT_DIR
+  const problem = hostProblem(ctx.host, inputs.platforms)
+  if (problem) throw new SetupError(problem)
+
+  const before = await readTable(dir)
+  const { reports, needed } = await assess(inputs, ctx, before)
+  const order = () => inputs.platforms.map(p => reports.get(p)!)
+  const shared = [...reports.values()].filter(r => r.status === 'existing')
+  if (needed.length === 0 && shared.length === 0) return { platforms: order() }
+
+  return ctx.ledger.locked(async (ledger, save) => {
+    await ctx.ledger.prune(ledger)
+    // 2. Entries other jobs of this action registered: hold them too, so they stay until we are done.
+    const now = await readTable(dir)
+    for (const report of shared) {
+      const name = report.entry!
+      const entry = now.get(name)
+      if (!entry || !sameHandler(entry, before.get(name)!)) {
+        needed.push(report.platform) // removed by another job's post step meanwhile
+        reports.delete(report.platform)
+      } else if (ledger.entries[name]) {
+        await hold(ledger, name, { kind: 'shared', name }, ctx)
+        await save()
+      }
+    }
+    if (needed.length === 0) return { platforms: order() }
+
+    // 3. Interpreters for the rest. binfmt_misc is mounted first: packages register into it.
+    const admin = await ctx.privileged()
+    if (!(await isMounted(dir))) {
+      await ctx.journal.record({ kind: 'mounted' })
+      await mount(admin, dir)
+      ctx.log.info(`mounted binfmt_misc on ${dir}`)
+    }
+    const installation = await obtainInterpreters(
+      needed.map(p => p.target),
+      inputs,
+      { sys: admin, hostMachine: ctx.host.machine, log: ctx.log.info, watch: step => watchTable(step, ledger, save, ctx, dir) }
+    )
+
+    // 4. Register and prove each.
+    for (const platform of needed) {
+      const since = performance.now()
+      const interpreter = installation.interpreters.get(platform.target)
+      if (!interpreter) {
+        const missing = installation.missing.get(platform.target) ?? `no qemu-${platform.target}`
+        reports.set(platform, { platform, status: 'failed', detail: `${missing}; ${installAdvice(inputs)}`, seconds: elapsed(since) })
+        continue
+      }
+      // A distro package may have registered a working handler itself.
+      const byPackage = interpreter.source === 'apt' && (await works(platform, inputs, ctx, admin)).ok
+      const report = byPackage
+        ? { ...(await describeWorking(platform, await readTable(dir), elapsed(since))), status: 'registered' as const, detail: 'registered by the distro package' }
+        : await registerPlatform(platform, interpreter.path, inputs, ctx, { admin, dir, since, ledger, save })
+      reports.set(platform, { ...report, qemuVersion: report.qemuVersion ?? interpreter.version, source: interpreter.source })
+      ctx.log.info(`${platform.docker}: ${report.detail}`)
+    }
+    return { platforms: order(), cacheHit: installation.cacheHit }
+  })
+}
+
+/** Records that this job holds an entry: in its journal, and as a holder in the host's ledger. */
+async function hold(ledger: LedgerData, name: string, change: Change, ctx: Context, held?: { entry: Entry; original?: Entry }): Promise<void> {
+  await ctx.journal.record(change)
+  const record = ledger.entries[name] ?? (held ? (ledger.entries[name] = { ...held, holders: [] }) : undefined)
+  if (record && !record.holders.some(h => sameHolder(h, ctx.holder))) record.holders.push(ctx.holder)
+}
+
+/** Runs a step that may change the table behind our back (a package's postinst) and records what it did. */
+async function watchTable<T>(step: () => Promise<T>, ledger: LedgerData, save: () => Promise<void>, ctx: Context, dir: string): Promise<T> {
   const before = await readTable(dir)
   try {
     return await step()
   } finally {
     const diff = diffTables(before, await readTable(dir))
-    for (const entry of diff.added) await journal.record({ kind: 'added', entry })
-    for (const { before: original, after } of diff.changed) await journal.record({ kind: 'replaced', original, entry: after })
-    for (const original of diff.removed) await journal.record({ kind: 'replaced', original })
+    for (const entry of diff.added) await hold(ledger, entry.name, { kind: 'added', entry }, ctx, { entry })
+    for (const { before: original, after } of diff.changed) {
+      await hold(ledger, after.name, { kind: 'replaced', original, entry: after }, ctx, { entry: after, original })
+    }
+    for (const original of diff.removed) await ctx.journal.record({ kind: 'replaced', original })
+    await save()
   }
 }
 
 function installAdvice(inputs: Inputs): string {
   return inputs.install === 'none'
-    ? "install qemu-user-static before this step, or set install: auto to let the action get QEMU"
+    ? 'install qemu-user-static before this step, or set install: auto to let the action get QEMU'
     : 'see the log above for what was tried'
 }
 
-/** Registers one platform's entry (replacing a broken one of the same name) and proves it. */
-async function registerPlatform(
-  platform: Platform,
-  interpreter: string,
-  inputs: Inputs,
-  ctx: Context,
-  admin: Privileged,
-  dir: string,
+interface Where {
+  admin: Privileged
+  dir: string
   since: number
-): Promise<PlatformReport> {
+  ledger: LedgerData
+  save: () => Promise<void>
+}
+
+/** Registers one platform's entry (replacing a broken one of the same name) and proves it. */
+async function registerPlatform(platform: Platform, interpreter: string, inputs: Inputs, ctx: Context, where: Where): Promise<PlatformReport> {
+  const { admin, dir, since, ledger, save } = where
   await assertNotHostFormat(platform)
   const entry = entryFor(platform, interpreter, inputs.flags)
   const existing = (await readTable(dir)).get(entry.name)
-  const change: Change = existing ? { kind: 'replaced', original: existing } : { kind: 'added', entry }
-  await ctx.journal.record(change)
+  // A broken entry another job registered keeps its own original: that is what must come back.
+  const original = existing && ledger.entries[entry.name] ? ledger.entries[entry.name].original : existing
+  const change: Change = existing ? { kind: 'replaced', original: existing, entry } : { kind: 'added', entry }
+  const previous = ledger.entries[entry.name]
+  ledger.entries[entry.name] = { entry, original, holders: [...(previous?.holders ?? [])] }
+  await hold(ledger, entry.name, change, ctx)
+  await save()
   if (existing) {
     await remove(admin, entry.name, dir)
     ctx.log.info(`replacing ${entry.name} (interpreter ${existing.interpreter}, flags ${existing.flags || 'none'}): it did not work`)
   }
   await register(admin, entry, dir)
-  if (change.kind === 'replaced') await ctx.journal.update(change, { ...change, entry })
   const report: PlatformReport = {
     platform,
     status: 'registered',
     detail: `registered ${entry.name} -> ${interpreter} (flags ${inputs.flags || 'none'})`,
     interpreter,
     flags: inputs.flags,
+    entry: entry.name,
     seconds: 0
   }
   if (inputs.verify !== 'none') {
     const check = await works(platform, inputs, ctx, admin)
     if (!check.ok) {
-      await restore([change], admin, ctx.log.warning, dir)
+      await restore([change], admin, ctx.log.warning, { dir })
       await ctx.journal.update(change, undefined)
+      if (previous) ledger.entries[entry.name] = previous
+      else delete ledger.entries[entry.name]
+      await save()
       return { ...report, status: 'failed', detail: `registered ${entry.name} but the probe failed (${check.why}); undone`, seconds: elapsed(since) }
     }
     report.detail += `; probe printed ${check.why}`

@@ -2,5 +2,7 @@
 export enum State {
   /** JSON list of the journal's changes, saved after every change. */
   Changes = 'changes',
-  Cleanup = 'cleanup'
+  Cleanup = 'cleanup',
+  /** JSON of this job's holder in the host's ledger. */
+  Holder = 'holder'
 }

@@ -30,7 +30,7 @@ describe('restore', () => {
     await register(kernel, other, kernel.dir)
     const before = snapshot()
     await register(kernel, arm64(), kernel.dir)
-    const report = await restore([{ kind: 'added', entry: arm64() }], kernel, noWarnings, kernel.dir)
+    const report = await restore([{ kind: 'added', entry: arm64() }], kernel, noWarnings, { dir: kernel.dir })
     expect(report.removed).toEqual(['qemu-aarch64'])
     expect(snapshot()).toEqual(before)
   })
@@ -42,7 +42,7 @@ describe('restore', () => {
     const [saved] = (await readTable(kernel.dir)).values()
     await kernel.write(join(kernel.dir, 'qemu-aarch64'), '-1')
     await register(kernel, arm64(), kernel.dir)
-    await restore([{ kind: 'replaced', original: saved, entry: arm64() }], kernel, noWarnings, kernel.dir)
+    await restore([{ kind: 'replaced', original: saved, entry: arm64() }], kernel, noWarnings, { dir: kernel.dir })
     expect(snapshot()).toEqual(before)
   })
 
@@ -51,19 +51,19 @@ describe('restore', () => {
     const before = snapshot()
     const [saved] = (await readTable(kernel.dir)).values()
     await kernel.write(join(kernel.dir, 'qemu-aarch64'), '-1') // killed here: no new entry yet
-    await restore([{ kind: 'replaced', original: saved }], kernel, noWarnings, kernel.dir)
+    await restore([{ kind: 'replaced', original: saved }], kernel, noWarnings, { dir: kernel.dir })
     expect(snapshot()).toEqual(before)
   })
 
   test('an added record whose entry never got written is a no-op', async () => {
-    const report = await restore([{ kind: 'added', entry: arm64() }], kernel, noWarnings, kernel.dir)
-    expect(report).toEqual({ removed: [], restored: [], unmounted: false, skipped: [] })
+    const report = await restore([{ kind: 'added', entry: arm64() }], kernel, noWarnings, { dir: kernel.dir })
+    expect(report).toEqual({ removed: [], restored: [], unmounted: false, skipped: [], kept: [] })
   })
 
   test('an entry someone else changed since is left alone, with a warning', async () => {
     await register(kernel, arm64('/opt/their-qemu'), kernel.dir)
     const warnings: string[] = []
-    const report = await restore([{ kind: 'added', entry: arm64() }], kernel, m => warnings.push(m), kernel.dir)
+    const report = await restore([{ kind: 'added', entry: arm64() }], kernel, m => warnings.push(m), { dir: kernel.dir })
     expect(report.skipped).toEqual(['qemu-aarch64'])
     expect(warnings[0]).toMatch(/changed since/)
     expect(snapshot()['qemu-aarch64']).toContain('/opt/their-qemu')
@@ -72,14 +72,14 @@ describe('restore', () => {
   test('unmounts only what it mounted, and only when the table is empty', async () => {
     await register(kernel, arm64(), kernel.dir)
     const changes: Change[] = [{ kind: 'mounted' }, { kind: 'added', entry: arm64() }]
-    const report = await restore(changes, kernel, noWarnings, kernel.dir)
+    const report = await restore(changes, kernel, noWarnings, { dir: kernel.dir })
     expect(report.unmounted).toBe(true)
     expect(kernel.log.at(-1)).toBe(`umount ${kernel.dir}`)
   })
 
   test('does not unmount when others registered entries meanwhile', async () => {
     await register(kernel, { ...arm64(), name: 'theirs' }, kernel.dir)
-    const report = await restore([{ kind: 'mounted' }], kernel, noWarnings, kernel.dir)
+    const report = await restore([{ kind: 'mounted' }], kernel, noWarnings, { dir: kernel.dir })
     expect(report.unmounted).toBe(false)
   })
 })
