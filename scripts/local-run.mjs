@@ -3,12 +3,16 @@
 // inputs as INPUT_* (defaults from action.yml), GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY
 // files, state handed to the post step as STATE_*, RUNNER_TEMP and RUNNER_TOOL_CACHE.
 //
-//   node scripts/local-run.mjs main|post|all [--workdir DIR] [--input name=value]...
+//   node scripts/local-run.mjs main|post|all [--workdir DIR] [--input name=value]... [--hold FILE]
 //
 // `main` and `post` can run as separate commands: the work folder keeps the state between them.
+// This process plays the runner: main and post are its children, as under Runner.Worker. With
+// `all --hold FILE` it writes FILE.ready after main and waits for FILE to appear before post,
+// so tests can overlap jobs the way several runner services on one host do.
 // Prints the outputs as `name=value` lines after main; exits with the step's exit code.
 // Plain Node, no dependencies: it also runs inside the emulated arm64 machine.
 import { spawnSync } from 'node:child_process'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -91,13 +95,19 @@ function runStep(step, workdir, inputs) {
   return result.status ?? 1
 }
 
-function main(argv) {
+async function waitFor(file) {
+  while (!existsSync(file)) await sleep(20)
+}
+
+async function main(argv) {
   const [step, ...rest] = argv
   if (!['main', 'post', 'all'].includes(step)) usage(`unknown step: ${step ?? '(none)'}`)
   let workdir = join(root, '.cache', 'local-run')
+  let hold
   const inputs = actionDefaults(readFileSync(join(root, 'action.yml'), 'utf8'))
   for (let i = 0; i < rest.length; i++) {
-    if (rest[i] === '--workdir') workdir = resolve(rest[++i] ?? usage('--workdir needs a folder'))
+    if (rest[i] === '--hold') hold = resolve(rest[++i] ?? usage('--hold needs a file'))
+    else if (rest[i] === '--workdir') workdir = resolve(rest[++i] ?? usage('--workdir needs a folder'))
     else if (rest[i] === '--input') {
       const pair = rest[++i] ?? usage('--input needs name=value')
       const at = pair.indexOf('=')
@@ -108,10 +118,14 @@ function main(argv) {
   mkdirSync(workdir, { recursive: true })
   if (step !== 'all') return runStep(step, workdir, inputs)
   const mainStatus = runStep('main', workdir, inputs)
+  if (hold) {
+    writeFileSync(`${hold}.ready`, String(mainStatus))
+    await waitFor(hold)
+  }
   const postStatus = runStep('post', workdir, inputs) // post runs even when main failed
   return mainStatus !== 0 ? mainStatus : postStatus
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exit(main(process.argv.slice(2)))
+  process.exit(await main(process.argv.slice(2)))
 }

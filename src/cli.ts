@@ -19,6 +19,7 @@ import { Prober } from './probe.js'
 import { failuresOf, outputsOf, SUMMARY_HEADER, summaryRows } from './report.js'
 import { restore } from './restore.js'
 import { setup } from './setup.js'
+import { verify } from './verify.js'
 
 const JOURNAL = process.env.SETUP_X86_ON_ARM_JOURNAL || '/var/lib/setup-x86-on-arm/changes.json'
 const USAGE = `usage: setup-x86-on-arm install [--platforms LIST] [--install auto|apt|download|none] [--flags F] [--verify auto|probe|none] [--json]
@@ -28,7 +29,7 @@ const USAGE = `usage: setup-x86-on-arm install [--platforms LIST] [--install aut
 /** The command line's registrations stay until `uninstall`: a holder that never goes stale. */
 const CLI_HOLDER: Holder = { pid: 0, start: '', boot: '', label: 'command line' }
 
-const OPTIONS = ['platforms', 'install', 'flags', 'verify', 'qemu-version', 'qemu-url', 'qemu-sha256']
+const OPTIONS = ['platforms', 'install', 'flags', 'verify', 'verify-image', 'qemu-version', 'qemu-url', 'qemu-sha256']
 
 export interface Parsed {
   command: 'install' | 'uninstall' | 'status' | 'help'
@@ -80,16 +81,19 @@ async function install(options: Record<string, string>, json: boolean): Promise<
   const journal = new Journal(changes => saveJournal([...previous, ...changes]))
   const probeDir = join(tmpdir(), `setup-x86-on-arm-${process.pid}`)
   const host = currentHost()
+  const log = { info: (m: string) => json || process.stderr.write(`${m}\n`), warning: (m: string) => process.stderr.write(`warning: ${m}\n`) }
   try {
+    const prober = new Prober(probeDir, host.machine)
     const report = await setup(inputs, {
       host,
-      prober: new Prober(probeDir, host.machine),
+      prober,
       journal,
       ledger: new Ledger(),
       holder: CLI_HOLDER,
       privileged,
-      log: { info: m => json || process.stderr.write(`${m}\n`), warning: m => process.stderr.write(`warning: ${m}\n`) }
+      log
     })
+    await verify(report, inputs, prober.dir, log)
     const failures = failuresOf(report)
     if (json) process.stdout.write(`${JSON.stringify({ ...outputsOf(report), failures }, null, 2)}\n`)
     else process.stdout.write(`${table([SUMMARY_HEADER, ...summaryRows(report)])}\n`)

@@ -2,6 +2,7 @@
  * Every input, read and validated before anything changes. A bad value fails with one line that
  * names the input, what was wrong and what is accepted.
  */
+import { DEFAULT_VERIFY_IMAGE, validImageRef } from './container.js'
 import { PLATFORMS, lookupPlatform, type Platform } from './platforms.js'
 
 export const INSTALL_METHODS = ['auto', 'apt', 'download', 'none'] as const
@@ -15,6 +16,8 @@ export interface Inputs {
   /** binfmt flag letters, in the kernel's order (P, O, C, F). */
   flags: string
   verify: VerifyMode
+  /** The image the container check runs (tag or digest). */
+  verifyImage: string
   cleanup: boolean
   /** Empty: the pinned default. */
   qemuVersion: string
@@ -74,6 +77,14 @@ export function parseFlags(value: string): { flags: string; warnings: string[] }
   return { flags, warnings }
 }
 
+export function parseImage(value: string): string {
+  const image = value.trim()
+  if (!validImageRef(image)) {
+    throw new InputError('verify-image', `${shown(value)} is not an image reference`, 'use a name with an optional tag or digest, such as busybox:stable or ubuntu@sha256:<64 hex>')
+  }
+  return image
+}
+
 export function parseBoolean(input: string, value: string): boolean {
   const key = value.trim().toLowerCase()
   if (key === 'true') return true
@@ -129,6 +140,7 @@ export function readInputs(get: (name: string) => string): { inputs: Inputs; war
     install: oneOf('install', raw('install', 'auto'), INSTALL_METHODS),
     flags,
     verify: oneOf('verify', raw('verify', 'auto'), VERIFY_MODES),
+    verifyImage: parseImage(raw('verify-image', DEFAULT_VERIFY_IMAGE)),
     cleanup: parseBoolean('cleanup', raw('cleanup', 'true')),
     qemuVersion: parseQemuVersion(raw('qemu-version', '')),
     qemuUrl: parseUrl(raw('qemu-url', '')),

@@ -11,10 +11,19 @@ import { Prober } from './probe.js'
 import { failuresOf, outputsOf, SUMMARY_HEADER, summaryRows } from './report.js'
 import { setup } from './setup.js'
 import { State } from './state.js'
+import { verify } from './verify.js'
 
 function jobLabel(): string {
   const { GITHUB_REPOSITORY = '', GITHUB_RUN_ID = '', GITHUB_JOB = '' } = process.env
   return [GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_JOB].filter(Boolean).join('/') || `process ${process.ppid}`
+}
+
+/**
+ * Fault injection for the interruption tests: SETUP_X86_ON_ARM_DIE_AT=N kills this process right
+ * after the Nth change is recorded and before it is made, the worst moment for a cancelled job.
+ */
+function dieAtForTests(recorded: number): void {
+  if (process.env.SETUP_X86_ON_ARM_DIE_AT === String(recorded)) process.kill(process.pid, 'SIGKILL')
 }
 
 export async function run(): Promise<void> {
@@ -26,18 +35,24 @@ export async function run(): Promise<void> {
     // The job's runner process outlives main and post: it is this job's identity in the host's ledger.
     const holder = await holderFor(process.ppid, jobLabel())
     core.saveState(State.Holder, JSON.stringify(holder))
-    const journal = new Journal(changes => core.saveState(State.Changes, JSON.stringify(changes)))
+    const journal = new Journal(changes => {
+      core.saveState(State.Changes, JSON.stringify(changes))
+      dieAtForTests(changes.length)
+    })
+    const prober = new Prober(join(process.env.RUNNER_TEMP || tmpdir(), `setup-x86-on-arm-${process.pid}`), host.machine)
+    const log = { info: core.info, warning: core.warning }
     const report = await core.group('Set up emulation', () =>
       setup(inputs, {
         host,
-        prober: new Prober(join(process.env.RUNNER_TEMP || tmpdir(), `setup-x86-on-arm-${process.pid}`), host.machine),
+        prober,
         journal,
         ledger: new Ledger(),
         holder,
         privileged,
-        log: { info: core.info, warning: core.warning }
+        log
       })
     )
+    if (inputs.verify !== 'none') await core.group('Verify', () => verify(report, inputs, prober.dir, log))
     for (const [name, value] of Object.entries(outputsOf(report))) core.setOutput(name, value)
     await core.summary
       .addHeading('setup-x86-on-arm', 3)

@@ -39,7 +39,7 @@ export class Prober {
 
   /** `nativeMachine`: uname's machine on this host, printed by programs of its own family run natively. */
   constructor(
-    private readonly dir: string,
+    readonly dir: string,
     private readonly nativeMachine?: string
   ) {}
 

@@ -8,6 +8,7 @@ export interface Outputs {
   'qemu-version': string
   'install-method': string
   'cache-hit': string
+  'x86-64-level': string
 }
 
 const unique = (values: (string | undefined)[]) => [...new Set(values.filter((v): v is string => !!v))]
@@ -20,12 +21,16 @@ export function outputsOf(report: Report): Outputs {
     interpreter: unique(working.map(p => p.interpreter)).join(','),
     'qemu-version': unique(working.map(p => p.qemuVersion)).join(','),
     'install-method': unique(working.map(p => (p.status === 'existing' ? 'existing' : p.source))).join(','),
-    'cache-hit': report.cacheHit === undefined ? 'false' : String(report.cacheHit)
+    'cache-hit': report.cacheHit === undefined ? 'false' : String(report.cacheHit),
+    'x86-64-level': report.x86Level ? `x86-64-v${report.x86Level}` : ''
   }
 }
 
 export function failuresOf(report: Report): string[] {
-  return report.platforms.filter(p => p.status === 'failed').map(p => `${p.platform.docker}: ${p.detail}`)
+  return [
+    ...report.platforms.filter(p => p.status === 'failed').map(p => `${p.platform.docker}: ${p.detail}`),
+    ...report.platforms.filter(p => p.container?.result === 'failed').map(p => `${p.platform.docker}: container check failed: ${p.container!.detail}`)
+  ]
 }
 
 const RESULT: Record<string, string> = {
@@ -43,8 +48,9 @@ export function summaryRows(report: Report): string[][] {
     p.interpreter ?? '',
     p.qemuVersion ?? '',
     p.flags ?? '',
+    p.container ? `${p.container.result}${p.container.seconds !== undefined ? ` (${p.container.seconds.toFixed(1)} s)` : ''}` : '',
     `${p.seconds.toFixed(2)} s`
   ])
 }
 
-export const SUMMARY_HEADER = ['Platform', 'Result', 'Interpreter', 'QEMU', 'Flags', 'Time']
+export const SUMMARY_HEADER = ['Platform', 'Result', 'Interpreter', 'QEMU', 'Flags', 'Container', 'Time']

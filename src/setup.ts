@@ -17,6 +17,7 @@ import type { Privileged } from './privileged.js'
 import type { Prober } from './probe.js'
 import { probeProgram } from './probe-programs.js'
 import { restore } from './restore.js'
+import type { ContainerOutcome } from './verify.js'
 
 export type Status = 'native' | 'existing' | 'registered' | 'failed'
 
@@ -32,11 +33,15 @@ export interface PlatformReport {
   /** The binfmt entry serving it. */
   entry?: string
   seconds: number
+  /** The container check's outcome, when one ran. */
+  container?: ContainerOutcome
 }
 
 export interface Report {
   platforms: PlatformReport[]
   cacheHit?: boolean
+  /** x86-64 micro-architecture level (1-4) offered to x86_64 programs, when measured. */
+  x86Level?: number
 }
 
 export interface Context {

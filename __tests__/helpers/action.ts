@@ -62,14 +62,14 @@ export function runProbe(target: QemuTarget, dir: string): { ok: boolean; text: 
 }
 
 /**
- * exec(2)s a probe program and returns the kernel's answer ('ok: <output>' or the errno text).
+ * exec(2)s a probe program: what it printed (its machine name), or 'error: ' and the kernel's errno text.
  * Node's and coreutils' exec fall back to /bin/sh on ENOEXEC, which hides the kernel's word; a
  * plain execv does not.
  */
 export function kernelExec(target: QemuTarget, dir: string): string {
   const path = join(dir, `probe-${target}`)
   writeFileSync(path, probeProgram(target), { mode: 0o755 })
-  const script = 'import os,sys\ntry:\n os.execv(sys.argv[1],[sys.argv[1]])\nexcept OSError as e:\n print(e.strerror)'
+  const script = "import os,sys\ntry:\n os.execv(sys.argv[1],[sys.argv[1]])\nexcept OSError as e:\n print('error: ' + e.strerror)"
   return spawnSync('python3', ['-c', script, path], { encoding: 'utf8' }).stdout.trim()
 }
 

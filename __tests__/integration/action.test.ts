@@ -54,7 +54,7 @@ describeWhen([root, command('/usr/bin/qemu-aarch64-static'), command('/usr/bin/q
   })
 
   test('arm64: exec format error before, runs after main (also in a chroot), fails again after post', () => {
-    expect(kernelExec('aarch64', dir)).toBe('Exec format error')
+    expect(kernelExec('aarch64', dir)).toBe('error: Exec format error')
 
     const main = runStep('main', dir, { platforms: 'arm64' })
     expect(main.code).toBe(0)
@@ -71,7 +71,7 @@ describeWhen([root, command('/usr/bin/qemu-aarch64-static'), command('/usr/bin/q
 
     const post = runStep('post', dir)
     expect(post.code).toBe(0)
-    expect(kernelExec('aarch64', dir)).toBe('Exec format error')
+    expect(kernelExec('aarch64', dir)).toBe('error: Exec format error')
     expect(tableText()).toEqual(initial)
     expect(mounted()).toBe(wasMounted)
   })

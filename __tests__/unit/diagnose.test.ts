@@ -1,0 +1,127 @@
+/**
+ * diagnose() against the messages users paste into issues: docker, podman, runc/crun, bash, QEMU
+ * and glibc, as they print them (host names replaced).
+ */
+import { describe, expect, test } from '@jest/globals'
+import { diagnose, diagnoseAll, formatDiagnosis, type DiagnosisId } from '../../src/diagnose.js'
+
+const INPUTS = ['platforms', 'install', 'flags', 'verify', 'verify-image', 'qemu-version', 'cleanup']
+
+const CASES: [DiagnosisId, string][] = [
+  // no handler registered
+  ['exec-format', 'exec /bin/uname: exec format error'],
+  ['exec-format', 'exec /usr/bin/sh: exec format error'],
+  ['exec-format', 'standard_init_linux.go:228: exec user process caused: exec format error'],
+  ['exec-format', 'standard_init_linux.go:211: exec user process caused "exec format error"'],
+  ['exec-format', '{"msg":"exec container process `/bin/sh`: Exec format error","level":"error","time":"2024-03-01T10:00:00.000000000Z"}'],
+  ['exec-format', 'bash: ./hello: cannot execute binary file: Exec format error'],
+  ['exec-format', '/bin/sh: 1: ./hello-amd64: Exec format error'],
+  ['exec-format', 'chroot: failed to run command ‘/bin/bash’: Exec format error'],
+  ['exec-format', '#5 0.213 exec /bin/sh: exec format error'],
+  ['exec-format', 'ERROR: failed to solve: process "/bin/sh -c apt-get update" did not complete successfully: exit code: 1\n#5 0.158 exec /bin/sh: exec format error'],
+  ['exec-format', 'bash: /opt/tool/bin/tool: cannot execute binary file'],
+  // handler without F, or a dynamic interpreter with F
+  ['interpreter-not-found', 'exec /bin/sh: no such file or directory'],
+  ['interpreter-not-found', 'standard_init_linux.go:211: exec user process caused "no such file or directory"'],
+  ['interpreter-not-found', 'standard_init_linux.go:228: exec user process caused: no such file or directory'],
+  ['interpreter-not-found', '{"msg":"exec container process `/usr/bin/uname`: No such file or directory","level":"error","time":"2024-03-01T10:00:00Z"}'],
+  ['interpreter-not-found', '#6 0.412 exec /bin/sh: no such file or directory'],
+  // dynamic x86_64 program outside a container
+  ['missing-loader', "qemu-x86_64: Could not open '/lib64/ld-linux-x86-64.so.2': No such file or directory"],
+  ['missing-loader', "qemu-x86_64-static: Could not open '/lib64/ld-linux-x86-64.so.2': No such file or directory"],
+  ['missing-loader', "qemu-i386: Could not open '/lib/ld-linux.so.2': No such file or directory"],
+  ['missing-loader', "qemu-aarch64-static: Could not open '/lib/ld-linux-aarch64.so.1': No such file or directory"],
+  // CPU level
+  ['cpu-level', 'Fatal glibc error: CPU does not support x86-64-v2'],
+  ['cpu-level', 'Fatal glibc error: CPU does not support x86-64-v3'],
+  ['cpu-level', '/lib64/ld-linux-x86-64.so.2: CPU ISA level is lower than required'],
+  // illegal instruction
+  ['illegal-instruction', 'qemu: uncaught target signal 4 (Illegal instruction) - core dumped'],
+  ['illegal-instruction', 'Illegal instruction (core dumped)'],
+  ['illegal-instruction', '/bin/sh: line 1:    12 Illegal instruction     (core dumped) node --version'],
+  // qemu crash
+  ['qemu-crash', 'qemu: uncaught target signal 11 (Segmentation fault) - core dumped'],
+  ['qemu-crash', '#8 12.31 qemu: uncaught target signal 11 (Segmentation fault) - core dumped\n#8 12.35 Segmentation fault (core dumped)'],
+  ['qemu-crash', 'qemu-x86_64-static: Segmentation fault'],
+  // no permission for binfmt_misc
+  ['binfmt-not-permitted', 'mount: /proc/sys/fs/binfmt_misc: cannot mount binfmt_misc read-only.'],
+  ['binfmt-not-permitted', 'cannot mount binfmt_misc: operation not permitted'],
+  ['binfmt-not-permitted', 'mount: /proc/sys/fs/binfmt_misc: permission denied.\n       dmesg(1) may have more information after failed mount system call.'],
+  ['binfmt-not-permitted', 'sh: 1: cannot create /proc/sys/fs/binfmt_misc/register: Read-only file system'],
+  ['binfmt-not-permitted', 'open /proc/sys/fs/binfmt_misc/register: permission denied'],
+  ['binfmt-not-permitted', "Error: EACCES: permission denied, open '/proc/sys/fs/binfmt_misc/register'"],
+  ['binfmt-not-permitted', 'write /proc/sys/fs/binfmt_misc/register: operation not permitted'],
+  [
+    'binfmt-not-permitted',
+    'Error: cannot mount binfmt_misc at /proc/sys/fs/binfmt_misc: operation not permitted (the job runs in a container without privileges?)'
+  ]
+]
+
+describe('diagnose', () => {
+  test.each(CASES)('%s: %s', (id, text) => {
+    const d = diagnose(text)
+    expect(d?.id).toBe(id)
+    // the symptom is a line of the text, trimmed
+    expect(text.split('\n').map(l => l.trim())).toContain(d?.symptom)
+    expect(d?.cause.length).toBeGreaterThan(40)
+    // every fix names an input of the action or a concrete step
+    expect(INPUTS.some(i => d?.fix.includes(`\`${i}`)) || /QEMU_LD_PREFIX|--privileged|docker run --platform/.test(d?.fix ?? '')).toBe(true)
+  })
+
+  test.each([
+    'exec: "uname": executable file not found in $PATH: unknown',
+    'docker: Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "nosuchcmd": executable file not found in $PATH: unknown.',
+    'cat: /etc/foo: No such file or directory',
+    'ls: cannot access \'/x\': No such file or directory',
+    'Segmentation fault (core dumped)',
+    'rm: cannot remove \'/x\': Operation not permitted',
+    'everything is fine',
+    ''
+  ])('nothing known: %j', text => {
+    expect(diagnose(text)).toBeUndefined()
+  })
+
+  test.each([
+    ["qemu-x86_64: Could not open '/lib64/ld-linux-x86-64.so.2': No such file or directory", 'QEMU_LD_PREFIX', 'amd64'],
+    ["qemu-i386: Could not open '/lib/ld-linux.so.2': No such file or directory", 'libc6:i386', 'linux/386'],
+    ['Fatal glibc error: CPU does not support x86-64-v3', '`qemu-version`', 'x86-64-v3'],
+    ['exec /bin/sh: exec format error', '`platforms`', 'no binfmt_misc handler'],
+    ['exec /bin/sh: no such file or directory', '`flags: F`', 'without the F flag'],
+    ['qemu: uncaught target signal 11 (Segmentation fault) - core dumped', '`qemu-version`', 'QEMU bug'],
+    ['cannot mount binfmt_misc: operation not permitted', '--privileged', 'privileged']
+  ])('%s: fix mentions %s, cause mentions %s', (text, inFix, inCause) => {
+    const d = diagnose(text)
+    expect(d?.fix).toContain(inFix)
+    expect(`${d?.cause} ${d?.fix}`).toContain(inCause)
+  })
+
+  test('the specific message wins over the generic one in a whole log', () => {
+    const log = [
+      '#7 [2/3] RUN ldconfig',
+      '#7 0.512 qemu: uncaught target signal 11 (Segmentation fault) - core dumped',
+      '#7 0.530 Segmentation fault (core dumped)',
+      '#7 ERROR: process "/bin/sh -c ldconfig" did not complete successfully: exit code: 139'
+    ].join('\n')
+    expect(diagnose(log)?.symptom).toBe('#7 0.512 qemu: uncaught target signal 11 (Segmentation fault) - core dumped')
+    expect(diagnose("qemu-x86_64: Could not open '/lib64/ld-linux-x86-64.so.2': No such file or directory")?.id).toBe('missing-loader')
+    expect(diagnose('qemu: uncaught target signal 4 (Illegal instruction) - core dumped\nIllegal instruction (core dumped)')?.id).toBe('illegal-instruction')
+  })
+
+  test('diagnoseAll lists each known failure once', () => {
+    const text = 'exec /bin/sh: exec format error\nexec /bin/true: exec format error\nFatal glibc error: CPU does not support x86-64-v2'
+    expect(diagnoseAll(text).map(d => d.id)).toEqual(['cpu-level', 'exec-format'])
+  })
+
+  test('CRLF logs and huge lines', () => {
+    expect(diagnose('step 1\r\nexec /bin/sh: exec format error\r\n')?.symptom).toBe('exec /bin/sh: exec format error')
+    const long = diagnose(`${'x'.repeat(5000)} exec format error`)
+    expect(long?.symptom.length).toBeLessThanOrEqual(303)
+  })
+
+  test('formatDiagnosis', () => {
+    const d = diagnose('exec /bin/uname: exec format error')
+    expect(d).toBeDefined()
+    if (!d) return
+    expect(formatDiagnosis(d)).toBe(`exec /bin/uname: exec format error\n  likely cause: ${d.cause}\n  what helps: ${d.fix}`)
+  })
+})

@@ -1,0 +1,174 @@
+/**
+ * Turns the error messages users meet when running foreign programs into what to do about them.
+ * diagnose() takes any text (a step's log, a container's standard error) and returns the first
+ * failure it recognises: the line that shows it, the likely cause, and the input or step that fixes
+ * it. The action's inputs named here: `platforms`, `install` (auto|apt|download|none), `flags`
+ * (default F), `verify` (auto|probe|container|none), `verify-image`, `qemu-version`, `cleanup`.
+ */
+
+export type DiagnosisId =
+  | 'binfmt-not-permitted'
+  | 'missing-loader'
+  | 'cpu-level'
+  | 'illegal-instruction'
+  | 'qemu-crash'
+  | 'exec-format'
+  | 'interpreter-not-found'
+
+export interface Diagnosis {
+  id: DiagnosisId
+  /** The line of the text that shows the failure, trimmed. */
+  symptom: string
+  /** What most likely caused it. */
+  cause: string
+  /** What to change: the action input or the workflow step that helps. */
+  fix: string
+}
+
+interface Rule {
+  id: DiagnosisId
+  /** Tried on each line; the first matching line is the symptom. */
+  match: RegExp
+  /** Lines that look alike but are something else. */
+  unless?: RegExp
+  explain: (m: RegExpExecArray) => { cause: string; fix: string }
+}
+
+/** The platform a dynamic loader's path belongs to (docker's and Debian's names), for the messages. */
+function loaderPlatform(path: string): { docker: string; debian: string } | undefined {
+  if (/ld-linux-x86-64/.test(path)) return { docker: 'amd64', debian: 'amd64' }
+  if (/ld-linux\.so\.2$/.test(path)) return { docker: '386', debian: 'i386' }
+  if (/ld-linux-aarch64/.test(path)) return { docker: 'arm64', debian: 'arm64' }
+  if (/ld-linux-armhf/.test(path)) return { docker: 'arm/v7', debian: 'armhf' }
+  if (/ld-linux-riscv64/.test(path)) return { docker: 'riscv64', debian: 'riscv64' }
+  if (/ld64\.so\.2$/.test(path)) return { docker: 'ppc64le', debian: 'ppc64el' }
+  if (/ld64\.so\.1$/.test(path)) return { docker: 's390x', debian: 's390x' }
+  return undefined
+}
+
+const STATIC_QEMU =
+  'a statically linked QEMU registered with the F flag: keep `flags: F` (the default) and let the action install QEMU ' +
+  '(`install: download`, or `install: apt` where the distribution still has qemu-user-static)'
+
+/** In order: the more specific messages first. */
+const RULES: Rule[] = [
+  {
+    id: 'binfmt-not-permitted',
+    match:
+      /cannot mount binfmt_misc|binfmt_misc\b.*\b(?:operation not permitted|permission denied|read-only file system)|(?:operation not permitted|permission denied|read-only file system)\b.*binfmt_misc/i,
+    explain: () => ({
+      cause:
+        'the job cannot change the kernel\'s binfmt_misc table: it runs in an unprivileged or rootless container (a job `container:`, ' +
+        'rootless Docker or Podman) or without root. The table belongs to the whole machine, so only root on the host or a privileged container may register handlers.',
+      fix:
+        'run the action in a job on the runner itself (no `container:`), or give the job container `options: --privileged`; on a self-hosted runner, ' +
+        'give the runner user passwordless sudo or register the handlers once on the host and use `install: none` with `verify: probe` in the job'
+    })
+  },
+  {
+    id: 'missing-loader',
+    match: /Could not open '([^']*\/ld[^']*)'/i,
+    explain: m => {
+      const platform = loaderPlatform(m[1] ?? '')
+      const of = platform ? ` ${platform.debian}` : ' target'
+      const docker = platform?.docker ?? '<arch>'
+      const debian = platform?.debian ?? '<arch>'
+      return {
+        cause:
+          `QEMU runs the program, but it is dynamically linked and its${of} dynamic loader ${m[1]} is not on this machine: outside a container there is no${of} C library to load.`,
+        fix:
+          `run the program in a container of its platform (\`docker run --platform linux/${docker} ...\`), or point QEMU at a${of} root filesystem with ` +
+          `the environment variable QEMU_LD_PREFIX=/path/to/sysroot (e.g. one made by debootstrap --arch=${debian}), or install the${of} C library through ` +
+          `multiarch (libc6:${debian}); statically linked programs need none of this`
+      }
+    }
+  },
+  {
+    id: 'cpu-level',
+    match: /CPU does not support (x86-64-v\d)|CPU ISA level is lower than required/i,
+    explain: m => ({
+      cause:
+        `the program (its C library) needs ${m[1] ?? 'a newer x86-64 level'}, and the emulated CPU does not offer it: QEMU older than 7.2 ` +
+        '(e.g. Ubuntu 22.04\'s 6.2) emulates an old CPU model by default, or QEMU_CPU selects an old model. Many current images need x86-64-v2; RHEL 10 / UBI 10 need v3.',
+      fix:
+        'use a newer QEMU: `qemu-version` 7.2 or later (with `install: download` when the distribution\'s QEMU is older), and leave QEMU_CPU unset ' +
+        '(or set it to max); the action\'s `x86-64-level` output shows the level the emulator provides'
+    })
+  },
+  {
+    id: 'illegal-instruction',
+    match: /uncaught target signal 4\b|Illegal instruction/i,
+    explain: () => ({
+      cause:
+        'the program used an instruction the emulated CPU does not have: QEMU is too old for it (AVX/AVX2 came to QEMU in 7.2) or QEMU_CPU selects an old CPU model.',
+      fix:
+        'use a newer QEMU through `qemu-version` (with `install: download` when the distribution\'s is older) and leave QEMU_CPU unset; ' +
+        'check the action\'s `x86-64-level` output against what the program was built for'
+    })
+  },
+  {
+    id: 'qemu-crash',
+    match: /uncaught target signal 11\b|qemu[^:\n]*:.*Segmentation fault/i,
+    explain: () => ({
+      cause:
+        'the program crashed under emulation (SIGSEGV). When it runs fine natively this is a QEMU bug: some releases crash in particular programs ' +
+        '(QEMU 9.2.0 crashed in emulated ldconfig, fixed in 9.2.2).',
+      fix: 'try another QEMU release with `qemu-version` (and `install: download`), e.g. the newest one or the one before the release you have'
+    })
+  },
+  {
+    id: 'exec-format',
+    match: /exec format error|cannot execute binary file/i,
+    explain: () => ({
+      cause:
+        'no binfmt_misc handler is registered for the program\'s architecture, so the kernel cannot run it: the action did not run in this job, ' +
+        'did not register this platform, or its post step (`cleanup`) already removed the handler; a reboot or another job on the same machine can remove it too.',
+      fix:
+        'run the action before this step with the program\'s platform in `platforms` (e.g. `platforms: amd64`), keep `verify` at auto so a missing handler fails ' +
+        'the action itself, and run the program before the job ends (the post step removes what the action registered when `cleanup` is true)'
+    })
+  },
+  {
+    id: 'interpreter-not-found',
+    match:
+      /exec user process caused:? "?no such file or directory|exec \S+: no such file or directory|exec container process [`'"]?[^`'"\n]*[`'"]?: No such file or directory|failed to exec \S+: No such file or directory/i,
+    unless: /executable file not found in \$PATH/i,
+    explain: () => ({
+      cause:
+        'the kernel found a handler, but its interpreter is not there inside the container: the handler was registered without the F flag (so the path is looked up ' +
+        'in the container, which has no QEMU), or with F but a dynamically linked QEMU whose libraries the container lacks (Ubuntu\'s qemu-user with qemu-user-binfmt). ' +
+        '(If the program itself is missing from the image, the image is at fault, not emulation.)',
+      fix: `register ${STATIC_QEMU}, with the program's platform in \`platforms\``
+    })
+  }
+]
+
+/** Longest symptom kept: lines in logs can be huge. */
+const MAX_SYMPTOM = 300
+
+/** The first failure `text` shows that has a known cause, or undefined. */
+export function diagnose(text: string): Diagnosis | undefined {
+  return diagnoseAll(text)[0]
+}
+
+/** Every known failure `text` shows, once each, in the order of the rules (the most specific first). */
+export function diagnoseAll(text: string): Diagnosis[] {
+  if (!text) return []
+  const lines = text.split(/\r?\n/)
+  const found: Diagnosis[] = []
+  for (const rule of RULES) {
+    for (const line of lines) {
+      const m = rule.match.exec(line)
+      if (!m || rule.unless?.test(line)) continue
+      const symptom = line.trim()
+      found.push({ id: rule.id, symptom: symptom.length > MAX_SYMPTOM ? `${symptom.slice(0, MAX_SYMPTOM)}...` : symptom, ...rule.explain(m) })
+      break
+    }
+  }
+  return found
+}
+
+/** A diagnosis as log lines. */
+export function formatDiagnosis(d: Diagnosis): string {
+  return `${d.symptom}\n  likely cause: ${d.cause}\n  what helps: ${d.fix}`
+}
