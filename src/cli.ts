@@ -12,7 +12,7 @@ import { readTable } from './binfmt.js'
 import { currentHost } from './host.js'
 import { InputError, readInputs } from './inputs.js'
 import { type Change, Journal } from './journal.js'
-import { type Holder, Ledger } from './ledger.js'
+import { defaultLedgerDir, type Holder, Ledger, PERSIST_HOLDER } from './ledger.js'
 import { platformOfHeader } from './platforms.js'
 import { privileged } from './privileged.js'
 import { Prober } from './probe.js'
@@ -21,8 +21,8 @@ import { restore } from './restore.js'
 import { setup } from './setup.js'
 import { verify } from './verify.js'
 
-const JOURNAL = process.env.SETUP_X86_ON_ARM_JOURNAL || '/var/lib/setup-x86-on-arm/changes.json'
-const USAGE = `usage: setup-x86-on-arm install [--platforms LIST] [--install auto|apt|download|none] [--flags F] [--verify auto|probe|none] [--json]
+const JOURNAL = join(defaultLedgerDir(), 'cli-changes.json')
+const USAGE = `usage: setup-x86-on-arm install [--platforms LIST] [--install auto|apt|download|none] [--flags F] [--verify auto|probe|container|none] [--persist] [--json]
        setup-x86-on-arm uninstall [--json]
        setup-x86-on-arm status [--json]`
 
@@ -45,6 +45,7 @@ export function parseArgs(argv: string[]): Parsed {
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]
     if (arg === '--json') json = true
+    else if (arg === '--persist' && command === 'install') options.persist = 'true'
     else if (arg.startsWith('--') && OPTIONS.includes(arg.slice(2).split('=')[0]) && command === 'install') {
       const [name, inline] = arg.slice(2).split(/=(.*)/s)
       const value = inline ?? rest[++i]
@@ -106,7 +107,11 @@ async function install(options: Record<string, string>, json: boolean): Promise<
 
 async function uninstall(json: boolean): Promise<number> {
   const changes = await loadJournal()
-  const report = await restore(changes, await privileged(), m => process.stderr.write(`warning: ${m}\n`), { ledger: new Ledger(), holder: CLI_HOLDER })
+  const report = await restore(changes, await privileged(), m => process.stderr.write(`warning: ${m}\n`), {
+    ledger: new Ledger(),
+    holder: CLI_HOLDER,
+    releaseAll: [CLI_HOLDER, PERSIST_HOLDER]
+  })
   await rm(JOURNAL, { force: true })
   if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
   else process.stdout.write(`removed: ${report.removed.join(', ') || 'nothing'}; restored: ${report.restored.join(', ') || 'nothing'}\n`)

@@ -19,6 +19,8 @@ export interface Inputs {
   /** The image the container check runs (tag or digest). */
   verifyImage: string
   cleanup: boolean
+  /** Keep the entries across reboots (/etc/binfmt.d) and past the post step. */
+  persist: boolean
   /** Empty: the pinned default. */
   qemuVersion: string
   qemuUrl: string
@@ -142,6 +144,7 @@ export function readInputs(get: (name: string) => string): { inputs: Inputs; war
     verify: oneOf('verify', raw('verify', 'auto'), VERIFY_MODES),
     verifyImage: parseImage(raw('verify-image', DEFAULT_VERIFY_IMAGE)),
     cleanup: parseBoolean('cleanup', raw('cleanup', 'true')),
+    persist: parseBoolean('persist', raw('persist', 'false')),
     qemuVersion: parseQemuVersion(raw('qemu-version', '')),
     qemuUrl: parseUrl(raw('qemu-url', '')),
     qemuSha256: parseSha256(raw('qemu-sha256', ''))

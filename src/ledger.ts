@@ -28,6 +28,8 @@ export interface Held {
   /** What had that name before the first holder registered; absent when the name was free. */
   original?: Entry
   holders: Holder[]
+  /** The /etc/binfmt.d file written for it with `persist`, so the entry comes back at boot. */
+  persisted?: string
 }
 
 export interface LedgerData {
@@ -62,6 +64,9 @@ export async function isLive(holder: Holder, info: ProcessInfo = procInfo): Prom
   return (await info.startTime(holder.pid)) === holder.start
 }
 
+/** `persist: true` holds an entry for good: only `setup-x86-on-arm uninstall` lets it go. */
+export const PERSIST_HOLDER: Holder = { pid: 0, start: '', boot: '', label: 'persist' }
+
 export function sameHolder(a: Holder, b: Holder): boolean {
   return a.pid === b.pid && a.start === b.start && a.boot === b.boot && a.label === b.label
 }
@@ -71,11 +76,14 @@ export async function holderFor(pid: number, label: string, info: ProcessInfo = 
   return { pid, start: (await info.startTime(pid)) ?? '', boot: await info.bootId(), label }
 }
 
-/** Where the ledger lives: /run for root (gone at reboot, like the table), else a folder of the user's. */
+/**
+ * Where the ledger lives: /var/lib for root (it outlives a reboot, like entries kept with persist;
+ * holders from an earlier boot are stale), else a folder of the user's.
+ */
 export function defaultLedgerDir(): string {
   if (process.env.SETUP_X86_ON_ARM_LEDGER_DIR) return process.env.SETUP_X86_ON_ARM_LEDGER_DIR
   const uid = process.getuid?.() ?? 0
-  return uid === 0 ? '/run/setup-x86-on-arm' : join(process.env.XDG_RUNTIME_DIR || tmpdir(), `setup-x86-on-arm-${uid}`)
+  return uid === 0 ? '/var/lib/setup-x86-on-arm' : join(process.env.XDG_RUNTIME_DIR || tmpdir(), `setup-x86-on-arm-${uid}`)
 }
 
 export class LockTimeout extends Error {}

@@ -23,7 +23,7 @@ export async function run(): Promise<void> {
       report.removed.length ? `removed ${report.removed.join(', ')}` : '',
       report.restored.length ? `restored ${report.restored.join(', ')}` : '',
       report.unmounted ? 'unmounted binfmt_misc' : '',
-      report.kept.length ? `kept ${report.kept.join(', ')} (other jobs on this machine still use them)` : ''
+      report.kept.length ? `kept ${report.kept.join(', ')} (still held by other jobs on this machine, or by persist: true)` : ''
     ].filter(Boolean)
     core.info(`binfmt_misc table restored: ${done.join('; ') || 'nothing left to undo'}`)
   } catch (error) {

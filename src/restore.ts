@@ -24,6 +24,8 @@ export interface RestoreOptions {
   /** With a ledger, the holder whose changes these are. */
   ledger?: Ledger
   holder?: Holder
+  /** Holders to drop from every ledger entry (uninstall: the command line's and persist's). */
+  releaseAll?: Holder[]
 }
 
 /** What to undo for one name: what we put there (if anything) and what was there before (if anything). */
@@ -31,6 +33,8 @@ interface Undo {
   name: string
   ours?: Entry
   original?: Entry
+  /** An /etc/binfmt.d file to remove with it. */
+  persisted?: string
 }
 
 function undoOf(change: Exclude<Change, { kind: 'mounted' }>): Undo | undefined {
@@ -41,7 +45,7 @@ function undoOf(change: Exclude<Change, { kind: 'mounted' }>): Undo | undefined 
 
 async function undo(step: Undo, sys: Privileged, warn: (message: string) => void, dir: string, report: RestoreReport): Promise<void> {
   const current = (await readTable(dir)).get(step.name)
-  if (current && step.original && sameHandler(current, step.original)) return // never replaced, or already back
+  if (current && step.original && sameHandler(current, step.original) && current.enabled === step.original.enabled) return // never replaced, or already back
   if (current && step.ours && !sameHandler(current, step.ours)) {
     warn(`binfmt entry ${step.name} changed since this job registered it; leaving it as it is`)
     report.skipped.push(step.name)
@@ -55,6 +59,7 @@ async function undo(step: Undo, sys: Privileged, warn: (message: string) => void
     await register(sys, step.original, dir)
     report.restored.push(step.name)
   }
+  if (step.persisted) await sys.run('rm', ['-f', step.persisted])
 }
 
 /** Releases this holder's claim on a name; the undo to do when it was the last live holder. */
@@ -64,15 +69,18 @@ function release(ledger: LedgerData, name: string, holder: Holder): { keep: bool
   held.holders = held.holders.filter(h => !sameHolder(h, holder))
   if (held.holders.length > 0) return { keep: true }
   delete ledger.entries[name]
-  return { keep: false, undo: { name, ours: held.entry, original: held.original } }
+  return { keep: false, undo: { name, ours: held.entry, original: held.original, persisted: held.persisted } }
 }
 
 export async function restore(changes: readonly Change[], sys: Privileged, warn: (message: string) => void, options: RestoreOptions = {}): Promise<RestoreReport> {
   const dir = options.dir ?? BINFMT_DIR
   const report: RestoreReport = { removed: [], restored: [], unmounted: false, skipped: [], kept: [] }
-  if (changes.length === 0) return report
+  if (changes.length === 0 && !options.releaseAll) return report
 
   const run = async (ledger?: LedgerData) => {
+    for (const held of Object.values(ledger?.entries ?? {})) {
+      held.holders = held.holders.filter(h => !options.releaseAll?.some(r => sameHolder(r, h)))
+    }
     for (const change of [...changes].reverse()) {
       if (change.kind === 'mounted') {
         if ((await readTable(dir)).size === 0) {
@@ -110,6 +118,6 @@ async function collectAbandoned(ledger: LedgerData, sys: Privileged, warn: (mess
   for (const [name, held] of Object.entries(ledger.entries)) {
     if (held.holders.length > 0) continue
     delete ledger.entries[name]
-    await undo({ name, ours: held.entry, original: held.original }, sys, warn, dir, report)
+    await undo({ name, ours: held.entry, original: held.original, persisted: held.persisted }, sys, warn, dir, report)
   }
 }

@@ -4,14 +4,26 @@
  * table is recorded before it is made, in the job's journal (so its post step can undo it) and in
  * the host's ledger (so a job sharing the entry keeps it until the last one is done).
  */
-import { BINFMT_DIR, diffTables, type Entry, isMounted, mount, readTable, register, remove, sameHandler, type Table } from './binfmt.js'
+import {
+  BINFMT_DIR,
+  diffTables,
+  type Entry,
+  isMounted,
+  mount,
+  readTable,
+  register,
+  registerLine,
+  remove,
+  sameHandler,
+  type Table
+} from './binfmt.js'
 import { readElf } from './elf.js'
 import { type Host, hostProblem } from './host.js'
 import type { Inputs } from './inputs.js'
 import { obtainInterpreters, type Source } from './install/index.js'
 import { qemuVersion } from './interpreter.js'
 import type { Change, Journal } from './journal.js'
-import { type Holder, type Ledger, type LedgerData, sameHolder } from './ledger.js'
+import { type Holder, type Ledger, type LedgerData, PERSIST_HOLDER, sameHolder } from './ledger.js'
 import { entryFor, headerMatches, type Platform } from './platforms.js'
 import type { Privileged } from './privileged.js'
 import type { Prober } from './probe.js'
@@ -137,6 +149,7 @@ export async function setup(inputs: Inputs, ctx: Context): Promise<Report> {
     await ctx.ledger.prune(ledger)
     // 2. Entries other jobs of this action registered: hold them too, so they stay until we are done.
     const now = await readTable(dir)
+    forgetObsolete(ledger, now)
     for (const report of shared) {
       const name = report.entry!
       const entry = now.get(name)
@@ -182,6 +195,14 @@ export async function setup(inputs: Inputs, ctx: Context): Promise<Report> {
     }
     return { platforms: order(), cacheHit: installation.cacheHit }
   })
+}
+
+/** Drops ledger records whose entry is no longer what the kernel has under that name. */
+function forgetObsolete(ledger: LedgerData, table: Table): void {
+  for (const [name, held] of Object.entries(ledger.entries)) {
+    const current = table.get(name)
+    if (!current || !sameHandler(current, held.entry)) delete ledger.entries[name]
+  }
 }
 
 /** Records that this job holds an entry: in its journal, and as a holder in the host's ledger. */
@@ -260,7 +281,25 @@ async function registerPlatform(platform: Platform, interpreter: string, inputs:
     }
     report.detail += `; probe printed ${check.why}`
   }
+  if (inputs.persist) report.detail += `; kept across reboots in ${await persist(entry, ledger, admin)}`
   return { ...report, seconds: elapsed(since) }
+}
+
+export const BINFMT_D = '/etc/binfmt.d'
+
+/**
+ * Writes the entry where systemd-binfmt registers it at boot, and holds it for good. (No restart
+ * of systemd-binfmt: its start flushes the whole table, other jobs' entries included; the entry
+ * is registered already.)
+ */
+async function persist(entry: Entry, ledger: LedgerData, admin: Privileged): Promise<string> {
+  const path = `${BINFMT_D}/${entry.name}.conf`
+  await admin.run('mkdir', ['-p', BINFMT_D])
+  await admin.write(path, `# written by setup-x86-on-arm (persist: true); undo: setup-x86-on-arm uninstall\n${registerLine(entry)}\n`)
+  const held = ledger.entries[entry.name]
+  held.persisted = path
+  if (!held.holders.some(h => sameHolder(h, PERSIST_HOLDER))) held.holders.push(PERSIST_HOLDER)
+  return path
 }
 
 /** Guards against the one mistake that breaks a host: a handler matching the host's own programs. */
