@@ -2,7 +2,7 @@
  * Runs the bundled action through scripts/local-run.mjs (the way the Actions runner does) and
  * reads the kernel's binfmt table, for integration tests on the real kernel.
  */
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -23,19 +23,39 @@ export function workdir(): string {
   return mkdtempSync(join(tmpdir(), 'sxoa-test-'))
 }
 
-/** Runs `main`, `post` or `all` with the given inputs in a work folder (state kept between steps). */
-export function runStep(step: 'main' | 'post' | 'all', dir: string, inputs: Record<string, string> = {}, env: NodeJS.ProcessEnv = {}): StepResult {
+function stepArgs(step: string, dir: string, inputs: Record<string, string>): string[] {
   const args = [join(ROOT, 'scripts', 'local-run.mjs'), step, '--workdir', dir]
   for (const [name, value] of Object.entries(inputs)) args.push('--input', `${name}=${value}`)
-  const result = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 300_000 })
+  return args
+}
+
+function result(step: string, code: number | null, stdout: string, stderr: string): StepResult {
   const outputs: Record<string, string> = {}
   if (step !== 'post') {
-    for (const line of result.stdout.split('\n')) {
-      const m = /^([a-z-]+)=(.*)$/.exec(line)
+    for (const line of stdout.split('\n')) {
+      const m = /^([a-z0-9-]+)=(.*)$/.exec(line)
       if (m) outputs[m[1]] = m[2]
     }
   }
-  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr, outputs }
+  return { code: code ?? -1, stdout, stderr, outputs }
+}
+
+/** Runs `main`, `post` or `all` with the given inputs in a work folder (state kept between steps). */
+export function runStep(step: 'main' | 'post' | 'all', dir: string, inputs: Record<string, string> = {}, env: NodeJS.ProcessEnv = {}): StepResult {
+  const ran = spawnSync(process.execPath, stepArgs(step, dir, inputs), { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 300_000 })
+  return result(step, ran.status, ran.stdout, ran.stderr)
+}
+
+/** runStep without blocking this process (which may be serving the step's downloads). */
+export function runStepAsync(step: 'main' | 'post' | 'all', dir: string, inputs: Record<string, string> = {}, env: NodeJS.ProcessEnv = {}): Promise<StepResult> {
+  return new Promise(resolve => {
+    const child = spawn(process.execPath, stepArgs(step, dir, inputs), { env: { ...process.env, ...env } })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', d => (stdout += d))
+    child.stderr.on('data', d => (stderr += d))
+    child.on('close', code => resolve(result(step, code, stdout, stderr)))
+  })
 }
 
 /** The table as the kernel prints it, entry by entry, for byte-for-byte comparison. */
