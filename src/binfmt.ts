@@ -143,9 +143,34 @@ export function diffTables(before: Table, after: Table): TableDiff {
   return diff
 }
 
+/** A change the kernel refused, explained in one line with what to do. */
+export class BinfmtError extends Error {}
+
+const UNPRIVILEGED =
+  'this job may not change the kernel\'s binfmt_misc table (an unprivileged container job, or a user namespace): run the step on the host, or in a container started with --privileged'
+
+/** Turns what the kernel or mount(8) said into the cause and the fix. */
+export function explainKernelError(doing: string, error: unknown): BinfmtError {
+  const code = (error as NodeJS.ErrnoException).code ?? ''
+  const text = `${code} ${(error as Error).message ?? error}`
+  let why: string
+  if (/EROFS|read-only/i.test(text)) {
+    why = "binfmt_misc is read-only here (a container's /proc/sys, or a runner service with ProtectKernelTunables=yes): run the step on the host, or give the container --privileged"
+  }
+  else if (/EPERM|EACCES|not permitted|permission denied/i.test(text)) why = `operation not permitted: ${UNPRIVILEGED}`
+  else if (/unknown filesystem type|mount point does not exist|ENOENT|No such file/i.test(text)) {
+    why = 'this kernel has no binfmt_misc (CONFIG_BINFMT_MISC): use a kernel built with it, as every mainstream distribution is'
+  } else if (/EEXIST|File exists/i.test(text)) why = 'another process registered the same name at the same moment: run the step again'
+  else why = text.trim()
+  return new BinfmtError(`cannot ${doing}: ${why}`)
+}
+
 /** Registers an entry (and disables it again when it was recorded disabled). */
 export async function register(sys: Privileged, entry: Entry, dir = BINFMT_DIR): Promise<void> {
-  await sys.write(`${dir}/register`, registerLine(entry))
+  const line = registerLine(entry)
+  await sys.write(`${dir}/register`, line).catch(error => {
+    throw explainKernelError(`register ${entry.name} in binfmt_misc`, error)
+  })
   if (!entry.enabled) await sys.write(`${dir}/${entry.name}`, '0')
 }
 
@@ -161,7 +186,9 @@ export async function remove(sys: Privileged, name: string, dir = BINFMT_DIR): P
 export async function mount(sys: Privileged, dir = BINFMT_DIR): Promise<void> {
   if (await isMounted(dir)) return
   await sys.run('modprobe', ['binfmt_misc']).catch(() => undefined) // built in, or already loaded
-  await sys.run('mount', ['-t', 'binfmt_misc', 'binfmt_misc', dir])
+  await sys.run('mount', ['-t', 'binfmt_misc', 'binfmt_misc', dir]).catch(error => {
+    throw explainKernelError('mount binfmt_misc', error)
+  })
 }
 
 export async function unmount(sys: Privileged, dir = BINFMT_DIR): Promise<void> {

@@ -91,9 +91,13 @@ async function works(platform: Platform, inputs: Inputs, ctx: Context, sys?: Pri
   return { ok: true, why: direct.output }
 }
 
-async function describeWorking(platform: Platform, table: Table, seconds: number): Promise<PlatformReport> {
+async function describeWorking(platform: Platform, table: Table, seconds: number, printed: string, hostMachine: string): Promise<PlatformReport> {
   const [entry] = handlersFor(table, probeProgram(platform.target))
-  if (!entry) return { platform, status: 'native', detail: 'runs natively', seconds }
+  if (!entry) {
+    // Natively a program sees the kernel's machine; under an emulator, its own.
+    if (printed === hostMachine) return { platform, status: 'native', detail: 'runs natively', seconds }
+    return { platform, status: 'existing', detail: `already runs (printed ${printed}) through a handler not visible here; left as it is`, seconds }
+  }
   return {
     platform,
     status: 'existing',
@@ -118,7 +122,7 @@ async function assess(inputs: Inputs, ctx: Context, table: Table): Promise<{ rep
     inputs.platforms.map(async platform => {
       const check = await works(platform, inputs, ctx, hasHandler(platform) ? sys : undefined)
       if (check.ok) {
-        reports.set(platform, await describeWorking(platform, table, elapsed(started)))
+        reports.set(platform, await describeWorking(platform, table, elapsed(started), check.why, ctx.host.machine))
       } else if (ctx.host.family.includes(platform.target)) {
         const detail = `${platform.docker} is this ${ctx.host.machine} host's own family but does not run (${check.why}); the action never registers a handler for it`
         reports.set(platform, { platform, status: 'failed', detail, seconds: elapsed(started) })
@@ -142,7 +146,7 @@ export async function setup(inputs: Inputs, ctx: Context): Promise<Report> {
   const before = await readTable(dir)
   const { reports, needed } = await assess(inputs, ctx, before)
   const order = () => inputs.platforms.map(p => reports.get(p)!)
-  const shared = [...reports.values()].filter(r => r.status === 'existing')
+  const shared = [...reports.values()].filter(r => r.status === 'existing' && r.entry)
   if (needed.length === 0 && shared.length === 0) return { platforms: order() }
 
   return ctx.ledger.locked(async (ledger, save) => {
@@ -188,7 +192,11 @@ export async function setup(inputs: Inputs, ctx: Context): Promise<Report> {
       // A distro package may have registered a working handler itself.
       const byPackage = interpreter.source === 'apt' && (await works(platform, inputs, ctx, admin)).ok
       const report = byPackage
-        ? { ...(await describeWorking(platform, await readTable(dir), elapsed(since))), status: 'registered' as const, detail: 'registered by the distro package' }
+        ? {
+            ...(await describeWorking(platform, await readTable(dir), elapsed(since), platform.target, '')),
+            status: 'registered' as const,
+            detail: 'registered by the distro package'
+          }
         : await registerPlatform(platform, interpreter.path, inputs, ctx, { admin, dir, since, ledger, save })
       reports.set(platform, { ...report, qemuVersion: report.qemuVersion ?? interpreter.version, source: interpreter.source })
       ctx.log.info(`${platform.docker}: ${report.detail}`)
