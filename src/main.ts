@@ -52,7 +52,9 @@ export async function run(): Promise<void> {
         log
       })
     )
-    if (inputs.verify !== 'none') await core.group('Verify', () => verify(report, inputs, prober.dir, log))
+    if (inputs.verify !== 'none' && report.platforms.some(p => p.status === 'registered' || p.status === 'existing' || p.platform.target === 'x86_64')) {
+      await core.group('Verify', () => verify(report, inputs, prober.dir, log))
+    }
     for (const [name, value] of Object.entries(outputsOf(report))) core.setOutput(name, value)
     await core.summary
       .addHeading('setup-x86-on-arm', 3)

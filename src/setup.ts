@@ -167,20 +167,27 @@ export async function setup(inputs: Inputs, ctx: Context): Promise<Report> {
     }
     if (needed.length === 0) return { platforms: order() }
 
-    // 3. Interpreters for the rest. binfmt_misc is mounted first: packages register into it.
+    // 3. Interpreters for the rest. binfmt_misc is mounted before packages install (they register
+    // into it) or before registering, and not at all when there is nothing to register.
     const admin = await ctx.privileged()
-    if (!(await isMounted(dir))) {
+    const mounted = async () => {
+      if (await isMounted(dir)) return
       await ctx.journal.record({ kind: 'mounted' })
       await mount(admin, dir)
       ctx.log.info(`mounted binfmt_misc on ${dir}`)
     }
-    const installation = await obtainInterpreters(
-      needed.map(p => p.target),
-      inputs,
-      { sys: admin, hostMachine: ctx.host.machine, log: ctx.log.info, watch: step => watchTable(step, ledger, save, ctx, dir) }
-    )
+    const installation = await obtainInterpreters(needed.map(p => p.target), inputs, {
+      sys: admin,
+      hostMachine: ctx.host.machine,
+      log: ctx.log.info,
+      watch: async step => {
+        await mounted()
+        return watchTable(step, ledger, save, ctx, dir)
+      }
+    })
 
     // 4. Register and prove each.
+    if (installation.interpreters.size > 0) await mounted()
     for (const platform of needed) {
       const since = performance.now()
       const interpreter = installation.interpreters.get(platform.target)

@@ -156,6 +156,8 @@ interface PlannedAsset {
   format?: ArchiveFormat
   /** Shown with a warning when the manifest's digest is not from a trusted source. */
   digestNote?: string
+  /** The manifest's size: a larger download is cut off, another size refused before its digest. */
+  size?: number
 }
 
 interface Plan {
@@ -214,7 +216,7 @@ function planProblem(release: ManifestRelease, req: Pick<DownloadRequest, 'targe
     }
     if (!asset.sha256) return `no known sha256 for ${url}, so it cannot be verified (run npm run manifest -- ${release.id} where GitHub is reachable)`
     const trusted = !asset.digestSource || /^(github-api|computed|debian)\b/.test(asset.digestSource)
-    const plannedAsset: PlannedAsset = { url, sha256: asset.sha256, format: parseFormat(asset.format), digestNote: trusted ? undefined : asset.digestSource }
+    const plannedAsset: PlannedAsset = { url, sha256: asset.sha256, format: parseFormat(asset.format), digestNote: trusted ? undefined : asset.digestSource, size: asset.size }
     planned.set(asset, plannedAsset)
     assets.set(target, plannedAsset)
   }
@@ -297,7 +299,13 @@ async function fetchOnce(url: string, dest: string, o: Required<Pick<DownloadOpt
         bytes += chunk.length
         if (bytes > o.maxBytes) throw new FetchFailure(`the file is larger than the ${o.maxBytes} bytes accepted`, false, 'http')
         hash.update(chunk)
-        if (!out.write(chunk)) await Promise.race([once(out, 'drain'), once(out, 'close')])
+        if (!out.write(chunk)) {
+          // Wait for whichever comes first; the other listener is removed, not left to pile up.
+          const done = new AbortController()
+          const wait = (event: string) => once(out, event, { signal: done.signal }).catch(() => undefined)
+          await Promise.race([wait('drain'), wait('close')])
+          done.abort()
+        }
       }
       out.end()
       await finished(out)
@@ -452,7 +460,11 @@ async function fetchAndExtract(
     const file = join(work, `download-${n++}`)
     const started = Date.now()
     req.log(`downloading ${asset.url}`)
-    const { sha256, bytes, attempts } = await fetchToFile(asset.url, file, req.log, options)
+    const limited = asset.size !== undefined ? { ...options, maxBytes: Math.min(asset.size, options.maxBytes ?? DEFAULT_MAX_BYTES) } : options
+    const { sha256, bytes, attempts } = await fetchToFile(asset.url, file, req.log, limited)
+    if (asset.size !== undefined && bytes !== asset.size) {
+      throw new DownloadError(`${asset.url} is ${bytes} bytes, the manifest says ${asset.size}; refusing it (nothing was extracted, run or cached)`, 'checksum', asset.url)
+    }
     verifyDigest(sha256, asset.sha256, asset.url)
     req.log(`downloaded ${(bytes / 1048576).toFixed(1)} MB in ${((Date.now() - started) / 1000).toFixed(1)} s${attempts > 1 ? ` (${attempts} attempts)` : ''}; sha256 ${sha256} verified`)
 

@@ -1,0 +1,225 @@
+/**
+ * The action's own direction, for real: an emulated arm64 machine (Debian's arm64 cloud kernel
+ * under qemu-system-aarch64) runs the bundled dist/ with arm64 node through the local runner, the
+ * way an ARM runner would, and x86_64/i386 programs are made to run in it. One boot runs every
+ * scenario in __tests__/vm/scenarios/; each prints `RESULT <scenario> <key>=<value>` lines that
+ * the tests below check. scripts/arm64-vm/ fetches the fixtures (cached in .cache/arm64-vm/),
+ * builds the initramfs and boots; the console log is kept in .cache/arm64-vm/console.log.
+ */
+import { execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, expect, test } from '@jest/globals'
+import { command, describeWhen, root } from '../helpers/requirements.js'
+
+const projectRoot = resolve(fileURLToPath(import.meta.url), '..', '..', '..')
+/** The machine's hard limit (qemu is killed after it); the fixture fetch on a cold cache comes on top. */
+const BOOT_LIMIT_SECONDS = 225
+const FETCH_ALLOWANCE_SECONDS = 300
+
+type Results = Record<string, Record<string, string>>
+interface Outcome {
+  results: Results
+  /** Wall time of the machines (side by side), initramfs build excluded. */
+  seconds: number
+  buildSeconds: number
+  timedOut: boolean
+  exitCode: number | null
+  machines: { scenarios: string[]; seconds: number; timedOut: boolean }[]
+}
+
+let outcome: Outcome
+let consoleLog = ''
+
+function bootMachine(): Promise<Outcome> {
+  const dir = mkdtempSync(join(tmpdir(), 'arm64-vm-'))
+  const json = join(dir, 'outcome.json')
+  return new Promise((resolvePromise, reject) => {
+    execFile(
+      process.execPath,
+      [join(projectRoot, 'scripts', 'arm64-vm', 'boot.mjs'), '--timeout', String(BOOT_LIMIT_SECONDS), '--json', json],
+      { cwd: projectRoot, maxBuffer: 64 << 20, timeout: (BOOT_LIMIT_SECONDS + FETCH_ALLOWANCE_SECONDS) * 1000 },
+      (error, stdout, stderr) => {
+        try {
+          resolvePromise(JSON.parse(readFileSync(json, 'utf8')) as Outcome)
+        } catch {
+          reject(new Error(`the machine did not run: ${error?.message ?? ''}\n${stderr}\n${stdout.slice(-4000)}`))
+        } finally {
+          rmSync(dir, { recursive: true, force: true })
+        }
+      }
+    )
+  })
+}
+
+/** The console lines a scenario printed (the action's log among them), for failure messages. */
+function logOf(scenario: string): string {
+  const own = consoleLog.split('\n').filter(line => line.startsWith(`LOG ${scenario} `) || line.startsWith(`RESULT ${scenario}`))
+  return own.length > 0 ? own.join('\n') : consoleLog.split('\n').slice(-60).join('\n')
+}
+
+/** Checks a scenario's results; a mismatch fails with the scenario's part of the console log. */
+function expectResults(scenario: string, expected: Record<string, string | RegExp>): void {
+  const got = outcome.results[scenario] ?? {}
+  const wrong = Object.entries(expected).filter(([key, want]) => {
+    const value = got[key]
+    return value === undefined || (typeof want === 'string' ? value !== want : !want.test(value))
+  })
+  if (wrong.length > 0) {
+    const lines = wrong.map(([key, want]) => `  ${scenario} ${key}: expected ${String(want)}, got ${JSON.stringify(got[key])}`)
+    throw new Error(`${lines.join('\n')}\n--- console of ${scenario} ---\n${logOf(scenario)}`)
+  }
+}
+
+/** What every scenario ends with: the script ran through, and found the machine clean before it. */
+function expectCompleted(scenario: string): void {
+  expectResults(scenario, { 'script.exit': '0', 'reset.leftover': '' })
+}
+
+describeWhen([root, command('/usr/bin/qemu-system-aarch64')], 'the action in an emulated arm64 machine', () => {
+  beforeAll(async () => {
+    outcome = await bootMachine()
+    consoleLog = readFileSync(join(projectRoot, '.cache', 'arm64-vm', 'console.log'), 'utf8')
+  }, (BOOT_LIMIT_SECONDS + FETCH_ALLOWANCE_SECONDS) * 1000)
+
+  afterAll(() => {
+    if (!outcome) return
+    const machines = outcome.machines.map((m, i) => {
+      const vm = outcome.results[`vm.${i + 1}`] ?? {}
+      return `machine ${i + 1}: /init after ${vm['boot.seconds']} s, done at ${vm['done.seconds'] ?? '(timed out)'} s: ${m.scenarios.join(' ')}`
+    })
+    const steps = Object.entries(outcome.results)
+      .filter(([, r]) => r['main.seconds'])
+      .map(([name, r]) => `${name}: main ${r['main.seconds']} s, post ${r['post.seconds'] ?? '-'} s (scenario ${r['script.seconds'] ?? '-'} s)`)
+    process.stdout.write(`arm64 VM: initramfs ${outcome.buildSeconds.toFixed(1)} s, machines ${outcome.seconds.toFixed(1)} s\n  ${[...machines, ...steps].join('\n  ')}\n`)
+  })
+
+  test('every machine boots, runs its scenarios to the end and powers off', () => {
+    expect(outcome.machines.filter(m => m.timedOut)).toEqual([])
+    outcome.machines.forEach((_, i) => expectResults(`vm.${i + 1}`, { 'done.seconds': /^\d/, machine: 'aarch64' }))
+  })
+
+  test('the machine itself: arm64 node 24, the stashed qemu runs foreign busybox, no handler yet', () => {
+    expectCompleted('00-harness')
+    expectResults('00-harness', {
+      'node.version': /^v24\./,
+      'direct.x86_64': 'x86_64',
+      'direct.i386': 'i686',
+      'exec.exit': '126',
+      'exec.out': /ENOEXEC/,
+      modprobe: /binfmt_misc\.ko/
+    })
+  })
+
+  test('1. defaults with qemu on the machine: the action loads and mounts binfmt_misc, x86_64 runs (also in a bare chroot), post undoes it', () => {
+    expectCompleted('01-defaults')
+    expectResults('01-defaults', {
+      'before.binfmt': /^(absent|unmounted)$/,
+      'before.entries': 'none',
+      'before.run.exit': '126',
+      'before.run.out': /ENOEXEC/,
+      'main.exit': '0',
+      'main.errors': '',
+      'out.platforms': 'linux/amd64',
+      'out.native': '',
+      'out.interpreter': '/usr/bin/qemu-x86_64-static',
+      'out.install-method': 'existing',
+      'out.qemu-version': /^7\.2/,
+      'during.binfmt': 'mounted',
+      'during.module': 'loaded',
+      'during.entries': 'qemu-x86_64',
+      'during.dump': /interpreter \/usr\/bin\/qemu-x86_64-static \| flags: F \|/,
+      'during.run.exit': '0',
+      'during.run.out': 'x86_64',
+      'during.chroot': 'x86_64',
+      'post.exit': '0',
+      'after.binfmt': /^(absent|unmounted)$/,
+      'after.entries': 'none',
+      'after.same-dump': 'yes',
+      'after.run.exit': '126',
+      'after.run.out': /ENOEXEC/
+    })
+  })
+
+  test('2. platforms: 386 runs an i386 program (and only that), post restores', () => {
+    expectCompleted('02-i386')
+    expectResults('02-i386', {
+      'before.run.out': /ENOEXEC/,
+      'main.exit': '0',
+      'out.platforms': 'linux/386',
+      'out.interpreter': '/usr/bin/qemu-i386-static',
+      'during.entries': 'qemu-i386',
+      'during.run.exit': '0',
+      'during.run.out': 'i686',
+      'during.x86_64.out': /ENOEXEC/,
+      'post.exit': '0',
+      'after.entries': 'none',
+      'after.run.out': /ENOEXEC/
+    })
+  })
+
+  test('3. install: download from the loopback mirror, checksum-verified, then from the tool cache; a wrong checksum is refused', () => {
+    expectCompleted('03-download')
+    expectResults('03-download', {
+      'mirror.fetch': outcome.results['03-download']?.['mirror.sha256'] ?? 'a sha256',
+      'before.run.out': /ENOEXEC/,
+      'main.exit': '0',
+      'out.install-method': 'download',
+      'out.cache-hit': 'false',
+      'during.entries': 'qemu-x86_64',
+      'during.run.out': 'x86_64',
+      'during.chroot': 'x86_64',
+      'post.exit': '0',
+      'after.entries': 'none',
+      'after.run.out': /ENOEXEC/
+    })
+    expectResults('03-download.cached', { 'main.exit': '0', 'out.cache-hit': 'true', 'during.run.out': 'x86_64', 'post.exit': '0', 'after.entries': 'none' })
+    expectResults('03-download.badsum', { 'main.exit': '1', 'main.errors': /sha256|checksum/i, 'during.entries': 'none', 'after.entries': 'none' })
+  })
+
+  test('4. platforms: arm64 on this arm64 machine is native: nothing registered, success', () => {
+    expectCompleted('04-native-arm64')
+    expectResults('04-native-arm64', {
+      'main.exit': '0',
+      'main.errors': '',
+      'out.platforms': 'linux/arm64',
+      'out.native': 'linux/arm64',
+      'out.interpreter': '',
+      'during.entries': 'none',
+      'during.binfmt': outcome.results['04-native-arm64']?.['before.binfmt'] ?? 'as before',
+      'post.exit': '0',
+      'after.entries': 'none'
+    })
+  })
+
+  test('5. no qemu anywhere and install: none: fails with a message about qemu, registers nothing', () => {
+    expectCompleted('05-no-qemu')
+    expectResults('05-no-qemu', {
+      'before.qemu-files': '',
+      'main.exit': '1',
+      'main.errors': /qemu/i,
+      'during.entries': 'none',
+      'during.run.out': /ENOEXEC/,
+      'post.exit': '0',
+      'after.binfmt': /^(absent|unmounted)$/,
+      'after.entries': 'none'
+    })
+  })
+
+  test("6. the container path: Debian's arm64 docker runs an amd64 image only while the action's handler is registered", () => {
+    expectCompleted('06-container')
+    expectResults('06-container', {
+      'dockerd.version': /^\d+\.\d+/,
+      'image.platform': 'linux/amd64',
+      'before.container': /exec format error/i,
+      'main.exit': '0',
+      'main.container': /container check passed: .*printed x86_64/,
+      'during.entries': 'qemu-x86_64',
+      'post.exit': '0',
+      'after.entries': 'none',
+      'after.container': /exec format error/i
+    })
+  })
+})

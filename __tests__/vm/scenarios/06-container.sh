@@ -1,0 +1,36 @@
+# The container path: Debian's arm64 docker.io in the machine (vfs storage, no bridge, no
+# iptables; DOCKER_RAMDISK because runc cannot pivot_root out of an initramfs), an amd64 busybox
+# image loaded as busybox:stable (the action's default check image; no registry is reachable).
+# Before: the amd64 container fails; the action with verify: container registers x86_64 (F) and
+# runs its own check (`docker run --platform linux/amd64 busybox:stable uname -m`, reported as
+# main.container; each docker run costs about 13 s here, so it is not repeated); after post the
+# container fails again.
+. /opt/vm/scenarios/lib.sh
+qemu_on_machine
+mkdir -p /sys/fs/cgroup /var/lib/docker /etc/docker
+grep -q ' /sys/fs/cgroup ' /proc/mounts || mount -t cgroup2 cgroup2 /sys/fs/cgroup
+t0=$(now)
+DOCKER_RAMDISK=true dockerd --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs \
+  --data-root /var/lib/docker > "$WORK/dockerd.log" 2>&1 &
+dockerd_pid=$!
+for i in $(seq 1 120); do docker version > /dev/null 2>&1 && break; sleep 0.5; done
+result dockerd.seconds "$(since "$t0")"
+result dockerd.version "$(docker version --format '{{.Server.Version}}' 2>&1)"
+result image.load "$(docker load -i /opt/images/busybox-amd64.tar 2>&1)"
+result image.platform "$(docker image inspect --format '{{.Os}}/{{.Architecture}}' busybox:stable 2>&1)"
+
+container() { docker run --rm --network none --platform linux/amd64 busybox:stable uname -m 2>&1; }
+record_binfmt before
+result before.container "$(container)"
+
+step main --input verify=container
+result main.container "$(grep 'container check' "$WORK/main.log")"
+record_binfmt during
+
+step post
+record_binfmt after
+result after.container "$(container)"
+
+kill $dockerd_pid
+wait $dockerd_pid
+sed 's/^/dockerd| /' "$WORK/dockerd.log" | tail -n 40

@@ -1,0 +1,126 @@
+# Sourced by the scenario scripts inside the emulated arm64 machine (busybox sh).
+# Results go to stdout as `RESULT <scenario> <key>=<value>` (one line; newlines become " | ");
+# everything else a scenario prints ends up in the console log prefixed with `LOG <scenario>`.
+S=${SCENARIO:?SCENARIO is not set}
+BINFMT=/proc/sys/fs/binfmt_misc
+PROJECT=/opt/project
+QEMU_STASH=/opt/qemu
+X86_64=/opt/foreign/busybox-x86_64
+I386=/opt/foreign/busybox-i386
+WORK=/tmp/work/$S
+mkdir -p "$WORK"
+
+now() { cut -d' ' -f1 /proc/uptime; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+oneline() { awk 'BEGIN { ORS = "" } { sub(/\r$/, ""); if (NR > 1) print " | "; print }'; }
+
+result() {
+  local name=$1
+  shift
+  printf 'RESULT %s %s=%s\n' "$S" "$name" "$(printf '%s\n' "$*" | oneline)"
+}
+
+# binfmt_misc as the action finds it: "mounted", "unmounted" (this kernel keeps the empty
+# /proc/sys/fs/binfmt_misc mount point even while the module is not loaded) or "absent".
+binfmt_mount() {
+  if [ -e $BINFMT/status ]; then echo mounted
+  elif [ -d $BINFMT ]; then echo unmounted
+  else echo absent
+  fi
+}
+
+binfmt_module() {
+  if grep -q '^binfmt_misc ' /proc/modules; then echo loaded
+  elif grep -q 'binfmt_misc' /proc/filesystems; then echo built-in
+  else echo unloaded
+  fi
+}
+
+# The registered entries, sorted, comma separated ("none"). The table outlives an unmount while the
+# module stays loaded, so an unmounted table is read through a second mount of the same instance.
+binfmt_entries() {
+  local dir=$BINFMT list
+  grep -q binfmt_misc /proc/filesystems || { echo none; return; }
+  if [ "$(binfmt_mount)" != mounted ]; then
+    dir=/tmp/binfmt-peek
+    mkdir -p $dir
+    mount -t binfmt_misc binfmt_misc $dir || { echo unreadable; return; }
+  fi
+  list=$(ls $dir | grep -v -x -e register -e status | sort | tr '\n' ',' | sed 's/,$//')
+  [ $dir = $BINFMT ] || umount $dir
+  echo "${list:-none}"
+}
+
+# The full text of every entry (to compare a table before and after).
+binfmt_dump() {
+  [ "$(binfmt_mount)" = mounted ] || return 0
+  for entry in $(ls $BINFMT | grep -v -x -e register -e status | sort); do
+    printf '%s: %s\n' "$entry" "$(oneline < $BINFMT/$entry)"
+  done
+}
+
+# record PREFIX: PREFIX.binfmt (mount state), PREFIX.module, PREFIX.entries
+record_binfmt() {
+  result "$1.binfmt" "$(binfmt_mount)"
+  result "$1.module" "$(binfmt_module)"
+  result "$1.entries" "$(binfmt_entries)"
+}
+
+# try KEY PROGRAM ARGS...: runs a program through a bare execve(2) (node's process.execve: a shell,
+# glibc's execvp and libuv would retry an ENOEXEC as a shell script and hide the kernel's answer).
+# KEY.exit is the program's exit code (126 when execve failed), KEY.out its output or the errno.
+try() {
+  local name=$1 out rc
+  shift
+  out=$( (node --no-warnings -e '
+    const [file, ...args] = process.argv.slice(1)
+    try {
+      process.execve(file, [file, ...args])
+    } catch (error) {
+      console.error(`execve: ${error.code}: ${error.message}`)
+    }
+    process.exit(126)
+  ' "$@") 2>&1)
+  rc=$?
+  # node 24 aborts with a stack trace instead of throwing (newer releases throw); same meaning
+  case $rc:$out in 134:*"error code "*) rc=126; out="execve: $(printf '%s\n' "$out" | sed -n 's/.*error code \([A-Z0-9]*\).*/\1/p')" ;; esac
+  result "$name.exit" $rc
+  result "$name.out" "$out"
+}
+
+# Debian's qemu-user-static layout: the interpreters in /usr/bin.
+qemu_on_machine() {
+  cp $QEMU_STASH/qemu-x86_64-static $QEMU_STASH/qemu-i386-static /usr/bin/
+}
+
+# step main|post [--input name=value]...: one step of the action through the local runner.
+# Records STEP.exit, STEP.seconds, STEP.errors (::error:: lines) and, after main, out.NAME per output.
+step() {
+  local phase=$1 t0 rc line
+  shift
+  t0=$(now)
+  node $PROJECT/scripts/local-run.mjs "$phase" --workdir "$WORK" "$@" > "$WORK/$phase.log" 2>&1
+  rc=$?
+  result "$phase.exit" $rc
+  result "$phase.seconds" "$(since "$t0")"
+  sed "s/^/$phase| /" "$WORK/$phase.log"
+  result "$phase.errors" "$(grep '^::error' "$WORK/$phase.log")"
+  result "$phase.warnings" "$(grep '^::warning' "$WORK/$phase.log")"
+  if [ "$phase" = main ] && [ -f "$WORK/main.output" ]; then
+    awk '
+      !delim && /^[^=<]+<<.+$/ { at = index($0, "<<"); name = substr($0, 1, at - 1); delim = substr($0, at + 2); value = ""; n = 0; next }
+      delim && $0 == delim { print name "=" value; delim = ""; next }
+      delim { value = (n++ ? value " | " : "") $0; next }
+      /=/ { print }
+    ' "$WORK/main.output" > "$WORK/outputs"
+    while IFS= read -r line; do result "out.${line%%=*}" "${line#*=}"; done < "$WORK/outputs"
+  fi
+  return $rc
+}
+
+# A chroot holding only a static x86_64 busybox (no interpreter, no /proc): works with flag F only.
+make_chroot() {
+  rm -rf "$1"
+  mkdir -p "$1/bin"
+  cp $X86_64 "$1/bin/busybox"
+}
