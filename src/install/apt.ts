@@ -40,8 +40,11 @@ export function choosePackages(candidates: Candidates): string[] | undefined {
 
 /** Turns apt's own words into one line a person can act on. */
 export function explainAptFailure(output: string): string {
-  const lock = /Could not get lock ([^\s.]+).*?(held by process \d+(?: \([^)]*\))?)?/s.exec(output)
-  if (lock) return `apt could not get the dpkg lock ${lock[1]} within 120 s${lock[2] ? ` (${lock[2]})` : ''}: another apt run (often unattended-upgrades on a fresh runner) is still going; retry later or use install: download`
+  const lock = /Could not get lock ([^\s]+?)\.?(?:\s|$)/.exec(output)
+  if (lock) {
+    const holder = /held by process \d+(?: \([^)]*\))?/.exec(output)?.[0]
+    return `apt could not get the dpkg lock ${lock[1]} within 120 s${holder ? ` (${holder})` : ''}: another apt run (often unattended-upgrades on a fresh runner) is still going; retry later or use install: download`
+  }
   if (/Unable to locate package|has no installation candidate/.test(output)) return "apt has no QEMU user-mode package in this machine's sources: use install: download"
   const last = output.trim().split('\n').filter(l => /^(E:|W:)/.test(l)).slice(-2).join(' ')
   return last || output.trim().split('\n').slice(-2).join(' ')
