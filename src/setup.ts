@@ -80,15 +80,19 @@ function elapsed(since: number): number {
   return Math.round((performance.now() - since) / 10) / 100
 }
 
-/** Does the platform run in place and, when F is asked for, where the interpreter path is absent? */
+/**
+ * Does the platform run in place and, when F is asked for, where the interpreter path is absent?
+ * With F the chroot run alone proves both; the plain run then only explains a failure.
+ */
 async function works(platform: Platform, inputs: Inputs, ctx: Context, sys?: Privileged): Promise<{ ok: boolean; why: string }> {
-  const direct = await ctx.prober.run(platform.target)
-  if (!direct.ok) return { ok: false, why: direct.output }
   if (inputs.flags.includes('F') && sys) {
     const isolated = await ctx.prober.runIsolated(platform.target, sys)
-    if (!isolated.ok) return { ok: false, why: `runs, but not inside a chroot or container (${isolated.output})` }
+    if (isolated.ok) return { ok: true, why: isolated.output }
+    const direct = await ctx.prober.run(platform.target)
+    return { ok: false, why: direct.ok ? `runs, but not inside a chroot or container (${isolated.output})` : direct.output }
   }
-  return { ok: true, why: direct.output }
+  const direct = await ctx.prober.run(platform.target)
+  return { ok: direct.ok, why: direct.output }
 }
 
 async function describeWorking(platform: Platform, table: Table, seconds: number, printed: string, hostMachine: string): Promise<PlatformReport> {
