@@ -50,8 +50,9 @@ export async function verifyContainers(
       outcome = { result: 'skipped', detail: `${result.error ?? 'the image could not be pulled'} (the probe already proved emulation)`, seconds: result.seconds }
       log.warning(`container check skipped for ${report.platform.docker}: ${outcome.detail}`)
     } else {
-      const why = result.error ?? result.output
-      outcome = { result: 'failed', detail: `${engine.name}: ${why}${result.diagnosis ? `. ${formatDiagnosis(result.diagnosis)}` : ''}`, seconds: result.seconds }
+      const error = result.error ?? result.output
+      const why = error.startsWith(engine.name) ? error : `${engine.name}: ${error}`
+      outcome = { result: 'failed', detail: `${why}${result.diagnosis ? `. ${formatDiagnosis(result.diagnosis)}` : ''}`, seconds: result.seconds }
     }
     if (outcome.result !== 'skipped') log.info(`${report.platform.docker} container check ${outcome.result}: ${outcome.detail}`)
     outcomes.set(report, outcome)
