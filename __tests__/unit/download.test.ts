@@ -195,9 +195,9 @@ describe('planDownload', () => {
   })
 
   test('the shipped manifest: the default release, and what it can serve without GitHub digests', () => {
-    const amd64 = planDownload({ ...base, hostArch: 'amd64', targets: ['aarch64'] }, MANIFEST, {})
+    const amd64 = planDownload({ ...base, hostArch: 'amd64', targets: ['aarch64'] }, MANIFEST, env)
     expect(amd64.plans[0]?.cacheVersion).toBe(MANIFEST.default)
-    const arm64 = () => planDownload({ ...base, targets: ['x86_64'] }, MANIFEST, {})
+    const arm64 = () => planDownload({ ...base, targets: ['x86_64'] }, MANIFEST, env)
     // Until `npm run manifest` fills in GitHub's digest, the arm64 asset is refused, saying why.
     if (MANIFEST.releases.find(r => r.id === MANIFEST.default)?.assets.find(a => a.host === 'arm64')?.sha256 === null) {
       expect(arm64().plans).toEqual([])

@@ -31757,9 +31757,35 @@ function diffTables(before, after) {
             diff.removed.push(entry);
     return diff;
 }
+/** A change the kernel refused, explained in one line with what to do. */
+class BinfmtError extends Error {
+}
+const UNPRIVILEGED = 'this job may not change the kernel\'s binfmt_misc table (an unprivileged container job, or a user namespace): run the step on the host, or in a container started with --privileged';
+/** Turns what the kernel or mount(8) said into the cause and the fix. */
+function explainKernelError(doing, error) {
+    const code = error.code ?? '';
+    const text = `${code} ${error.message ?? error}`;
+    let why;
+    if (/EROFS|read-only/i.test(text)) {
+        why = "binfmt_misc is read-only here (a container's /proc/sys, or a runner service with ProtectKernelTunables=yes): run the step on the host, or give the container --privileged";
+    }
+    else if (/EPERM|EACCES|not permitted|permission denied/i.test(text))
+        why = `operation not permitted: ${UNPRIVILEGED}`;
+    else if (/unknown filesystem type|mount point does not exist|ENOENT|No such file/i.test(text)) {
+        why = 'this kernel has no binfmt_misc (CONFIG_BINFMT_MISC): use a kernel built with it, as every mainstream distribution is';
+    }
+    else if (/EEXIST|File exists/i.test(text))
+        why = 'another process registered the same name at the same moment: run the step again';
+    else
+        why = text.trim();
+    return new BinfmtError(`cannot ${doing}: ${why}`);
+}
 /** Registers an entry (and disables it again when it was recorded disabled). */
 async function register(sys, entry, dir = BINFMT_DIR) {
-    await sys.write(`${dir}/register`, registerLine(entry));
+    const line = registerLine(entry);
+    await sys.write(`${dir}/register`, line).catch(error => {
+        throw explainKernelError(`register ${entry.name} in binfmt_misc`, error);
+    });
     if (!entry.enabled)
         await sys.write(`${dir}/${entry.name}`, '0');
 }
@@ -31775,7 +31801,9 @@ async function mount(sys, dir = BINFMT_DIR) {
     if (await isMounted(dir))
         return;
     await sys.run('modprobe', ['binfmt_misc']).catch(() => undefined); // built in, or already loaded
-    await sys.run('mount', ['-t', 'binfmt_misc', 'binfmt_misc', dir]);
+    await sys.run('mount', ['-t', 'binfmt_misc', 'binfmt_misc', dir]).catch(error => {
+        throw explainKernelError('mount binfmt_misc', error);
+    });
 }
 async function unmount(sys, dir = BINFMT_DIR) {
     await sys.run('umount', [dir]);
@@ -33663,9 +33691,11 @@ function choosePackages(candidates) {
 }
 /** Turns apt's own words into one line a person can act on. */
 function explainAptFailure(output) {
-    const lock = /Could not get lock ([^\s.]+).*?(held by process \d+(?: \([^)]*\))?)?/s.exec(output);
-    if (lock)
-        return `apt could not get the dpkg lock ${lock[1]} within 120 s${lock[2] ? ` (${lock[2]})` : ''}: another apt run (often unattended-upgrades on a fresh runner) is still going; retry later or use install: download`;
+    const lock = /Could not get lock ([^\s]+?)\.?(?:\s|$)/.exec(output);
+    if (lock) {
+        const holder = /held by process \d+(?: \([^)]*\))?/.exec(output)?.[0];
+        return `apt could not get the dpkg lock ${lock[1]} within 120 s${holder ? ` (${holder})` : ''}: another apt run (often unattended-upgrades on a fresh runner) is still going; retry later or use install: download`;
+    }
     if (/Unable to locate package|has no installation candidate/.test(output))
         return "apt has no QEMU user-mode package in this machine's sources: use install: download";
     const last = output.trim().split('\n').filter(l => /^(E:|W:)/.test(l)).slice(-2).join(' ');
@@ -38242,7 +38272,7 @@ async function extractBinaries(req) {
 }
 
 ;// CONCATENATED MODULE: ./src/install/manifest.json
-const install_manifest_namespaceObject = /*#__PURE__*/JSON.parse('{"comment":"Known QEMU builds for install: download. Each release: id (what qemu-version names; also the tool-cache version), qemu (the QEMU version it reports), source (a GitHub owner/repo, or \\"action\\" for assets published by the repository the action runs from: GITHUB_SERVER_URL/GITHUB_ACTION_REPOSITORY/releases/download/<tag>/<file>), optional fallback (the id to use when this release\'s assets are missing), assets. An asset serves one host architecture (Docker names: amd64, arm64, arm, ...); with target it is that one interpreter alone, without it an archive holding several. sha256 null = no known digest: the asset is refused until `npm run manifest -- <id>` fills it from GitHub\'s release API. digestSource says where each sha256 came from.","default":"10.2.3-68","releases":[{"id":"10.2.3-68","qemu":"10.2.3","source":"tonistiigi/binfmt","tag":"deploy/v10.2.3-68","assets":[{"host":"amd64","url":"https://github.com/tonistiigi/binfmt/releases/download/deploy%2Fv10.2.3-68/qemu_v10.2.3_linux-amd64.tar.gz","format":"tar.gz","sha256":"8e7d8f4c0c7809fc3fea0085199fd6b16f671e7c73d9bf6bec711e1cb535920a","digestSource":"unverified: the same value pinned by two unrelated public repositories (a Dockerfile ADD --checksum and an install script); not yet checked against GitHub\'s release API. Run npm run manifest -- 10.2.3-68 to replace it."},{"host":"arm64","url":"https://github.com/tonistiigi/binfmt/releases/download/deploy%2Fv10.2.3-68/qemu_v10.2.3_linux-arm64.tar.gz","format":"tar.gz","sha256":null,"digestSource":"unknown: no digest could be learned without GitHub access. Run npm run manifest -- 10.2.3-68."},{"host":"arm","url":"https://github.com/tonistiigi/binfmt/releases/download/deploy%2Fv10.2.3-68/qemu_v10.2.3_linux-arm-v7.tar.gz","format":"tar.gz","sha256":null,"digestSource":"unknown: no digest could be learned without GitHub access. Run npm run manifest -- 10.2.3-68."}]}]}');
+const install_manifest_namespaceObject = /*#__PURE__*/JSON.parse('{"comment":"Known QEMU builds for install: download. Each release: id (what qemu-version names; also the tool-cache version), qemu (the QEMU version it reports), source (a GitHub owner/repo, or \\"action\\" for assets published by the repository the action runs from: GITHUB_SERVER_URL/GITHUB_ACTION_REPOSITORY/releases/download/<tag>/<file>), optional fallback (the id to use when this release\'s assets are missing), assets. An asset serves one host architecture (Docker names: amd64, arm64, arm, ...); with target it is that one interpreter alone, without it an archive holding several. sha256 null = no known digest: the asset is refused until `npm run manifest -- <id>` fills it from GitHub\'s release API. digestSource says where each sha256 came from. Releases with source \\"action\\" are made by `npm run package-qemu -- <debian-version>` (scripts/package-qemu.mjs) from Debian\'s signed qemu-user packages, one xz-compressed static interpreter per file (qemu-<target>-linux-<host>.xz); their debian field records the suite, the package version per host and the compression, and `npm run package-qemu -- --rebuild <id>` makes the same bytes again.","default":"10.0.13","releases":[{"id":"10.0.13","qemu":"10.0.13","source":"action","tag":"qemu-v10.0.13","fallback":"10.2.3-68","debian":{"suite":"trixie","package":"qemu-user","versions":{"amd64":"1:10.0.13+ds-0+deb13u1","arm64":"1:10.0.13+ds-0+deb13u1","arm":"1:10.0.13+ds-0+deb13u1"},"compression":"xz -9 --check=crc64 -T1 (XZ Utils 5.4.1)"},"assets":[{"host":"amd64","target":"aarch64","file":"qemu-aarch64-linux-amd64.xz","format":"xz","sha256":"27b16ac570f289e024929128afe6dbe2632cb4b98782e149d88ec14b060619eb","size":2567500,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-aarch64 compressed with xz -9 --check=crc64 -T1"},{"host":"amd64","target":"arm","file":"qemu-arm-linux-amd64.xz","format":"xz","sha256":"c63955c07264d4167fd2aa1b19aac490bf917385d0211cc429d36e3af9ca1250","size":2275112,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-arm compressed with xz -9 --check=crc64 -T1"},{"host":"amd64","target":"riscv64","file":"qemu-riscv64-linux-amd64.xz","format":"xz","sha256":"a1f0e21443cf5c1cae156fcbf3a2613c288fe8e941ed5be25a13995791ab59a1","size":2168420,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-riscv64 compressed with xz -9 --check=crc64 -T1"},{"host":"amd64","target":"ppc64le","file":"qemu-ppc64le-linux-amd64.xz","format":"xz","sha256":"6e1a472eb57f4cc442345de788db61cb738f50184bf2cfe12b171b96d9794ec7","size":2202964,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-ppc64le compressed with xz -9 --check=crc64 -T1"},{"host":"amd64","target":"s390x","file":"qemu-s390x-linux-amd64.xz","format":"xz","sha256":"27246b3e2dfc2b72f094874d56ee6f11f34f58dafa1756d0f831aece24628ccd","size":2079932,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-s390x compressed with xz -9 --check=crc64 -T1"},{"host":"amd64","target":"mips64el","file":"qemu-mips64el-linux-amd64.xz","format":"xz","sha256":"67548b6072f948eb1e50c1a2e65257471c256f03e991aceb8d3c42a88afcf7b9","size":2166412,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-mips64el compressed with xz -9 --check=crc64 -T1"},{"host":"amd64","target":"loongarch64","file":"qemu-loongarch64-linux-amd64.xz","format":"xz","sha256":"07b4f1dcb60d68306aa45a04e988c73a555333c0536b9008841c647ba4dcb4f3","size":2075092,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-loongarch64 compressed with xz -9 --check=crc64 -T1"},{"host":"arm64","target":"x86_64","file":"qemu-x86_64-linux-arm64.xz","format":"xz","sha256":"ef28e6918eaf7dc9375984b3e11b006ea75cdf1a47a1a0f7dd6e469211bcc776","size":1936712,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (arm64, trixie; .deb sha256 c73711af02b97cd5e2667e735d9c06890c57165517110ca4e646c95a7083158d), its usr/bin/qemu-x86_64 compressed with xz -9 --check=crc64 -T1"},{"host":"arm64","target":"i386","file":"qemu-i386-linux-arm64.xz","format":"xz","sha256":"d9f85335a79e5a54f3bcb5b9b9ba82a0448e0d62ec3384a04d584edf5d3cc2c4","size":1938872,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (arm64, trixie; .deb sha256 c73711af02b97cd5e2667e735d9c06890c57165517110ca4e646c95a7083158d), its usr/bin/qemu-i386 compressed with xz -9 --check=crc64 -T1"},{"host":"arm","target":"i386","file":"qemu-i386-linux-arm.xz","format":"xz","sha256":"a3fc3748a744afc1d37c106719eee57ef2eeb48ef288db6417b11a041f815559","size":1756168,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (armhf, trixie; .deb sha256 ec0504b60e9b3def620ef946d69b3c07cf0f0216bc29bbcaaa0c4a079fc743c8), its usr/bin/qemu-i386 compressed with xz -9 --check=crc64 -T1"}]},{"id":"10.2.3-68","qemu":"10.2.3","source":"tonistiigi/binfmt","tag":"deploy/v10.2.3-68","assets":[{"host":"amd64","url":"https://github.com/tonistiigi/binfmt/releases/download/deploy%2Fv10.2.3-68/qemu_v10.2.3_linux-amd64.tar.gz","format":"tar.gz","sha256":"8e7d8f4c0c7809fc3fea0085199fd6b16f671e7c73d9bf6bec711e1cb535920a","digestSource":"unverified: the same value pinned by two unrelated public repositories (a Dockerfile ADD --checksum and an install script); not yet checked against GitHub\'s release API. Run npm run manifest -- 10.2.3-68 to replace it."},{"host":"arm64","url":"https://github.com/tonistiigi/binfmt/releases/download/deploy%2Fv10.2.3-68/qemu_v10.2.3_linux-arm64.tar.gz","format":"tar.gz","sha256":null,"digestSource":"unknown: no digest could be learned without GitHub access. Run npm run manifest -- 10.2.3-68."},{"host":"arm","url":"https://github.com/tonistiigi/binfmt/releases/download/deploy%2Fv10.2.3-68/qemu_v10.2.3_linux-arm-v7.tar.gz","format":"tar.gz","sha256":null,"digestSource":"unknown: no digest could be learned without GitHub access. Run npm run manifest -- 10.2.3-68."}]}]}');
 ;// CONCATENATED MODULE: ./src/install/manifest.ts
 /**
  * The repository's list of known QEMU builds (manifest.json): which file to download for a QEMU
@@ -38362,15 +38392,17 @@ function assetFor(release, hostArch, target) {
 /**
  * The URL of an asset: its own url, or for source "action" the download folder of the release in
  * the repository the action runs from (so forks that publish their own assets work unchanged).
+ * The runner leaves GITHUB_ACTION_REPOSITORY empty for a local action (`uses: ./`), which comes
+ * from the workflow's own repository: GITHUB_REPOSITORY then.
  * Throws ManifestError when the environment does not say where that is.
  */
 function assetUrl(release, asset, env = process.env) {
     if (asset.url)
         return asset.url;
     const server = (env.GITHUB_SERVER_URL ?? '').replace(/\/+$/, '');
-    const repository = env.GITHUB_ACTION_REPOSITORY ?? '';
+    const repository = env.GITHUB_ACTION_REPOSITORY || env.GITHUB_REPOSITORY || '';
     if (!server || !/^[\w.-]+\/[\w.-]+$/.test(repository)) {
-        throw new ManifestError(`release ${release.id} is published with the action itself, and GITHUB_SERVER_URL/GITHUB_ACTION_REPOSITORY do not say where the action comes from`);
+        throw new ManifestError(`release ${release.id} is published with the action itself, and GITHUB_SERVER_URL/GITHUB_ACTION_REPOSITORY (GITHUB_REPOSITORY for a local action) do not say where the action comes from`);
     }
     return `${server}/${repository}/releases/download/${encodeURIComponent(release.tag ?? '')}/${encodeURIComponent(asset.file ?? '')}`;
 }
@@ -38540,7 +38572,7 @@ function planProblem(release, req, env) {
         if (!asset.sha256)
             return `no known sha256 for ${url}, so it cannot be verified (run npm run manifest -- ${release.id} where GitHub is reachable)`;
         const trusted = !asset.digestSource || /^(github-api|computed|debian)\b/.test(asset.digestSource);
-        const plannedAsset = { url, sha256: asset.sha256, format: parseFormat(asset.format), digestNote: trusted ? undefined : asset.digestSource };
+        const plannedAsset = { url, sha256: asset.sha256, format: parseFormat(asset.format), digestNote: trusted ? undefined : asset.digestSource, size: asset.size };
         planned.set(asset, plannedAsset);
         assets.set(target, plannedAsset);
     }
@@ -38625,8 +38657,13 @@ async function fetchOnce(url, dest, o) {
                 if (bytes > o.maxBytes)
                     throw new FetchFailure(`the file is larger than the ${o.maxBytes} bytes accepted`, false, 'http');
                 hash.update(chunk);
-                if (!out.write(chunk))
-                    await Promise.race([(0,external_node_events_.once)(out, 'drain'), (0,external_node_events_.once)(out, 'close')]);
+                if (!out.write(chunk)) {
+                    // Wait for whichever comes first; the other listener is removed, not left to pile up.
+                    const done = new AbortController();
+                    const wait = (event) => (0,external_node_events_.once)(out, event, { signal: done.signal }).catch(() => undefined);
+                    await Promise.race([wait('drain'), wait('close')]);
+                    done.abort();
+                }
             }
             out.end();
             await (0,external_node_stream_promises_namespaceObject.finished)(out);
@@ -38747,7 +38784,11 @@ async function fetchAndExtract(plan, targets, req, work, options) {
         const file = (0,external_node_path_namespaceObject.join)(work, `download-${n++}`);
         const started = Date.now();
         req.log(`downloading ${asset.url}`);
-        const { sha256, bytes, attempts } = await fetchToFile(asset.url, file, req.log, options);
+        const limited = asset.size !== undefined ? { ...options, maxBytes: Math.min(asset.size, options.maxBytes ?? DEFAULT_MAX_BYTES) } : options;
+        const { sha256, bytes, attempts } = await fetchToFile(asset.url, file, req.log, limited);
+        if (asset.size !== undefined && bytes !== asset.size) {
+            throw new DownloadError(`${asset.url} is ${bytes} bytes, the manifest says ${asset.size}; refusing it (nothing was extracted, run or cached)`, 'checksum', asset.url);
+        }
         verifyDigest(sha256, asset.sha256, asset.url);
         req.log(`downloaded ${(bytes / 1048576).toFixed(1)} MB in ${((Date.now() - started) / 1000).toFixed(1)} s${attempts > 1 ? ` (${attempts} attempts)` : ''}; sha256 ${sha256} verified`);
         const extractDir = (0,external_node_path_namespaceObject.join)(work, `extract-${n}`);
@@ -39016,22 +39057,29 @@ function handlersFor(table, header) {
 function setup_elapsed(since) {
     return Math.round((performance.now() - since) / 10) / 100;
 }
-/** Does the platform run in place and, when F is asked for, where the interpreter path is absent? */
+/**
+ * Does the platform run in place and, when F is asked for, where the interpreter path is absent?
+ * With F the chroot run alone proves both; the plain run then only explains a failure.
+ */
 async function works(platform, inputs, ctx, sys) {
-    const direct = await ctx.prober.run(platform.target);
-    if (!direct.ok)
-        return { ok: false, why: direct.output };
     if (inputs.flags.includes('F') && sys) {
         const isolated = await ctx.prober.runIsolated(platform.target, sys);
-        if (!isolated.ok)
-            return { ok: false, why: `runs, but not inside a chroot or container (${isolated.output})` };
+        if (isolated.ok)
+            return { ok: true, why: isolated.output };
+        const direct = await ctx.prober.run(platform.target);
+        return { ok: false, why: direct.ok ? `runs, but not inside a chroot or container (${isolated.output})` : direct.output };
     }
-    return { ok: true, why: direct.output };
+    const direct = await ctx.prober.run(platform.target);
+    return { ok: direct.ok, why: direct.output };
 }
-async function describeWorking(platform, table, seconds) {
+async function describeWorking(platform, table, seconds, printed, hostMachine) {
     const [entry] = handlersFor(table, probeProgram(platform.target));
-    if (!entry)
-        return { platform, status: 'native', detail: 'runs natively', seconds };
+    if (!entry) {
+        // Natively a program sees the kernel's machine; under an emulator, its own.
+        if (printed === hostMachine)
+            return { platform, status: 'native', detail: 'runs natively', seconds };
+        return { platform, status: 'existing', detail: `already runs (printed ${printed}) through a handler not visible here; left as it is`, seconds };
+    }
     return {
         platform,
         status: 'existing',
@@ -39054,7 +39102,7 @@ async function assess(inputs, ctx, table) {
     await Promise.all(inputs.platforms.map(async (platform) => {
         const check = await works(platform, inputs, ctx, hasHandler(platform) ? sys : undefined);
         if (check.ok) {
-            reports.set(platform, await describeWorking(platform, table, setup_elapsed(started)));
+            reports.set(platform, await describeWorking(platform, table, setup_elapsed(started), check.why, ctx.host.machine));
         }
         else if (ctx.host.family.includes(platform.target)) {
             const detail = `${platform.docker} is this ${ctx.host.machine} host's own family but does not run (${check.why}); the action never registers a handler for it`;
@@ -39079,7 +39127,7 @@ async function setup(inputs, ctx) {
     const before = await readTable(dir);
     const { reports, needed } = await assess(inputs, ctx, before);
     const order = () => inputs.platforms.map(p => reports.get(p));
-    const shared = [...reports.values()].filter(r => r.status === 'existing');
+    const shared = [...reports.values()].filter(r => r.status === 'existing' && r.entry);
     if (needed.length === 0 && shared.length === 0)
         return { platforms: order() };
     return ctx.ledger.locked(async (ledger, save) => {
@@ -39101,15 +39149,28 @@ async function setup(inputs, ctx) {
         }
         if (needed.length === 0)
             return { platforms: order() };
-        // 3. Interpreters for the rest. binfmt_misc is mounted first: packages register into it.
+        // 3. Interpreters for the rest. binfmt_misc is mounted before packages install (they register
+        // into it) or before registering, and not at all when there is nothing to register.
         const admin = await ctx.privileged();
-        if (!(await isMounted(dir))) {
+        const mounted = async () => {
+            if (await isMounted(dir))
+                return;
             await ctx.journal.record({ kind: 'mounted' });
             await mount(admin, dir);
             ctx.log.info(`mounted binfmt_misc on ${dir}`);
-        }
-        const installation = await obtainInterpreters(needed.map(p => p.target), inputs, { sys: admin, hostMachine: ctx.host.machine, log: ctx.log.info, watch: step => watchTable(step, ledger, save, ctx, dir) });
+        };
+        const installation = await obtainInterpreters(needed.map(p => p.target), inputs, {
+            sys: admin,
+            hostMachine: ctx.host.machine,
+            log: ctx.log.info,
+            watch: async (step) => {
+                await mounted();
+                return watchTable(step, ledger, save, ctx, dir);
+            }
+        });
         // 4. Register and prove each.
+        if (installation.interpreters.size > 0)
+            await mounted();
         for (const platform of needed) {
             const since = performance.now();
             const interpreter = installation.interpreters.get(platform.target);
@@ -39121,7 +39182,11 @@ async function setup(inputs, ctx) {
             // A distro package may have registered a working handler itself.
             const byPackage = interpreter.source === 'apt' && (await works(platform, inputs, ctx, admin)).ok;
             const report = byPackage
-                ? { ...(await describeWorking(platform, await readTable(dir), setup_elapsed(since))), status: 'registered', detail: 'registered by the distro package' }
+                ? {
+                    ...(await describeWorking(platform, await readTable(dir), setup_elapsed(since), platform.target, '')),
+                    status: 'registered',
+                    detail: 'registered by the distro package'
+                }
                 : await registerPlatform(platform, interpreter.path, inputs, ctx, { admin, dir, since, ledger, save });
             reports.set(platform, { ...report, qemuVersion: report.qemuVersion ?? interpreter.version, source: interpreter.source });
             ctx.log.info(`${platform.docker}: ${report.detail}`);
@@ -39278,8 +39343,9 @@ async function verifyContainers(reports, mode, image, log) {
             log.warning(`container check skipped for ${report.platform.docker}: ${outcome.detail}`);
         }
         else {
-            const why = result.error ?? result.output;
-            outcome = { result: 'failed', detail: `${engine.name}: ${why}${result.diagnosis ? `. ${formatDiagnosis(result.diagnosis)}` : ''}`, seconds: result.seconds };
+            const error = result.error ?? result.output;
+            const why = error.startsWith(engine.name) ? error : `${engine.name}: ${error}`;
+            outcome = { result: 'failed', detail: `${why}${result.diagnosis ? `. ${formatDiagnosis(result.diagnosis)}` : ''}`, seconds: result.seconds };
         }
         if (outcome.result !== 'skipped')
             log.info(`${report.platform.docker} container check ${outcome.result}: ${outcome.detail}`);

@@ -31743,9 +31743,35 @@ function diffTables(before, after) {
             diff.removed.push(entry);
     return diff;
 }
+/** A change the kernel refused, explained in one line with what to do. */
+class BinfmtError extends Error {
+}
+const UNPRIVILEGED = 'this job may not change the kernel\'s binfmt_misc table (an unprivileged container job, or a user namespace): run the step on the host, or in a container started with --privileged';
+/** Turns what the kernel or mount(8) said into the cause and the fix. */
+function explainKernelError(doing, error) {
+    const code = error.code ?? '';
+    const text = `${code} ${error.message ?? error}`;
+    let why;
+    if (/EROFS|read-only/i.test(text)) {
+        why = "binfmt_misc is read-only here (a container's /proc/sys, or a runner service with ProtectKernelTunables=yes): run the step on the host, or give the container --privileged";
+    }
+    else if (/EPERM|EACCES|not permitted|permission denied/i.test(text))
+        why = `operation not permitted: ${UNPRIVILEGED}`;
+    else if (/unknown filesystem type|mount point does not exist|ENOENT|No such file/i.test(text)) {
+        why = 'this kernel has no binfmt_misc (CONFIG_BINFMT_MISC): use a kernel built with it, as every mainstream distribution is';
+    }
+    else if (/EEXIST|File exists/i.test(text))
+        why = 'another process registered the same name at the same moment: run the step again';
+    else
+        why = text.trim();
+    return new BinfmtError(`cannot ${doing}: ${why}`);
+}
 /** Registers an entry (and disables it again when it was recorded disabled). */
 async function register(sys, entry, dir = BINFMT_DIR) {
-    await sys.write(`${dir}/register`, registerLine(entry));
+    const line = registerLine(entry);
+    await sys.write(`${dir}/register`, line).catch(error => {
+        throw explainKernelError(`register ${entry.name} in binfmt_misc`, error);
+    });
     if (!entry.enabled)
         await sys.write(`${dir}/${entry.name}`, '0');
 }
@@ -31761,7 +31787,9 @@ async function mount(sys, dir = BINFMT_DIR) {
     if (await isMounted(dir))
         return;
     await sys.run('modprobe', ['binfmt_misc']).catch(() => undefined); // built in, or already loaded
-    await sys.run('mount', ['-t', 'binfmt_misc', 'binfmt_misc', dir]);
+    await sys.run('mount', ['-t', 'binfmt_misc', 'binfmt_misc', dir]).catch(error => {
+        throw explainKernelError('mount binfmt_misc', error);
+    });
 }
 async function unmount(sys, dir = BINFMT_DIR) {
     await sys.run('umount', [dir]);

@@ -135,14 +135,16 @@ export function assetFor(release: ManifestRelease, hostArch: string, target: Qem
 /**
  * The URL of an asset: its own url, or for source "action" the download folder of the release in
  * the repository the action runs from (so forks that publish their own assets work unchanged).
+ * The runner leaves GITHUB_ACTION_REPOSITORY empty for a local action (`uses: ./`), which comes
+ * from the workflow's own repository: GITHUB_REPOSITORY then.
  * Throws ManifestError when the environment does not say where that is.
  */
 export function assetUrl(release: ManifestRelease, asset: ManifestAsset, env: NodeJS.ProcessEnv = process.env): string {
   if (asset.url) return asset.url
   const server = (env.GITHUB_SERVER_URL ?? '').replace(/\/+$/, '')
-  const repository = env.GITHUB_ACTION_REPOSITORY ?? ''
+  const repository = env.GITHUB_ACTION_REPOSITORY || env.GITHUB_REPOSITORY || ''
   if (!server || !/^[\w.-]+\/[\w.-]+$/.test(repository)) {
-    throw new ManifestError(`release ${release.id} is published with the action itself, and GITHUB_SERVER_URL/GITHUB_ACTION_REPOSITORY do not say where the action comes from`)
+    throw new ManifestError(`release ${release.id} is published with the action itself, and GITHUB_SERVER_URL/GITHUB_ACTION_REPOSITORY (GITHUB_REPOSITORY for a local action) do not say where the action comes from`)
   }
   return `${server}/${repository}/releases/download/${encodeURIComponent(release.tag ?? '')}/${encodeURIComponent(asset.file ?? '')}`
 }
