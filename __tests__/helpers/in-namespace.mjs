@@ -1,7 +1,7 @@
 // Runs a command in a hostile environment made with real namespaces and mounts, for the tests of
 // the action's one-line failures. Started under `unshare` (see hostile.test.ts); changes only the
 // private mount namespace it runs in.
-//   node in-namespace.mjs userns|no-binfmt|ro-binfmt -- COMMAND ARGS...
+//   node in-namespace.mjs container|no-binfmt|ro-binfmt -- COMMAND ARGS...
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 
@@ -13,9 +13,13 @@ const mount = (...a) => {
 }
 const binfmt = '/proc/sys/fs/binfmt_misc'
 
-if (mode === 'userns') {
-  // An unprivileged container: root in its own user namespace, its own /var/lib, the host's kernel.
-  mount('-t', 'tmpfs', 'tmpfs', '/var/lib')
+let prefix = []
+if (mode === 'container') {
+  // An unprivileged container job as Docker makes it: root, but without CAP_SYS_ADMIN, a
+  // read-only /proc/sys, and no binfmt_misc mounted inside.
+  if (existsSync(`${binfmt}/status`)) spawnSync('umount', ['-l', binfmt], { stdio: 'inherit' })
+  mount('--bind', '-o', 'ro', '/proc/sys', '/proc/sys')
+  prefix = ['setpriv', '--bounding-set=-sys_admin', '--inh-caps=-sys_admin', '--']
 } else if (mode === 'no-binfmt') {
   // A kernel without binfmt_misc: no such directory under /proc/sys/fs.
   mount('-t', 'tmpfs', 'tmpfs', '/proc/sys/fs')
@@ -26,5 +30,6 @@ if (mode === 'userns') {
 } else {
   throw new Error(`unknown mode ${mode}`)
 }
-const result = spawnSync(command, args, { stdio: 'inherit' })
+const [program, ...rest] = [...prefix, command, ...args]
+const result = spawnSync(program, rest, { stdio: 'inherit' })
 process.exit(result.status ?? 1)

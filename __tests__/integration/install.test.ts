@@ -89,9 +89,10 @@ describeWhen([root, command('/usr/bin/qemu-aarch64-static'), command('/usr/bin/a
       expect(tableText()).toEqual(initial)
       expect(kernelExec('aarch64', dir)).toBe('error: Exec format error')
     } finally {
-      // Leave the machine's packages as the tests expect them: qemu-user-static without binfmt-support.
-      execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'qemu-user-static'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+      // Leave the machine's packages as the tests expect them: qemu-user-static without binfmt-support
+      // (purged first, so that reinstalling qemu-user-static registers nothing).
       execFileSync('apt-get', ['purge', '-y', '-q', 'binfmt-support'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+      execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'qemu-user-static'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
     }
   }, 300_000)
 })
