@@ -34,6 +34,8 @@ describeWhen([root, command('/usr/bin/docker'), command('/usr/bin/qemu-aarch64-s
 
     const main = runStep('main', dir, { platforms: 'arm64', verify: 'container', 'verify-image': image })
     expect(main.code).toBe(0)
+    // Shown in CI's log: the check as a user's log shows it, and the summary row.
+    console.log([before.stderr.trim(), ...main.stdout.split('\n').filter(l => /container check/.test(l)), readSummary(dir)].join('\n'))
     expect(main.stdout).toMatch(/linux\/arm64 container check passed: docker run --platform linux\/arm64 local\/busybox-arm64:test uname -m printed aarch64/)
     expect(readSummary(dir)).toMatch(/<td>passed \(\d+\.\d s\)<\/td>/)
     expect(dockerRun(image).stdout.trim()).toBe('aarch64')
