@@ -1,4 +1,5 @@
 /** The action's main step: inputs -> setup -> outputs and summary. */
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import * as core from '@actions/core'
@@ -63,6 +64,7 @@ export async function run(): Promise<void> {
       .catch(error => core.debug(`no job summary: ${(error as Error).message}`))
     const failures = failuresOf(report)
     if (failures.length > 0) core.setFailed(failures.join('\n'))
+    await rm(prober.dir, { recursive: true, force: true })
   } catch (error) {
     core.setFailed((error as Error).message)
   }

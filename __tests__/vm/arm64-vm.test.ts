@@ -20,6 +20,14 @@ const BOOT_LIMIT_SECONDS = 225
 const FETCH_ALLOWANCE_SECONDS = 300
 
 type Results = Record<string, Record<string, string>>
+/** The project's QEMU release assets the machine serves (scripts/arm64-vm/fixtures.mjs ensureActionAssets). */
+interface ActionAssets {
+  id: string
+  qemu: string
+  tag: string
+  files: { target: string; file: string; sha256: string; size: number; rawSha256: string }[]
+  error?: string
+}
 interface Outcome {
   results: Results
   /** Wall time of the machines (side by side), initramfs build excluded. */
@@ -28,6 +36,7 @@ interface Outcome {
   timedOut: boolean
   exitCode: number | null
   machines: { scenarios: string[]; seconds: number; timedOut: boolean }[]
+  manifest?: { actionAssets?: ActionAssets }
 }
 
 let outcome: Outcome
@@ -71,6 +80,17 @@ function expectResults(scenario: string, expected: Record<string, string | RegEx
     const lines = wrong.map(([key, want]) => `  ${scenario} ${key}: expected ${String(want)}, got ${JSON.stringify(got[key])}`)
     throw new Error(`${lines.join('\n')}\n--- console of ${scenario} ---\n${logOf(scenario)}`)
   }
+}
+
+/** A literal string as a RegExp source. */
+function literal(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/** `"<github> <objects>"` request counts (scenario 07) with one more request to each server. */
+function oneMore(counts: string | undefined): string {
+  const [github, objects] = (counts ?? '').split(' ').map(Number)
+  return `${github + 1} ${objects + 1}`
 }
 
 /** What every scenario ends with: the script ran through, and found the machine clean before it. */
@@ -220,6 +240,120 @@ describeWhen([root, command('/usr/bin/qemu-system-aarch64')], 'the action in an 
       'post.exit': '0',
       'after.entries': 'none',
       'after.container': /exec format error/i
+    })
+  })
+
+  test("7. the action's default download: its own release asset, built by package-qemu and pinned in the manifest, from GITHUB_SERVER_URL/GITHUB_ACTION_REPOSITORY; cold, warm, i386, tampered", () => {
+    const assets = outcome.manifest?.actionAssets
+    if (!assets || assets.error) {
+      throw new Error(`the project's QEMU release assets for the arm64 host could not be made, or differ from what src/install/manifest.json pins:\n${assets?.error ?? '(no actionAssets in the fixture manifest)'}`)
+    }
+    const x86 = assets.files.find(f => f.target === 'x86_64')!
+    const i386 = assets.files.find(f => f.target === 'i386')
+    const release = `http://127.0.0.1:8081/vm-owner/setup-x86-on-arm/releases/download/${assets.tag}`
+    const tool = `/tmp/tool-cache/qemu-user-static/${assets.id}/arm64`
+    const name = '07-default-download'
+    expectCompleted(name)
+    expectResults(name, {
+      'assets.error': '',
+      'served.sha256': x86.sha256,
+      xz: /^xz \(XZ Utils\) /,
+      'before.qemu-files': '',
+      'before.entries': 'none',
+      'before.run.exit': '126',
+      'before.run.out': /ENOEXEC/,
+      'main.exit': '0',
+      'main.errors': '',
+      // no warning: QEMU 10's default CPU offers v3, above the v2 the action warns below
+      'main.warnings': '',
+      'main.url': `${release}/${x86.file}`,
+      // one request to the release address, one to the host it redirects to
+      'main.requests': '1 1',
+      'main.downloaded': new RegExp(`sha256 ${x86.sha256} verified$`),
+      'out.platforms': 'linux/amd64',
+      'out.interpreter': `${tool}/qemu-x86_64`,
+      'out.install-method': 'download',
+      'out.cache-hit': 'false',
+      'out.qemu-version': assets.qemu,
+      'out.x86-64-level': 'x86-64-v3',
+      'during.binfmt': 'mounted',
+      'during.entries': 'qemu-x86_64',
+      'during.dump': new RegExp(`interpreter ${literal(tool)}/qemu-x86_64 \\| flags: F \\|`),
+      'during.run.exit': '0',
+      'during.run.out': 'x86_64',
+      'during.chroot': 'x86_64',
+      // the tool cache holds the asset's binary, byte for byte
+      'cache.sha256': x86.rawSha256,
+      'post.exit': '0',
+      'post.errors': '',
+      'after.binfmt': /^(absent|unmounted)$/,
+      'after.entries': 'none',
+      'after.same-dump': 'yes',
+      'after.run.exit': '126',
+      'after.run.out': /ENOEXEC/
+    })
+
+    const warm = outcome.results[`${name}.warm`] ?? {}
+    expectResults(`${name}.warm`, {
+      'before.requests': '1 1',
+      'main.exit': '0',
+      'main.errors': '',
+      'main.hit': /tool cache hit/,
+      'out.cache-hit': 'true',
+      'out.install-method': 'download',
+      'out.interpreter': `${tool}/qemu-x86_64`,
+      'out.qemu-version': assets.qemu,
+      // not a single request, to either server
+      'main.requests': warm['before.requests'] ?? 'as before',
+      'during.entries': 'qemu-x86_64',
+      'during.run.out': 'x86_64',
+      'post.exit': '0',
+      'after.binfmt': /^(absent|unmounted)$/,
+      'after.entries': 'none'
+    })
+
+    if (i386) {
+      const more = outcome.results[`${name}.i386`] ?? {}
+      expectResults(`${name}.i386`, {
+        'main.exit': '0',
+        'main.errors': '',
+        'main.url': `${release}/${i386.file}`,
+        'main.requests': oneMore(more['before.requests']),
+        'out.platforms': 'linux/386',
+        'out.interpreter': `${tool}/qemu-i386`,
+        'out.install-method': 'download',
+        'out.cache-hit': 'false',
+        'out.qemu-version': assets.qemu,
+        'during.entries': 'qemu-i386',
+        'during.run.out': 'i686',
+        // added to the entry the x86_64 run made
+        'cache.files': /^download\.json qemu-i386 qemu-x86_64\s*$/,
+        'cache.sha256': i386.rawSha256,
+        'post.exit': '0',
+        'after.entries': 'none'
+      })
+    }
+
+    const tampered = outcome.results[`${name}.tampered`] ?? {}
+    const tamperedUrl = `http://127.0.0.1:8081/vm-tampered/setup-x86-on-arm/releases/download/${assets.tag}/${x86.file}`
+    expect(tampered['file.sha256']).toMatch(/^[0-9a-f]{64}$/)
+    expect(tampered['file.sha256']).not.toBe(x86.sha256)
+    expectResults(`${name}.tampered`, {
+      // one byte flipped: the size the manifest pins, so only the sha256 can tell
+      'file.size': String(x86.size),
+      'file.differs': /differ: char \d+/,
+      'before.entries': 'none',
+      'main.exit': '1',
+      'main.errors': new RegExp(`^::error::sha256 mismatch for ${literal(tamperedUrl)}: expected ${x86.sha256}, got ${tampered['file.sha256']}; refusing it`),
+      // asked once: no retry, no fallback to another source
+      'main.requests': oneMore(tampered['before.requests']),
+      'during.binfmt': /^(absent|unmounted)$/,
+      'during.entries': 'none',
+      'cache.files': '',
+      'post.exit': '0',
+      'post.errors': '',
+      'after.binfmt': /^(absent|unmounted)$/,
+      'after.entries': 'none'
     })
   })
 })

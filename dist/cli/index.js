@@ -33718,7 +33718,7 @@ async function aptGet(sys, args) {
  */
 async function aptInstall(sys, log) {
     if (!(await hasApt()))
-        throw new AptError('install: apt needs apt-get, and this machine has none (not Debian or Ubuntu): use install: download');
+        throw new AptError('install: apt needs apt-get, and this machine has none (not Debian or Ubuntu)');
     let packages = choosePackages(await candidates());
     let updated = false;
     const update = async () => {
@@ -38036,6 +38036,9 @@ async function* throughProgram(source, program, args, label) {
             throw new ArchiveError(`${program}: ${spawnError.message}`);
         }
         if (code !== 0) {
+            if (/unrecognized option|invalid option|Usage:/i.test(stderr)) {
+                throw new ArchiveError(`this machine's ${program} does not take the usual options (a busybox build?): install ${program === 'xz' ? 'xz-utils' : program}`);
+            }
             const said = stderr.trim().split('\n').pop()?.replace(/^[^:]+: \(stdin\): /, '') ?? '';
             throw new ArchiveError(`the ${label} data is corrupt or truncated (${program} exit ${code}${said ? `: ${said}` : ''})`);
         }
@@ -38099,7 +38102,8 @@ function decompress(source, compression) {
         case 'gzip':
             return throughStream(source, external_node_zlib_.createGunzip(), 'gzip');
         case 'xz':
-            return throughProgram(source, 'xz', ['--decompress', '--stdout', '--quiet', '--no-warn'], 'xz');
+            // Short options: busybox's xz takes -dcq but not the long forms.
+            return throughProgram(source, 'xz', ['-dcq'], 'xz');
         case 'zstd': {
             const native = zstdFromZlib();
             return native ? throughStream(source, native(), 'zstd') : throughProgram(source, 'zstd', ['--decompress', '--stdout', '--quiet'], 'zstd');
@@ -39019,6 +39023,9 @@ async function obtainInterpreters(targets, inputs, ctx) {
         }
         catch (error) {
             const message = error.message;
+            if (inputs.install === 'apt' && error instanceof AptError && !/install: download/.test(message)) {
+                throw new AptError(`${message}: use install: download`);
+            }
             if (inputs.install !== 'auto')
                 throw error;
             ctx.log(`${source} did not work: ${message}`);

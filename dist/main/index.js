@@ -31631,6 +31631,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "node:os"
@@ -35372,8 +35374,6 @@ class Journal {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./src/ledger.ts
 /**
  * The host-wide record of the entries this action registered and which jobs use them. The kernel's
@@ -36573,7 +36573,7 @@ async function aptGet(sys, args) {
  */
 async function aptInstall(sys, log) {
     if (!(await hasApt()))
-        throw new AptError('install: apt needs apt-get, and this machine has none (not Debian or Ubuntu): use install: download');
+        throw new AptError('install: apt needs apt-get, and this machine has none (not Debian or Ubuntu)');
     let packages = choosePackages(await candidates());
     let updated = false;
     const update = async () => {
@@ -37944,6 +37944,9 @@ async function* throughProgram(source, program, args, label) {
             throw new ArchiveError(`${program}: ${spawnError.message}`);
         }
         if (code !== 0) {
+            if (/unrecognized option|invalid option|Usage:/i.test(stderr)) {
+                throw new ArchiveError(`this machine's ${program} does not take the usual options (a busybox build?): install ${program === 'xz' ? 'xz-utils' : program}`);
+            }
             const said = stderr.trim().split('\n').pop()?.replace(/^[^:]+: \(stdin\): /, '') ?? '';
             throw new ArchiveError(`the ${label} data is corrupt or truncated (${program} exit ${code}${said ? `: ${said}` : ''})`);
         }
@@ -38007,7 +38010,8 @@ function decompress(source, compression) {
         case 'gzip':
             return throughStream(source, external_node_zlib_.createGunzip(), 'gzip');
         case 'xz':
-            return throughProgram(source, 'xz', ['--decompress', '--stdout', '--quiet', '--no-warn'], 'xz');
+            // Short options: busybox's xz takes -dcq but not the long forms.
+            return throughProgram(source, 'xz', ['-dcq'], 'xz');
         case 'zstd': {
             const native = zstdFromZlib();
             return native ? throughStream(source, native(), 'zstd') : throughProgram(source, 'zstd', ['--decompress', '--stdout', '--quiet'], 'zstd');
@@ -38927,6 +38931,9 @@ async function obtainInterpreters(targets, inputs, ctx) {
         }
         catch (error) {
             const message = error.message;
+            if (inputs.install === 'apt' && error instanceof AptError && !/install: download/.test(message)) {
+                throw new AptError(`${message}: use install: download`);
+            }
             if (inputs.install !== 'auto')
                 throw error;
             ctx.log(`${source} did not work: ${message}`);
@@ -39412,6 +39419,7 @@ async function verify(report, inputs, dir, log) {
 
 
 
+
 function jobLabel() {
     const { GITHUB_REPOSITORY = '', GITHUB_RUN_ID = '', GITHUB_JOB = '' } = process.env;
     return [GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_JOB].filter(Boolean).join('/') || `process ${process.ppid}`;
@@ -39462,6 +39470,7 @@ async function run() {
         const failures = failuresOf(report);
         if (failures.length > 0)
             setFailed(failures.join('\n'));
+        await (0,promises_namespaceObject.rm)(prober.dir, { recursive: true, force: true });
     }
     catch (error) {
         setFailed(error.message);

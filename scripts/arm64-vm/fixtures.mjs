@@ -3,12 +3,21 @@
 // foreign programs, and node 24 for arm64. apt runs with a foreign architecture and private
 // lists/cache folders over the machine's own sources, so the machine's apt state is untouched.
 //
+// Two parts are kept apart from that set (each with its own stamp, so adding them did not refetch
+// the rest): Debian's arm64 xz-utils (a runner image has it; the action decompresses .xz assets
+// with the `xz` program), and the project's own QEMU release assets for the arm64 host, built with
+// scripts/package-qemu.mjs exactly as the manifest's default release records (suite, package
+// version) and checked byte for byte against the sha256 and size the manifest pins.
+//
 //   node scripts/arm64-vm/fixtures.mjs [--refresh]
 //
-// Prints the fixture manifest (versions, sizes). A complete cache is reused as is.
+// Prints the fixture manifest (versions, sizes). A complete cache is reused as is. Exits 1 (after
+// printing it) when the release assets could not be made or differ from the manifest's pins: the
+// machine then boots without them and scenario 07 fails with the same message.
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { createHash } from 'node:crypto'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -195,17 +204,189 @@ function fetchAll() {
   return manifest
 }
 
+// ---------------------------------------------------------------------------------------------
+// xz-utils: the `xz` program a runner image has (busybox's xz applet takes none of the long
+// options the action passes it), with liblzma. Kept in fixtures/xz-utils with its own stamp.
+
+const XZ_SPEC = 1
+
+function ensureXzUtils({ refresh = false } = {}) {
+  const dir = join(fixturesDir, 'xz-utils')
+  const stamp = join(dir, 'manifest.json')
+  if (!refresh && existsSync(stamp)) {
+    const known = JSON.parse(readFileSync(stamp, 'utf8'))
+    if (known.spec === XZ_SPEC) return known
+  }
+  const packages = ['xz-utils', 'liblzma5']
+  const into = join(cacheDir, 'debs', 'arm64-xz')
+  let debs
+  try {
+    debs = download('arm64', packages, into)
+  } catch {
+    // lists older than the mirror (a superseded version is gone): read them again once
+    aptUpdate('arm64')
+    debs = download('arm64', packages, into)
+  }
+  const staging = join(cacheDir, 'staging-xz')
+  extract(debs, staging)
+  rmSync(dir, { recursive: true, force: true })
+  copy(join(staging, 'usr', 'bin', 'xz'), join(dir, 'bin', 'xz'))
+  mkdirSync(join(dir, 'lib'), { recursive: true })
+  for (const libDir of ['lib/aarch64-linux-gnu', 'usr/lib/aarch64-linux-gnu']) {
+    const from = join(staging, libDir)
+    if (!existsSync(from)) continue
+    for (const name of readdirSync(from).filter(n => n.startsWith('liblzma.so.5'))) execFileSync('cp', ['-a', join(from, name), join(dir, 'lib')])
+  }
+  if (!readdirSync(join(dir, 'lib')).includes('liblzma.so.5')) throw new Error(`liblzma5 (arm64) holds no liblzma.so.5`)
+  execFileSync('chmod', ['-R', 'a+rX', dir])
+  execFileSync('chmod', ['a+x', join(dir, 'bin', 'xz')])
+  rmSync(staging, { recursive: true, force: true })
+  const known = { spec: XZ_SPEC, packages: {} }
+  for (const deb of debs) known.packages[`${debField(deb, 'Package')}:${debField(deb, 'Architecture')}`] = debField(deb, 'Version')
+  writeFileSync(stamp, JSON.stringify(known, null, 2) + '\n')
+  return known
+}
+
+// ---------------------------------------------------------------------------------------------
+// The project's own QEMU release assets for the machine's host, as the manifest's default release
+// pins them (scenario 07 serves them as a GitHub release on the machine's loopback).
+
+/** The host the machine is, in the manifest's (Docker) naming, and the targets served to it. */
+export const ASSET_HOST = 'arm64'
+export const ASSET_TARGETS = ['x86_64', 'i386']
+/** .cache/arm64-vm/action-assets/<tag>/qemu-<target>-linux-arm64.xz */
+export const assetsDir = join(cacheDir, 'action-assets')
+const MANIFEST_PATH = join(projectRoot, 'src', 'install', 'manifest.json')
+const PACKAGE_QEMU = join(projectRoot, 'scripts', 'package-qemu.mjs')
+
+function sha256File(path) {
+  return createHash('sha256').update(readFileSync(path)).digest('hex')
+}
+
+/** The manifest's default release and its pins for ASSET_HOST; throws when it is not the action's own. */
+export function pinnedAssets(manifestPath = MANIFEST_PATH) {
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'))
+  const release = manifest.releases.find(r => r.id === manifest.default)
+  if (!release) throw new Error(`${manifestPath}: the default release ${manifest.default} is not in it`)
+  if (release.source !== 'action' || !release.tag || !release.debian?.versions?.[ASSET_HOST]) {
+    throw new Error(`the default release ${release.id} is not one of the action's own assets made by package-qemu (source ${release.source}); nothing to build`)
+  }
+  const pins = ASSET_TARGETS.map(target => release.assets.find(a => a.host === ASSET_HOST && a.target === target)).filter(Boolean)
+  if (!pins.some(p => p.target === 'x86_64')) throw new Error(`the default release ${release.id} has no qemu-x86_64 asset for the ${ASSET_HOST} host`)
+  return { release, pins }
+}
+
+/** What the files in `dir` are against the pins: [] when every one is there with the pinned sha256 and size. */
+function differences(dir, pins) {
+  const problems = []
+  for (const pin of pins) {
+    const path = join(dir, pin.file)
+    if (!existsSync(path)) {
+      problems.push(`${pin.file}: missing`)
+      continue
+    }
+    const size = statSync(path).size
+    const sha256 = sha256File(path)
+    if (sha256 !== pin.sha256 || size !== pin.size) problems.push(`${pin.file}: built sha256 ${sha256} (${size} bytes), the manifest pins ${pin.sha256} (${pin.size} bytes)`)
+  }
+  return problems
+}
+
+/**
+ * The default release's assets for the arm64 host in .cache/arm64-vm/action-assets/<tag>/, built
+ * with package-qemu when missing (or `refresh`) and checked against the manifest's pins. Returns
+ * { id, qemu, tag, suite, debVersion, host, files: [{ target, file, sha256, size, rawSha256 }] } or { error }:
+ * a build that fails, or files that differ from the pins (the build is not reproducible, or the
+ * manifest is wrong), are reported, never served.
+ */
+export function ensureActionAssets({ refresh = false, manifestPath = MANIFEST_PATH, log = message => process.stderr.write(`${message}\n`) } = {}) {
+  let release
+  let pins
+  try {
+    ;({ release, pins } = pinnedAssets(manifestPath))
+  } catch (error) {
+    return { error: error.message }
+  }
+  const dir = join(assetsDir, release.tag)
+  const described = {
+    id: release.id,
+    qemu: release.qemu,
+    tag: release.tag,
+    suite: release.debian.suite,
+    debVersion: release.debian.versions[ASSET_HOST],
+    host: ASSET_HOST,
+    files: pins.map(p => ({ target: p.target, file: p.file, sha256: p.sha256, size: p.size }))
+  }
+  if (!refresh && differences(dir, pins).length === 0) return withRawSums(described, dir)
+
+  const started = Date.now()
+  const out = `${dir}.build`
+  rmSync(out, { recursive: true, force: true })
+  const args = [
+    PACKAGE_QEMU, release.debian.suite,
+    '--hosts', ASSET_HOST,
+    '--targets', pins.map(p => p.target).join(','),
+    '--package', release.debian.package,
+    '--deb-version', release.debian.versions[ASSET_HOST],
+    '--out', out
+  ]
+  try {
+    execFileSync(process.execPath, args, { cwd: projectRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+  } catch (error) {
+    const said = `${error.stdout ?? ''}${error.stderr ?? ''}`.trim().split('\n').slice(-8).join('\n')
+    return { ...described, files: [], error: `node scripts/package-qemu.mjs ${args.slice(1).join(' ')} failed:\n${said || error.message}` }
+  }
+  const problems = differences(out, pins)
+  if (problems.length > 0) {
+    return {
+      ...described,
+      files: [],
+      error:
+        `NOT REPRODUCIBLE: the assets package-qemu built from Debian ${release.debian.suite}'s ${release.debian.package} ${release.debian.versions[ASSET_HOST]} ` +
+        `are not the ones ${relative(projectRoot, manifestPath)} pins for release ${release.id} (kept in ${out}):\n  ${problems.join('\n  ')}`
+    }
+  }
+  rmSync(dir, { recursive: true, force: true })
+  renameSync(out, dir)
+  log(`built ${pins.map(p => p.file).join(', ')} (release ${release.id}) with package-qemu in ${((Date.now() - started) / 1000).toFixed(1)} s; each matches the manifest's sha256 and size`)
+  return withRawSums(described, dir)
+}
+
+/** Adds each file's decompressed sha256 (what the tool cache must end up holding), kept in raw.json. */
+function withRawSums(described, dir) {
+  const path = join(dir, 'raw.json')
+  let raw = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {}
+  if (described.files.some(f => raw[f.sha256] === undefined)) {
+    raw = {}
+    for (const f of described.files) {
+      const bytes = execFileSync('xz', ['-dc', '--', join(dir, f.file)], { maxBuffer: 256 << 20 })
+      raw[f.sha256] = createHash('sha256').update(bytes).digest('hex')
+    }
+    writeFileSync(path, JSON.stringify(raw, null, 2) + '\n')
+  }
+  return { ...described, files: described.files.map(f => ({ ...f, rawSha256: raw[f.sha256] })) }
+}
+
 /** The fixtures, fetched if the cache lacks them (or `refresh`); returns the manifest. */
 export function ensureFixtures({ refresh = false } = {}) {
   const manifestPath = join(fixturesDir, 'manifest.json')
+  let manifest
   if (!refresh && existsSync(manifestPath)) {
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'))
-    if (manifest.spec === SPEC) return manifest
+    manifest = JSON.parse(readFileSync(manifestPath, 'utf8'))
+    if (manifest.spec !== SPEC) manifest = undefined
   }
-  return fetchAll()
+  manifest ??= fetchAll()
+  // stable fields only: the initramfs' base is keyed by this manifest
+  manifest.xzUtils = ensureXzUtils({ refresh })
+  manifest.actionAssets = ensureActionAssets({ refresh })
+  return manifest
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const manifest = ensureFixtures({ refresh: process.argv.includes('--refresh') })
   process.stdout.write(JSON.stringify(manifest, null, 2) + '\n')
+  if (manifest.actionAssets.error) {
+    process.stderr.write(`fixtures: the project's QEMU release assets for the VM: ${manifest.actionAssets.error}\n`)
+    process.exitCode = 1
+  }
 }

@@ -1,6 +1,7 @@
 // Builds the emulated machine's initramfs: two cpio (newc) archives back to back, which the kernel
 // unpacks in order. The base (busybox, glibc, node, qemu-user, docker, kernel modules, the foreign
-// programs, an amd64 image, the loopback mirror) is built from the fixtures once and cached, not
+// programs, an amd64 image, the loopback mirror, xz-utils, the project's own QEMU release assets
+// laid out as a GitHub release's downloads) is built from the fixtures once and cached, not
 // compressed (gunzip in the emulated kernel costs more than reading the bytes); the project part
 // (/init, action.yml, package.json, dist/, the local runner, the scenario scripts) is rebuilt and
 // gzip'd at every call because those change.
@@ -12,10 +13,10 @@ import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSy
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
-import { cacheDir, ensureFixtures, fixturesDir, projectRoot } from './fixtures.mjs'
+import { assetsDir, cacheDir, ensureFixtures, fixturesDir, projectRoot } from './fixtures.mjs'
 
 /** Bump when the base layout changes. */
-const BASE_SPEC = 6
+const BASE_SPEC = 7
 const S_IFDIR = 0o040000
 const S_IFREG = 0o100000
 const S_IFLNK = 0o120000
@@ -28,8 +29,15 @@ export const GUEST = {
   foreign: '/opt/foreign',
   scenarios: '/opt/vm/scenarios',
   mirror: '/srv/mirror',
-  images: '/opt/images'
+  images: '/opt/images',
+  /** The "GitHub" document root: <owner>/<repo>/releases/download/<tag>/<file>, and release.env describing it. */
+  releases: '/srv/releases',
+  /** Debian's xz-utils (bin/xz); scenario 07 puts it on PATH, as a runner image has it. */
+  xzUtils: '/opt/xz-utils'
 }
+
+/** The repository the action "runs from" in scenario 07 (GITHUB_ACTION_REPOSITORY): its releases hold the assets. */
+export const RELEASE_REPOSITORY = 'vm-owner/setup-x86-on-arm'
 
 /** The name the amd64 image is loaded under: the action's default container-check image. */
 const AMD64_IMAGE_TAG = 'busybox:stable'
@@ -192,9 +200,42 @@ function buildBase(manifest) {
   cpio.symlink('/usr/bin/docker-init', 'tini-static')
   cpio.file(`${GUEST.images}/busybox-amd64.tar`, dockerArchive(join(fixturesDir, 'foreign', 'busybox-x86_64'), 'amd64', AMD64_IMAGE_TAG))
 
+  // xz-utils (scenario 07 installs it; liblzma comes with the engine's libraries when they hold it)
+  cpio.file(`${GUEST.xzUtils}/bin/xz`, readFileSync(join(fixturesDir, 'xz-utils', 'bin', 'xz')), 0o755)
+  const engineLibs = join(fixturesDir, 'docker', 'usr', 'lib', 'aarch64-linux-gnu')
+  for (const name of readdirSync(join(fixturesDir, 'xz-utils', 'lib')).sort()) {
+    if (!existsSync(join(engineLibs, name))) cpio.tree(join(fixturesDir, 'xz-utils', 'lib', name), `/usr/lib/aarch64-linux-gnu/${name}`)
+  }
+
+  // the action's own release assets (scenario 07), where GitHub serves a release's downloads
+  cpio.file(`${GUEST.releases}/release.env`, releaseEnv(manifest.actionAssets))
+  const assets = manifest.actionAssets
+  if (assets && !assets.error) {
+    for (const f of assets.files) {
+      cpio.file(`${GUEST.releases}/${RELEASE_REPOSITORY}/releases/download/${assets.tag}/${f.file}`, readFileSync(join(assetsDir, assets.tag, f.file)))
+    }
+  }
+
   writeFileSync(path, cpio.bytes(0))
   writeFileSync(stamp, key)
   return path
+}
+
+/** `sh -c` quoting. */
+function shellQuote(value) {
+  return `'${String(value).replace(/'/g, `'\\''`)}'`
+}
+
+/** /srv/releases/release.env: what scenario 07 serves (sourced by busybox sh). */
+export function releaseEnv(assets = { error: 'the fixtures made no release assets' }) {
+  const vars = { RELEASE_REPOSITORY, RELEASE_ERROR: assets.error ? assets.error.split('\n')[0] : '' }
+  if (!assets.error) {
+    Object.assign(vars, { RELEASE_ID: assets.id, RELEASE_QEMU: assets.qemu, RELEASE_TAG: assets.tag, RELEASE_DEBIAN: `${assets.suite} ${assets.debVersion}` })
+    for (const f of assets.files) {
+      Object.assign(vars, { [`ASSET_${f.target}`]: f.file, [`ASSET_${f.target}_SHA256`]: f.sha256, [`ASSET_${f.target}_SIZE`]: f.size, [`ASSET_${f.target}_RAW_SHA256`]: f.rawSha256 })
+    }
+  }
+  return Object.entries(vars).map(([name, value]) => `${name}=${shellQuote(value)}\n`).join('')
 }
 
 /** The part that changes between runs: the project's action and the machine's scripts. */

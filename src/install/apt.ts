@@ -70,7 +70,7 @@ async function aptGet(sys: Privileged, args: string[]): Promise<void> {
  * Returns the packages installed.
  */
 export async function aptInstall(sys: Privileged, log: (message: string) => void): Promise<string[]> {
-  if (!(await hasApt())) throw new AptError('install: apt needs apt-get, and this machine has none (not Debian or Ubuntu): use install: download')
+  if (!(await hasApt())) throw new AptError('install: apt needs apt-get, and this machine has none (not Debian or Ubuntu)')
   let packages = choosePackages(await candidates())
   let updated = false
   const update = async () => {

@@ -550,6 +550,9 @@ async function* throughProgram(source: Readable, program: string, args: string[]
       throw new ArchiveError(`${program}: ${spawnError.message}`)
     }
     if (code !== 0) {
+      if (/unrecognized option|invalid option|Usage:/i.test(stderr)) {
+        throw new ArchiveError(`this machine's ${program} does not take the usual options (a busybox build?): install ${program === 'xz' ? 'xz-utils' : program}`)
+      }
       const said = stderr.trim().split('\n').pop()?.replace(/^[^:]+: \(stdin\): /, '') ?? ''
       throw new ArchiveError(`the ${label} data is corrupt or truncated (${program} exit ${code}${said ? `: ${said}` : ''})`)
     }
@@ -606,7 +609,8 @@ export function decompress(source: Readable, compression: Compression): AsyncIte
     case 'gzip':
       return throughStream(source, zlib.createGunzip(), 'gzip')
     case 'xz':
-      return throughProgram(source, 'xz', ['--decompress', '--stdout', '--quiet', '--no-warn'], 'xz')
+      // Short options: busybox's xz takes -dcq but not the long forms.
+      return throughProgram(source, 'xz', ['-dcq'], 'xz')
     case 'zstd': {
       const native = zstdFromZlib()
       return native ? throughStream(source, native(), 'zstd') : throughProgram(source, 'zstd', ['--decompress', '--stdout', '--quiet'], 'zstd')

@@ -7,7 +7,7 @@ import type { Inputs } from '../inputs.js'
 import { findInterpreter, type Interpreter } from '../interpreter.js'
 import type { QemuTarget } from '../platforms.js'
 import type { Privileged } from '../privileged.js'
-import { aptInstall } from './apt.js'
+import { AptError, aptInstall } from './apt.js'
 import { download, hostArchOf } from './download.js'
 
 export type Source = 'existing' | 'download' | 'apt'
@@ -81,6 +81,9 @@ export async function obtainInterpreters(targets: readonly QemuTarget[], inputs:
       if (source !== 'existing' && found.size > 0) ctx.log(`${source}: got ${[...found.keys()].map(t => `qemu-${t}`).join(', ')}`)
     } catch (error) {
       const message = (error as Error).message
+      if (inputs.install === 'apt' && error instanceof AptError && !/install: download/.test(message)) {
+        throw new AptError(`${message}: use install: download`)
+      }
       if (inputs.install !== 'auto') throw error
       ctx.log(`${source} did not work: ${message}`)
       for (const target of wanted) tried.get(target)!.push(`${source}: ${message}`)

@@ -1,6 +1,7 @@
 # Brings the machine back to its boot state before a scenario: no binfmt_misc entries, the
 # filesystem unmounted and the module unloaded, qemu only in its stash (not on PATH, not in
-# /usr/bin or /usr/local/bin). Reports what the previous scenario left behind as reset.leftover.
+# /usr/bin or /usr/local/bin), busybox's xz the only xz, no tool cache. Reports what the previous
+# scenario left behind as reset.leftover.
 SCENARIO=$1
 . /opt/vm/scenarios/lib.sh
 left=
@@ -15,6 +16,6 @@ if grep -q '^binfmt_misc ' /proc/modules; then
   rmmod binfmt_misc || left="$left (binfmt_misc could not be unloaded)"
 fi
 [ -d $QEMU_STASH ] || mv /root/.qemu-hidden $QEMU_STASH
-rm -f /usr/bin/qemu-* /usr/local/bin/qemu-*
-rm -rf /tmp/work
+rm -f /usr/bin/qemu-* /usr/local/bin/qemu-* /usr/local/bin/xz
+rm -rf /tmp/work /tmp/tool-cache* /srv/releases/vm-tampered
 result reset.leftover "${left# }"
