@@ -12,7 +12,7 @@ import { Prober } from './probe.js'
 import { failuresOf, outputsOf, SUMMARY_HEADER, summaryRows } from './report.js'
 import { setup } from './setup.js'
 import { State } from './state.js'
-import { verify } from './verify.js'
+import { hasChecks, verify } from './verify.js'
 
 function jobLabel(): string {
   const { GITHUB_REPOSITORY = '', GITHUB_RUN_ID = '', GITHUB_JOB = '' } = process.env
@@ -53,9 +53,7 @@ export async function run(): Promise<void> {
         log
       })
     )
-    if (inputs.verify !== 'none' && report.platforms.some(p => p.status === 'registered' || p.status === 'existing' || p.platform.target === 'x86_64')) {
-      await core.group('Verify', () => verify(report, inputs, prober.dir, log))
-    }
+    if (hasChecks(report, inputs)) await core.group('Verify', () => verify(report, inputs, prober.dir, log))
     for (const [name, value] of Object.entries(outputsOf(report))) core.setOutput(name, value)
     await core.summary
       .addHeading('setup-x86-on-arm', 3)

@@ -95,8 +95,7 @@ async function works(platform: Platform, inputs: Inputs, ctx: Context, sys?: Pri
   return { ok: direct.ok, why: direct.output }
 }
 
-async function describeWorking(platform: Platform, table: Table, seconds: number, printed: string, hostMachine: string): Promise<PlatformReport> {
-  const [entry] = handlersFor(table, probeProgram(platform.target))
+async function describeWorking(platform: Platform, entry: Entry | undefined, seconds: number, printed: string, hostMachine: string): Promise<PlatformReport> {
   if (!entry) {
     // Natively a program sees the kernel's machine; under an emulator, its own.
     if (printed === hostMachine) return { platform, status: 'native', detail: 'runs natively', seconds }
@@ -119,14 +118,14 @@ async function assess(inputs: Inputs, ctx: Context, table: Table): Promise<{ rep
   const started = performance.now()
   const reports = new Map<Platform, PlatformReport>()
   const needed: Platform[] = []
+  const handler = new Map(inputs.platforms.map(p => [p, handlersFor(table, probeProgram(p.target))[0]]))
   // The chroot check of an existing handler needs root; without it the plain probe decides.
-  const hasHandler = (p: Platform) => handlersFor(table, probeProgram(p.target)).length > 0
-  const sys = inputs.flags.includes('F') && inputs.platforms.some(hasHandler) ? await ctx.privileged().catch(() => undefined) : undefined
+  const sys = inputs.flags.includes('F') && [...handler.values()].some(Boolean) ? await ctx.privileged().catch(() => undefined) : undefined
   await Promise.all(
     inputs.platforms.map(async platform => {
-      const check = await works(platform, inputs, ctx, hasHandler(platform) ? sys : undefined)
+      const check = await works(platform, inputs, ctx, handler.get(platform) ? sys : undefined)
       if (check.ok) {
-        reports.set(platform, await describeWorking(platform, table, elapsed(started), check.why, ctx.host.machine))
+        reports.set(platform, await describeWorking(platform, handler.get(platform), elapsed(started), check.why, ctx.host.machine))
       } else if (ctx.host.family.includes(platform.target)) {
         const detail = `${platform.docker} is this ${ctx.host.machine} host's own family but does not run (${check.why}); the action never registers a handler for it`
         reports.set(platform, { platform, status: 'failed', detail, seconds: elapsed(started) })
@@ -204,7 +203,7 @@ export async function setup(inputs: Inputs, ctx: Context): Promise<Report> {
       const byPackage = interpreter.source === 'apt' && (await works(platform, inputs, ctx, admin)).ok
       const report = byPackage
         ? {
-            ...(await describeWorking(platform, await readTable(dir), elapsed(since), platform.target, '')),
+            ...(await describeWorking(platform, handlersFor(await readTable(dir), probeProgram(platform.target))[0], elapsed(since), platform.target, '')),
             status: 'registered' as const,
             detail: 'registered by the distro package'
           }

@@ -68,11 +68,18 @@ export async function x86Level(dir: string): Promise<number | undefined> {
   return result.code === 0 ? parseX86Level(result.stdout) : undefined
 }
 
+const runsX86 = (report: Report) => report.platforms.some(p => p.platform.target === 'x86_64' && p.status !== 'failed')
+
+/** Is there anything for verify() to check: an emulated platform, or x86_64 to measure? */
+export function hasChecks(report: Report, inputs: Inputs): boolean {
+  return inputs.verify !== 'none' && (report.platforms.some(emulated) || runsX86(report))
+}
+
 /** The checks after setup, shared by the action and the command line; fills in the report. */
 export async function verify(report: Report, inputs: Inputs, dir: string, log: { info(m: string): void; warning(m: string): void }): Promise<void> {
-  if (inputs.verify === 'none') return
+  if (!hasChecks(report, inputs)) return
   for (const [platform, outcome] of await verifyContainers(report.platforms, inputs.verify, inputs.verifyImage, log)) platform.container = outcome
-  if (report.platforms.some(p => p.platform.target === 'x86_64' && p.status !== 'failed')) {
+  if (runsX86(report)) {
     report.x86Level = await x86Level(dir)
     if (report.x86Level === 1) {
       log.warning('x86_64 programs see an x86-64-v1 CPU: many current distributions need v2 (RHEL 10 and UBI 10 need v3); set qemu-version to a newer QEMU')

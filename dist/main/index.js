@@ -39089,8 +39089,7 @@ async function works(platform, inputs, ctx, sys) {
     const direct = await ctx.prober.run(platform.target);
     return { ok: direct.ok, why: direct.output };
 }
-async function describeWorking(platform, table, seconds, printed, hostMachine) {
-    const [entry] = handlersFor(table, probeProgram(platform.target));
+async function describeWorking(platform, entry, seconds, printed, hostMachine) {
     if (!entry) {
         // Natively a program sees the kernel's machine; under an emulator, its own.
         if (printed === hostMachine)
@@ -39113,13 +39112,13 @@ async function assess(inputs, ctx, table) {
     const started = performance.now();
     const reports = new Map();
     const needed = [];
+    const handler = new Map(inputs.platforms.map(p => [p, handlersFor(table, probeProgram(p.target))[0]]));
     // The chroot check of an existing handler needs root; without it the plain probe decides.
-    const hasHandler = (p) => handlersFor(table, probeProgram(p.target)).length > 0;
-    const sys = inputs.flags.includes('F') && inputs.platforms.some(hasHandler) ? await ctx.privileged().catch(() => undefined) : undefined;
+    const sys = inputs.flags.includes('F') && [...handler.values()].some(Boolean) ? await ctx.privileged().catch(() => undefined) : undefined;
     await Promise.all(inputs.platforms.map(async (platform) => {
-        const check = await works(platform, inputs, ctx, hasHandler(platform) ? sys : undefined);
+        const check = await works(platform, inputs, ctx, handler.get(platform) ? sys : undefined);
         if (check.ok) {
-            reports.set(platform, await describeWorking(platform, table, setup_elapsed(started), check.why, ctx.host.machine));
+            reports.set(platform, await describeWorking(platform, handler.get(platform), setup_elapsed(started), check.why, ctx.host.machine));
         }
         else if (ctx.host.family.includes(platform.target)) {
             const detail = `${platform.docker} is this ${ctx.host.machine} host's own family but does not run (${check.why}); the action never registers a handler for it`;
@@ -39200,7 +39199,7 @@ async function setup(inputs, ctx) {
             const byPackage = interpreter.source === 'apt' && (await works(platform, inputs, ctx, admin)).ok;
             const report = byPackage
                 ? {
-                    ...(await describeWorking(platform, await readTable(dir), setup_elapsed(since), platform.target, '')),
+                    ...(await describeWorking(platform, handlersFor(await readTable(dir), probeProgram(platform.target))[0], setup_elapsed(since), platform.target, '')),
                     status: 'registered',
                     detail: 'registered by the distro package'
                 }
@@ -39388,13 +39387,18 @@ async function x86Level(dir) {
     const result = await runProgram(path, [], { timeoutMs: 20_000 });
     return result.code === 0 ? parseX86Level(result.stdout) : undefined;
 }
+const runsX86 = (report) => report.platforms.some(p => p.platform.target === 'x86_64' && p.status !== 'failed');
+/** Is there anything for verify() to check: an emulated platform, or x86_64 to measure? */
+function hasChecks(report, inputs) {
+    return inputs.verify !== 'none' && (report.platforms.some(emulated) || runsX86(report));
+}
 /** The checks after setup, shared by the action and the command line; fills in the report. */
 async function verify(report, inputs, dir, log) {
-    if (inputs.verify === 'none')
+    if (!hasChecks(report, inputs))
         return;
     for (const [platform, outcome] of await verifyContainers(report.platforms, inputs.verify, inputs.verifyImage, log))
         platform.container = outcome;
-    if (report.platforms.some(p => p.platform.target === 'x86_64' && p.status !== 'failed')) {
+    if (runsX86(report)) {
         report.x86Level = await x86Level(dir);
         if (report.x86Level === 1) {
             log.warning('x86_64 programs see an x86-64-v1 CPU: many current distributions need v2 (RHEL 10 and UBI 10 need v3); set qemu-version to a newer QEMU');
@@ -39457,9 +39461,8 @@ async function run() {
             privileged: privileged,
             log
         }));
-        if (inputs.verify !== 'none' && report.platforms.some(p => p.status === 'registered' || p.status === 'existing' || p.platform.target === 'x86_64')) {
+        if (hasChecks(report, inputs))
             await group('Verify', () => verify(report, inputs, prober.dir, log));
-        }
         for (const [name, value] of Object.entries(outputsOf(report)))
             setOutput(name, value);
         await summary
