@@ -6,8 +6,8 @@ import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { probeProgram } from '../../src/probe-programs.js'
-import type { QemuTarget } from '../../src/platforms.js'
+import { probeProgram } from '../../src/checks/probe-programs.js'
+import type { QemuTarget } from '../../src/kernel/platforms.js'
 
 export const ROOT = resolve(import.meta.dirname ?? '.', '..', '..')
 export const BINFMT = '/proc/sys/fs/binfmt_misc'

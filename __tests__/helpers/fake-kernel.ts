@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Privileged } from '../../src/privileged.js'
+import type { Privileged } from '../../src/kernel/privileged.js'
 
 function unescape(field: string): string {
   return field.replace(/\\x([0-9a-f]{2})/gi, '$1').toLowerCase()

@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PLATFORMS, platformOf, type QemuTarget } from '../../src/platforms.js'
-import { PROBES, X86_LEVEL_PROBE, parseX86Level, probeProgram, x86LevelProgram } from '../../src/probe-programs.js'
+import { PLATFORMS, platformOf, type QemuTarget } from '../../src/kernel/platforms.js'
+import { PROBES, X86_LEVEL_PROBE, parseX86Level, probeProgram, x86LevelProgram } from '../../src/checks/probe-programs.js'
 import { command, describeWhen } from '../helpers/requirements.js'
 
 const TARGETS = PLATFORMS.map(p => p.target)
@@ -132,7 +132,7 @@ const ASSEMBLERS = [
 ]
 
 describeWhen(ASSEMBLERS.map(a => command(`/usr/bin/${a}`)), 'embedded code matches scripts/probes/*.S', () => {
-  test('assemble.sh prints the bytes src/probe-programs.ts embeds', () => {
+  test('assemble.sh prints the bytes src/checks/probe-programs.ts embeds', () => {
     const out = run('bash', ['scripts/probes/assemble.sh'])
     const printed = new Map<string, string>()
     for (const line of out.split('\n')) {

@@ -28,7 +28,7 @@ import {
   type ArchiveFormat,
   type TarEntry
 } from '../../src/install/archive.js'
-import type { QemuTarget } from '../../src/platforms.js'
+import type { QemuTarget } from '../../src/kernel/platforms.js'
 import { arBuffer, fakeElf, tarBuffer, type TarSpec } from '../helpers/archives.js'
 
 const XZ_MAGIC = Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0, 0])

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
-import { diffTables, type Entry, parseEntry, registerLine, sameHandler } from '../../src/binfmt.js'
+import { diffTables, type Entry, parseEntry, registerLine, sameHandler } from '../../src/kernel/binfmt.js'
 
 const AARCH64_TEXT = `enabled
 interpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P

@@ -24,7 +24,7 @@ import {
   validImageRef,
   validPlatform,
   type Engine
-} from '../../src/container.js'
+} from '../../src/checks/container.js'
 
 const DIGEST = 'sha256:' + 'a3'.repeat(32)
 

@@ -1,11 +1,11 @@
 /** Pure decisions: the host, interpreter candidates, apt's packages, probe verdicts, outputs. */
 import { describe, expect, test } from '@jest/globals'
-import { hostProblem, type Host } from '../../src/host.js'
+import { hostProblem, type Host } from '../../src/kernel/host.js'
 import { choosePackages, explainAptFailure, parseCandidates } from '../../src/install/apt.js'
-import { candidatePaths, parseQemuVersion } from '../../src/interpreter.js'
-import { hostFamily, lookupPlatform, platformOf } from '../../src/platforms.js'
-import { judgeProbe } from '../../src/probe.js'
-import { failuresOf, outputsOf } from '../../src/report.js'
+import { candidatePaths, parseQemuVersion } from '../../src/install/interpreter.js'
+import { hostFamily, lookupPlatform, platformOf } from '../../src/kernel/platforms.js'
+import { judgeProbe } from '../../src/checks/probe.js'
+import { failuresOf, outputsOf } from '../../src/core/report.js'
 
 const host = (over: Partial<Host>): Host => ({ os: 'linux', machine: 'aarch64', userlandBits: 64, family: hostFamily(over.machine ?? 'aarch64'), ...over })
 const amd64 = platformOf('x86_64')

@@ -3,7 +3,7 @@
  * and glibc, as they print them (host names replaced).
  */
 import { describe, expect, test } from '@jest/globals'
-import { diagnose, diagnoseAll, formatDiagnosis, type DiagnosisId } from '../../src/diagnose.js'
+import { diagnose, diagnoseAll, formatDiagnosis, type DiagnosisId } from '../../src/checks/diagnose.js'
 
 const INPUTS = ['platforms', 'install', 'flags', 'verify', 'verify-image', 'qemu-version', 'cleanup']
 

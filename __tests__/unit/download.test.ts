@@ -13,7 +13,7 @@ import {
   verifyDigest
 } from '../../src/install/download.js'
 import { MANIFEST, type Manifest } from '../../src/install/manifest.js'
-import { PLATFORMS } from '../../src/platforms.js'
+import { PLATFORMS } from '../../src/kernel/platforms.js'
 import { file } from '../helpers/requirements.js'
 
 const HEX = (c: string) => c.repeat(64)

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
-import { InputError, readInputs } from '../../src/inputs.js'
+import { InputError, readInputs } from '../../src/faces/inputs.js'
 
 const read = (values: Record<string, string>) => readInputs(name => values[name] ?? '')
 

@@ -1,5 +1,5 @@
 import { describe, test, expect } from '@jest/globals'
-import { PLATFORMS, headerMatches, platformOf, platformOfHeader } from '../../src/platforms.js'
+import { PLATFORMS, headerMatches, platformOf, platformOfHeader } from '../../src/kernel/platforms.js'
 import {
   LOAD_ADDRESS,
   PROBE_MAX_BYTES,
@@ -8,7 +8,7 @@ import {
   parseX86Level,
   probeProgram,
   x86LevelProgram
-} from '../../src/probe-programs.js'
+} from '../../src/checks/probe-programs.js'
 
 /** Reads the ELF header fields these tests check, in the file's own byte order (an independent
  * reader, not buildElf's writer). */

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { type Entry, readTable, register } from '../../src/binfmt.js'
-import { type Change, Journal } from '../../src/journal.js'
-import { restore } from '../../src/restore.js'
-import { entryFor, platformOf } from '../../src/platforms.js'
+import { type Entry, readTable, register } from '../../src/kernel/binfmt.js'
+import { type Change, Journal } from '../../src/records/journal.js'
+import { restore } from '../../src/core/restore.js'
+import { entryFor, platformOf } from '../../src/kernel/platforms.js'
 import { FakeKernel } from '../helpers/fake-kernel.js'
 
 let kernel: FakeKernel

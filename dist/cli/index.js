@@ -31610,7 +31610,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4002:
+/***/ 1104:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31627,7 +31627,7 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/binfmt.ts
+;// CONCATENATED MODULE: ./src/kernel/binfmt.ts
 /**
  * The kernel's binfmt_misc interface: parse entries, build register lines, read the table.
  * Pure functions first; the few that touch /proc take a Privileged writer for the writes.
@@ -31809,7 +31809,7 @@ async function unmount(sys, dir = BINFMT_DIR) {
     await sys.run('umount', [dir]);
 }
 
-;// CONCATENATED MODULE: ./src/platforms.ts
+;// CONCATENATED MODULE: ./src/kernel/platforms.ts
 const ELF = '7f454c46';
 const PAD = '0000000000000000';
 const MASK_A = 'ffffffffff' + 'fefe00' + 'ffffffffffffffff' + 'feffffff';
@@ -31963,7 +31963,7 @@ function entryFor(platform, interpreter, flags) {
     return { name: `qemu-${platform.target}`, enabled: true, type: 'M', offset: 0, magic: platform.magic, mask: platform.mask, interpreter, flags };
 }
 
-;// CONCATENATED MODULE: ./src/host.ts
+;// CONCATENATED MODULE: ./src/kernel/host.ts
 /** What machine the action runs on, read from the kernel and the running Node. */
 
 
@@ -31995,7 +31995,7 @@ function hostProblem(host, platforms) {
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/diagnose.ts
+;// CONCATENATED MODULE: ./src/checks/diagnose.ts
 /**
  * Turns the error messages users meet when running foreign programs into what to do about them.
  * diagnose() takes any text (a step's log, a container's standard error) and returns the first
@@ -32130,7 +32130,7 @@ function formatDiagnosis(d) {
     return `${d.symptom}\n  likely cause: ${d.cause}\n  what helps: ${d.fix}`;
 }
 
-;// CONCATENATED MODULE: ./src/container.ts
+;// CONCATENATED MODULE: ./src/checks/container.ts
 /**
  * The container check (`verify: container`): runs the target platform's image through a container
  * engine with `uname -m` and compares what it prints with the platform's machine name. This is the
@@ -32425,7 +32425,7 @@ async function containerCheck(options) {
     return result;
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/faces/inputs.ts
 /**
  * Every input, read and validated before anything changes. A bad value fails with one line that
  * names the input, what was wrong and what is accepted.
@@ -32564,7 +32564,7 @@ function readInputs(get) {
     return { inputs, warnings };
 }
 
-;// CONCATENATED MODULE: ./src/journal.ts
+;// CONCATENATED MODULE: ./src/records/journal.ts
 class Journal {
     persist;
     changes = [];
@@ -32599,7 +32599,7 @@ class Journal {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/ledger.ts
+;// CONCATENATED MODULE: ./src/records/ledger.ts
 /**
  * The host-wide record of the entries this action registered and which jobs use them. The kernel's
  * binfmt table is one per machine, shared by every runner service on it: a job's post step
@@ -32765,7 +32765,7 @@ class Ledger {
     }
 }
 
-;// CONCATENATED MODULE: ./src/privileged.ts
+;// CONCATENATED MODULE: ./src/kernel/privileged.ts
 /**
  * Changes that need root: directly when the process is root, through `sudo -n` otherwise.
  * Every command is an argument array; nothing goes through a shell.
@@ -32832,7 +32832,7 @@ async function findPrivileged() {
         '(an unprivileged container job cannot do this; run it on the host or in a --privileged container)');
 }
 
-;// CONCATENATED MODULE: ./src/probe-programs.ts
+;// CONCATENATED MODULE: ./src/checks/probe-programs.ts
 /** Every probe program is smaller than this (they are 150-370 bytes). */
 const PROBE_MAX_BYTES = 1024;
 /** Where the programs are loaded: above mmap_min_addr, aligned for any page size up to 64 KiB. */
@@ -33336,7 +33336,7 @@ function parseX86Level(stdout) {
     return Number(match[1]);
 }
 
-;// CONCATENATED MODULE: ./src/probe.ts
+;// CONCATENATED MODULE: ./src/checks/probe.ts
 /**
  * Proving a target runs: a tiny embedded program for the target prints uname's machine. Run
  * directly it proves a handler (or the host) runs it; run in an empty chroot it proves the handler
@@ -33409,7 +33409,7 @@ class Prober {
     }
 }
 
-;// CONCATENATED MODULE: ./src/report.ts
+;// CONCATENATED MODULE: ./src/core/report.ts
 const unique = (values) => [...new Set(values.filter((v) => !!v))];
 function outputsOf(report) {
     const working = report.platforms.filter(p => p.status !== 'failed');
@@ -33449,7 +33449,7 @@ function summaryRows(report) {
 }
 const SUMMARY_HEADER = ['Platform', 'Result', 'Interpreter', 'QEMU', 'Flags', 'Container', 'Time'];
 
-;// CONCATENATED MODULE: ./src/restore.ts
+;// CONCATENATED MODULE: ./src/core/restore.ts
 /**
  * Undoing a job's changes: remove what it added, re-register what it replaced exactly as it was,
  * unmount binfmt_misc when this job mounted it and the table is empty again. With the host's
@@ -33551,7 +33551,7 @@ async function collectAbandoned(ledger, sys, warn, dir, report) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/elf.ts
+;// CONCATENATED MODULE: ./src/kernel/elf.ts
 /** Just enough ELF reading to tell what a file is for and whether it is statically linked. */
 
 const PT_INTERP = 3;
@@ -33599,7 +33599,7 @@ async function readElf(path) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/interpreter.ts
+;// CONCATENATED MODULE: ./src/install/interpreter.ts
 /** Finding a QEMU user-mode interpreter already on the machine, and telling its version. */
 
 
@@ -39039,7 +39039,7 @@ async function obtainInterpreters(targets, inputs, ctx) {
     return installation;
 }
 
-;// CONCATENATED MODULE: ./src/setup.ts
+;// CONCATENATED MODULE: ./src/core/setup.ts
 /**
  * The core shared by the action's main step and the command line: find out what already runs,
  * get interpreters for the rest, register them, prove they work. Every change to the kernel's
@@ -39307,7 +39307,7 @@ async function assertNotHostFormat(platform) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/verify.ts
+;// CONCATENATED MODULE: ./src/checks/verify.ts
 /**
  * Checks after setup: an emulated platform's container prints its machine name (verify:
  * container, or auto when an engine answers), and what x86-64 level the emulated CPU offers.
@@ -39387,7 +39387,7 @@ async function verify(report, inputs, dir, log) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/cli.ts
+;// CONCATENATED MODULE: ./src/faces/cli.ts
 /**
  * The command-line entry, for provisioning a machine outside Actions with the same core:
  *   setup-x86-on-arm install [--platforms LIST] [--install METHOD] [--flags LETTERS] [--verify MODE] [--json]
@@ -39552,11 +39552,11 @@ async function runCli(argv) {
 
 /***/ }),
 
-/***/ 3546:
+/***/ 1439:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4002);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1104);
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
 
@@ -39929,6 +39929,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(3546);
+/******/ var __webpack_exports__ = __nccwpck_require__(1439);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

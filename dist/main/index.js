@@ -31609,11 +31609,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9719:
+/***/ 8296:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6835);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4696);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31622,7 +31622,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6835:
+/***/ 4696:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34584,7 +34584,7 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/platforms.ts
+;// CONCATENATED MODULE: ./src/kernel/platforms.ts
 const ELF = '7f454c46';
 const PAD = '0000000000000000';
 const MASK_A = 'ffffffffff' + 'fefe00' + 'ffffffffffffffff' + 'feffffff';
@@ -34738,7 +34738,7 @@ function entryFor(platform, interpreter, flags) {
     return { name: `qemu-${platform.target}`, enabled: true, type: 'M', offset: 0, magic: platform.magic, mask: platform.mask, interpreter, flags };
 }
 
-;// CONCATENATED MODULE: ./src/host.ts
+;// CONCATENATED MODULE: ./src/kernel/host.ts
 /** What machine the action runs on, read from the kernel and the running Node. */
 
 
@@ -34770,7 +34770,7 @@ function hostProblem(host, platforms) {
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/diagnose.ts
+;// CONCATENATED MODULE: ./src/checks/diagnose.ts
 /**
  * Turns the error messages users meet when running foreign programs into what to do about them.
  * diagnose() takes any text (a step's log, a container's standard error) and returns the first
@@ -34905,7 +34905,7 @@ function formatDiagnosis(d) {
     return `${d.symptom}\n  likely cause: ${d.cause}\n  what helps: ${d.fix}`;
 }
 
-;// CONCATENATED MODULE: ./src/container.ts
+;// CONCATENATED MODULE: ./src/checks/container.ts
 /**
  * The container check (`verify: container`): runs the target platform's image through a container
  * engine with `uname -m` and compares what it prints with the platform's machine name. This is the
@@ -35200,7 +35200,7 @@ async function containerCheck(options) {
     return result;
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/faces/inputs.ts
 /**
  * Every input, read and validated before anything changes. A bad value fails with one line that
  * names the input, what was wrong and what is accepted.
@@ -35339,7 +35339,7 @@ function readInputs(get) {
     return { inputs, warnings };
 }
 
-;// CONCATENATED MODULE: ./src/journal.ts
+;// CONCATENATED MODULE: ./src/records/journal.ts
 class Journal {
     persist;
     changes = [];
@@ -35374,7 +35374,7 @@ class Journal {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/ledger.ts
+;// CONCATENATED MODULE: ./src/records/ledger.ts
 /**
  * The host-wide record of the entries this action registered and which jobs use them. The kernel's
  * binfmt table is one per machine, shared by every runner service on it: a job's post step
@@ -35540,7 +35540,7 @@ class Ledger {
     }
 }
 
-;// CONCATENATED MODULE: ./src/privileged.ts
+;// CONCATENATED MODULE: ./src/kernel/privileged.ts
 /**
  * Changes that need root: directly when the process is root, through `sudo -n` otherwise.
  * Every command is an argument array; nothing goes through a shell.
@@ -35607,7 +35607,7 @@ async function findPrivileged() {
         '(an unprivileged container job cannot do this; run it on the host or in a --privileged container)');
 }
 
-;// CONCATENATED MODULE: ./src/probe-programs.ts
+;// CONCATENATED MODULE: ./src/checks/probe-programs.ts
 /** Every probe program is smaller than this (they are 150-370 bytes). */
 const PROBE_MAX_BYTES = 1024;
 /** Where the programs are loaded: above mmap_min_addr, aligned for any page size up to 64 KiB. */
@@ -36111,7 +36111,7 @@ function parseX86Level(stdout) {
     return Number(match[1]);
 }
 
-;// CONCATENATED MODULE: ./src/probe.ts
+;// CONCATENATED MODULE: ./src/checks/probe.ts
 /**
  * Proving a target runs: a tiny embedded program for the target prints uname's machine. Run
  * directly it proves a handler (or the host) runs it; run in an empty chroot it proves the handler
@@ -36184,7 +36184,7 @@ class Prober {
     }
 }
 
-;// CONCATENATED MODULE: ./src/report.ts
+;// CONCATENATED MODULE: ./src/core/report.ts
 const unique = (values) => [...new Set(values.filter((v) => !!v))];
 function outputsOf(report) {
     const working = report.platforms.filter(p => p.status !== 'failed');
@@ -36224,7 +36224,7 @@ function summaryRows(report) {
 }
 const SUMMARY_HEADER = ['Platform', 'Result', 'Interpreter', 'QEMU', 'Flags', 'Container', 'Time'];
 
-;// CONCATENATED MODULE: ./src/binfmt.ts
+;// CONCATENATED MODULE: ./src/kernel/binfmt.ts
 /**
  * The kernel's binfmt_misc interface: parse entries, build register lines, read the table.
  * Pure functions first; the few that touch /proc take a Privileged writer for the writes.
@@ -36406,7 +36406,7 @@ async function unmount(sys, dir = BINFMT_DIR) {
     await sys.run('umount', [dir]);
 }
 
-;// CONCATENATED MODULE: ./src/elf.ts
+;// CONCATENATED MODULE: ./src/kernel/elf.ts
 /** Just enough ELF reading to tell what a file is for and whether it is statically linked. */
 
 const PT_INTERP = 3;
@@ -36454,7 +36454,7 @@ async function readElf(path) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/interpreter.ts
+;// CONCATENATED MODULE: ./src/install/interpreter.ts
 /** Finding a QEMU user-mode interpreter already on the machine, and telling its version. */
 
 
@@ -38947,7 +38947,7 @@ async function obtainInterpreters(targets, inputs, ctx) {
     return installation;
 }
 
-;// CONCATENATED MODULE: ./src/restore.ts
+;// CONCATENATED MODULE: ./src/core/restore.ts
 /**
  * Undoing a job's changes: remove what it added, re-register what it replaced exactly as it was,
  * unmount binfmt_misc when this job mounted it and the table is empty again. With the host's
@@ -39049,7 +39049,7 @@ async function collectAbandoned(ledger, sys, warn, dir, report) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/setup.ts
+;// CONCATENATED MODULE: ./src/core/setup.ts
 /**
  * The core shared by the action's main step and the command line: find out what already runs,
  * get interpreters for the rest, register them, prove they work. Every change to the kernel's
@@ -39317,7 +39317,7 @@ async function assertNotHostFormat(platform) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/state.ts
+;// CONCATENATED MODULE: ./src/records/state.ts
 /** What the main step hands to the post step (core.saveState / core.getState). */
 var State;
 (function (State) {
@@ -39328,7 +39328,7 @@ var State;
     State["Holder"] = "holder";
 })(State || (State = {}));
 
-;// CONCATENATED MODULE: ./src/verify.ts
+;// CONCATENATED MODULE: ./src/checks/verify.ts
 /**
  * Checks after setup: an emulated platform's container prints its machine name (verify:
  * container, or auto when an engine answers), and what x86-64 level the emulated CPU offers.
@@ -39408,7 +39408,7 @@ async function verify(report, inputs, dir, log) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
+;// CONCATENATED MODULE: ./src/faces/main.ts
 /** The action's main step: inputs -> setup -> outputs and summary. */
 
 
@@ -39847,6 +39847,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(9719);
+/******/ var __webpack_exports__ = __nccwpck_require__(8296);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

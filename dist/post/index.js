@@ -28370,11 +28370,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8568:
+/***/ 8135:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3331);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1784);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3331:
+/***/ 1784:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31337,7 +31337,7 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/journal.ts
+;// CONCATENATED MODULE: ./src/records/journal.ts
 class Journal {
     persist;
     changes = [];
@@ -31378,7 +31378,7 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/ledger.ts
+;// CONCATENATED MODULE: ./src/records/ledger.ts
 /**
  * The host-wide record of the entries this action registered and which jobs use them. The kernel's
  * binfmt table is one per machine, shared by every runner service on it: a job's post step
@@ -31546,7 +31546,7 @@ class Ledger {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/privileged.ts
+;// CONCATENATED MODULE: ./src/kernel/privileged.ts
 /**
  * Changes that need root: directly when the process is root, through `sudo -n` otherwise.
  * Every command is an argument array; nothing goes through a shell.
@@ -31613,7 +31613,7 @@ async function findPrivileged() {
         '(an unprivileged container job cannot do this; run it on the host or in a --privileged container)');
 }
 
-;// CONCATENATED MODULE: ./src/binfmt.ts
+;// CONCATENATED MODULE: ./src/kernel/binfmt.ts
 /**
  * The kernel's binfmt_misc interface: parse entries, build register lines, read the table.
  * Pure functions first; the few that touch /proc take a Privileged writer for the writes.
@@ -31795,7 +31795,7 @@ async function unmount(sys, dir = BINFMT_DIR) {
     await sys.run('umount', [dir]);
 }
 
-;// CONCATENATED MODULE: ./src/restore.ts
+;// CONCATENATED MODULE: ./src/core/restore.ts
 /**
  * Undoing a job's changes: remove what it added, re-register what it replaced exactly as it was,
  * unmount binfmt_misc when this job mounted it and the table is empty again. With the host's
@@ -31897,7 +31897,7 @@ async function collectAbandoned(ledger, sys, warn, dir, report) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/state.ts
+;// CONCATENATED MODULE: ./src/records/state.ts
 /** What the main step hands to the post step (core.saveState / core.getState). */
 var State;
 (function (State) {
@@ -31908,7 +31908,7 @@ var State;
     State["Holder"] = "holder";
 })(State || (State = {}));
 
-;// CONCATENATED MODULE: ./src/post.ts
+;// CONCATENATED MODULE: ./src/faces/post.ts
 /** The action's post step: undo what main changed, unless cleanup is false. */
 
 
@@ -32268,6 +32268,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(8568);
+/******/ var __webpack_exports__ = __nccwpck_require__(8135);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Assembles the probe sources with binutils and prints each target's code bytes as hex, to compare
-# with (or regenerate) the hex strings embedded in src/probe-programs.ts.
+# with (or regenerate) the hex strings embedded in src/checks/probe-programs.ts.
 #
 #   scripts/probes/assemble.sh            # every target that has an assembler here
 #   scripts/probes/assemble.sh arm s390x  # some targets

@@ -1,7 +1,7 @@
 # uname probe for loongarch64 (LP64D; Linux generic syscall table: nr in $a7, args $a0..,
 # `syscall 0`; result in $a0).
 #
-# Debian 12 has no LoongArch assembler, so the bytes in src/probe-programs.ts are encoded by hand:
+# Debian 12 has no LoongArch assembler, so the bytes in src/checks/probe-programs.ts are encoded by hand:
 # the comment on each instruction gives its 32-bit word (stored little-endian) and how it is made.
 # With binutils >= 2.38 for LoongArch, `scripts/probes/assemble.sh loongarch64` also assembles
 # this file and checks the words against it.

@@ -14,7 +14,7 @@ import { open, type FileHandle } from 'node:fs/promises'
 import { posix } from 'node:path'
 import type { Readable } from 'node:stream'
 import * as zlib from 'node:zlib'
-import type { QemuTarget } from '../platforms.js'
+import type { QemuTarget } from '../kernel/platforms.js'
 
 export type Compression = 'gzip' | 'xz' | 'zstd' | 'none'
 export type Container = 'tar' | 'deb' | 'binary'

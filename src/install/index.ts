@@ -3,10 +3,10 @@
  * verified tool-cache download, or the distro's packages, as the `install` input says.
  * auto: what is on the machine -> the download (cache hit or fresh) -> apt.
  */
-import type { Inputs } from '../inputs.js'
-import { findInterpreter, type Interpreter } from '../interpreter.js'
-import type { QemuTarget } from '../platforms.js'
-import type { Privileged } from '../privileged.js'
+import type { Inputs } from '../faces/inputs.js'
+import { findInterpreter, type Interpreter } from './interpreter.js'
+import type { QemuTarget } from '../kernel/platforms.js'
+import type { Privileged } from '../kernel/privileged.js'
 import { AptError, aptInstall } from './apt.js'
 import { download, hostArchOf } from './download.js'
 

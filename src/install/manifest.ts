@@ -3,7 +3,7 @@
  * version and host architecture, in which format, and the sha256 it must have. Lookups here are
  * pure functions; manifest.json is checked by validateManifest when loaded.
  */
-import { PLATFORMS, type QemuTarget } from '../platforms.js'
+import { PLATFORMS, type QemuTarget } from '../kernel/platforms.js'
 import data from './manifest.json' with { type: 'json' }
 import { parseFormat } from './archive.js'
 

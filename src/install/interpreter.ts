@@ -1,9 +1,9 @@
 /** Finding a QEMU user-mode interpreter already on the machine, and telling its version. */
 import { access } from 'node:fs/promises'
 import { delimiter } from 'node:path'
-import { readElf } from './elf.js'
-import type { QemuTarget } from './platforms.js'
-import { runProgram } from './privileged.js'
+import { readElf } from '../kernel/elf.js'
+import type { QemuTarget } from '../kernel/platforms.js'
+import { runProgram } from '../kernel/privileged.js'
 
 export interface Interpreter {
   path: string

@@ -2,8 +2,8 @@
  * Every input, read and validated before anything changes. A bad value fails with one line that
  * names the input, what was wrong and what is accepted.
  */
-import { DEFAULT_VERIFY_IMAGE, validImageRef } from './container.js'
-import { PLATFORMS, lookupPlatform, type Platform } from './platforms.js'
+import { DEFAULT_VERIFY_IMAGE, validImageRef } from '../checks/container.js'
+import { PLATFORMS, lookupPlatform, type Platform } from '../kernel/platforms.js'
 
 export const INSTALL_METHODS = ['auto', 'apt', 'download', 'none'] as const
 export const VERIFY_MODES = ['auto', 'probe', 'container', 'none'] as const

@@ -16,20 +16,20 @@ import {
   remove,
   sameHandler,
   type Table
-} from './binfmt.js'
-import { readElf } from './elf.js'
-import { type Host, hostProblem } from './host.js'
-import type { Inputs } from './inputs.js'
-import { obtainInterpreters, type Source } from './install/index.js'
-import { qemuVersion } from './interpreter.js'
-import type { Change, Journal } from './journal.js'
-import { type Holder, type Ledger, type LedgerData, PERSIST_HOLDER, sameHolder } from './ledger.js'
-import { entryFor, headerMatches, type Platform } from './platforms.js'
-import type { Privileged } from './privileged.js'
-import type { Prober } from './probe.js'
-import { probeProgram } from './probe-programs.js'
+} from '../kernel/binfmt.js'
+import { readElf } from '../kernel/elf.js'
+import { type Host, hostProblem } from '../kernel/host.js'
+import type { Inputs } from '../faces/inputs.js'
+import { obtainInterpreters, type Source } from '../install/index.js'
+import { qemuVersion } from '../install/interpreter.js'
+import type { Change, Journal } from '../records/journal.js'
+import { type Holder, type Ledger, type LedgerData, PERSIST_HOLDER, sameHolder } from '../records/ledger.js'
+import { entryFor, headerMatches, type Platform } from '../kernel/platforms.js'
+import type { Privileged } from '../kernel/privileged.js'
+import type { Prober } from '../checks/probe.js'
+import { probeProgram } from '../checks/probe-programs.js'
 import { restore } from './restore.js'
-import type { ContainerOutcome } from './verify.js'
+import type { ContainerOutcome } from '../checks/verify.js'
 
 export type Status = 'native' | 'existing' | 'registered' | 'failed'
 

@@ -1,10 +1,10 @@
 /** The action's post step: undo what main changed, unless cleanup is false. */
 import * as core from '@actions/core'
-import { Journal } from './journal.js'
-import { type Holder, Ledger } from './ledger.js'
-import { privileged } from './privileged.js'
-import { restore } from './restore.js'
-import { State } from './state.js'
+import { Journal } from '../records/journal.js'
+import { type Holder, Ledger } from '../records/ledger.js'
+import { privileged } from '../kernel/privileged.js'
+import { restore } from '../core/restore.js'
+import { State } from '../records/state.js'
 
 export async function run(): Promise<void> {
   try {

@@ -15,7 +15,7 @@
  * comment is the source line it was assembled from. loongarch64 has no assembler in Debian 12:
  * its words are hand-encoded, and loongarch64.S shows how each is made.
  */
-import type { QemuTarget } from './platforms.js'
+import type { QemuTarget } from '../kernel/platforms.js'
 
 /** Every probe program is smaller than this (they are 150-370 bytes). */
 export const PROBE_MAX_BYTES = 1024

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto'
 import { link, mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Entry } from './binfmt.js'
+import type { Entry } from '../kernel/binfmt.js'
 
 /** A job (or the command line, which never goes stale) holding an entry. */
 export interface Holder {

@@ -2,7 +2,7 @@
  * What a run changed in the kernel's binfmt table, recorded before each change is made
  * (write-ahead), so a post step can undo a main that failed or was killed half-way.
  */
-import type { Entry } from './binfmt.js'
+import type { Entry } from '../kernel/binfmt.js'
 
 export type Change =
   /** binfmt_misc was not mounted and this run mounted it. */

@@ -4,10 +4,10 @@
  * ledger, an entry another live job still holds is kept, and the last holder restores what was
  * there before the first one. An entry someone else changed meanwhile is left alone, with a warning.
  */
-import { BINFMT_DIR, type Entry, readTable, register, remove, sameHandler, unmount } from './binfmt.js'
-import type { Change } from './journal.js'
-import { type Holder, type Ledger, type LedgerData, sameHolder } from './ledger.js'
-import type { Privileged } from './privileged.js'
+import { BINFMT_DIR, type Entry, readTable, register, remove, sameHandler, unmount } from '../kernel/binfmt.js'
+import type { Change } from '../records/journal.js'
+import { type Holder, type Ledger, type LedgerData, sameHolder } from '../records/ledger.js'
+import type { Privileged } from '../kernel/privileged.js'
 
 export interface RestoreReport {
   removed: string[]

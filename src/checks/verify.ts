@@ -6,10 +6,10 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { containerCheck, findEngine } from './container.js'
 import { formatDiagnosis } from './diagnose.js'
-import type { Inputs, VerifyMode } from './inputs.js'
-import { runProgram } from './privileged.js'
+import type { Inputs, VerifyMode } from '../faces/inputs.js'
+import { runProgram } from '../kernel/privileged.js'
 import { parseX86Level, x86LevelProgram } from './probe-programs.js'
-import type { PlatformReport, Report } from './setup.js'
+import type { PlatformReport, Report } from '../core/setup.js'
 
 export interface ContainerOutcome {
   /** 'passed' | 'failed' | 'skipped', with the line for the log and summary. */
