@@ -6,7 +6,8 @@
 import { chmod, copyFile, mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { platformOf, type QemuTarget } from '../kernel/platforms.js'
-import { type Privileged, type RunResult, runProgram } from '../kernel/privileged.js'
+import type { Privileged } from '../kernel/privileged.js'
+import { type RunResult, runProgram } from '../kernel/process.js'
 import { probeProgram } from './probe-programs.js'
 
 export interface ProbeResult {

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { containerCheck, findEngine } from './container.js'
 import { formatDiagnosis } from './diagnose.js'
 import type { Inputs, VerifyMode } from '../faces/inputs.js'
-import { runProgram } from '../kernel/privileged.js'
+import { runProgram } from '../kernel/process.js'
 import { parseX86Level, x86LevelProgram } from './probe-programs.js'
 import type { PlatformReport, Report } from '../core/setup.js'
 

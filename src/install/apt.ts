@@ -2,7 +2,8 @@
  * The distro's static user-mode QEMU through apt: the classic recipe, made robust. Which packages
  * is decided from what apt says is available, not from a table of releases.
  */
-import { runProgram, type Privileged } from '../kernel/privileged.js'
+import type { Privileged } from '../kernel/privileged.js'
+import { runProgram } from '../kernel/process.js'
 
 export class AptError extends Error {}
 

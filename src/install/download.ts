@@ -24,7 +24,7 @@ import * as tc from '@actions/tool-cache'
 import { readElf } from '../kernel/elf.js'
 import { parseQemuVersion } from './interpreter.js'
 import type { QemuTarget } from '../kernel/platforms.js'
-import { runProgram } from '../kernel/privileged.js'
+import { runProgram } from '../kernel/process.js'
 import { ArchiveError, confirmFormat, extractBinaries, fileNameOf, formatFromName, formatName, parseFormat, type ArchiveFormat } from './archive.js'
 import { assetFor, assetUrl, findReleases, knownVersions, MANIFEST, ManifestError, normalizeSha256, type Manifest, type ManifestAsset, type ManifestRelease } from './manifest.js'
 

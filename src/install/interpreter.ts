@@ -3,7 +3,7 @@ import { access } from 'node:fs/promises'
 import { delimiter } from 'node:path'
 import { readElf } from '../kernel/elf.js'
 import type { QemuTarget } from '../kernel/platforms.js'
-import { runProgram } from '../kernel/privileged.js'
+import { runProgram } from '../kernel/process.js'
 
 export interface Interpreter {
   path: string

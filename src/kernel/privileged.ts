@@ -2,7 +2,7 @@
  * Changes that need root: directly when the process is root, through `sudo -n` otherwise.
  * Every command is an argument array; nothing goes through a shell.
  */
-import { execFile } from 'node:child_process'
+import { runProgram, type RunResult } from './process.js'
 import { writeFile } from 'node:fs/promises'
 
 export interface Privileged {
@@ -12,33 +12,6 @@ export interface Privileged {
 }
 
 export class PrivilegeError extends Error {}
-
-export interface RunResult {
-  code: number
-  stdout: string
-  stderr: string
-}
-
-/** Runs a program and collects its output; never throws for a non-zero exit. */
-export function runProgram(
-  command: string,
-  args: string[],
-  options: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}
-): Promise<RunResult> {
-  return new Promise(resolve => {
-    const child = execFile(
-      command,
-      args,
-      { env: options.env, timeout: options.timeoutMs ?? 120_000, cwd: options.cwd, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 127) : 0
-        const reason = error && typeof error.code !== 'number' ? `${error.message}\n` : ''
-        resolve({ code, stdout: String(stdout), stderr: reason + String(stderr) })
-      }
-    )
-    if (options.input !== undefined) child.stdin?.end(options.input)
-  })
-}
 
 function failure(command: string, args: string[], result: RunResult): Error {
   const said = (result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')
