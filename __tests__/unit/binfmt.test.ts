@@ -44,19 +44,21 @@ describe('registerLine', () => {
   })
 
   test.each([
-    ['a name with a slash', { name: 'a/b' }],
-    ['a name with a colon', { name: 'a:b' }],
-    ['the status file as name', { name: '..' }],
-    ['an interpreter with a colon', { interpreter: '/tmp/x:y' }],
-    ['an interpreter with a newline', { interpreter: '/tmp/x\n:evil:M::a::/bin/sh:' }],
-    ['a relative interpreter', { interpreter: 'qemu' }],
-    ['an interpreter past 127 characters', { interpreter: '/' + 'a'.repeat(127) }],
-    ['unknown flags', { flags: 'FX' }],
-    ['odd hex', { magic: '7f4' }],
-    ['mask of another length', { mask: 'ff' }],
-    ['magic past 128 bytes', { offset: 120 }]
-  ])('refuses %s', (_what, over) => {
-    expect(() => registerLine(entry(over as Partial<Entry>))).toThrow()
+    ['a name with a slash', { name: 'a/b' }, 'invalid binfmt entry name: "a/b"'],
+    ['a name with a colon', { name: 'a:b' }, 'invalid binfmt entry name: "a:b"'],
+    ['the parent folder as name', { name: '..' }, 'invalid binfmt entry name: ".."'],
+    ['the status file as name', { name: 'status' }, 'invalid binfmt entry name: "status"'],
+    ['the register file as name', { name: 'register' }, 'invalid binfmt entry name: "register"'],
+    ['an interpreter with a colon', { interpreter: '/tmp/x:y' }, 'invalid interpreter path: "/tmp/x:y"'],
+    ['an interpreter with a newline', { interpreter: '/tmp/x\n:evil:M::a::/bin/sh:' }, 'invalid interpreter path: "/tmp/x\\n:evil:M::a::/bin/sh:"'],
+    ['a relative interpreter', { interpreter: 'qemu' }, 'invalid interpreter path: "qemu"'],
+    ['an interpreter past 127 characters', { interpreter: '/' + 'a'.repeat(127) }, `interpreter path longer than 127 characters: /${'a'.repeat(127)}`],
+    ['unknown flags', { flags: 'FX' }, 'invalid binfmt flags: "FX"'],
+    ['odd hex', { magic: '7f4' }, 'magic and mask must be hex bytes'],
+    ['mask of another length', { mask: 'ff' }, 'mask and magic differ in length'],
+    ['magic past 128 bytes', { offset: 120 }, 'magic must lie within the first 128 bytes']
+  ])('refuses %s', (_what, over, message) => {
+    expect(() => registerLine(entry(over as Partial<Entry>))).toThrow(new Error(message))
   })
 })
 

@@ -57,7 +57,8 @@ function escapeHex(hex: string): string {
  */
 export function registerLine(entry: Omit<Entry, 'enabled'>): string {
   const { name, type, offset, magic, mask, interpreter, flags } = entry
-  if (!name || name.includes('/') || name === '.' || name === '..' || FIELD_FORBIDDEN.test(name)) {
+  // 'register' and 'status' are the kernel's own control files in the same folder.
+  if (!name || name.includes('/') || ['.', '..', 'register', 'status'].includes(name) || FIELD_FORBIDDEN.test(name)) {
     throw new Error(`invalid binfmt entry name: ${JSON.stringify(name)}`)
   }
   if (FIELD_FORBIDDEN.test(interpreter) || !interpreter.startsWith('/')) {
