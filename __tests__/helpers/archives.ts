@@ -109,15 +109,35 @@ export function arBuffer(members: { name: string; data: Buffer | string }[]): Bu
 }
 
 /** The first bytes of an ELF program (static, no program headers), padded with a marker. */
-export function fakeElf(marker: string, { machine = 62, bits = 64 }: { machine?: number; bits?: 32 | 64 } = {}): Buffer {
+/**
+ * The smallest ELF file the readers accept, followed by a marker (at byte 64 for a 64-bit one).
+ * dynamic adds a PT_INTERP program header after the marker, as a dynamically linked program has.
+ */
+export function fakeElf(
+  marker: string,
+  { machine = 62, bits = 64, littleEndian = true, dynamic = false }: { machine?: number; bits?: 32 | 64; littleEndian?: boolean; dynamic?: boolean } = {}
+): Buffer {
   const b = Buffer.alloc(bits === 64 ? 64 : 52)
+  const u16 = (value: number, at: number, to = b) => (littleEndian ? to.writeUInt16LE(value, at) : to.writeUInt16BE(value, at))
+  const u32 = (value: number, at: number, to = b) => (littleEndian ? to.writeUInt32LE(value, at) : to.writeUInt32BE(value, at))
+  const u64 = (value: number, at: number) => (littleEndian ? b.writeBigUInt64LE(BigInt(value), at) : b.writeBigUInt64BE(BigInt(value), at))
   b.writeUInt32BE(0x7f454c46, 0)
   b[4] = bits === 64 ? 2 : 1
-  b[5] = 1
+  b[5] = littleEndian ? 1 : 2
   b[6] = 1
-  b.writeUInt16LE(2, 16)
-  b.writeUInt16LE(machine, 18)
-  return Buffer.concat([b, Buffer.from(marker)])
+  u16(2, 16)
+  u16(machine, 18)
+  const body = Buffer.from(marker)
+  if (!dynamic) return Buffer.concat([b, body])
+  const phoff = b.length + body.length
+  const phentsize = bits === 64 ? 56 : 32
+  if (bits === 64) u64(phoff, 32)
+  else u32(phoff, 28)
+  u16(phentsize, bits === 64 ? 54 : 42)
+  u16(1, bits === 64 ? 56 : 44)
+  const interp = Buffer.alloc(phentsize)
+  u32(3, 0, interp) // PT_INTERP
+  return Buffer.concat([b, body, interp])
 }
 
 export function sha256(data: Buffer): string {

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
-import { gzipSync } from 'node:zlib'
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib'
 import {
   ArchiveError,
   ChunkReader,
@@ -27,9 +29,10 @@ import {
   walkTar,
   type ArchiveFormat,
   type TarEntry
-} from '../../src/install/archive.js'
+} from '../../src/install/archive/index.js'
 import type { QemuTarget } from '../../src/kernel/platforms.js'
 import { arBuffer, fakeElf, tarBuffer, type TarSpec } from '../helpers/archives.js'
+import { command, describeWhen } from '../helpers/requirements.js'
 
 const XZ_MAGIC = Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0, 0])
 const ZSTD_MAGIC = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0, 0])
@@ -44,6 +47,8 @@ describe('format names', () => {
     ['deb', { container: 'deb', compression: 'none' }, 'deb'],
     ['xz', { container: 'binary', compression: 'xz' }, 'xz'],
     ['gz', { container: 'binary', compression: 'gzip' }, 'gz'],
+    ['br', { container: 'binary', compression: 'brotli' }, 'br'],
+    ['tar.br', { container: 'tar', compression: 'brotli' }, 'tar.br'],
     ['binary', { container: 'binary', compression: 'none' }, 'binary']
   ])('%s', (name, format, canonical) => {
     expect(parseFormat(name)).toEqual(format)
@@ -452,10 +457,131 @@ describe('extractBinaries', () => {
   })
 })
 
+describe('brotli: the format a name (or the manifest) says, since its bytes have no magic', () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'brotli-test-'))
+  })
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true })
+  })
+  /** As the project's assets are made: quality 11, window 24. */
+  const br = (data: Buffer) => brotliCompressSync(data, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_LGWIN]: 24 } })
+  const program = fakeElf(`brotli ${'x'.repeat(3000)}`)
+
+  test('.br and .tar.br names; the target of a .br single binary', () => {
+    expect(formatFromName('https://h.invalid/releases/download/v1/qemu-x86_64-linux-arm64.br')).toEqual({ container: 'binary', compression: 'brotli' })
+    expect(formatFromName('qemu.tar.br')).toEqual({ container: 'tar', compression: 'brotli' })
+    expect(targetOfBinaryName('qemu-x86_64-linux-arm64.br', ['i386', 'x86_64'])).toBe('x86_64')
+  })
+
+  test('declared brotli is trusted unless the first bytes plainly show something else', () => {
+    const declared = parseFormat('br')
+    expect(confirmFormat(declared, br(program).subarray(0, 512))).toEqual({ container: 'binary', compression: 'brotli' })
+    expect(() => confirmFormat(declared, gzipSync(program).subarray(0, 512))).toThrow('expected a br file, but its first bytes show it is gzip-compressed')
+    expect(() => confirmFormat(declared, program.subarray(0, 512))).toThrow('expected a br file, but its first bytes show it is an ELF program, not compressed')
+  })
+
+  const extract = async (data: Buffer, name: string) => {
+    const file = join(dir, name)
+    const destDir = await mkdtemp(join(dir, 'dest-'))
+    await writeFile(file, data)
+    const format = confirmFormat(formatFromName(name), data.subarray(0, 512))
+    return extractBinaries({ file, format, targets: ['x86_64'], name, destDir, accept: async () => undefined })
+  }
+
+  test('a .br single binary is decoded in-process, its sha256 taken as it is written', async () => {
+    const result = await extract(br(program), 'qemu-x86_64-linux-arm64.br')
+    const found = result.found.get('x86_64')!
+    expect(await readFile(found.path)).toEqual(program)
+    expect(found.sha256).toBe(createHash('sha256').update(program).digest('hex'))
+    expect(found.size).toBe(program.length)
+  })
+
+  test('a .tar.br archive', async () => {
+    const result = await extract(br(tarBuffer([{ path: 'bin/qemu-x86_64', data: program }])), 'qemu.tar.br')
+    expect(await readFile(result.found.get('x86_64')!.path)).toEqual(program)
+  })
+
+  test('data that is not brotli, or cut short, is said to be corrupt', async () => {
+    await expect(extract(Buffer.from('<html>not found</html>'), 'qemu-x86_64.br')).rejects.toThrow(/the brotli data is corrupt or truncated/)
+    const whole = br(program)
+    await expect(extract(whole.subarray(0, whole.length - 8), 'qemu-x86_64.br')).rejects.toThrow(/the brotli data is corrupt or truncated/)
+  })
+})
+
 describe('decompress', () => {
   test('gzip streams', async () => {
     const chunks: Buffer[] = []
     for await (const c of decompress(Readable.from([gzipSync('hello world')]), 'gzip')) chunks.push(c)
     expect(Buffer.concat(chunks).toString()).toBe('hello world')
+  })
+})
+
+/** 'the text' when a decompressed stream is the test text, else its size or the error it ends with. */
+async function drain(source: AsyncIterable<Buffer>): Promise<string> {
+  const chunks: Buffer[] = []
+  try {
+    for await (const c of source) chunks.push(c)
+  } catch (err) {
+    return `error: ${(err as Error).message}`
+  }
+  const out = Buffer.concat(chunks).toString()
+  return out === text ? 'the text' : `${out.length} other bytes`
+}
+
+const text = 'qemu '.repeat(200_000)
+
+describeWhen([command('/usr/bin/xz')], 'decompress through the xz program (the process runner streaming)', () => {
+  const xz = execFileSync('xz', ['-c'], { input: text })
+
+  test('xz data comes out whole, in large pieces', async () => {
+    const sizes: number[] = []
+    const out: Buffer[] = []
+    for await (const c of decompress(Readable.from([xz.subarray(0, 100), xz.subarray(100)]), 'xz')) {
+      sizes.push(c.length)
+      out.push(c)
+    }
+    expect(Buffer.concat(out).toString()).toBe(text)
+    expect(sizes.slice(0, -1).every(n => n >= 256 * 1024)).toBe(true)
+  })
+
+  test('corrupt or truncated xz data says so, with what xz said', async () => {
+    expect(await drain(decompress(Readable.from([xz.subarray(0, xz.length - 20)]), 'xz'))).toMatch(
+      /^error: the xz data is corrupt or truncated \(xz exit 1: (Unexpected end of input|File format not recognized|Compressed data is corrupt)\)$/
+    )
+    expect(await drain(decompress(Readable.from([Buffer.from('not xz at all')]), 'xz'))).toBe(
+      'error: the xz data is corrupt or truncated (xz exit 1: File format not recognized)'
+    )
+  })
+
+  test('a reader that stops early is not kept waiting, and the next read starts afresh', async () => {
+    for await (const c of decompress(Readable.from([xz]), 'xz')) {
+      expect(c.length).toBeGreaterThan(0)
+      break
+    }
+    expect(await drain(decompress(Readable.from([xz]), 'xz'))).toBe('the text')
+  })
+
+  test('an input that fails is reported as such', async () => {
+    const failing = Readable.from(
+      (async function* () {
+        yield xz.subarray(0, 100)
+        throw new Error('disk went away')
+      })()
+    )
+    expect(await drain(decompress(failing, 'xz'))).toBe('error: xz: disk went away')
+  })
+
+  test('without the xz program: what to install', async () => {
+    const path = process.env.PATH
+    process.env.PATH = '/nonexistent'
+    try {
+      expect(await drain(decompress(Readable.from([xz]), 'xz'))).toBe(
+        'error: reading xz data needs the xz program, which is not on this machine (Debian/Ubuntu: apt-get install xz-utils), or use a .tar.gz'
+      )
+    } finally {
+      process.env.PATH = path
+    }
   })
 })

@@ -1,5 +1,4 @@
 import { describe, expect, test } from '@jest/globals'
-import * as tc from '@actions/tool-cache'
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -16,6 +15,7 @@ import {
   type Manifest,
   type ManifestRelease
 } from '../../src/install/manifest.js'
+import { entryDir, TOOL_NAME } from '../../src/install/download/index.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const HEX = (c: string) => c.repeat(64)
@@ -58,14 +58,15 @@ const sample: Manifest = {
 describe('the shipped manifest', () => {
   test('validates, and its default is a release', () => {
     const raw = JSON.parse(readFileSync(join(ROOT, 'src/install/manifest.json'), 'utf8'))
-    expect(validateManifest(raw)).toBeTruthy()
+    expect(validateManifest(raw)).toBe(raw)
+    expect(MANIFEST).toEqual(raw)
     expect(MANIFEST.releases.map(r => r.id)).toContain(MANIFEST.default)
   })
 
-  test('every release id is a version tool-cache takes as explicit', () => {
+  test('every release id is a tool-cache version, kept as its folder name unchanged (as @actions/tool-cache kept it)', () => {
     for (const r of MANIFEST.releases) {
       expect(isCacheVersion(r.id)).toBe(true)
-      expect(tc.isExplicitVersion(r.id)).toBe(true)
+      expect(entryDir('/cache', r.id, 'arm64')).toBe(`/cache/${TOOL_NAME}/${r.id}/arm64`)
     }
   })
 
@@ -93,7 +94,7 @@ describe('validateManifest', () => {
   }
 
   test('the sample is valid', () => {
-    expect(validateManifest(JSON.parse(JSON.stringify(sample)))).toBeTruthy()
+    expect(validateManifest(JSON.parse(JSON.stringify(sample)))).toEqual(sample)
   })
 
   test.each([
@@ -148,14 +149,15 @@ describe('lookups', () => {
 
   test("asset URLs: absolute, or the action's own release download folder", () => {
     const [own, tonistiigi] = sample.releases
-    expect(assetUrl(tonistiigi, tonistiigi.assets[0], {})).toBe('https://h.invalid/qemu_v10.2.3_linux-arm64.tar.gz')
-    expect(assetUrl(own, own.assets[0], { GITHUB_SERVER_URL: 'http://127.0.0.1:8080/', GITHUB_ACTION_REPOSITORY: 'someone/setup-x86-on-arm' })).toBe(
+    expect(assetUrl(tonistiigi, tonistiigi.assets[0], undefined)).toBe('https://h.invalid/qemu_v10.2.3_linux-arm64.tar.gz')
+    expect(assetUrl(own, own.assets[0], 'http://127.0.0.1:8080/someone/setup-x86-on-arm/')).toBe(
       'http://127.0.0.1:8080/someone/setup-x86-on-arm/releases/download/qemu-v10.0.3-1/qemu-x86_64-linux-arm64.xz'
     )
     const slashTag = { ...own, tag: 'qemu/v1' }
-    expect(assetUrl(slashTag, own.assets[0], { GITHUB_SERVER_URL: 'https://h.invalid', GITHUB_ACTION_REPOSITORY: 'a/b' })).toContain('/download/qemu%2Fv1/')
-    expect(() => assetUrl(own, own.assets[0], {})).toThrow(/GITHUB_ACTION_REPOSITORY/)
-    expect(() => assetUrl(own, own.assets[0], { GITHUB_SERVER_URL: 'https://h.invalid', GITHUB_ACTION_REPOSITORY: '' })).toThrow(ManifestError)
+    expect(assetUrl(slashTag, own.assets[0], 'https://h.invalid/a/b')).toContain('/download/qemu%2Fv1/')
+    expect(() => assetUrl(own, own.assets[0], undefined)).toThrow(/GITHUB_ACTION_REPOSITORY/)
+    expect(() => assetUrl(own, own.assets[0], 'https://h.invalid')).toThrow(ManifestError)
+    expect(() => assetUrl(own, own.assets[0], 'file:///srv/a/b')).toThrow(/"file:\/\/\/srv\/a\/b" is not an http\(s\) repository address/)
   })
 
   test('known versions for messages', () => {
@@ -295,7 +297,7 @@ describe('scripts/manifest.mjs', () => {
     const withDigests = { ...release, assets: release.assets.filter(a => a.sha256) }
     const shipped = JSON.parse(readFileSync(join(ROOT, 'src/install/manifest.json'), 'utf8')) as Manifest
     const next = s.addRelease(shipped, withDigests, { setDefault: true })
-    expect(validateManifest(JSON.parse(s.formatManifest(next)))).toBeTruthy()
+    expect(validateManifest(JSON.parse(s.formatManifest(next)))).toEqual(next)
     expect(next.default).toBe('10.2.3-68')
     expect(next.releases.filter(r => r.id === '10.2.3-68')).toHaveLength(1)
     expect(next.releases.find(r => r.id === '10.2.3-68')?.assets.every(a => a.digestSource === 'github-api')).toBe(true)

@@ -1,14 +1,18 @@
 /**
  * Getting a QEMU interpreter for each target that needs one: one already on the machine, a
- * verified tool-cache download, or the distro's packages, as the `install` input says.
+ * verified tool-cache download, or the distro's packages, as the request's method says.
  * auto: what is on the machine -> the download (cache hit or fresh) -> apt.
+ *
+ * The caller says what is wanted (InstallRequest) and where things go (InstallPlaces); nothing
+ * in install/ reads the environment or the action's inputs.
  */
-import type { Inputs } from '../faces/inputs.js'
-import { findInterpreter, type Interpreter } from './interpreter.js'
 import type { QemuTarget } from '../kernel/platforms.js'
 import type { Privileged } from '../kernel/privileged.js'
 import { AptError, aptInstall } from './apt.js'
-import { download, hostArchOf } from './download.js'
+import { download, hostArchOf, type InstallPlaces } from './download/index.js'
+import { findInterpreter, type Interpreter } from './interpreter.js'
+
+export { proxyFromVariables, type InstallPlaces, type ProxySettings } from './download/index.js'
 
 export type Source = 'existing' | 'download' | 'apt'
 
@@ -23,26 +27,49 @@ export interface Installation {
   cacheHit?: boolean
 }
 
+export interface InstallRequest {
+  method: 'auto' | 'apt' | 'download' | 'none'
+  /** binfmt flags asked for (F needs a static interpreter). */
+  flags: string
+  /** '' = manifest default. */
+  qemuVersion: string
+  /** '' = from the manifest. */
+  qemuUrl: string
+  qemuSha256: string
+}
+
 export interface InstallContext {
   sys: Privileged
   /** uname -m of the host, for the download's host architecture. */
   hostMachine: string
+  places: InstallPlaces
   log: (message: string) => void
-  /** Runs the package manager step with the binfmt table watched, so what it registers is journaled. */
+  /** Runs the package-manager step with the binfmt table watched, so what it registers is journaled. */
   watch: <T>(step: () => Promise<T>) => Promise<T>
 }
 
 type Step = (targets: QemuTarget[]) => Promise<{ found: Map<QemuTarget, Obtained>; cacheHit?: boolean }>
 
-/** Interpreters for the targets, trying the sources `install` allows in order until all are served. */
-export async function obtainInterpreters(targets: readonly QemuTarget[], inputs: Inputs, ctx: InstallContext): Promise<Installation> {
+/** The sources a method tries, in order. */
+function sourcesFor(method: InstallRequest['method']): Source[] {
+  if (method === 'auto') return ['existing', 'download', 'apt']
+  if (method === 'none') return ['existing']
+  return [method]
+}
+
+/** Interpreters for the targets, trying the sources the method allows in order until all are served. */
+export async function obtainInterpreters(
+  targets: readonly QemuTarget[],
+  request: InstallRequest,
+  ctx: InstallContext
+): Promise<Installation> {
   const installation: Installation = { interpreters: new Map(), missing: new Map() }
   const tried = new Map<QemuTarget, string[]>(targets.map(t => [t, []]))
 
   const onMachine = async (source: Source, wanted: QemuTarget[]) => {
     const found = new Map<QemuTarget, Obtained>()
     for (const target of wanted) {
-      const search = await findInterpreter(target, inputs.flags)
+      const search = await findInterpreter(target, request.flags)
       if (search.found) found.set(target, { ...search.found, source })
       else tried.get(target)!.push(`no static qemu-${target} on the machine${search.rejected.length ? ` (${search.rejected.join('; ')})` : ''}`)
     }
@@ -51,14 +78,9 @@ export async function obtainInterpreters(targets: readonly QemuTarget[], inputs:
   const steps: Record<Source, Step> = {
     existing: wanted => onMachine('existing', wanted),
     download: async wanted => {
-      const result = await download({
-        targets: wanted,
-        hostArch: hostArchOf(ctx.hostMachine),
-        version: inputs.qemuVersion,
-        url: inputs.qemuUrl,
-        sha256: inputs.qemuSha256,
-        log: ctx.log
-      })
+      const hostArch = hostArchOf(ctx.hostMachine)
+      const { qemuVersion: version, qemuUrl: url, qemuSha256: sha256 } = request
+      const result = await download({ targets: wanted, hostArch, version, url, sha256, log: ctx.log, sys: ctx.sys }, ctx.places)
       const found = new Map<QemuTarget, Obtained>()
       for (const [target, interpreter] of result.interpreters) found.set(target, { ...interpreter, source: 'download' })
       return { found, cacheHit: result.cacheHit }
@@ -68,11 +90,9 @@ export async function obtainInterpreters(targets: readonly QemuTarget[], inputs:
       return onMachine('apt', wanted)
     }
   }
-  const order: Source[] =
-    inputs.install === 'auto' ? ['existing', 'download', 'apt'] : inputs.install === 'none' ? ['existing'] : [inputs.install]
 
   let wanted = [...targets]
-  for (const source of order) {
+  for (const source of sourcesFor(request.method)) {
     if (wanted.length === 0) break
     try {
       const { found, cacheHit } = await steps[source](wanted)
@@ -81,10 +101,10 @@ export async function obtainInterpreters(targets: readonly QemuTarget[], inputs:
       if (source !== 'existing' && found.size > 0) ctx.log(`${source}: got ${[...found.keys()].map(t => `qemu-${t}`).join(', ')}`)
     } catch (error) {
       const message = (error as Error).message
-      if (inputs.install === 'apt' && error instanceof AptError && !/install: download/.test(message)) {
+      if (request.method === 'apt' && error instanceof AptError && !/install: download/.test(message)) {
         throw new AptError(`${message}: use install: download`)
       }
-      if (inputs.install !== 'auto') throw error
+      if (request.method !== 'auto') throw error
       ctx.log(`${source} did not work: ${message}`)
       for (const target of wanted) tried.get(target)!.push(`${source}: ${message}`)
     }

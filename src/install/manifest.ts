@@ -5,7 +5,7 @@
  */
 import { PLATFORMS, type QemuTarget } from '../kernel/platforms.js'
 import data from './manifest.json' with { type: 'json' }
-import { parseFormat } from './archive.js'
+import { parseFormat } from './archive/index.js'
 
 export interface ManifestAsset {
   /** Docker-style host architecture the binaries run on: amd64, arm64, arm, riscv64, ... */
@@ -15,10 +15,15 @@ export interface ManifestAsset {
   /** Absolute http(s) URL; or file, relative to the release's download folder (source "action"). */
   url?: string
   file?: string
-  /** tar.gz, tar.xz, tar.zst, tar, deb, gz, xz, zst, binary (archive.ts parseFormat). */
+  /** tar.gz, tar.xz, tar.zst, tar.br, tar, deb, gz, xz, zst, br, binary (archive/format.ts parseFormat). */
   format: string
   /** Lower-case hex, or null when no digest is known (then the asset is refused). */
   sha256: string | null
+  /**
+   * For a single-interpreter asset: the sha256 of the interpreter itself once decompressed, so a
+   * copy in the tool cache or the interpreter store can be checked without any record of its own.
+   */
+  binarySha256?: string
   size?: number
   /** Where the sha256 came from: github-api, computed, debian, or a sentence for anything else. */
   digestSource?: string
@@ -45,7 +50,7 @@ export interface Manifest {
 export class ManifestError extends Error {}
 
 const TARGETS = new Set<string>(PLATFORMS.map(p => p.target))
-/** Semver without build metadata, as @actions/tool-cache keeps versions: 1.2.3 or 1.2.3-pre.4 */
+/** Semver without build metadata, the tool cache's version folders: 1.2.3 or 1.2.3-pre.4 */
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-(0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(\.(0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*)?$/
 
 /** "sha256:ABC..." or "abc..." -> "abc..."; undefined unless 64 hex digits. */
@@ -55,7 +60,10 @@ export function normalizeSha256(value: unknown): string | undefined {
   return /^[0-9a-f]{64}$/.test(hex) ? hex : undefined
 }
 
-/** Is a version string one @actions/tool-cache takes as an explicit version? */
+/**
+ * Is a version string a tool-cache version folder name? The same strings @actions/tool-cache
+ * took as explicit versions and kept unchanged, so caches it wrote are still found.
+ */
 export function isCacheVersion(version: string): boolean {
   return SEMVER.test(version)
 }
@@ -93,6 +101,8 @@ export function validateManifest(json: unknown): Manifest {
       if (typeof asset.format !== 'string' || !parseFormat(asset.format)) fail(`${at}.format`, `${JSON.stringify(asset.format)} is not a known format`)
       if (asset.sha256 !== null && normalizeSha256(asset.sha256) !== asset.sha256) fail(`${at}.sha256`, 'is neither null nor 64 lower-case hex digits')
       if (asset.size !== undefined && !(Number.isInteger(asset.size) && (asset.size as number) > 0)) fail(`${at}.size`, 'is not a positive integer')
+      if (asset.binarySha256 !== undefined && normalizeSha256(asset.binarySha256) !== asset.binarySha256) fail(`${at}.binarySha256`, 'is not 64 lower-case hex digits')
+      if (asset.binarySha256 !== undefined && asset.target === undefined) fail(`${at}.binarySha256`, 'is only for a single-interpreter asset (one with a target)')
       const hasUrl = typeof asset.url === 'string'
       const hasFile = typeof asset.file === 'string'
       if (hasUrl === hasFile) fail(at, 'needs exactly one of url and file')
@@ -133,20 +143,21 @@ export function assetFor(release: ManifestRelease, hostArch: string, target: Qem
 }
 
 /**
- * The URL of an asset: its own url, or for source "action" the download folder of the release in
- * the repository the action runs from (so forks that publish their own assets work unchanged).
- * The runner leaves GITHUB_ACTION_REPOSITORY empty for a local action (`uses: ./`), which comes
- * from the workflow's own repository: GITHUB_REPOSITORY then.
- * Throws ManifestError when the environment does not say where that is.
+ * The URL of an asset: its own url, or for source "action" the release download folder under
+ * assetBase, the address of the repository the action runs from (so forks that publish their own
+ * assets work unchanged): <assetBase>/releases/download/<tag>/<file>.
+ * Throws ManifestError when such an asset is asked for and assetBase is not known.
  */
-export function assetUrl(release: ManifestRelease, asset: ManifestAsset, env: NodeJS.ProcessEnv = process.env): string {
+export function assetUrl(release: ManifestRelease, asset: ManifestAsset, assetBase?: string): string {
   if (asset.url) return asset.url
-  const server = (env.GITHUB_SERVER_URL ?? '').replace(/\/+$/, '')
-  const repository = env.GITHUB_ACTION_REPOSITORY || env.GITHUB_REPOSITORY || ''
-  if (!server || !/^[\w.-]+\/[\w.-]+$/.test(repository)) {
-    throw new ManifestError(`release ${release.id} is published with the action itself, and GITHUB_SERVER_URL/GITHUB_ACTION_REPOSITORY (GITHUB_REPOSITORY for a local action) do not say where the action comes from`)
+  const base = (assetBase ?? '').replace(/\/+$/, '')
+  if (!/^https?:\/\/[^\s/]+\/\S+$/.test(base)) {
+    const given = assetBase ? ` (${JSON.stringify(assetBase)} is not an http(s) repository address)` : ''
+    throw new ManifestError(
+      `release ${release.id} is published with the action itself, and where the action comes from is not known${given}; in a workflow, GITHUB_SERVER_URL and GITHUB_ACTION_REPOSITORY say it`
+    )
   }
-  return `${server}/${repository}/releases/download/${encodeURIComponent(release.tag ?? '')}/${encodeURIComponent(asset.file ?? '')}`
+  return `${base}/releases/download/${encodeURIComponent(release.tag ?? '')}/${encodeURIComponent(asset.file ?? '')}`
 }
 
 /** The release ids a user can name, for error messages. */

@@ -1,8 +1,10 @@
 /**
- * The one way this project runs a program: an argument array, never a shell string, with a
- * timeout and bounded output. Privileged (root or sudo) runs build on it.
+ * The one way this project runs a program: an argument array, never a shell string. runProgram
+ * collects bounded output under a timeout (privileged root or sudo runs build on it);
+ * streamProgram runs a filter (a decompressor) with data piped through it as it comes.
  */
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
+import { Readable } from 'node:stream'
 
 export interface RunResult {
   code: number
@@ -29,4 +31,95 @@ export function runProgram(
     )
     if (options.input !== undefined) child.stdin?.end(options.input)
   })
+}
+
+/**
+ * Why a streamed program failed: 'missing' (not on this machine), 'failed' (it could not be
+ * started, or its input broke: detail says what), or 'exit' (a non-zero exit or a signal; stderr
+ * holds the first 4 KiB it wrote).
+ */
+export class ProgramError extends Error {
+  constructor(
+    readonly program: string,
+    readonly failure: 'missing' | 'failed' | 'exit',
+    readonly detail: string,
+    readonly exitCode: number | null = null,
+    readonly stderr = ''
+  ) {
+    const said = { missing: `${program} is not on this machine`, failed: `${program}: ${detail}`, exit: `${program} ${detail}` }
+    super(said[failure])
+    this.name = 'ProgramError'
+  }
+}
+
+/** Largest share of a program's stderr kept for its error. */
+const STDERR_BYTES = 4096
+/** Pipes deliver 8-64 KiB at a time; handing on larger pieces saves most of the per-chunk overhead. */
+const BATCH_BYTES = 256 * 1024
+
+/**
+ * Runs a program as a filter: input goes to its stdin, its stdout comes out as it is written.
+ * Throws ProgramError when the program cannot start, the input fails, or it exits non-zero; a
+ * consumer that stops early ends it (SIGTERM) and waits for it to go.
+ */
+export async function* streamProgram(
+  command: string,
+  args: string[],
+  input: AsyncIterable<Buffer> | Readable,
+  options: { env?: NodeJS.ProcessEnv } = {}
+): AsyncGenerator<Buffer> {
+  const source = input instanceof Readable ? input : Readable.from(input)
+  // The environment is passed explicitly, so a changed process.env (PATH) is what the child sees even
+  // where a test runner gives the code its own process.env object.
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env })
+  let stderr = ''
+  let failure: { error: Error; from: 'spawn' | 'input' } | undefined
+  child.stderr.on('data', (d: Buffer) => {
+    if (stderr.length < STDERR_BYTES) stderr += d.toString()
+  })
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(resolve => {
+    child.on('error', error => {
+      failure ??= { error, from: 'spawn' }
+      resolve({ code: null, signal: null })
+    })
+    child.on('close', (code, signal) => resolve({ code, signal }))
+  })
+  // A program that stops reading (or a consumer that stops early) closes the pipe: EPIPE is expected.
+  child.stdin.on('error', () => {})
+  source.on('error', error => {
+    failure ??= { error, from: 'input' }
+    child.stdin.destroy()
+  })
+  source.pipe(child.stdin)
+  let finished = false
+  try {
+    let batch: Buffer[] = []
+    let batched = 0
+    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+      batch.push(chunk)
+      batched += chunk.length
+      if (batched >= BATCH_BYTES) {
+        yield batch.length === 1 ? batch[0] : Buffer.concat(batch, batched)
+        batch = []
+        batched = 0
+      }
+    }
+    if (batched) yield Buffer.concat(batch, batched)
+    const { code, signal } = await exited
+    finished = true
+    if (failure) {
+      const missing = failure.from === 'spawn' && (failure.error as NodeJS.ErrnoException).code === 'ENOENT'
+      throw new ProgramError(command, missing ? 'missing' : 'failed', failure.error.message)
+    }
+    if (code !== 0) throw new ProgramError(command, 'exit', signal ? `was killed by ${signal}` : `exited with ${code}`, code, stderr)
+  } finally {
+    if (!finished) {
+      source.unpipe(child.stdin)
+      source.destroy()
+      child.stdin.destroy()
+      child.stdout.destroy()
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+      await exited
+    }
+  }
 }

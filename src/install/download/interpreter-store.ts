@@ -1,0 +1,163 @@
+/**
+ * The interpreter store: a folder only root can change, where every downloaded interpreter is
+ * kept before it is registered, so that the file the kernel runs (often for root) is not the tool
+ * cache's, which the runner's user can rewrite. Content-addressed:
+ *
+ *   <store>/<sha256 of the binary>/qemu-<target>        (root, 0755)
+ *   <store>/assets/<sha256 of the asset>/qemu-<target>.json
+ *       what that asset's qemu-<target> is: its sha256 and size, the URL, the member, the version
+ *
+ * The records are the digests a tool-cache copy is checked against before it is taken in; they are
+ * written when a download was verified, and only root can change them. Everything is written
+ * through the Privileged object (root, or sudo) with install(1) and mv(1): staged under a
+ * temporary name inside the store, checked there (out of anyone else's reach), then renamed.
+ */
+import { createHash, randomUUID } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { readFile, stat, writeFile } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import type { QemuTarget } from '../../kernel/platforms.js'
+import type { Privileged } from '../../kernel/privileged.js'
+import { normalizeSha256 } from '../manifest.js'
+import { DownloadError } from './errors.js'
+import { rootOnlyProblem } from './root-owned.js'
+
+/** What the store knows of one asset's interpreter. */
+export interface StoreRecord {
+  target: QemuTarget
+  /** sha256 of the interpreter itself. */
+  sha256: string
+  size: number
+  /** sha256 of the asset it came out of. */
+  asset: string
+  url: string
+  member: string
+  version?: string
+}
+
+/** sha256 of a file, read as a stream. */
+export async function fileSha256(path: string): Promise<string> {
+  const hash = createHash('sha256')
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer)
+  return hash.digest('hex')
+}
+
+/** The one line said when the store is not root's alone. */
+export function unsafe(root: string, problem: string): DownloadError {
+  return new DownloadError(
+    `the interpreter store ${root} is not safe to register interpreters from: ${problem}; it and every folder above it must be root's and writable by root only`,
+    'config'
+  )
+}
+
+const temporary = (dir: string, name: string) => join(dir, `.${name}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`)
+
+export class InterpreterStore {
+  /** Folders already judged this run: each is walked once. */
+  private readonly seen = new Map<string, string | undefined>()
+
+  constructor(
+    readonly root: string,
+    private readonly sys: Privileged
+  ) {}
+
+  /** Where an interpreter with this digest lives (the path registered with the kernel). */
+  pathOf(sha256: string, target: QemuTarget): string {
+    return join(this.root, sha256, `qemu-${target}`)
+  }
+
+  private recordPath(assetSha256: string, target: QemuTarget): string {
+    return join(this.root, 'assets', assetSha256, `qemu-${target}.json`)
+  }
+
+  /** Why the store cannot be used (it exists and someone other than root could change it); undefined when fine or not made yet. */
+  async problem(): Promise<string | undefined> {
+    const exists = await stat(this.root).then(
+      () => true,
+      () => false
+    )
+    return exists ? rootOnlyProblem(this.root, 'directory', this.seen) : undefined
+  }
+
+  /** Makes the store if it is missing; throws unless only root can change it. */
+  async ensure(): Promise<void> {
+    await this.folder(this.root)
+    this.seen.clear()
+    const problem = await rootOnlyProblem(this.root, 'directory', this.seen)
+    if (problem) throw unsafe(this.root, problem)
+  }
+
+  /** The record of an asset's interpreter, when there is one only root could have written. */
+  async record(assetSha256: string, target: QemuTarget): Promise<StoreRecord | undefined> {
+    const path = this.recordPath(assetSha256, target)
+    if (await rootOnlyProblem(path, 'file', this.seen)) return undefined
+    try {
+      const parsed = JSON.parse(await readFile(path, 'utf8')) as StoreRecord
+      return parsed.target === target && parsed.asset === assetSha256 && normalizeSha256(parsed.sha256) === parsed.sha256 ? parsed : undefined
+    } catch {
+      return undefined
+    }
+  }
+
+  /** The stored interpreter with this digest, when it is there and only root could have put it there. */
+  async find(sha256: string, target: QemuTarget): Promise<string | undefined> {
+    const path = this.pathOf(sha256, target)
+    return (await rootOnlyProblem(path, 'file', this.seen)) ? undefined : path
+  }
+
+  private async run(command: string, args: string[], what: string): Promise<void> {
+    try {
+      await this.sys.run(command, args, { timeoutMs: 60_000 })
+    } catch (err) {
+      throw new DownloadError(`could not ${what} in the interpreter store ${this.root}: ${(err as Error).message}`, 'config')
+    }
+  }
+
+  /** A root-owned 0755 folder in the store (and the store itself), made if missing. */
+  private async folder(dir: string): Promise<void> {
+    await this.run('install', ['-d', '-m', '0755', '-o', '0', '-g', '0', dir], `make ${dir}`)
+  }
+
+  /**
+   * Copies a file into the store as root under a temporary name, lets check() judge the copy
+   * (which nobody else can change any more), and renames it into place when check() says nothing.
+   */
+  private async admit(source: string, dest: string, mode: string, check: (staged: string) => Promise<string | undefined>): Promise<string | undefined> {
+    const dir = dirname(dest)
+    await this.folder(dir)
+    const staged = temporary(dir, basename(dest))
+    await this.run('install', ['-m', mode, '-o', '0', '-g', '0', source, staged], `copy ${source}`)
+    const problem = await check(staged).catch(err => `it could not be read back (${(err as Error).message})`)
+    if (problem) {
+      await this.run('rm', ['-f', staged], `remove ${staged}`)
+      return problem
+    }
+    await this.run('mv', ['-f', staged, dest], `put ${dest} in place`)
+    this.seen.delete(dir)
+    return undefined
+  }
+
+  /**
+   * Takes a file in as the interpreter with this digest; returns its path in the store, or says why
+   * not (its copy's digest was another: it changed on the way).
+   */
+  async put(source: string, sha256: string, target: QemuTarget): Promise<{ path: string } | { problem: string }> {
+    const dest = this.pathOf(sha256, target)
+    const problem = await this.admit(source, dest, '0755', async staged => {
+      const got = await fileSha256(staged)
+      return got === sha256 ? undefined : `its sha256 is ${got}, not ${sha256}`
+    })
+    return problem ? { problem } : { path: dest }
+  }
+
+  /** Writes the record of an asset's interpreter (after the interpreter itself is in the store), by way of a scratch folder. */
+  async remember(record: StoreRecord, scratch: string): Promise<void> {
+    const text = `${JSON.stringify(record, null, 2)}\n`
+    const source = join(scratch, `record-${record.target}-${randomUUID().slice(0, 8)}.json`)
+    await writeFile(source, text, { mode: 0o600 })
+    const problem = await this.admit(source, this.recordPath(record.asset, record.target), '0644', async staged =>
+      (await readFile(staged, 'utf8')) === text ? undefined : 'it changed on the way'
+    )
+    if (problem) throw new DownloadError(`could not record qemu-${record.target} in the interpreter store ${this.root}: ${problem}`, 'config')
+  }
+}
