@@ -23,8 +23,13 @@ export function workdir(): string {
   return mkdtempSync(join(tmpdir(), 'sxoa-test-'))
 }
 
-function stepArgs(step: string, dir: string, inputs: Record<string, string>): string[] {
-  const args = [join(ROOT, 'scripts', 'local-run.mjs'), step, '--workdir', dir]
+/** Which build runs: the repository's dist/ (default), or a test build laid out like it (test-build.ts). */
+export interface Build {
+  root?: string
+}
+
+function stepArgs(step: string, dir: string, inputs: Record<string, string>, build: Build): string[] {
+  const args = [join(build.root ?? ROOT, 'scripts', 'local-run.mjs'), step, '--workdir', dir]
   for (const [name, value] of Object.entries(inputs)) args.push('--input', `${name}=${value}`)
   return args
 }
@@ -41,15 +46,21 @@ function result(step: string, code: number | null, stdout: string, stderr: strin
 }
 
 /** Runs `main`, `post` or `all` with the given inputs in a work folder (state kept between steps). */
-export function runStep(step: 'main' | 'post' | 'all', dir: string, inputs: Record<string, string> = {}, env: NodeJS.ProcessEnv = {}): StepResult {
-  const ran = spawnSync(process.execPath, stepArgs(step, dir, inputs), { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 300_000 })
+export function runStep(step: 'main' | 'post' | 'all', dir: string, inputs: Record<string, string> = {}, env: NodeJS.ProcessEnv = {}, build: Build = {}): StepResult {
+  const ran = spawnSync(process.execPath, stepArgs(step, dir, inputs, build), { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 300_000 })
   return result(step, ran.status, ran.stdout, ran.stderr)
 }
 
 /** runStep without blocking this process (which may be serving the step's downloads). */
-export function runStepAsync(step: 'main' | 'post' | 'all', dir: string, inputs: Record<string, string> = {}, env: NodeJS.ProcessEnv = {}): Promise<StepResult> {
+export function runStepAsync(
+  step: 'main' | 'post' | 'all',
+  dir: string,
+  inputs: Record<string, string> = {},
+  env: NodeJS.ProcessEnv = {},
+  build: Build = {}
+): Promise<StepResult> {
   return new Promise(resolve => {
-    const child = spawn(process.execPath, stepArgs(step, dir, inputs), { env: { ...process.env, ...env } })
+    const child = spawn(process.execPath, stepArgs(step, dir, inputs, build), { env: { ...process.env, ...env } })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', d => (stdout += d))

@@ -4,6 +4,8 @@
  * foreign architecture and private lists/cache folders, so the machine's apt state is untouched),
  * packed as a `docker load` archive whose config says linux/arm64. Built once into
  * .cache/docker/ (git-ignored) and loaded into an engine when it does not have the tag yet.
+ * Also: what an engine holds (images and containers, for before/after comparisons), and the
+ * environment of a podman with a store of the tests' own.
  */
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
@@ -136,4 +138,45 @@ export async function arm64Image(engine = 'docker', env?: Record<string, string>
   await run(engine, ['load', '-i', archive], options)
   await run(engine, ['image', 'inspect', ARM64_IMAGE], options)
   return ARM64_IMAGE
+}
+
+/** What an engine holds, for before/after comparisons: every image (id and name) and container (id and name). */
+export interface EngineState {
+  images: string[]
+  containers: string[]
+}
+
+export async function engineState(engine = 'docker', env?: Record<string, string>): Promise<EngineState> {
+  const options = { env: { ...process.env, ...env }, maxBuffer: 16 << 20 }
+  const list = async (args: string[]) => (await run(engine, args, options)).stdout.split('\n').filter(Boolean).sort()
+  return {
+    images: await list(['images', '--all', '--no-trunc', '--format', '{{.ID}} {{.Repository}}:{{.Tag}}']),
+    containers: await list(['ps', '--all', '--no-trunc', '--format', '{{.ID}} {{.Names}}'])
+  }
+}
+
+/** The id of the image a reference points at in an engine. */
+export async function imageId(ref: string, engine = 'docker', env?: Record<string, string>): Promise<string> {
+  const { stdout } = await run(engine, ['image', 'inspect', '--format', '{{.Id}}', ref], { env: { ...process.env, ...env } })
+  return stdout.trim()
+}
+
+/**
+ * Environment for a podman of the tests' own: a vfs store under .cache/ (the machine's podman
+ * storage stays untouched) and, where this process lacks CAP_SYS_RESOURCE, container limits it can
+ * set (rootful podman otherwise raises RLIMIT_NOFILE/NPROC past the caller's hard limits and fails).
+ */
+export function podmanTestEnv(): Record<string, string> {
+  const dir = join(imageCacheDir, 'podman')
+  mkdirSync(dir, { recursive: true })
+  const storage = join(dir, 'storage.conf')
+  writeFileSync(storage, `[storage]\ndriver = "vfs"\ngraphroot = "${join(dir, 'storage')}"\nrunroot = "/run/setup-x86-podman-test"\n`)
+  const env: Record<string, string> = { CONTAINERS_STORAGE_CONF: storage }
+  const capEff = /CapEff:\s*([0-9a-f]+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 'ffffffffff'
+  if ((BigInt(`0x${capEff}`) & (1n << 24n)) === 0n) {
+    const conf = join(dir, 'containers.conf')
+    writeFileSync(conf, '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n')
+    env.CONTAINERS_CONF = conf
+  }
+  return env
 }

@@ -1,5 +1,39 @@
-/** Turning a setup report into outputs, log lines and the job summary's table. */
-import type { Report } from './setup.js'
+/**
+ * What setup found and did, platform by platform, and turning that report into outputs, log
+ * lines and the job summary's table. Also the one error a setup throws before it changes anything.
+ */
+import type { ContainerOutcome } from '../checks/verify.js'
+import type { Source } from '../install/index.js'
+import type { Platform } from '../kernel/platforms.js'
+
+/** native: the host runs it; existing: a handler was there and works; registered: this run made it work. */
+export type Status = 'native' | 'existing' | 'registered' | 'failed'
+
+export interface PlatformReport {
+  platform: Platform
+  status: Status
+  /** One line for the log and summary: what happened and, on failure, what to do. */
+  detail: string
+  interpreter?: string
+  qemuVersion?: string
+  flags?: string
+  source?: Source
+  /** The binfmt entry serving it. */
+  entry?: string
+  seconds: number
+  /** The container check's outcome, when one ran. */
+  container?: ContainerOutcome
+}
+
+export interface Report {
+  platforms: PlatformReport[]
+  cacheHit?: boolean
+  /** x86-64 micro-architecture level (1-4) offered to x86_64 programs, when measured. */
+  x86Level?: number
+}
+
+/** This host cannot serve the request, or a registration would break it: nothing was changed for it. */
+export class SetupError extends Error {}
 
 export interface Outputs {
   platforms: string

@@ -5,9 +5,10 @@
  * there before the first one. An entry someone else changed meanwhile is left alone, with a warning.
  */
 import { BINFMT_DIR, type Entry, readTable, register, remove, sameHandler, unmount } from '../kernel/binfmt.js'
-import type { Change } from '../records/journal.js'
-import { type Holder, type Ledger, type LedgerData, sameHolder } from '../records/ledger.js'
 import type { Privileged } from '../kernel/privileged.js'
+import type { Holder } from '../records/holder.js'
+import type { Change } from '../records/journal.js'
+import type { Held, Ledger, LedgerData } from '../records/ledger.js'
 
 export interface RestoreReport {
   removed: string[]
@@ -43,7 +44,18 @@ function undoOf(change: Exclude<Change, { kind: 'mounted' }>): Undo | undefined 
   return undefined // a shared entry: only its ledger record can say what to undo
 }
 
-async function undo(step: Undo, sys: Privileged, warn: (message: string) => void, dir: string, report: RestoreReport): Promise<void> {
+/** The undo a ledger record asks for once its last holder is gone. */
+function undoOfHeld(name: string, held: Held): Undo {
+  return { name, ours: held.entry, original: held.original, persisted: held.persisted }
+}
+
+function nameOf(change: Exclude<Change, { kind: 'mounted' }>): string {
+  return change.kind === 'shared' ? change.name : change.kind === 'added' ? change.entry.name : change.original.name
+}
+
+type Warn = (message: string) => void
+
+async function undo(step: Undo, sys: Privileged, warn: Warn, dir: string, report: RestoreReport): Promise<void> {
   const current = (await readTable(dir)).get(step.name)
   if (current && step.original && sameHandler(current, step.original) && current.enabled === step.original.enabled) return // never replaced, or already back
   if (current && step.ours && !sameHandler(current, step.ours)) {
@@ -62,25 +74,18 @@ async function undo(step: Undo, sys: Privileged, warn: (message: string) => void
   if (step.persisted) await sys.run('rm', ['-f', step.persisted])
 }
 
-/** Releases this holder's claim on a name; the undo to do when it was the last live holder. */
-function release(ledger: LedgerData, name: string, holder: Holder): { keep: boolean; undo?: Undo } {
-  const held = ledger.entries[name]
-  if (!held) return { keep: false }
-  held.holders = held.holders.filter(h => !sameHolder(h, holder))
-  if (held.holders.length > 0) return { keep: true }
-  delete ledger.entries[name]
-  return { keep: false, undo: { name, ours: held.entry, original: held.original, persisted: held.persisted } }
-}
-
-export async function restore(changes: readonly Change[], sys: Privileged, warn: (message: string) => void, options: RestoreOptions = {}): Promise<RestoreReport> {
+export async function restore(
+  changes: readonly Change[],
+  sys: Privileged,
+  warn: Warn,
+  options: RestoreOptions = {}
+): Promise<RestoreReport> {
   const dir = options.dir ?? BINFMT_DIR
   const report: RestoreReport = { removed: [], restored: [], unmounted: false, skipped: [], kept: [] }
   if (changes.length === 0 && !options.releaseAll) return report
 
   const run = async (ledger?: LedgerData) => {
-    for (const held of Object.values(ledger?.entries ?? {})) {
-      held.holders = held.holders.filter(h => !options.releaseAll?.some(r => sameHolder(r, h)))
-    }
+    if (ledger && options.releaseAll) ledger.releaseEverywhere(options.releaseAll)
     for (const change of [...changes].reverse()) {
       if (change.kind === 'mounted') {
         if ((await readTable(dir)).size === 0) {
@@ -89,35 +94,22 @@ export async function restore(changes: readonly Change[], sys: Privileged, warn:
         }
         continue
       }
-      const name = change.kind === 'shared' ? change.name : change.kind === 'added' ? change.entry.name : change.original.name
+      const name = nameOf(change)
       let step = undoOf(change)
-      if (ledger && options.holder && ledger.entries[name]) {
-        const released = release(ledger, name, options.holder)
-        if (released.keep) {
+      if (ledger && options.holder && ledger.get(name)) {
+        const released = ledger.release(name, options.holder)
+        if (released.kept) {
           report.kept.push(name)
           continue
         }
-        step = released.undo
+        step = released.last && undoOfHeld(name, released.last)
       }
       if (step) await undo(step, sys, warn, dir, report)
     }
-    if (ledger) await collectAbandoned(ledger, sys, warn, dir, report)
+    // Entries whose every holder died without a post step: nobody else will ever undo them.
+    for (const [name, held] of ledger?.takeAbandoned() ?? []) await undo(undoOfHeld(name, held), sys, warn, dir, report)
   }
-  if (options.ledger) {
-    const ledger = options.ledger
-    await ledger.locked(async data => {
-      await ledger.prune(data)
-      await run(data)
-    })
-  } else await run()
+  if (options.ledger) await options.ledger.locked(data => run(data))
+  else await run()
   return report
-}
-
-/** Entries whose every holder died without a post step: nobody else will ever undo them. */
-async function collectAbandoned(ledger: LedgerData, sys: Privileged, warn: (message: string) => void, dir: string, report: RestoreReport): Promise<void> {
-  for (const [name, held] of Object.entries(ledger.entries)) {
-    if (held.holders.length > 0) continue
-    delete ledger.entries[name]
-    await undo({ name, ours: held.entry, original: held.original, persisted: held.persisted }, sys, warn, dir, report)
-  }
 }

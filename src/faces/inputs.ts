@@ -2,7 +2,9 @@
  * Every input, read and validated before anything changes. A bad value fails with one line that
  * names the input, what was wrong and what is accepted.
  */
-import { DEFAULT_VERIFY_IMAGE, validImageRef } from '../checks/container.js'
+import { validImageRef } from '../checks/container.js'
+import type { CheckRequest } from '../core/check.js'
+import type { SetupRequest } from '../core/context.js'
 import { PLATFORMS, lookupPlatform, type Platform } from '../kernel/platforms.js'
 
 export const INSTALL_METHODS = ['auto', 'apt', 'download', 'none'] as const
@@ -16,7 +18,7 @@ export interface Inputs {
   /** binfmt flag letters, in the kernel's order (P, O, C, F). */
   flags: string
   verify: VerifyMode
-  /** The image the container check runs (tag or digest). */
+  /** The image the container check runs (tag or digest); empty for the check's own probe image. */
   verifyImage: string
   cleanup: boolean
   /** Keep the entries across reboots (/etc/binfmt.d) and past the post step. */
@@ -81,6 +83,7 @@ export function parseFlags(value: string): { flags: string; warnings: string[] }
 
 export function parseImage(value: string): string {
   const image = value.trim()
+  if (image === '') return ''
   if (!validImageRef(image)) {
     throw new InputError('verify-image', `${shown(value)} is not an image reference`, 'use a name with an optional tag or digest, such as busybox:stable or ubuntu@sha256:<64 hex>')
   }
@@ -103,7 +106,7 @@ export function parseQemuVersion(value: string): string {
   return version
 }
 
-export function parseUrl(value: string): string {
+export function parseUrl(value: string, input = 'qemu-url'): string {
   const text = value.trim()
   if (text === '') return ''
   let url: URL | undefined
@@ -113,9 +116,14 @@ export function parseUrl(value: string): string {
     url = undefined
   }
   if (!url || !['http:', 'https:'].includes(url.protocol) || /\s/.test(text) || url.username || url.password) {
-    throw new InputError('qemu-url', `${shown(value)} is not an http(s) URL`, 'use an http:// or https:// address of an archive or binary, without credentials')
+    throw new InputError(input, `${shown(value)} is not an http(s) URL`, 'use an http:// or https:// address of an archive or binary, without credentials')
   }
   return url.href
+}
+
+/** Where the action's own QEMU builds are published: a repository's web address, without a trailing slash. */
+export function parseAssetBase(value: string, input = 'asset-base'): string {
+  return parseUrl(value, input).replace(/\/+$/, '')
 }
 
 export function parseSha256(value: string): string {
@@ -142,7 +150,7 @@ export function readInputs(get: (name: string) => string): { inputs: Inputs; war
     install: oneOf('install', raw('install', 'auto'), INSTALL_METHODS),
     flags,
     verify: oneOf('verify', raw('verify', 'auto'), VERIFY_MODES),
-    verifyImage: parseImage(raw('verify-image', DEFAULT_VERIFY_IMAGE)),
+    verifyImage: parseImage(raw('verify-image', '')),
     cleanup: parseBoolean('cleanup', raw('cleanup', 'true')),
     persist: parseBoolean('persist', raw('persist', 'false')),
     qemuVersion: parseQemuVersion(raw('qemu-version', '')),
@@ -153,4 +161,19 @@ export function readInputs(get: (name: string) => string): { inputs: Inputs; war
     throw new InputError('qemu-sha256', 'is needed with qemu-url', 'give the sha256 of the file at qemu-url, so it can be verified before it runs')
   }
   return { inputs, warnings }
+}
+
+/** What setup is asked to do, from the inputs. */
+export function setupRequestOf(inputs: Inputs): SetupRequest {
+  return {
+    platforms: inputs.platforms,
+    flags: inputs.flags,
+    install: { method: inputs.install, qemuVersion: inputs.qemuVersion, qemuUrl: inputs.qemuUrl, qemuSha256: inputs.qemuSha256 },
+    prove: inputs.verify !== 'none',
+    persist: inputs.persist
+  }
+}
+
+export function checkRequestOf(inputs: Inputs): CheckRequest {
+  return { mode: inputs.verify, image: inputs.verifyImage }
 }

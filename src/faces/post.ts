@@ -1,24 +1,53 @@
-/** The action's post step: undo what main changed, unless cleanup is false. */
+/**
+ * The action's post step: remove what main's container check may have left in the engines, and
+ * undo what main changed in the binfmt_misc table, unless cleanup is false.
+ */
 import * as core from '@actions/core'
-import { Journal } from '../records/journal.js'
-import { type Holder, Ledger } from '../records/ledger.js'
-import { privileged } from '../kernel/privileged.js'
+import { answeringEngines, type Engine } from '../checks/engine.js'
+import { removeProbeImages } from '../checks/probe-leftovers.js'
 import { restore } from '../core/restore.js'
-import { State } from '../records/state.js'
+import { BINFMT_DIR } from '../kernel/binfmt.js'
+import { type Privileged, privileged } from '../kernel/privileged.js'
+import { Ledger, ledgerDirFor } from '../records/ledger.js'
+import { savedChanges, savedCleanup, savedHolder, savedProbeRun } from '../records/state.js'
+import type { Variables } from './environment.js'
 
-export async function run(): Promise<void> {
+export interface PostSeams {
+  /** The runner's variables (process.env): where the host's ledger is. */
+  env?: Variables
+  ledger?: Ledger
+  privileged?: () => Promise<Privileged>
+  binfmtDir?: string
+  /** The container engines that answer (docker, podman). */
+  engines?: () => Promise<Engine[]>
+}
+
+/** The probe images and containers of main's container check; a failure here only warns. */
+async function removeCheckLeftovers(seams: PostSeams): Promise<void> {
+  const runId = savedProbeRun()
+  if (!runId) return
   try {
-    const changes = Journal.parse(core.getState(State.Changes))
+    await removeProbeImages(await (seams.engines ?? answeringEngines)(), runId, { info: core.info, warning: core.warning })
+  } catch (error) {
+    core.warning(`could not remove the container check's probe images: ${(error as Error).message}`)
+  }
+}
+
+export async function run(seams: PostSeams = {}): Promise<void> {
+  await removeCheckLeftovers(seams)
+  try {
+    const changes = savedChanges()
     if (changes.length === 0) {
       core.info('nothing to restore: the main step changed nothing')
       return
     }
-    if (core.getState(State.Cleanup) === 'false') {
+    if (!savedCleanup()) {
       core.info(`cleanup: false, leaving ${changes.length} change(s) to the binfmt_misc table in place`)
       return
     }
-    const holder = core.getState(State.Holder) ? (JSON.parse(core.getState(State.Holder)) as Holder) : undefined
-    const report = await restore(changes, await privileged(), core.warning, { ledger: new Ledger(), holder })
+    const ledger = seams.ledger ?? new Ledger(ledgerDirFor(process.getuid?.() ?? 0, seams.env ?? process.env))
+    const sys = await (seams.privileged ?? privileged)()
+    const report = await restore(changes, sys, core.warning, { ledger, holder: savedHolder(), dir: seams.binfmtDir ?? BINFMT_DIR })
     const done = [
       report.removed.length ? `removed ${report.removed.join(', ')}` : '',
       report.restored.length ? `restored ${report.restored.join(', ')}` : '',

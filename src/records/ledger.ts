@@ -2,25 +2,17 @@
  * The host-wide record of the entries this action registered and which jobs use them. The kernel's
  * binfmt table is one per machine, shared by every runner service on it: a job's post step
  * removes an entry only when no other live job still holds it. A holder whose runner process is
- * gone, or who registered before the last boot, is stale and does not count.
+ * gone, or who registered before the last boot, is stale and does not count (holder.ts).
  *
- * One lock file serialises every reader and writer; a lock left by a dead process is broken.
+ * LedgerData holds the records and every operation on them; Ledger is the file they live in,
+ * behind one lock file that serialises every reader and writer (a lock left by a dead process is broken).
  */
 import { randomBytes } from 'node:crypto'
 import { link, mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Entry } from '../kernel/binfmt.js'
-
-/** A job (or the command line, which never goes stale) holding an entry. */
-export interface Holder {
-  /** The runner's process for a job; 0 for a holder that never goes stale (command line, persist). */
-  pid: number
-  /** That process's start time (clock ticks after boot), so a reused pid is not taken for it. */
-  start: string
-  boot: string
-  label: string
-}
+import { type Entry, sameHandler, type Table } from '../kernel/binfmt.js'
+import { type Holder, isLive, PERSIST_HOLDER, type ProcessInfo, procInfo, sameHolder } from './holder.js'
 
 export interface Held {
   /** The entry as the action (or a package it installed) registered it. */
@@ -32,65 +24,114 @@ export interface Held {
   persisted?: string
 }
 
-export interface LedgerData {
-  entries: Record<string, Held>
-}
+/** Letting go of an entry: others still hold it, or this was the last holder and `last` is what to undo. */
+export type Release = { kept: true } | { kept: false; last?: Held }
 
-export interface ProcessInfo {
-  bootId(): Promise<string>
-  /** The start time of a process, undefined when it does not exist. */
-  startTime(pid: number): Promise<string | undefined>
-}
+export class LedgerData {
+  constructor(readonly entries: Record<string, Held> = {}) {}
 
-export const procInfo: ProcessInfo = {
-  async bootId() {
-    return (await readFile('/proc/sys/kernel/random/boot_id', 'utf8').catch(() => 'unknown')).trim()
-  },
-  async startTime(pid) {
-    try {
-      const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
-      // Field 22; the command name (field 2) may hold spaces and parentheses, so count from its end.
-      return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
-    } catch {
-      return undefined
+  get(name: string): Held | undefined {
+    return this.entries[name]
+  }
+
+  /** Adds a holder to an entry's record, when the entry has one. */
+  claim(name: string, holder: Holder): void {
+    const held = this.entries[name]
+    if (held && !held.holders.some(h => sameHolder(h, holder))) held.holders.push(holder)
+  }
+
+  /** Holds an entry something else put in the table while this job watched (a package's postinst). */
+  track(entry: Entry, original: Entry | undefined, holder: Holder): void {
+    this.entries[entry.name] ??= { entry, original, holders: [] }
+    this.claim(entry.name, holder)
+  }
+
+  /**
+   * Records the entry about to be registered under its name, keeping the holders already there.
+   * A broken entry another job registered keeps its own original: that is what must come back.
+   * Returns the record it replaces, for `putBack` when the registration is undone.
+   */
+  registering(entry: Entry, existing: Entry | undefined, holder: Holder): Held | undefined {
+    const previous = this.entries[entry.name]
+    const original = existing && previous ? previous.original : existing
+    this.entries[entry.name] = { entry, original, holders: [...(previous?.holders ?? [])] }
+    this.claim(entry.name, holder)
+    return previous
+  }
+
+  /** Undoes `registering`: the record as it was before (none when there was none). */
+  putBack(name: string, previous: Held | undefined): void {
+    if (previous) this.entries[name] = previous
+    else delete this.entries[name]
+  }
+
+  /** Notes the /etc/binfmt.d file written for an entry, which then holds it for good. */
+  persisted(name: string, path: string): void {
+    const held = this.entries[name]
+    if (!held) return
+    held.persisted = path
+    this.claim(name, PERSIST_HOLDER)
+  }
+
+  /** Drops records whose entry is no longer what the kernel has under that name. */
+  forgetObsolete(table: Table): void {
+    for (const [name, held] of Object.entries(this.entries)) {
+      const current = table.get(name)
+      if (!current || !sameHandler(current, held.entry)) delete this.entries[name]
     }
   }
-}
 
-/** Whether a holder still counts: a never-stale holder, or a live process of this boot. */
-export async function isLive(holder: Holder, info: ProcessInfo = procInfo): Promise<boolean> {
-  if (holder.pid === 0) return true
-  if (holder.boot !== (await info.bootId())) return false
-  return (await info.startTime(holder.pid)) === holder.start
-}
+  /** Lets go of an entry for one holder; the record is dropped with its last holder. */
+  release(name: string, holder: Holder): Release {
+    const held = this.entries[name]
+    if (!held) return { kept: false }
+    held.holders = held.holders.filter(h => !sameHolder(h, holder))
+    if (held.holders.length > 0) return { kept: true }
+    delete this.entries[name]
+    return { kept: false, last: held }
+  }
 
-/** `persist: true` holds an entry for good: only `setup-x86-on-arm uninstall` lets it go. */
-export const PERSIST_HOLDER: Holder = { pid: 0, start: '', boot: '', label: 'persist' }
+  /** Drops these holders from every record (uninstall: the command line's and persist's). */
+  releaseEverywhere(holders: readonly Holder[]): void {
+    for (const held of Object.values(this.entries)) held.holders = held.holders.filter(h => !holders.some(r => sameHolder(r, h)))
+  }
 
-export function sameHolder(a: Holder, b: Holder): boolean {
-  return a.pid === b.pid && a.start === b.start && a.boot === b.boot && a.label === b.label
-}
+  /** Removes and returns the records nobody holds: their jobs died without a post step. */
+  takeAbandoned(): [name: string, held: Held][] {
+    const abandoned = Object.entries(this.entries).filter(([, held]) => held.holders.length === 0)
+    for (const [name] of abandoned) delete this.entries[name]
+    return abandoned
+  }
 
-/** The holder for a process (a job's runner is the parent of its main and post steps). */
-export async function holderFor(pid: number, label: string, info: ProcessInfo = procInfo): Promise<Holder> {
-  return { pid, start: (await info.startTime(pid)) ?? '', boot: await info.bootId(), label }
+  /** Removes stale holders of every entry. */
+  async prune(info: ProcessInfo): Promise<void> {
+    for (const held of Object.values(this.entries)) {
+      const live: Holder[] = []
+      for (const holder of held.holders) if (await isLive(holder, info)) live.push(holder)
+      held.holders = live
+    }
+  }
+
+  toJSON(): { entries: Record<string, Held> } {
+    return { entries: this.entries }
+  }
 }
 
 /**
  * Where the ledger lives: /var/lib for root (it outlives a reboot, like entries kept with persist;
- * holders from an earlier boot are stale), else a folder of the user's.
+ * holders from an earlier boot are stale), else a folder of the user's. `env` is the caller's:
+ * this layer reads no environment itself.
  */
-export function defaultLedgerDir(): string {
-  if (process.env.SETUP_X86_ON_ARM_LEDGER_DIR) return process.env.SETUP_X86_ON_ARM_LEDGER_DIR
-  const uid = process.getuid?.() ?? 0
-  return uid === 0 ? '/var/lib/setup-x86-on-arm' : join(process.env.XDG_RUNTIME_DIR || tmpdir(), `setup-x86-on-arm-${uid}`)
+export function ledgerDirFor(uid: number, env: { SETUP_X86_ON_ARM_LEDGER_DIR?: string; XDG_RUNTIME_DIR?: string } = {}): string {
+  if (env.SETUP_X86_ON_ARM_LEDGER_DIR) return env.SETUP_X86_ON_ARM_LEDGER_DIR
+  return uid === 0 ? '/var/lib/setup-x86-on-arm' : join(env.XDG_RUNTIME_DIR || tmpdir(), `setup-x86-on-arm-${uid}`)
 }
 
 export class LockTimeout extends Error {}
 
 export class Ledger {
   constructor(
-    readonly dir = defaultLedgerDir(),
+    readonly dir: string,
     private readonly info: ProcessInfo = procInfo,
     private readonly waitMs = 600_000
   ) {}
@@ -103,7 +144,10 @@ export class Ledger {
     return join(this.dir, 'lock')
   }
 
-  /** Runs `work` with the ledger locked; `save` writes `data` now (after each change), and it is saved at the end. */
+  /**
+   * Runs `work` with the ledger locked and its stale holders pruned; `save` writes the records now
+   * (after each change), and they are saved at the end.
+   */
   async locked<T>(work: (data: LedgerData, save: () => Promise<void>) => Promise<T>): Promise<T> {
     await this.prepareDir()
     await this.acquire()
@@ -111,21 +155,13 @@ export class Ledger {
       const data = await this.read()
       const save = () => this.write(data)
       try {
+        await data.prune(this.info)
         return await work(data, save)
       } finally {
         await save()
       }
     } finally {
       await unlink(this.lockFile).catch(() => undefined)
-    }
-  }
-
-  /** Removes stale holders of every entry. */
-  async prune(data: LedgerData): Promise<void> {
-    for (const held of Object.values(data.entries)) {
-      const live: Holder[] = []
-      for (const holder of held.holders) if (await isLive(holder, this.info)) live.push(holder)
-      held.holders = live
     }
   }
 
@@ -140,10 +176,10 @@ export class Ledger {
 
   private async read(): Promise<LedgerData> {
     try {
-      const data = JSON.parse(await readFile(this.file, 'utf8')) as LedgerData
-      return data && typeof data.entries === 'object' ? data : { entries: {} }
+      const data = JSON.parse(await readFile(this.file, 'utf8')) as { entries?: Record<string, Held> }
+      return new LedgerData(data && typeof data.entries === 'object' && data.entries ? data.entries : {})
     } catch {
-      return { entries: {} }
+      return new LedgerData()
     }
   }
 

@@ -1,8 +1,53 @@
-/** What the main step hands to the post step (core.saveState / core.getState). */
+/**
+ * What the main step hands to the post step, through the runner's saved state: one typed getter
+ * and setter per key, so neither step spells a key or a format itself.
+ */
+import * as core from '@actions/core'
+import type { Holder } from './holder.js'
+import { type Change, Journal } from './journal.js'
+
 export enum State {
   /** JSON list of the journal's changes, saved after every change. */
   Changes = 'changes',
   Cleanup = 'cleanup',
   /** JSON of this job's holder in the host's ledger. */
-  Holder = 'holder'
+  Holder = 'holder',
+  /** The container check's run id, saved before it runs: post removes the probe images it left. */
+  ProbeRun = 'probe-run'
+}
+
+export function saveChanges(changes: readonly Change[]): void {
+  core.saveState(State.Changes, JSON.stringify(changes))
+}
+
+/** The changes main recorded; none when it recorded nothing (or never ran). */
+export function savedChanges(): Change[] {
+  return Journal.parse(core.getState(State.Changes))
+}
+
+export function saveCleanup(cleanup: boolean): void {
+  core.saveState(State.Cleanup, String(cleanup))
+}
+
+/** Whether post undoes main's changes: only an explicit cleanup: false keeps them. */
+export function savedCleanup(): boolean {
+  return core.getState(State.Cleanup) !== 'false'
+}
+
+export function saveHolder(holder: Holder): void {
+  core.saveState(State.Holder, JSON.stringify(holder))
+}
+
+export function savedHolder(): Holder | undefined {
+  const text = core.getState(State.Holder)
+  return text ? (JSON.parse(text) as Holder) : undefined
+}
+
+export function saveProbeRun(runId: string): void {
+  core.saveState(State.ProbeRun, runId)
+}
+
+/** The run id of main's container check; undefined when none ran. */
+export function savedProbeRun(): string | undefined {
+  return core.getState(State.ProbeRun) || undefined
 }

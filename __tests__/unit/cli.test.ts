@@ -1,0 +1,161 @@
+/**
+ * The command line without the kernel: its arguments (parseArgs, strict; a bad one exits 2 with
+ * one line), the folders it defaults to outside Actions, and install/uninstall/status on the fake
+ * machine through an injected context.
+ */
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
+import { existsSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Context, Environment } from '../../src/core/context.js'
+import { type CliSeams, parseCommandLine, runCli, USAGE } from '../../src/faces/cli.js'
+import { actionAssetBase, commandLinePlaces, commandLineToolCache } from '../../src/faces/environment.js'
+import { register } from '../../src/kernel/binfmt.js'
+import { entryFor, platformOf } from '../../src/kernel/platforms.js'
+import { Journal } from '../../src/records/journal.js'
+import { fixture, type Fixture } from '../helpers/core-fixture.js'
+
+const QEMU = '/fake/bin/qemu-riscv64-static'
+let f: Fixture
+let given: Environment | undefined
+let out: string
+let err: string
+
+beforeEach(() => {
+  f = fixture()
+  given = undefined
+  out = ''
+  err = ''
+})
+afterEach(() => f.dispose())
+
+const seams = (over: CliSeams = {}): CliSeams => ({
+  env: { SETUP_X86_ON_ARM_LEDGER_DIR: f.ledgerDir },
+  uid: 0,
+  createContext: (env: Environment): Context => {
+    given = env
+    return { ...f.jobContext(env.holder), journal: new Journal(env.persistJournal), places: { toolCache: env.toolCache, tempDir: env.tempDir, assetBase: env.assetBase } }
+  },
+  privileged: async () => f.kernel,
+  binfmtDir: f.kernel.dir,
+  out: text => void (out += text),
+  err: text => void (err += text),
+  ...over
+})
+const cli = (args: string[], over?: CliSeams) => runCli(args, seams(over))
+
+describe('arguments', () => {
+  test('install options become the action inputs; --persist and --json are switches', () => {
+    expect(parseCommandLine(['install', '--platforms', 'arm64,386', '--install=download', '--persist', '--json', '--asset-base', 'http://127.0.0.1:8080/me/x'])).toEqual({
+      command: 'install',
+      options: { platforms: 'arm64,386', install: 'download', persist: 'true', 'asset-base': 'http://127.0.0.1:8080/me/x' },
+      json: true
+    })
+  })
+
+  test('the last of a repeated option wins; no arguments is help', () => {
+    expect(parseCommandLine(['install', '--flags', 'F', '--flags', 'PF']).options).toEqual({ flags: 'PF' })
+    expect(parseCommandLine([])).toEqual({ command: 'help', options: {}, json: false })
+    expect(parseCommandLine(['--help']).command).toBe('help')
+  })
+
+  test.each([
+    [['frobnicate'], `error: input 'command': unknown command "frobnicate"; use install, uninstall or status`],
+    [['install', '--platform', 'arm64'], `error: input 'arguments': unknown argument "--platform"; ${USAGE.split('\n')[0]}`],
+    [['uninstall', '--persist'], `error: input 'arguments': unknown argument "--persist"`],
+    [['status', '--json=yes'], `error: input 'arguments': unknown argument "--json=yes"`],
+    [['install', '--x=1'], `error: input 'arguments': unknown argument "--x=1"`],
+    [['status', 'now'], `error: input 'arguments': unknown argument "now"`],
+    [['install', '--platforms'], `error: input 'platforms': needs a value; write --platforms VALUE`],
+    [['install', '--verify', '--json'], `error: input 'verify': needs a value; write --verify VALUE`],
+    [['install', '--platforms', 'sparc'], `error: input 'platforms': unknown platform "sparc"`],
+    [['install', '--asset-base', 'ftp://example.invalid/x'], `error: input 'asset-base': "ftp://example.invalid/x" is not an http(s) URL`]
+  ])('%j exits 2 with one line', async (args, message) => {
+    expect(await cli(args)).toBe(2)
+    expect(err.startsWith(message)).toBe(true)
+    expect(err.trim()).not.toContain('\n')
+    expect(given).toBeUndefined()
+  })
+
+  test('help prints the usage and exits 0', async () => {
+    expect(await cli(['help'])).toBe(0)
+    expect(out).toBe(`${USAGE}\n`)
+  })
+})
+
+describe('defaults outside Actions', () => {
+  test.each([
+    ['root', 0, {}, '/var/cache/setup-x86-on-arm'],
+    ['a user with XDG_CACHE_HOME', 1000, { XDG_CACHE_HOME: '/home/u/.xdg-cache' }, '/home/u/.xdg-cache/setup-x86-on-arm'],
+    ['a user without it', 1000, {}, '/home/u/.cache/setup-x86-on-arm']
+  ])('the tool cache of %s', (_who, uid, env, dir) => {
+    expect(commandLineToolCache(uid, env, '/home/u')).toBe(dir)
+  })
+
+  test('the asset base: --asset-base, else SETUP_X86_ON_ARM_ASSET_BASE, else the Actions variables, else none', () => {
+    const github = { GITHUB_SERVER_URL: 'https://github.com', GITHUB_ACTION_REPOSITORY: 'me/setup-x86-on-arm' }
+    const both = { ...github, SETUP_X86_ON_ARM_ASSET_BASE: 'https://mirror.invalid/ours/setup-x86-on-arm/' }
+    expect(commandLinePlaces(both, 0, 'http://127.0.0.1:8080/me/x/').assetBase).toBe('http://127.0.0.1:8080/me/x')
+    expect(commandLinePlaces(both, 0).assetBase).toBe('https://mirror.invalid/ours/setup-x86-on-arm')
+    expect(commandLinePlaces(github, 0).assetBase).toBe('https://github.com/me/setup-x86-on-arm')
+    expect(commandLinePlaces({}, 0).assetBase).toBeUndefined()
+    expect(actionAssetBase({ GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'not a repository' })).toBeUndefined()
+  })
+
+  test('install --install download outside Actions gets a tool cache and the OS temp folder', async () => {
+    await cli(['install', '--platforms', 'riscv64', '--install', 'download', '--verify', 'probe'], { env: { SETUP_X86_ON_ARM_LEDGER_DIR: f.ledgerDir, HOME: '/x' } })
+    expect(given).toMatchObject({ toolCache: '/var/cache/setup-x86-on-arm', tempDir: tmpdir(), assetBase: undefined })
+    expect(f.installer.calls[0].request.method).toBe('download')
+  })
+})
+
+describe('commands', () => {
+  function serve(): void {
+    f.prober.interpreters.set(QEMU, 'riscv64')
+    f.installer.served.set('riscv64', { path: QEMU, version: '10.0.3', source: 'download' })
+  }
+
+  test('install --json prints the outputs, records its changes beside the ledger; uninstall undoes them', async () => {
+    serve()
+    expect(await cli(['install', '--platforms', 'riscv64', '--verify', 'probe', '--json'])).toBe(0)
+    expect(JSON.parse(out)).toMatchObject({ platforms: 'linux/riscv64', interpreter: QEMU, 'install-method': 'download', failures: [] })
+    const journal = join(f.ledgerDir, 'cli-changes.json')
+    expect(JSON.parse(readFileSync(journal, 'utf8'))).toEqual([{ kind: 'added', entry: expect.objectContaining({ name: 'qemu-riscv64' }) }])
+    expect(given?.holder.label).toBe('command line')
+
+    out = ''
+    expect(await cli(['uninstall'])).toBe(0)
+    expect(out).toBe('removed: qemu-riscv64; restored: nothing\n')
+    expect(f.kernel.snapshot()).toEqual({})
+    expect(existsSync(journal)).toBe(false)
+  })
+
+  test('install without --json prints the summary table; a failed platform exits 1 with its line', async () => {
+    expect(await cli(['install', '--platforms', 'riscv64', '--verify', 'probe'])).toBe(1)
+    expect(out).toMatch(/^Platform\s+Result\s+Interpreter\s+QEMU\s+Flags\s+Container\s+Time\nlinux\/riscv64\s+failed/)
+    expect(err).toContain('error: linux/riscv64: no qemu-riscv64 on the machine; see the log above for what was tried\n')
+  })
+
+  test('a second install adds to the journal; uninstall undoes both', async () => {
+    serve()
+    f.prober.interpreters.set('/fake/bin/qemu-ppc64le-static', 'ppc64le')
+    f.installer.served.set('ppc64le', { path: '/fake/bin/qemu-ppc64le-static', source: 'download' })
+    await cli(['install', '--platforms', 'riscv64', '--verify', 'probe'])
+    await cli(['install', '--platforms', 'ppc64le', '--verify', 'probe'])
+    expect(JSON.parse(readFileSync(join(f.ledgerDir, 'cli-changes.json'), 'utf8'))).toHaveLength(2)
+    out = ''
+    await cli(['uninstall'])
+    expect(out).toBe('removed: qemu-ppc64le, qemu-riscv64; restored: nothing\n')
+  })
+
+  test('status on an empty table, and an entry no platform matches (not probed)', async () => {
+    expect(await cli(['status'])).toBe(0)
+    expect(out).toBe('binfmt_misc: no entries\n')
+    out = ''
+    await register(f.kernel, { name: 'jar', enabled: true, type: 'E', offset: 0, magic: 'jar', mask: '', interpreter: '/usr/bin/jexec', flags: '' }, f.kernel.dir)
+    await register(f.kernel, { ...entryFor(platformOf('riscv64'), QEMU, 'F'), enabled: false }, f.kernel.dir)
+    await cli(['status'])
+    expect(out.split('\n')[1]).toMatch(/^jar\s+enabled\s+\/usr\/bin\/jexec$/)
+    expect(out.split('\n')[2]).toMatch(/^qemu-riscv64\s+disabled\s+linux\/riscv64\s+\/fake\/bin\/qemu-riscv64-static\s+F$/)
+  })
+})

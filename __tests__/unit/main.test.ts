@@ -1,0 +1,156 @@
+/**
+ * The action's main step with @actions/core mocked and the core's context built of fakes: what it
+ * reads from the runner, what it saves for post, the outputs it sets and when it fails the step.
+ */
+import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals'
+import { existsSync, mkdirSync } from 'node:fs'
+import * as core from '../__fixtures__/core.js'
+import type { Context, Environment } from '../../src/core/context.js'
+import { Journal } from '../../src/records/journal.js'
+import { fixture, type Fixture } from '../helpers/core-fixture.js'
+
+jest.unstable_mockModule('@actions/core', () => core)
+const { run } = await import('../../src/faces/main.js')
+
+const QEMU = '/fake/bin/qemu-riscv64-static'
+let f: Fixture
+let given: Environment | undefined
+
+/** The fake machine, with the journal and places main hands over. */
+const fakeContext = (env: Environment): Context => {
+  given = env
+  return { ...f.jobContext(env.holder), journal: new Journal(env.persistJournal), places: { toolCache: env.toolCache, tempDir: env.tempDir, assetBase: env.assetBase } }
+}
+const runMain = (seams: Parameters<typeof run>[0] = {}) => run({ env: { SETUP_X86_ON_ARM_LEDGER_DIR: f.ledgerDir }, createContext: fakeContext, ...seams })
+
+beforeEach(() => {
+  core.reset()
+  f = fixture()
+  given = undefined
+  Object.assign(core.inputs, { platforms: 'riscv64', verify: 'probe' })
+})
+afterEach(() => f.dispose())
+
+function serve(): void {
+  f.prober.interpreters.set(QEMU, 'riscv64')
+  f.installer.served.set('riscv64', { path: QEMU, version: '10.0.3', source: 'download' })
+}
+
+describe('main', () => {
+  test('sets the outputs and the summary, and saves for post: cleanup, this job, every change', async () => {
+    serve()
+    await runMain()
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(Object.fromEntries(core.outputs)).toEqual({
+      platforms: 'linux/riscv64',
+      native: '',
+      interpreter: QEMU,
+      'qemu-version': '10.0.3',
+      'install-method': 'download',
+      'cache-hit': 'false',
+      'x86-64-level': ''
+    })
+    expect(core.state.get('cleanup')).toBe('true')
+    expect(JSON.parse(core.state.get('holder')!)).toMatchObject({ pid: process.ppid, label: `process ${process.ppid}` })
+    expect(JSON.parse(core.state.get('changes')!)).toEqual([{ kind: 'added', entry: expect.objectContaining({ name: 'qemu-riscv64', interpreter: QEMU }) }])
+    expect(core.summaryTables).toHaveLength(1)
+    expect(core.group.mock.calls.map(c => c[0])).toEqual(['Set up emulation', 'Verify'])
+  })
+
+  test('verify: probe runs no container, so no probe run is saved for post', async () => {
+    serve()
+    await runMain()
+    expect(core.state.has('probe-run')).toBe(false)
+  })
+
+  test('verify: none registers without proving and skips the checks', async () => {
+    serve()
+    core.inputs.verify = 'none'
+    await runMain()
+    expect(core.group.mock.calls.map(c => c[0])).toEqual(['Set up emulation'])
+    expect(f.prober.runs).toBe(1) // assess only
+    expect(core.outputs.get('platforms')).toBe('linux/riscv64')
+  })
+
+  test('cleanup: false is saved for post', async () => {
+    serve()
+    core.inputs.cleanup = 'false'
+    await runMain()
+    expect(core.state.get('cleanup')).toBe('false')
+  })
+
+  test('a platform that could not be set up fails the step with its line', async () => {
+    await runMain()
+    expect(core.setFailed).toHaveBeenCalledWith('linux/riscv64: no qemu-riscv64 on the machine; see the log above for what was tried')
+    expect(core.outputs.get('platforms')).toBe('')
+  })
+
+  test('bad input fails the step with the one line, before anything is built or changed', async () => {
+    core.inputs.platforms = 'riscv64;reboot'
+    await runMain()
+    expect(core.setFailed).toHaveBeenCalledWith(expect.stringMatching(/^input 'platforms': unknown platform "riscv64;reboot"; use one or more of/))
+    expect(given).toBeUndefined()
+    expect(core.state.has('changes')).toBe(false)
+  })
+
+  test('input warnings are logged as warnings', async () => {
+    serve()
+    core.inputs.flags = 'P'
+    await runMain()
+    expect(core.warning).toHaveBeenCalledWith(expect.stringMatching(/^flags without F/))
+  })
+
+  test('a setup that throws fails the step with its message and removes the scratch folder', async () => {
+    f.installer.failure = new Error('download: qemu-riscv64 sha256 mismatch')
+    let workDir = ''
+    await runMain({
+      createContext: env => {
+        const ctx = fakeContext(env)
+        workDir = ctx.workDir
+        mkdirSync(workDir, { recursive: true })
+        return ctx
+      }
+    })
+    expect(core.setFailed).toHaveBeenCalledWith('download: qemu-riscv64 sha256 mismatch')
+    expect(workDir).not.toBe('')
+    expect(existsSync(workDir)).toBe(false)
+  })
+
+  test('the afterRecord seam sees each recorded change, before it is made', async () => {
+    serve()
+    f.prober.interpreters.set('/fake/bin/qemu-ppc64le-static', 'ppc64le')
+    f.installer.served.set('ppc64le', { path: '/fake/bin/qemu-ppc64le-static', source: 'download' })
+    core.inputs.platforms = 'riscv64,ppc64le'
+    const seen: string[] = []
+    await runMain({ afterRecord: n => seen.push(`${n}: ${Object.keys(f.kernel.snapshot()).join(',')}`) })
+    expect(seen).toEqual(['1: ', '2: qemu-riscv64'])
+  })
+
+  test("the context is built from the runner's variables", async () => {
+    serve()
+    const env = {
+      RUNNER_TOOL_CACHE: '/runner/tool-cache',
+      RUNNER_TEMP: '/runner/temp',
+      GITHUB_SERVER_URL: 'https://github.example/',
+      GITHUB_ACTION_REPOSITORY: 'someone/setup-x86-on-arm',
+      GITHUB_REPOSITORY: 'user/app',
+      GITHUB_RUN_ID: '77',
+      GITHUB_JOB: 'build',
+      SETUP_X86_ON_ARM_LEDGER_DIR: f.ledgerDir
+    }
+    await runMain({ env })
+    expect(given).toMatchObject({
+      toolCache: '/runner/tool-cache',
+      tempDir: '/runner/temp',
+      assetBase: 'https://github.example/someone/setup-x86-on-arm',
+      ledgerDir: f.ledgerDir,
+      holder: { pid: process.ppid, label: 'user/app/77/build' }
+    })
+  })
+
+  test('a local action (`uses: ./`) takes its assets from the workflow repository', async () => {
+    serve()
+    await runMain({ env: { GITHUB_SERVER_URL: 'https://github.com', GITHUB_ACTION_REPOSITORY: '', GITHUB_REPOSITORY: 'me/setup-x86-on-arm', SETUP_X86_ON_ARM_LEDGER_DIR: f.ledgerDir } })
+    expect(given?.assetBase).toBe('https://github.com/me/setup-x86-on-arm')
+  })
+})

@@ -1,0 +1,93 @@
+/**
+ * Everything the core works with, built in one place for the action's main step and the command
+ * line. What comes from where the core runs (folders, where its own QEMU builds are published, who
+ * this run is in the host's ledger, where its journal is kept) arrives as an Environment: the core
+ * reads no process.env itself. Unit tests build a Context of fakes directly.
+ */
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { Prober } from '../checks/probe.js'
+import { type InstallPlaces, type InstallRequest, obtainInterpreters } from '../install/index.js'
+import { BINFMT_DIR } from '../kernel/binfmt.js'
+import { currentHost, type Host } from '../kernel/host.js'
+import type { Platform } from '../kernel/platforms.js'
+import { type Privileged, privileged } from '../kernel/privileged.js'
+import type { Holder } from '../records/holder.js'
+import { type Change, Journal } from '../records/journal.js'
+import { Ledger, ledgerDirFor } from '../records/ledger.js'
+
+export interface Log {
+  info(message: string): void
+  warning(message: string): void
+}
+
+export interface Environment extends InstallPlaces {
+  /** Who this run is in the host's ledger. */
+  holder: Holder
+  /** Where the host's ledger lives; the default is root's or the user's (ledgerDirFor). */
+  ledgerDir?: string
+  /** Saves the journal's whole list after every change (the Actions state, or a file). */
+  persistJournal: (changes: readonly Change[]) => void | Promise<void>
+  log: Log
+}
+
+/** What setup is asked to do, read from the action's inputs or the command line's options. */
+export interface SetupRequest {
+  platforms: readonly Platform[]
+  /** binfmt flag letters of the entries registered, in the kernel's order; also what install must serve. */
+  flags: string
+  /** Where QEMU may come from. */
+  install: Omit<InstallRequest, 'flags'>
+  /** Prove each entry right after registering it (only verify: none skips that). */
+  prove: boolean
+  /** Keep the entries for good (/etc/binfmt.d, and a holder that never lets go). */
+  persist: boolean
+}
+
+/** The probe as the core uses it. */
+export type Probe = Pick<Prober, 'run' | 'runIsolated'>
+
+export interface Context {
+  host: Host
+  prober: Probe
+  journal: Journal
+  ledger: Ledger
+  holder: Holder
+  /** Root or sudo, asked for only when something must change. */
+  privileged: () => Promise<Privileged>
+  log: Log
+  places: InstallPlaces
+  /** The install layer: interpreters for the targets that need one. */
+  obtain: typeof obtainInterpreters
+  /** The kernel's binfmt_misc folder. */
+  binfmtDir: string
+  /** Where `persist` writes entries for systemd-binfmt to register at boot. */
+  bootDir: string
+  /** This run's scratch folder (probe programs), removed by disposeContext. */
+  workDir: string
+}
+
+export const BINFMT_D = '/etc/binfmt.d'
+
+export function createContext(env: Environment): Context {
+  const host = currentHost()
+  const workDir = join(env.tempDir, `setup-x86-on-arm-${process.pid}`)
+  return {
+    host,
+    prober: new Prober(workDir, host.machine),
+    journal: new Journal(env.persistJournal),
+    ledger: new Ledger(env.ledgerDir ?? ledgerDirFor(process.getuid?.() ?? 0)),
+    holder: env.holder,
+    privileged,
+    log: env.log,
+    places: { toolCache: env.toolCache, tempDir: env.tempDir, assetBase: env.assetBase },
+    obtain: obtainInterpreters,
+    binfmtDir: BINFMT_DIR,
+    bootDir: BINFMT_D,
+    workDir
+  }
+}
+
+export async function disposeContext(ctx: Pick<Context, 'workDir'>): Promise<void> {
+  await rm(ctx.workDir, { recursive: true, force: true })
+}

@@ -1,0 +1,138 @@
+/**
+ * The command line's commands. `install` runs the core's setup and checks with the command line's
+ * own places (cli defaults, environment.ts) and records its changes in a journal file beside the
+ * host's ledger; `uninstall` undoes them and lets go of everything the command line and persist
+ * hold; `status` lists the kernel's table with a probe of each entry.
+ */
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { Prober } from '../checks/probe.js'
+import { checkSetup } from '../core/check.js'
+import { type Context, createContext, disposeContext, type Environment } from '../core/context.js'
+import { failuresOf, outputsOf, SUMMARY_HEADER, summaryRows } from '../core/report.js'
+import { restore } from '../core/restore.js'
+import { setup } from '../core/setup.js'
+import { BINFMT_DIR, readTable } from '../kernel/binfmt.js'
+import { currentHost } from '../kernel/host.js'
+import { platformOfHeader } from '../kernel/platforms.js'
+import { type Privileged, privileged } from '../kernel/privileged.js'
+import { CLI_HOLDER, PERSIST_HOLDER } from '../records/holder.js'
+import { type Change, Journal } from '../records/journal.js'
+import { Ledger, ledgerDirFor } from '../records/ledger.js'
+import { commandLinePlaces, type Variables } from './environment.js'
+import { checkRequestOf, readInputs, setupRequestOf } from './inputs.js'
+
+export interface CliSeams {
+  /** The process's variables (process.env). */
+  env?: Variables
+  uid?: number
+  home?: string
+  /** Builds the core's context (unit tests build one of fakes). */
+  createContext?: (env: Environment) => Context
+  privileged?: () => Promise<Privileged>
+  binfmtDir?: string
+  out?: (text: string) => void
+  err?: (text: string) => void
+}
+
+/** What the commands work with, from the seams or the process. */
+function surroundings(seams: CliSeams) {
+  const env = seams.env ?? process.env
+  const uid = seams.uid ?? process.getuid?.() ?? 0
+  const ledgerDir = ledgerDirFor(uid, env)
+  return {
+    env,
+    uid,
+    ledgerDir,
+    journalFile: join(ledgerDir, 'cli-changes.json'),
+    binfmtDir: seams.binfmtDir ?? BINFMT_DIR,
+    out: seams.out ?? ((text: string) => void process.stdout.write(text)),
+    err: seams.err ?? ((text: string) => void process.stderr.write(text))
+  }
+}
+
+async function loadJournal(file: string): Promise<Change[]> {
+  try {
+    return Journal.parse(await readFile(file, 'utf8'))
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw error
+  }
+}
+
+async function saveJournal(file: string, changes: readonly Change[]): Promise<void> {
+  await mkdir(dirname(file), { recursive: true })
+  await writeFile(file, JSON.stringify(changes, null, 1))
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map(r => r[i].length)))
+  return rows.map(r => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n')
+}
+
+export async function install(options: Record<string, string>, json: boolean, seams: CliSeams): Promise<number> {
+  const { env, uid, ledgerDir, journalFile, out, err } = surroundings(seams)
+  const { inputs, warnings } = readInputs(name => options[name] ?? '')
+  for (const warning of warnings) err(`warning: ${warning}\n`)
+  const places = commandLinePlaces(env, uid, options['asset-base'], seams.home)
+  const previous = await loadJournal(journalFile)
+  const ctx = (seams.createContext ?? createContext)({
+    ...places,
+    holder: CLI_HOLDER,
+    ledgerDir,
+    persistJournal: changes => saveJournal(journalFile, [...previous, ...changes]),
+    log: { info: m => json || err(`${m}\n`), warning: m => err(`warning: ${m}\n`) }
+  })
+  try {
+    const report = await setup(setupRequestOf(inputs), ctx)
+    await checkSetup(report, checkRequestOf(inputs), ctx)
+    const failures = failuresOf(report)
+    if (json) out(`${JSON.stringify({ ...outputsOf(report), failures }, null, 2)}\n`)
+    else out(`${table([SUMMARY_HEADER, ...summaryRows(report)])}\n`)
+    for (const failure of failures) err(`error: ${failure}\n`)
+    return failures.length ? 1 : 0
+  } finally {
+    await disposeContext(ctx)
+  }
+}
+
+export async function uninstall(json: boolean, seams: CliSeams): Promise<number> {
+  const { ledgerDir, journalFile, binfmtDir, out, err } = surroundings(seams)
+  const changes = await loadJournal(journalFile)
+  const report = await restore(changes, await (seams.privileged ?? privileged)(), m => err(`warning: ${m}\n`), {
+    dir: binfmtDir,
+    ledger: new Ledger(ledgerDir),
+    holder: CLI_HOLDER,
+    releaseAll: [CLI_HOLDER, PERSIST_HOLDER]
+  })
+  await rm(journalFile, { force: true })
+  if (json) out(`${JSON.stringify(report, null, 2)}\n`)
+  else out(`removed: ${report.removed.join(', ') || 'nothing'}; restored: ${report.restored.join(', ') || 'nothing'}\n`)
+  return 0
+}
+
+export async function status(json: boolean, seams: CliSeams): Promise<number> {
+  const { binfmtDir, out } = surroundings(seams)
+  const entries = [...(await readTable(binfmtDir)).values()].sort((a, b) => a.name.localeCompare(b.name))
+  const probeDir = join(tmpdir(), `setup-x86-on-arm-${process.pid}`)
+  const prober = new Prober(probeDir, currentHost().machine)
+  try {
+    const rows = await Promise.all(
+      entries.map(async entry => {
+        const platform = entry.type === 'M' ? platformOfHeader(Buffer.from(entry.magic, 'hex')) : undefined
+        const probe = platform && entry.enabled ? (await prober.run(platform.target)).ok : undefined
+        return { ...entry, platform: platform?.docker ?? '', probe }
+      })
+    )
+    if (json) out(`${JSON.stringify(rows, null, 2)}\n`)
+    else if (rows.length === 0) out('binfmt_misc: no entries\n')
+    else {
+      const lines = rows.map(r => [r.name, r.enabled ? 'enabled' : 'disabled', r.platform, r.interpreter, r.flags, r.probe === undefined ? '' : r.probe ? 'probe ok' : 'probe FAILS'])
+      out(`${table([['Entry', 'State', 'Platform', 'Interpreter', 'Flags', 'Probe'], ...lines])}\n`)
+    }
+    return 0
+  } finally {
+    await rm(probeDir, { recursive: true, force: true })
+  }
+}
