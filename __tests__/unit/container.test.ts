@@ -1,222 +1,60 @@
 /**
- * The container check's pure parts (image references, arguments, classifying failures) and its
- * process handling against fake engines: small shell scripts put first on PATH that answer the way
- * docker and podman do. The engines' words are the real ones seen from docker 20.10/28, podman 4.3,
- * runc and crun (the registry host names replaced).
+ * The container check against fake engines: small shell scripts put first on PATH (or named
+ * directly) that answer the way docker and podman do, and log every call. The check must run the
+ * commands users would, leave the engine as it was (whatever it loaded or pulled is removed, a
+ * held tag is never pulled over), and say which step failed and why. The engines' words are the
+ * real ones seen from docker 20.10/28, podman 4.3, runc and crun.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { machine, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
-  classifyFailure,
   containerCheck,
-  DEFAULT_VERIFY_IMAGE,
-  engineMessage,
-  findEngine,
   inspectArgs,
-  judgeRun,
-  platformKey,
-  probeEngines,
+  loadArgs,
   pullArgs,
-  pullFailureMessage,
+  removeContainerArgs,
+  removeImageArgs,
   runArgs,
-  validImageRef,
-  validPlatform,
-  type Engine
+  type ContainerResult
 } from '../../src/checks/container.js'
-
-const DIGEST = 'sha256:' + 'a3'.repeat(32)
-
-describe('validImageRef', () => {
-  test.each([
-    'busybox',
-    'busybox:stable',
-    'busybox:1.36.1-musl',
-    DEFAULT_VERIFY_IMAGE,
-    'amd64/ubuntu',
-    'amd64/ubuntu:24.04',
-    'ghcr.io/owner/image:v1.2.3',
-    'quay.io/org/sub/image_name__x-y.z:tag_1',
-    'localhost/local/busybox-arm64:test',
-    'localhost:5000/busybox:stable',
-    'registry.example.com:443/team/img',
-    `busybox@${DIGEST}`,
-    `busybox:stable@${DIGEST}`,
-    `ghcr.io/owner/image@${DIGEST}`,
-    'a'.repeat(200) + ':' + 't'.repeat(128)
-  ])('accepts %s', ref => {
-    expect(validImageRef(ref)).toBe(true)
-  })
-
-  test.each([
-    ['empty', ''],
-    ['leading space', ' busybox'],
-    ['trailing newline', 'busybox\n'],
-    ['newline and command', 'busybox\nrm -rf /'],
-    ['space in tag', 'busybox:sta ble'],
-    ['tab', 'busybox\t'],
-    ['semicolon', 'busybox;id'],
-    ['command substitution', '$(id)'],
-    ['backticks', '`id`'],
-    ['pipe', 'busybox|sh'],
-    ['and', 'busybox&&id'],
-    ['redirect', 'busybox>x'],
-    ['quote', "busybox'"],
-    ['double quote', 'busybox"'],
-    ['glob', 'busy*'],
-    ['NUL', 'busybox\0'],
-    ['option', '--privileged'],
-    ['short option', '-v'],
-    ['leading dash in path', 'ghcr.io/-x/y'],
-    ['upper case path', 'ghcr.io/Owner/Image'],
-    ['URL', 'https://ghcr.io/o/i'],
-    ['empty tag', 'busybox:'],
-    ['tag too long', 'busybox:' + 't'.repeat(129)],
-    ['short digest', 'busybox@sha256:abc'],
-    ['digest without algorithm', 'busybox@' + 'a'.repeat(64)],
-    ['name too long', 'a'.repeat(256)],
-    ['absurd length', 'a/'.repeat(300) + 'a'],
-    ['double slash', 'ghcr.io//x']
-  ])('rejects %s', (_what, ref) => {
-    expect(validImageRef(ref)).toBe(false)
-  })
-})
-
-describe('platforms', () => {
-  test.each(['linux/amd64', 'linux/386', 'linux/arm64', 'linux/arm64/v8', 'linux/arm/v7', 'linux/mips64le', 'linux/loong64'])('valid %s', p => {
-    expect(validPlatform(p)).toBe(true)
-  })
-  test.each(['', 'amd64', 'linux/amd64 ', 'linux/amd64;id', 'linux//amd64', '--platform', 'linux/amd64/v8/x'])('invalid %j', p => {
-    expect(validPlatform(p)).toBe(false)
-  })
-  test.each([
-    ['linux/amd64', 'linux/amd64'],
-    ['linux/x86_64', 'linux/amd64'],
-    ['linux/arm64/v8', 'linux/arm64'],
-    ['linux/aarch64', 'linux/arm64'],
-    ['linux/arm/v7', 'linux/arm'],
-    ['Linux/AMD64', 'linux/amd64']
-  ])('platformKey(%s) = %s', (p, key) => {
-    expect(platformKey(p)).toBe(key)
-  })
-})
+import { findEngine, probeEngines, type Engine } from '../../src/checks/engine.js'
+import { removeProbeImages } from '../../src/checks/probe-leftovers.js'
+import { verifyContainers, verifyTargets } from '../../src/checks/verify.js'
+import { lookupPlatform } from '../../src/kernel/platforms.js'
 
 describe('arguments', () => {
-  test('run: the check users run, without network', () => {
-    expect(runArgs('busybox:stable', 'linux/amd64')).toEqual(['run', '--rm', '--network', 'none', '--platform', 'linux/amd64', 'busybox:stable', 'uname', '-m'])
-    expect(runArgs('busybox', 'linux/386', 'check-1')).toEqual(['run', '--rm', '--network', 'none', '--platform', 'linux/386', '--name', 'check-1', 'busybox', 'uname', '-m'])
+  test('run: never a pull, no network, removed on exit, named; the probe image needs no command', () => {
+    const checkRun = ['run', '--rm', '--pull', 'never', '--network', 'none', '--platform']
+    const probe = 'localhost/setup-x86-on-arm-probe:aarch64-r1'
+    expect(runArgs(probe, 'linux/arm64', 'c1', [])).toEqual([...checkRun, 'linux/arm64', '--name', 'c1', probe])
+    expect(runArgs('busybox', 'linux/386', 'c2', ['uname', '-m'])).toEqual([...checkRun, 'linux/386', '--name', 'c2', 'busybox', 'uname', '-m'])
   })
-  test('pull one platform', () => {
+  test('pull one platform; inspect prints the id and os/arch; load an archive; remove', () => {
     expect(pullArgs('busybox:stable', 'linux/amd64')).toEqual(['pull', '--platform', 'linux/amd64', 'busybox:stable'])
+    expect(inspectArgs('busybox')).toEqual(['image', 'inspect', '--format', '{{.Id}} {{.Os}}/{{.Architecture}}', 'busybox'])
+    expect(loadArgs('/tmp/x.tar')).toEqual(['load', '--quiet', '--input', '/tmp/x.tar'])
+    expect(removeImageArgs('busybox')).toEqual(['rmi', 'busybox'])
   })
-  test('inspect prints os/arch', () => {
-    expect(inspectArgs('busybox')).toEqual(['image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}', 'busybox'])
-  })
-})
-
-describe('classifyFailure', () => {
-  test.each([
-    // no handler registered: runc 1.1 (docker 20.10+, podman), older runc, crun
-    ['exec /bin/uname: exec format error', 1],
-    ['standard_init_linux.go:228: exec user process caused: exec format error', 1],
-    ['{"msg":"exec container process `/bin/uname`: Exec format error","level":"error","time":"2025-05-30T12:07:14.000000Z"}', 1],
-    // handler without F / dynamic interpreter
-    ['exec /usr/bin/uname: no such file or directory', 1],
-    ['standard_init_linux.go:211: exec user process caused "no such file or directory"', 1],
-    // the program is not in the image
-    [
-      'docker: Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "uname": executable file not found in $PATH: unknown.',
-      127
-    ],
-    ['Error: crun: executable file `uname` not found in $PATH: No such file or directory: OCI runtime attempted to invoke a command that was not found', 127],
-    // podman without CAP_SYS_RESOURCE (seen here)
-    [
-      'Error: runc: runc create failed: unable to start container process: error during container init: error setting rlimits for ready process: error setting rlimit type 7: operation not permitted: OCI permission denied',
-      126
-    ],
-    ['', 1]
-  ])('run: %s', (stderr, code) => {
-    expect(classifyFailure(stderr, code)).toBe('run')
-  })
-
-  test.each([
-    [
-      "Unable to find image 'nosuch/image:1' locally\ndocker: Error response from daemon: Get \"https://registry.invalid/v2/\": dial tcp: lookup registry.invalid on 10.255.255.53:53: no such host.\nSee 'docker run --help'.",
-      125
-    ],
-    [
-      "docker: Error response from daemon: pull access denied for nosuch/image, repository does not exist or may require 'docker login': denied: requested access to the resource is denied.",
-      125
-    ],
-    ['docker: Error response from daemon: manifest for busybox:nosuch not found: manifest unknown: manifest unknown.', 125],
-    ['docker: Error response from daemon: no matching manifest for linux/loong64 in the manifest list entries.', 125],
-    [
-      'docker: Error response from daemon: image with reference busybox:stable was found but does not match the specified platform: wanted linux/amd64, actual: linux/arm64/v8.',
-      125
-    ],
-    [
-      'Error: short-name "nosuch/image:1" did not resolve to an alias and no unqualified-search registries are defined in "/etc/containers/registries.conf"',
-      125
-    ],
-    [
-      'Trying to pull docker.io/library/busybox:stable...\nError: initializing source docker://busybox:stable: pinging container registry registry.invalid: Get "https://registry.invalid/v2/": dial tcp: lookup registry.invalid: no such host',
-      125
-    ],
-    ['Error: docker.io/library/busybox:nosuch: image not known', 125],
-    ['Error response from daemon: toomanyrequests: You have reached your pull rate limit.', 125]
-  ])('pull: %s', (stderr, code) => {
-    expect(classifyFailure(stderr, code)).toBe('pull')
-  })
-})
-
-describe('messages', () => {
-  const dockerSays =
-    "Unable to find image 'nosuch/image:1' locally\ndocker: Error response from daemon: Get \"https://registry.invalid/v2/\": dial tcp: lookup registry.invalid: no such host.\n\nRun 'docker run --help' for more information\n"
-
-  test('engineMessage keeps the engine words and drops the help hint', () => {
-    expect(engineMessage(dockerSays)).toBe(
-      "Unable to find image 'nosuch/image:1' locally\ndocker: Error response from daemon: Get \"https://registry.invalid/v2/\": dial tcp: lookup registry.invalid: no such host."
-    )
-  })
-
-  test('a pull failure names the engine, the image and the platform, and quotes the engine', () => {
-    const message = pullFailureMessage('docker', 'nosuch/image:1', 'linux/amd64', dockerSays)
-    expect(message).toMatch(/^docker could not get image nosuch\/image:1 for linux\/amd64: /)
-    expect(message).toContain('no such host')
-    expect(pullFailureMessage('podman', 'x', 'linux/amd64', '')).toBe('podman could not get image x for linux/amd64 (the engine gave no reason)')
-  })
-})
-
-describe('judgeRun', () => {
-  const aarch64 = /^aarch64$/
-  test('the expected machine passes', () => {
-    expect(judgeRun({ code: 0, stdout: 'aarch64\n', stderr: '', timedOut: false }, aarch64, 1000)).toEqual({ ok: true, output: 'aarch64', step: 'run' })
-  })
-  test('the last line counts (an engine may print before the container)', () => {
-    expect(judgeRun({ code: 0, stdout: 'noise\naarch64\n', stderr: '', timedOut: false }, aarch64, 1000).ok).toBe(true)
-  })
-  test('another machine fails and says what it printed', () => {
-    const judged = judgeRun({ code: 0, stdout: 'x86_64\n', stderr: '', timedOut: false }, aarch64, 1000)
-    expect(judged).toMatchObject({ ok: false, step: 'run', output: 'x86_64' })
-    expect(judged.error).toBe("uname -m printed 'x86_64', expected /^aarch64$/")
-  })
-  test('exec format error is a run failure with the exit code', () => {
-    const judged = judgeRun({ code: 1, stdout: '', stderr: 'exec /bin/uname: exec format error\n', timedOut: false }, aarch64, 1000)
-    expect(judged).toEqual({ ok: false, output: '', step: 'run', error: 'the container failed (exit code 1): exec /bin/uname: exec format error' })
-  })
-  test('a timeout', () => {
-    expect(judgeRun({ code: null, stdout: '', stderr: '', timedOut: true }, aarch64, 5000)).toMatchObject({ ok: false, step: 'run', error: 'the container did not finish within 5 s' })
+  test('a container is killed at once: podman would wait 10 s for SIGTERM', () => {
+    expect(removeContainerArgs('docker', 'c1')).toEqual(['rm', '-f', 'c1'])
+    expect(removeContainerArgs('podman', 'c1')).toEqual(['rm', '--force', '--time', '0', 'c1'])
   })
 })
 
 /**
- * A fake engine: answers `version`/`info`, `image inspect`, `pull`, `run` and `rm` from files in
- * <script>.d/ (their presence and content), and logs every call to <script>.d/calls.
+ * A fake engine: answers from files in <script>.d/ (their presence and content; a `-<os>_<arch>`
+ * suffix makes a run file apply to that platform only), copies each loaded archive to
+ * <script>.d/loaded-N.tar, and logs every call to <script>.d/calls.
  */
 const FAKE = `#!/bin/sh
 d="$0.d"
 printf '%s\\n' "$*" >> "$d/calls"
+platform=
+prev=
+for a in "$@"; do [ "$prev" = --platform ] && platform=$(printf '%s' "$a" | tr / _); prev=$a; done
+pick() { if [ -f "$d/$1-$platform" ]; then echo "$d/$1-$platform"; elif [ -f "$d/$1" ]; then echo "$d/$1"; fi; }
 case "$1" in
   version|info)
     [ -f "$d/hang" ] && exec /bin/sleep 30
@@ -225,40 +63,61 @@ case "$1" in
   image)
     [ -f "$d/local" ] && { cat "$d/local"; exit 0; }
     echo "Error: No such image: $5" >&2; exit 1 ;;
+  load)
+    [ -f "$d/load-error" ] && { cat "$d/load-error" >&2; exit 1; }
+    cp "$4" "$d/loaded-$(ls "$d" | grep -c '^loaded-').tar"; echo 'Loaded image'; exit 0 ;;
   pull)
     [ -f "$d/pull-error" ] && { cat "$d/pull-error" >&2; exit 1; }
     exit 0 ;;
   run)
-    [ -f "$d/run-hang" ] && exec /bin/sleep 30
-    [ -f "$d/run-stdout" ] && cat "$d/run-stdout"
-    [ -f "$d/run-stderr" ] && cat "$d/run-stderr" >&2
-    [ -f "$d/run-code" ] && exit "$(cat "$d/run-code")"
+    [ -n "$(pick run-hang)" ] && { echo $$ > "$d/run.pid"; exec /bin/sleep 30; }
+    f=$(pick run-stdout); [ -n "$f" ] && cat "$f"
+    f=$(pick run-stderr); [ -n "$f" ] && cat "$f" >&2
+    f=$(pick run-code); [ -n "$f" ] && exit "$(cat "$f")"
     exit 0 ;;
-  rm) exit 0 ;;
+  rm) [ -f "$d/run.pid" ] && kill "$(cat "$d/run.pid")"; exit 0 ;;
+  rmi)
+    [ -f "$d/rmi-error" ] && { cat "$d/rmi-error" >&2; exit 1; }
+    exit 0 ;;
+  images) [ -f "$d/images" ] && cat "$d/images"; exit 0 ;;
+  ps) [ -f "$d/ps" ] && cat "$d/ps"; exit 0 ;;
 esac
 exit 2
 `
 
-describe('with fake engines on PATH', () => {
-  let bin: string
-  const savedPath = process.env.PATH
+/** The RepoTags of a `docker load` archive: its first member is manifest.json. */
+function loadedTags(archive: Buffer): string[] {
+  expect(archive.subarray(0, 13).toString('latin1')).toBe('manifest.json')
+  const size = parseInt(archive.subarray(124, 136).toString('latin1'), 8)
+  return JSON.parse(archive.subarray(512, 512 + size).toString('utf8'))[0].RepoTags
+}
 
-  const fake = (name: string, files: Record<string, string> = {}): Engine => {
+describe('with fake engines', () => {
+  let bin: string
+  let work: string
+  const savedPath = process.env.PATH
+  const log = { info: [] as string[], warning: [] as string[] }
+  const logger = { info: (m: string) => log.info.push(m), warning: (m: string) => log.warning.push(m) }
+
+  const fake = (name: 'docker' | 'podman', files: Record<string, string> = {}): Engine => {
     const path = join(bin, name)
     writeFileSync(path, FAKE)
     chmodSync(path, 0o755)
     rmSync(`${path}.d`, { recursive: true, force: true })
     mkdirSync(`${path}.d`)
     for (const [file, text] of Object.entries(files)) writeFileSync(join(`${path}.d`, file), text)
-    return { name: name as Engine['name'], path, version: '20.10.24' }
+    return { name, path, version: '20.10.24' }
   }
   const calls = (engine: Engine): string[] => {
-    try {
-      return readFileSync(`${engine.path}.d/calls`, 'utf8').trim().split('\n')
-    } catch {
-      return []
-    }
+    const file = `${engine.path}.d/calls`
+    return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : []
   }
+  const loaded = (engine: Engine): string[][] =>
+    readdirSync(`${engine.path}.d`)
+      .filter(f => f.startsWith('loaded-'))
+      .sort()
+      .map(f => loadedTags(readFileSync(join(`${engine.path}.d`, f))))
+  const withoutTime = (result: ContainerResult) => ({ ...result, seconds: undefined })
 
   beforeAll(() => {
     bin = mkdtempSync(join(tmpdir(), 'fake-engines-'))
@@ -267,12 +126,15 @@ describe('with fake engines on PATH', () => {
     process.env.PATH = savedPath
     rmSync(join(bin, 'docker'), { force: true })
     rmSync(join(bin, 'podman'), { force: true })
+    if (work) rmSync(work, { recursive: true, force: true })
+    log.info.length = 0
+    log.warning.length = 0
   })
   afterAll(() => {
     rmSync(bin, { recursive: true, force: true })
   })
 
-  describe('findEngine', () => {
+  describe('finding an engine', () => {
     test('docker first when it answers', async () => {
       const docker = fake('docker')
       fake('podman')
@@ -285,21 +147,23 @@ describe('with fake engines on PATH', () => {
       fake('docker', { down: '' })
       const podman = fake('podman')
       process.env.PATH = bin
-      const probes = await probeEngines()
-      expect(probes[0]).toMatchObject({ name: 'docker', ok: false })
-      expect(probes[0].error).toContain('Cannot connect to the Docker daemon')
-      expect(probes[1]).toEqual({ name: 'podman', path: podman.path, ok: true, version: '20.10.24' })
+      expect(await probeEngines()).toEqual([
+        {
+          name: 'docker',
+          path: join(bin, 'docker'),
+          ok: false,
+          error: 'docker version failed: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?'
+        },
+        { name: 'podman', path: podman.path, ok: true, version: '20.10.24' }
+      ])
       expect(calls(podman)).toEqual(['info --format {{.Version.Version}}'])
       expect((await findEngine())?.name).toBe('podman')
     })
 
-    test('an engine that hangs is given up after the timeout', async () => {
+    test('an engine that hangs is given up at the limit', async () => {
       fake('docker', { hang: '' })
       process.env.PATH = bin
-      const started = Date.now()
-      const probes = await probeEngines(500)
-      expect(Date.now() - started).toBeLessThan(5000)
-      expect(probes).toEqual([
+      expect(await probeEngines(500)).toEqual([
         { name: 'docker', path: join(bin, 'docker'), ok: false, error: 'docker version did not answer within 0.5 s' },
         { name: 'podman', ok: false, error: 'podman is not on PATH' }
       ])
@@ -311,94 +175,288 @@ describe('with fake engines on PATH', () => {
     })
   })
 
-  describe('containerCheck', () => {
-    const check = { image: 'local/busybox-arm64:test', platform: 'linux/arm64', expectedMachine: /^aarch64$/ }
+  describe('the check with its own probe image', () => {
+    const arm64 = lookupPlatform('arm64')!
+    const check = { image: '', platform: 'linux/arm64', expectedMachine: /^aarch64$/, runId: 'run1' }
+    const ref = 'localhost/setup-x86-on-arm-probe:aarch64-run1'
+    const name = 'setup-x86-on-arm-check-aarch64-run1'
+    const setup = (files: Record<string, string>) => {
+      work = mkdtempSync(join(tmpdir(), 'probe-image-dir-'))
+      return { engine: fake('docker', files), dir: work }
+    }
 
-    test('a local image of the platform runs without a pull', async () => {
-      const engine = fake('docker', { local: 'linux/arm64\n', 'run-stdout': 'aarch64\n' })
-      const result = await containerCheck({ engine, ...check })
-      expect(result).toMatchObject({ ok: true, output: 'aarch64', step: 'run', pulled: false })
-      expect(result.error).toBeUndefined()
-      expect(result.seconds).toBeGreaterThanOrEqual(0)
-      const log = calls(engine)
-      expect(log[0]).toBe('image inspect --format {{.Os}}/{{.Architecture}} local/busybox-arm64:test')
-      expect(log[1]).toMatch(/^run --rm --network none --platform linux\/arm64 --name setup-x86-check-\d+-\w+ local\/busybox-arm64:test uname -m$/)
-      expect(log).toHaveLength(2)
-      expect(result.command.slice(0, 6)).toEqual([engine.path, 'run', '--rm', '--network', 'none', '--platform'])
-    })
-
-    test('a local image of another platform is pulled for the wanted one', async () => {
-      const engine = fake('docker', { local: 'linux/amd64\n', 'run-stdout': 'aarch64\n' })
-      const result = await containerCheck({ engine, ...check })
-      expect(result).toMatchObject({ ok: true, pulled: true })
-      expect(calls(engine)[1]).toBe('pull --platform linux/arm64 local/busybox-arm64:test')
-    })
-
-    test('a local image reporting another platform is still tried when the pull fails', async () => {
-      const engine = fake('docker', {
-        local: 'linux/amd64\n',
-        'pull-error': 'Error response from daemon: Get "https://registry.invalid/v2/": dial tcp: lookup registry.invalid: no such host\n',
-        'run-stdout': 'aarch64\n'
+    test('loads the image under this run’s tag, runs it without network or pull, removes it: the engine is left as it was', async () => {
+      const { engine, dir } = setup({ 'run-stdout': 'aarch64\n' })
+      const result = await containerCheck({ engine, dir, ...check })
+      expect(withoutTime(result)).toEqual({
+        ok: true,
+        output: 'aarch64',
+        step: 'run',
+        seconds: undefined,
+        pulled: false,
+        command: [engine.path, 'run', '--rm', '--pull', 'never', '--network', 'none', '--platform', 'linux/arm64', '--name', name, ref]
       })
-      expect(await containerCheck({ engine, ...check })).toMatchObject({ ok: true, output: 'aarch64', pulled: false })
+      expect(calls(engine)).toEqual([
+        `load --quiet --input ${join(dir, 'probe-image-aarch64-run1.tar')}`,
+        `run --rm --pull never --network none --platform linux/arm64 --name ${name} ${ref}`,
+        `rmi ${ref}`
+      ])
+      expect(loaded(engine)).toEqual([[ref]])
+      expect(readdirSync(dir)).toEqual([])
+      expect(arm64.docker).toBe(check.platform)
+    })
 
-      // and when the run then meets a pull failure too, the pull's words are the ones quoted
-      const offline = fake('docker', {
-        local: 'linux/amd64\n',
-        'pull-error': 'Error response from daemon: Get "https://registry.invalid/v2/": dial tcp: lookup registry.invalid: no such host\n',
-        'run-stderr': "Unable to find image 'local/busybox-arm64:test' locally\n",
+    test('exec format error: step run, the engine’s words, the diagnosis, and the image still removed', async () => {
+      const { engine, dir } = setup({ 'run-stderr': 'exec /probe: exec format error\n', 'run-code': '1' })
+      const result = await containerCheck({ engine, dir, ...check })
+      const error = 'the container failed (exit code 1): exec /probe: exec format error'
+      expect(result).toMatchObject({ ok: false, step: 'run', output: '', error })
+      expect(result.diagnosis?.id).toBe('exec-format')
+      expect(result.engineFault).toBeUndefined()
+      expect(calls(engine).at(-1)).toBe(`rmi ${ref}`)
+    })
+
+    test('a load failure is step load, and nothing runs', async () => {
+      const { engine, dir } = setup({ 'load-error': 'Error response from daemon: no space left on device\n' })
+      const result = await containerCheck({ engine, dir, ...check })
+      expect(result).toMatchObject({
+        ok: false,
+        step: 'load',
+        error: "docker could not load the check's own image for linux/arm64: Error response from daemon: no space left on device"
+      })
+      expect(calls(engine).some(c => c.startsWith('run'))).toBe(false)
+    })
+
+    test('an image that cannot be removed is reported as left over', async () => {
+      const { engine, dir } = setup({
+        'run-stdout': 'aarch64\n',
+        'rmi-error': 'Error: image is in use by a container\n',
+        local: 'sha256:1 linux/arm64\n'
+      })
+      const result = await containerCheck({ engine, dir, ...check })
+      expect(result).toMatchObject({ ok: true, leftovers: [ref] })
+      expect(calls(engine).slice(-2)).toEqual([`rmi ${ref}`, `image inspect --format {{.Id}} {{.Os}}/{{.Architecture}} ${ref}`])
+    })
+
+    test('a container that hangs is removed by name at the limit, then its image', async () => {
+      const { engine, dir } = setup({ 'run-hang': '' })
+      const result = await containerCheck({ engine, dir, ...check, timeoutMs: 500 })
+      expect(result).toMatchObject({ ok: false, step: 'run', error: 'the container did not finish within 0.5 s' })
+      expect(calls(engine).slice(1)).toEqual([
+        `run --rm --pull never --network none --platform linux/arm64 --name ${name} ${ref}`,
+        `rm -f ${name}`,
+        `rmi ${ref}`
+      ])
+    })
+
+    const host = lookupPlatform(machine())
+    const hostKey = host?.docker.replace(/\//g, '_') ?? ''
+    const rlimit =
+      'Error: runc: runc create failed: unable to start container process: error setting rlimits for ready process: ' +
+      'operation not permitted: OCI permission denied\n'
+    const onForeignHost = host && host !== arm64 ? test : test.skip
+
+    onForeignHost('an engine that cannot run even this host’s own container: engineFault, not an emulation failure', async () => {
+      const { engine, dir } = setup({ 'run-stderr': rlimit, 'run-code': '126' })
+      const result = await containerCheck({ engine, dir, ...check })
+      expect(result.engineFault).toBe(
+        "docker cannot run containers here: a container of this host's own platform failed too " +
+          `(the container failed (exit code 126): ${rlimit.trim()})`
+      )
+      expect(loaded(engine)).toEqual([[ref], [`localhost/setup-x86-on-arm-probe:${host!.target}-run1`]])
+      expect(calls(engine).filter(c => c.startsWith('rmi'))).toHaveLength(2)
+    })
+
+    onForeignHost('an engine whose own-platform container runs: the failure stays one of emulation', async () => {
+      const hostRuns = { [`run-stdout-${hostKey}`]: `${machine()}\n`, [`run-code-${hostKey}`]: '0' }
+      const { engine, dir } = setup({ 'run-stderr': rlimit, 'run-code': '126', ...hostRuns })
+      const result = await containerCheck({ engine, dir, ...check })
+      expect(result).toMatchObject({ ok: false, step: 'run' })
+      expect(result.engineFault).toBeUndefined()
+    })
+
+    test('an invalid platform runs nothing', async () => {
+      const { engine, dir } = setup({})
+      expect(await containerCheck({ engine, dir, ...check, platform: 'linux/arm64 --privileged' })).toMatchObject({
+        ok: false,
+        step: 'load',
+        error: 'not a valid platform: "linux/arm64 --privileged"'
+      })
+      expect(calls(engine)).toEqual([])
+    })
+  })
+
+  describe('the check with a named image', () => {
+    const check = { image: 'local/busybox-arm64:test', platform: 'linux/arm64', expectedMachine: /^aarch64$/, runId: 'run1' }
+    const name = 'setup-x86-on-arm-check-aarch64-run1'
+    const run = `run --rm --pull never --network none --platform linux/arm64 --name ${name} local/busybox-arm64:test uname -m`
+    const inspect = 'image inspect --format {{.Id}} {{.Os}}/{{.Architecture}} local/busybox-arm64:test'
+
+    test('an image the engine holds runs as it is: no pull, no removal', async () => {
+      const engine = fake('docker', { local: 'sha256:4cdf linux/arm64\n', 'run-stdout': 'aarch64\n' })
+      expect(await containerCheck({ engine, ...check })).toMatchObject({ ok: true, output: 'aarch64', pulled: false })
+      expect(calls(engine)).toEqual([inspect, run])
+    })
+
+    test('an image the engine does not hold is pulled for the platform and removed after the run', async () => {
+      const engine = fake('podman', { 'run-stdout': 'aarch64\n' })
+      expect(await containerCheck({ engine, ...check })).toMatchObject({ ok: true, pulled: true })
+      expect(calls(engine)).toEqual([inspect, 'pull --platform linux/arm64 local/busybox-arm64:test', run, 'rmi local/busybox-arm64:test'])
+    })
+
+    test('a tag held for another platform is not pulled over: step pull, saying why', async () => {
+      const engine = fake('docker', {
+        local: 'sha256:1111 linux/amd64\n',
+        'run-stderr': 'docker: Error response from daemon: image with reference local/busybox-arm64:test was found but does not match the specified platform: wanted linux/arm64, actual: linux/amd64.\n',
         'run-code': '125'
       })
-      const result = await containerCheck({ engine: offline, ...check })
-      expect(result).toMatchObject({ ok: false, step: 'pull' })
-      expect(result.error).toMatch(/^docker could not get image local\/busybox-arm64:test for linux\/arm64: .*no such host/)
+      const result = await containerCheck({ engine, ...check })
+      expect(result).toMatchObject({ ok: false, step: 'pull', pulled: false })
+      expect(result.error).toMatch(
+        /^docker holds image local\/busybox-arm64:test only for linux\/amd64, not for linux\/arm64, and the check does not pull over a local tag/
+      )
+      expect(calls(engine)).toEqual([inspect, run])
     })
 
-    test('a pull failure is step pull, names the image and quotes the engine', async () => {
+    test('a pull failure is step pull, names the image and quotes the engine; nothing runs or is removed', async () => {
       const engine = fake('podman', {
         'pull-error':
           'Trying to pull docker.io/library/nosuch:1...\nError: initializing source docker://nosuch:1: reading manifest 1 in docker.io/library/nosuch: requested access to the resource is denied\n'
       })
       const result = await containerCheck({ engine, ...check, image: 'nosuch:1' })
       expect(result).toMatchObject({ ok: false, step: 'pull', pulled: false, output: '' })
-      expect(result.error).toMatch(/^podman could not get image nosuch:1 for linux\/arm64: /)
-      expect(result.error).toContain('requested access to the resource is denied')
-      expect(calls(engine).some(c => c.startsWith('run'))).toBe(false)
+      expect(result.error).toBe(
+        'podman could not get image nosuch:1 for linux/arm64: Trying to pull docker.io/library/nosuch:1...\n' +
+          'Error: initializing source docker://nosuch:1: reading manifest 1 in docker.io/library/nosuch: requested access to the resource is denied'
+      )
+      expect(calls(engine).map(c => c.split(' ')[0])).toEqual(['image', 'pull'])
     })
 
-    test('exec format error is a run failure with a diagnosis', async () => {
-      const engine = fake('docker', { local: 'linux/arm64', 'run-stderr': 'exec /bin/uname: exec format error\n', 'run-code': '1' })
-      const result = await containerCheck({ engine, ...check })
-      expect(result).toMatchObject({ ok: false, step: 'run', output: '' })
-      expect(result.error).toBe('the container failed (exit code 1): exec /bin/uname: exec format error')
-      expect(result.diagnosis?.id).toBe('exec-format')
-    })
-
-    test('a pull failure met by run itself is still step pull', async () => {
-      const engine = fake('docker', {
-        local: 'linux/arm64',
-        'run-stderr': "Unable to find image 'x:1' locally\ndocker: Error response from daemon: manifest for x:1 not found: manifest unknown: manifest unknown.\n",
-        'run-code': '125'
-      })
-      const result = await containerCheck({ engine, ...check, image: 'x:1' })
-      expect(result).toMatchObject({ ok: false, step: 'pull' })
-      expect(result.error).toMatch(/^docker could not get image x:1 for linux\/arm64: .*manifest unknown/s)
-    })
-
-    test('a container that hangs is killed and removed by name', async () => {
-      const engine = fake('docker', { local: 'linux/arm64', 'run-hang': '' })
-      const result = await containerCheck({ engine, ...check, timeoutMs: 500 })
-      expect(result).toMatchObject({ ok: false, step: 'run', error: 'the container did not finish within 0.5 s' })
-      const log = calls(engine)
-      const name = /--name (\S+)/.exec(log[1])?.[1]
-      expect(log[2]).toBe(`rm -f ${name}`)
-    })
-
-    test('invalid image or platform runs nothing', async () => {
+    test('an invalid image runs nothing', async () => {
       const engine = fake('docker')
-      expect(await containerCheck({ engine, ...check, image: 'busybox;id' })).toMatchObject({ ok: false, step: 'pull', error: 'not a valid image reference: "busybox;id"' })
-      expect(await containerCheck({ engine, ...check, platform: 'linux/arm64 --privileged' })).toMatchObject({ ok: false, step: 'pull' })
+      expect(await containerCheck({ engine, ...check, image: 'busybox;id' })).toMatchObject({
+        ok: false,
+        step: 'pull',
+        error: 'not a valid image reference: "busybox;id"'
+      })
       expect(calls(engine)).toEqual([])
+    })
+  })
+
+  describe('verifyContainers', () => {
+    const arm64 = lookupPlatform('arm64')!
+    const riscv64 = lookupPlatform('riscv64')!
+    const amd64 = lookupPlatform('amd64')!
+    const targets = [
+      { platform: arm64, emulated: true },
+      { platform: riscv64, emulated: true },
+      { platform: amd64, emulated: false }
+    ]
+
+    test('each emulated platform with its own probe image and this run’s id; native ones are not checked', async () => {
+      work = mkdtempSync(join(tmpdir(), 'verify-dir-'))
+      const engine = fake('docker', { 'run-stdout-linux_arm64': 'aarch64\n', 'run-stdout-linux_riscv64': 'riscv64\n' })
+      const outcomes = await verifyContainers(targets, { mode: 'auto', image: '', runId: 'run2', engine }, work, logger)
+      expect([...outcomes.entries()].map(([p, o]) => [p.docker, o.result, o.detail])).toEqual([
+        ['linux/arm64', 'passed', "docker run --platform linux/arm64 (the action's own probe image) printed aarch64"],
+        ['linux/riscv64', 'passed', "docker run --platform linux/riscv64 (the action's own probe image) printed riscv64"]
+      ])
+      expect(loaded(engine)).toEqual([['localhost/setup-x86-on-arm-probe:aarch64-run2'], ['localhost/setup-x86-on-arm-probe:riscv64-run2']])
+      expect(log.info).toEqual([
+        "linux/arm64 container check passed: docker run --platform linux/arm64 (the action's own probe image) printed aarch64",
+        "linux/riscv64 container check passed: docker run --platform linux/riscv64 (the action's own probe image) printed riscv64"
+      ])
+      expect(log.warning).toEqual([])
+    })
+
+    test('no engine: skipped quietly under auto, failed under container', async () => {
+      process.env.PATH = bin
+      const auto = await verifyContainers(targets, { mode: 'auto', image: '' }, tmpdir(), logger)
+      expect([...auto.values()]).toEqual([
+        { result: 'skipped', detail: 'no container engine (docker, podman) answers' },
+        { result: 'skipped', detail: 'no container engine (docker, podman) answers' }
+      ])
+      expect(log).toEqual({ info: ['container check skipped: no container engine (docker, podman) answers'], warning: [] })
+      const strict = await verifyContainers(targets, { mode: 'container', image: '' }, tmpdir(), logger)
+      expect([...strict.values()].map(o => o.result)).toEqual(['failed', 'failed'])
+    })
+
+    test('probe and none check no container', async () => {
+      const engine = fake('docker')
+      for (const mode of ['probe', 'none'] as const) {
+        expect((await verifyContainers(targets, { mode, image: '', engine }, tmpdir(), logger)).size).toBe(0)
+      }
+      expect(calls(engine)).toEqual([])
+    })
+
+    test('a handler without F: the failure names it', async () => {
+      work = mkdtempSync(join(tmpdir(), 'verify-dir-'))
+      const engine = fake('docker', { 'run-stderr': 'exec /probe: no such file or directory\n', 'run-code': '1' })
+      const handler = { entry: 'qemu-aarch64', interpreter: '/usr/bin/qemu-aarch64-static', flags: 'O' }
+      const settings = { mode: 'auto' as const, image: '', runId: 'run3', engine }
+      const outcomes = await verifyContainers([{ platform: arm64, emulated: true, handler }], settings, work, logger)
+      expect(outcomes.get(arm64)?.result).toBe('failed')
+      expect(outcomes.get(arm64)?.detail).toContain("Cause: the handler qemu-aarch64 is registered without the F flag (flags 'O')")
+      expect(log.info[0]).toMatch(
+        /^linux\/arm64 container check failed: docker run --platform linux\/arm64 \(the action's own probe image\): the container failed \(exit code 1\)/
+      )
+    })
+  })
+
+  describe('verifyTargets', () => {
+    const amd64 = lookupPlatform('amd64')!
+    const onX86 = machine() === 'x86_64' ? test : test.skip
+
+    onX86('x86_64 running: its level is measured (natively here) and logged; no container for a native platform', async () => {
+      work = mkdtempSync(join(tmpdir(), 'verify-dir-'))
+      const engine = fake('docker')
+      const checked = await verifyTargets([{ platform: amd64, emulated: false }], { mode: 'auto', image: '', engine, dir: work }, logger)
+      expect(checked.containers.size).toBe(0)
+      expect([1, 2, 3, 4]).toContain(checked.x86Level)
+      expect(log.info).toEqual([`x86_64 programs see an x86-64-v${checked.x86Level} CPU`])
+      expect(calls(engine)).toEqual([])
+    })
+
+    test('verify: none checks nothing', async () => {
+      const engine = fake('docker')
+      expect(await verifyTargets([{ platform: amd64, emulated: true }], { mode: 'none', image: '', engine, dir: tmpdir() }, logger)).toEqual({
+        containers: new Map()
+      })
+      expect(calls(engine)).toEqual([])
+    })
+  })
+
+  describe('removeProbeImages', () => {
+    test('removes this run’s containers and images only', async () => {
+      const engine = fake('podman', {
+        ps: 'setup-x86-on-arm-check-aarch64-run9\nsetup-x86-on-arm-check-aarch64-other1\nmy-container-run9\n',
+        images: ['aarch64-run9', 'riscv64-run9', 'aarch64-run99'].map(tag => `localhost/setup-x86-on-arm-probe:${tag}\n`).join('')
+      })
+      expect(await removeProbeImages([engine], 'run9', logger)).toEqual([
+        'podman container setup-x86-on-arm-check-aarch64-run9',
+        'podman image localhost/setup-x86-on-arm-probe:aarch64-run9',
+        'podman image localhost/setup-x86-on-arm-probe:riscv64-run9'
+      ])
+      expect(calls(engine)).toEqual([
+        'ps --all --filter name=setup-x86-on-arm-check- --format {{.Names}}',
+        'images --filter reference=localhost/setup-x86-on-arm-probe:*-run9 --format {{.Repository}}:{{.Tag}}',
+        'rm --force --time 0 setup-x86-on-arm-check-aarch64-run9',
+        'rmi localhost/setup-x86-on-arm-probe:aarch64-run9',
+        'rmi localhost/setup-x86-on-arm-probe:riscv64-run9'
+      ])
+    })
+
+    test('nothing left: nothing removed, nothing said', async () => {
+      const engine = fake('docker')
+      expect(await removeProbeImages([engine], 'run9', logger)).toEqual([])
+      expect(log).toEqual({ info: [], warning: [] })
+    })
+
+    test('a run id that is not one touches nothing', async () => {
+      const engine = fake('docker', { images: 'localhost/setup-x86-on-arm-probe:aarch64-x\n' })
+      expect(await removeProbeImages([engine], '*', logger)).toEqual([])
+      expect(calls(engine)).toEqual([])
+      expect(log.warning).toEqual(['not removing probe images: "*" is not a run id'])
     })
   })
 })

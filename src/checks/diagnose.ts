@@ -12,6 +12,7 @@ export type DiagnosisId =
   | 'cpu-level'
   | 'illegal-instruction'
   | 'qemu-crash'
+  | 'go-high-address'
   | 'exec-format'
   | 'interpreter-not-found'
 
@@ -25,13 +26,28 @@ export interface Diagnosis {
   fix: string
 }
 
+/** What the caller knows about the emulator that ran the program, for more precise advice. */
+export interface DiagnosisContext {
+  /** The QEMU version serving the program's platform, e.g. '10.0.13'. */
+  qemuVersion?: string
+}
+
 interface Rule {
   id: DiagnosisId
   /** Tried on each line; the first matching line is the symptom. */
   match: RegExp
   /** Lines that look alike but are something else. */
   unless?: RegExp
-  explain: (m: RegExpExecArray) => { cause: string; fix: string }
+  explain: (m: RegExpExecArray, context: DiagnosisContext) => { cause: string; fix: string }
+}
+
+/** The first QEMU release whose user-mode mmap hands a 64-bit guest the host kernel's own addresses. */
+export const HIGH_ADDRESS_QEMU = '9.0.0'
+
+/** Is this QEMU version one that gives x86_64 programs memory above 2^47 on an arm64 host (9.0 and later)? */
+export function givesHighAddresses(version: string): boolean {
+  const [major] = version.split('.').map(Number)
+  return Number.isFinite(major) && major >= 9
 }
 
 /** The platform a dynamic loader's path belongs to (docker's and Debian's names), for the messages. */
@@ -117,6 +133,19 @@ const RULES: Rule[] = [
     })
   },
   {
+    id: 'go-high-address',
+    match: /lfstack\.push invalid packing|fatal error: lfstack\.push/,
+    explain: (_m, { qemuVersion }) => ({
+      cause:
+        `an amd64 Go program was handed memory above the 47-bit address space an x86_64 program can have: QEMU ${qemuVersion ?? '9.0 or later'} passes ` +
+        "the program's memory requests to this arm64 host's kernel, which answers with 48-bit addresses (QEMU 9.0 changed this; 7.2 and 8.x pick " +
+        "addresses below 2^47 themselves), and Go's runtime packs pointers assuming they fit in 47 bits.",
+      fix:
+        'use the QEMU 7.2 the action downloads by default (`install: download`, leave `qemu-version` empty or set 7.2.22) instead of the QEMU ' +
+        `${qemuVersion ?? 'found on the machine'}; setting QEMU_RESERVED_VA does not help (x86_64's vsyscall page then cannot be placed)`
+    })
+  },
+  {
     id: 'exec-format',
     match: /exec format error|cannot execute binary file/i,
     explain: () => ({
@@ -147,12 +176,12 @@ const RULES: Rule[] = [
 const MAX_SYMPTOM = 300
 
 /** The first failure `text` shows that has a known cause, or undefined. */
-export function diagnose(text: string): Diagnosis | undefined {
-  return diagnoseAll(text)[0]
+export function diagnose(text: string, context: DiagnosisContext = {}): Diagnosis | undefined {
+  return diagnoseAll(text, context)[0]
 }
 
 /** Every known failure `text` shows, once each, in the order of the rules (the most specific first). */
-export function diagnoseAll(text: string): Diagnosis[] {
+export function diagnoseAll(text: string, context: DiagnosisContext = {}): Diagnosis[] {
   if (!text) return []
   const lines = text.split(/\r?\n/)
   const found: Diagnosis[] = []
@@ -161,7 +190,7 @@ export function diagnoseAll(text: string): Diagnosis[] {
       const m = rule.match.exec(line)
       if (!m || rule.unless?.test(line)) continue
       const symptom = line.trim()
-      found.push({ id: rule.id, symptom: symptom.length > MAX_SYMPTOM ? `${symptom.slice(0, MAX_SYMPTOM)}...` : symptom, ...rule.explain(m) })
+      found.push({ id: rule.id, symptom: symptom.length > MAX_SYMPTOM ? `${symptom.slice(0, MAX_SYMPTOM)}...` : symptom, ...rule.explain(m, context) })
       break
     }
   }

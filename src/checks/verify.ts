@@ -1,61 +1,86 @@
 /**
  * Checks after setup: an emulated platform's container prints its machine name (verify:
  * container, or auto when an engine answers), and what x86-64 level the emulated CPU offers.
+ * The callers hand in plain targets and settings; nothing here knows the report or the inputs.
  */
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { containerCheck, findEngine } from './container.js'
-import { formatDiagnosis } from './diagnose.js'
-import type { Inputs, VerifyMode } from '../faces/inputs.js'
+import { readElf } from '../kernel/elf.js'
+import type { Platform } from '../kernel/platforms.js'
 import { runProgram } from '../kernel/process.js'
+import { containerCheck } from './container.js'
+import { type ContainerOutcome, type Handler, outcomeOf } from './container-outcome.js'
+import { type Engine, findEngine } from './engine.js'
+import { newRunId } from './probe-image.js'
 import { parseX86Level, x86LevelProgram } from './probe-programs.js'
-import type { PlatformReport, Report } from '../core/setup.js'
 
-export interface ContainerOutcome {
-  /** 'passed' | 'failed' | 'skipped', with the line for the log and summary. */
-  result: 'passed' | 'failed' | 'skipped'
-  detail: string
-  seconds?: number
+export type { ContainerOutcome, Handler } from './container-outcome.js'
+
+export type VerifyMode = 'auto' | 'probe' | 'container' | 'none'
+
+export interface ContainerTarget {
+  platform: Platform
+  /** Served by a binfmt_misc handler (registered by this run or found working): the check applies. */
+  emulated: boolean
+  /** That handler, when known: its flags and interpreter explain a failure inside containers. */
+  handler?: Handler
 }
 
-const emulated = (r: PlatformReport) => r.status === 'registered' || r.status === 'existing'
+export interface ContainerSettings {
+  mode: VerifyMode
+  /** The `verify-image` input: empty for the check's own probe image (no registry). */
+  image: string
+  /** This run's id, in the probe images' tags; the post step hands the same to removeProbeImages(). */
+  runId?: string
+  /** The engine to use; by default the first of docker and podman that answers. */
+  engine?: Engine
+  /** Limit for each engine command. */
+  timeoutMs?: number
+}
+
+export interface Log {
+  info(message: string): void
+  warning(message: string): void
+}
+
+async function isStatic(path: string | undefined): Promise<boolean | undefined> {
+  return path ? (await readElf(path))?.isStatic : undefined
+}
 
 /**
- * Runs `image` for each emulated platform. In `auto`, no engine or an image that cannot be pulled
- * skips the check with a warning (the probe already proved emulation); in `container` both fail.
- * A container that runs and prints the wrong thing, or fails to execute, fails in both modes.
+ * Runs the container check for each emulated target. No engine: skipped (quietly) under auto,
+ * failed under container. `dir` receives the probe images' archives while they are loaded.
  */
 export async function verifyContainers(
-  reports: PlatformReport[],
-  mode: VerifyMode,
-  image: string,
-  log: { info(m: string): void; warning(m: string): void }
-): Promise<Map<PlatformReport, ContainerOutcome>> {
-  const outcomes = new Map<PlatformReport, ContainerOutcome>()
-  const targets = reports.filter(emulated)
-  if ((mode !== 'auto' && mode !== 'container') || targets.length === 0) return outcomes
-  const engine = await findEngine()
+  targets: readonly ContainerTarget[],
+  settings: ContainerSettings,
+  dir: string,
+  log: Log
+): Promise<Map<Platform, ContainerOutcome>> {
+  const outcomes = new Map<Platform, ContainerOutcome>()
+  const { mode, image } = settings
+  const emulated = targets.filter(t => t.emulated)
+  if ((mode !== 'auto' && mode !== 'container') || emulated.length === 0) return outcomes
+  const engine = settings.engine ?? (await findEngine())
   if (!engine) {
     const detail = 'no container engine (docker, podman) answers'
-    for (const r of targets) outcomes.set(r, { result: mode === 'container' ? 'failed' : 'skipped', detail })
+    for (const t of emulated) outcomes.set(t.platform, { result: mode === 'container' ? 'failed' : 'skipped', detail })
     if (mode === 'auto') log.info(`container check skipped: ${detail}`)
     return outcomes
   }
-  for (const report of targets) {
-    const result = await containerCheck({ engine, image, platform: report.platform.docker, expectedMachine: report.platform.machine })
-    let outcome: ContainerOutcome
-    if (result.ok) {
-      outcome = { result: 'passed', detail: `${engine.name} run --platform ${report.platform.docker} ${image} uname -m printed ${result.output}`, seconds: result.seconds }
-    } else if (result.step === 'pull' && mode === 'auto') {
-      outcome = { result: 'skipped', detail: `${result.error ?? 'the image could not be pulled'} (the probe already proved emulation)`, seconds: result.seconds }
-      log.warning(`container check skipped for ${report.platform.docker}: ${outcome.detail}`)
-    } else {
-      const error = result.error ?? result.output
-      const why = error.startsWith(engine.name) ? error : `${engine.name}: ${error}`
-      outcome = { result: 'failed', detail: `${why}${result.diagnosis ? `. ${formatDiagnosis(result.diagnosis)}` : ''}`, seconds: result.seconds }
+  const runId = settings.runId ?? newRunId()
+  for (const { platform, handler } of emulated) {
+    const { docker, machine } = platform
+    const { timeoutMs } = settings
+    const result = await containerCheck({ engine, image, platform: docker, expectedMachine: machine, dir, runId, timeoutMs })
+    const interpreterStatic = result.ok ? undefined : await isStatic(handler?.interpreter)
+    const outcome = outcomeOf(result, { engine: engine.name, platform, image, mode, handler, interpreterStatic })
+    if (outcome.result === 'skipped') log.warning(`container check skipped for ${docker}: ${outcome.detail}`)
+    else log.info(`${docker} container check ${outcome.result}: ${outcome.detail}`)
+    if (result.leftovers) {
+      log.warning(`${engine.name} still holds ${result.leftovers.join(', ')} from the container check; the post step removes it`)
     }
-    if (outcome.result !== 'skipped') log.info(`${report.platform.docker} container check ${outcome.result}: ${outcome.detail}`)
-    outcomes.set(report, outcome)
+    outcomes.set(platform, outcome)
   }
   return outcomes
 }
@@ -68,21 +93,74 @@ export async function x86Level(dir: string): Promise<number | undefined> {
   return result.code === 0 ? parseX86Level(result.stdout) : undefined
 }
 
-const runsX86 = (report: Report) => report.platforms.some(p => p.platform.target === 'x86_64' && p.status !== 'failed')
-
-/** Is there anything for verify() to check: an emulated platform, or x86_64 to measure? */
-export function hasChecks(report: Report, inputs: Inputs): boolean {
-  return inputs.verify !== 'none' && (report.platforms.some(emulated) || runsX86(report))
+export interface CheckRequest extends ContainerSettings {
+  /** Where the checks write their programs and archives (removed by the caller). */
+  dir: string
 }
 
-/** The checks after setup, shared by the action and the command line; fills in the report. */
-export async function verify(report: Report, inputs: Inputs, dir: string, log: { info(m: string): void; warning(m: string): void }): Promise<void> {
+export interface Checked {
+  containers: Map<Platform, ContainerOutcome>
+  /** Measured when x86_64 runs. */
+  x86Level?: number
+}
+
+/**
+ * Every check after setup, for the platforms that run (failed ones left out): the container check
+ * for the emulated ones, and the x86-64 level when x86_64 runs, warned about when it is v1.
+ */
+export async function verifyTargets(targets: readonly ContainerTarget[], request: CheckRequest, log: Log): Promise<Checked> {
+  if (request.mode === 'none') return { containers: new Map() }
+  const containers = await verifyContainers(targets, request, request.dir, log)
+  if (!targets.some(t => t.platform.target === 'x86_64')) return { containers }
+  const level = await x86Level(request.dir)
+  if (level === 1) {
+    log.warning(
+      'x86_64 programs see an x86-64-v1 CPU: many current distributions need v2 (RHEL 10 and UBI 10 need v3); set qemu-version to a newer QEMU'
+    )
+  } else if (level) log.info(`x86_64 programs see an x86-64-v${level} CPU`)
+  return { containers, x86Level: level }
+}
+
+// What verify() and hasChecks() read of setup's report and the inputs, by shape. They serve the
+// core until it calls verifyTargets() itself.
+interface CheckedPlatform {
+  platform: Platform
+  status: string
+  interpreter?: string
+  flags?: string
+  entry?: string
+  container?: ContainerOutcome
+}
+interface CheckedReport {
+  platforms: CheckedPlatform[]
+  x86Level?: number
+}
+interface CheckInputs {
+  verify: VerifyMode
+  verifyImage: string
+}
+
+const isEmulated = (p: CheckedPlatform) => p.status === 'registered' || p.status === 'existing'
+const runsX86 = (report: CheckedReport) => report.platforms.some(p => p.platform.target === 'x86_64' && p.status !== 'failed')
+
+/** Is there anything for verify() to check: an emulated platform, or x86_64 to measure? */
+export function hasChecks(report: CheckedReport, inputs: CheckInputs): boolean {
+  return inputs.verify !== 'none' && (report.platforms.some(isEmulated) || runsX86(report))
+}
+
+/** verifyTargets() over setup's report, filling it in. */
+export async function verify(report: CheckedReport, inputs: CheckInputs, dir: string, log: Log, runId?: string): Promise<void> {
   if (!hasChecks(report, inputs)) return
-  for (const [platform, outcome] of await verifyContainers(report.platforms, inputs.verify, inputs.verifyImage, log)) platform.container = outcome
-  if (runsX86(report)) {
-    report.x86Level = await x86Level(dir)
-    if (report.x86Level === 1) {
-      log.warning('x86_64 programs see an x86-64-v1 CPU: many current distributions need v2 (RHEL 10 and UBI 10 need v3); set qemu-version to a newer QEMU')
-    } else if (report.x86Level) log.info(`x86_64 programs see an x86-64-v${report.x86Level} CPU`)
+  const targets = report.platforms
+    .filter(p => p.status !== 'failed')
+    .map(p => {
+      const handler = { entry: p.entry, interpreter: p.interpreter, flags: p.flags }
+      return { platform: p.platform, emulated: isEmulated(p), handler }
+    })
+  const checked = await verifyTargets(targets, { mode: inputs.verify, image: inputs.verifyImage, runId, dir }, log)
+  for (const p of report.platforms) {
+    const outcome = checked.containers.get(p.platform)
+    if (outcome) p.container = outcome
   }
+  if (checked.x86Level !== undefined) report.x86Level = checked.x86Level
 }

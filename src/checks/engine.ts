@@ -1,0 +1,109 @@
+/**
+ * Container engines as the check sees them: which of docker and podman is on PATH and answers,
+ * and one way to run an engine command (through kernel/process.ts's runProgram, with the engine's
+ * extra environment and a time limit). docker answers `version` only when its daemon does; podman
+ * has no daemon, and `info` proves its storage and runtime can be set up.
+ */
+import { runProgram, type RunResult } from '../kernel/process.js'
+import { findOnPath } from './find-on-path.js'
+
+export type EngineName = 'docker' | 'podman'
+
+export const ENGINE_NAMES: readonly EngineName[] = ['docker', 'podman']
+
+export interface Engine {
+  name: EngineName
+  /** Absolute path of the CLI found on PATH. */
+  path: string
+  /** What the engine reported as its version (docker: the server's; podman: its own). */
+  version: string
+  /** Environment added to the engine's commands (e.g. DOCKER_HOST, CONTAINERS_STORAGE_CONF). */
+  env?: Record<string, string>
+}
+
+/** One engine looked for: found and answering, or why not. */
+export interface EngineProbe {
+  name: EngineName
+  path?: string
+  ok: boolean
+  version?: string
+  error?: string
+}
+
+export interface EngineRun extends RunResult {
+  /** The command was stopped at its time limit. */
+  timedOut: boolean
+}
+
+const ENGINE_ANSWER_TIMEOUT_MS = 10_000
+
+/** Milliseconds as seconds for messages: 500 -> "0.5", 120000 -> "120". */
+export function secondsText(ms: number): string {
+  return String(Math.round(ms / 100) / 10)
+}
+
+/** The lines of an engine's output worth quoting: without blanks and `docker run --help` hints. */
+export function engineMessage(stderr: string, maxLines = 6): string {
+  const lines = stderr
+    .split('\n')
+    .map(l => l.trim())
+    .filter(l => l && !/^Run '.* --help' for more information$/.test(l) && !/^See '.* --help'\.?$/.test(l))
+  return lines.slice(-maxLines).join('\n')
+}
+
+/**
+ * Runs an engine command. runProgram reports a command stopped at its limit like any failure, so a
+ * failure that took the whole limit counts as timed out.
+ */
+export async function runEngine(engine: Pick<Engine, 'path' | 'env'>, args: string[], timeoutMs: number): Promise<EngineRun> {
+  const started = performance.now()
+  const env = engine.env ? { ...process.env, ...engine.env } : undefined
+  const ran = await runProgram(engine.path, args, { env, timeoutMs })
+  return { ...ran, timedOut: ran.code !== 0 && performance.now() - started >= timeoutMs }
+}
+
+/** Is `name` on PATH, and does it answer (`docker version`, `podman info`) within timeoutMs? */
+export async function probeEngine(
+  name: EngineName,
+  timeoutMs = ENGINE_ANSWER_TIMEOUT_MS,
+  env?: Record<string, string>
+): Promise<EngineProbe> {
+  const path = findOnPath(name)
+  if (!path) return { name, ok: false, error: `${name} is not on PATH` }
+  const args = name === 'docker' ? ['version', '--format', '{{.Server.Version}}'] : ['info', '--format', '{{.Version.Version}}']
+  const ran = await runEngine({ path, env }, args, timeoutMs)
+  if (ran.timedOut) return { name, path, ok: false, error: `${name} ${args[0]} did not answer within ${secondsText(timeoutMs)} s` }
+  if (ran.code !== 0) {
+    return { name, path, ok: false, error: `${name} ${args[0]} failed: ${engineMessage(ran.stderr, 3) || `exit code ${ran.code}`}` }
+  }
+  return { name, path, ok: true, version: ran.stdout.trim().split('\n')[0] ?? '' }
+}
+
+/** Every engine looked for, in order (docker, then podman) up to the first that answers, with why the others cannot be used. */
+export async function probeEngines(timeoutMs = ENGINE_ANSWER_TIMEOUT_MS): Promise<EngineProbe[]> {
+  const probes: EngineProbe[] = []
+  for (const name of ENGINE_NAMES) {
+    const probe = await probeEngine(name, timeoutMs)
+    probes.push(probe)
+    if (probe.ok) break
+  }
+  return probes
+}
+
+const engineOf = (probe: EngineProbe): Engine | undefined =>
+  probe.ok && probe.path ? { name: probe.name, path: probe.path, version: probe.version ?? '' } : undefined
+
+/** The first container engine on PATH that answers: docker, then podman. */
+export async function findEngine(timeoutMs = ENGINE_ANSWER_TIMEOUT_MS): Promise<Engine | undefined> {
+  for (const probe of await probeEngines(timeoutMs)) {
+    const engine = engineOf(probe)
+    if (engine) return engine
+  }
+  return undefined
+}
+
+/** Every engine on PATH that answers (the post step looks in all of them for what a run left). */
+export async function answeringEngines(timeoutMs = ENGINE_ANSWER_TIMEOUT_MS): Promise<Engine[]> {
+  const probes = await Promise.all(ENGINE_NAMES.map(name => probeEngine(name, timeoutMs)))
+  return probes.map(engineOf).filter((e): e is Engine => e !== undefined)
+}
