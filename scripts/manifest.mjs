@@ -9,10 +9,16 @@
 // digest for are refused, unless --hash-downloads: then they are downloaded and hashed here, and
 // the entry says so. Needs GitHub (GITHUB_API_URL, default the public API; GITHUB_TOKEN is used
 // when set); requests go through @actions/http-client, so https_proxy/no_proxy apply.
+//
+// sha256 digests and the manifest written are checked with the action's own src/install/manifest.ts
+// (so the action accepts what is written), which `npm run manifest` loads through tsx
+// (`node --import tsx scripts/manifest.mjs`).
 import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { parseArgs as tokenize } from 'node:util'
+import { normalizeSha256, validateManifest } from '../src/install/manifest.js'
 
 export const DEFAULT_REPOSITORY = 'tonistiigi/binfmt'
 export const MANIFEST_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'install', 'manifest.json')
@@ -50,11 +56,9 @@ export function pickTag(releases, qemu) {
   return candidates[0]?.tag
 }
 
-/** "sha256:ABC" -> "abc"; undefined for anything else (no digest, or another algorithm). */
+/** GitHub's "sha256:ABC" -> "abc"; undefined for anything else (no digest, or another algorithm). */
 export function digestOf(value) {
-  if (typeof value !== 'string') return undefined
-  const m = /^sha256:([0-9a-fA-F]{64})$/.exec(value.trim())
-  return m ? m[1].toLowerCase() : undefined
+  return typeof value === 'string' && value.trim().startsWith('sha256:') ? normalizeSha256(value) : undefined
 }
 
 /**
@@ -113,23 +117,32 @@ export function formatManifest(manifest) {
   return `${JSON.stringify(manifest, null, 2)}\n`
 }
 
+const USAGE =
+  'usage: npm run manifest -- <version> [--default] [--repository owner/repo] [--hash-downloads] [--dry-run]   (version: 10.2.3-68 or 10.2.3)'
+
+const OPTIONS = {
+  default: { type: 'boolean' },
+  'hash-downloads': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  repository: { type: 'string' }
+}
+
 export function parseArgs(argv) {
-  const args = { version: undefined, setDefault: false, repository: DEFAULT_REPOSITORY, hashDownloads: false, dryRun: false }
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]
-    if (a === '--default') args.setDefault = true
-    else if (a === '--hash-downloads') args.hashDownloads = true
-    else if (a === '--dry-run') args.dryRun = true
-    else if (a === '--repository') args.repository = argv[++i]
-    else if (a.startsWith('--repository=')) args.repository = a.slice('--repository='.length)
-    else if (a.startsWith('-')) throw new Error(`unknown option ${a}`)
-    else if (args.version === undefined) args.version = a
-    else throw new Error(`unexpected argument ${a}`)
+  // Not strict: an unknown option is named here.
+  const { values, positionals, tokens } = tokenize({ args: argv, options: OPTIONS, strict: false, allowPositionals: true, tokens: true })
+  const unknown = tokens.find(t => t.kind === 'option' && !(t.name in OPTIONS))
+  if (unknown) throw new Error(`unknown option ${unknown.rawName}`)
+  if (positionals.length > 1) throw new Error(`unexpected argument ${positionals[1]}`)
+  if (values.repository === true) throw new Error('--repository needs a value (owner/repo)')
+  const args = {
+    version: positionals[0],
+    setDefault: Boolean(values.default),
+    repository: typeof values.repository === 'string' ? values.repository : DEFAULT_REPOSITORY,
+    hashDownloads: Boolean(values['hash-downloads']),
+    dryRun: Boolean(values['dry-run'])
   }
-  if (!args.version || !/^v?\d+\.\d+\.\d+(-\d+)?$/.test(args.version)) {
-    throw new Error('usage: npm run manifest -- <version> [--default] [--repository owner/repo] [--hash-downloads] [--dry-run]   (version: 10.2.3-68 or 10.2.3)')
-  }
-  if (!/^[\w.-]+\/[\w.-]+$/.test(args.repository ?? '')) throw new Error(`--repository ${args.repository} is not owner/repo`)
+  if (!args.version || !/^v?\d+\.\d+\.\d+(-\d+)?$/.test(args.version)) throw new Error(USAGE)
+  if (!/^[\w.-]+\/[\w.-]+$/.test(args.repository)) throw new Error(`--repository ${values.repository} is not owner/repo`)
   return args
 }
 
@@ -178,8 +191,9 @@ export async function main(argv = process.argv.slice(2)) {
       console.log(`hashed ${asset.url}`)
     }
   }
-  const manifest = JSON.parse(readFileSync(MANIFEST_PATH, 'utf8'))
-  const next = addRelease(manifest, release, { setDefault: args.setDefault })
+  const manifest = validateManifest(JSON.parse(readFileSync(MANIFEST_PATH, 'utf8')))
+  // What the action will load: a release it would refuse is not written.
+  const next = validateManifest(addRelease(manifest, release, { setDefault: args.setDefault }))
   for (const a of release.assets) console.log(`${release.id} ${a.host.padEnd(8)} ${a.sha256} ${a.url}`)
   if (args.dryRun) console.log(formatManifest(next))
   else {

@@ -12,10 +12,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { readElf } from '../../src/kernel/elf.js'
-import { DownloadError, downloadWith, TOOL_NAME, type DownloadRequest } from '../../src/install/download.js'
+import { download, DownloadError, TOOL_NAME, type DownloadOptions, type DownloadRequest } from '../../src/install/download/index.js'
 import { MANIFEST, validateManifest, type Manifest } from '../../src/install/manifest.js'
 import { probeProgram } from '../../src/checks/probe-programs.js'
-import type { QemuTarget } from '../../src/kernel/platforms.js'
+import { platformOf, platformOfHeader, type QemuTarget } from '../../src/kernel/platforms.js'
 import { buildArchives, SOURCE_BINARIES } from '../helpers/archives.js'
 import { startServer, type TestServer } from '../helpers/http-server.js'
 import { debianMirror, loadScript, ROOT, runScript, type PackagedRelease, type ScriptRun } from '../helpers/package-qemu.js'
@@ -104,7 +104,7 @@ describeWhen(
       for (const a of written.assets) {
         const data = readFileSync(join(out('first'), a.file as string))
         expect({ file: a.file, sha256: a.sha256, size: a.size, format: a.format }).toEqual({ file: script.assetName(a.target as string, a.host), sha256: sha256(data), size: data.length, format: 'xz' })
-        expect(a.digestSource).toMatch(new RegExp(`^debian: computed by npm run package-qemu from Debian's signed package ${written.debian.package} \\S+ \\(${script.HOSTS[a.host].deb}, ${SUITE}; .deb sha256 [0-9a-f]{64}\\)`))
+        expect(a.digestSource).toMatch(new RegExp(`^debian: computed by npm run package-qemu from Debian's signed package ${written.debian.package} \\S+ \\(${script.hostRow(a.host).deb}, ${SUITE}; .deb sha256 [0-9a-f]{64}\\)`))
         expect(a.url).toBeUndefined()
       }
       // The shipped manifest pins these bytes when it was made from the same Debian packages.
@@ -126,8 +126,8 @@ describeWhen(
         const path = join(bin, `${a.target}-on-${a.host}`)
         writeFileSync(path, execFileSync('xz', ['-dc', join(out('first'), a.file as string)], { maxBuffer: 256 * 1024 * 1024 }), { mode: 0o755 })
         const elf = await readElf(path)
-        const host = script.HOSTS[a.host].elf
-        expect({ path, machine: elf?.machine, bits: elf?.bits, isStatic: elf?.isStatic }).toEqual({ path, machine: host.machine, bits: host.bits, isStatic: true })
+        const host = platformOf(script.hostRow(a.host).native)
+        expect({ path, platform: elf && platformOfHeader(elf.header)?.target, bits: elf?.bits, isStatic: elf?.isStatic }).toEqual({ path, platform: host.target, bits: host.bits, isStatic: true })
       }
       for (const target of PLAN.amd64) {
         const qemu = join(bin, `${target}-on-amd64`)
@@ -161,8 +161,10 @@ describeWhen(
       const REPO = 'me/setup-x86-on-arm'
       const ASSET = script.assetName('aarch64', 'amd64')
       const releasePath = () => `/${REPO}/releases/download/${release.tag}/${ASSET}`
-      const env = () => ({ GITHUB_SERVER_URL: server.base, GITHUB_ACTION_REPOSITORY: REPO })
-      const request = (over: Partial<DownloadRequest> = {}): DownloadRequest => ({ targets: ['aarch64'], hostArch: 'amd64', version: '', url: '', sha256: '', toolCacheDir: cache, log: m => void logs.push(m), ...over })
+      const assetBase = () => `${server.base}/${REPO}`
+      const request = (over: Partial<DownloadRequest> = {}): DownloadRequest => ({ targets: ['aarch64'], hostArch: 'amd64', version: '', url: '', sha256: '', log: m => void logs.push(m), ...over })
+      const downloadWith = (req: DownloadRequest, options: DownloadOptions & { assetBase?: string }) =>
+        download(req, { toolCache: cache, tempDir: tmpdir(), assetBase: options.assetBase }, options)
       const timed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
         const started = process.hrtime.bigint()
         const value = await fn()
@@ -187,7 +189,7 @@ describeWhen(
         freshCache()
         const data = readFileSync(join(out('first'), ASSET))
         server.serve(releasePath(), { file: data })
-        const [cold, coldMs] = await timed(() => downloadWith(request(), { manifest, env: env() }))
+        const [cold, coldMs] = await timed(() => downloadWith(request(), { manifest, assetBase: assetBase() }))
         expect(cold).toMatchObject({ cacheHit: false, version: release.qemu, url: server.url(releasePath()) })
         expect(server.totalRequests()).toBe(1)
         expect(server.requests(releasePath())).toBe(1)
@@ -197,7 +199,7 @@ describeWhen(
         expect(logs.join('\n')).toMatch(new RegExp(`QEMU ${release.qemu} \\(${release.id} from the action's releases\\)`))
 
         logs = []
-        const [warm, warmMs] = await timed(() => downloadWith(request(), { manifest, env: env() }))
+        const [warm, warmMs] = await timed(() => downloadWith(request(), { manifest, assetBase: assetBase() }))
         expect(warm.cacheHit).toBe(true)
         expect(warm.interpreters).toEqual(cold.interpreters)
         expect(server.totalRequests()).toBe(1)
@@ -211,7 +213,7 @@ describeWhen(
         const data = Buffer.from(readFileSync(join(out('first'), ASSET)))
         data[data.length >> 1] ^= 0x01
         server.serve(releasePath(), { file: data })
-        const error = await downloadWith(request(), { manifest, env: env(), retryDelaysMs: [20] }).then(
+        const error = await downloadWith(request(), { manifest, assetBase: assetBase(), retryDelaysMs: [20] }).then(
           got => {
             throw new Error(`expected a refusal, got ${JSON.stringify(got)}`)
           },
@@ -234,7 +236,7 @@ describeWhen(
         ] as const) {
           freshCache()
           server.serve(releasePath(), { file })
-          const error = await downloadWith(request(), { manifest, env: env(), retryDelaysMs: [20] }).then(
+          const error = await downloadWith(request(), { manifest, assetBase: assetBase(), retryDelaysMs: [20] }).then(
             () => undefined,
             e => e as DownloadError
           )

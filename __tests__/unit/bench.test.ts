@@ -1,76 +1,17 @@
 /**
- * The pure parts of scripts/bench.mjs: statistics, the issue's targets, the Markdown tables and
- * the hand-written SVG chart. (The measurements themselves run with `npm run bench`.)
+ * The pure parts of the bench (scripts/bench/): statistics, the issue's targets, the Markdown
+ * tables and the hand-written SVG chart, the data and the command line. (The measurements
+ * themselves run with `npm run bench`.)
  */
-import { dirname, join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import * as args from '../../scripts/bench/args.js'
+import * as chart from '../../scripts/bench/chart.js'
+import * as emulation from '../../scripts/bench/measure/emulation.js'
+import * as report from '../../scripts/bench/report.js'
+import type { Results, Summary } from '../../scripts/bench/results.js'
+import * as stats from '../../scripts/bench/stats.js'
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
-
-interface Summary {
-  n: number
-  median: number
-  min: number
-  max: number
-  q1: number
-  q3: number
-  mean: number
-  samples: number[]
-}
-
-interface Scenario {
-  id: string
-  label: string
-  group: string
-  seconds?: Summary
-  cpuSeconds?: Summary
-  phases?: Record<string, Summary | undefined>
-  note?: string
-}
-
-interface Check {
-  id: string
-  text: string
-  target: number
-  actual?: number
-  unit: string
-  met?: boolean
-}
-
-interface EmulationResult {
-  workload: string
-  runner: string
-  native: boolean
-  seconds?: Summary
-  cpuSeconds?: Summary
-  ratio?: number
-  identicalToNative?: boolean
-}
-
-interface Results {
-  date?: string
-  machine?: Record<string, unknown>
-  scenarios: Scenario[]
-  emulation?: { results?: EmulationResult[]; data?: { label: string }; note?: string }
-}
-
-interface Bench {
-  quantile(sorted: number[], q: number): number
-  summarize(samples: number[]): Summary | undefined
-  checkTargets(results: Results): Check[]
-  formatSeconds(s: number | undefined): string
-  formatTable(results: Results): string
-  formatEmulationTable(emulation: Results['emulation']): string
-  formatTargets(checks: Check[]): string
-  escapeXml(text: string): string
-  logScale(lo: number, hi: number, x0: number, x1: number): { at(v: number): number; ticks: number[] }
-  decadeBounds(values: number[]): [number, number]
-  renderChart(results: Results): string
-  benchData(bytes: number, seed?: number): Buffer
-  parseArgs(argv: string[]): { runs: number; aptRuns: number; emuRuns: number; dataMb: number; skipApt: boolean; skipEmulation: boolean; render: boolean }
-}
-
-const load = async (): Promise<Bench> => (await import(pathToFileURL(join(ROOT, 'scripts/bench.mjs')).href)) as Bench
+/** The bench's pure functions, from their modules. */
+const b = { ...stats, ...report, ...chart, benchData: emulation.benchData, parseArgs: args.parseArgs }
 
 const summary = (median: number, spread = 0.02, n = 5): Summary => ({
   n,
@@ -121,8 +62,7 @@ function results(overrides: Partial<Record<string, number | undefined>> = {}): R
 }
 
 describe('statistics', () => {
-  test('quantiles interpolate between ranks', async () => {
-    const b = await load()
+  test('quantiles interpolate between ranks', () => {
     expect(b.quantile([1, 2, 3, 4], 0.5)).toBe(2.5)
     expect(b.quantile([1, 2, 3, 4], 0.25)).toBeCloseTo(1.75)
     expect(b.quantile([1, 2, 3, 4], 0.75)).toBeCloseTo(3.25)
@@ -130,8 +70,7 @@ describe('statistics', () => {
     expect(Number.isNaN(b.quantile([], 0.5))).toBe(true)
   })
 
-  test('median and spread of an odd and an even number of samples, in any order', async () => {
-    const b = await load()
+  test('median and spread of an odd and an even number of samples, in any order', () => {
     const odd = b.summarize([0.5, 0.1, 0.3, 0.2, 0.4])!
     expect(odd).toMatchObject({ n: 5, median: 0.3, min: 0.1, max: 0.5, q1: 0.2, q3: 0.4, mean: 0.3 })
     expect(odd.samples).toEqual([0.5, 0.1, 0.3, 0.2, 0.4]) // run order kept
@@ -139,8 +78,7 @@ describe('statistics', () => {
     expect(even).toMatchObject({ n: 4, median: 2.5, min: 1, max: 4, q1: 1.75, q3: 3.25, mean: 2.5 })
   })
 
-  test('rounds to milliseconds and ignores what is not a number', async () => {
-    const b = await load()
+  test('rounds to milliseconds and ignores what is not a number', () => {
     expect(b.summarize([0.12345, Number.NaN, 0.12355])).toMatchObject({ n: 2, median: 0.124, min: 0.123, max: 0.124 })
     expect(b.summarize([])).toBeUndefined()
     expect(b.summarize([Number.NaN])).toBeUndefined()
@@ -148,8 +86,7 @@ describe('statistics', () => {
 })
 
 describe('targets of issue 7', () => {
-  test('all met', async () => {
-    const b = await load()
+  test('all met', () => {
     const checks = b.checkTargets(results())
     expect(checks.map(c => [c.id, c.met])).toEqual([
       ['cold-xz', true],
@@ -163,8 +100,7 @@ describe('targets of issue 7', () => {
     expect(checks.find(c => c.id === 'warm')!.actual).toBeCloseTo(0.25)
   })
 
-  test('missed ones and their figures', async () => {
-    const b = await load()
+  test('missed ones and their figures', () => {
     const checks = b.checkTargets(results({ 'cold-tar': 3.5, warm: 0.46, existing: 0.36, post: 0.35 }))
     const byId = Object.fromEntries(checks.map(c => [c.id, c]))
     expect(byId['cold-tar']).toMatchObject({ met: false, actual: 8.6 })
@@ -175,8 +111,7 @@ describe('targets of issue 7', () => {
     expect(b.formatTargets(checks)).toMatch(/\[met\] label cold-xz: at least 10x faster than the apt recipe \(33\.3x\)/)
   })
 
-  test('without the apt recipe the ratios are not measured', async () => {
-    const b = await load()
+  test('without the apt recipe the ratios are not measured', () => {
     const checks = b.checkTargets(results({ apt: undefined }))
     expect(checks.filter(c => c.met === undefined).map(c => c.id)).toEqual(['cold-xz', 'cold-tar'])
     expect(b.formatTargets(checks)).toContain('[not measured] label cold-xz')
@@ -184,8 +119,7 @@ describe('targets of issue 7', () => {
 })
 
 describe('tables', () => {
-  test('seconds for people', async () => {
-    const b = await load()
+  test('seconds for people', () => {
     expect(b.formatSeconds(0.4123)).toBe('0.41')
     expect(b.formatSeconds(9.999)).toBe('10.00')
     expect(b.formatSeconds(31.42)).toBe('31.4')
@@ -193,8 +127,7 @@ describe('tables', () => {
     expect(b.formatSeconds(Number.NaN)).toBe('-')
   })
 
-  test('the setup table: aligned Markdown with floor and apt comparisons and the apt phases', async () => {
-    const b = await load()
+  test('the setup table: aligned Markdown with floor and apt comparisons and the apt phases', () => {
     const table = b.formatTable(results())
     const lines = table.split('\n')
     expect(lines[0]).toMatch(/^\| scenario \(arm64 on x86_64\) +\| runs \| median s \| min-max s \| IQR s +\| CPU s \| over floor \| apt \/ this \|$/)
@@ -208,15 +141,13 @@ describe('tables', () => {
     expect(row('  apt-get install').slice(2, 4)).toEqual(['5', '21.0'])
   })
 
-  test('a skipped scenario says so', async () => {
-    const b = await load()
+  test('a skipped scenario says so', () => {
     const table = b.formatTable(results({ apt: undefined }))
     expect(table).toMatch(/\| label apt +\| 0 +\| skipped /)
     expect(table).not.toMatch(/\d+x \|/) // nothing to compare with
   })
 
-  test('the emulation table', async () => {
-    const b = await load()
+  test('the emulation table', () => {
     const table = b.formatEmulationTable(results().emulation)
     expect(table).toContain('| gzip -9   | QEMU 7.2.22 (Debian 12)')
     expect(table).toMatch(/QEMU 7\.2\.22 \(Debian 12\) +\| 3 +\| 5\.00 +\| 5\.50 +\| 2\.50x +\| yes +\|/)
@@ -227,8 +158,7 @@ describe('tables', () => {
 })
 
 describe('chart', () => {
-  test('log scale: decades, 1-2-5 ticks, clamped', async () => {
-    const b = await load()
+  test('log scale: decades, 1-2-5 ticks, clamped', () => {
     expect(b.decadeBounds([0.13, 31])).toEqual([0.1, 100])
     expect(b.decadeBounds([0.5, 0.9])).toEqual([0.1, 1])
     expect(b.decadeBounds([1, 1])).toEqual([1, 10])
@@ -244,13 +174,11 @@ describe('chart', () => {
     expect(b.logScale(0.01, 100, 0, 400).ticks).toEqual([0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100])
   })
 
-  test('escapes text', async () => {
-    const b = await load()
+  test('escapes text', () => {
     expect(b.escapeXml(`a<b & "c" 'd'>`)).toBe('a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt;')
   })
 
-  test('renders both panels and the machine, well formed, with one bar per measured row', async () => {
-    const b = await load()
+  test('renders both panels and the machine, well formed, with one bar per measured row', () => {
     const svg = b.renderChart(results())
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true)
     expect(svg.trim().endsWith('</svg>')).toBe(true)
@@ -273,8 +201,7 @@ describe('chart', () => {
     expect(lowest).toBeLessThan(height)
   })
 
-  test('skipped rows and a skipped emulation panel', async () => {
-    const b = await load()
+  test('skipped rows and a skipped emulation panel', () => {
     const r = results({ apt: undefined })
     r.emulation = { note: 'skipped (--skip-emulation)' }
     const svg = b.renderChart(r)
@@ -284,15 +211,13 @@ describe('chart', () => {
     expect(svg).not.toContain('class="group"')
   })
 
-  test('the same results give the same bytes', async () => {
-    const b = await load()
+  test('the same results give the same bytes', () => {
     expect(b.renderChart(results())).toBe(b.renderChart(results()))
   })
 })
 
 describe('inputs of the bench', () => {
-  test('the data is deterministic, compressible text of the size asked', async () => {
-    const b = await load()
+  test('the data is deterministic, compressible text of the size asked', () => {
     const a = b.benchData(65536)
     expect(a.length).toBe(65536)
     expect(a.equals(b.benchData(65536))).toBe(true)
@@ -300,8 +225,7 @@ describe('inputs of the bench', () => {
     expect(/^[a-z0-9 \n]+$/.test(a.toString('latin1'))).toBe(true)
   })
 
-  test('arguments', async () => {
-    const b = await load()
+  test('arguments', () => {
     expect(b.parseArgs([])).toMatchObject({ runs: 10, aptRuns: 3, emuRuns: 5, dataMb: 32, skipApt: false, skipEmulation: false })
     expect(b.parseArgs(['--runs', '3', '--apt-runs', '2', '--skip-emulation'])).toMatchObject({ runs: 3, aptRuns: 2, skipEmulation: true })
     expect(b.parseArgs(['--quick'])).toMatchObject({ runs: 2, aptRuns: 1, emuRuns: 1, dataMb: 4 })

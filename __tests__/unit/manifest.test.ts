@@ -97,6 +97,11 @@ describe('validateManifest', () => {
     expect(validateManifest(JSON.parse(JSON.stringify(sample)))).toEqual(sample)
   })
 
+  test("brotli single binaries with the binary's own sha256 pinned (the project's own assets to come)", () => {
+    const brotli = broken(m => void (m.releases[0].assets[0] = { ...m.releases[0].assets[0], file: 'qemu-x86_64-linux-arm64.br', format: 'br', binarySha256: HEX('f') }))
+    expect(brotli().releases[0].assets[0]).toMatchObject({ format: 'br', binarySha256: HEX('f') })
+  })
+
   test.each([
     ['default not a release', (m: Manifest) => void (m.default = '1.2.3'), /default: 1.2.3 is not a release id/],
     ['duplicate ids', (m: Manifest) => void (m.releases[2].id = '10.2.3-68'), /appears twice/],
@@ -109,7 +114,9 @@ describe('validateManifest', () => {
     ['unknown target', (m: Manifest) => void ((m.releases[0].assets[0] as { target: string }).target = 'vax'), /not a QEMU target/],
     ['unknown fallback', (m: Manifest) => void (m.releases[0].fallback = '1.0.0'), /fallback/],
     ['no tag for the action', (m: Manifest) => void delete m.releases[0].tag, /tag: is needed/],
-    ['bad size', (m: Manifest) => void (m.releases[0].assets[0].size = -1), /size/]
+    ['bad size', (m: Manifest) => void (m.releases[0].assets[0].size = -1), /size/],
+    ['bad binary sha256', (m: Manifest) => void (m.releases[0].assets[0].binarySha256 = 'abc'), /assets\[0\]\.binarySha256: is not 64 lower-case hex digits/],
+    ['binary sha256 of an archive', (m: Manifest) => void (m.releases[1].assets[0].binarySha256 = HEX('e')), /binarySha256: is only for a single-interpreter asset/]
   ])('%s', (_name, change, message) => {
     expect(broken(change)).toThrow(ManifestError)
     expect(broken(change)).toThrow(message)

@@ -1,0 +1,169 @@
+/**
+ * The setup-speed benchmark (issue 7): how long each way of making arm64 programs run on this
+ * x86_64 machine takes, measured in one run, several runs each, with median and spread.
+ * Usage in args.ts; started by scripts/bench.mjs (`npm run bench`), which loads these modules
+ * through tsx.
+ *
+ * Scenarios (wall time of the step's own `node dist/<step>/index.js` process, spawned the way the
+ * Actions runner does, measure/runner.ts):
+ *   floor      `node -e 0`
+ *   startup    `node dist/main/index.js` with an invalid input: the bundle's load time
+ *   apt        the classic recipe on a fresh runner (measure/apt.ts)
+ *   cold-xz    install: download, empty tool cache, the single-binary asset (xz -9e) from 127.0.0.1
+ *   cold-tar   the same with a tonistiigi-like tarball (the same targets, flat, gzip)
+ *   warm       tool-cache hit: nothing downloaded, the entry registered and probed
+ *   existing   a working qemu-aarch64 entry is already registered: main finds it
+ *   post       the post step removing the entry main registered
+ *   post-noop  the post step after a main that changed nothing
+ * plus the bundle sizes of dist/{main,post,cli}/index.js, and emulation speed (measure/emulation.ts).
+ *
+ * Writes bench/results.json and bench/chart.svg (chart.ts) and prints a table (report.ts). Needs
+ * root, apt, xz, tar, flock, busybox (x86_64, Debian's busybox-static), dpkg-deb. Everything that
+ * registers or removes binfmt_misc entries runs holding /tmp/setup-x86-binfmt.lock and puts the
+ * table back (measure/table.ts). Downloads from the machine's own apt sources only (no mirror is
+ * named here); the action's downloads come from a server in this process.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg, release as kernelRelease } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { BINFMT_DIR, isMounted } from '../../src/kernel/binfmt.js'
+import { parseArgs, type BenchOptions } from './args.js'
+import { renderChart } from './chart.js'
+import { actionScenarios, Samples } from './measure/action.js'
+import { APT_PHASES, aptScenario, type AptPhases } from './measure/apt.js'
+import { emulationScenario } from './measure/emulation.js'
+import { arm64Busybox, buildAssets, CACHE, keepDebianQemu, qemuVersionOf, snapshotDist, type Asset } from './measure/fixtures.js'
+import { runCleanups, say } from './measure/processes.js'
+import { NOT_ON_RUNNERS, startMirror } from './measure/runner.js'
+import { checkTargets, printReport } from './report.js'
+import type { Machine, Results, Scenario } from './results.js'
+import { summarize } from './stats.js'
+
+/** Each scenario's label and group, in the order of the table and the chart. */
+const LABELS: Record<string, [string, string]> = {
+  floor: ['node -e 0 (floor)', 'floor'],
+  startup: ['main start-up (invalid input)', 'floor'],
+  apt: ['apt recipe (update + install + register)', 'apt'],
+  'cold-xz': ['cold: download single .xz', 'action'],
+  'cold-tar': ['cold: download tarball (.tar.gz)', 'action'],
+  warm: ['warm: tool-cache hit', 'action'],
+  existing: ['already set up', 'action'],
+  post: ['post: remove the entry', 'post'],
+  'post-noop': ['post: nothing to undo', 'post']
+}
+
+function machine(): Machine {
+  const info = readFileSync('/proc/cpuinfo', 'utf8')
+  const cpu = /^model name\s*:\s*(.+)$/m.exec(info)?.[1]?.trim() ?? 'unknown'
+  let os: string | undefined
+  try {
+    os = /^PRETTY_NAME="?([^"\n]+)"?/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1]
+  } catch {
+    os = undefined
+  }
+  return { cpu, cores: cpus().length, node: process.version, kernel: kernelRelease(), os, arch: process.arch }
+}
+
+/** The samples as the results' scenarios, with what each one measured. */
+function scenarios(
+  samples: Samples,
+  phases: AptPhases,
+  assets: { single: Asset; tarball: Asset },
+  aptNote: string | undefined
+): Scenario[] {
+  return Object.entries(LABELS).map(([id, [label, group]]) => {
+    const wall = samples.wall.get(id)
+    const cpu = samples.cpu.get(id)
+    const scenario: Scenario = { id, label, group, seconds: wall && summarize(wall), cpuSeconds: cpu && summarize(cpu) }
+    if (id === 'apt') {
+      if (!wall) scenario.note = aptNote
+      else {
+        scenario.phases = Object.fromEntries(APT_PHASES.map(name => [name, summarize(phases[name] ?? [])]))
+        scenario.entriesRegistered = phases.registered
+        scenario.conditions = 'fresh runner: empty apt lists and package cache each run; the network mirror of the machine'
+      }
+    }
+    const mib = (a: Asset) => `${a.name}, ${(a.bytes / 1048576).toFixed(1)} MiB`
+    if (id === 'cold-xz') scenario.asset = mib(assets.single)
+    if (id === 'cold-tar') scenario.asset = `${mib(assets.tarball)}, ${assets.tarball.members.length} binaries`
+    return scenario
+  })
+}
+
+async function bench(options: BenchOptions): Promise<void> {
+  if (options.render) {
+    // Only draw again: the chart and the table from the results of the last run.
+    const results = JSON.parse(readFileSync(join(options.out, 'results.json'), 'utf8')) as Results
+    results.targets = checkTargets(results)
+    writeFileSync(join(options.out, 'chart.svg'), renderChart(results))
+    printReport({ ...results, benchSeconds: undefined }, options.out)
+    return
+  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      say(`${signal}: cleaning up`)
+      runCleanups().finally(() => process.exit(130))
+    })
+  }
+  if (process.getuid?.() !== 0) throw new Error('the bench registers binfmt_misc entries and runs apt: run it as root')
+  if (!(await isMounted())) throw new Error(`${BINFMT_DIR} is not mounted`)
+  const started = performance.now()
+  mkdirSync(CACHE, { recursive: true })
+  mkdirSync(options.out, { recursive: true })
+  const load = () => loadavg().map(x => x.toFixed(2))[0]
+  const m: Machine = { ...machine(), loadavg: { start: load() } }
+  const date = new Date().toISOString()
+  const results: Results = { version: 1, date, machine: m, options: { ...options, out: undefined }, scenarios: [] }
+  const removed = NOT_ON_RUNNERS.filter(key => process.env[key] !== undefined)
+  if (removed.length) {
+    const why = 'set on this machine, not by the Actions runner; left out of the measured node processes'
+    m.envLeftOut = `${removed.join(', ')}: ${why}`
+  }
+
+  const dist = await snapshotDist()
+  results.bundles = dist.bundles
+  results.distSource = dist.source
+  const debianQemu = keepDebianQemu()
+  const assets = await buildAssets()
+  const busybox = options.skipApt && options.skipEmulation ? undefined : await arm64Busybox()
+  results.fixtures = {
+    single: { name: assets.single.name, bytes: assets.single.bytes, members: assets.single.members, compression: 'xz -9e' },
+    tarball: { name: assets.tarball.name, bytes: assets.tarball.bytes, members: assets.tarball.members, compression: 'gzip -6' },
+    qemu: (await qemuVersionOf(debianQemu)) ?? 'unknown'
+  }
+  const mirror = await startMirror({ [assets.single.name]: assets.single.path, [assets.tarball.name]: assets.tarball.path })
+
+  const samples = new Samples()
+  const phases: AptPhases = {}
+  await actionScenarios({ dist: dist.dir, mirror, assets, runs: options.runs, samples })
+  await mirror.close()
+  let aptNote: string | undefined
+  if (options.skipApt) aptNote = '--skip-apt'
+  else await aptScenario({ runs: options.aptRuns, busybox: busybox!.path, samples, phases })
+  results.emulation = options.skipEmulation
+    ? { note: 'skipped (--skip-emulation)' }
+    : await emulationScenario({ runs: options.emuRuns, dataMb: options.dataMb, debianQemu })
+
+  results.scenarios = scenarios(samples, phases, assets, aptNote)
+  results.targets = checkTargets(results)
+  m.loadavg!.end = load()
+  results.benchSeconds = Math.round((performance.now() - started) / 100) / 10
+
+  writeFileSync(join(options.out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`)
+  writeFileSync(join(options.out, 'chart.svg'), renderChart(results))
+  printReport(results, options.out)
+}
+
+/** The bench from a command line: cleans up however it ends, and exits. */
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await bench(parseArgs(argv))
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error).stack ?? (error as Error).message}\n`)
+    process.exitCode = 1
+  } finally {
+    await runCleanups()
+    process.exit()
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The action as the Actions runner runs it: each step's own `node dist/<step>/index.js` process
+ * with INPUT_* (defaults from action.yml), GITHUB_OUTPUT/STATE, STATE_* for post, RUNNER_TEMP and
+ * RUNNER_TOOL_CACHE, this process staying alive across main and post as the runner does (the
+ * file-command parsing is local-run.mjs's). Downloads come from a server in this process.
+ */
+import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { actionDefaults, parseFileCommands } from '../../local-run.mjs'
+import { ROOT } from '../args.js'
+import { atExit, run, type Timed } from './processes.js'
+
+/**
+ * Variables this machine sets that the Actions runner does not, and that change every node
+ * start: NODE_EXTRA_CA_CERTS makes node read and parse a CA bundle before any code runs (about
+ * 0.1 s here). They are left out of the measured node processes (floor and action alike).
+ */
+export const NOT_ON_RUNNERS = ['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS']
+
+export function measuredEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env }
+  for (const key of NOT_ON_RUNNERS) delete env[key]
+  return env
+}
+
+let defaultInputs: Record<string, string> | undefined
+
+function stepEnv(step: 'main' | 'post', workdir: string, inputs: Record<string, string>): NodeJS.ProcessEnv {
+  const env = measuredEnv()
+  for (const key of Object.keys(env)) if (/^(INPUT|STATE|GITHUB|RUNNER)_/.test(key)) delete env[key]
+  defaultInputs ??= actionDefaults(readFileSync(join(ROOT, 'action.yml'), 'utf8'))
+  for (const [name, value] of Object.entries({ ...defaultInputs, ...inputs })) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  const state = join(workdir, 'state')
+  if (step === 'main') writeFileSync(state, '')
+  if (step === 'post' && existsSync(state)) {
+    for (const [name, value] of Object.entries(parseFileCommands(readFileSync(state, 'utf8')))) env[`STATE_${name}`] = value
+  }
+  const output = join(workdir, `${step}.output`)
+  writeFileSync(output, '')
+  const summary = join(workdir, 'summary.md')
+  if (!existsSync(summary)) writeFileSync(summary, '')
+  const places = { RUNNER_TEMP: join(workdir, 'temp'), RUNNER_TOOL_CACHE: join(workdir, 'tool-cache') }
+  Object.assign(env, { GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: output, GITHUB_STATE: state, GITHUB_STEP_SUMMARY: summary }, places)
+  for (const dir of Object.values(places)) mkdirSync(dir, { recursive: true })
+  return env
+}
+
+/** Runs dist/<step>/index.js (the snapshot) for a work folder; returns timing, exit code and outputs. */
+export async function actionStep(
+  dist: string,
+  step: 'main' | 'post',
+  workdir: string,
+  inputs: Record<string, string>
+): Promise<Timed & { outputs: Record<string, string> }> {
+  mkdirSync(workdir, { recursive: true })
+  const env = stepEnv(step, workdir, inputs)
+  const r = await run(process.execPath, [join(dist, step, 'index.js')], { env })
+  const outputs = parseFileCommands(readFileSync(join(workdir, `${step}.output`), 'utf8'))
+  return { ...r, outputs }
+}
+
+/** Serves files by name from 127.0.0.1, as a release's download folder would. */
+export async function startMirror(files: Record<string, string>): Promise<{ base: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).slice(1)
+    const file = files[path]
+    if (!file) {
+      res.writeHead(404)
+      res.end('not found')
+      return
+    }
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': statSync(file).size })
+    createReadStream(file).pipe(res)
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const close = () => new Promise<void>(resolve => server.close(() => resolve()))
+  atExit(close)
+  server.unref()
+  return { base, close }
+}
