@@ -36,7 +36,13 @@ interface Outcome {
   timedOut: boolean
   exitCode: number | null
   machines: { scenarios: string[]; seconds: number; timedOut: boolean }[]
-  manifest?: { actionAssets?: ActionAssets }
+  manifest?: { actionAssets?: ActionAssets; goStress?: GoStress }
+}
+/** The amd64 Go program built on the host and what it printed there (scripts/arm64-vm/go-stress.mjs ensureGoStress). */
+interface GoStress {
+  go?: string
+  expected?: string
+  error?: string
 }
 
 let outcome: Outcome
@@ -91,6 +97,11 @@ function literal(text: string): string {
 function oneMore(counts: string | undefined): string {
   const [github, objects] = (counts ?? '').split(' ').map(Number)
   return `${github + 1} ${objects + 1}`
+}
+
+/** A program's output as a RESULT line holds it: lines joined with " | ", the final newline dropped. */
+function asResult(output: string): string {
+  return output.replace(/\n+$/, '').split('\n').join(' | ')
 }
 
 /** What every scenario ends with: the script ran through, and found the machine clean before it. */
@@ -353,6 +364,31 @@ describeWhen([root, command('/usr/bin/qemu-system-aarch64')], 'the action in an 
       'post.exit': '0',
       'post.errors': '',
       'after.binfmt': /^(absent|unmounted)$/,
+      'after.entries': 'none'
+    })
+  })
+
+  test('8. an amd64 Go program (2000 goroutines, channels, many collections) prints its native output under the default download', () => {
+    const program = outcome.manifest?.goStress
+    if (!program || program.error || program.expected === undefined) {
+      const why = program?.error ?? '(no goStress in the fixture manifest)'
+      throw new Error(`the amd64 Go program could not be built and run on the host (scripts/arm64-vm/go-stress.mjs):\n${why}`)
+    }
+    const name = '08-go'
+    expectCompleted(name)
+    expectResults(name, {
+      'assets.error': '',
+      'program.error': '',
+      'main.exit': '0',
+      'main.errors': '',
+      'out.install-method': 'download',
+      'during.entries': 'qemu-x86_64',
+      // a QEMU that hands out addresses above 2^47 shows here first: `fatal error: lfstack.push`
+      'go.fatal': '',
+      'go.exit': '0',
+      'go.same': 'yes',
+      'go.out': asResult(program.expected),
+      'post.exit': '0',
       'after.entries': 'none'
     })
   })

@@ -7,7 +7,8 @@
 // the rest): Debian's arm64 xz-utils (a runner image has it; the action decompresses .xz assets
 // with the `xz` program), and the project's own QEMU release assets for the arm64 host, built with
 // scripts/package-qemu.mjs exactly as the manifest's default release records (suite, package
-// version) and checked byte for byte against the sha256 and size the manifest pins.
+// version) and checked byte for byte against the sha256 and size the manifest pins. A third: the
+// amd64 Go program of scenario 08, built on the host with golang-go (go-stress.mjs).
 //
 //   node scripts/arm64-vm/fixtures.mjs [--refresh]
 //
@@ -19,6 +20,7 @@ import { createHash } from 'node:crypto'
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { ensureGoStress } from './go-stress.mjs'
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const cacheDir = join(projectRoot, '.cache', 'arm64-vm')
@@ -379,6 +381,7 @@ export function ensureFixtures({ refresh = false } = {}) {
   // stable fields only: the initramfs' base is keyed by this manifest
   manifest.xzUtils = ensureXzUtils({ refresh })
   manifest.actionAssets = ensureActionAssets({ refresh })
+  manifest.goStress = ensureGoStress({ refresh })
   return manifest
 }
 
@@ -387,6 +390,10 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   process.stdout.write(JSON.stringify(manifest, null, 2) + '\n')
   if (manifest.actionAssets.error) {
     process.stderr.write(`fixtures: the project's QEMU release assets for the VM: ${manifest.actionAssets.error}\n`)
+    process.exitCode = 1
+  }
+  if (manifest.goStress.error) {
+    process.stderr.write(`fixtures: the amd64 Go program for scenario 08: ${manifest.goStress.error}\n`)
     process.exitCode = 1
   }
 }

@@ -1,10 +1,10 @@
 // Builds the emulated machine's initramfs: two cpio (newc) archives back to back, which the kernel
 // unpacks in order. The base (busybox, glibc, node, qemu-user, docker, kernel modules, the foreign
 // programs, an amd64 image, the loopback mirror, xz-utils, the project's own QEMU release assets
-// laid out as a GitHub release's downloads) is built from the fixtures once and cached, not
-// compressed (gunzip in the emulated kernel costs more than reading the bytes); the project part
-// (/init, action.yml, package.json, dist/, the local runner, the scenario scripts) is rebuilt and
-// gzip'd at every call because those change.
+// laid out as a GitHub release's downloads, the amd64 Go program with its native output) is built
+// from the fixtures once and cached, not compressed (gunzip in the emulated kernel costs more
+// than reading the bytes); the project part (/init, action.yml, package.json, dist/, the local
+// runner, the scenario scripts) is rebuilt and gzip'd at every call because those change.
 //
 //   node scripts/arm64-vm/initramfs.mjs      builds and prints the initrd's path
 import { execFileSync } from 'node:child_process'
@@ -16,7 +16,7 @@ import { gzipSync } from 'node:zlib'
 import { assetsDir, cacheDir, ensureFixtures, fixturesDir, projectRoot } from './fixtures.mjs'
 
 /** Bump when the base layout changes. */
-const BASE_SPEC = 7
+const BASE_SPEC = 8
 const S_IFDIR = 0o040000
 const S_IFREG = 0o100000
 const S_IFLNK = 0o120000
@@ -33,7 +33,9 @@ export const GUEST = {
   /** The "GitHub" document root: <owner>/<repo>/releases/download/<tag>/<file>, and release.env describing it. */
   releases: '/srv/releases',
   /** Debian's xz-utils (bin/xz); scenario 07 puts it on PATH, as a runner image has it. */
-  xzUtils: '/opt/xz-utils'
+  xzUtils: '/opt/xz-utils',
+  /** Foreign programs built on the host with their native output: go-stress and go-stress.expected (or go-stress.error). */
+  programs: '/opt/programs'
 }
 
 /** The repository the action "runs from" in scenario 07 (GITHUB_ACTION_REPOSITORY): its releases hold the assets. */
@@ -214,6 +216,15 @@ function buildBase(manifest) {
     for (const f of assets.files) {
       cpio.file(`${GUEST.releases}/${RELEASE_REPOSITORY}/releases/download/${assets.tag}/${f.file}`, readFileSync(join(assetsDir, assets.tag, f.file)))
     }
+  }
+
+  // the amd64 Go program (scenario 08) and what it printed natively on the host
+  const goStress = manifest.goStress
+  if (goStress && !goStress.error) {
+    cpio.file(`${GUEST.programs}/go-stress`, readFileSync(goStress.binary), 0o755)
+    cpio.file(`${GUEST.programs}/go-stress.expected`, goStress.expected)
+  } else {
+    cpio.file(`${GUEST.programs}/go-stress.error`, `${goStress?.error ?? 'the fixtures built no go-stress'}\n`)
   }
 
   writeFileSync(path, cpio.bytes(0))

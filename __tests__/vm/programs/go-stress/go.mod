@@ -1,0 +1,3 @@
+module go-stress
+
+go 1.19
