@@ -1,11 +1,13 @@
 /**
  * Where QEMU comes from, through the whole action on the real kernel: a verified download from a
- * server on 127.0.0.1 into the tool cache (cold, then warm), and the distro's packages through real
- * apt, whose own registrations the post step removes too.
+ * server on 127.0.0.1 into the tool cache and the root-only interpreter store it is registered
+ * from (cold, then warm), and the distro's packages through real apt, whose own registrations the
+ * post step removes too. The store is put in the test's folder (SETUP_X86_ON_ARM_INTERPRETER_STORE).
  */
 import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import { buildArchives, type Fixtures } from '../helpers/archives.js'
 import { kernelExec, removeEntries, runStepAsync, tableText, workdir } from '../helpers/action.js'
 import { startServer, type TestServer } from '../helpers/http-server.js'
@@ -34,21 +36,25 @@ describeWhen([root, command('/usr/bin/qemu-aarch64-static'), command('/usr/bin/a
     rmSync(dir, { recursive: true, force: true })
   })
 
-  test('install: download, cold then warm from the tool cache, post restores', async () => {
+  test('install: download, cold then warm from the interpreter store, post restores', async () => {
     const url = server.serve('/mirror/qemu-aarch64-linux-amd64.xz', { file: readFileSync(archives.singleXz.path) })
     const inputs = { platforms: 'arm64', install: 'download', 'qemu-url': url, 'qemu-sha256': archives.singleXz.sha256, verify: 'probe' }
 
-    const cold = await runStepAsync('main', dir, inputs)
+    const env = { SETUP_X86_ON_ARM_INTERPRETER_STORE: join(dir, 'interpreters') }
+    const cold = await runStepAsync('main', dir, inputs, env)
     expect(cold.code).toBe(0)
     expect(cold.outputs).toMatchObject({ platforms: 'linux/arm64', 'install-method': 'download', 'cache-hit': 'false' })
-    expect(cold.outputs.interpreter).toContain(`${dir}/tool-cache/`)
+    // Registered from the root-only store, by the binary's sha256; the tool cache only keeps the download.
+    expect(cold.outputs.interpreter).toMatch(new RegExp(`^${dir}/interpreters/[0-9a-f]{64}/qemu-aarch64$`))
+    expect(statSync(cold.outputs.interpreter).uid).toBe(0)
+    expect(existsSync(`${dir}/tool-cache/qemu-user-static`)).toBe(true)
     expect(kernelExec('aarch64', dir)).toBe('aarch64')
     expect((await runStepAsync('post', dir)).code).toBe(0)
     expect(tableText()).toEqual(initial)
 
-    const warm = await runStepAsync('main', dir, inputs)
+    const warm = await runStepAsync('main', dir, inputs, env)
     expect(warm.code).toBe(0)
-    expect(warm.outputs).toMatchObject({ 'install-method': 'download', 'cache-hit': 'true' })
+    expect(warm.outputs).toMatchObject({ 'install-method': 'download', 'cache-hit': 'true', interpreter: cold.outputs.interpreter })
     expect(server.requests('/mirror/qemu-aarch64-linux-amd64.xz')).toBe(1)
     await runStepAsync('post', dir)
     expect(tableText()).toEqual(initial)

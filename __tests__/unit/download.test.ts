@@ -24,12 +24,14 @@ import {
   METADATA_FILE,
   planDownload,
   redirectTarget,
+  targetProblem,
   TOOL_NAME,
   verifyDigest,
   type InstallPlaces,
   type Plan
 } from '../../src/install/download/index.js'
 import { cacheState, store } from '../../src/install/download/cache.js'
+import { fileSystemProblem } from '../../src/install/download/write-errors.js'
 import { isCacheVersion, MANIFEST, type Manifest } from '../../src/install/manifest.js'
 import { PLATFORMS } from '../../src/kernel/platforms.js'
 import { fakeElf, sha256 } from '../helpers/archives.js'
@@ -302,6 +304,28 @@ describeWhen([file(staticQemu), file('/bin/ls')], `binaryProblem on this ${hostA
     expect(await binaryProblem(staticQemu, other)).toBe(`built for another machine (ELF e_machine ${own.machine}, ${own.bits}-bit), not this ${other} host`)
     expect(await binaryProblem('/bin/ls', hostArch)).toMatch(/dynamically linked/)
     expect(await binaryProblem(fileURLToPath(import.meta.url), hostArch)).toBe('not an ELF program')
+  })
+})
+
+describe('what --version says', () => {
+  test('the target QEMU was built for is the one wanted, whatever the file is called', () => {
+    expect(targetProblem('qemu-aarch64 version 7.2.22 (Debian 1:7.2+dfsg-7)\nCopyright (c) 2003-2022 Fabrice Bellard\n', 'aarch64')).toBeUndefined()
+    expect(targetProblem('qemu-riscv64 version 7.2.22\n', 'aarch64')).toBe('is qemu-riscv64, not qemu-aarch64 (its --version says so)')
+    expect(targetProblem('qemu-x86_64 version 10.0.3\n', 'i386')).toBe('is qemu-x86_64, not qemu-i386 (its --version says so)')
+    expect(targetProblem('BusyBox v1.36.1 multi-call binary\n', 'x86_64')).toBe('is not a QEMU user-mode interpreter (--version printed "BusyBox v1.36.1 multi-call binary")')
+  })
+})
+
+describe('file-system errors while caching', () => {
+  const errno = (code: string) => Object.assign(new Error(`${code}: something, write`), { code })
+  test('name the folder, what chose it, and the fix', () => {
+    expect(fileSystemProblem(errno('ENOSPC'), '/runner/_work/_tool', 'RUNNER_TOOL_CACHE')).toBe(
+      'no space left on the device (ENOSPC) writing to /runner/_work/_tool, which is RUNNER_TOOL_CACHE: free space there or choose another folder'
+    )
+    expect(fileSystemProblem(errno('EROFS'), '/c', "the command line's cache folder")).toBe(
+      "the file system is read-only (EROFS) writing to /c, which is the command line's cache folder: make it writable or choose another folder"
+    )
+    expect(fileSystemProblem(new Error('not a file-system error'), '/c', 'x')).toBeUndefined()
   })
 })
 

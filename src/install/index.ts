@@ -1,6 +1,7 @@
 /**
  * Getting a QEMU interpreter for each target that needs one: one already on the machine, a
- * verified tool-cache download, or the distro's packages, as the request's method says.
+ * verified download (registered from the root-only interpreter store where the places name one,
+ * the tool cache keeping the download), or the distro's packages, as the request's method says.
  * auto: what is on the machine -> the download (cache hit or fresh) -> apt.
  *
  * The caller says what is wanted (InstallRequest) and where things go (InstallPlaces); nothing

@@ -117,11 +117,13 @@ export async function download(req: DownloadRequest, places: InstallPlaces, opti
     for (const [i, found] of surveys.entries()) {
       const { plan, ready, missing } = found
       const has = targets.filter(t => !missing.includes(t))
-      if (found.state.dir || has.length) req.log(`${plan.label}: the tool cache has ${has.join(', ') || 'none'} of ${targets.join(', ')}; downloading ${missing.join(', ')}`)
-      else req.log(`${plan.label}: not in the tool cache`)
+      if (found.state.dir || has.length) {
+        req.log(`${plan.label}: the tool cache has ${has.join(', ') || 'none'} of ${targets.join(', ')}; downloading ${missing.join(', ')}`)
+      } else req.log(`${plan.label}: not in the tool cache`)
       let verified: Verified[]
       try {
-        verified = await fetchAssets(plan, missing, { hostArch: req.hostArch, work, log: req.log, http: { ...options, proxy: places.proxy ?? options.proxy } })
+        const http = { ...options, proxy: places.proxy ?? options.proxy }
+        verified = await fetchAssets(plan, missing, { hostArch: req.hostArch, work, log: req.log, http })
       } catch (err) {
         if (err instanceof DownloadError && err.reason === 'not-found' && i + 1 < surveys.length) {
           req.log(`${err.message}; falling back to ${surveys[i + 1].plan.label}`)
@@ -131,7 +133,9 @@ export async function download(req: DownloadRequest, places: InstallPlaces, opti
       }
       if (store) await keepInStore(store, plan, verified, ready, work)
       const dir = await keepInCache(found, verified, req, places, !!store)
-      if (!store && dir) for (const v of verified) ready.set(v.target, { path: join(dir, `qemu-${v.target}`), version: v.version ?? plan.qemu, url: v.url })
+      if (!store && dir) {
+        for (const v of verified) ready.set(v.target, { path: join(dir, `qemu-${v.target}`), version: v.version ?? plan.qemu, url: v.url })
+      }
       return result(plan, ready, targets, false, req)
     }
     throw new DownloadError('no download source succeeded', 'no-build')
@@ -141,12 +145,21 @@ export async function download(req: DownloadRequest, places: InstallPlaces, opti
 }
 
 /** Verified downloads into the store, each with its record, before anything registers them. */
-async function keepInStore(store: InterpreterStore, plan: Plan, verified: readonly Verified[], ready: Map<QemuTarget, Ready>, work: string): Promise<void> {
+async function keepInStore(
+  store: InterpreterStore,
+  plan: Plan,
+  verified: readonly Verified[],
+  ready: Map<QemuTarget, Ready>,
+  work: string
+): Promise<void> {
   await store.ensure()
   for (const v of verified) {
     const put = await store.put(v.path, v.binarySha256, v.target)
-    if ('problem' in put) throw new DownloadError(`qemu-${v.target} from ${v.url} changed between its checks and the interpreter store (${put.problem}); refusing it`, 'checksum', v.url)
-    await store.remember({ target: v.target, sha256: v.binarySha256, size: v.size, asset: v.sha256, url: v.url, member: v.member, version: v.version }, work)
+    if ('problem' in put) {
+      throw new DownloadError(`qemu-${v.target} from ${v.url} changed between its checks and the interpreter store (${put.problem}); refusing it`, 'checksum', v.url)
+    }
+    const record = { target: v.target, sha256: v.binarySha256, size: v.size, asset: v.sha256, url: v.url, member: v.member, version: v.version }
+    await store.remember(record, work)
     ready.set(v.target, { path: put.path, version: v.version ?? plan.qemu, url: v.url })
   }
 }
@@ -155,7 +168,13 @@ async function keepInStore(store: InterpreterStore, plan: Plan, verified: readon
  * Verified downloads into the tool cache; its folder, or undefined when it could not be written and
  * the store serves (then a warning says why, in one line). Without a store that is an error.
  */
-async function keepInCache(found: Survey, verified: readonly Verified[], req: DownloadRequest, places: InstallPlaces, stored: boolean): Promise<string | undefined> {
+async function keepInCache(
+  found: Survey,
+  verified: readonly Verified[],
+  req: DownloadRequest,
+  places: InstallPlaces,
+  stored: boolean
+): Promise<string | undefined> {
   try {
     const dir = await keepInToolCache(found.plan, found.state, verified, req.hostArch, places.toolCache)
     req.log(`cached in ${dir}`)

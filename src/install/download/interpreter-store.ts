@@ -9,8 +9,8 @@
  *
  * The records are the digests a tool-cache copy is checked against before it is taken in; they are
  * written when a download was verified, and only root can change them. Everything is written
- * through the Privileged object (root, or sudo) with install(1) and mv(1): staged under a
- * temporary name inside the store, checked there (out of anyone else's reach), then renamed.
+ * through the Privileged object (root, or sudo): staged in <store>/.incoming (root's alone),
+ * its sha256 checked there, then renamed into place.
  */
 import { createHash, randomUUID } from 'node:crypto'
 import { createReadStream } from 'node:fs'
@@ -55,6 +55,9 @@ const temporary = (dir: string, name: string) => join(dir, `.${name}.${process.p
 export class InterpreterStore {
   /** Folders already judged this run: each is walked once. */
   private readonly seen = new Map<string, string | undefined>()
+  /** Folders this run made or set already. */
+  private readonly made = new Set<string>()
+  private ensured = false
 
   constructor(
     readonly root: string,
@@ -79,12 +82,14 @@ export class InterpreterStore {
     return exists ? rootOnlyProblem(this.root, 'directory', this.seen) : undefined
   }
 
-  /** Makes the store if it is missing; throws unless only root can change it. */
+  /** Makes the store if it is missing (once a run); throws unless only root can change it. */
   async ensure(): Promise<void> {
+    if (this.ensured) return
     await this.folder(this.root)
     this.seen.clear()
     const problem = await rootOnlyProblem(this.root, 'directory', this.seen)
     if (problem) throw unsafe(this.root, problem)
+    this.ensured = true
   }
 
   /** The record of an asset's interpreter, when there is one only root could have written. */
@@ -105,35 +110,42 @@ export class InterpreterStore {
     return (await rootOnlyProblem(path, 'file', this.seen)) ? undefined : path
   }
 
-  private async run(command: string, args: string[], what: string): Promise<void> {
+  private async run(command: string, args: string[], what: string): Promise<string> {
     try {
-      await this.sys.run(command, args, { timeoutMs: 60_000 })
+      return await this.sys.run(command, args, { timeoutMs: 60_000 })
     } catch (err) {
       throw new DownloadError(`could not ${what} in the interpreter store ${this.root}: ${(err as Error).message}`, 'config')
     }
   }
 
-  /** A root-owned 0755 folder in the store (and the store itself), made if missing. */
-  private async folder(dir: string): Promise<void> {
-    await this.run('install', ['-d', '-m', '0755', '-o', '0', '-g', '0', dir], `make ${dir}`)
+  /** A folder in the store made (with any missing above it) and set to 0755; root makes it, so root owns it. */
+  private async folder(dir: string, mode = '0755'): Promise<void> {
+    if (this.made.has(dir)) return
+    await this.run('mkdir', ['-p', dir], `make ${dir}`)
+    await this.run('chmod', [mode, dir], `set the mode of ${dir}`)
+    this.made.add(dir)
   }
 
   /**
-   * Copies a file into the store as root under a temporary name, lets check() judge the copy
-   * (which nobody else can change any more), and renames it into place when check() says nothing.
+   * Copies a file into the store as root: first into a folder only root can enter (so nobody can
+   * open the copy, whatever the umask made of it), where its sha256 is taken as root and compared;
+   * then renamed into place. Commands any coreutils or busybox has: mkdir, chmod, cp, sha256sum, mv.
    */
-  private async admit(source: string, dest: string, mode: string, check: (staged: string) => Promise<string | undefined>): Promise<string | undefined> {
-    const dir = dirname(dest)
-    await this.folder(dir)
-    const staged = temporary(dir, basename(dest))
-    await this.run('install', ['-m', mode, '-o', '0', '-g', '0', source, staged], `copy ${source}`)
-    const problem = await check(staged).catch(err => `it could not be read back (${(err as Error).message})`)
-    if (problem) {
+  private async admit(source: string, dest: string, mode: string, sha256: string): Promise<string | undefined> {
+    await this.ensure()
+    const incoming = join(this.root, '.incoming')
+    await this.folder(incoming, '0700')
+    const staged = temporary(incoming, basename(dest))
+    await this.run('cp', [source, staged], `copy ${source}`)
+    await this.run('chmod', [mode, staged], `set the mode of ${staged}`)
+    const got = /^[0-9a-f]{64}/.exec(await this.run('sha256sum', [staged], `read back ${staged}`))?.[0]
+    if (got !== sha256) {
       await this.run('rm', ['-f', staged], `remove ${staged}`)
-      return problem
+      return `its sha256 is ${got ?? 'unknown'}, not ${sha256}`
     }
+    await this.folder(dirname(dest))
     await this.run('mv', ['-f', staged, dest], `put ${dest} in place`)
-    this.seen.delete(dir)
+    this.seen.delete(dirname(dest))
     return undefined
   }
 
@@ -143,10 +155,7 @@ export class InterpreterStore {
    */
   async put(source: string, sha256: string, target: QemuTarget): Promise<{ path: string } | { problem: string }> {
     const dest = this.pathOf(sha256, target)
-    const problem = await this.admit(source, dest, '0755', async staged => {
-      const got = await fileSha256(staged)
-      return got === sha256 ? undefined : `its sha256 is ${got}, not ${sha256}`
-    })
+    const problem = await this.admit(source, dest, '0755', sha256)
     return problem ? { problem } : { path: dest }
   }
 
@@ -155,9 +164,7 @@ export class InterpreterStore {
     const text = `${JSON.stringify(record, null, 2)}\n`
     const source = join(scratch, `record-${record.target}-${randomUUID().slice(0, 8)}.json`)
     await writeFile(source, text, { mode: 0o600 })
-    const problem = await this.admit(source, this.recordPath(record.asset, record.target), '0644', async staged =>
-      (await readFile(staged, 'utf8')) === text ? undefined : 'it changed on the way'
-    )
+    const problem = await this.admit(source, this.recordPath(record.asset, record.target), '0644', createHash('sha256').update(text).digest('hex'))
     if (problem) throw new DownloadError(`could not record qemu-${record.target} in the interpreter store ${this.root}: ${problem}`, 'config')
   }
 }

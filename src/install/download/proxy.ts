@@ -127,12 +127,14 @@ export function openTunnel(url: URL, proxy: URL, signal: AbortSignal, trust: Tru
   const { client, options } = toProxy(proxy, trust)
   const authority = `${url.hostname}:${defaultPort(url)}`
   return new Promise((resolve, reject) => {
-    const request = client.request({ ...options, method: 'CONNECT', path: authority, headers: { host: authority, ...proxyAuthorization(proxy) }, signal })
+    const headers = { host: authority, ...proxyAuthorization(proxy) }
+    const request = client.request({ ...options, method: 'CONNECT', path: authority, headers, signal })
     request.on('connect', (response: http.IncomingMessage, socket: Socket, head: Buffer) => {
       const status = response.statusCode ?? 0
       if (status !== 200) {
         socket.destroy()
-        reject(new TunnelRefused(status, `the proxy ${proxyLabel(proxy)} answered CONNECT ${authority} with HTTP ${status}${response.statusMessage ? ` ${response.statusMessage}` : ''}`))
+        const said = `HTTP ${status}${response.statusMessage ? ` ${response.statusMessage}` : ''}`
+        reject(new TunnelRefused(status, `the proxy ${proxyLabel(proxy)} answered CONNECT ${authority} with ${said}`))
         return
       }
       if (head.length) socket.unshift(head)

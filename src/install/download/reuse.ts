@@ -43,14 +43,21 @@ export async function fromStore(store: InterpreterStore, plan: Plan, targets: re
 }
 
 /** A tool-cache binary checked against a digest only root could have written, then taken into the store. */
-async function adopt(store: InterpreterStore, plan: Plan, target: QemuTarget, state: CacheState, log: (message: string) => void): Promise<Ready | undefined> {
+async function adopt(
+  store: InterpreterStore,
+  plan: Plan,
+  target: QemuTarget,
+  state: CacheState,
+  log: (message: string) => void
+): Promise<Ready | undefined> {
   const asset = plan.assets.get(target)!
   const cached = state.metadata?.binaries[target]
   const path = join(state.dir as string, `qemu-${target}`)
   const record = await store.record(asset.sha256, target)
   const expected = asset.binarySha256 ?? record?.sha256
   if (!expected) {
-    log(`the tool cache's qemu-${target} (${path}) is not used: no sha256 of it is kept where only root can write (the interpreter store ${store.root} has no record of it); downloading it again`)
+    const why = `no sha256 of it is kept where only root can write (the interpreter store ${store.root} has no record of it)`
+    log(`the tool cache's qemu-${target} (${path}) is not used: ${why}; downloading it again`)
     return undefined
   }
   const size = (await stat(path)).size
