@@ -1,9 +1,9 @@
 /**
- * Typed stand-ins for the parts of @actions/core the action uses (the typescript-action template's
- * fixture style): tests pass this module to jest.unstable_mockModule, give inputs and state as
- * maps, and read what was set, logged and saved. `reset` starts every test from nothing.
+ * Typed stand-ins for the action's Actions layer, src/faces/actions (the typescript-action
+ * template's fixture style): tests pass this module to jest.unstable_mockModule, give inputs and
+ * state as maps, and read what was set, logged and saved. `reset` starts every test from nothing.
  */
-import type * as core from '@actions/core'
+import type * as core from '../../src/faces/actions/index.js'
 import { jest } from '@jest/globals'
 
 export const inputs: Record<string, string> = {}

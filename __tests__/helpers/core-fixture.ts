@@ -19,7 +19,7 @@ import type { Host } from '../../src/kernel/host.js'
 import { hostFamily, type QemuTarget } from '../../src/kernel/platforms.js'
 import type { Holder, ProcessInfo } from '../../src/records/holder.js'
 import { type Change, Journal } from '../../src/records/journal.js'
-import { Ledger } from '../../src/records/ledger.js'
+import { Ledger, type Repair } from '../../src/records/ledger.js'
 import { FakeKernel } from './fake-kernel.js'
 
 /** What uname -m prints for a program of each target. */
@@ -127,6 +127,8 @@ export interface Fixture {
   tablesAtSave: string[][]
   logs: string[]
   warnings: string[]
+  /** What a locked section of the ledger is given: the fake table, and warnings into `warnings`. */
+  repair: Repair
   /** How often root was asked for. */
   privilegedAsked: () => number
   ctx: Context
@@ -158,7 +160,7 @@ export function fixture(options: { mounted?: boolean; host?: Host; holder?: Hold
       saved.push([...changes])
       tablesAtSave.push(Object.keys(kernel.snapshot()))
     }),
-    ledger: new Ledger(ledgerDir, procs, 2000),
+    ledger: new Ledger(ledgerDir, { info: procs, waitMs: 2000 }),
     holder,
     privileged: async () => {
       asked++
@@ -183,6 +185,7 @@ export function fixture(options: { mounted?: boolean; host?: Host; holder?: Hold
     tablesAtSave,
     logs,
     warnings,
+    repair: { binfmtDir: kernel.dir, warn: m => warnings.push(m) },
     privilegedAsked: () => asked,
     ctx: jobContext(options.holder ?? procs.job(4242)),
     jobContext,

@@ -4,12 +4,13 @@
  * machine through an injected context.
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Context, Environment } from '../../src/core/context.js'
 import { type CliSeams, parseCommandLine, runCli, USAGE } from '../../src/faces/cli.js'
-import { actionAssetBase, commandLinePlaces, commandLineToolCache } from '../../src/faces/environment.js'
+import { actionAssetBase, actionPlaces, commandLinePlaces, commandLineToolCache, INTERPRETER_STORE } from '../../src/faces/environment.js'
+import type { SysrootRequest } from '../../src/install/libraries/index.js'
 import { register } from '../../src/kernel/binfmt.js'
 import { entryFor, platformOf } from '../../src/kernel/platforms.js'
 import { Journal } from '../../src/records/journal.js'
@@ -157,5 +158,105 @@ describe('commands', () => {
     await cli(['status'])
     expect(out.split('\n')[1]).toMatch(/^jar\s+enabled\s+\/usr\/bin\/jexec$/)
     expect(out.split('\n')[2]).toMatch(/^qemu-riscv64\s+disabled\s+linux\/riscv64\s+\/fake\/bin\/qemu-riscv64-static\s+F$/)
+  })
+})
+
+describe('places: the interpreter store, the proxy, what chose the tool cache', () => {
+  test('the action: RUNNER_TOOL_CACHE, the machine\'s root-only store, the job\'s proxy variables (lower case first)', () => {
+    const env = { RUNNER_TOOL_CACHE: '/runner/tc', RUNNER_TEMP: '/runner/tmp', https_proxy: 'http://proxy:3128', HTTPS_PROXY: 'http://other:1', NO_PROXY: '.internal' }
+    expect(actionPlaces(env, 1001)).toEqual({
+      toolCache: '/runner/tc',
+      toolCacheLabel: 'RUNNER_TOOL_CACHE',
+      tempDir: '/runner/tmp',
+      assetBase: undefined,
+      interpreterStore: INTERPRETER_STORE,
+      proxy: { httpsProxy: 'http://proxy:3128', httpProxy: undefined, noProxy: '.internal' }
+    })
+    expect(INTERPRETER_STORE).toBe('/var/lib/setup-x86-on-arm/interpreters')
+    expect(actionPlaces({}, 0)).toMatchObject({ toolCacheLabel: 'the default cache folder (RUNNER_TOOL_CACHE is not set)', proxy: undefined })
+    expect(actionPlaces({ SETUP_X86_ON_ARM_INTERPRETER_STORE: '/srv/test/interpreters' }, 0).interpreterStore).toBe('/srv/test/interpreters')
+  })
+
+  test('the command line: its cache folder, or the one --cache-dir names', () => {
+    expect(commandLinePlaces({ HTTP_PROXY: 'http://proxy:3128' }, 0, undefined, '/home/u')).toMatchObject({
+      toolCache: '/var/cache/setup-x86-on-arm',
+      toolCacheLabel: "the command line's cache folder (--cache-dir chooses another)",
+      interpreterStore: INTERPRETER_STORE,
+      proxy: { httpProxy: 'http://proxy:3128' }
+    })
+    expect(commandLinePlaces({}, 0, undefined, '/home/u', '/srv/cache')).toMatchObject({ toolCache: '/srv/cache', toolCacheLabel: 'the folder --cache-dir names' })
+  })
+
+  test('install --cache-dir puts the download there', async () => {
+    await cli(['install', '--platforms', 'riscv64', '--verify', 'probe', '--cache-dir', join(f.ledgerDir, 'cache')])
+    expect(given).toMatchObject({ toolCache: join(f.ledgerDir, 'cache'), toolCacheLabel: 'the folder --cache-dir names' })
+  })
+})
+
+describe('install --libraries', () => {
+  let asked: SysrootRequest[]
+  const makeSysroot = async (request: SysrootRequest) => {
+    asked.push(request)
+    return { path: join(request.cacheRoot, 'setup-x86-on-arm-sysroot/debian-12-riscv64-0123'), cacheHit: false, packages: ['libc6:riscv64=2.36-9'] }
+  }
+  const cacheDir = () => join(f.ledgerDir, 'cache')
+  const sysroot = () => join(cacheDir(), 'setup-x86-on-arm-sysroot/debian-12-riscv64-0123')
+  const withLibraries = (...more: string[]) => cli(['install', '--platforms', 'riscv64', '--verify', 'probe', '--cache-dir', cacheDir(), '--libraries', 'base', ...more], { makeSysroot })
+  beforeEach(() => {
+    asked = []
+    f.prober.interpreters.set(QEMU, 'riscv64')
+    f.installer.served.set('riscv64', { path: QEMU, version: '10.0.3', source: 'download' })
+  })
+
+  test('makes the sysroot in the cache folder and prints the variable a runner service needs', async () => {
+    expect(await withLibraries()).toBe(0)
+    expect(asked[0]).toMatchObject({ targets: ['riscv64'], packages: ['libc6', 'libgcc-s1', 'libstdc++6', 'zlib1g'], cacheRoot: cacheDir() })
+    expect(out.split('\n').at(-2)).toBe(`QEMU_LD_PREFIX=${sysroot()}`)
+    expect(err).toContain(`give the runner service QEMU_LD_PREFIX=${sysroot()} (for example with --env-file`)
+  })
+
+  test('--json gives the sysroot with the outputs', async () => {
+    expect(await withLibraries('--json')).toBe(0)
+    expect(JSON.parse(out)).toMatchObject({ platforms: 'linux/riscv64', sysroot: sysroot(), failures: [] })
+  })
+
+  test('--env-file writes the line into the runner\'s .env beside its other lines; a second install replaces it; uninstall takes it out', async () => {
+    const envFile = join(f.ledgerDir, 'runner', '.env')
+    mkdirSync(join(f.ledgerDir, 'runner'))
+    writeFileSync(envFile, 'LANG=C.UTF-8\nPATH=/usr/bin:/bin')
+    expect(await withLibraries('--env-file', envFile)).toBe(0)
+    expect(readFileSync(envFile, 'utf8')).toBe(`LANG=C.UTF-8\nPATH=/usr/bin:/bin\nQEMU_LD_PREFIX=${sysroot()}\n`)
+    expect(err).toContain(`QEMU_LD_PREFIX written to ${envFile}: restart the runner service so its jobs see it`)
+
+    expect(await withLibraries('--env-file', envFile)).toBe(0)
+    expect(readFileSync(envFile, 'utf8')).toBe(`LANG=C.UTF-8\nPATH=/usr/bin:/bin\nQEMU_LD_PREFIX=${sysroot()}\n`)
+
+    out = ''
+    expect(await cli(['uninstall'])).toBe(0)
+    expect(out).toBe(`removed: qemu-riscv64; restored: nothing\nQEMU_LD_PREFIX taken out of ${envFile}\n`)
+    expect(readFileSync(envFile, 'utf8')).toBe('LANG=C.UTF-8\nPATH=/usr/bin:/bin\n')
+  })
+
+  test.each([
+    [['--env-file', '/tmp/x.env'], "error: input 'env-file': is used only with --libraries or --sysroot; add one of them, or leave --env-file out"],
+    [['--libraries', 'Foo_Bar'], `error: input 'libraries': "Foo_Bar" is not a package name;`],
+    [['--libraries', 'base', '--sysroot', '/srv/root'], "error: input 'sysroot': is given together with libraries;"]
+  ])('%j exits 2 with one line, before anything changes', async (args, message) => {
+    expect(await cli(['install', '--platforms', 'riscv64', '--verify', 'probe', ...args], { makeSysroot })).toBe(2)
+    expect(err.startsWith(message)).toBe(true)
+    expect(err.trim()).not.toContain('\n')
+    expect(given).toBeUndefined()
+  })
+
+  test("an --env-file that already holds someone else's QEMU_LD_PREFIX: exit 2, the file unchanged", async () => {
+    const envFile = join(f.ledgerDir, '.env')
+    writeFileSync(envFile, 'QEMU_LD_PREFIX=/opt/their-root\n')
+    expect(await withLibraries('--env-file', envFile)).toBe(2)
+    expect(err).toBe(
+      `error: input 'env-file': ${envFile} already sets QEMU_LD_PREFIX=/opt/their-root, and two prefixes cannot both apply; remove that line, or leave --env-file out\n`
+    )
+    expect(readFileSync(envFile, 'utf8')).toBe('QEMU_LD_PREFIX=/opt/their-root\n')
+    expect(asked).toEqual([])
+    expect(given).toBeUndefined()
   })
 })

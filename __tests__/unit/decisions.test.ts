@@ -117,8 +117,10 @@ describe('outputs', () => {
       'qemu-version': '10.0.3',
       'install-method': 'download',
       'cache-hit': 'true',
-      'x86-64-level': 'x86-64-v3'
+      'x86-64-level': 'x86-64-v3',
+      sysroot: ''
     })
+    expect(outputsOf(report, '/cache/sysroot').sysroot).toBe('/cache/sysroot')
     expect(failuresOf(report)).toEqual(['linux/386: no qemu-i386'])
   })
 })

@@ -4,12 +4,17 @@
  */
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals'
 import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import * as core from '../__fixtures__/core.js'
 import type { Context, Environment } from '../../src/core/context.js'
+import type { SysrootRequest } from '../../src/install/libraries/index.js'
 import { Journal } from '../../src/records/journal.js'
 import { fixture, type Fixture } from '../helpers/core-fixture.js'
 
-jest.unstable_mockModule('@actions/core', () => core)
+/** Variables main exports for the job's later steps (the fixture has no exportVariable yet: it is added beside it here). */
+const exported = new Map<string, string>()
+const exportVariable = jest.fn((name: string, value: string) => void exported.set(name, value))
+jest.unstable_mockModule('../../src/faces/actions/index.js', () => ({ ...core, exportVariable }))
 const { run } = await import('../../src/faces/main.js')
 
 const QEMU = '/fake/bin/qemu-riscv64-static'
@@ -25,6 +30,8 @@ const runMain = (seams: Parameters<typeof run>[0] = {}) => run({ env: { SETUP_X8
 
 beforeEach(() => {
   core.reset()
+  exported.clear()
+  exportVariable.mockClear()
   f = fixture()
   given = undefined
   Object.assign(core.inputs, { platforms: 'riscv64', verify: 'probe' })
@@ -48,8 +55,10 @@ describe('main', () => {
       'qemu-version': '10.0.3',
       'install-method': 'download',
       'cache-hit': 'false',
-      'x86-64-level': ''
+      'x86-64-level': '',
+      sysroot: ''
     })
+    expect(exportVariable).not.toHaveBeenCalled()
     expect(core.state.get('cleanup')).toBe('true')
     expect(JSON.parse(core.state.get('holder')!)).toMatchObject({ pid: process.ppid, label: `process ${process.ppid}` })
     expect(JSON.parse(core.state.get('changes')!)).toEqual([{ kind: 'added', entry: expect.objectContaining({ name: 'qemu-riscv64', interpreter: QEMU }) }])
@@ -152,5 +161,78 @@ describe('main', () => {
     serve()
     await runMain({ env: { GITHUB_SERVER_URL: 'https://github.com', GITHUB_ACTION_REPOSITORY: '', GITHUB_REPOSITORY: 'me/setup-x86-on-arm', SETUP_X86_ON_ARM_LEDGER_DIR: f.ledgerDir } })
     expect(given?.assetBase).toBe('https://github.com/me/setup-x86-on-arm')
+  })
+
+  describe('libraries', () => {
+    let asked: SysrootRequest[]
+    const makeSysroot = async (request: SysrootRequest) => {
+      asked.push(request)
+      return { path: join(request.cacheRoot, 'setup-x86-on-arm-sysroot/debian-12-riscv64-0123'), cacheHit: false, packages: ['libc6:riscv64=2.36-9'] }
+    }
+    beforeEach(() => {
+      asked = []
+    })
+    /** The runner's folders, in the test's own place. */
+    const runner = (over: Record<string, string> = {}) => ({
+      env: { SETUP_X86_ON_ARM_LEDGER_DIR: f.ledgerDir, RUNNER_TOOL_CACHE: join(f.ledgerDir, 'tool-cache'), RUNNER_TEMP: join(f.ledgerDir, 'temp'), ...over }
+    })
+
+    test('after setup: the sysroot for the emulated platforms, exported as QEMU_LD_PREFIX and set as the output sysroot', async () => {
+      serve()
+      core.inputs.libraries = 'base, libssl3'
+      await runMain({ makeSysroot, ...runner() })
+      expect(core.setFailed).not.toHaveBeenCalled()
+      expect(asked).toHaveLength(1)
+      expect(asked[0]).toMatchObject({ targets: ['riscv64'], packages: ['libc6', 'libgcc-s1', 'libstdc++6', 'zlib1g', 'libssl3'], mirror: [] })
+      const path = join(f.ledgerDir, 'tool-cache/setup-x86-on-arm-sysroot/debian-12-riscv64-0123')
+      expect(Object.fromEntries(exported)).toEqual({ QEMU_LD_PREFIX: path })
+      expect(core.outputs.get('sysroot')).toBe(path)
+      expect(core.group.mock.calls.map(c => c[0])).toEqual(['Set up emulation', 'Verify', 'Libraries'])
+    })
+
+    test('the job already sets QEMU_LD_PREFIX: one line, before anything is built or changed', async () => {
+      serve()
+      core.inputs.libraries = 'base'
+      await runMain({ makeSysroot, ...runner({ QEMU_LD_PREFIX: '/opt/amd64' }) })
+      expect(core.setFailed).toHaveBeenCalledTimes(1)
+      expect(core.setFailed).toHaveBeenCalledWith(
+        'input \'libraries\': the job already sets QEMU_LD_PREFIX ("/opt/amd64"), and two prefixes cannot both apply; unset QEMU_LD_PREFIX in the job, or leave libraries empty'
+      )
+      expect(given).toBeUndefined()
+      expect(asked).toEqual([])
+      expect(core.state.has('changes')).toBe(false)
+    })
+
+    test('a setup that failed makes no sysroot', async () => {
+      core.inputs.libraries = 'base'
+      await runMain({ makeSysroot, ...runner() })
+      expect(core.setFailed).toHaveBeenCalledWith(expect.stringMatching(/^linux\/riscv64: no qemu-riscv64/))
+      expect(asked).toEqual([])
+      expect(exportVariable).not.toHaveBeenCalled()
+    })
+
+    test('a package the archive does not have fails the step with its one line; nothing is exported', async () => {
+      serve()
+      core.inputs.libraries = 'nosuchpackage'
+      const { LibrariesError } = await import('../../src/install/libraries/index.js')
+      const failing = async () => {
+        throw new LibrariesError('libraries', "no package nosuchpackage in Debian GNU/Linux 12 (bookworm)'s archive for riscv64", 'check the spelling')
+      }
+      await runMain({ makeSysroot: failing, ...runner() })
+      expect(core.setFailed).toHaveBeenCalledWith("input 'libraries': no package nosuchpackage in Debian GNU/Linux 12 (bookworm)'s archive for riscv64; check the spelling")
+      expect(exportVariable).not.toHaveBeenCalled()
+      // What setup registered is in the state, for the post step to undo as usual.
+      expect(JSON.parse(core.state.get('changes')!)).toEqual([{ kind: 'added', entry: expect.objectContaining({ name: 'qemu-riscv64' }) }])
+    })
+
+    test('every platform native: nothing exported, the output is empty', async () => {
+      core.inputs.platforms = 'amd64'
+      core.inputs.libraries = 'base'
+      await runMain({ makeSysroot, ...runner() })
+      expect(asked).toEqual([])
+      expect(exportVariable).not.toHaveBeenCalled()
+      expect(core.outputs.get('sysroot')).toBe('')
+      expect(f.logs).toContain('libraries: linux/amd64 runs natively here; no sysroot is needed and QEMU_LD_PREFIX is not set')
+    })
   })
 })

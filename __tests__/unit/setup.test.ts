@@ -150,7 +150,8 @@ describe('register: a new entry', () => {
       {
         targets: ['riscv64'],
         request: { method: 'download', flags: 'PF', qemuVersion: '10.0.3', qemuUrl: '', qemuSha256: '' },
-        places: f.ctx.places
+        // Partial downloads go into the run's scratch folder, which main removes on every way out.
+        places: { ...f.ctx.places, tempDir: f.ctx.workDir }
       }
     ])
   })
@@ -248,7 +249,7 @@ describe('register: replacing a broken entry', () => {
     const other = f.procs.job(777)
     await f.ctx.ledger.locked(async data => {
       data.registering(theirs, firstOriginal, other)
-    })
+    }, f.repair)
     await register(f.kernel, theirs, f.kernel.dir)
     serve('riscv64')
     await setup(request(), f.ctx)
@@ -297,6 +298,39 @@ describe('register: rolled back when the probe fails', () => {
   })
 })
 
+describe('QEMU 9.0 or later for amd64 on an arm64 host', () => {
+  const onArm64 = () => fixture({ host: x86Host({ machine: 'aarch64' }) })
+  /** The warning comes with the interpreter, before registering: on an x86_64 test machine registering amd64 is then refused (its own format). */
+  const setupOnThisMachine = (g: Fixture) => setup(request({ platforms: [amd64] }), g.ctx).catch(error => expect(error).toBeInstanceOf(SetupError))
+
+  test("install: auto taking the machine's QEMU 10.0 warns that amd64 Go crashes under it", async () => {
+    const g = onArm64()
+    try {
+      g.prober.interpreters.set('/usr/bin/qemu-x86_64-static', 'x86_64')
+      g.installer.served.set('x86_64', { path: '/usr/bin/qemu-x86_64-static', version: '10.0.3', source: 'existing' })
+      await setupOnThisMachine(g)
+      expect(g.warnings).toEqual([
+        'qemu-x86_64 10.0.3 at /usr/bin/qemu-x86_64-static hands x86_64 programs 48-bit addresses on this arm64 host: ' +
+          'amd64 Go programs crash (lfstack.push); use install: download for QEMU 7.2.22'
+      ])
+    } finally {
+      g.dispose()
+    }
+  })
+
+  test('the default download (QEMU 7.2) gets no warning', async () => {
+    const g = onArm64()
+    try {
+      g.prober.interpreters.set(QEMU('x86_64'), 'x86_64')
+      g.installer.served.set('x86_64', { path: QEMU('x86_64'), version: '7.2.22', source: 'download' })
+      await setupOnThisMachine(g)
+      expect(g.warnings).toEqual([])
+    } finally {
+      g.dispose()
+    }
+  })
+})
+
 describe('install failures', () => {
   test('install: none and nothing on the machine: says what to do', async () => {
     f.installer.missing.set('riscv64', 'no static qemu-riscv64 on the machine')
@@ -323,7 +357,7 @@ describe('install failures', () => {
     f.installer.failure = new Error('apt-get install failed: E: Unable to locate package qemu-user-static: use install: download')
     await expect(setup(request(), f.ctx)).rejects.toThrow(/Unable to locate package/)
     expect(f.kernel.snapshot()).toEqual({})
-    await expect(f.ctx.ledger.locked(async () => 'free')).resolves.toBe('free')
+    await expect(f.ctx.ledger.locked(async () => 'free', f.repair)).resolves.toBe('free')
   })
 
   test('without root or sudo it fails with the privilege message and records nothing', async () => {
@@ -396,9 +430,10 @@ describe('share: entries other jobs registered', () => {
   test('an entry removed between assess and the lock (another job\'s post step) is registered again', async () => {
     await registeredByAnotherJob()
     const locked = f.ctx.ledger.locked.bind(f.ctx.ledger)
-    f.ctx.ledger.locked = (async (work: Parameters<Ledger['locked']>[0]) => {
-      await f.kernel.write(join(f.kernel.dir, 'qemu-riscv64'), '-1')
-      return locked(work)
+    let sections = 0
+    f.ctx.ledger.locked = (async (...args: Parameters<Ledger['locked']>) => {
+      if (sections++ === 0) await f.kernel.write(join(f.kernel.dir, 'qemu-riscv64'), '-1')
+      return locked(...args)
     }) as Ledger['locked']
     const report = await setup(request(), f.ctx)
     expect(report.platforms[0].status).toBe('registered')

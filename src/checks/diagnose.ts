@@ -3,12 +3,14 @@
  * diagnose() takes any text (a step's log, a container's standard error) and returns the first
  * failure it recognises: the line that shows it, the likely cause, and the input or step that fixes
  * it. The action's inputs named here: `platforms`, `install` (auto|apt|download|none), `flags`
- * (default F), `verify` (auto|probe|container|none), `verify-image`, `qemu-version`, `cleanup`.
+ * (default F), `verify` (auto|probe|container|none), `verify-image`, `qemu-version`, `cleanup`,
+ * `libraries` (packages for a sysroot, `base` for the C and C++ runtime) and `sysroot`.
  */
 
 export type DiagnosisId =
   | 'binfmt-not-permitted'
   | 'missing-loader'
+  | 'missing-library'
   | 'cpu-level'
   | 'illegal-instruction'
   | 'qemu-crash'
@@ -62,6 +64,53 @@ function loaderPlatform(path: string): { docker: string; debian: string } | unde
   return undefined
 }
 
+/** The `base` shorthand of `libraries`: the C and C++ runtime. */
+const BASE = ['libc6', 'libgcc-s1', 'libstdc++6', 'zlib1g']
+
+/**
+ * The Debian and Ubuntu package holding a library, for the libraries programs most often miss
+ * (names that differ between releases, such as OpenSSL's libssl3 and libssl3t64, are left out).
+ */
+const LIBRARY_PACKAGES: Readonly<Record<string, string>> = {
+  'libc.so.6': 'libc6',
+  'libm.so.6': 'libc6',
+  'libpthread.so.0': 'libc6',
+  'libdl.so.2': 'libc6',
+  'librt.so.1': 'libc6',
+  'libresolv.so.2': 'libc6',
+  'libgcc_s.so.1': 'libgcc-s1',
+  'libstdc++.so.6': 'libstdc++6',
+  'libz.so.1': 'zlib1g',
+  'libselinux.so.1': 'libselinux1',
+  'libpcre2-8.so.0': 'libpcre2-8-0',
+  'libcrypt.so.1': 'libcrypt1',
+  'libzstd.so.1': 'libzstd1',
+  'liblzma.so.5': 'liblzma5',
+  'libbz2.so.1.0': 'libbz2-1.0',
+  'libffi.so.8': 'libffi8',
+  'libexpat.so.1': 'libexpat1',
+  'libuuid.so.1': 'libuuid1',
+  'libtinfo.so.6': 'libtinfo6',
+  'libacl.so.1': 'libacl1',
+  'libattr.so.1': 'libattr1',
+  'libcap.so.2': 'libcap2',
+  'libgmp.so.10': 'libgmp10',
+  'libatomic.so.1': 'libatomic1',
+  'libgomp.so.1': 'libgomp1',
+  'libsqlite3.so.0': 'libsqlite3-0'
+}
+
+/** What to add to `libraries` for a missing library file. */
+function libraryFix(file: string): string {
+  const pkg = LIBRARY_PACKAGES[file]
+  if (pkg && BASE.includes(pkg)) return `add \`libraries: base\` to the action's step (${pkg}, part of base, holds ${file})`
+  if (pkg) return `add ${pkg} to the action's \`libraries\` (it holds ${file}), e.g. \`libraries: base, ${pkg}\``
+  return (
+    `add the package that holds ${file} to the action's \`libraries\` (\`dpkg -S ${file}\` on a machine of the program's platform, ` +
+    'or apt-file search, names it)'
+  )
+}
+
 const STATIC_QEMU =
   'a statically linked QEMU registered with the F flag: keep `flags: F` (the default) and let the action install QEMU ' +
   '(`install: download`, or `install: apt` where the distribution still has qemu-user-static)'
@@ -93,11 +142,22 @@ const RULES: Rule[] = [
         cause:
           `QEMU runs the program, but it is dynamically linked and its${of} dynamic loader ${m[1]} is not on this machine: outside a container there is no${of} C library to load.`,
         fix:
-          `run the program in a container of its platform (\`docker run --platform linux/${docker} ...\`), or point QEMU at a${of} root filesystem with ` +
-          `the environment variable QEMU_LD_PREFIX=/path/to/sysroot (e.g. one made by debootstrap --arch=${debian}), or install the${of} C library through ` +
-          `multiarch (libc6:${debian}); statically linked programs need none of this`
+          `add \`libraries: base\` to the action's step (a sysroot of the distribution's${of} C runtime, exported as QEMU_LD_PREFIX for the later ` +
+          `steps), or give \`sysroot\` a${of} root filesystem (e.g. from docker export of a linux/${docker} image); or run the program in a container ` +
+          `of its platform (\`docker run --platform linux/${docker} ...\`), or install the${of} C library through multiarch (libc6:${debian}); ` +
+          'statically linked programs need none of this'
       }
     }
+  },
+  {
+    id: 'missing-library',
+    match: /error while loading shared libraries: ([^\s:]+): cannot open shared object file/,
+    explain: m => ({
+      cause:
+        `the program's dynamic loader started, but a library it needs, ${m[1]}, is not there: a foreign program run outside a container takes ` +
+        'its libraries from the sysroot QEMU_LD_PREFIX points to, which does not hold this one',
+      fix: `${libraryFix(m[1])}; with your own \`sysroot\`, put the library in it`
+    })
   },
   {
     id: 'cpu-level',

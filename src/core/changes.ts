@@ -1,14 +1,27 @@
 /**
  * Every change one setup makes to the kernel's table, each recorded before it is made: in the
  * job's journal (so its post step can undo it, even when main is killed half-way) and in the
- * host's ledger (so a job sharing the entry keeps it until the last one is done). Made only while
- * the ledger is locked. (Holding an entry another job registered changes no table: share.ts.)
+ * host's ledger (so a job sharing the entry keeps it until the last one is done). Each is made with
+ * the ledger locked: inside the section `locked` opens, or in a short one of its own. A package's
+ * install (watch) runs unlocked, between two short sections: before it, the table and the ledger
+ * are read; after it, what the package changed is told apart from what other jobs did meanwhile.
  */
-import { diffTables, type Entry, isMounted, mount, readTable, register, registerLine, remove } from '../kernel/binfmt.js'
+import {
+  diffTables,
+  type Entry,
+  isMounted,
+  mount,
+  readTable,
+  register,
+  registerLine,
+  remove,
+  sameHandler,
+  type Table
+} from '../kernel/binfmt.js'
 import type { Privileged } from '../kernel/privileged.js'
 import type { Holder } from '../records/holder.js'
 import type { Change, Journal } from '../records/journal.js'
-import type { Held, LedgerData } from '../records/ledger.js'
+import type { Held, Ledger, LedgerData, Repair } from '../records/ledger.js'
 import type { Log } from './context.js'
 import { restore } from './restore.js'
 
@@ -20,15 +33,22 @@ export interface Registration {
   previous?: Held
 }
 
+/** Where the changes are recorded: this run's journal, the host's ledger, and who this run is in it. */
 export interface Books {
   journal: Journal
-  /** The ledger's records, locked for this run, and how to write them now. */
-  ledger: LedgerData
-  save: () => Promise<void>
+  ledger: Ledger
   holder: Holder
 }
 
+/** The ledger's records while it is locked, and how to write them now. */
+interface Section {
+  data: LedgerData
+  save: () => Promise<void>
+}
+
 export class Changes {
+  private open?: Section
+
   constructor(
     private readonly sys: Privileged,
     private readonly books: Books,
@@ -36,58 +56,124 @@ export class Changes {
     private readonly log: Log
   ) {}
 
+  private get repair(): Repair {
+    return { binfmtDir: this.dir, warn: this.log.warning }
+  }
+
+  /** Runs `work` with the ledger locked: every change it makes is made in this one section. */
+  async locked<T>(work: () => Promise<T>): Promise<T> {
+    return this.books.ledger.locked(async (data, save) => {
+      this.open = { data, save }
+      try {
+        return await work()
+      } finally {
+        this.open = undefined
+      }
+    }, this.repair)
+  }
+
+  /** The open section, or a short one of its own for a change made outside any. */
+  private section<T>(work: (section: Section) => Promise<T>): Promise<T> {
+    const open = this.open
+    return open ? work(open) : this.locked(() => work(this.open!))
+  }
+
   /** Mounts binfmt_misc, when it is not mounted yet. */
   async mount(): Promise<void> {
-    if (await isMounted(this.dir)) return
-    await this.books.journal.record({ kind: 'mounted' })
-    await mount(this.sys, this.dir)
-    this.log.info(`mounted binfmt_misc on ${this.dir}`)
+    await this.section(async () => {
+      if (await isMounted(this.dir)) return
+      await this.books.journal.record({ kind: 'mounted' })
+      await mount(this.sys, this.dir)
+      this.log.info(`mounted binfmt_misc on ${this.dir}`)
+    })
   }
 
   /** Registers an entry, replacing what has its name (a broken entry: the caller proved it does not work). */
   async register(entry: Entry): Promise<Registration> {
-    const { journal, ledger, save, holder } = this.books
-    const existing = (await readTable(this.dir)).get(entry.name)
-    const change: Change = existing ? { kind: 'replaced', original: existing, entry } : { kind: 'added', entry }
-    const previous = ledger.registering(entry, existing, holder)
-    await journal.record(change)
-    await save()
-    if (existing) {
-      await remove(this.sys, entry.name, this.dir)
-      this.log.info(`replacing ${entry.name} (interpreter ${existing.interpreter}, flags ${existing.flags || 'none'}): it did not work`)
-    }
-    await register(this.sys, entry, this.dir)
-    return { entry, change, previous }
+    const { journal, holder } = this.books
+    return this.section(async ({ data, save }) => {
+      const existing = (await readTable(this.dir)).get(entry.name)
+      const change: Change = existing ? { kind: 'replaced', original: existing, entry } : { kind: 'added', entry }
+      // The journal first: once the run is stopping it refuses, and then nothing else is touched.
+      await journal.record(change)
+      const previous = data.registering(entry, existing, holder)
+      await save()
+      if (existing) {
+        await remove(this.sys, entry.name, this.dir)
+        this.log.info(`replacing ${entry.name} (interpreter ${existing.interpreter}, flags ${existing.flags || 'none'}): it did not work`)
+      }
+      await register(this.sys, entry, this.dir)
+      return { entry, change, previous }
+    })
   }
 
   /** Undoes a registration: the table, the journal and the ledger as they were before it. */
   async undo(registration: Registration): Promise<void> {
-    const { journal, ledger, save } = this.books
-    await restore([registration.change], this.sys, this.log.warning, { dir: this.dir })
-    await journal.update(registration.change, undefined)
-    ledger.putBack(registration.entry.name, registration.previous)
-    await save()
+    await this.section(async ({ data, save }) => {
+      await restore([registration.change], this.sys, this.log.warning, { dir: this.dir })
+      await this.books.journal.update(registration.change, undefined)
+      data.putBack(registration.entry.name, registration.previous)
+      await save()
+    })
   }
 
-  /** Runs a step that may change the table behind our back (a package's postinst) and records what it did. */
+  /** Holds an entry of the action's that another job registered; false when the entry is not the action's. */
+  async share(entry: Entry): Promise<boolean> {
+    return this.section(async ({ data, save }) => {
+      const held = data.get(entry.name)
+      if (!held || held.removed || !sameHandler(held.entry, entry)) return false
+      if (!data.holds(entry.name, this.books.holder)) {
+        await this.books.journal.record({ kind: 'shared', name: entry.name })
+        data.claim(entry.name, this.books.holder)
+        await save()
+      }
+      return true
+    })
+  }
+
+  /**
+   * Runs a step that may change the table behind our back (a package's postinst) and records what
+   * it did. The step runs unlocked (apt takes minutes); what other jobs of this action did to the
+   * table meanwhile is theirs and left out: an entry another job registered, one another job's post
+   * step removed.
+   */
   async watch<T>(step: () => Promise<T>): Promise<T> {
-    const { journal, ledger, save, holder } = this.books
-    const before = await readTable(this.dir)
+    const before = await this.section(async ({ data }) => ({
+      table: await readTable(this.dir),
+      recorded: new Set(Object.keys(data.entries))
+    }))
     try {
       return await step()
     } finally {
-      const diff = diffTables(before, await readTable(this.dir))
-      for (const entry of diff.added) {
-        await journal.record({ kind: 'added', entry })
-        ledger.track(entry, undefined, holder)
-      }
-      for (const { before: original, after } of diff.changed) {
-        await journal.record({ kind: 'replaced', original, entry: after })
-        ledger.track(after, original, holder)
-      }
-      for (const original of diff.removed) await journal.record({ kind: 'replaced', original })
-      await save()
+      await this.section(section => this.recordWatched(before.table, before.recorded, section))
     }
+  }
+
+  private async recordWatched(before: Table, recordedBefore: Set<string>, { data, save }: Section): Promise<void> {
+    const { journal, holder } = this.books
+    const diff = diffTables(before, await readTable(this.dir))
+    // The ledger records this very entry: another job registered it meanwhile (or its package did).
+    const recorded = (entry: Entry) => {
+      const held = data.get(entry.name)
+      return !!held && !held.removed && sameHandler(held.entry, entry)
+    }
+    // Left out: step 4 holds the one a platform of this run needs (Changes.share).
+    const theirs = new Set([...diff.added, ...diff.changed.map(c => c.after)].filter(recorded).map(e => e.name))
+    for (const entry of diff.added.filter(e => !theirs.has(e.name))) {
+      await journal.record({ kind: 'added', entry })
+      data.registering(entry, undefined, holder)
+    }
+    for (const { before: original, after } of diff.changed.filter(c => !theirs.has(c.after.name))) {
+      await journal.record({ kind: 'replaced', original, entry: after })
+      data.registering(after, original, holder)
+    }
+    for (const original of diff.removed) {
+      // Recorded before the step and gone from the ledger since: another job's post step removed it.
+      if (recordedBefore.has(original.name) && !data.get(original.name)) continue
+      await journal.record({ kind: 'replaced', original })
+      data.removing(original, holder)
+    }
+    await save()
   }
 
   /**
@@ -96,11 +182,14 @@ export class Changes {
    * is registered already.)
    */
   async persist(entry: Entry, bootDir: string): Promise<string> {
-    const path = `${bootDir}/${entry.name}.conf`
-    await this.sys.run('mkdir', ['-p', bootDir])
-    await this.sys.write(path, `# written by setup-x86-on-arm (persist: true); undo: setup-x86-on-arm uninstall\n${registerLine(entry)}\n`)
-    this.books.ledger.persisted(entry.name, path)
-    await this.books.save()
-    return path
+    return this.section(async ({ data, save }) => {
+      const path = `${bootDir}/${entry.name}.conf`
+      await this.sys.run('mkdir', ['-p', bootDir])
+      const header = '# written by setup-x86-on-arm (persist: true); undo: setup-x86-on-arm uninstall'
+      await this.sys.write(path, `${header}\n${registerLine(entry)}\n`)
+      data.persisted(entry.name, path)
+      await save()
+      return path
+    })
   }
 }

@@ -21,6 +21,11 @@ export interface Log {
   warning(message: string): void
 }
 
+/**
+ * Where the core's folders and sources are. The InstallPlaces part: the tool cache and what chose
+ * it (toolCacheLabel), the temporary folder, the asset base, the root-only interpreter store and
+ * the job's proxy settings.
+ */
 export interface Environment extends InstallPlaces {
   /** Who this run is in the host's ledger. */
   holder: Holder
@@ -69,6 +74,12 @@ export interface Context {
 
 export const BINFMT_D = '/etc/binfmt.d'
 
+/** The install layer's places, copied field by field so nothing else of the Environment leaks into install/. */
+export function installPlacesOf(env: InstallPlaces): InstallPlaces {
+  const { toolCache, toolCacheLabel, tempDir, assetBase, interpreterStore, proxy } = env
+  return { toolCache, toolCacheLabel, tempDir, assetBase, interpreterStore, proxy }
+}
+
 export function createContext(env: Environment): Context {
   const host = currentHost()
   const workDir = join(env.tempDir, `setup-x86-on-arm-${process.pid}`)
@@ -80,7 +91,7 @@ export function createContext(env: Environment): Context {
     holder: env.holder,
     privileged,
     log: env.log,
-    places: { toolCache: env.toolCache, tempDir: env.tempDir, assetBase: env.assetBase },
+    places: installPlacesOf(env),
     obtain: obtainInterpreters,
     binfmtDir: BINFMT_DIR,
     bootDir: BINFMT_D,

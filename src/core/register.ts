@@ -1,8 +1,10 @@
 /**
- * Step 4 of setup: register each platform's entry with the interpreter step 3 got, prove it
- * works (undoing it when it does not), and keep it across reboots when asked to.
+ * Step 4 of setup, with the ledger locked again: register each platform's entry with the
+ * interpreter step 3 got, prove it works (undoing it when it does not), and keep it across reboots
+ * when asked to. Step 3 ran unlocked, so another job may have registered a platform meanwhile:
+ * a handler that appeared since step 1 and works is shared, not replaced.
  */
-import { readTable } from '../kernel/binfmt.js'
+import { readTable, sameHandler, type Table } from '../kernel/binfmt.js'
 import { readElf } from '../kernel/elf.js'
 import { entryFor, headerMatches, type Platform } from '../kernel/platforms.js'
 import type { Privileged } from '../kernel/privileged.js'
@@ -13,12 +15,13 @@ import type { Context, SetupRequest } from './context.js'
 import { installAdvice } from './obtain.js'
 import { type PlatformReport, SetupError } from './report.js'
 
-/** What registering works with: the request, root, the recorded changes, the context. */
+/** What registering works with: the request, root, the recorded changes, the context, the table step 1 found. */
 export interface Registrar {
   request: SetupRequest
   sys: Privileged
   changes: Changes
   ctx: Context
+  before: Table
 }
 
 /** Reports each needed platform: failed without an interpreter, else registered (or undone). */
@@ -39,7 +42,9 @@ export async function registerAll(
       continue
     }
     const report =
-      (await registeredByPackage(platform, interpreter, at, since)) ?? (await registerPlatform(platform, interpreter, at, since))
+      (await registeredByPackage(platform, interpreter, at, since)) ??
+      (await registeredMeanwhile(platform, at, since)) ??
+      (await registerPlatform(platform, interpreter, at, since))
     reports.set(platform, { ...report, qemuVersion: report.qemuVersion ?? interpreter.version, source: interpreter.source })
     at.ctx.log.info(`${platform.docker}: ${report.detail}`)
   }
@@ -55,10 +60,22 @@ async function registeredByPackage(
 ): Promise<PlatformReport | undefined> {
   if (interpreter.source !== 'apt' || !(await works(platform, at.request.flags, at.ctx, at.sys)).ok) return undefined
   const entry = handlerOf(await readTable(at.ctx.binfmtDir), platform)
+  if (entry) await at.changes.share(entry) // another job's entry, registered while the package installed
   const seconds = elapsed(since)
   const found: PlatformReport = { platform, status: 'registered', detail: '', seconds }
   const report = entry ? await describeEntry(platform, entry, seconds) : found
   return { ...report, status: 'registered', detail: 'registered by the distro package' }
+}
+
+/** A handler another job registered while this one was getting its interpreter: held, when it works. */
+async function registeredMeanwhile(platform: Platform, at: Registrar, since: number): Promise<PlatformReport | undefined> {
+  const entry = handlerOf(await readTable(at.ctx.binfmtDir), platform)
+  const found = entry && at.before.get(entry.name)
+  if (!entry || (found && sameHandler(found, entry) && found.enabled === entry.enabled)) return undefined
+  if (!(await works(platform, at.request.flags, at.ctx, at.sys)).ok) return undefined
+  const shared = await at.changes.share(entry)
+  const report = await describeEntry(platform, entry, elapsed(since))
+  return shared ? { ...report, detail: `registered meanwhile by another job as ${entry.name}; shared with it` } : report
 }
 
 /** Registers one platform's entry (replacing a broken one of the same name) and proves it. */

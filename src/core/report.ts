@@ -43,11 +43,13 @@ export interface Outputs {
   'install-method': string
   'cache-hit': string
   'x86-64-level': string
+  /** The QEMU_LD_PREFIX the step exported for `libraries` or `sysroot`, else ''. */
+  sysroot: string
 }
 
 const unique = (values: (string | undefined)[]) => [...new Set(values.filter((v): v is string => !!v))]
 
-export function outputsOf(report: Report): Outputs {
+export function outputsOf(report: Report, sysroot = ''): Outputs {
   const working = report.platforms.filter(p => p.status !== 'failed')
   return {
     platforms: working.map(p => p.platform.docker).join(','),
@@ -56,7 +58,8 @@ export function outputsOf(report: Report): Outputs {
     'qemu-version': unique(working.map(p => p.qemuVersion)).join(','),
     'install-method': unique(working.map(p => (p.status === 'existing' ? 'existing' : p.source))).join(','),
     'cache-hit': report.cacheHit === undefined ? 'false' : String(report.cacheHit),
-    'x86-64-level': report.x86Level ? `x86-64-v${report.x86Level}` : ''
+    'x86-64-level': report.x86Level ? `x86-64-v${report.x86Level}` : '',
+    sysroot
   }
 }
 

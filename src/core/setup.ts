@@ -1,8 +1,10 @@
 /**
  * The core shared by the action's main step and the command line, as four steps: assess what
- * already runs (changing nothing), share the working entries other jobs registered, obtain
- * interpreters for the rest, register and prove them (persisting them when asked). Every change
- * to the kernel's table is recorded before it is made (changes.ts).
+ * already runs (changing nothing), share the working entries other jobs registered (ledger
+ * locked), obtain interpreters for the rest (unlocked: downloads and apt take minutes, and other
+ * jobs' main and post steps go on meanwhile), register and prove them, persisting them when asked
+ * (locked again, the table and the ledger read afresh). Every change to the kernel's table is
+ * recorded before it is made (changes.ts).
  */
 import { hostProblem } from '../kernel/host.js'
 import { assess } from './assess.js'
@@ -22,15 +24,17 @@ export async function setup(request: SetupRequest, ctx: Context): Promise<Report
   const inOrder = (): PlatformReport[] => request.platforms.map(p => reports.get(p)!)
   if (assessment.needed.length === 0 && sharedEntries(assessment).size === 0) return { platforms: inOrder() }
 
-  return ctx.ledger.locked(async (ledger, save) => {
-    const books = { journal: ctx.journal, ledger, save, holder: ctx.holder }
-    const needed = await share(assessment, books, ctx.binfmtDir)
-    if (needed.length === 0) return { platforms: inOrder() }
+  const { journal, holder, ledger } = ctx
+  const repair = { binfmtDir: ctx.binfmtDir, warn: ctx.log.warning }
+  const needed = await ledger.locked((data, save) => share(assessment, { journal, holder, data, save }, ctx.binfmtDir), repair)
+  if (needed.length === 0) return { platforms: inOrder() }
 
-    const sys = await ctx.privileged() // asked for only now that something must change
-    const changes = new Changes(sys, books, ctx.binfmtDir, ctx.log)
-    const installation = await obtain(needed, request, sys, changes, ctx)
-    for (const [platform, report] of await registerAll(needed, installation, { request, sys, changes, ctx })) reports.set(platform, report)
-    return { platforms: inOrder(), cacheHit: installation.cacheHit }
-  })
+  const sys = await ctx.privileged() // asked for only now that something must change
+  const changes = new Changes(sys, { journal, ledger, holder }, ctx.binfmtDir, ctx.log)
+  // Partial downloads go to the run's own scratch folder, which every way out of main removes.
+  const installation = await obtain(needed, request, sys, changes, { ...ctx, places: { ...ctx.places, tempDir: ctx.workDir } })
+  const registrar = { request, sys, changes, ctx, before: assessment.before }
+  const registered = await changes.locked(() => registerAll(needed, installation, registrar))
+  for (const [platform, report] of registered) reports.set(platform, report)
+  return { platforms: inOrder(), cacheHit: installation.cacheHit }
 }

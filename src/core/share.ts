@@ -5,8 +5,18 @@
  */
 import { readTable, sameHandler } from '../kernel/binfmt.js'
 import type { Platform } from '../kernel/platforms.js'
+import type { Holder } from '../records/holder.js'
+import type { Journal } from '../records/journal.js'
+import type { LedgerData } from '../records/ledger.js'
 import type { Assessment } from './assess.js'
-import type { Books } from './changes.js'
+
+/** What holding entries writes to: this run's journal, and the ledger's records while they are locked. */
+export interface Holding {
+  journal: Journal
+  holder: Holder
+  data: LedgerData
+  save: () => Promise<void>
+}
 
 /** The working entries step 1 found, by platform. */
 export function sharedEntries(assessment: Assessment): Map<Platform, string> {
@@ -18,10 +28,10 @@ export function sharedEntries(assessment: Assessment): Map<Platform, string> {
 }
 
 /** Holds what still works; returns every platform that needs a handler now (step 1's and the lost ones). */
-export async function share(assessment: Assessment, books: Books, dir: string): Promise<Platform[]> {
-  const { journal, ledger, save, holder } = books
+export async function share(assessment: Assessment, holding: Holding, dir: string): Promise<Platform[]> {
+  const { journal, holder, data, save } = holding
   const now = await readTable(dir)
-  ledger.forgetObsolete(now)
+  data.forgetObsolete(now)
   const lost: Platform[] = []
   for (const [platform, name] of sharedEntries(assessment)) {
     const entry = now.get(name)
@@ -29,10 +39,10 @@ export async function share(assessment: Assessment, books: Books, dir: string): 
     if (!entry || !found || !sameHandler(entry, found)) {
       lost.push(platform)
       assessment.reports.delete(platform)
-    } else if (ledger.get(name)) {
+    } else if (data.get(name) && !data.holds(name, holder)) {
       // The action's own entry (another job's): hold it too. Anyone else's is never removed anyway.
       await journal.record({ kind: 'shared', name })
-      ledger.claim(name, holder)
+      data.claim(name, holder)
       await save()
     }
   }

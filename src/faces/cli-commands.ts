@@ -1,18 +1,22 @@
 /**
  * The command line's commands. `install` runs the core's setup and checks with the command line's
  * own places (cli defaults, environment.ts) and records its changes in a journal file beside the
- * host's ledger; `uninstall` undoes them and lets go of everything the command line and persist
- * hold; `status` lists the kernel's table with a probe of each entry.
+ * host's ledger; with --libraries or --sysroot it then prepares the sysroot and prints the
+ * QEMU_LD_PREFIX line a runner service needs (--env-file writes it into the service's `.env`).
+ * `uninstall` undoes the changes, takes those lines out again and lets go of everything the
+ * command line and persist hold; `status` lists the kernel's table with a probe of each entry.
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { Prober } from '../checks/probe.js'
 import { checkSetup } from '../core/check.js'
 import { type Context, createContext, disposeContext, type Environment } from '../core/context.js'
 import { failuresOf, outputsOf, SUMMARY_HEADER, summaryRows } from '../core/report.js'
 import { restore } from '../core/restore.js'
 import { setup } from '../core/setup.js'
+import { type PreparedSysroot, prepareSysroot, wantsSysroot } from '../core/sysroot.js'
+import type { makeSysroot } from '../install/libraries/index.js'
 import { BINFMT_DIR, readTable } from '../kernel/binfmt.js'
 import { currentHost } from '../kernel/host.js'
 import { platformOfHeader } from '../kernel/platforms.js'
@@ -20,8 +24,9 @@ import { type Privileged, privileged } from '../kernel/privileged.js'
 import { CLI_HOLDER, PERSIST_HOLDER } from '../records/holder.js'
 import { type Change, Journal } from '../records/journal.js'
 import { Ledger, ledgerDirFor } from '../records/ledger.js'
+import { envFileConflict, PREFIX_VARIABLE, prefixLine, removePrefixes, writePrefix } from './env-file.js'
 import { commandLinePlaces, type Variables } from './environment.js'
-import { checkRequestOf, readInputs, setupRequestOf } from './inputs.js'
+import { checkRequestOf, InputError, librariesRequestOf, readInputs, setupRequestOf } from './inputs.js'
 
 export interface CliSeams {
   /** The process's variables (process.env). */
@@ -34,6 +39,8 @@ export interface CliSeams {
   binfmtDir?: string
   out?: (text: string) => void
   err?: (text: string) => void
+  /** Makes the sysroot for --libraries (unit tests pass a fake). */
+  makeSysroot?: typeof makeSysroot
 }
 
 /** What the commands work with, from the seams or the process. */
@@ -71,11 +78,38 @@ function table(rows: string[][]): string {
   return rows.map(r => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n')
 }
 
+/** --env-file, checked before anything changes: only with a sysroot, and not over someone else's QEMU_LD_PREFIX. */
+async function envFileOption(options: Record<string, string>, sysroot: boolean, ledgerDir: string): Promise<string | undefined> {
+  const given = options['env-file']
+  if (given === undefined) return undefined
+  if (!given.trim() || /[\0\r\n]/.test(given)) {
+    throw new InputError('env-file', 'needs a file name', "write --env-file PATH, such as the runner's .env")
+  }
+  if (!sysroot) throw new InputError('env-file', 'is used only with --libraries or --sysroot', 'add one of them, or leave --env-file out')
+  const file = resolve(given)
+  const conflict = await envFileConflict(file, ledgerDir)
+  if (conflict) {
+    throw new InputError('env-file', `${conflict}, and two prefixes cannot both apply`, 'remove that line, or leave --env-file out')
+  }
+  return file
+}
+
+/** The sysroot line for people and scripts: where it went, or what to do with it. */
+function sysrootLines(sysroot: PreparedSysroot, envFile: string | undefined): { out: string; note: string } {
+  const line = prefixLine(sysroot.path)
+  const note = envFile
+    ? `${PREFIX_VARIABLE} written to ${envFile}: restart the runner service so its jobs see it\n`
+    : `give the runner service ${line} (for example with --env-file .../actions-runner/.env) so its jobs see it\n`
+  return { out: `${line}\n`, note }
+}
+
 export async function install(options: Record<string, string>, json: boolean, seams: CliSeams): Promise<number> {
   const { env, uid, ledgerDir, journalFile, out, err } = surroundings(seams)
   const { inputs, warnings } = readInputs(name => options[name] ?? '')
+  const libraries = librariesRequestOf(inputs)
+  const envFile = await envFileOption(options, wantsSysroot(libraries), ledgerDir)
   for (const warning of warnings) err(`warning: ${warning}\n`)
-  const places = commandLinePlaces(env, uid, options['asset-base'], seams.home)
+  const places = commandLinePlaces(env, uid, options['asset-base'], seams.home, options['cache-dir'] && resolve(options['cache-dir']))
   const previous = await loadJournal(journalFile)
   const ctx = (seams.createContext ?? createContext)({
     ...places,
@@ -88,8 +122,18 @@ export async function install(options: Record<string, string>, json: boolean, se
     const report = await setup(setupRequestOf(inputs), ctx)
     await checkSetup(report, checkRequestOf(inputs), ctx)
     const failures = failuresOf(report)
-    if (json) out(`${JSON.stringify({ ...outputsOf(report), failures }, null, 2)}\n`)
+    let sysroot: PreparedSysroot | undefined
+    if (wantsSysroot(libraries) && failures.length === 0) {
+      sysroot = await prepareSysroot(libraries, report, { ...places, tempDir: ctx.workDir }, ctx.log, seams.makeSysroot)
+      if (sysroot && envFile) await writePrefix(envFile, sysroot.path, ledgerDir)
+    }
+    if (json) out(`${JSON.stringify({ ...outputsOf(report), sysroot: sysroot?.path ?? '', failures }, null, 2)}\n`)
     else out(`${table([SUMMARY_HEADER, ...summaryRows(report)])}\n`)
+    if (sysroot) {
+      const lines = sysrootLines(sysroot, envFile)
+      if (!json) out(lines.out)
+      err(lines.note)
+    }
     for (const failure of failures) err(`error: ${failure}\n`)
     return failures.length ? 1 : 0
   } finally {
@@ -107,8 +151,12 @@ export async function uninstall(json: boolean, seams: CliSeams): Promise<number>
     releaseAll: [CLI_HOLDER, PERSIST_HOLDER]
   })
   await rm(journalFile, { force: true })
-  if (json) out(`${JSON.stringify(report, null, 2)}\n`)
-  else out(`removed: ${report.removed.join(', ') || 'nothing'}; restored: ${report.restored.join(', ') || 'nothing'}\n`)
+  const envFiles = await removePrefixes(ledgerDir)
+  if (json) out(`${JSON.stringify({ ...report, envFiles }, null, 2)}\n`)
+  else {
+    out(`removed: ${report.removed.join(', ') || 'nothing'}; restored: ${report.restored.join(', ') || 'nothing'}\n`)
+    for (const file of envFiles) out(`${PREFIX_VARIABLE} taken out of ${file}\n`)
+  }
   return 0
 }
 

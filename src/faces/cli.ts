@@ -1,6 +1,7 @@
 /**
  * The command-line entry, for provisioning a machine outside Actions with the same core:
- *   setup-x86-on-arm install [--platforms LIST] [--install METHOD] [--flags LETTERS] [--verify MODE] [--json]
+ *   setup-x86-on-arm install [--platforms LIST] [--install METHOD] [--flags LETTERS] [--verify MODE]
+ *                            [--libraries LIST [--libraries-mirror URL] | --sysroot DIR] [--env-file PATH] [--cache-dir DIR] [--json]
  *   setup-x86-on-arm uninstall [--json]
  *   setup-x86-on-arm status [--json]
  * This module reads the arguments (node:util parseArgs, strict) and runs the command; a bad
@@ -13,6 +14,7 @@ import { InputError } from './inputs.js'
 export type { CliSeams } from './cli-commands.js'
 
 export const USAGE = `usage: setup-x86-on-arm install [--platforms LIST] [--install auto|apt|download|none] [--flags F] [--verify auto|probe|container|none] [--persist] [--json]
+                        [--libraries LIST [--libraries-mirror URL] | --sysroot DIR] [--env-file PATH] [--cache-dir DIR]
        setup-x86-on-arm uninstall [--json]
        setup-x86-on-arm status [--json]`
 
@@ -28,6 +30,11 @@ const INSTALL_OPTIONS = {
   'qemu-url': text,
   'qemu-sha256': text,
   'asset-base': text,
+  libraries: text,
+  'libraries-mirror': text,
+  sysroot: text,
+  'env-file': text,
+  'cache-dir': text,
   persist: flag,
   json: flag
 }

@@ -5,7 +5,7 @@
  */
 import { homedir, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { InstallPlaces } from '../install/index.js'
+import { type InstallPlaces, proxyFromVariables, type ProxySettings } from '../install/index.js'
 import { parseAssetBase } from './inputs.js'
 
 export type Variables = Record<string, string | undefined>
@@ -27,23 +27,62 @@ export function commandLineToolCache(uid: number, env: Variables, home = homedir
   return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'setup-x86-on-arm')
 }
 
+/** The machine's root-only interpreter store (written as root or through sudo). */
+export const INTERPRETER_STORE = '/var/lib/setup-x86-on-arm/interpreters'
+
+/**
+ * Where downloaded interpreters are kept and registered from: SETUP_X86_ON_ARM_INTERPRETER_STORE
+ * (tests), else the machine's store. The same for root and for a user with sudo: the store and every
+ * folder above it must be root's alone, which a folder of the user's (their ledger's) never is.
+ */
+export function interpreterStoreFor(env: Variables): string {
+  return env.SETUP_X86_ON_ARM_INTERPRETER_STORE || INTERPRETER_STORE
+}
+
+/** The job's proxy variables; undefined when it sets none. */
+export function proxyOf(env: Variables): ProxySettings | undefined {
+  const proxy = proxyFromVariables(env)
+  return proxy.httpsProxy || proxy.httpProxy || proxy.noProxy ? proxy : undefined
+}
+
 /** The action's places: the runner's tool cache and temp folder (the command line's defaults outside a runner). */
 export function actionPlaces(env: Variables, uid: number): InstallPlaces {
   return {
     toolCache: env.RUNNER_TOOL_CACHE || commandLineToolCache(uid, env),
+    toolCacheLabel: env.RUNNER_TOOL_CACHE ? 'RUNNER_TOOL_CACHE' : 'the default cache folder (RUNNER_TOOL_CACHE is not set)',
     tempDir: env.RUNNER_TEMP || tmpdir(),
-    assetBase: actionAssetBase(env)
+    assetBase: actionAssetBase(env),
+    interpreterStore: interpreterStoreFor(env),
+    proxy: proxyOf(env)
   }
 }
 
 /**
- * The command line's places. The asset base: --asset-base, else SETUP_X86_ON_ARM_ASSET_BASE, else
- * the Actions variables when it runs inside a job; without one the download tries its next source.
+ * Where the action makes a sysroot when the tool cache cannot be written: a folder of this job's
+ * (named by its runner process, which main and post share) that the post step removes.
  */
-export function commandLinePlaces(env: Variables, uid: number, assetBaseOption?: string, home = homedir()): InstallPlaces {
+export function temporarySysrootRoot(env: Variables, runnerPid: number): string {
+  return join(env.RUNNER_TEMP || tmpdir(), `setup-x86-on-arm-sysroot-${runnerPid}`)
+}
+
+/**
+ * The command line's places: its cache folder (--cache-dir, else commandLineToolCache). The asset
+ * base: --asset-base, else SETUP_X86_ON_ARM_ASSET_BASE, else the Actions variables when it runs
+ * inside a job; without one the download tries its next source.
+ */
+export function commandLinePlaces(
+  env: Variables,
+  uid: number,
+  assetBaseOption?: string,
+  home = homedir(),
+  cacheDir?: string
+): InstallPlaces {
   return {
-    toolCache: commandLineToolCache(uid, env, home),
+    toolCache: cacheDir || commandLineToolCache(uid, env, home),
+    toolCacheLabel: cacheDir ? 'the folder --cache-dir names' : "the command line's cache folder (--cache-dir chooses another)",
     tempDir: tmpdir(),
+    interpreterStore: interpreterStoreFor(env),
+    proxy: proxyOf(env),
     assetBase: assetBaseOption
       ? parseAssetBase(assetBaseOption)
       : env.SETUP_X86_ON_ARM_ASSET_BASE

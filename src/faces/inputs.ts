@@ -1,10 +1,15 @@
 /**
  * Every input, read and validated before anything changes. A bad value fails with one line that
- * names the input, what was wrong and what is accepted.
+ * names the input, what was wrong and what is accepted. Values are taken as typed, in printable
+ * ASCII: nothing is case-folded or normalised from other characters (a ligature 'ﬀ' upper-cases
+ * to 'FF', a full-width host name is mapped to ASCII by URL parsing), so what runs is what was
+ * written. Only `sysroot`, a path of the machine's own, may hold other characters.
  */
 import { validImageRef } from '../checks/container.js'
 import type { CheckRequest } from '../core/check.js'
 import type { SetupRequest } from '../core/context.js'
+import type { LibrariesRequest } from '../core/sysroot.js'
+import { LibrariesError, parseLibraries, parseMirror } from '../install/libraries/index.js'
 import { PLATFORMS, lookupPlatform, type Platform } from '../kernel/platforms.js'
 
 export const INSTALL_METHODS = ['auto', 'apt', 'download', 'none'] as const
@@ -27,6 +32,12 @@ export interface Inputs {
   qemuVersion: string
   qemuUrl: string
   qemuSha256: string
+  /** Package names for a sysroot of the emulated platforms (`base` expanded); empty: none. */
+  libraries: string[]
+  /** Mirrors of the distribution's archive for `libraries`; empty: the machine's own sources. */
+  librariesMirror: string[]
+  /** A sysroot folder the user gives instead of `libraries`, as written; empty: none. */
+  sysroot: string
 }
 
 export class InputError extends Error {
@@ -35,7 +46,37 @@ export class InputError extends Error {
   }
 }
 
+/** The libraries engine's own parse errors, which already read `input 'NAME': problem; fix`, as input errors. */
+class LibrariesInputError extends InputError {
+  constructor(error: LibrariesError) {
+    super(error.input, '', '')
+    this.message = error.message
+  }
+}
+
+function asInput<T>(parse: () => T): T {
+  try {
+    return parse()
+  } catch (error) {
+    throw error instanceof LibrariesError ? new LibrariesInputError(error) : error
+  }
+}
+
 const MAX_LENGTH = 2048
+/** Inputs that are lists, whose items may stand on lines of their own. */
+const LISTS = ['platforms', 'libraries', 'libraries-mirror']
+/** Inputs that may hold any character: paths on the machine. */
+const ANY_TEXT = ['sysroot']
+/** Printable ASCII, and the white space that separates list items. */
+const PLAIN = /^[\x20-\x7e\t\r\n]*$/
+const PLAIN_FIX = 'type the value in plain ASCII (no look-alike letters, ligatures or full-width forms)'
+
+/** The first character of a value that is not plain ASCII, as U+XXXX; undefined when there is none. */
+export function notAscii(value: string): string | undefined {
+  if (PLAIN.test(value)) return undefined
+  const char = [...value].find(c => !PLAIN.test(c)) as string
+  return `U+${(char.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')}`
+}
 
 function shown(value: string): string {
   return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value)
@@ -141,7 +182,9 @@ export function readInputs(get: (name: string) => string): { inputs: Inputs; war
     const value = get(name) ?? ''
     if (value.length > MAX_LENGTH) throw new InputError(name, `${value.length} characters is too long`, `keep it under ${MAX_LENGTH}`)
     if (value.includes('\0')) throw new InputError(name, 'holds a NUL character', 'remove it')
-    if (name !== 'platforms' && /[\r\n]/.test(value.trim())) throw new InputError(name, 'spans several lines', 'give it on one line')
+    const odd = ANY_TEXT.includes(name) ? undefined : notAscii(value)
+    if (odd) throw new InputError(name, `holds ${odd}, which is not printable ASCII`, PLAIN_FIX)
+    if (!LISTS.includes(name) && /[\r\n]/.test(value.trim())) throw new InputError(name, 'spans several lines', 'give it on one line')
     return value.trim() === '' ? fallback : value
   }
   const { flags, warnings } = parseFlags(raw('flags', 'F'))
@@ -155,12 +198,35 @@ export function readInputs(get: (name: string) => string): { inputs: Inputs; war
     persist: parseBoolean('persist', raw('persist', 'false')),
     qemuVersion: parseQemuVersion(raw('qemu-version', '')),
     qemuUrl: parseUrl(raw('qemu-url', '')),
-    qemuSha256: parseSha256(raw('qemu-sha256', ''))
+    qemuSha256: parseSha256(raw('qemu-sha256', '')),
+    libraries: asInput(() => parseLibraries(raw('libraries', ''))),
+    librariesMirror: asInput(() => parseMirror(raw('libraries-mirror', ''))),
+    sysroot: raw('sysroot', '').trim()
   }
   if (inputs.qemuUrl && !inputs.qemuSha256) {
     throw new InputError('qemu-sha256', 'is needed with qemu-url', 'give the sha256 of the file at qemu-url, so it can be verified before it runs')
   }
+  if (inputs.sysroot && inputs.libraries.length) {
+    const fix = 'give one of them: QEMU takes one prefix, made from libraries or your own sysroot'
+    throw new InputError('sysroot', 'is given together with libraries', fix)
+  }
+  if (inputs.librariesMirror.length && !inputs.libraries.length) {
+    warnings.push('libraries-mirror is used only with libraries, which is empty: it is ignored')
+  }
   return { inputs, warnings }
+}
+
+/**
+ * Whether a prefix this step would export meets one the job already has: QEMU takes one, so the
+ * step fails with one line before anything changes. `existing` is the job's QEMU_LD_PREFIX.
+ */
+export function checkPrefixFree(inputs: Pick<Inputs, 'libraries' | 'sysroot'>, existing: string | undefined): void {
+  if (!existing || (!inputs.libraries.length && !inputs.sysroot)) return
+  throw new InputError(
+    inputs.sysroot ? 'sysroot' : 'libraries',
+    `the job already sets QEMU_LD_PREFIX (${shown(existing)}), and two prefixes cannot both apply`,
+    `unset QEMU_LD_PREFIX in the job, or leave ${inputs.sysroot ? 'sysroot' : 'libraries'} empty`
+  )
 }
 
 /** What setup is asked to do, from the inputs. */
@@ -176,4 +242,8 @@ export function setupRequestOf(inputs: Inputs): SetupRequest {
 
 export function checkRequestOf(inputs: Inputs): CheckRequest {
   return { mode: inputs.verify, image: inputs.verifyImage }
+}
+
+export function librariesRequestOf(inputs: Inputs): LibrariesRequest {
+  return { packages: inputs.libraries, mirror: inputs.librariesMirror, sysroot: inputs.sysroot }
 }

@@ -1,15 +1,18 @@
-/** The action's main step: inputs -> setup -> checks -> outputs and summary. */
-import * as core from '@actions/core'
+/** The action's main step: inputs -> setup -> checks -> the sysroot (libraries) -> outputs and summary. */
+import * as core from './actions/index.js'
 import { newRunId } from '../checks/probe-image.js'
 import { checkSetup, needsChecks, runsContainers } from '../core/check.js'
 import { type Context, createContext, disposeContext, type Environment } from '../core/context.js'
-import { failuresOf, outputsOf, SUMMARY_HEADER, summaryRows } from '../core/report.js'
+import { failuresOf, outputsOf, type Report, SUMMARY_HEADER, summaryRows } from '../core/report.js'
 import { setup } from '../core/setup.js'
+import { type LibrariesRequest, prepareSysroot, wantsSysroot } from '../core/sysroot.js'
+import type { makeSysroot } from '../install/libraries/index.js'
 import { holderFor } from '../records/holder.js'
 import { ledgerDirFor } from '../records/ledger.js'
-import { saveChanges, saveCleanup, saveHolder, saveProbeRun } from '../records/state.js'
-import { actionPlaces, jobLabel, type Variables } from './environment.js'
-import { checkRequestOf, readInputs, setupRequestOf } from './inputs.js'
+import { saveChanges, saveCleanup, saveHolder, saveProbeRun } from './state.js'
+import { actionPlaces, jobLabel, temporarySysrootRoot, type Variables } from './environment.js'
+import { checkPrefixFree, checkRequestOf, librariesRequestOf, readInputs, setupRequestOf } from './inputs.js'
+import { exitOnSignals } from './signals.js'
 
 export interface MainSeams {
   /** The runner's variables (process.env). */
@@ -18,6 +21,8 @@ export interface MainSeams {
   createContext?: (env: Environment) => Context
   /** Called after each change is recorded and before it is made: the interruption tests' seam. */
   afterRecord?: (recorded: number) => void
+  /** Makes the sysroot for `libraries` (unit tests pass a fake). */
+  makeSysroot?: typeof makeSysroot
 }
 
 /** The Environment of a job: the runner's folders and variables, and its runner process as the holder. */
@@ -38,19 +43,42 @@ async function jobEnvironment(env: Variables, afterRecord?: (recorded: number) =
   }
 }
 
+/**
+ * The sysroot `libraries` or `sysroot` ask for, once setup has served every platform, exported as
+ * QEMU_LD_PREFIX for the job's later steps (the runner reads GITHUB_ENV when this step ends); its
+ * path, or '' when there is none.
+ */
+async function exportSysroot(
+  libraries: LibrariesRequest,
+  report: Report,
+  ctx: Context,
+  env: Variables,
+  make?: typeof makeSysroot
+): Promise<string> {
+  if (!wantsSysroot(libraries) || failuresOf(report).length > 0) return ''
+  const places = { ...ctx.places, tempDir: ctx.workDir, temporaryRoot: temporarySysrootRoot(env, process.ppid) }
+  const made = await core.group('Libraries', () => prepareSysroot(libraries, report, places, ctx.log, make))
+  if (made) core.exportVariable('QEMU_LD_PREFIX', made.path)
+  return made?.path ?? ''
+}
+
 export async function run(seams: MainSeams = {}): Promise<void> {
   try {
+    const env = seams.env ?? process.env
     const { inputs, warnings } = readInputs(name => core.getInput(name))
+    checkPrefixFree(inputs, env.QEMU_LD_PREFIX)
     for (const warning of warnings) core.warning(warning)
     saveCleanup(inputs.cleanup)
-    const ctx = (seams.createContext ?? createContext)(await jobEnvironment(seams.env ?? process.env, seams.afterRecord))
+    const ctx = (seams.createContext ?? createContext)(await jobEnvironment(env, seams.afterRecord))
+    exitOnSignals(ctx)
     try {
       const report = await core.group('Set up emulation', () => setup(setupRequestOf(inputs), ctx))
       const check = { ...checkRequestOf(inputs), runId: newRunId() }
       // Saved first: a check cut short leaves its probe image for the post step to remove.
       if (runsContainers(report, check)) saveProbeRun(check.runId)
       if (needsChecks(report, check)) await core.group('Verify', () => checkSetup(report, check, ctx))
-      for (const [name, value] of Object.entries(outputsOf(report))) core.setOutput(name, value)
+      const sysroot = await exportSysroot(librariesRequestOf(inputs), report, ctx, env, seams.makeSysroot)
+      for (const [name, value] of Object.entries(outputsOf(report, sysroot))) core.setOutput(name, value)
       await core.summary
         .addHeading('setup-x86-on-arm', 3)
         .addTable([SUMMARY_HEADER.map(data => ({ data, header: true })), ...summaryRows(report)])

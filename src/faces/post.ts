@@ -1,16 +1,20 @@
 /**
- * The action's post step: remove what main's container check may have left in the engines, and
- * undo what main changed in the binfmt_misc table, unless cleanup is false.
+ * The action's post step: remove what main's container check may have left in the engines and a
+ * sysroot main had to make in the temporary folder (a cached one stays for later jobs), and undo
+ * what main changed in the binfmt_misc table, unless cleanup is false.
  */
-import * as core from '@actions/core'
+import { existsSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
+import * as core from './actions/index.js'
 import { answeringEngines, type Engine } from '../checks/engine.js'
 import { removeProbeImages } from '../checks/probe-leftovers.js'
 import { restore } from '../core/restore.js'
 import { BINFMT_DIR } from '../kernel/binfmt.js'
 import { type Privileged, privileged } from '../kernel/privileged.js'
 import { Ledger, ledgerDirFor } from '../records/ledger.js'
-import { savedChanges, savedCleanup, savedHolder, savedProbeRun } from '../records/state.js'
-import type { Variables } from './environment.js'
+import { savedChanges, savedCleanup, savedHolder, savedProbeRun } from './state.js'
+import { temporarySysrootRoot, type Variables } from './environment.js'
+import { exitOnSignals } from './signals.js'
 
 export interface PostSeams {
   /** The runner's variables (process.env): where the host's ledger is. */
@@ -20,6 +24,8 @@ export interface PostSeams {
   binfmtDir?: string
   /** The container engines that answer (docker, podman). */
   engines?: () => Promise<Engine[]>
+  /** The job's runner process, whose holder main saved (the parent of main and post). */
+  runnerPid?: number
 }
 
 /** The probe images and containers of main's container check; a failure here only warns. */
@@ -33,8 +39,21 @@ async function removeCheckLeftovers(seams: PostSeams): Promise<void> {
   }
 }
 
+/** A sysroot main made for this job alone (its tool cache could not be written); a failure here only warns. */
+async function removeTemporarySysroot(env: Variables): Promise<void> {
+  const dir = temporarySysrootRoot(env, process.ppid)
+  if (!existsSync(dir)) return
+  try {
+    await rm(dir, { recursive: true, force: true })
+    core.info(`removed the temporary sysroot ${dir}`)
+  } catch (error) {
+    core.warning(`could not remove the temporary sysroot ${dir}: ${(error as Error).message}`)
+  }
+}
+
 export async function run(seams: PostSeams = {}): Promise<void> {
   await removeCheckLeftovers(seams)
+  await removeTemporarySysroot(seams.env ?? process.env)
   try {
     const changes = savedChanges()
     if (changes.length === 0) {
@@ -46,8 +65,9 @@ export async function run(seams: PostSeams = {}): Promise<void> {
       return
     }
     const ledger = seams.ledger ?? new Ledger(ledgerDirFor(process.getuid?.() ?? 0, seams.env ?? process.env))
+    exitOnSignals({ ledger })
     const sys = await (seams.privileged ?? privileged)()
-    const report = await restore(changes, sys, core.warning, { ledger, holder: savedHolder(), dir: seams.binfmtDir ?? BINFMT_DIR })
+    const report = await restore(changes, sys, core.warning, { ledger, holder: savedHolder(), runnerPid: seams.runnerPid ?? process.ppid, dir: seams.binfmtDir ?? BINFMT_DIR })
     const done = [
       report.removed.length ? `removed ${report.removed.join(', ')}` : '',
       report.restored.length ? `restored ${report.restored.join(', ')}` : '',

@@ -5,24 +5,21 @@
  * gone, or who registered before the last boot, is stale and does not count (holder.ts).
  *
  * LedgerData holds the records and every operation on them; Ledger is the file they live in,
- * behind one lock file that serialises every reader and writer (a lock left by a dead process is broken).
+ * behind one lock file (lock.ts) held only while the records and the kernel's table are read and
+ * written, never across a download or apt. A file that cannot be trusted is set aside, reported,
+ * and written back sound from what the kernel's table shows (ledger-salvage.ts).
  */
-import { randomBytes } from 'node:crypto'
-import { link, mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { lstat, mkdir, open, readFile, rename, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type Entry, sameHandler, type Table } from '../kernel/binfmt.js'
+import { type Entry, readTable, sameHandler, type Table } from '../kernel/binfmt.js'
 import { type Holder, isLive, PERSIST_HOLDER, type ProcessInfo, procInfo, sameHolder } from './holder.js'
+import { type Held, rebuild, salvage } from './ledger-salvage.js'
+import { type Clock, LockFile, realClock } from './lock.js'
 
-export interface Held {
-  /** The entry as the action (or a package it installed) registered it. */
-  entry: Entry
-  /** What had that name before the first holder registered; absent when the name was free. */
-  original?: Entry
-  holders: Holder[]
-  /** The /etc/binfmt.d file written for it with `persist`, so the entry comes back at boot. */
-  persisted?: string
-}
+export type { Held } from './ledger-salvage.js'
+export { LockRefused, LockTimeout, type Clock } from './lock.js'
 
 /** Letting go of an entry: others still hold it, or this was the last holder and `last` is what to undo. */
 export type Release = { kept: true } | { kept: false; last?: Held }
@@ -34,22 +31,21 @@ export class LedgerData {
     return this.entries[name]
   }
 
+  /** Whether the record of an entry lists this holder: only then may its post step undo the entry. */
+  holds(name: string, holder: Holder): boolean {
+    return this.entries[name]?.holders.some(h => sameHolder(h, holder)) ?? false
+  }
+
   /** Adds a holder to an entry's record, when the entry has one. */
   claim(name: string, holder: Holder): void {
     const held = this.entries[name]
     if (held && !held.holders.some(h => sameHolder(h, holder))) held.holders.push(holder)
   }
 
-  /** Holds an entry something else put in the table while this job watched (a package's postinst). */
-  track(entry: Entry, original: Entry | undefined, holder: Holder): void {
-    this.entries[entry.name] ??= { entry, original, holders: [] }
-    this.claim(entry.name, holder)
-  }
-
   /**
-   * Records the entry about to be registered under its name, keeping the holders already there.
-   * A broken entry another job registered keeps its own original: that is what must come back.
-   * Returns the record it replaces, for `putBack` when the registration is undone.
+   * Records the entry about to be registered under its name (or that a package registered there),
+   * keeping the holders already there. A broken entry another job registered keeps its own original:
+   * that is what must come back. Returns the record it replaces, for `putBack` when it is undone.
    */
   registering(entry: Entry, existing: Entry | undefined, holder: Holder): Held | undefined {
     const previous = this.entries[entry.name]
@@ -57,6 +53,12 @@ export class LedgerData {
     this.entries[entry.name] = { entry, original, holders: [...(previous?.holders ?? [])] }
     this.claim(entry.name, holder)
     return previous
+  }
+
+  /** Records that a package this job installed removed an entry; a record the name has already is held instead. */
+  removing(entry: Entry, holder: Holder): void {
+    this.entries[entry.name] ??= { entry, holders: [], removed: true }
+    this.claim(entry.name, holder)
   }
 
   /** Undoes `registering`: the record as it was before (none when there was none). */
@@ -73,11 +75,12 @@ export class LedgerData {
     this.claim(name, PERSIST_HOLDER)
   }
 
-  /** Drops records whose entry is no longer what the kernel has under that name. */
+  /** Drops records the kernel's table no longer bears out: the entry is gone or changed (a removal: the name is taken again). */
   forgetObsolete(table: Table): void {
     for (const [name, held] of Object.entries(this.entries)) {
       const current = table.get(name)
-      if (!current || !sameHandler(current, held.entry)) delete this.entries[name]
+      const obsolete = held.removed ? !!current : !current || !sameHandler(current, held.entry)
+      if (obsolete) delete this.entries[name]
     }
   }
 
@@ -127,42 +130,86 @@ export function ledgerDirFor(uid: number, env: { SETUP_X86_ON_ARM_LEDGER_DIR?: s
   return uid === 0 ? '/var/lib/setup-x86-on-arm' : join(env.XDG_RUNTIME_DIR || tmpdir(), `setup-x86-on-arm-${uid}`)
 }
 
-export class LockTimeout extends Error {}
+export interface LedgerOptions {
+  info?: ProcessInfo
+  /** How long to wait for another job's lock (held only while it reads and writes; never across a download). */
+  waitMs?: number
+  /** How long a lock whose owner cannot be read is taken for one being written. */
+  unreadableGraceMs?: number
+  clock?: Clock
+}
+
+/** What a locked section needs to mend a damaged ledger: the kernel's table it is rebuilt from, and where to say so. */
+export interface Repair {
+  binfmtDir: string
+  warn: (message: string) => void
+}
 
 export class Ledger {
+  private readonly info: ProcessInfo
+  private readonly clock: Clock
+  private readonly lock: LockFile
+  private running = 0
+  private waiting: (() => void)[] = []
+
   constructor(
     readonly dir: string,
-    private readonly info: ProcessInfo = procInfo,
-    private readonly waitMs = 600_000
-  ) {}
+    options: LedgerOptions = {}
+  ) {
+    this.info = options.info ?? procInfo
+    this.clock = options.clock ?? realClock
+    this.lock = new LockFile(join(dir, 'lock'), {
+      info: this.info,
+      clock: this.clock,
+      waitMs: options.waitMs ?? 600_000,
+      unreadableGraceMs: options.unreadableGraceMs ?? 10_000
+    })
+  }
 
   private get file(): string {
     return join(this.dir, 'ledger.json')
   }
 
-  private get lockFile(): string {
-    return join(this.dir, 'lock')
-  }
-
   /**
    * Runs `work` with the ledger locked and its stale holders pruned; `save` writes the records now
-   * (after each change), and they are saved at the end.
+   * (after each change), and they are saved at the end. Keep `work` to reading and writing the
+   * records and the kernel's table: every other job's main and post step waits for it.
    */
-  async locked<T>(work: (data: LedgerData, save: () => Promise<void>) => Promise<T>): Promise<T> {
-    await this.prepareDir()
-    await this.acquire()
+  async locked<T>(work: (data: LedgerData, save: () => Promise<void>) => Promise<T>, repair: Repair): Promise<T> {
+    this.running++
     try {
-      const data = await this.read()
-      const save = () => this.write(data)
+      await this.prepareDir()
+      await this.lock.acquire()
       try {
-        await data.prune(this.info)
-        return await work(data, save)
+        const data = await this.read(repair)
+        const save = () => this.write(data)
+        try {
+          await data.prune(this.info)
+          return await work(data, save)
+        } finally {
+          await save()
+        }
       } finally {
-        await save()
+        await this.lock.release()
       }
     } finally {
-      await unlink(this.lockFile).catch(() => undefined)
+      if (--this.running === 0) for (const wake of this.waiting.splice(0)) wake()
     }
+  }
+
+  /** Resolves once no locked section of this ledger runs (a signal handler waits for the one in progress). */
+  idle(): Promise<void> {
+    return this.running === 0 ? Promise.resolve() : new Promise(resolve => this.waiting.push(resolve))
+  }
+
+  /** Takes the lock no more (a signal): a section running goes on to its end, a wait for the lock ends. */
+  stop(why: string): void {
+    this.lock.refuse(why)
+  }
+
+  /** Removes the lock file at once when this process holds it: for a process exiting on a signal. */
+  releaseNow(): void {
+    this.lock.releaseNow()
   }
 
   private async prepareDir(): Promise<void> {
@@ -174,57 +221,51 @@ export class Ledger {
     }
   }
 
-  private async read(): Promise<LedgerData> {
+  /** The records, checked; a damaged file is set aside and its sound parts kept, with the kernel's table held. */
+  private async read(repair: Repair): Promise<LedgerData> {
+    const found = await this.readFile()
+    if (found === undefined) return new LedgerData()
+    const { entries, problems } = 'unreadable' in found ? { entries: {}, problems: [found.unreadable] } : salvage(found.value)
+    if (problems.length === 0) return new LedgerData(entries)
+    const aside = `${this.file}.damaged-${new Date(this.clock.now()).toISOString().replace(/[:.]/g, '-')}`
+    await rename(this.file, aside)
+    const table = await readTable(repair.binfmtDir)
+    repair.warn(
+      `the host's ledger ${this.file} could not be trusted (${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; ...' : ''}); ` +
+        `it was moved to ${aside} and written again from the kernel's binfmt table, and none of the ${table.size} entries there ` +
+        'will be removed by a post step, as other jobs may still hold them. Nothing to do for this job; if it happens again, find what ' +
+        `else writes to ${this.dir}. Remove unneeded entries by hand (echo -1 > ${repair.binfmtDir}/NAME) when no job runs, or reboot.`
+    )
+    return new LedgerData(rebuild(entries, table))
+  }
+
+  /** The parsed file; undefined when there is none yet; why not when it cannot be read as JSON. */
+  private async readFile(): Promise<{ value: unknown } | { unreadable: string } | undefined> {
+    let text: string
     try {
-      const data = JSON.parse(await readFile(this.file, 'utf8')) as { entries?: Record<string, Held> }
-      return new LedgerData(data && typeof data.entries === 'object' && data.entries ? data.entries : {})
-    } catch {
-      return new LedgerData()
+      const found = await lstat(this.file)
+      if (found.isSymbolicLink()) return { unreadable: 'it is a symbolic link, not a file' }
+      if (!found.isFile()) return { unreadable: 'it is not a regular file' }
+      text = await readFile(this.file, { encoding: 'utf8', flag: constants.O_RDONLY | constants.O_NOFOLLOW })
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      return { unreadable: `it cannot be read: ${(error as Error).message}` }
+    }
+    try {
+      return { value: JSON.parse(text) }
+    } catch (error) {
+      return { unreadable: `it is not JSON: ${(error as Error).message}` }
     }
   }
 
   private async write(data: LedgerData): Promise<void> {
     const next = `${this.file}.${process.pid}`
-    await writeFile(next, JSON.stringify(data, null, 1))
-    await rename(next, this.file) // whole or nothing, even when killed mid-write
-  }
-
-  private async acquire(): Promise<void> {
-    const me = `${process.pid} ${(await this.info.startTime(process.pid)) ?? ''} ${await this.info.bootId()}`
-    const deadline = Date.now() + this.waitMs
-    for (;;) {
-      try {
-        const handle = await open(this.lockFile, 'wx', 0o600)
-        await handle.writeFile(me)
-        await handle.close()
-        return
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-      }
-      const owner = await readFile(this.lockFile, 'utf8').catch(() => '')
-      if (owner && !(await this.ownerLives(owner))) await this.breakLock(owner)
-      else if (Date.now() > deadline) {
-        throw new LockTimeout(`another job has held ${this.lockFile} for over ${Math.round(this.waitMs / 1000)} s (process ${owner.split(' ')[0]})`)
-      } else await new Promise(resolve => setTimeout(resolve, 25 + Math.random() * 50))
-    }
-  }
-
-  private async ownerLives(owner: string): Promise<boolean> {
-    const [pid, start, boot] = owner.split(' ')
-    return isLive({ pid: Number(pid) || -1, start, boot, label: '' }, this.info)
-  }
-
-  /** Breaks a dead process's lock without ever removing a live one another waiter just took. */
-  private async breakLock(owner: string): Promise<void> {
-    const aside = `${this.lockFile}.stale.${randomBytes(6).toString('hex')}`
+    const handle = await open(next, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600)
     try {
-      await rename(this.lockFile, aside)
-    } catch {
-      return // someone else broke it first
+      await handle.writeFile(JSON.stringify(data, null, 1))
+    } finally {
+      await handle.close()
     }
-    if ((await readFile(aside, 'utf8').catch(() => owner)) !== owner) {
-      await link(aside, this.lockFile).catch(() => undefined) // it was a fresh, live lock: put it back
-    }
-    await rm(aside, { force: true })
+    await rename(next, this.file) // whole or nothing, even when killed mid-write
   }
 }

@@ -2,9 +2,9 @@
  * What the main step hands to the post step, through the runner's saved state: one typed getter
  * and setter per key, so neither step spells a key or a format itself.
  */
-import * as core from '@actions/core'
-import type { Holder } from './holder.js'
-import { type Change, Journal } from './journal.js'
+import * as core from './actions/index.js'
+import { parseHolder, type Holder } from '../records/holder.js'
+import { type Change, Journal } from '../records/journal.js'
 
 export enum State {
   /** JSON list of the journal's changes, saved after every change. */
@@ -38,9 +38,9 @@ export function saveHolder(holder: Holder): void {
   core.saveState(State.Holder, JSON.stringify(holder))
 }
 
+/** The holder main saved; a malformed one fails naming the state key and what is wrong. */
 export function savedHolder(): Holder | undefined {
-  const text = core.getState(State.Holder)
-  return text ? (JSON.parse(text) as Holder) : undefined
+  return parseHolder(core.getState(State.Holder), `state "${State.Holder}"`)
 }
 
 export function saveProbeRun(runId: string): void {

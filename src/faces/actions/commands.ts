@@ -1,0 +1,35 @@
+/**
+ * The two ways a step talks to the Actions runner, as pure text: a workflow command line on
+ * stdout (`::name key=value,key=value::message`) and a key-value entry of a file command
+ * (GITHUB_OUTPUT, GITHUB_STATE, GITHUB_ENV). Escaping and formats are those of @actions/core
+ * (lib/command.js, lib/file-command.js), which the runner parses; the toolkit itself is not loaded
+ * because its module graph (an HTTP client for OIDC tokens) cost the action most of its start-up.
+ */
+
+/** The runner's unescaping of a command's message undoes exactly these. */
+export function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
+}
+
+/** A property value also must not end the property list (`,`) or the properties (`:`). */
+export function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C')
+}
+
+/** One workflow command, without its line end; properties with an empty value are left out. */
+export function commandLine(name: string, properties: Record<string, string>, message: string): string {
+  const props = Object.entries(properties)
+    .filter(([, value]) => value)
+    .map(([key, value]) => `${key}=${escapeProperty(value)}`)
+  return `::${name}${props.length > 0 ? ` ${props.join(',')}` : ''}::${escapeData(message)}`
+}
+
+/**
+ * A heredoc entry of a file command: `name<<delimiter`, the value, the delimiter. The delimiter is
+ * random so no value can end the entry early and smuggle in another output or variable.
+ */
+export function keyValueEntry(name: string, value: string, delimiter: string, eol: string): string {
+  if (name.includes(delimiter)) throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`)
+  if (value.includes(delimiter)) throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`)
+  return `${name}<<${delimiter}${eol}${value}${eol}${delimiter}`
+}

@@ -1,0 +1,82 @@
+/**
+ * SIGINT and SIGTERM, as a cancelled job gets them (the runner sends SIGINT, then SIGTERM): no new
+ * kernel change begins, the one in progress finishes (its locked ledger section runs to its end and
+ * unlocks), the run's scratch folder (probe programs, partial downloads) is removed, and the
+ * process exits with 128 + the signal's number. Each change was saved in the journal before it
+ * was made, so the post step undoes what was made. A second signal, or a section that does not end
+ * within the grace, exits at once, removing the lock file first when this process holds it.
+ */
+import { rmSync } from 'node:fs'
+import { constants } from 'node:os'
+import type { Journal } from '../records/journal.js'
+import type { Ledger } from '../records/ledger.js'
+
+/** What a step has in progress: the parts a signal stops, waits for and removes. */
+export interface InProgress {
+  journal?: Pick<Journal, 'stop'>
+  ledger?: Pick<Ledger, 'stop' | 'idle' | 'releaseNow'>
+  /** The run's scratch folder. */
+  workDir?: string
+}
+
+export interface StopSeams {
+  exit?: (code: number) => void
+  say?: (line: string) => void
+  /** How long the change in progress may take to finish: the runner sends SIGTERM 7.5 s after SIGINT. */
+  graceMs?: number
+}
+
+export type StopSignal = 'SIGINT' | 'SIGTERM'
+
+/** The exit code of a process ended by a signal, as a shell reports it: 128 + its number. */
+export function exitCodeOf(signal: StopSignal): number {
+  return 128 + constants.signals[signal]
+}
+
+/** Stops the work in progress on a signal, then exits; a second signal while it waits exits at once. */
+export class SignalStop {
+  private waiting = false
+
+  constructor(
+    private readonly work: () => InProgress,
+    private readonly seams: StopSeams = {}
+  ) {}
+
+  async stop(signal: StopSignal): Promise<void> {
+    const work = this.work()
+    const { exit = code => process.exit(code), say = line => void process.stderr.write(`${line}\n`), graceMs = 5000 } = this.seams
+    const leave = () => {
+      work.ledger?.releaseNow()
+      if (work.workDir) rmSync(work.workDir, { recursive: true, force: true })
+      exit(exitCodeOf(signal))
+    }
+    if (this.waiting) return leave()
+    this.waiting = true
+    say(`${signal}: finishing the change in progress, then stopping; the post step undoes what this step changed`)
+    work.journal?.stop(`stopped by ${signal}`)
+    work.ledger?.stop(`stopped by ${signal}`)
+    let timer: NodeJS.Timeout | undefined
+    const grace = new Promise<void>(resolve => {
+      timer = setTimeout(resolve, graceMs)
+      timer.unref()
+    })
+    await Promise.race([work.ledger?.idle(), grace])
+    clearTimeout(timer)
+    leave()
+  }
+}
+
+let current: InProgress = {}
+let installed: SignalStop | undefined
+
+/**
+ * Makes SIGINT and SIGTERM stop `work` (the latest call's) cleanly. The handlers are installed once
+ * a process, so a step run again (unit tests) adds none.
+ */
+export function exitOnSignals(work: InProgress): void {
+  current = work
+  if (installed) return
+  const stopper = new SignalStop(() => current)
+  installed = stopper
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stopper.stop(signal))
+}
