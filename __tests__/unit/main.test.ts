@@ -1,5 +1,5 @@
 /**
- * The action's main step with @actions/core mocked and the core's context built of fakes: what it
+ * The action's main step with the Actions layer mocked and the core's context built of fakes: what it
  * reads from the runner, what it saves for post, the outputs it sets and when it fails the step.
  */
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals'

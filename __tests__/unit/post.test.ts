@@ -1,5 +1,5 @@
 /**
- * The action's post step with @actions/core mocked, on the fake machine: it restores what main
+ * The action's post step with the Actions layer mocked, on the fake machine: it restores what main
  * saved, keeps what other jobs hold, leaves everything with cleanup: false, and fails the step
  * with a line that says restoring failed.
  */

@@ -10,10 +10,11 @@
 import type { QemuTarget } from '../kernel/platforms.js'
 import type { Privileged } from '../kernel/privileged.js'
 import { AptError, aptInstall } from './apt.js'
-import { download, hostArchOf, type InstallPlaces } from './download/index.js'
+import type { InstallPlaces } from './download/index.js'
 import { findInterpreter, type Interpreter } from './interpreter.js'
 
-export { proxyFromVariables, type InstallPlaces, type ProxySettings } from './download/index.js'
+export { proxyFromVariables, type ProxySettings } from './download/proxy-settings.js'
+export type { InstallPlaces } from './download/index.js'
 
 export type Source = 'existing' | 'download' | 'apt'
 
@@ -79,6 +80,8 @@ export async function obtainInterpreters(
   const steps: Record<Source, Step> = {
     existing: wanted => onMachine('existing', wanted),
     download: async wanted => {
+      // Loaded only when a download is tried: its HTTP, TLS and archive code is most of what a start-up would load.
+      const { download, hostArchOf } = await import('./download/index.js')
       const hostArch = hostArchOf(ctx.hostMachine)
       const { qemuVersion: version, qemuUrl: url, qemuSha256: sha256 } = request
       const result = await download({ targets: wanted, hostArch, version, url, sha256, log: ctx.log, sys: ctx.sys }, ctx.places)

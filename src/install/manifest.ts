@@ -5,7 +5,7 @@
  */
 import { PLATFORMS, type QemuTarget } from '../kernel/platforms.js'
 import data from './manifest.json' with { type: 'json' }
-import { parseFormat } from './archive/index.js'
+import { parseFormat } from './archive/format.js'
 
 export interface ManifestAsset {
   /** Docker-style host architecture the binaries run on: amd64, arm64, arm, riscv64, ... */

@@ -58,17 +58,25 @@ export async function snapshotDist(): Promise<{ dir: string; source: string; bun
     source = 'git HEAD (dist/ was incomplete in the working tree)'
     for (const step of STEPS) {
       mkdirSync(join(dest, step), { recursive: true })
-      for (const name of ['index.js', 'package.json', 'licenses.txt']) {
+      // Every file of the step's folder: the entry, the chunks it loads on demand (NNN.index.js), package.json.
+      const listed = await run('git', ['ls-tree', '--name-only', 'HEAD', `dist/${step}/`], { cwd: ROOT })
+      for (const name of listed.stdout.split('\n').filter(Boolean).map(path => basename(path))) {
         const r = await run('git', ['show', `HEAD:dist/${step}/${name}`], { cwd: ROOT })
         if (r.code === 0) writeFileSync(join(dest, step, name), r.stdout)
       }
     }
   }
-  const bundles = STEPS.map(step => {
-    const data = readFileSync(join(dest, step, 'index.js'))
-    const gzipBytes = gzipSync(data, { level: 9 }).length
-    return { file: `dist/${step}/index.js`, bytes: data.length, gzipBytes, sha256: createHash('sha256').update(data).digest('hex') }
-  })
+  // index.js is what every start loads; a chunk beside it (NNN.index.js) only when its code is needed.
+  const bundles = STEPS.flatMap(step =>
+    readdirSync(join(dest, step))
+      .filter(name => name.endsWith('.js'))
+      .sort((a, b) => Number(b === 'index.js') - Number(a === 'index.js') || a.localeCompare(b))
+      .map(name => {
+        const data = readFileSync(join(dest, step, name))
+        const gzipBytes = gzipSync(data, { level: 9 }).length
+        return { file: `dist/${step}/${name}`, bytes: data.length, gzipBytes, sha256: createHash('sha256').update(data).digest('hex') }
+      })
+  )
   return { dir: dest, source, bundles }
 }
 

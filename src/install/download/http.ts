@@ -14,7 +14,8 @@ import * as http from 'node:http'
 import * as https from 'node:https'
 import { finished } from 'node:stream/promises'
 import { DownloadError, type DownloadFailure } from './errors.js'
-import { getThroughTunnel, getViaProxy, ProxyError, proxyFor, proxyLabel, TunnelRefused, type ProxySettings, type Trust } from './proxy.js'
+import { getThroughTunnel, getViaProxy, ProxyError, proxyFor, proxyLabel, TunnelRefused, type Trust } from './proxy.js'
+import type { ProxySettings } from './proxy-settings.js'
 
 /** Knobs of a download; the action uses the defaults, tests make them short. */
 export interface HttpOptions {

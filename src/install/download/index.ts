@@ -32,7 +32,7 @@ export { entryDir, findEntry, METADATA_FILE, TOOL_NAME, type CacheMetadata } fro
 export { targetProblem, verifyDigest } from './assets.js'
 export { DownloadError, type DownloadFailure } from './errors.js'
 export { InterpreterStore, type StoreRecord } from './interpreter-store.js'
-export { proxyFromVariables, type ProxySettings } from './proxy.js'
+export { proxyFromVariables, type ProxySettings } from './proxy-settings.js'
 export type { InstallPlaces } from './places.js'
 
 export interface DownloadRequest extends PlanRequest {

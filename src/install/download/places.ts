@@ -2,7 +2,7 @@
  * Where a download's files go and how it reaches the network, as the caller (the core, from the
  * runner's environment or the command line's) says: nothing in install/ reads the environment.
  */
-import type { ProxySettings } from './proxy.js'
+import type { ProxySettings } from './proxy-settings.js'
 
 export interface InstallPlaces {
   /** Where verified downloads are kept: the runner's tool cache, or the command line's own cache folder. */
