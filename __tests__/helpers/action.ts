@@ -46,8 +46,18 @@ function result(step: string, code: number | null, stdout: string, stderr: strin
 }
 
 /** Runs `main`, `post` or `all` with the given inputs in a work folder (state kept between steps). */
-export function runStep(step: 'main' | 'post' | 'all', dir: string, inputs: Record<string, string> = {}, env: NodeJS.ProcessEnv = {}, build: Build = {}): StepResult {
-  const ran = spawnSync(process.execPath, stepArgs(step, dir, inputs, build), { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 300_000 })
+export function runStep(
+  step: 'main' | 'post' | 'all',
+  dir: string,
+  inputs: Record<string, string> = {},
+  env: NodeJS.ProcessEnv = {},
+  build: Build = {}
+): StepResult {
+  const ran = spawnSync(process.execPath, stepArgs(step, dir, inputs, build), {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 300_000
+  })
   return result(step, ran.status, ran.stdout, ran.stderr)
 }
 
@@ -109,7 +119,7 @@ export function runProbeInChroot(target: QemuTarget, dir: string): { ok: boolean
   const root = mkdtempSync(join(dir, 'chroot-'))
   writeFileSync(join(root, 'probe'), probeProgram(target), { mode: 0o755 })
   const result = spawnSync('chroot', [root, '/probe'], { encoding: 'utf8' })
-  return { ok: result.status === 0, text: (result.stdout.trim() || result.stderr.trim()) }
+  return { ok: result.status === 0, text: result.stdout.trim() || result.stderr.trim() }
 }
 
 /** Registers a raw line (test setup of "what was there before"), mounting binfmt_misc if needed. */

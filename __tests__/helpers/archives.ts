@@ -29,7 +29,12 @@ function octal(value: number, length: number): string {
   return value.toString(8).padStart(length - 1, '0') + '\0'
 }
 
-function header(name: string, flag: string, size: number, opts: { linkname?: string; mode?: number; prefix?: string; gnu?: boolean } = {}): Buffer {
+function header(
+  name: string,
+  flag: string,
+  size: number,
+  opts: { linkname?: string; mode?: number; prefix?: string; gnu?: boolean } = {}
+): Buffer {
   const block = Buffer.alloc(512)
   block.write(name.slice(0, 100), 0, 'utf8')
   block.write(octal(opts.mode ?? 0o644, 8), 100, 'latin1')
@@ -115,7 +120,12 @@ export function arBuffer(members: { name: string; data: Buffer | string }[]): Bu
  */
 export function fakeElf(
   marker: string,
-  { machine = 62, bits = 64, littleEndian = true, dynamic = false }: { machine?: number; bits?: 32 | 64; littleEndian?: boolean; dynamic?: boolean } = {}
+  {
+    machine = 62,
+    bits = 64,
+    littleEndian = true,
+    dynamic = false
+  }: { machine?: number; bits?: 32 | 64; littleEndian?: boolean; dynamic?: boolean } = {}
 ): Buffer {
   const b = Buffer.alloc(bits === 64 ? 64 : 52)
   const u16 = (value: number, at: number, to = b) => (littleEndian ? to.writeUInt16LE(value, at) : to.writeUInt16BE(value, at))
@@ -239,7 +249,10 @@ export function buildArchives(): Fixtures {
     truncatedTarGz: 'qemu-truncated-amd64.tar.gz'
   } satisfies Record<keyof Fixtures, string>
   const stampFile = join(ARCHIVE_DIR, 'stamp')
-  const fresh = existsSync(stampFile) && readFileSync(stampFile, 'utf8') === sourceStamp() && Object.values(names).every(n => existsSync(join(ARCHIVE_DIR, n)))
+  const fresh =
+    existsSync(stampFile) &&
+    readFileSync(stampFile, 'utf8') === sourceStamp() &&
+    Object.values(names).every(n => existsSync(join(ARCHIVE_DIR, n)))
   if (!fresh) {
     const work = join(ARCHIVE_DIR, 'work')
     rmSync(work, { recursive: true, force: true })

@@ -79,7 +79,8 @@ export class FakeProber implements Probe {
     if (!entry) return { ok: false, output: 'Exec format error', failure: 'exec-format' }
     const serves = this.interpreters.get(entry.interpreter)
     if (!serves || (isolated && !entry.flags.includes('F'))) return { ok: false, output: 'No such file or directory', failure: 'not-found' }
-    if (serves !== target) return { ok: false, output: 'qemu: uncaught target signal 11 (Segmentation fault) - core dumped', failure: 'other' }
+    if (serves !== target)
+      return { ok: false, output: 'qemu: uncaught target signal 11 (Segmentation fault) - core dumped', failure: 'other' }
     return { ok: true, output: MACHINE[target] }
   }
 }
@@ -137,7 +138,13 @@ export interface Fixture {
   dispose(): void
 }
 
-export const x86Host = (over: Partial<Host> = {}): Host => ({ os: 'linux', machine: 'x86_64', userlandBits: 64, family: hostFamily(over.machine ?? 'x86_64'), ...over })
+export const x86Host = (over: Partial<Host> = {}): Host => ({
+  os: 'linux',
+  machine: 'x86_64',
+  userlandBits: 64,
+  family: hostFamily(over.machine ?? 'x86_64'),
+  ...over
+})
 
 export function fixture(options: { mounted?: boolean; host?: Host; holder?: Holder; noRoot?: Error } = {}): Fixture {
   const kernel = new FakeKernel({ mounted: options.mounted })

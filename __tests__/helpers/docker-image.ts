@@ -112,7 +112,10 @@ export async function buildArm64Archive(): Promise<string> {
     writeFileSync(join(image, layerDir, 'layer.tar'), layer)
     writeFileSync(join(image, layerDir, 'VERSION'), '1.0')
     writeFileSync(join(image, configName), configJson)
-    writeFileSync(join(image, 'manifest.json'), JSON.stringify([{ Config: configName, RepoTags: [ARM64_IMAGE], Layers: [`${layerDir}/layer.tar`] }]))
+    writeFileSync(
+      join(image, 'manifest.json'),
+      JSON.stringify([{ Config: configName, RepoTags: [ARM64_IMAGE], Layers: [`${layerDir}/layer.tar`] }])
+    )
     writeFileSync(join(image, 'repositories'), JSON.stringify({ [ARM64_IMAGE.split(':')[0]]: { [ARM64_IMAGE.split(':')[1]]: layerDir } }))
 
     const partial = `${arm64Archive}.${process.pid}.partial`

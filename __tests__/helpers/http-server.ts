@@ -166,10 +166,13 @@ export async function startProxy(credentials?: string): Promise<TestProxy> {
     const target = new URL(req.url ?? '')
     const headers = { ...req.headers }
     delete headers['proxy-authorization']
-    const upstream = httpRequest({ host: '127.0.0.1', port: Number(target.port || 80), path: `${target.pathname}${target.search}`, method: req.method, headers }, answer => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers)
-      answer.pipe(res)
-    })
+    const upstream = httpRequest(
+      { host: '127.0.0.1', port: Number(target.port || 80), path: `${target.pathname}${target.search}`, method: req.method, headers },
+      answer => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers)
+        answer.pipe(res)
+      }
+    )
     upstream.on('error', () => {
       res.writeHead(502)
       res.end()
@@ -219,7 +222,23 @@ export function selfSignedCertificate(dir: string, host: string): { key: Buffer;
   const cert = join(dir, `${host}.crt`)
   execFileSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', `/CN=${host}`, '-addext', `subjectAltName=DNS:${host}`],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${host}`,
+      '-addext',
+      `subjectAltName=DNS:${host}`
+    ],
     { stdio: 'ignore' }
   )
   return { key: readFileSync(key), cert: readFileSync(cert) }

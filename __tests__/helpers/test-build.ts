@@ -18,7 +18,10 @@ export function dyingJobRoot(): string {
   if (dyingJob) return dyingJob
   const ncc = join(ROOT, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
   const main = join(BUILD, 'dying-main')
-  execFileSync(process.execPath, [ncc, 'build', join(ROOT, '__tests__', 'helpers', 'dying-main', 'index.ts'), '-o', main, '-q'], { cwd: ROOT, stdio: 'inherit' })
+  execFileSync(process.execPath, [ncc, 'build', join(ROOT, '__tests__', 'helpers', 'dying-main', 'index.ts'), '-o', main, '-q'], {
+    cwd: ROOT,
+    stdio: 'inherit'
+  })
   const root = join(BUILD, 'dying-job')
   rmSync(root, { recursive: true, force: true })
   mkdirSync(join(root, 'scripts'), { recursive: true })

@@ -23,130 +23,134 @@ const AARCH64 =
   ':M::\\x7f\\x45\\x4c\\x46\\x02\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00\\xb7\\x00:' +
   '\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff:'
 
-describeWhen([root, command('/usr/bin/qemu-aarch64-static'), command('/usr/bin/qemu-riscv64-static')], 'the action on the real kernel', () => {
-  let dir: string
-  let initial: Record<string, string>
-  let wasMounted: boolean
+describeWhen(
+  [root, command('/usr/bin/qemu-aarch64-static'), command('/usr/bin/qemu-riscv64-static')],
+  'the action on the real kernel',
+  () => {
+    let dir: string
+    let initial: Record<string, string>
+    let wasMounted: boolean
 
-  beforeAll(() => {
-    wasMounted = mounted()
-    initial = tableText()
-    // The tests need arm64 and riscv64 to start out unregistered; a machine that has them
-    // registered (binfmt-support) gets them back in afterAll.
-    expect(Object.keys(initial).filter(n => /aarch64|riscv64/.test(n))).toEqual([])
-  })
-
-  beforeEach(() => {
-    dir = workdir()
-  })
-
-  afterEach(() => {
-    // Whatever a failed test left behind goes; the table must be what it was.
-    const now = tableText()
-    removeEntries(Object.keys(now).filter(name => !(name in initial)))
-    rmSync(dir, { recursive: true, force: true })
-  })
-
-  afterAll(() => {
-    if (!wasMounted && mounted() && Object.keys(tableText()).length === 0) {
-      spawnSync('umount', ['/proc/sys/fs/binfmt_misc'])
-    }
-  })
-
-  test('arm64: exec format error before, runs after main (also in a chroot), fails again after post', () => {
-    expect(kernelExec('aarch64', dir)).toBe('error: Exec format error')
-
-    const main = runStep('main', dir, { platforms: 'arm64' })
-    expect(main.code).toBe(0)
-    expect(main.outputs).toMatchObject({
-      platforms: 'linux/arm64',
-      native: '',
-      interpreter: '/usr/bin/qemu-aarch64-static',
-      'install-method': 'existing'
+    beforeAll(() => {
+      wasMounted = mounted()
+      initial = tableText()
+      // The tests need arm64 and riscv64 to start out unregistered; a machine that has them
+      // registered (binfmt-support) gets them back in afterAll.
+      expect(Object.keys(initial).filter(n => /aarch64|riscv64/.test(n))).toEqual([])
     })
-    expect(main.outputs['qemu-version']).toMatch(/^\d+\.\d+/)
-    expect(runProbe('aarch64', dir)).toEqual({ ok: true, text: 'aarch64' })
-    expect(runProbeInChroot('aarch64', dir)).toEqual({ ok: true, text: 'aarch64' })
-    expect(tableText()['qemu-aarch64']).toContain('flags: F')
 
-    const post = runStep('post', dir)
-    expect(post.code).toBe(0)
-    expect(kernelExec('aarch64', dir)).toBe('error: Exec format error')
-    expect(tableText()).toEqual(initial)
-    expect(mounted()).toBe(wasMounted)
-  })
+    beforeEach(() => {
+      dir = workdir()
+    })
 
-  test('default inputs on x86_64: amd64 is native, nothing changes', () => {
-    const main = runStep('main', dir)
-    expect(main.code).toBe(0)
-    expect(main.outputs).toMatchObject({ platforms: 'linux/amd64', native: 'linux/amd64', interpreter: '', 'install-method': '' })
-    expect(main.stdout).toMatch(/linux\/amd64: runs natively/)
-    expect(tableText()).toEqual(initial)
-    expect(runStep('post', dir).stdout).toMatch(/nothing to restore/)
-  })
+    afterEach(() => {
+      // Whatever a failed test left behind goes; the table must be what it was.
+      const now = tableText()
+      removeEntries(Object.keys(now).filter(name => !(name in initial)))
+      rmSync(dir, { recursive: true, force: true })
+    })
 
-  test('386 on x86_64 is native too, and never registered', () => {
-    const main = runStep('main', dir, { platforms: '386 amd64' })
-    expect(main.code).toBe(0)
-    expect(main.outputs.native).toBe('linux/386,linux/amd64')
-    expect(tableText()).toEqual(initial)
-  })
+    afterAll(() => {
+      if (!wasMounted && mounted() && Object.keys(tableText()).length === 0) {
+        spawnSync('umount', ['/proc/sys/fs/binfmt_misc'])
+      }
+    })
 
-  test('several platforms at once, each proved; post removes all', () => {
-    const main = runStep('main', dir, { platforms: 'arm64,riscv64' })
-    expect(main.code).toBe(0)
-    expect(main.outputs.platforms).toBe('linux/arm64,linux/riscv64')
-    expect(runProbe('riscv64', dir)).toEqual({ ok: true, text: 'riscv64' })
-    runStep('post', dir)
-    expect(tableText()).toEqual(initial)
-  })
+    test('arm64: exec format error before, runs after main (also in a chroot), fails again after post', () => {
+      expect(kernelExec('aarch64', dir)).toBe('error: Exec format error')
 
-  test('a working entry that was there before is used and left untouched', () => {
-    registerRaw(`:qemu-aarch64${AARCH64}/usr/bin/qemu-aarch64-static:F`)
-    const before = tableText()
-    const main = runStep('main', dir, { platforms: 'arm64' })
-    expect(main.code).toBe(0)
-    expect(main.outputs['install-method']).toBe('existing')
-    expect(main.stdout).toMatch(/already registered as qemu-aarch64; left as it is/)
-    runStep('post', dir)
-    expect(tableText()).toEqual(before)
-  })
+      const main = runStep('main', dir, { platforms: 'arm64' })
+      expect(main.code).toBe(0)
+      expect(main.outputs).toMatchObject({
+        platforms: 'linux/arm64',
+        native: '',
+        interpreter: '/usr/bin/qemu-aarch64-static',
+        'install-method': 'existing'
+      })
+      expect(main.outputs['qemu-version']).toMatch(/^\d+\.\d+/)
+      expect(runProbe('aarch64', dir)).toEqual({ ok: true, text: 'aarch64' })
+      expect(runProbeInChroot('aarch64', dir)).toEqual({ ok: true, text: 'aarch64' })
+      expect(tableText()['qemu-aarch64']).toContain('flags: F')
 
-  test.each([
-    ['an interpreter that is gone', '/usr/bin/qemu-aarch64-gone', ''],
-    ['no F flag (works outside containers only)', '/usr/bin/qemu-aarch64-static', '']
-  ])('a broken entry (%s) is replaced, then restored byte for byte', (_what, interpreter, flags) => {
-    registerRaw(`:qemu-aarch64${AARCH64}${interpreter}:${flags}`)
-    const before = tableText()
-    const main = runStep('main', dir, { platforms: 'arm64' })
-    expect(main.code).toBe(0)
-    expect(main.stdout).toMatch(/replacing qemu-aarch64/)
-    expect(runProbeInChroot('aarch64', dir)).toEqual({ ok: true, text: 'aarch64' })
-    runStep('post', dir)
-    expect(tableText()).toEqual(before)
-  })
+      const post = runStep('post', dir)
+      expect(post.code).toBe(0)
+      expect(kernelExec('aarch64', dir)).toBe('error: Exec format error')
+      expect(tableText()).toEqual(initial)
+      expect(mounted()).toBe(wasMounted)
+    })
 
-  test('a disabled entry is replaced and comes back disabled', () => {
-    registerRaw(`:qemu-aarch64${AARCH64}/usr/bin/qemu-aarch64-static:F`)
-    writeFileSync('/proc/sys/fs/binfmt_misc/qemu-aarch64', '0')
-    const before = tableText()
-    expect(before['qemu-aarch64']).toMatch(/^disabled/)
-    expect(runStep('main', dir, { platforms: 'arm64' }).code).toBe(0)
-    expect(tableText()['qemu-aarch64']).toMatch(/^enabled/)
-    runStep('post', dir)
-    expect(tableText()).toEqual(before)
-  })
+    test('default inputs on x86_64: amd64 is native, nothing changes', () => {
+      const main = runStep('main', dir)
+      expect(main.code).toBe(0)
+      expect(main.outputs).toMatchObject({ platforms: 'linux/amd64', native: 'linux/amd64', interpreter: '', 'install-method': '' })
+      expect(main.stdout).toMatch(/linux\/amd64: runs natively/)
+      expect(tableText()).toEqual(initial)
+      expect(runStep('post', dir).stdout).toMatch(/nothing to restore/)
+    })
 
-  test('cleanup: false leaves the registration in place', () => {
-    expect(runStep('main', dir, { platforms: 'arm64', cleanup: 'false' }).code).toBe(0)
-    expect(runStep('post', dir, { cleanup: 'false' }).stdout).toMatch(/cleanup: false/)
-    expect(runProbe('aarch64', dir).ok).toBe(true)
-  })
+    test('386 on x86_64 is native too, and never registered', () => {
+      const main = runStep('main', dir, { platforms: '386 amd64' })
+      expect(main.code).toBe(0)
+      expect(main.outputs.native).toBe('linux/386,linux/amd64')
+      expect(tableText()).toEqual(initial)
+    })
 
-  test('bad input fails with one line naming the input, and changes nothing', () => {
-    const main = runStep('main', dir, { platforms: 'arm64;reboot' })
-    expect(main.code).toBe(1)
-    expect(main.stdout).toMatch(/^::error::input 'platforms': unknown platform "arm64;reboot"; use one or more of: amd64, 386, arm64/m)
-    expect(tableText()).toEqual(initial)
-  })
-})
+    test('several platforms at once, each proved; post removes all', () => {
+      const main = runStep('main', dir, { platforms: 'arm64,riscv64' })
+      expect(main.code).toBe(0)
+      expect(main.outputs.platforms).toBe('linux/arm64,linux/riscv64')
+      expect(runProbe('riscv64', dir)).toEqual({ ok: true, text: 'riscv64' })
+      runStep('post', dir)
+      expect(tableText()).toEqual(initial)
+    })
+
+    test('a working entry that was there before is used and left untouched', () => {
+      registerRaw(`:qemu-aarch64${AARCH64}/usr/bin/qemu-aarch64-static:F`)
+      const before = tableText()
+      const main = runStep('main', dir, { platforms: 'arm64' })
+      expect(main.code).toBe(0)
+      expect(main.outputs['install-method']).toBe('existing')
+      expect(main.stdout).toMatch(/already registered as qemu-aarch64; left as it is/)
+      runStep('post', dir)
+      expect(tableText()).toEqual(before)
+    })
+
+    test.each([
+      ['an interpreter that is gone', '/usr/bin/qemu-aarch64-gone', ''],
+      ['no F flag (works outside containers only)', '/usr/bin/qemu-aarch64-static', '']
+    ])('a broken entry (%s) is replaced, then restored byte for byte', (_what, interpreter, flags) => {
+      registerRaw(`:qemu-aarch64${AARCH64}${interpreter}:${flags}`)
+      const before = tableText()
+      const main = runStep('main', dir, { platforms: 'arm64' })
+      expect(main.code).toBe(0)
+      expect(main.stdout).toMatch(/replacing qemu-aarch64/)
+      expect(runProbeInChroot('aarch64', dir)).toEqual({ ok: true, text: 'aarch64' })
+      runStep('post', dir)
+      expect(tableText()).toEqual(before)
+    })
+
+    test('a disabled entry is replaced and comes back disabled', () => {
+      registerRaw(`:qemu-aarch64${AARCH64}/usr/bin/qemu-aarch64-static:F`)
+      writeFileSync('/proc/sys/fs/binfmt_misc/qemu-aarch64', '0')
+      const before = tableText()
+      expect(before['qemu-aarch64']).toMatch(/^disabled/)
+      expect(runStep('main', dir, { platforms: 'arm64' }).code).toBe(0)
+      expect(tableText()['qemu-aarch64']).toMatch(/^enabled/)
+      runStep('post', dir)
+      expect(tableText()).toEqual(before)
+    })
+
+    test('cleanup: false leaves the registration in place', () => {
+      expect(runStep('main', dir, { platforms: 'arm64', cleanup: 'false' }).code).toBe(0)
+      expect(runStep('post', dir, { cleanup: 'false' }).stdout).toMatch(/cleanup: false/)
+      expect(runProbe('aarch64', dir).ok).toBe(true)
+    })
+
+    test('bad input fails with one line naming the input, and changes nothing', () => {
+      const main = runStep('main', dir, { platforms: 'arm64;reboot' })
+      expect(main.code).toBe(1)
+      expect(main.stdout).toMatch(/^::error::input 'platforms': unknown platform "arm64;reboot"; use one or more of: amd64, 386, arm64/m)
+      expect(tableText()).toEqual(initial)
+    })
+  }
+)

@@ -30,7 +30,11 @@ describeWhen([root, command('/usr/bin/qemu-aarch64-static')], 'the setup-x86-on-
   test('install, status, a job that leaves it alone, uninstall', () => {
     const install = cli('install', '--platforms', 'arm64', '--verify', 'probe', '--json')
     expect(install.code).toBe(0)
-    expect(JSON.parse(install.stdout)).toMatchObject({ platforms: 'linux/arm64', interpreter: '/usr/bin/qemu-aarch64-static', failures: [] })
+    expect(JSON.parse(install.stdout)).toMatchObject({
+      platforms: 'linux/arm64',
+      interpreter: '/usr/bin/qemu-aarch64-static',
+      failures: []
+    })
 
     const status = JSON.parse(cli('status', '--json').stdout) as { name: string; platform: string; probe: boolean; flags: string }[]
     expect(status.find(e => e.name === 'qemu-aarch64')).toMatchObject({ platform: 'linux/arm64', probe: true, flags: 'F' })

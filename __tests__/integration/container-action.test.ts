@@ -12,7 +12,10 @@ import { arm64Image } from '../helpers/docker-image.js'
 import { command, describeWhen, root } from '../helpers/requirements.js'
 
 const dockerRun = (image: string) =>
-  spawnSync('docker', ['run', '--rm', '--network', 'none', '--platform', 'linux/arm64', image, 'uname', '-m'], { encoding: 'utf8', timeout: 120_000 })
+  spawnSync('docker', ['run', '--rm', '--network', 'none', '--platform', 'linux/arm64', image, 'uname', '-m'], {
+    encoding: 'utf8',
+    timeout: 120_000
+  })
 
 describeWhen([root, command('/usr/bin/docker'), command('/usr/bin/qemu-aarch64-static')], 'the container check through the action', () => {
   let image: string
@@ -36,7 +39,9 @@ describeWhen([root, command('/usr/bin/docker'), command('/usr/bin/qemu-aarch64-s
     expect(main.code).toBe(0)
     // Shown in CI's log: the check as a user's log shows it, and the summary row.
     console.log([before.stderr.trim(), ...main.stdout.split('\n').filter(l => /container check/.test(l)), readSummary(dir)].join('\n'))
-    expect(main.stdout).toMatch(/linux\/arm64 container check passed: docker run --platform linux\/arm64 local\/busybox-arm64:test uname -m printed aarch64/)
+    expect(main.stdout).toMatch(
+      /linux\/arm64 container check passed: docker run --platform linux\/arm64 local\/busybox-arm64:test uname -m printed aarch64/
+    )
     expect(readSummary(dir)).toMatch(/<td>passed \(\d+\.\d s\)<\/td>/)
     expect(dockerRun(image).stdout.trim()).toBe('aarch64')
 
@@ -48,11 +53,15 @@ describeWhen([root, command('/usr/bin/docker'), command('/usr/bin/qemu-aarch64-s
   test('a missing image: an error with verify: container, a skipped check with verify: auto', () => {
     const strict = runStep('all', dir, { platforms: 'arm64', verify: 'container', 'verify-image': 'local/no-such-image:missing' })
     expect(strict.code).toBe(1)
-    expect(strict.stdout).toMatch(/::error::linux\/arm64: container check failed: docker could not get image local\/no-such-image:missing for linux\/arm64/)
+    expect(strict.stdout).toMatch(
+      /::error::linux\/arm64: container check failed: docker could not get image local\/no-such-image:missing for linux\/arm64/
+    )
 
     const lenient = runStep('all', dir, { platforms: 'arm64', verify: 'auto', 'verify-image': 'local/no-such-image:missing' })
     expect(lenient.code).toBe(0)
-    expect(lenient.stdout).toMatch(/::warning::container check skipped for linux\/arm64: docker could not get image local\/no-such-image:missing/)
+    expect(lenient.stdout).toMatch(
+      /::warning::container check skipped for linux\/arm64: docker could not get image local\/no-such-image:missing/
+    )
     expect(tableText()).toEqual(initial)
   })
 })

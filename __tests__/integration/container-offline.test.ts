@@ -34,7 +34,10 @@ function containerRun(image: string, engine = 'docker', env: Record<string, stri
 
 /** The log line of a passed check with the action's own image. */
 const passed = (engine: string, platform: string, machine: string) =>
-  new RegExp(`^${platform} container check passed: ${engine} run --platform ${platform} \\(the action's own probe image\\) printed ${machine}$`, 'm')
+  new RegExp(
+    `^${platform} container check passed: ${engine} run --platform ${platform} \\(the action's own probe image\\) printed ${machine}$`,
+    'm'
+  )
 
 const requirements = [root, command('/usr/bin/docker'), command('/usr/bin/qemu-aarch64-static'), command('/usr/bin/qemu-riscv64-static')]
 
@@ -69,7 +72,12 @@ describeWhen(requirements, 'the container check without a registry', () => {
       expect(ahead.stderr).toMatch(/exec format error/)
 
       const main = runStep('main', dir, { platforms: 'arm64,riscv64' })
-      console.log(main.stdout.split('\n').filter(l => /container check/.test(l)).join('\n'))
+      console.log(
+        main.stdout
+          .split('\n')
+          .filter(l => /container check/.test(l))
+          .join('\n')
+      )
       expect(main.code).toBe(0)
       expect(main.stdout).toMatch(passed('docker', 'linux/arm64', 'aarch64'))
       expect(main.stdout).toMatch(passed('docker', 'linux/riscv64', 'riscv64'))

@@ -65,7 +65,9 @@ function prepareTable(): void {
   removeOurEntry()
   const others = otherAarch64Handlers()
   if (others.length > 0) {
-    throw new Error(`an aarch64 handler is registered (${others.join(', ')}): these tests need arm64 unregistered and leave others' entries alone`)
+    throw new Error(
+      `an aarch64 handler is registered (${others.join(', ')}): these tests need arm64 unregistered and leave others' entries alone`
+    )
   }
 }
 
@@ -96,7 +98,13 @@ function containerChecks(engineName: 'docker' | 'podman', getEngine: () => Engin
     expect(direct.code).not.toBe(0)
     expect(direct.stderr).toMatch(/exec format error/i)
 
-    const result = await containerCheck({ engine: getEngine(), image: getImage(), platform: 'linux/arm64', expectedMachine: aarch64.machine, timeoutMs: 60_000 })
+    const result = await containerCheck({
+      engine: getEngine(),
+      image: getImage(),
+      platform: 'linux/arm64',
+      expectedMachine: aarch64.machine,
+      timeoutMs: 60_000
+    })
     process.stdout.write(`${engineName} container check, no handler: ${JSON.stringify({ ...result, diagnosis: result.diagnosis?.id })}\n`)
     expect(result).toMatchObject({ ok: false, step: 'run', pulled: false })
     expect(result.error).toMatch(/exec format error/i)
@@ -109,7 +117,13 @@ function containerChecks(engineName: 'docker' | 'podman', getEngine: () => Engin
       const entry = parseEntry(ENTRY, readFileSync(join(BINFMT, ENTRY), 'utf8'))
       expect(entry).toMatchObject({ enabled: true, interpreter: QEMU, flags: 'F', magic: aarch64.magic, mask: aarch64.mask })
 
-      const result = await containerCheck({ engine: getEngine(), image: getImage(), platform: 'linux/arm64', expectedMachine: aarch64.machine, timeoutMs: 60_000 })
+      const result = await containerCheck({
+        engine: getEngine(),
+        image: getImage(),
+        platform: 'linux/arm64',
+        expectedMachine: aarch64.machine,
+        timeoutMs: 60_000
+      })
       process.stdout.write(`${engineName} container check, aarch64 registered: ${JSON.stringify(result)}\n`)
       expect(result).toMatchObject({ ok: true, output: 'aarch64', step: 'run', pulled: false })
       expect(result.error).toBeUndefined()
@@ -124,7 +138,13 @@ function containerChecks(engineName: 'docker' | 'podman', getEngine: () => Engin
   })
 
   test(`${engineName}: a missing image fails at the pull step, naming the image`, async () => {
-    const result = await containerCheck({ engine: getEngine(), image: MISSING_IMAGE, platform: 'linux/arm64', expectedMachine: aarch64.machine, timeoutMs: 60_000 })
+    const result = await containerCheck({
+      engine: getEngine(),
+      image: MISSING_IMAGE,
+      platform: 'linux/arm64',
+      expectedMachine: aarch64.machine,
+      timeoutMs: 60_000
+    })
     process.stdout.write(`${engineName} container check, missing image: ${JSON.stringify(result)}\n`)
     expect(result).toMatchObject({ ok: false, step: 'pull', output: '', pulled: false })
     expect(result.error).toContain(`${engineName} could not get image ${MISSING_IMAGE} for linux/arm64: `)
@@ -152,7 +172,9 @@ describeWhen([root, command('/usr/bin/docker'), command(QEMU)], 'container check
       expect(found?.name).toBe('docker')
       engine = found as Engine
       image = await arm64Image('docker')
-      expect(execFileSync('docker', ['image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}', image], { encoding: 'utf8' }).trim()).toBe('linux/arm64')
+      expect(
+        execFileSync('docker', ['image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}', image], { encoding: 'utf8' }).trim()
+      ).toBe('linux/arm64')
     }, 300_000)
 
     containerChecks(
@@ -185,7 +207,12 @@ describeWhen([root, command('/usr/bin/docker'), command(QEMU)], 'container check
       const probe = await probeEngine('podman', undefined, env)
       expect(probe).toMatchObject({ ok: true })
       engine = { name: 'podman', path: probe.path ?? '', version: probe.version ?? '', env }
-      expect(execFileSync('podman', ['info', '--format', '{{.Store.GraphDriverName}}'], { encoding: 'utf8', env: { ...process.env, ...env } }).trim()).toBe('vfs')
+      expect(
+        execFileSync('podman', ['info', '--format', '{{.Store.GraphDriverName}}'], {
+          encoding: 'utf8',
+          env: { ...process.env, ...env }
+        }).trim()
+      ).toBe('vfs')
       image = await arm64Image('podman', env)
     }, 300_000)
 

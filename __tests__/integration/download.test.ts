@@ -35,7 +35,13 @@ const download = (req: Request, options: DownloadOptions & { assetBase?: string 
 const downloadWith = download
 
 describeWhen(
-  [command(SOURCE_BINARIES.aarch64), command(SOURCE_BINARIES.riscv64), command('/usr/bin/xz'), command('/usr/bin/dpkg-deb'), ...(nativeZstd ? [] : [command('/usr/bin/zstd')])],
+  [
+    command(SOURCE_BINARIES.aarch64),
+    command(SOURCE_BINARIES.riscv64),
+    command('/usr/bin/xz'),
+    command('/usr/bin/dpkg-deb'),
+    ...(nativeZstd ? [] : [command('/usr/bin/zstd')])
+  ],
   'install: download (HTTP on 127.0.0.1, archives from Debian qemu-user-static)',
   () => {
     let fx: Fixtures
@@ -43,7 +49,9 @@ describeWhen(
     let cache: string
     let logs: string[]
     const timings: string[] = []
-    const sourceSha = Object.fromEntries(Object.entries(SOURCE_BINARIES).map(([t, p]) => [t, createHash('sha256').update(readFileSync(p)).digest('hex')]))
+    const sourceSha = Object.fromEntries(
+      Object.entries(SOURCE_BINARIES).map(([t, p]) => [t, createHash('sha256').update(readFileSync(p)).digest('hex')])
+    )
 
     beforeAll(async () => {
       fx = buildArchives()
@@ -135,7 +143,9 @@ describeWhen(
       expect(warm.interpreters).toEqual(cold.interpreters)
       expect(logs.join('\n')).toMatch(/tool cache hit/)
       expect(logs.join('\n')).not.toMatch(/downloading/)
-      timings.push(`  ${label.padEnd(34)} ${(f.bytes / 1048576).toFixed(1).padStart(5)} MB  cold ${coldMs.toFixed(0).padStart(5)} ms  warm ${warmMs.toFixed(1).padStart(6)} ms`)
+      timings.push(
+        `  ${label.padEnd(34)} ${(f.bytes / 1048576).toFixed(1).padStart(5)} MB  cold ${coldMs.toFixed(0).padStart(5)} ms  warm ${warmMs.toFixed(1).padStart(6)} ms`
+      )
       return { cold, warm, dir }
     }
 
@@ -164,20 +174,34 @@ describeWhen(
     test('a single .xz binary', async () => {
       await coldThenWarm('single .xz binary (1 target)', fx.singleXz, ['aarch64'])
       const url = serveFixture(fx.singleXz)
-      await expect(download(request({ url, sha256: fx.singleXz.sha256, targets: ['riscv64'] }))).rejects.toThrow(/does not say which target it serves/)
+      await expect(download(request({ url, sha256: fx.singleXz.sha256, targets: ['riscv64'] }))).rejects.toThrow(
+        /does not say which target it serves/
+      )
     })
 
     test('the manifest path: version and cache folder from the manifest; a missing target is added to the entry', async () => {
       const url = serveFixture(fx.flatTarGz)
       const manifest: Manifest = {
         default: '7.2.22-1',
-        releases: [{ id: '7.2.22-1', qemu: '7.2.22', source: 'tonistiigi/binfmt', tag: 'deploy/v7.2.22-1', assets: [{ host: 'amd64', url, format: 'tar.gz', sha256: fx.flatTarGz.sha256, digestSource: 'github-api' }] }]
+        releases: [
+          {
+            id: '7.2.22-1',
+            qemu: '7.2.22',
+            source: 'tonistiigi/binfmt',
+            tag: 'deploy/v7.2.22-1',
+            assets: [{ host: 'amd64', url, format: 'tar.gz', sha256: fx.flatTarGz.sha256, digestSource: 'github-api' }]
+          }
+        ]
       }
       const first = await downloadWith(request({ targets: ['aarch64'] }), { manifest })
       expect(first).toMatchObject({ cacheHit: false, version: '7.2.22', url })
       const aarch64 = first.interpreters.get('aarch64')!.path
       expect(relative(cache, aarch64)).toBe(`${TOOL_NAME}/7.2.22-1/amd64/qemu-aarch64`)
-      expect(cached()).toEqual([`${TOOL_NAME}/7.2.22-1/amd64.complete`, `${TOOL_NAME}/7.2.22-1/amd64/${METADATA_FILE}`, `${TOOL_NAME}/7.2.22-1/amd64/qemu-aarch64`])
+      expect(cached()).toEqual([
+        `${TOOL_NAME}/7.2.22-1/amd64.complete`,
+        `${TOOL_NAME}/7.2.22-1/amd64/${METADATA_FILE}`,
+        `${TOOL_NAME}/7.2.22-1/amd64/qemu-aarch64`
+      ])
       const inode = statSync(aarch64).ino
 
       // riscv64 too: the entry lacks it, so the archive is fetched again and riscv64 added in place.
@@ -210,9 +234,24 @@ describeWhen(
             source: 'action',
             tag: 'qemu-v7.2.22-1',
             fallback: '7.2.22-100',
-            assets: [{ host: 'amd64', target: 'aarch64', file: 'qemu-aarch64-linux-amd64.xz', format: 'xz', sha256: fx.singleXz.sha256, size: single.length, digestSource: 'debian' }]
+            assets: [
+              {
+                host: 'amd64',
+                target: 'aarch64',
+                file: 'qemu-aarch64-linux-amd64.xz',
+                format: 'xz',
+                sha256: fx.singleXz.sha256,
+                size: single.length,
+                digestSource: 'debian'
+              }
+            ]
           },
-          { id: '7.2.22-100', qemu: '7.2.22', source: 'tonistiigi/binfmt', assets: [{ host: 'amd64', url: archiveUrl, format: 'tar.gz', sha256: fx.flatTarGz.sha256 }] }
+          {
+            id: '7.2.22-100',
+            qemu: '7.2.22',
+            source: 'tonistiigi/binfmt',
+            assets: [{ host: 'amd64', url: archiveUrl, format: 'tar.gz', sha256: fx.flatTarGz.sha256 }]
+          }
         ]
       }
       const assetBase = `${server.base}/me/setup-x86-on-arm`
@@ -224,11 +263,19 @@ describeWhen(
 
       // A fork that published nothing: 404, one line, then the fallback release.
       logs = []
-      const forked = await downloadWith(request({ targets: ['aarch64'] }), { manifest, assetBase: `${server.base}/fork/setup-x86-on-arm`, ...FAST })
+      const forked = await downloadWith(request({ targets: ['aarch64'] }), {
+        manifest,
+        assetBase: `${server.base}/fork/setup-x86-on-arm`,
+        ...FAST
+      })
       expect(forked.cacheHit).toBe(true) // the first release's entry is already cached: no request at all
       expect(server.totalRequests()).toBe(1)
       await rm(join(cache, TOOL_NAME), { recursive: true, force: true })
-      const fallback = await downloadWith(request({ targets: ['aarch64'] }), { manifest, assetBase: `${server.base}/fork/setup-x86-on-arm`, ...FAST })
+      const fallback = await downloadWith(request({ targets: ['aarch64'] }), {
+        manifest,
+        assetBase: `${server.base}/fork/setup-x86-on-arm`,
+        ...FAST
+      })
       expect(fallback.cacheHit).toBe(false)
       expect(fallback.url).toBe(archiveUrl)
       expect(server.requests('/fork/setup-x86-on-arm/releases/download/qemu-v7.2.22-1/qemu-aarch64-linux-amd64.xz')).toBe(1)
@@ -281,7 +328,10 @@ describeWhen(
     test('5xx and timeouts: retried up to the limit, then a clear failure', async () => {
       const path = '/down/qemu.tar.gz'
       server.serve(path, [{ status: 502 }, { status: 503 }, { status: 500 }, { status: 504 }])
-      const error = await downloadWith(request({ url: server.url(path), sha256: fx.flatTarGz.sha256 }), FAST).then(unexpected, e => e as DownloadError)
+      const error = await downloadWith(request({ url: server.url(path), sha256: fx.flatTarGz.sha256 }), FAST).then(
+        unexpected,
+        e => e as DownloadError
+      )
       expect(error.message).toBe(`download of ${server.url(path)} failed: HTTP 504 Gateway Timeout (after 4 attempts)`)
       expect(server.requests(path)).toBe(4)
 
@@ -298,9 +348,14 @@ describeWhen(
       const path = `/cut/${fx.flatTarGz.name}`
       const data = readFileSync(fx.flatTarGz.path)
       server.serve(path, { truncate: data, after: 1_000_000 })
-      const error = await downloadWith(request({ url: server.url(path), sha256: fx.flatTarGz.sha256 }), FAST).then(unexpected, e => e as DownloadError)
+      const error = await downloadWith(request({ url: server.url(path), sha256: fx.flatTarGz.sha256 }), FAST).then(
+        unexpected,
+        e => e as DownloadError
+      )
       expect(error).toBeInstanceOf(DownloadError)
-      expect(error.message).toMatch(new RegExp(`download of ${server.url(path)} failed: .*(1000000 of ${data.length} bytes).*\\(after 4 attempts\\)`))
+      expect(error.message).toMatch(
+        new RegExp(`download of ${server.url(path)} failed: .*(1000000 of ${data.length} bytes).*\\(after 4 attempts\\)`)
+      )
       expect(cached()).toEqual([])
     })
 
@@ -348,7 +403,10 @@ describeWhen(
       const path = process.env.PATH
       process.env.PATH = '/nonexistent'
       try {
-        const error = await download(request({ url, sha256: fx.singleXz.sha256, targets: ['aarch64'] })).then(unexpected, e => e as DownloadError)
+        const error = await download(request({ url, sha256: fx.singleXz.sha256, targets: ['aarch64'] })).then(
+          unexpected,
+          e => e as DownloadError
+        )
         expect(error.reason).toBe('archive')
         expect(error.message).toMatch(/needs the xz program, which is not on this machine \(Debian\/Ubuntu: apt-get install xz-utils\)/)
       } finally {

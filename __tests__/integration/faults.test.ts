@@ -157,20 +157,24 @@ describeWhen([root, command('/usr/bin/qemu-aarch64-static'), command('/usr/bin/p
   test.each([
     ['written just now (its process died before writing its owner)', false],
     ['older than the boot', true]
-  ])('a lock file without an owner, %s, is broken: main and post complete', async (_what, beforeBoot) => {
-    writeFileSync(join(ledgerDir, 'lock'), '')
-    if (beforeBoot) {
-      const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0])
-      const past = new Date(Date.now() - (uptime + 3600) * 1000)
-      utimesSync(join(ledgerDir, 'lock'), past, past)
-    }
-    const dir = folder()
-    const job = await runStepAsync('all', dir, { platforms: 'arm64' }, jobEnv(dir))
-    expect(job.code).toBe(0)
-    expect(job.stdout).toMatch(/removed qemu-aarch64/)
-    expect(existsSync(join(ledgerDir, 'lock'))).toBe(false)
-    expect(tableText()).toEqual(initial)
-  }, 120_000)
+  ])(
+    'a lock file without an owner, %s, is broken: main and post complete',
+    async (_what, beforeBoot) => {
+      writeFileSync(join(ledgerDir, 'lock'), '')
+      if (beforeBoot) {
+        const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0])
+        const past = new Date(Date.now() - (uptime + 3600) * 1000)
+        utimesSync(join(ledgerDir, 'lock'), past, past)
+      }
+      const dir = folder()
+      const job = await runStepAsync('all', dir, { platforms: 'arm64' }, jobEnv(dir))
+      expect(job.code).toBe(0)
+      expect(job.stdout).toMatch(/removed qemu-aarch64/)
+      expect(existsSync(join(ledgerDir, 'lock'))).toBe(false)
+      expect(tableText()).toEqual(initial)
+    },
+    120_000
+  )
 
   const damages: [string, () => void][] = [
     ['garbage', () => writeFileSync(ledgerFile(), 'garbage\u0000{')],
@@ -200,25 +204,29 @@ describeWhen([root, command('/usr/bin/qemu-aarch64-static'), command('/usr/bin/p
       }
     ]
   ]
-  test.each(damages)('a damaged ledger (%s): the entry another live job holds survives; a warning names it', async (_what, damage) => {
-    const a = startJob('all', { platforms: 'arm64' })
-    expect(await mainDone(a)).toBe('0')
-    const b = startJob('all', { platforms: 'arm64' })
-    expect(await mainDone(b)).toBe('0')
-    expect(b.output()).toMatch(/install-method=existing/)
-    damage()
+  test.each(damages)(
+    'a damaged ledger (%s): the entry another live job holds survives; a warning names it',
+    async (_what, damage) => {
+      const a = startJob('all', { platforms: 'arm64' })
+      expect(await mainDone(a)).toBe('0')
+      const b = startJob('all', { platforms: 'arm64' })
+      expect(await mainDone(b)).toBe('0')
+      expect(b.output()).toMatch(/install-method=existing/)
+      damage()
 
-    expect(await release(a)).toBe(0)
-    expect(a.output()).toMatch(/::warning::the host's ledger \S*ledger\.json could not be trusted/)
-    expect(a.output()).toContain(ledgerFile())
-    expect(kernelExec('aarch64', probes)).toBe('aarch64')
-    expect(JSON.parse(readFileSync(ledgerFile(), 'utf8')).entries['qemu-aarch64'].entry.name).toBe('qemu-aarch64')
-    expect(statSync(ledgerFile()).isFile()).toBe(true)
+      expect(await release(a)).toBe(0)
+      expect(a.output()).toMatch(/::warning::the host's ledger \S*ledger\.json could not be trusted/)
+      expect(a.output()).toContain(ledgerFile())
+      expect(kernelExec('aarch64', probes)).toBe('aarch64')
+      expect(JSON.parse(readFileSync(ledgerFile(), 'utf8')).entries['qemu-aarch64'].entry.name).toBe('qemu-aarch64')
+      expect(statSync(ledgerFile()).isFile()).toBe(true)
 
-    // Who else held it was lost with the damage: the entry stays (fail safe) after the last job too.
-    expect(await release(b)).toBe(0)
-    expect(kernelExec('aarch64', probes)).toBe('aarch64')
-  }, 120_000)
+      // Who else held it was lost with the damage: the entry stays (fail safe) after the last job too.
+      expect(await release(b)).toBe(0)
+      expect(kernelExec('aarch64', probes)).toBe('aarch64')
+    },
+    120_000
+  )
 
   describe('a post step given an edited state', () => {
     // A handler an edited state would have post register as root: credentials flag, a path anyone may write.
@@ -291,21 +299,25 @@ describeWhen([root, command('/usr/bin/qemu-aarch64-static'), command('/usr/bin/p
     test.each([
       ['SIGTERM', 143],
       ['SIGINT', 130]
-    ] as const)('%s during the download: exit %i, no lock and no partial file left, post restores the table', async (signal, code) => {
-      const b = startJob('all', { platforms: 'arm64' }) // holds arm64, which the stopped job shares
-      expect(await mainDone(b)).toBe('0')
-      const a = await stalledMain(`arm64,${platformOf(target).docker}`)
-      process.kill(mainProcessOf(a), signal)
-      expect(await a.done).toBe(code)
-      expect(existsSync(join(ledgerDir, 'lock'))).toBe(false)
-      expect(filesUnder(join(a.dir, 'temp'))).toEqual([])
+    ] as const)(
+      '%s during the download: exit %i, no lock and no partial file left, post restores the table',
+      async (signal, code) => {
+        const b = startJob('all', { platforms: 'arm64' }) // holds arm64, which the stopped job shares
+        expect(await mainDone(b)).toBe('0')
+        const a = await stalledMain(`arm64,${platformOf(target).docker}`)
+        process.kill(mainProcessOf(a), signal)
+        expect(await a.done).toBe(code)
+        expect(existsSync(join(ledgerDir, 'lock'))).toBe(false)
+        expect(filesUnder(join(a.dir, 'temp'))).toEqual([])
 
-      const post = runStep('post', a.dir, {}, jobEnv(a.dir))
-      expect(post.code).toBe(0)
-      expect(post.stdout).toMatch(/kept qemu-aarch64/)
-      expect(await release(b)).toBe(0)
-      expect(tableText()).toEqual(initial)
-    }, 120_000)
+        const post = runStep('post', a.dir, {}, jobEnv(a.dir))
+        expect(post.code).toBe(0)
+        expect(post.stdout).toMatch(/kept qemu-aarch64/)
+        expect(await release(b)).toBe(0)
+        expect(tableText()).toEqual(initial)
+      },
+      120_000
+    )
 
     test("another job's main and post complete while one job's download stalls", async () => {
       const a = await stalledMain(platformOf(target).docker)

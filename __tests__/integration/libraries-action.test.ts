@@ -42,14 +42,20 @@ describeWhen(REQUIREMENTS, 'libraries through the action: a sysroot for arm64 ex
   const post = () => runStepAsync('post', dir, {}, jobEnv())
   const exported = () => parseFileCommands(readFileSync(githubEnv, 'utf8'))
   const errors = (step: StepResult) => step.stdout.split('\n').filter(line => line.startsWith('::error::'))
-  const cached = () => (existsSync(join(suite, 'tool-cache', SYSROOT_CACHE_FOLDER)) ? readdirSync(join(suite, 'tool-cache', SYSROOT_CACHE_FOLDER)).sort() : [])
+  const cached = () =>
+    existsSync(join(suite, 'tool-cache', SYSROOT_CACHE_FOLDER)) ? readdirSync(join(suite, 'tool-cache', SYSROOT_CACHE_FOLDER)).sort() : []
   /** The arm64 ls, started by the kernel through the binfmt_misc entry (no QEMU on the command line). */
   const runLs = (prefix?: string) => {
     const env: NodeJS.ProcessEnv = { ...process.env }
     delete env.QEMU_LD_PREFIX
     if (prefix) env.QEMU_LD_PREFIX = prefix
     const result = spawnSync(ls, [listed], { encoding: 'utf8', env })
-    return { code: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '', error: (result.error as NodeJS.ErrnoException)?.code }
+    return {
+      code: result.status,
+      stdout: result.stdout ?? '',
+      stderr: result.stderr ?? '',
+      error: (result.error as NodeJS.ErrnoException)?.code
+    }
   }
 
   beforeAll(async () => {
@@ -159,7 +165,9 @@ describeWhen(REQUIREMENTS, 'libraries through the action: a sysroot for arm64 ex
     const before = cached()
     const step = await main({ platforms: 'arm64', libraries: 'base, nosuchpackage-xyz', verify: 'probe' })
     expect(step.code).toBe(1)
-    expect(errors(step)).toEqual([expect.stringMatching(/^::error::input 'libraries': no package nosuchpackage-xyz in .*archive for arm64; /)])
+    expect(errors(step)).toEqual([
+      expect.stringMatching(/^::error::input 'libraries': no package nosuchpackage-xyz in .*archive for arm64; /)
+    ])
     expect(readFileSync(githubEnv, 'utf8')).toBe('')
     expect(cached()).toEqual(before)
     expect((await post()).code).toBe(0)
@@ -170,7 +178,7 @@ describeWhen(REQUIREMENTS, 'libraries through the action: a sysroot for arm64 ex
     const step = await main({ platforms: 'arm64', libraries: LIBRARIES, verify: 'probe' }, { QEMU_LD_PREFIX: '/opt/arm64-root' })
     expect(step.code).toBe(1)
     expect(errors(step)).toEqual([
-      "::error::input 'libraries': the job already sets QEMU_LD_PREFIX (\"/opt/arm64-root\"), and two prefixes cannot both apply; " +
+      '::error::input \'libraries\': the job already sets QEMU_LD_PREFIX ("/opt/arm64-root"), and two prefixes cannot both apply; ' +
         'unset QEMU_LD_PREFIX in the job, or leave libraries empty'
     ])
     expect(tableText()).toEqual(initial)

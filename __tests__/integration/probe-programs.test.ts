@@ -50,12 +50,16 @@ function machineOf(stdout: string): string {
   return stdout.slice(0, -1)
 }
 
-describeWhen(TARGETS.map(t => command(qemu(t))), 'probe programs under qemu-user (invoked directly)', () => {
-  test.each(TARGETS)('%s prints its platform machine', target => {
-    const program = install(`uname-${target}`, probeProgram(target))
-    expect(machineOf(run(qemu(target), [program]))).toMatch(platformOf(target).machine)
-  })
-})
+describeWhen(
+  TARGETS.map(t => command(qemu(t))),
+  'probe programs under qemu-user (invoked directly)',
+  () => {
+    test.each(TARGETS)('%s prints its platform machine', target => {
+      const program = install(`uname-${target}`, probeProgram(target))
+      expect(machineOf(run(qemu(target), [program]))).toMatch(platformOf(target).machine)
+    })
+  }
+)
 
 ;(onX86_64 ? describe : describe.skip)('probe programs natively on an x86_64 host', () => {
   test('x86_64 prints x86_64', () => {
@@ -131,16 +135,20 @@ const ASSEMBLERS = [
   'mips64el-linux-gnuabi64-as'
 ]
 
-describeWhen(ASSEMBLERS.map(a => command(`/usr/bin/${a}`)), 'embedded code matches scripts/probes/*.S', () => {
-  test('assemble.sh prints the bytes src/checks/probe-programs.ts embeds', () => {
-    const out = run('bash', ['scripts/probes/assemble.sh'])
-    const printed = new Map<string, string>()
-    for (const line of out.split('\n')) {
-      const m = /^(\S+)\s+(\d+) bytes\s+([0-9a-f]+)$/.exec(line)
-      if (m) printed.set(m[1], m[3])
-    }
-    const embedded = new Map<string, string>(TARGETS.map(t => [t, Buffer.from(PROBES[t].code).toString('hex')]))
-    embedded.set('x86-level', Buffer.from(X86_LEVEL_PROBE.code).toString('hex'))
-    expect(Object.fromEntries(printed)).toEqual(Object.fromEntries(embedded))
-  })
-})
+describeWhen(
+  ASSEMBLERS.map(a => command(`/usr/bin/${a}`)),
+  'embedded code matches scripts/probes/*.S',
+  () => {
+    test('assemble.sh prints the bytes src/checks/probe-programs.ts embeds', () => {
+      const out = run('bash', ['scripts/probes/assemble.sh'])
+      const printed = new Map<string, string>()
+      for (const line of out.split('\n')) {
+        const m = /^(\S+)\s+(\d+) bytes\s+([0-9a-f]+)$/.exec(line)
+        if (m) printed.set(m[1], m[3])
+      }
+      const embedded = new Map<string, string>(TARGETS.map(t => [t, Buffer.from(PROBES[t].code).toString('hex')]))
+      embedded.set('x86-level', Buffer.from(X86_LEVEL_PROBE.code).toString('hex'))
+      expect(Object.fromEntries(printed)).toEqual(Object.fromEntries(embedded))
+    })
+  }
+)

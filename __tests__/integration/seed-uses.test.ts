@@ -18,7 +18,11 @@ const QEMU = '/usr/bin/qemu-aarch64-static'
 /** The machine's own apt sources, handed to mmdebstrap as its mirror (no host named here). */
 function machineSources(): string {
   const dir = '/etc/apt/sources.list.d'
-  const deb822 = existsSync(dir) ? readdirSync(dir).filter(f => f.endsWith('.sources')).map(f => join(dir, f)) : []
+  const deb822 = existsSync(dir)
+    ? readdirSync(dir)
+        .filter(f => f.endsWith('.sources'))
+        .map(f => join(dir, f))
+    : []
   if (deb822.length > 0) return deb822[0]
   return '/etc/apt/sources.list'
 }

@@ -46,7 +46,13 @@ describeWhen([root, command(SOURCE_BINARIES.aarch64), command('/usr/bin/xz')], '
   })
 
   const path = '/mirror/qemu-aarch64-linux-amd64.xz'
-  const inputs = () => ({ platforms: 'arm64', install: 'download', 'qemu-url': server.url(path), 'qemu-sha256': archives.singleXz.sha256, verify: 'probe' })
+  const inputs = () => ({
+    platforms: 'arm64',
+    install: 'download',
+    'qemu-url': server.url(path),
+    'qemu-sha256': archives.singleXz.sha256,
+    verify: 'probe'
+  })
   const binarySha = () => sha256(readFileSync(SOURCE_BINARIES.aarch64))
   /** The tool cache's copy: the one file the runner's user could rewrite. */
   const cachedCopy = () => {
@@ -97,7 +103,9 @@ describeWhen([root, command(SOURCE_BINARIES.aarch64), command('/usr/bin/xz')], '
     rmSync(dirname(interpreter), { recursive: true })
     const again = await runStepAsync('main', dir, inputs(), env)
     expect(again.code).toBe(0)
-    expect(again.stdout).toMatch(/the tool cache's qemu-aarch64 \(.*\) was changed after it was cached .*: it is not run or registered; downloading it again/)
+    expect(again.stdout).toMatch(
+      /the tool cache's qemu-aarch64 \(.*\) was changed after it was cached .*: it is not run or registered; downloading it again/
+    )
     expect(again.outputs).toMatchObject({ 'cache-hit': 'false', interpreter })
     expect(registered()).toBe(interpreter)
     expect(kernelExec('aarch64', dir)).toBe('aarch64')

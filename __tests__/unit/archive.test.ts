@@ -78,7 +78,9 @@ describe('format names', () => {
   })
 
   test('file names come from the URL path, decoded', () => {
-    expect(fileNameOf('https://h.invalid/releases/download/deploy%2Fv1-2/qemu_v1_linux-amd64.tar.gz?x=1')).toBe('qemu_v1_linux-amd64.tar.gz')
+    expect(fileNameOf('https://h.invalid/releases/download/deploy%2Fv1-2/qemu_v1_linux-amd64.tar.gz?x=1')).toBe(
+      'qemu_v1_linux-amd64.tar.gz'
+    )
     expect(fileNameOf('https://h.invalid/a/qemu%2Dx86_64.xz')).toBe('qemu-x86_64.xz')
     expect(fileNameOf('qemu-x86_64')).toBe('qemu-x86_64')
   })
@@ -104,14 +106,19 @@ describe('magic bytes', () => {
 
   test('the declared format is confirmed by the bytes', () => {
     expect(confirmFormat(parseFormat('tar.gz'), gzipSync('x'))).toEqual({ container: 'tar', compression: 'gzip' })
-    expect(confirmFormat(parseFormat('deb'), arBuffer([{ name: 'debian-binary', data: '2.0\n' }]))).toEqual({ container: 'deb', compression: 'none' })
+    expect(confirmFormat(parseFormat('deb'), arBuffer([{ name: 'debian-binary', data: '2.0\n' }]))).toEqual({
+      container: 'deb',
+      compression: 'none'
+    })
     expect(confirmFormat(undefined, fakeElf('x'))).toEqual({ container: 'binary', compression: 'none' })
     expect(confirmFormat(undefined, XZ_MAGIC)).toEqual({ container: undefined, compression: 'xz' })
     expect(confirmFormat(undefined, tarBuffer([{ path: 'a' }]))).toEqual({ container: 'tar', compression: 'none' })
   })
 
   test('a contradiction is refused', () => {
-    expect(() => confirmFormat(parseFormat('tar.gz'), XZ_MAGIC)).toThrow(/expected a tar.gz file, but its first bytes show it is xz-compressed/)
+    expect(() => confirmFormat(parseFormat('tar.gz'), XZ_MAGIC)).toThrow(
+      /expected a tar.gz file, but its first bytes show it is xz-compressed/
+    )
     expect(() => confirmFormat(parseFormat('tar.xz'), fakeElf('x'))).toThrow(/not xz-compressed/)
     expect(() => confirmFormat(parseFormat('deb'), fakeElf('x'))).toThrow(/show an ELF program/)
     expect(() => confirmFormat(undefined, Buffer.from('<html>404</html>'))).toThrow(ArchiveError)
@@ -274,7 +281,11 @@ describe('extractBinaries', () => {
   })
 
   /** Writes an archive, extracts from it, returns what was found (as marker strings) and visited candidates. */
-  async function extract(archive: Buffer, targets: QemuTarget[], opts: { name?: string; format?: ArchiveFormat; accept?: (member: string, data: Buffer) => string | undefined } = {}) {
+  async function extract(
+    archive: Buffer,
+    targets: QemuTarget[],
+    opts: { name?: string; format?: ArchiveFormat; accept?: (member: string, data: Buffer) => string | undefined } = {}
+  ) {
     const file = join(dir, `archive-${n}`)
     const dest = join(dir, `dest-${n++}`)
     await writeFile(file, archive)
@@ -409,7 +420,8 @@ describe('extractBinaries', () => {
   })
 
   test('broken .deb files', async () => {
-    const deb = (members: { name: string; data: Buffer | string }[]) => extract(arBuffer(members), ['aarch64'], { format: parseFormat('deb') })
+    const deb = (members: { name: string; data: Buffer | string }[]) =>
+      extract(arBuffer(members), ['aarch64'], { format: parseFormat('deb') })
     await expect(deb([{ name: 'debian-binary', data: '2.0\n' }])).rejects.toThrow(/holds no data.tar member/)
     await expect(deb([{ name: 'hello', data: 'x' }])).rejects.toThrow(/first member is not debian-binary/)
     await expect(
@@ -428,7 +440,9 @@ describe('extractBinaries', () => {
       { name: 'debian-binary', data: '2.0\n' },
       { name: 'data.tar.gz', data: gzipSync(tarBuffer(specs)) }
     ])
-    await expect(extract(whole.subarray(0, whole.length - 10), ['aarch64'], { format: parseFormat('deb') })).rejects.toThrow(/\.deb is truncated/)
+    await expect(extract(whole.subarray(0, whole.length - 10), ['aarch64'], { format: parseFormat('deb') })).rejects.toThrow(
+      /\.deb is truncated/
+    )
   })
 
   test('a single binary, named for its target, gzip or not', async () => {
@@ -447,8 +461,12 @@ describe('extractBinaries', () => {
     await expect(extract(gzipSync(Buffer.from('<html>not found</html>')), ['x86_64'], { name: 'qemu-x86_64.gz' })).rejects.toThrow(
       /neither a tar archive nor an ELF program/
     )
-    await expect(extract(gzipSync(elf('S')), ['x86_64'], { format: parseFormat('tar.gz') })).rejects.toThrow(/expected a tar archive in the tar.gz file, found an ELF program/)
-    await expect(extract(gzipSync(Buffer.alloc(0)), ['x86_64'], { format: parseFormat('tar.gz') })).rejects.toThrow(/empty once decompressed/)
+    await expect(extract(gzipSync(elf('S')), ['x86_64'], { format: parseFormat('tar.gz') })).rejects.toThrow(
+      /expected a tar archive in the tar.gz file, found an ELF program/
+    )
+    await expect(extract(gzipSync(Buffer.alloc(0)), ['x86_64'], { format: parseFormat('tar.gz') })).rejects.toThrow(
+      /empty once decompressed/
+    )
   })
 
   test('truncated gzip data is an archive error', async () => {
@@ -466,11 +484,15 @@ describe('brotli: the format a name (or the manifest) says, since its bytes have
     await rm(dir, { recursive: true, force: true })
   })
   /** As the project's assets are made: quality 11, window 24. */
-  const br = (data: Buffer) => brotliCompressSync(data, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_LGWIN]: 24 } })
+  const br = (data: Buffer) =>
+    brotliCompressSync(data, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_LGWIN]: 24 } })
   const program = fakeElf(`brotli ${'x'.repeat(3000)}`)
 
   test('.br and .tar.br names; the target of a .br single binary', () => {
-    expect(formatFromName('https://h.invalid/releases/download/v1/qemu-x86_64-linux-arm64.br')).toEqual({ container: 'binary', compression: 'brotli' })
+    expect(formatFromName('https://h.invalid/releases/download/v1/qemu-x86_64-linux-arm64.br')).toEqual({
+      container: 'binary',
+      compression: 'brotli'
+    })
     expect(formatFromName('qemu.tar.br')).toEqual({ container: 'tar', compression: 'brotli' })
     expect(targetOfBinaryName('qemu-x86_64-linux-arm64.br', ['i386', 'x86_64'])).toBe('x86_64')
   })
@@ -478,8 +500,12 @@ describe('brotli: the format a name (or the manifest) says, since its bytes have
   test('declared brotli is trusted unless the first bytes plainly show something else', () => {
     const declared = parseFormat('br')
     expect(confirmFormat(declared, br(program).subarray(0, 512))).toEqual({ container: 'binary', compression: 'brotli' })
-    expect(() => confirmFormat(declared, gzipSync(program).subarray(0, 512))).toThrow('expected a br file, but its first bytes show it is gzip-compressed')
-    expect(() => confirmFormat(declared, program.subarray(0, 512))).toThrow('expected a br file, but its first bytes show it is an ELF program, not compressed')
+    expect(() => confirmFormat(declared, gzipSync(program).subarray(0, 512))).toThrow(
+      'expected a br file, but its first bytes show it is gzip-compressed'
+    )
+    expect(() => confirmFormat(declared, program.subarray(0, 512))).toThrow(
+      'expected a br file, but its first bytes show it is an ELF program, not compressed'
+    )
   })
 
   const extract = async (data: Buffer, name: string) => {
@@ -504,7 +530,9 @@ describe('brotli: the format a name (or the manifest) says, since its bytes have
   })
 
   test('data that is not brotli, or cut short, is said to be corrupt', async () => {
-    await expect(extract(Buffer.from('<html>not found</html>'), 'qemu-x86_64.br')).rejects.toThrow(/the brotli data is corrupt or truncated/)
+    await expect(extract(Buffer.from('<html>not found</html>'), 'qemu-x86_64.br')).rejects.toThrow(
+      /the brotli data is corrupt or truncated/
+    )
     const whole = br(program)
     await expect(extract(whole.subarray(0, whole.length - 8), 'qemu-x86_64.br')).rejects.toThrow(/the brotli data is corrupt or truncated/)
   })

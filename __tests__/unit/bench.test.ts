@@ -46,16 +46,48 @@ function results(overrides: Partial<Record<string, number | undefined>> = {}): R
       group: id === 'apt' ? 'apt' : id.startsWith('post') ? 'post' : id === 'floor' || id === 'startup' ? 'floor' : 'action',
       seconds: m === undefined ? undefined : summary(m),
       cpuSeconds: m === undefined ? undefined : summary(m / 2),
-      ...(id === 'apt' && m !== undefined ? { phases: { 'apt-get update': summary(8), 'apt-get install': summary(21), 'register + probe': summary(1) } } : {}),
+      ...(id === 'apt' && m !== undefined
+        ? { phases: { 'apt-get update': summary(8), 'apt-get install': summary(21), 'register + probe': summary(1) } }
+        : {}),
       ...(m === undefined ? { note: 'skipped for the test' } : {})
     })),
     emulation: {
       data: { label: '32 MiB of pseudo-text' },
       results: [
-        { workload: 'gzip -9', runner: 'native x86_64', native: true, cpuSeconds: summary(2, 0.1, 3), seconds: summary(2.2, 0.1, 3), ratio: 1 },
-        { workload: 'gzip -9', runner: 'QEMU 7.2.22 (Debian 12)', native: false, cpuSeconds: summary(5, 0.1, 3), seconds: summary(5.5, 0.1, 3), ratio: 2.5, identicalToNative: true },
-        { workload: 'sha256sum', runner: 'native x86_64', native: true, cpuSeconds: summary(0.2, 0.01, 3), seconds: summary(0.25, 0.01, 3), ratio: 1 },
-        { workload: 'sha256sum', runner: 'QEMU 10.0.13 (Debian 13)', native: false, cpuSeconds: summary(0.9, 0.01, 3), seconds: summary(1, 0.01, 3), ratio: 4.5, identicalToNative: false }
+        {
+          workload: 'gzip -9',
+          runner: 'native x86_64',
+          native: true,
+          cpuSeconds: summary(2, 0.1, 3),
+          seconds: summary(2.2, 0.1, 3),
+          ratio: 1
+        },
+        {
+          workload: 'gzip -9',
+          runner: 'QEMU 7.2.22 (Debian 12)',
+          native: false,
+          cpuSeconds: summary(5, 0.1, 3),
+          seconds: summary(5.5, 0.1, 3),
+          ratio: 2.5,
+          identicalToNative: true
+        },
+        {
+          workload: 'sha256sum',
+          runner: 'native x86_64',
+          native: true,
+          cpuSeconds: summary(0.2, 0.01, 3),
+          seconds: summary(0.25, 0.01, 3),
+          ratio: 1
+        },
+        {
+          workload: 'sha256sum',
+          runner: 'QEMU 10.0.13 (Debian 13)',
+          native: false,
+          cpuSeconds: summary(0.9, 0.01, 3),
+          seconds: summary(1, 0.01, 3),
+          ratio: 4.5,
+          identicalToNative: false
+        }
       ]
     }
   }
@@ -130,10 +162,16 @@ describe('tables', () => {
   test('the setup table: aligned Markdown with floor and apt comparisons and the apt phases', () => {
     const table = b.formatTable(results())
     const lines = table.split('\n')
-    expect(lines[0]).toMatch(/^\| scenario \(arm64 on x86_64\) +\| runs \| median s \| min-max s \| IQR s +\| CPU s \| over floor \| apt \/ this \|$/)
+    expect(lines[0]).toMatch(
+      /^\| scenario \(arm64 on x86_64\) +\| runs \| median s \| min-max s \| IQR s +\| CPU s \| over floor \| apt \/ this \|$/
+    )
     expect(lines[1]).toMatch(/^\|-+\|-+\|/)
     expect(new Set(lines.map(l => l.length)).size).toBe(1) // every row as wide as the header
-    const row = (label: string) => lines.find(l => l.startsWith(`| ${label} `))!.split('|').map(c => c.trim())
+    const row = (label: string) =>
+      lines
+        .find(l => l.startsWith(`| ${label} `))!
+        .split('|')
+        .map(c => c.trim())
     expect(row('label floor')).toEqual(['', 'label floor', '5', '0.15', '0.13-0.17', '0.14-0.16', '0.07', '', '', ''])
     expect(row('label cold-xz').slice(3, 10)).toEqual(['0.90', '0.88-0.92', '0.89-0.91', '0.45', '+0.75', '33x', ''])
     expect(row('label apt').slice(8, 9)).toEqual(['']) // not compared with itself

@@ -40,7 +40,9 @@ describe('registerLine', () => {
   })
 
   test('round-trips an extension entry', () => {
-    expect(registerLine(parseEntry('wine', 'enabled\ninterpreter /usr/bin/wine\nflags: \nextension .exe\n'))).toBe(':wine:E::exe::/usr/bin/wine:')
+    expect(registerLine(parseEntry('wine', 'enabled\ninterpreter /usr/bin/wine\nflags: \nextension .exe\n'))).toBe(
+      ':wine:E::exe::/usr/bin/wine:'
+    )
   })
 
   test.each([
@@ -50,9 +52,17 @@ describe('registerLine', () => {
     ['the status file as name', { name: 'status' }, 'invalid binfmt entry name: "status"'],
     ['the register file as name', { name: 'register' }, 'invalid binfmt entry name: "register"'],
     ['an interpreter with a colon', { interpreter: '/tmp/x:y' }, 'invalid interpreter path: "/tmp/x:y"'],
-    ['an interpreter with a newline', { interpreter: '/tmp/x\n:evil:M::a::/bin/sh:' }, 'invalid interpreter path: "/tmp/x\\n:evil:M::a::/bin/sh:"'],
+    [
+      'an interpreter with a newline',
+      { interpreter: '/tmp/x\n:evil:M::a::/bin/sh:' },
+      'invalid interpreter path: "/tmp/x\\n:evil:M::a::/bin/sh:"'
+    ],
     ['a relative interpreter', { interpreter: 'qemu' }, 'invalid interpreter path: "qemu"'],
-    ['an interpreter past 127 characters', { interpreter: '/' + 'a'.repeat(127) }, `interpreter path longer than 127 characters: /${'a'.repeat(127)}`],
+    [
+      'an interpreter past 127 characters',
+      { interpreter: '/' + 'a'.repeat(127) },
+      `interpreter path longer than 127 characters: /${'a'.repeat(127)}`
+    ],
     ['unknown flags', { flags: 'FX' }, 'invalid binfmt flags: "FX"'],
     ['odd hex', { magic: '7f4' }, 'magic and mask must be hex bytes'],
     ['mask of another length', { mask: 'ff' }, 'mask and magic differ in length'],
@@ -66,10 +76,16 @@ describe('table diff', () => {
   test('finds added, removed and changed entries', () => {
     const a = entry()
     const b = entry({ name: 'qemu-arm' })
-    const before = new Map([[a.name, a], [b.name, b]])
+    const before = new Map([
+      [a.name, a],
+      [b.name, b]
+    ])
     const changedA = entry({ flags: 'F' })
     const c = entry({ name: 'qemu-riscv64' })
-    const after = new Map([[a.name, changedA], [c.name, c]])
+    const after = new Map([
+      [a.name, changedA],
+      [c.name, c]
+    ])
     expect(diffTables(before, after)).toEqual({ added: [c], removed: [b], changed: [{ before: a, after: changedA }] })
   })
 

@@ -11,7 +11,14 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { machine, tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import * as zlib from 'node:zlib'
-import { download, entryDir, hostArchOf, METADATA_FILE, type DownloadRequest, type InstallPlaces } from '../../src/install/download/index.js'
+import {
+  download,
+  entryDir,
+  hostArchOf,
+  METADATA_FILE,
+  type DownloadRequest,
+  type InstallPlaces
+} from '../../src/install/download/index.js'
 import type { Manifest } from '../../src/install/manifest.js'
 import { asRoot } from '../../src/kernel/privileged.js'
 import { sha256 } from '../helpers/archives.js'
@@ -26,7 +33,8 @@ describeWhen([root, command('/usr/bin/mount'), file(QEMU.aarch64), file(QEMU.ris
   let small: string
   let server: TestServer
   let logs: string[]
-  const brotli = (data: Buffer) => zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4, [zlib.constants.BROTLI_PARAM_LGWIN]: 24 } })
+  const brotli = (data: Buffer) =>
+    zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4, [zlib.constants.BROTLI_PARAM_LGWIN]: 24 } })
   const binaries = { aarch64: readFileSync(QEMU.aarch64), riscv64: readFileSync(QEMU.riscv64) }
   const assets = { aarch64: brotli(binaries.aarch64), riscv64: brotli(binaries.riscv64) }
   const manifest = (): Manifest => ({
@@ -52,7 +60,8 @@ describeWhen([root, command('/usr/bin/mount'), file(QEMU.aarch64), file(QEMU.ris
   const files = (): string[] => {
     const out: string[] = []
     const walk = (d: string) => {
-      for (const e of readdirSync(d, { withFileTypes: true })) (e.isDirectory() ? walk : (p: string) => out.push(relative(small, p)))(join(d, e.name))
+      for (const e of readdirSync(d, { withFileTypes: true }))
+        (e.isDirectory() ? walk : (p: string) => out.push(relative(small, p)))(join(d, e.name))
     }
     walk(small)
     return out.sort()
@@ -72,8 +81,21 @@ describeWhen([root, command('/usr/bin/mount'), file(QEMU.aarch64), file(QEMU.ris
     await rm(dir, { recursive: true, force: true })
   })
 
-  const request = (targets: DownloadRequest['targets']): DownloadRequest => ({ targets, hostArch, version: '', url: '', sha256: '', log: m => void logs.push(m), sys: asRoot })
-  const places = (over: Partial<InstallPlaces> = {}): InstallPlaces => ({ toolCache: small, toolCacheLabel: 'RUNNER_TOOL_CACHE', tempDir: join(dir, 'temp'), ...over })
+  const request = (targets: DownloadRequest['targets']): DownloadRequest => ({
+    targets,
+    hostArch,
+    version: '',
+    url: '',
+    sha256: '',
+    log: m => void logs.push(m),
+    sys: asRoot
+  })
+  const places = (over: Partial<InstallPlaces> = {}): InstallPlaces => ({
+    toolCache: small,
+    toolCacheLabel: 'RUNNER_TOOL_CACHE',
+    tempDir: join(dir, 'temp'),
+    ...over
+  })
 
   test('no room for a new entry: the error names the folder and RUNNER_TOOL_CACHE; nothing is left in it', async () => {
     mountSmall('1m')
@@ -88,8 +110,14 @@ describeWhen([root, command('/usr/bin/mount'), file(QEMU.aarch64), file(QEMU.ris
     await download(request(['aarch64']), places(), { manifest: manifest() })
     const entry = entryDir(small, '7.2.22-1', hostArch)
     const before = await readFile(join(entry, METADATA_FILE), 'utf8')
-    await expect(download(request(['aarch64', 'riscv64']), places(), { manifest: manifest() })).rejects.toThrow(/no space left on the device \(ENOSPC\) writing to/)
-    expect(files()).toEqual([`qemu-user-static/7.2.22-1/${hostArch}.complete`, `qemu-user-static/7.2.22-1/${hostArch}/${METADATA_FILE}`, `qemu-user-static/7.2.22-1/${hostArch}/qemu-aarch64`])
+    await expect(download(request(['aarch64', 'riscv64']), places(), { manifest: manifest() })).rejects.toThrow(
+      /no space left on the device \(ENOSPC\) writing to/
+    )
+    expect(files()).toEqual([
+      `qemu-user-static/7.2.22-1/${hostArch}.complete`,
+      `qemu-user-static/7.2.22-1/${hostArch}/${METADATA_FILE}`,
+      `qemu-user-static/7.2.22-1/${hostArch}/qemu-aarch64`
+    ])
     expect(await readFile(join(entry, METADATA_FILE), 'utf8')).toBe(before)
     expect(sha256(readFileSync(join(entry, 'qemu-aarch64')))).toBe(sha256(binaries.aarch64))
   })

@@ -35,7 +35,11 @@ const seams = (over: CliSeams = {}): CliSeams => ({
   uid: 0,
   createContext: (env: Environment): Context => {
     given = env
-    return { ...f.jobContext(env.holder), journal: new Journal(env.persistJournal), places: { toolCache: env.toolCache, tempDir: env.tempDir, assetBase: env.assetBase } }
+    return {
+      ...f.jobContext(env.holder),
+      journal: new Journal(env.persistJournal),
+      places: { toolCache: env.toolCache, tempDir: env.tempDir, assetBase: env.assetBase }
+    }
   },
   privileged: async () => f.kernel,
   binfmtDir: f.kernel.dir,
@@ -47,7 +51,18 @@ const cli = (args: string[], over?: CliSeams) => runCli(args, seams(over))
 
 describe('arguments', () => {
   test('install options become the action inputs; --persist and --json are switches', () => {
-    expect(parseCommandLine(['install', '--platforms', 'arm64,386', '--install=download', '--persist', '--json', '--asset-base', 'http://127.0.0.1:8080/me/x'])).toEqual({
+    expect(
+      parseCommandLine([
+        'install',
+        '--platforms',
+        'arm64,386',
+        '--install=download',
+        '--persist',
+        '--json',
+        '--asset-base',
+        'http://127.0.0.1:8080/me/x'
+      ])
+    ).toEqual({
       command: 'install',
       options: { platforms: 'arm64,386', install: 'download', persist: 'true', 'asset-base': 'http://127.0.0.1:8080/me/x' },
       json: true
@@ -104,7 +119,9 @@ describe('defaults outside Actions', () => {
   })
 
   test('install --install download outside Actions gets a tool cache and the OS temp folder', async () => {
-    await cli(['install', '--platforms', 'riscv64', '--install', 'download', '--verify', 'probe'], { env: { SETUP_X86_ON_ARM_LEDGER_DIR: f.ledgerDir, HOME: '/x' } })
+    await cli(['install', '--platforms', 'riscv64', '--install', 'download', '--verify', 'probe'], {
+      env: { SETUP_X86_ON_ARM_LEDGER_DIR: f.ledgerDir, HOME: '/x' }
+    })
     expect(given).toMatchObject({ toolCache: '/var/cache/setup-x86-on-arm', tempDir: tmpdir(), assetBase: undefined })
     expect(f.installer.calls[0].request.method).toBe('download')
   })
@@ -153,7 +170,11 @@ describe('commands', () => {
     expect(await cli(['status'])).toBe(0)
     expect(out).toBe('binfmt_misc: no entries\n')
     out = ''
-    await register(f.kernel, { name: 'jar', enabled: true, type: 'E', offset: 0, magic: 'jar', mask: '', interpreter: '/usr/bin/jexec', flags: '' }, f.kernel.dir)
+    await register(
+      f.kernel,
+      { name: 'jar', enabled: true, type: 'E', offset: 0, magic: 'jar', mask: '', interpreter: '/usr/bin/jexec', flags: '' },
+      f.kernel.dir
+    )
     await register(f.kernel, { ...entryFor(platformOf('riscv64'), QEMU, 'F'), enabled: false }, f.kernel.dir)
     await cli(['status'])
     expect(out.split('\n')[1]).toMatch(/^jar\s+enabled\s+\/usr\/bin\/jexec$/)
@@ -162,8 +183,14 @@ describe('commands', () => {
 })
 
 describe('places: the interpreter store, the proxy, what chose the tool cache', () => {
-  test('the action: RUNNER_TOOL_CACHE, the machine\'s root-only store, the job\'s proxy variables (lower case first)', () => {
-    const env = { RUNNER_TOOL_CACHE: '/runner/tc', RUNNER_TEMP: '/runner/tmp', https_proxy: 'http://proxy:3128', HTTPS_PROXY: 'http://other:1', NO_PROXY: '.internal' }
+  test("the action: RUNNER_TOOL_CACHE, the machine's root-only store, the job's proxy variables (lower case first)", () => {
+    const env = {
+      RUNNER_TOOL_CACHE: '/runner/tc',
+      RUNNER_TEMP: '/runner/tmp',
+      https_proxy: 'http://proxy:3128',
+      HTTPS_PROXY: 'http://other:1',
+      NO_PROXY: '.internal'
+    }
     expect(actionPlaces(env, 1001)).toEqual({
       toolCache: '/runner/tc',
       toolCacheLabel: 'RUNNER_TOOL_CACHE',
@@ -173,8 +200,13 @@ describe('places: the interpreter store, the proxy, what chose the tool cache', 
       proxy: { httpsProxy: 'http://proxy:3128', httpProxy: undefined, noProxy: '.internal' }
     })
     expect(INTERPRETER_STORE).toBe('/var/lib/setup-x86-on-arm/interpreters')
-    expect(actionPlaces({}, 0)).toMatchObject({ toolCacheLabel: 'the default cache folder (RUNNER_TOOL_CACHE is not set)', proxy: undefined })
-    expect(actionPlaces({ SETUP_X86_ON_ARM_INTERPRETER_STORE: '/srv/test/interpreters' }, 0).interpreterStore).toBe('/srv/test/interpreters')
+    expect(actionPlaces({}, 0)).toMatchObject({
+      toolCacheLabel: 'the default cache folder (RUNNER_TOOL_CACHE is not set)',
+      proxy: undefined
+    })
+    expect(actionPlaces({ SETUP_X86_ON_ARM_INTERPRETER_STORE: '/srv/test/interpreters' }, 0).interpreterStore).toBe(
+      '/srv/test/interpreters'
+    )
   })
 
   test('the command line: its cache folder, or the one --cache-dir names', () => {
@@ -184,7 +216,10 @@ describe('places: the interpreter store, the proxy, what chose the tool cache', 
       interpreterStore: INTERPRETER_STORE,
       proxy: { httpProxy: 'http://proxy:3128' }
     })
-    expect(commandLinePlaces({}, 0, undefined, '/home/u', '/srv/cache')).toMatchObject({ toolCache: '/srv/cache', toolCacheLabel: 'the folder --cache-dir names' })
+    expect(commandLinePlaces({}, 0, undefined, '/home/u', '/srv/cache')).toMatchObject({
+      toolCache: '/srv/cache',
+      toolCacheLabel: 'the folder --cache-dir names'
+    })
   })
 
   test('install --cache-dir puts the download there', async () => {
@@ -197,11 +232,18 @@ describe('install --libraries', () => {
   let asked: SysrootRequest[]
   const makeSysroot = async (request: SysrootRequest) => {
     asked.push(request)
-    return { path: join(request.cacheRoot, 'setup-x86-on-arm-sysroot/debian-12-riscv64-0123'), cacheHit: false, packages: ['libc6:riscv64=2.36-9'] }
+    return {
+      path: join(request.cacheRoot, 'setup-x86-on-arm-sysroot/debian-12-riscv64-0123'),
+      cacheHit: false,
+      packages: ['libc6:riscv64=2.36-9']
+    }
   }
   const cacheDir = () => join(f.ledgerDir, 'cache')
   const sysroot = () => join(cacheDir(), 'setup-x86-on-arm-sysroot/debian-12-riscv64-0123')
-  const withLibraries = (...more: string[]) => cli(['install', '--platforms', 'riscv64', '--verify', 'probe', '--cache-dir', cacheDir(), '--libraries', 'base', ...more], { makeSysroot })
+  const withLibraries = (...more: string[]) =>
+    cli(['install', '--platforms', 'riscv64', '--verify', 'probe', '--cache-dir', cacheDir(), '--libraries', 'base', ...more], {
+      makeSysroot
+    })
   beforeEach(() => {
     asked = []
     f.prober.interpreters.set(QEMU, 'riscv64')
@@ -210,7 +252,11 @@ describe('install --libraries', () => {
 
   test('makes the sysroot in the cache folder and prints the variable a runner service needs', async () => {
     expect(await withLibraries()).toBe(0)
-    expect(asked[0]).toMatchObject({ targets: ['riscv64'], packages: ['libc6', 'libgcc-s1', 'libstdc++6', 'zlib1g'], cacheRoot: cacheDir() })
+    expect(asked[0]).toMatchObject({
+      targets: ['riscv64'],
+      packages: ['libc6', 'libgcc-s1', 'libstdc++6', 'zlib1g'],
+      cacheRoot: cacheDir()
+    })
     expect(out.split('\n').at(-2)).toBe(`QEMU_LD_PREFIX=${sysroot()}`)
     expect(err).toContain(`give the runner service QEMU_LD_PREFIX=${sysroot()} (for example with --env-file`)
   })
@@ -220,7 +266,7 @@ describe('install --libraries', () => {
     expect(JSON.parse(out)).toMatchObject({ platforms: 'linux/riscv64', sysroot: sysroot(), failures: [] })
   })
 
-  test('--env-file writes the line into the runner\'s .env beside its other lines; a second install replaces it; uninstall takes it out', async () => {
+  test("--env-file writes the line into the runner's .env beside its other lines; a second install replaces it; uninstall takes it out", async () => {
     const envFile = join(f.ledgerDir, 'runner', '.env')
     mkdirSync(join(f.ledgerDir, 'runner'))
     writeFileSync(envFile, 'LANG=C.UTF-8\nPATH=/usr/bin:/bin')
@@ -238,7 +284,10 @@ describe('install --libraries', () => {
   })
 
   test.each([
-    [['--env-file', '/tmp/x.env'], "error: input 'env-file': is used only with --libraries or --sysroot; add one of them, or leave --env-file out"],
+    [
+      ['--env-file', '/tmp/x.env'],
+      "error: input 'env-file': is used only with --libraries or --sysroot; add one of them, or leave --env-file out"
+    ],
     [['--libraries', 'Foo_Bar'], `error: input 'libraries': "Foo_Bar" is not a package name;`],
     [['--libraries', 'base', '--sysroot', '/srv/root'], "error: input 'sysroot': is given together with libraries;"]
   ])('%j exits 2 with one line, before anything changes', async (args, message) => {

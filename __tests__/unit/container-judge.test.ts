@@ -21,7 +21,10 @@ describe('classifyFailure', () => {
       'docker: Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "uname": executable file not found in $PATH: unknown.',
       127
     ],
-    ['Error: crun: executable file `uname` not found in $PATH: No such file or directory: OCI runtime attempted to invoke a command that was not found', 127],
+    [
+      'Error: crun: executable file `uname` not found in $PATH: No such file or directory: OCI runtime attempted to invoke a command that was not found',
+      127
+    ],
     // podman without CAP_SYS_RESOURCE (seen here)
     [
       'Error: runc: runc create failed: unable to start container process: error during container init: error setting rlimits for ready process: error setting rlimit type 7: operation not permitted: OCI permission denied',
@@ -67,7 +70,7 @@ describe('messages', () => {
   const dockerSays =
     "Unable to find image 'nosuch/image:1' locally\ndocker: Error response from daemon: Get \"https://registry.invalid/v2/\": dial tcp: lookup registry.invalid: no such host.\n\nRun 'docker run --help' for more information\n"
   const quoted =
-    "Unable to find image 'nosuch/image:1' locally\ndocker: Error response from daemon: Get \"https://registry.invalid/v2/\": dial tcp: lookup registry.invalid: no such host."
+    'Unable to find image \'nosuch/image:1\' locally\ndocker: Error response from daemon: Get "https://registry.invalid/v2/": dial tcp: lookup registry.invalid: no such host.'
 
   test('engineMessage keeps the engine words and drops the help hint', () => {
     expect(engineMessage(dockerSays)).toBe(quoted)
@@ -75,8 +78,12 @@ describe('messages', () => {
   })
 
   test('a pull failure names the engine, the image and the platform, and quotes the engine', () => {
-    expect(pullFailureMessage('docker', 'nosuch/image:1', 'linux/amd64', dockerSays)).toBe(`docker could not get image nosuch/image:1 for linux/amd64: ${quoted}`)
-    expect(pullFailureMessage('podman', 'x', 'linux/amd64', '')).toBe('podman could not get image x for linux/amd64 (the engine gave no reason)')
+    expect(pullFailureMessage('docker', 'nosuch/image:1', 'linux/amd64', dockerSays)).toBe(
+      `docker could not get image nosuch/image:1 for linux/amd64: ${quoted}`
+    )
+    expect(pullFailureMessage('podman', 'x', 'linux/amd64', '')).toBe(
+      'podman could not get image x for linux/amd64 (the engine gave no reason)'
+    )
   })
 
   test('a load failure says it was the check’s own image', () => {
@@ -96,10 +103,18 @@ describe('messages', () => {
 describe('judgeRun', () => {
   const aarch64 = /^aarch64$/
   test('the expected machine passes', () => {
-    expect(judgeRun({ code: 0, stdout: 'aarch64\n', stderr: '', timedOut: false }, aarch64, 1000)).toEqual({ ok: true, output: 'aarch64', step: 'run' })
+    expect(judgeRun({ code: 0, stdout: 'aarch64\n', stderr: '', timedOut: false }, aarch64, 1000)).toEqual({
+      ok: true,
+      output: 'aarch64',
+      step: 'run'
+    })
   })
   test('the last line counts (an engine may print before the container)', () => {
-    expect(judgeRun({ code: 0, stdout: 'noise\naarch64\n', stderr: '', timedOut: false }, aarch64, 1000)).toEqual({ ok: true, output: 'noise\naarch64', step: 'run' })
+    expect(judgeRun({ code: 0, stdout: 'noise\naarch64\n', stderr: '', timedOut: false }, aarch64, 1000)).toEqual({
+      ok: true,
+      output: 'noise\naarch64',
+      step: 'run'
+    })
   })
   test('another machine fails and says what it printed', () => {
     expect(judgeRun({ code: 0, stdout: 'x86_64\n', stderr: '', timedOut: false }, aarch64, 1000)).toEqual({
@@ -108,14 +123,25 @@ describe('judgeRun', () => {
       output: 'x86_64',
       error: "it printed 'x86_64', expected /^aarch64$/"
     })
-    expect(judgeRun({ code: 0, stdout: '', stderr: '', timedOut: false }, aarch64, 1000).error).toBe('it printed nothing, expected /^aarch64$/')
+    expect(judgeRun({ code: 0, stdout: '', stderr: '', timedOut: false }, aarch64, 1000).error).toBe(
+      'it printed nothing, expected /^aarch64$/'
+    )
   })
   test('exec format error is a run failure with the exit code', () => {
     const judged = judgeRun({ code: 1, stdout: '', stderr: 'exec /probe: exec format error\n', timedOut: false }, aarch64, 1000)
-    expect(judged).toEqual({ ok: false, output: '', step: 'run', error: 'the container failed (exit code 1): exec /probe: exec format error' })
+    expect(judged).toEqual({
+      ok: false,
+      output: '',
+      step: 'run',
+      error: 'the container failed (exit code 1): exec /probe: exec format error'
+    })
   })
   test('an image the engine does not have is a pull failure quoting the engine', () => {
-    const judged = judgeRun({ code: 125, stdout: '', stderr: 'Error: docker.io/library/x:1: image not known\n', timedOut: false }, aarch64, 1000)
+    const judged = judgeRun(
+      { code: 125, stdout: '', stderr: 'Error: docker.io/library/x:1: image not known\n', timedOut: false },
+      aarch64,
+      1000
+    )
     expect(judged).toEqual({ ok: false, output: '', step: 'pull', error: 'Error: docker.io/library/x:1: image not known' })
   })
   test('a timeout', () => {

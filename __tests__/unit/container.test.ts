@@ -29,7 +29,15 @@ describe('arguments', () => {
     const checkRun = ['run', '--rm', '--pull', 'never', '--network', 'none', '--platform']
     const probe = 'localhost/setup-x86-on-arm-probe:aarch64-r1'
     expect(runArgs(probe, 'linux/arm64', 'c1', [])).toEqual([...checkRun, 'linux/arm64', '--name', 'c1', probe])
-    expect(runArgs('busybox', 'linux/386', 'c2', ['uname', '-m'])).toEqual([...checkRun, 'linux/386', '--name', 'c2', 'busybox', 'uname', '-m'])
+    expect(runArgs('busybox', 'linux/386', 'c2', ['uname', '-m'])).toEqual([
+      ...checkRun,
+      'linux/386',
+      '--name',
+      'c2',
+      'busybox',
+      'uname',
+      '-m'
+    ])
   })
   test('pull one platform; inspect prints the id and os/arch; load an archive; remove', () => {
     expect(pullArgs('busybox:stable', 'linux/amd64')).toEqual(['pull', '--platform', 'linux/amd64', 'busybox:stable'])
@@ -307,7 +315,8 @@ describe('with fake engines', () => {
     test('a tag held for another platform is not pulled over: step pull, saying why', async () => {
       const engine = fake('docker', {
         local: 'sha256:1111 linux/amd64\n',
-        'run-stderr': 'docker: Error response from daemon: image with reference local/busybox-arm64:test was found but does not match the specified platform: wanted linux/arm64, actual: linux/amd64.\n',
+        'run-stderr':
+          'docker: Error response from daemon: image with reference local/busybox-arm64:test was found but does not match the specified platform: wanted linux/arm64, actual: linux/amd64.\n',
         'run-code': '125'
       })
       const result = await containerCheck({ engine, ...check })
@@ -419,7 +428,9 @@ describe('with fake engines', () => {
 
     test('verify: none checks nothing', async () => {
       const engine = fake('docker')
-      expect(await verifyTargets([{ platform: amd64, emulated: true }], { mode: 'none', image: '', engine, dir: tmpdir() }, logger)).toEqual({
+      expect(
+        await verifyTargets([{ platform: amd64, emulated: true }], { mode: 'none', image: '', engine, dir: tmpdir() }, logger)
+      ).toEqual({
         containers: new Map()
       })
       expect(calls(engine)).toEqual([])

@@ -7,16 +7,32 @@ import { hostFamily, lookupPlatform, platformOf } from '../../src/kernel/platfor
 import { judgeProbe } from '../../src/checks/probe.js'
 import { failuresOf, outputsOf } from '../../src/core/report.js'
 
-const host = (over: Partial<Host>): Host => ({ os: 'linux', machine: 'aarch64', userlandBits: 64, family: hostFamily(over.machine ?? 'aarch64'), ...over })
+const host = (over: Partial<Host>): Host => ({
+  os: 'linux',
+  machine: 'aarch64',
+  userlandBits: 64,
+  family: hostFamily(over.machine ?? 'aarch64'),
+  ...over
+})
 const amd64 = platformOf('x86_64')
 const i386 = platformOf('i386')
 
 describe('host', () => {
   test.each([
     ['a 64-bit ARM runner', host({}), [amd64, i386], undefined],
-    ['macOS', host({ os: 'darwin' }), [amd64], /works on Linux runners only; this one runs darwin \(macOS runs x86_64 programs through Rosetta 2\)/],
+    [
+      'macOS',
+      host({ os: 'darwin' }),
+      [amd64],
+      /works on Linux runners only; this one runs darwin \(macOS runs x86_64 programs through Rosetta 2\)/
+    ],
     ['Windows', host({ os: 'win32' }), [amd64], /Windows on ARM emulates x64 programs itself/],
-    ['a 32-bit userland on a 64-bit kernel, amd64', host({ userlandBits: 32 }), [amd64], /runs a 32-bit userland, and 64-bit guests \(linux\/amd64\) need a 64-bit one.*use a 64-bit OS image/],
+    [
+      'a 32-bit userland on a 64-bit kernel, amd64',
+      host({ userlandBits: 32 }),
+      [amd64],
+      /runs a 32-bit userland, and 64-bit guests \(linux\/amd64\) need a 64-bit one.*use a 64-bit OS image/
+    ],
     ['a 32-bit userland on a 64-bit kernel, 386 only', host({ userlandBits: 32 }), [i386], undefined]
   ])('%s', (_what, h, platforms, problem) => {
     const said = hostProblem(h, platforms)
@@ -69,8 +85,16 @@ describe('apt', () => {
       .join('')
 
   test.each([
-    ['Debian 12 / Ubuntu 24.04', { 'qemu-user-static': '1:7.2', 'binfmt-support': '2.2.2', 'qemu-user': '1:7.2' }, ['qemu-user-static', 'binfmt-support']],
-    ['Debian 13+ (qemu-user is static)', { 'qemu-user-static': '(none)', 'qemu-user': '1:10.0', 'qemu-user-binfmt': '1:10.0' }, ['qemu-user', 'qemu-user-binfmt']],
+    [
+      'Debian 12 / Ubuntu 24.04',
+      { 'qemu-user-static': '1:7.2', 'binfmt-support': '2.2.2', 'qemu-user': '1:7.2' },
+      ['qemu-user-static', 'binfmt-support']
+    ],
+    [
+      'Debian 13+ (qemu-user is static)',
+      { 'qemu-user-static': '(none)', 'qemu-user': '1:10.0', 'qemu-user-binfmt': '1:10.0' },
+      ['qemu-user', 'qemu-user-binfmt']
+    ],
     ['no binfmt-support', { 'qemu-user-static': '1:6.2' }, ['qemu-user-static']],
     ['nothing', { 'qemu-user-static': '(none)' }, undefined]
   ])('%s', (_what, candidates, packages) => {
@@ -78,7 +102,10 @@ describe('apt', () => {
   })
 
   test.each([
-    ['E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 1234 (unattended-upgr)', /could not get the dpkg lock \/var\/lib\/dpkg\/lock-frontend within 120 s \(held by process 1234 \(unattended-upgr\)\).*unattended-upgrades/],
+    [
+      'E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 1234 (unattended-upgr)',
+      /could not get the dpkg lock \/var\/lib\/dpkg\/lock-frontend within 120 s \(held by process 1234 \(unattended-upgr\)\).*unattended-upgrades/
+    ],
     ['E: Unable to locate package qemu-user-static', /no QEMU user-mode package.*use install: download/],
     ['W: Some index files failed\nE: Failed to fetch http://x/pool/q.deb  404  Not Found', /E: Failed to fetch/]
   ])('explains %j', (output, explanation) => {
@@ -104,7 +131,15 @@ describe('outputs', () => {
     const report = {
       platforms: [
         { platform: lookupPlatform('arm64')!, status: 'native' as const, detail: '', seconds: 0 },
-        { platform: amd64, status: 'registered' as const, detail: '', interpreter: '/q/qemu-x86_64', qemuVersion: '10.0.3', source: 'download' as const, seconds: 0 },
+        {
+          platform: amd64,
+          status: 'registered' as const,
+          detail: '',
+          interpreter: '/q/qemu-x86_64',
+          qemuVersion: '10.0.3',
+          source: 'download' as const,
+          seconds: 0
+        },
         { platform: i386, status: 'failed' as const, detail: 'no qemu-i386', seconds: 0 }
       ],
       cacheHit: true,

@@ -14,7 +14,9 @@ describe('missing loader', () => {
   ])('%s: libraries: base first, then sysroot, then the other ways', (text, debian, docker) => {
     const d = diagnose(text)
     expect(d?.id).toBe('missing-loader')
-    expect(d?.fix.startsWith(`add \`libraries: base\` to the action's step (a sysroot of the distribution's ${debian} C runtime`)).toBe(true)
+    expect(d?.fix.startsWith(`add \`libraries: base\` to the action's step (a sysroot of the distribution's ${debian} C runtime`)).toBe(
+      true
+    )
     expect(d?.fix).toContain('exported as QEMU_LD_PREFIX for the later steps')
     expect(d?.fix).toContain(`give \`sysroot\` a ${debian} root filesystem (e.g. from docker export of a ${docker} image)`)
     expect(d?.fix.indexOf('`libraries: base`')).toBeLessThan(d?.fix.indexOf('docker run') ?? -1)
@@ -25,11 +27,12 @@ describe('missing library', () => {
   const missing = (file: string, program = './ls') =>
     diagnose(`${program}: error while loading shared libraries: ${file}: cannot open shared object file: No such file or directory`)
 
-  test("a library of base: names libraries: base and the package that holds it", () => {
+  test('a library of base: names libraries: base and the package that holds it', () => {
     const d = missing('libstdc++.so.6', '/opt/tool/bin/tool')
     expect(d).toMatchObject({
       id: 'missing-library',
-      symptom: '/opt/tool/bin/tool: error while loading shared libraries: libstdc++.so.6: cannot open shared object file: No such file or directory'
+      symptom:
+        '/opt/tool/bin/tool: error while loading shared libraries: libstdc++.so.6: cannot open shared object file: No such file or directory'
     })
     expect(d?.cause).toMatch(/^the program's dynamic loader started, but a library it needs, libstdc\+\+\.so\.6, is not there/)
     expect(d?.fix).toBe(

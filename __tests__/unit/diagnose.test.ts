@@ -19,13 +19,20 @@ const CASES: [DiagnosisId, string, string?][] = [
   ['exec-format', '/bin/sh: 1: ./hello-amd64: Exec format error'],
   ['exec-format', 'chroot: failed to run command ‘/bin/bash’: Exec format error'],
   ['exec-format', '#5 0.213 exec /bin/sh: exec format error'],
-  ['exec-format', 'ERROR: failed to solve: process "/bin/sh -c apt-get update" did not complete successfully: exit code: 1\n#5 0.158 exec /bin/sh: exec format error', '#5 0.158 exec /bin/sh: exec format error'],
+  [
+    'exec-format',
+    'ERROR: failed to solve: process "/bin/sh -c apt-get update" did not complete successfully: exit code: 1\n#5 0.158 exec /bin/sh: exec format error',
+    '#5 0.158 exec /bin/sh: exec format error'
+  ],
   ['exec-format', 'bash: /opt/tool/bin/tool: cannot execute binary file'],
   // handler without F, or a dynamic interpreter with F
   ['interpreter-not-found', 'exec /bin/sh: no such file or directory'],
   ['interpreter-not-found', 'standard_init_linux.go:211: exec user process caused "no such file or directory"'],
   ['interpreter-not-found', 'standard_init_linux.go:228: exec user process caused: no such file or directory'],
-  ['interpreter-not-found', '{"msg":"exec container process `/usr/bin/uname`: No such file or directory","level":"error","time":"2024-03-01T10:00:00Z"}'],
+  [
+    'interpreter-not-found',
+    '{"msg":"exec container process `/usr/bin/uname`: No such file or directory","level":"error","time":"2024-03-01T10:00:00Z"}'
+  ],
   ['interpreter-not-found', '#6 0.412 exec /bin/sh: no such file or directory'],
   // dynamic x86_64 program outside a container
   ['missing-loader', "qemu-x86_64: Could not open '/lib64/ld-linux-x86-64.so.2': No such file or directory"],
@@ -87,9 +94,9 @@ describe('diagnose', () => {
     'exec: "uname": executable file not found in $PATH: unknown',
     'docker: Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "nosuchcmd": executable file not found in $PATH: unknown.',
     'cat: /etc/foo: No such file or directory',
-    'ls: cannot access \'/x\': No such file or directory',
+    "ls: cannot access '/x': No such file or directory",
     'Segmentation fault (core dumped)',
-    'rm: cannot remove \'/x\': Operation not permitted',
+    "rm: cannot remove '/x': Operation not permitted",
     'everything is fine',
     ''
   ])('nothing known: %j', text => {
@@ -119,7 +126,9 @@ describe('diagnose', () => {
     ].join('\n')
     expect(diagnose(log)?.symptom).toBe('#7 0.512 qemu: uncaught target signal 11 (Segmentation fault) - core dumped')
     expect(diagnose("qemu-x86_64: Could not open '/lib64/ld-linux-x86-64.so.2': No such file or directory")?.id).toBe('missing-loader')
-    expect(diagnose('qemu: uncaught target signal 4 (Illegal instruction) - core dumped\nIllegal instruction (core dumped)')?.id).toBe('illegal-instruction')
+    expect(diagnose('qemu: uncaught target signal 4 (Illegal instruction) - core dumped\nIllegal instruction (core dumped)')?.id).toBe(
+      'illegal-instruction'
+    )
   })
 
   test('diagnoseAll lists each known failure once', () => {
@@ -139,7 +148,7 @@ describe('diagnose', () => {
         'exec /bin/uname: exec format error',
         "  likely cause: no binfmt_misc handler is registered for the program's architecture, so the kernel cannot run it: the action did not run in this job, " +
           'did not register this platform, or its post step (`cleanup`) already removed the handler; a reboot or another job on the same machine can remove it too.',
-        '  what helps: run the action before this step with the program\'s platform in `platforms` (e.g. `platforms: amd64`), keep `verify` at auto so a missing handler fails ' +
+        "  what helps: run the action before this step with the program's platform in `platforms` (e.g. `platforms: amd64`), keep `verify` at auto so a missing handler fails " +
           'the action itself, and run the program before the job ends (the post step removes what the action registered when `cleanup` is true)'
       ].join('\n')
     )

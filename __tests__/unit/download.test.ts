@@ -148,7 +148,11 @@ describe('HTTP outcomes', () => {
     } catch (err) {
       refusal = err
     }
-    expect(classifyError(refusal)).toEqual({ transient: false, reason: 'http', message: expect.stringMatching(/^refused a redirect from https to http/) })
+    expect(classifyError(refusal)).toEqual({
+      transient: false,
+      reason: 'http',
+      message: expect.stringMatching(/^refused a redirect from https to http/)
+    })
   })
 })
 
@@ -175,7 +179,13 @@ describe('planDownload', () => {
         assets: [
           { host: 'arm64', url: 'https://h.invalid/arm64.tar.gz', format: 'tar.gz', sha256: HEX('c'), digestSource: 'github-api' },
           { host: 'amd64', url: 'https://h.invalid/amd64.tar.gz', format: 'tar.gz', sha256: null, digestSource: 'unknown' },
-          { host: 'riscv64', url: 'https://h.invalid/riscv64.tar.gz', format: 'tar.gz', sha256: HEX('d'), digestSource: 'unverified: typed in' }
+          {
+            host: 'riscv64',
+            url: 'https://h.invalid/riscv64.tar.gz',
+            format: 'tar.gz',
+            sha256: HEX('d'),
+            digestSource: 'unverified: typed in'
+          }
         ]
       }
     ]
@@ -186,7 +196,9 @@ describe('planDownload', () => {
   test("the action's own per-target assets first, the fallback release next", () => {
     const { plans } = planDownload({ ...base, targets: ['x86_64', 'i386'] }, manifest, assetBase)
     expect(plans.map(p => p.cacheVersion)).toEqual(['10.0.3-1', '10.2.3-68'])
-    expect(plans[0].assets.get('x86_64')?.url).toBe('http://127.0.0.1:9/me/setup-x86-on-arm/releases/download/qemu-v10.0.3-1/qemu-x86_64-linux-arm64.xz')
+    expect(plans[0].assets.get('x86_64')?.url).toBe(
+      'http://127.0.0.1:9/me/setup-x86-on-arm/releases/download/qemu-v10.0.3-1/qemu-x86_64-linux-arm64.xz'
+    )
     expect(plans[0].assets.get('i386')?.sha256).toBe(HEX('b'))
     expect(plans[1].assets.get('x86_64')).toBe(plans[1].assets.get('i386')) // one archive serves both
   })
@@ -216,11 +228,21 @@ describe('planDownload', () => {
   })
 
   test('qemu-url: one asset for every target, cache version from its sha256, format from its name', () => {
-    const { plans } = planDownload({ ...base, url: 'http://127.0.0.1:9/q.tar.xz', sha256: `sha256:${HEX('E')}`, targets: ['x86_64', 'i386'] }, manifest, assetBase)
+    const { plans } = planDownload(
+      { ...base, url: 'http://127.0.0.1:9/q.tar.xz', sha256: `sha256:${HEX('E')}`, targets: ['x86_64', 'i386'] },
+      manifest,
+      assetBase
+    )
     expect(plans).toHaveLength(1)
     expect(plans[0].cacheVersion).toBe(`0.0.0-sha256-${'e'.repeat(12)}`)
-    expect(plans[0].assets.get('i386')).toEqual({ url: 'http://127.0.0.1:9/q.tar.xz', sha256: HEX('e'), format: { container: 'tar', compression: 'xz' } })
-    expect(() => planDownload({ ...base, url: 'http://127.0.0.1:9/q.tar.xz', targets: ['x86_64'] }, manifest, assetBase)).toThrow(/needs qemu-sha256/)
+    expect(plans[0].assets.get('i386')).toEqual({
+      url: 'http://127.0.0.1:9/q.tar.xz',
+      sha256: HEX('e'),
+      format: { container: 'tar', compression: 'xz' }
+    })
+    expect(() => planDownload({ ...base, url: 'http://127.0.0.1:9/q.tar.xz', targets: ['x86_64'] }, manifest, assetBase)).toThrow(
+      /needs qemu-sha256/
+    )
   })
 
   test('the shipped manifest: the default release, and what it can serve without GitHub digests', () => {
@@ -241,9 +263,12 @@ describe('download refusals before any request', () => {
   const log = () => undefined
   const places: InstallPlaces = { toolCache: '/nonexistent', tempDir: tmpdir() }
   test('no tool cache', async () => {
-    await expect(download({ targets: ['x86_64'], hostArch: 'arm64', version: '', url: 'http://127.0.0.1:9/q', sha256: HEX('a'), log }, { ...places, toolCache: '' })).rejects.toThrow(
-      /no tool cache folder was given/
-    )
+    await expect(
+      download(
+        { targets: ['x86_64'], hostArch: 'arm64', version: '', url: 'http://127.0.0.1:9/q', sha256: HEX('a'), log },
+        { ...places, toolCache: '' }
+      )
+    ).rejects.toThrow(/no tool cache folder was given/)
   })
   test('no targets', async () => {
     await expect(download({ targets: [], hostArch: 'arm64', version: '', url: '', sha256: '', log }, places)).rejects.toThrow(/no targets/)
@@ -251,7 +276,14 @@ describe('download refusals before any request', () => {
   test('nothing verifiable', async () => {
     const manifest: Manifest = {
       default: '1.0.0',
-      releases: [{ id: '1.0.0', qemu: '1.0.0', source: 'a/b', assets: [{ host: 'arm64', url: 'http://127.0.0.1:9/x.tar.gz', format: 'tar.gz', sha256: null }] }]
+      releases: [
+        {
+          id: '1.0.0',
+          qemu: '1.0.0',
+          source: 'a/b',
+          assets: [{ host: 'arm64', url: 'http://127.0.0.1:9/x.tar.gz', format: 'tar.gz', sha256: null }]
+        }
+      ]
     }
     const attempt = download({ targets: ['x86_64'], hostArch: 'arm64', version: '', url: '', sha256: '', log }, places, { manifest })
     await expect(attempt).rejects.toThrow(/no verifiable QEMU download for a arm64 host serving x86_64: 1.0.0: no known sha256/)
@@ -301,7 +333,9 @@ describeWhen([file(staticQemu), file('/bin/ls')], `binaryProblem on this ${hostA
   })
   test('the wrong host, a dynamic program, not ELF', async () => {
     const own = hostElf(hostArch)!
-    expect(await binaryProblem(staticQemu, other)).toBe(`built for another machine (ELF e_machine ${own.machine}, ${own.bits}-bit), not this ${other} host`)
+    expect(await binaryProblem(staticQemu, other)).toBe(
+      `built for another machine (ELF e_machine ${own.machine}, ${own.bits}-bit), not this ${other} host`
+    )
     expect(await binaryProblem('/bin/ls', hostArch)).toMatch(/dynamically linked/)
     expect(await binaryProblem(fileURLToPath(import.meta.url), hostArch)).toBe('not an ELF program')
   })
@@ -309,10 +343,14 @@ describeWhen([file(staticQemu), file('/bin/ls')], `binaryProblem on this ${hostA
 
 describe('what --version says', () => {
   test('the target QEMU was built for is the one wanted, whatever the file is called', () => {
-    expect(targetProblem('qemu-aarch64 version 7.2.22 (Debian 1:7.2+dfsg-7)\nCopyright (c) 2003-2022 Fabrice Bellard\n', 'aarch64')).toBeUndefined()
+    expect(
+      targetProblem('qemu-aarch64 version 7.2.22 (Debian 1:7.2+dfsg-7)\nCopyright (c) 2003-2022 Fabrice Bellard\n', 'aarch64')
+    ).toBeUndefined()
     expect(targetProblem('qemu-riscv64 version 7.2.22\n', 'aarch64')).toBe('is qemu-riscv64, not qemu-aarch64 (its --version says so)')
     expect(targetProblem('qemu-x86_64 version 10.0.3\n', 'i386')).toBe('is qemu-x86_64, not qemu-i386 (its --version says so)')
-    expect(targetProblem('BusyBox v1.36.1 multi-call binary\n', 'x86_64')).toBe('is not a QEMU user-mode interpreter (--version printed "BusyBox v1.36.1 multi-call binary")')
+    expect(targetProblem('BusyBox v1.36.1 multi-call binary\n', 'x86_64')).toBe(
+      'is not a QEMU user-mode interpreter (--version printed "BusyBox v1.36.1 multi-call binary")'
+    )
   })
 })
 
@@ -348,7 +386,9 @@ describe('redirect targets', () => {
   })
 
   test('only http(s), never https -> http, at most 5', () => {
-    expect(refusal('http://h.invalid/q.xz')).toBe('refused a redirect from https to http (http://h.invalid/q.xz): a download that starts on https stays on it')
+    expect(refusal('http://h.invalid/q.xz')).toBe(
+      'refused a redirect from https to http (http://h.invalid/q.xz): a download that starts on https stays on it'
+    )
     expect(refusal('file:///etc/passwd')).toBe('refused a redirect to file:///etc/passwd: only http and https addresses are followed')
     expect(refusal('ftp://h.invalid/q.xz')).toBe('refused a redirect to ftp://h.invalid/q.xz: only http and https addresses are followed')
     expect(refusal('data:text/plain,hi')).toMatch(/^refused a redirect to data:/)
@@ -405,7 +445,9 @@ describe('fetchToFile (HTTP on 127.0.0.1)', () => {
     server.serve('/abs', { redirect: server.url('/a/one') })
     const got = await get(server.url('/abs'))
     expect(got.sha256).toBe(sha256(data))
-    expect([server.requests('/abs'), server.requests('/a/one'), server.requests('/b/two'), server.requests('/files/q.xz')]).toEqual([1, 1, 1, 1])
+    expect([server.requests('/abs'), server.requests('/a/one'), server.requests('/b/two'), server.requests('/files/q.xz')]).toEqual([
+      1, 1, 1, 1
+    ])
   })
 
   test('five redirects are followed, a sixth is too many; a loop ends the same way, not retried', async () => {
@@ -432,7 +474,9 @@ describe('fetchToFile (HTTP on 127.0.0.1)', () => {
   })
 
   test('a URL that is not http(s) is not fetched', async () => {
-    expect((await failure('file:///etc/passwd')).message).toBe('download of file:///etc/passwd failed: file: addresses are not downloaded (only http and https)')
+    expect((await failure('file:///etc/passwd')).message).toBe(
+      'download of file:///etc/passwd failed: file: addresses are not downloaded (only http and https)'
+    )
   })
 
   test('5xx, 408 and 429 are retried after the default waits (1, 3, 9 s, up to a quarter more)', async () => {
@@ -445,7 +489,9 @@ describe('fetchToFile (HTTP on 127.0.0.1)', () => {
       expect(waits[i]).toBeGreaterThanOrEqual(delay)
       expect(waits[i]).toBeLessThanOrEqual(delay * 1.25)
     })
-    expect(logs[0]).toMatch(new RegExp(`^download of ${server.url(path)} failed \\(HTTP 503 Service Unavailable\\); attempt 2 of 4 in 1\\.\\d s$`))
+    expect(logs[0]).toMatch(
+      new RegExp(`^download of ${server.url(path)} failed \\(HTTP 503 Service Unavailable\\); attempt 2 of 4 in 1\\.\\d s$`)
+    )
   })
 
   test('the last failure is reported with the number of attempts; 404 and refused connections are not retried', async () => {
@@ -517,14 +563,38 @@ describe('the tool cache layout', () => {
   }
   const manifest = (sha: string): Manifest => ({
     default: '7.2.22-1',
-    releases: [{ id: '7.2.22-1', qemu: '7.2.22', source: 'a/b', assets: [{ host: 'arm64', url: 'http://127.0.0.1:9/q.tar.gz', format: 'tar.gz', sha256: sha }] }]
+    releases: [
+      {
+        id: '7.2.22-1',
+        qemu: '7.2.22',
+        source: 'a/b',
+        assets: [{ host: 'arm64', url: 'http://127.0.0.1:9/q.tar.gz', format: 'tar.gz', sha256: sha }]
+      }
+    ]
   })
 
   test("an entry written here is tool-cache's layout, and found", async () => {
     const p = plan(HEX('c'))
     const state = await cacheState(p, ['aarch64'], 'arm64', root)
     expect(state).toEqual({ present: [], missing: ['aarch64'] })
-    const dir = await store(p, state, [{ target: 'aarch64', path: await extracted('a', 'A'), member: 'qemu-aarch64', url: 'http://127.0.0.1:9/q.tar.gz', sha256: HEX('c'), binarySha256: HEX('1'), size: 1, version: '7.2.22' }], 'arm64', root)
+    const dir = await store(
+      p,
+      state,
+      [
+        {
+          target: 'aarch64',
+          path: await extracted('a', 'A'),
+          member: 'qemu-aarch64',
+          url: 'http://127.0.0.1:9/q.tar.gz',
+          sha256: HEX('c'),
+          binarySha256: HEX('1'),
+          size: 1,
+          version: '7.2.22'
+        }
+      ],
+      'arm64',
+      root
+    )
     expect(dir).toBe(join(root, TOOL_NAME, '7.2.22-1', 'arm64'))
     expect(readFileSync(`${dir}.complete`, 'utf8')).toBe('')
     expect(statSync(join(dir, 'qemu-aarch64')).mode & 0o777).toBe(0o755)
@@ -541,8 +611,22 @@ describe('the tool cache layout', () => {
 
   test('adding a target to an entry leaves the binary in use alone', async () => {
     const p = plan(HEX('c'))
-    const record = (target: 'aarch64' | 'riscv64', path: string) => ({ target, path, member: `qemu-${target}`, url: 'http://127.0.0.1:9/q.tar.gz', sha256: HEX('c'), binarySha256: HEX('1'), size: 1 })
-    const dir = await store(p, await cacheState(p, ['aarch64'], 'arm64', root), [record('aarch64', await extracted('a', 'A'))], 'arm64', root)
+    const record = (target: 'aarch64' | 'riscv64', path: string) => ({
+      target,
+      path,
+      member: `qemu-${target}`,
+      url: 'http://127.0.0.1:9/q.tar.gz',
+      sha256: HEX('c'),
+      binarySha256: HEX('1'),
+      size: 1
+    })
+    const dir = await store(
+      p,
+      await cacheState(p, ['aarch64'], 'arm64', root),
+      [record('aarch64', await extracted('a', 'A'))],
+      'arm64',
+      root
+    )
     const inode = statSync(join(dir, 'qemu-aarch64')).ino
     const state = await cacheState(p, ['aarch64', 'riscv64'], 'arm64', root)
     expect(await store(p, state, [record('riscv64', await extracted('r', 'R'))], 'arm64', root)).toBe(dir)
@@ -555,11 +639,27 @@ describe('the tool cache layout', () => {
     await mkdir(dir, { recursive: true })
     await writeFile(join(dir, 'qemu-aarch64'), 'A')
     await chmod(join(dir, 'qemu-aarch64'), 0o755)
-    await writeFile(join(dir, METADATA_FILE), JSON.stringify({ id: '7.2.22-1', qemu: '7.2.22', binaries: { aarch64: { url: 'http://127.0.0.1:9/q.tar.gz', sha256: HEX('c'), member: 'qemu-aarch64', version: '7.2.22' } } }))
+    await writeFile(
+      join(dir, METADATA_FILE),
+      JSON.stringify({
+        id: '7.2.22-1',
+        qemu: '7.2.22',
+        binaries: { aarch64: { url: 'http://127.0.0.1:9/q.tar.gz', sha256: HEX('c'), member: 'qemu-aarch64', version: '7.2.22' } }
+      })
+    )
     await writeFile(`${dir}.complete`, '')
     const logs: string[] = []
-    const got = await download({ targets: ['aarch64'], hostArch: 'arm64', version: '', url: '', sha256: '', log: m => void logs.push(m) }, { toolCache: root, tempDir: scratch }, { manifest: manifest(HEX('c')) })
-    expect(got).toEqual({ interpreters: new Map([['aarch64', { path: join(dir, 'qemu-aarch64'), version: '7.2.22' }]]), cacheHit: true, version: '7.2.22', url: 'http://127.0.0.1:9/q.tar.gz' })
+    const got = await download(
+      { targets: ['aarch64'], hostArch: 'arm64', version: '', url: '', sha256: '', log: m => void logs.push(m) },
+      { toolCache: root, tempDir: scratch },
+      { manifest: manifest(HEX('c')) }
+    )
+    expect(got).toEqual({
+      interpreters: new Map([['aarch64', { path: join(dir, 'qemu-aarch64'), version: '7.2.22' }]]),
+      cacheHit: true,
+      version: '7.2.22',
+      url: 'http://127.0.0.1:9/q.tar.gz'
+    })
     expect(logs).toEqual([`QEMU 7.2.22 (7.2.22-1 from a/b): tool cache hit (${dir})`])
   })
 
@@ -569,7 +669,11 @@ describe('the tool cache layout', () => {
     await writeFile(join(dir, 'qemu-aarch64'), 'A', { mode: 0o755 })
     expect(await findEntry(root, '7.2.22-1', 'arm64')).toBeUndefined()
     const logs: string[] = []
-    const attempt = download({ targets: ['aarch64'], hostArch: 'arm64', version: '', url: '', sha256: '', log: m => void logs.push(m) }, { toolCache: root, tempDir: scratch }, { manifest: manifest(HEX('c')), retryDelaysMs: [] })
+    const attempt = download(
+      { targets: ['aarch64'], hostArch: 'arm64', version: '', url: '', sha256: '', log: m => void logs.push(m) },
+      { toolCache: root, tempDir: scratch },
+      { manifest: manifest(HEX('c')), retryDelaysMs: [] }
+    )
     await expect(attempt).rejects.toThrow(/^download of http:\/\/127.0.0.1:9\/q.tar.gz failed: connection refused/)
     expect(logs[0]).toBe('QEMU 7.2.22 (7.2.22-1 from a/b): not in the tool cache')
     expect(existsSync(`${dir}.complete`)).toBe(false)

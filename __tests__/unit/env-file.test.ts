@@ -6,7 +6,16 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { envFileConflict, foreignPrefix, prefixLine, recordFile, removePrefixes, withLine, withoutLine, writePrefix } from '../../src/faces/env-file.js'
+import {
+  envFileConflict,
+  foreignPrefix,
+  prefixLine,
+  recordFile,
+  removePrefixes,
+  withLine,
+  withoutLine,
+  writePrefix
+} from '../../src/faces/env-file.js'
 
 describe('the text', () => {
   test('withLine appends, replacing the earlier line of ours and keeping every other line', () => {
@@ -21,7 +30,7 @@ describe('the text', () => {
     expect(withoutLine('QEMU_LD_PREFIX=/a\n', 'QEMU_LD_PREFIX=/a')).toBe('')
   })
 
-  test("foreignPrefix finds a QEMU_LD_PREFIX that is not ours", () => {
+  test('foreignPrefix finds a QEMU_LD_PREFIX that is not ours', () => {
     expect(foreignPrefix('A=1\nQEMU_LD_PREFIX=/theirs\n', undefined)).toBe('/theirs')
     expect(foreignPrefix('QEMU_LD_PREFIX=/ours\n', 'QEMU_LD_PREFIX=/ours')).toBeUndefined()
     expect(foreignPrefix('MY_QEMU_LD_PREFIX=/x\n', undefined)).toBeUndefined()
@@ -39,7 +48,7 @@ describe('the files', () => {
   })
   afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
-  test("write, rewrite, conflict check and removal, remembered beside the ledger", async () => {
+  test('write, rewrite, conflict check and removal, remembered beside the ledger', async () => {
     const file = join(dir, 'runner/.env')
     const ledger = join(dir, 'ledger')
     await writePrefix(file, '/cache/one', ledger)

@@ -7,7 +7,15 @@ describe('readInputs', () => {
   test('defaults', () => {
     const { inputs, warnings } = read({})
     expect(inputs.platforms.map(p => p.docker)).toEqual(['linux/amd64'])
-    expect(inputs).toMatchObject({ install: 'auto', flags: 'F', verify: 'auto', cleanup: true, qemuVersion: '', qemuUrl: '', qemuSha256: '' })
+    expect(inputs).toMatchObject({
+      install: 'auto',
+      flags: 'F',
+      verify: 'auto',
+      cleanup: true,
+      qemuVersion: '',
+      qemuUrl: '',
+      qemuSha256: ''
+    })
     expect(inputs).toMatchObject({ libraries: [], librariesMirror: [], sysroot: '' })
     expect(warnings).toEqual([])
   })
@@ -129,16 +137,25 @@ describe('libraries, libraries-mirror, sysroot', () => {
   })
 
   test('libraries-mirror: one or two addresses, trailing slashes dropped', () => {
-    const { inputs } = read({ libraries: 'base', 'libraries-mirror': 'http://127.0.0.1:8080/debian/ http://127.0.0.1:8080/debian-security' })
+    const { inputs } = read({
+      libraries: 'base',
+      'libraries-mirror': 'http://127.0.0.1:8080/debian/ http://127.0.0.1:8080/debian-security'
+    })
     expect(inputs.librariesMirror).toEqual(['http://127.0.0.1:8080/debian', 'http://127.0.0.1:8080/debian-security'])
   })
 
   test.each([
     [{ libraries: 'base, Foo_Bar' }, /^input 'libraries': "Foo_Bar" is not a package name; use package names of the distribution/],
     [{ libraries: 'libc6;reboot' }, /^input 'libraries': "libc6;reboot" is not a package name/],
-    [{ libraries: 'base', 'libraries-mirror': 'ftp://mirror.example/debian' }, /^input 'libraries-mirror': "ftp:\/\/mirror.example\/debian" is not an address apt/],
+    [
+      { libraries: 'base', 'libraries-mirror': 'ftp://mirror.example/debian' },
+      /^input 'libraries-mirror': "ftp:\/\/mirror.example\/debian" is not an address apt/
+    ],
     [{ libraries: 'base', 'libraries-mirror': 'https://u:p@mirror.example/debian' }, /^input 'libraries-mirror': .* carries credentials/],
-    [{ libraries: 'base', 'libraries-mirror': 'http://a.example http://b.example http://c.example' }, /^input 'libraries-mirror': 3 addresses given/],
+    [
+      { libraries: 'base', 'libraries-mirror': 'http://a.example http://b.example http://c.example' },
+      /^input 'libraries-mirror': 3 addresses given/
+    ],
     [{ libraries: 'base', sysroot: '/srv/amd64' }, /^input 'sysroot': is given together with libraries; give one of them/],
     [{ sysroot: '/srv/a\n/srv/b' }, /^input 'sysroot': spans several lines/]
   ])('%j fails with one line naming the input', (values, message) => {
@@ -154,9 +171,15 @@ describe('libraries, libraries-mirror, sysroot', () => {
   test('a QEMU_LD_PREFIX the job already sets meets libraries or sysroot: one line', () => {
     const { inputs } = read({ libraries: 'base' })
     expect(() => checkPrefixFree(inputs, '/opt/amd64-root')).toThrow(
-      new InputError('libraries', 'the job already sets QEMU_LD_PREFIX ("/opt/amd64-root"), and two prefixes cannot both apply', 'unset QEMU_LD_PREFIX in the job, or leave libraries empty')
+      new InputError(
+        'libraries',
+        'the job already sets QEMU_LD_PREFIX ("/opt/amd64-root"), and two prefixes cannot both apply',
+        'unset QEMU_LD_PREFIX in the job, or leave libraries empty'
+      )
     )
-    expect(() => checkPrefixFree(read({ sysroot: '/srv/x' }).inputs, '/opt/y')).toThrow(/^input 'sysroot': the job already sets QEMU_LD_PREFIX/)
+    expect(() => checkPrefixFree(read({ sysroot: '/srv/x' }).inputs, '/opt/y')).toThrow(
+      /^input 'sysroot': the job already sets QEMU_LD_PREFIX/
+    )
     expect(() => checkPrefixFree(inputs, undefined)).not.toThrow()
     expect(() => checkPrefixFree(inputs, '')).not.toThrow()
     expect(() => checkPrefixFree(read({}).inputs, '/opt/amd64-root')).not.toThrow()

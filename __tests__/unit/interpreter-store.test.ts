@@ -74,7 +74,9 @@ describeWhen([root, file(QEMU.aarch64), file(QEMU.riscv64)], `the interpreter st
   const binary = readFileSync(QEMU.aarch64)
   const binarySha = sha256(binary)
   // The project's own assets are brotli single binaries; quality 5 keeps the test quick, the window is theirs.
-  const asset = zlib.brotliCompressSync(binary, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_LGWIN]: 24 } })
+  const asset = zlib.brotliCompressSync(binary, {
+    params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_LGWIN]: 24 }
+  })
   const assetPath = `/releases/qemu-aarch64-linux-${hostArch}.br`
 
   beforeAll(async () => {
@@ -105,7 +107,8 @@ describeWhen([root, file(QEMU.aarch64), file(QEMU.riscv64)], `the interpreter st
     sys: asRoot,
     ...over
   })
-  const get = (over: Partial<DownloadRequest> = {}, options: Parameters<typeof download>[2] = {}) => download(request(over), places, { retryDelaysMs: [], ...options })
+  const get = (over: Partial<DownloadRequest> = {}, options: Parameters<typeof download>[2] = {}) =>
+    download(request(over), places, { retryDelaysMs: [], ...options })
   const storeCopy = () => join(places.interpreterStore!, binarySha, 'qemu-aarch64')
   const cachedCopy = () => join(entryDir(places.toolCache, `0.0.0-sha256-${sha256(asset).slice(0, 12)}`, hostArch), 'qemu-aarch64')
   const requests = () => server.requests(assetPath)
@@ -113,7 +116,10 @@ describeWhen([root, file(QEMU.aarch64), file(QEMU.riscv64)], `the interpreter st
   test('cold: the interpreter registered is the store copy, root-owned 0755, named by its sha256', async () => {
     // Written as root (or through sudo) with commands busybox has too (its install applet is often missing).
     const commands: string[] = []
-    const sys = { ...asRoot, run: (command: string, args: string[], options?: object) => (commands.push(command), asRoot.run(command, args, options)) }
+    const sys = {
+      ...asRoot,
+      run: (command: string, args: string[], options?: object) => (commands.push(command), asRoot.run(command, args, options))
+    }
     const got = await get({ sys })
     expect([...new Set(commands)].sort()).toEqual(['chmod', 'cp', 'mkdir', 'mv', 'sha256sum'])
     expect(got.cacheHit).toBe(false)
@@ -142,13 +148,19 @@ describeWhen([root, file(QEMU.aarch64), file(QEMU.riscv64)], `the interpreter st
   })
 
   const tamperings: [string, (path: string) => Promise<void>][] = [
-    ['a script that leaves a marker when run', async path => writeFile(path, `#!/bin/sh\ntouch ${marker}\necho qemu-aarch64 version 7.2.22\n`, { mode: 0o755 })],
+    [
+      'a script that leaves a marker when run',
+      async path => writeFile(path, `#!/bin/sh\ntouch ${marker}\necho qemu-aarch64 version 7.2.22\n`, { mode: 0o755 })
+    ],
     ['a truncated copy', async path => truncate(path, 4096)],
-    ['another (dynamically linked) program of the same size', async path => {
-      const other = Buffer.alloc(binary.length)
-      readFileSync('/bin/ls').copy(other)
-      await writeFile(path, other, { mode: 0o755 })
-    }]
+    [
+      'another (dynamically linked) program of the same size',
+      async path => {
+        const other = Buffer.alloc(binary.length)
+        readFileSync('/bin/ls').copy(other)
+        await writeFile(path, other, { mode: 0o755 })
+      }
+    ]
   ]
   test.each(tamperings)('a tool cache file changed into %s is never run and is downloaded again', async (_what, tamper) => {
     await get()
@@ -163,7 +175,13 @@ describeWhen([root, file(QEMU.aarch64), file(QEMU.riscv64)], `the interpreter st
     expect(sha256(readFileSync(storeCopy()))).toBe(binarySha)
     expect(requests()).toBe(2)
     const said = logs.filter(l => /was changed after it was cached/.test(l))
-    expect(said).toEqual([expect.stringMatching(new RegExp(`^the tool cache's qemu-aarch64 \\(${cachedCopy()}\\) was changed after it was cached \\(.*\\): it is not run or registered; downloading it again$`))])
+    expect(said).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^the tool cache's qemu-aarch64 \\(${cachedCopy()}\\) was changed after it was cached \\(.*\\): it is not run or registered; downloading it again$`
+        )
+      )
+    ])
     expect(sha256(readFileSync(cachedCopy()))).toBe(binarySha) // the tool cache is mended too
   })
 
@@ -188,7 +206,14 @@ describeWhen([root, file(QEMU.aarch64), file(QEMU.riscv64)], `the interpreter st
   test("the manifest's pin of the binary's own sha256 is enough to take a tool cache file in; a wrong pin refuses the download", async () => {
     const manifest = (binarySha256: string): Manifest => ({
       default: '7.2.22-1',
-      releases: [{ id: '7.2.22-1', qemu: '7.2.22', source: 'a/b', assets: [{ host: hostArch, target: 'aarch64', url: server.url(assetPath), format: 'br', sha256: sha256(asset), binarySha256 }] }]
+      releases: [
+        {
+          id: '7.2.22-1',
+          qemu: '7.2.22',
+          source: 'a/b',
+          assets: [{ host: hostArch, target: 'aarch64', url: server.url(assetPath), format: 'br', sha256: sha256(asset), binarySha256 }]
+        }
+      ]
     })
     await get({ url: '', sha256: '' }, { manifest: manifest(binarySha) })
     await rm(places.interpreterStore!, { recursive: true })
@@ -224,8 +249,13 @@ describeWhen([root, file(QEMU.aarch64), file(QEMU.riscv64)], `the interpreter st
   test('a right sha256 on the wrong build (qemu-riscv64 named qemu-aarch64) is refused before it is cached', async () => {
     const riscv = readFileSync(QEMU.riscv64)
     const url = server.serve('/wrong/qemu-aarch64', { file: riscv })
-    await expect(get({ url, sha256: sha256(riscv) })).rejects.toThrow(`${url} holds no usable qemu-aarch64: qemu-aarch64: is qemu-riscv64, not qemu-aarch64 (its --version says so)`)
-    expect(existsSync(places.toolCache) && existsSync(join(places.toolCache, 'qemu-user-static', `0.0.0-sha256-${sha256(riscv).slice(0, 12)}`, hostArch))).toBe(false)
+    await expect(get({ url, sha256: sha256(riscv) })).rejects.toThrow(
+      `${url} holds no usable qemu-aarch64: qemu-aarch64: is qemu-riscv64, not qemu-aarch64 (its --version says so)`
+    )
+    expect(
+      existsSync(places.toolCache) &&
+        existsSync(join(places.toolCache, 'qemu-user-static', `0.0.0-sha256-${sha256(riscv).slice(0, 12)}`, hostArch))
+    ).toBe(false)
     expect(existsSync(join(places.interpreterStore!, sha256(riscv)))).toBe(false)
   })
 })

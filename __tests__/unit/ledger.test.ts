@@ -108,7 +108,15 @@ describe('ledger', () => {
     const b = job(202)
     const aChanges = await registerAs(ledger, a)
     const bChanges = await shareAs(ledger, b)
-    const [first, second] = registrarFirst ? [[aChanges, a], [bChanges, b]] as const : [[bChanges, b], [aChanges, a]] as const
+    const [first, second] = registrarFirst
+      ? ([
+          [aChanges, a],
+          [bChanges, b]
+        ] as const)
+      : ([
+          [bChanges, b],
+          [aChanges, a]
+        ] as const)
 
     const one = await post(ledger, first[0], first[1])
     expect(one.kept).toEqual(['qemu-aarch64'])
@@ -291,12 +299,15 @@ describe('a damaged ledger', () => {
   test.each([
     ['garbage', () => writeFileSync(join(dir, 'ledger.json'), '\u0000\u0013garbage{{')],
     ['cut short', () => writeFileSync(join(dir, 'ledger.json'), record({}).slice(0, 60))],
-    ['a symbolic link instead of a file', () => {
-      const elsewhere = join(dir, 'elsewhere.json')
-      writeFileSync(elsewhere, JSON.stringify({ entries: {} }))
-      rmSync(join(dir, 'ledger.json'))
-      symlinkSync(elsewhere, join(dir, 'ledger.json'))
-    }],
+    [
+      'a symbolic link instead of a file',
+      () => {
+        const elsewhere = join(dir, 'elsewhere.json')
+        writeFileSync(elsewhere, JSON.stringify({ entries: {} }))
+        rmSync(join(dir, 'ledger.json'))
+        symlinkSync(elsewhere, join(dir, 'ledger.json'))
+      }
+    ],
     ['entries null', () => writeFileSync(join(dir, 'ledger.json'), '{"entries":null}')],
     ['holders not a list', () => writeFileSync(join(dir, 'ledger.json'), record({ holders: 'job 202' }))],
     ['a record without its entry', () => writeFileSync(join(dir, 'ledger.json'), record({ entry: undefined }))]

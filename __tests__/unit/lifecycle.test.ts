@@ -35,7 +35,8 @@ beforeEach(() => {
 })
 afterEach(() => f.dispose())
 
-const post = (changes: readonly Change[], holder: Holder) => restore(changes, f.kernel, quiet, { dir: f.kernel.dir, ledger: f.ctx.ledger, holder })
+const post = (changes: readonly Change[], holder: Holder) =>
+  restore(changes, f.kernel, quiet, { dir: f.kernel.dir, ledger: f.ctx.ledger, holder })
 
 describe('main, then post', () => {
   test('post undoes a new registration and the mount: the table and the mount state are as before', async () => {
@@ -56,7 +57,11 @@ describe('main, then post', () => {
       const before = g.kernel.snapshot()
       await setup(request(['riscv64']), g.ctx)
       expect(g.kernel.snapshot()).not.toEqual(before)
-      const report = await restore(g.ctx.journal.changes, g.kernel, quiet, { dir: g.kernel.dir, ledger: g.ctx.ledger, holder: g.ctx.holder })
+      const report = await restore(g.ctx.journal.changes, g.kernel, quiet, {
+        dir: g.kernel.dir,
+        ledger: g.ctx.ledger,
+        holder: g.ctx.holder
+      })
       expect(report.restored).toEqual(['qemu-riscv64'])
       expect(g.kernel.snapshot()).toEqual(before)
     } finally {
@@ -132,7 +137,11 @@ describe('createContext', () => {
       },
       log: { info: quiet, warning: quiet }
     })
-    expect(ctx.places).toEqual({ toolCache: join(f.bootDir, 'cache'), tempDir: f.bootDir, assetBase: 'https://example.invalid/me/setup-x86-on-arm' })
+    expect(ctx.places).toEqual({
+      toolCache: join(f.bootDir, 'cache'),
+      tempDir: f.bootDir,
+      assetBase: 'https://example.invalid/me/setup-x86-on-arm'
+    })
     expect(ctx.holder).toBe(holder)
     expect(ctx.ledger.dir).toBe(f.ledgerDir)
     expect(ctx.workDir.startsWith(`${f.bootDir}/setup-x86-on-arm-`)).toBe(true)

@@ -24,9 +24,14 @@ let given: Environment | undefined
 /** The fake machine, with the journal and places main hands over. */
 const fakeContext = (env: Environment): Context => {
   given = env
-  return { ...f.jobContext(env.holder), journal: new Journal(env.persistJournal), places: { toolCache: env.toolCache, tempDir: env.tempDir, assetBase: env.assetBase } }
+  return {
+    ...f.jobContext(env.holder),
+    journal: new Journal(env.persistJournal),
+    places: { toolCache: env.toolCache, tempDir: env.tempDir, assetBase: env.assetBase }
+  }
 }
-const runMain = (seams: Parameters<typeof run>[0] = {}) => run({ env: { SETUP_X86_ON_ARM_LEDGER_DIR: f.ledgerDir }, createContext: fakeContext, ...seams })
+const runMain = (seams: Parameters<typeof run>[0] = {}) =>
+  run({ env: { SETUP_X86_ON_ARM_LEDGER_DIR: f.ledgerDir }, createContext: fakeContext, ...seams })
 
 beforeEach(() => {
   core.reset()
@@ -61,7 +66,9 @@ describe('main', () => {
     expect(exportVariable).not.toHaveBeenCalled()
     expect(core.state.get('cleanup')).toBe('true')
     expect(JSON.parse(core.state.get('holder')!)).toMatchObject({ pid: process.ppid, label: `process ${process.ppid}` })
-    expect(JSON.parse(core.state.get('changes')!)).toEqual([{ kind: 'added', entry: expect.objectContaining({ name: 'qemu-riscv64', interpreter: QEMU }) }])
+    expect(JSON.parse(core.state.get('changes')!)).toEqual([
+      { kind: 'added', entry: expect.objectContaining({ name: 'qemu-riscv64', interpreter: QEMU }) }
+    ])
     expect(core.summaryTables).toHaveLength(1)
     expect(core.group.mock.calls.map(c => c[0])).toEqual(['Set up emulation', 'Verify'])
   })
@@ -97,7 +104,9 @@ describe('main', () => {
   test('bad input fails the step with the one line, before anything is built or changed', async () => {
     core.inputs.platforms = 'riscv64;reboot'
     await runMain()
-    expect(core.setFailed).toHaveBeenCalledWith(expect.stringMatching(/^input 'platforms': unknown platform "riscv64;reboot"; use one or more of/))
+    expect(core.setFailed).toHaveBeenCalledWith(
+      expect.stringMatching(/^input 'platforms': unknown platform "riscv64;reboot"; use one or more of/)
+    )
     expect(given).toBeUndefined()
     expect(core.state.has('changes')).toBe(false)
   })
@@ -159,7 +168,14 @@ describe('main', () => {
 
   test('a local action (`uses: ./`) takes its assets from the workflow repository', async () => {
     serve()
-    await runMain({ env: { GITHUB_SERVER_URL: 'https://github.com', GITHUB_ACTION_REPOSITORY: '', GITHUB_REPOSITORY: 'me/setup-x86-on-arm', SETUP_X86_ON_ARM_LEDGER_DIR: f.ledgerDir } })
+    await runMain({
+      env: {
+        GITHUB_SERVER_URL: 'https://github.com',
+        GITHUB_ACTION_REPOSITORY: '',
+        GITHUB_REPOSITORY: 'me/setup-x86-on-arm',
+        SETUP_X86_ON_ARM_LEDGER_DIR: f.ledgerDir
+      }
+    })
     expect(given?.assetBase).toBe('https://github.com/me/setup-x86-on-arm')
   })
 
@@ -167,14 +183,23 @@ describe('main', () => {
     let asked: SysrootRequest[]
     const makeSysroot = async (request: SysrootRequest) => {
       asked.push(request)
-      return { path: join(request.cacheRoot, 'setup-x86-on-arm-sysroot/debian-12-riscv64-0123'), cacheHit: false, packages: ['libc6:riscv64=2.36-9'] }
+      return {
+        path: join(request.cacheRoot, 'setup-x86-on-arm-sysroot/debian-12-riscv64-0123'),
+        cacheHit: false,
+        packages: ['libc6:riscv64=2.36-9']
+      }
     }
     beforeEach(() => {
       asked = []
     })
     /** The runner's folders, in the test's own place. */
     const runner = (over: Record<string, string> = {}) => ({
-      env: { SETUP_X86_ON_ARM_LEDGER_DIR: f.ledgerDir, RUNNER_TOOL_CACHE: join(f.ledgerDir, 'tool-cache'), RUNNER_TEMP: join(f.ledgerDir, 'temp'), ...over }
+      env: {
+        SETUP_X86_ON_ARM_LEDGER_DIR: f.ledgerDir,
+        RUNNER_TOOL_CACHE: join(f.ledgerDir, 'tool-cache'),
+        RUNNER_TEMP: join(f.ledgerDir, 'temp'),
+        ...over
+      }
     })
 
     test('after setup: the sysroot for the emulated platforms, exported as QEMU_LD_PREFIX and set as the output sysroot', async () => {
@@ -183,7 +208,11 @@ describe('main', () => {
       await runMain({ makeSysroot, ...runner() })
       expect(core.setFailed).not.toHaveBeenCalled()
       expect(asked).toHaveLength(1)
-      expect(asked[0]).toMatchObject({ targets: ['riscv64'], packages: ['libc6', 'libgcc-s1', 'libstdc++6', 'zlib1g', 'libssl3'], mirror: [] })
+      expect(asked[0]).toMatchObject({
+        targets: ['riscv64'],
+        packages: ['libc6', 'libgcc-s1', 'libstdc++6', 'zlib1g', 'libssl3'],
+        mirror: []
+      })
       const path = join(f.ledgerDir, 'tool-cache/setup-x86-on-arm-sysroot/debian-12-riscv64-0123')
       expect(Object.fromEntries(exported)).toEqual({ QEMU_LD_PREFIX: path })
       expect(core.outputs.get('sysroot')).toBe(path)
@@ -216,10 +245,16 @@ describe('main', () => {
       core.inputs.libraries = 'nosuchpackage'
       const { LibrariesError } = await import('../../src/install/libraries/index.js')
       const failing = async () => {
-        throw new LibrariesError('libraries', "no package nosuchpackage in Debian GNU/Linux 12 (bookworm)'s archive for riscv64", 'check the spelling')
+        throw new LibrariesError(
+          'libraries',
+          "no package nosuchpackage in Debian GNU/Linux 12 (bookworm)'s archive for riscv64",
+          'check the spelling'
+        )
       }
       await runMain({ makeSysroot: failing, ...runner() })
-      expect(core.setFailed).toHaveBeenCalledWith("input 'libraries': no package nosuchpackage in Debian GNU/Linux 12 (bookworm)'s archive for riscv64; check the spelling")
+      expect(core.setFailed).toHaveBeenCalledWith(
+        "input 'libraries': no package nosuchpackage in Debian GNU/Linux 12 (bookworm)'s archive for riscv64; check the spelling"
+      )
       expect(exportVariable).not.toHaveBeenCalled()
       // What setup registered is in the state, for the post step to undo as usual.
       expect(JSON.parse(core.state.get('changes')!)).toEqual([{ kind: 'added', entry: expect.objectContaining({ name: 'qemu-riscv64' }) }])

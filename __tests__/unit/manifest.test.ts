@@ -31,8 +31,24 @@ const sample: Manifest = {
       tag: 'qemu-v10.0.3-1',
       fallback: '10.2.3-68',
       assets: [
-        { host: 'arm64', target: 'x86_64', file: 'qemu-x86_64-linux-arm64.xz', format: 'xz', sha256: HEX('a'), size: 1900000, digestSource: 'debian' },
-        { host: 'arm64', target: 'i386', file: 'qemu-i386-linux-arm64.xz', format: 'xz', sha256: HEX('b'), size: 1800000, digestSource: 'debian' }
+        {
+          host: 'arm64',
+          target: 'x86_64',
+          file: 'qemu-x86_64-linux-arm64.xz',
+          format: 'xz',
+          sha256: HEX('a'),
+          size: 1900000,
+          digestSource: 'debian'
+        },
+        {
+          host: 'arm64',
+          target: 'i386',
+          file: 'qemu-i386-linux-arm64.xz',
+          format: 'xz',
+          sha256: HEX('b'),
+          size: 1800000,
+          digestSource: 'debian'
+        }
       ]
     },
     {
@@ -81,7 +97,9 @@ describe('the shipped manifest', () => {
   })
 
   test('digests not taken from GitHub are marked as such', () => {
-    const unverified = MANIFEST.releases.flatMap(r => r.assets).filter(a => a.sha256 !== null && !/^(github-api|computed|debian)/.test(a.digestSource ?? ''))
+    const unverified = MANIFEST.releases
+      .flatMap(r => r.assets)
+      .filter(a => a.sha256 !== null && !/^(github-api|computed|debian)/.test(a.digestSource ?? ''))
     for (const a of unverified) expect(a.digestSource).toMatch(/^unverified/)
   })
 })
@@ -98,7 +116,15 @@ describe('validateManifest', () => {
   })
 
   test("brotli single binaries with the binary's own sha256 pinned (the project's own assets to come)", () => {
-    const brotli = broken(m => void (m.releases[0].assets[0] = { ...m.releases[0].assets[0], file: 'qemu-x86_64-linux-arm64.br', format: 'br', binarySha256: HEX('f') }))
+    const brotli = broken(
+      m =>
+        void (m.releases[0].assets[0] = {
+          ...m.releases[0].assets[0],
+          file: 'qemu-x86_64-linux-arm64.br',
+          format: 'br',
+          binarySha256: HEX('f')
+        })
+    )
     expect(brotli().releases[0].assets[0]).toMatchObject({ format: 'br', binarySha256: HEX('f') })
   })
 
@@ -109,14 +135,26 @@ describe('validateManifest', () => {
     ['bad sha256', (m: Manifest) => void (m.releases[1].assets[0].sha256 = 'ABC'), /sha256/],
     ['upper-case sha256', (m: Manifest) => void (m.releases[1].assets[0].sha256 = HEX('C')), /sha256/],
     ['url and file', (m: Manifest) => void (m.releases[1].assets[0].file = 'x'), /exactly one of url and file/],
-    ['file outside the action', (m: Manifest) => void (m.releases[1].assets[0] = { ...m.releases[1].assets[0], url: undefined, file: 'x' }), /only for source "action"/],
+    [
+      'file outside the action',
+      (m: Manifest) => void (m.releases[1].assets[0] = { ...m.releases[1].assets[0], url: undefined, file: 'x' }),
+      /only for source "action"/
+    ],
     ['unknown format', (m: Manifest) => void (m.releases[1].assets[0].format = 'zip'), /not a known format/],
     ['unknown target', (m: Manifest) => void ((m.releases[0].assets[0] as { target: string }).target = 'vax'), /not a QEMU target/],
     ['unknown fallback', (m: Manifest) => void (m.releases[0].fallback = '1.0.0'), /fallback/],
     ['no tag for the action', (m: Manifest) => void delete m.releases[0].tag, /tag: is needed/],
     ['bad size', (m: Manifest) => void (m.releases[0].assets[0].size = -1), /size/],
-    ['bad binary sha256', (m: Manifest) => void (m.releases[0].assets[0].binarySha256 = 'abc'), /assets\[0\]\.binarySha256: is not 64 lower-case hex digits/],
-    ['binary sha256 of an archive', (m: Manifest) => void (m.releases[1].assets[0].binarySha256 = HEX('e')), /binarySha256: is only for a single-interpreter asset/]
+    [
+      'bad binary sha256',
+      (m: Manifest) => void (m.releases[0].assets[0].binarySha256 = 'abc'),
+      /assets\[0\]\.binarySha256: is not 64 lower-case hex digits/
+    ],
+    [
+      'binary sha256 of an archive',
+      (m: Manifest) => void (m.releases[1].assets[0].binarySha256 = HEX('e')),
+      /binarySha256: is only for a single-interpreter asset/
+    ]
   ])('%s', (_name, change, message) => {
     expect(broken(change)).toThrow(ManifestError)
     expect(broken(change)).toThrow(message)
@@ -149,7 +187,13 @@ describe('lookups', () => {
     expect(assetFor(own, 'arm64', 'riscv64')).toBeUndefined()
     expect(assetFor(own, 'amd64', 'x86_64')).toBeUndefined()
     expect(assetFor(tonistiigi, 'arm64', 'riscv64')?.url).toMatch(/linux-arm64/)
-    const mixed = { ...tonistiigi, assets: [...tonistiigi.assets, { host: 'arm64', target: 'riscv64' as const, url: 'https://h.invalid/r.xz', format: 'xz', sha256: HEX('e') }] }
+    const mixed = {
+      ...tonistiigi,
+      assets: [
+        ...tonistiigi.assets,
+        { host: 'arm64', target: 'riscv64' as const, url: 'https://h.invalid/r.xz', format: 'xz', sha256: HEX('e') }
+      ]
+    }
     expect(assetFor(mixed, 'arm64', 'riscv64')?.url).toBe('https://h.invalid/r.xz')
     expect(assetFor(mixed, 'arm64', 'x86_64')?.url).toMatch(/tar.gz/)
   })
@@ -295,7 +339,9 @@ describe('scripts/manifest.mjs', () => {
     expect(() => s.parseRelease({ ...releaseJson, tag_name: 'v10.2.3' })).toThrow(/not deploy\/v<qemu>-<n>/)
     expect(() => s.parseRelease({ ...releaseJson, assets: [] })).toThrow(/has no qemu_v10.2.3_linux-<arch>.tar.gz assets/)
     expect(() => s.parseRelease({ ...releaseJson, assets: [asset('qemu_v9.0.0_linux-amd64.tar.gz', null)] })).toThrow(/names QEMU 9.0.0/)
-    expect(() => s.parseRelease({ ...releaseJson, assets: [asset('qemu_v10.2.3_linux-amd64.tar.gz', null, { browser_download_url: 'http://x/y' })] })).toThrow(/https/)
+    expect(() =>
+      s.parseRelease({ ...releaseJson, assets: [asset('qemu_v10.2.3_linux-amd64.tar.gz', null, { browser_download_url: 'http://x/y' })] })
+    ).toThrow(/https/)
   })
 
   test('the entry is added to the manifest, which still validates', async () => {
@@ -319,8 +365,15 @@ describe('scripts/manifest.mjs', () => {
 
   test('arguments', async () => {
     const s = await loadScript()
-    expect(s.parseArgs(['10.2.3-68', '--default'])).toMatchObject({ version: '10.2.3-68', setDefault: true, repository: 'tonistiigi/binfmt' })
-    expect(s.parseArgs(['10.2.3', '--repository=loong64/binfmt', '--hash-downloads'])).toMatchObject({ repository: 'loong64/binfmt', hashDownloads: true })
+    expect(s.parseArgs(['10.2.3-68', '--default'])).toMatchObject({
+      version: '10.2.3-68',
+      setDefault: true,
+      repository: 'tonistiigi/binfmt'
+    })
+    expect(s.parseArgs(['10.2.3', '--repository=loong64/binfmt', '--hash-downloads'])).toMatchObject({
+      repository: 'loong64/binfmt',
+      hashDownloads: true
+    })
     expect(() => s.parseArgs([])).toThrow(/usage/)
     expect(() => s.parseArgs(['latest'])).toThrow(/usage/)
     expect(() => s.parseArgs(['10.2.3', '--what'])).toThrow(/unknown option/)

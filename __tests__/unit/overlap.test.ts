@@ -103,7 +103,7 @@ describe('a job downloading while others run', () => {
 })
 
 describe('a package install while others run', () => {
-  test('runs unlocked; what other jobs registered or removed meanwhile is theirs, what the package registered is this job\'s', async () => {
+  test("runs unlocked; what other jobs registered or removed meanwhile is theirs, what the package registered is this job's", async () => {
     const c = f.jobContext(f.procs.job(303))
     await setup(request(['s390x']), c) // registered before; its post step runs during the install
     const a = f.jobContext(f.procs.job(101))

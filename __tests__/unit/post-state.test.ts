@@ -62,7 +62,9 @@ describe('post with an edited state', () => {
     await mainRan()
     core.state.set('holder', JSON.stringify({ pid: -1, start: '', boot: '', label: 'x' }))
     await runPost()
-    expect(core.setFailed).toHaveBeenCalledWith('restoring the binfmt_misc table failed: state "holder" is not a holder: pid -1 is not a process id')
+    expect(core.setFailed).toHaveBeenCalledWith(
+      'restoring the binfmt_misc table failed: state "holder" is not a holder: pid -1 is not a process id'
+    )
     expect(Object.keys(f.kernel.snapshot())).toEqual(['qemu-riscv64'])
   })
 })

@@ -26,11 +26,21 @@ beforeEach(() => {
 })
 afterEach(() => f.dispose())
 
-const runPost = (runnerPid = f.ctx.holder.pid) => run({ ledger: f.ctx.ledger, privileged: async () => f.kernel, binfmtDir: f.kernel.dir, runnerPid })
+const runPost = (runnerPid = f.ctx.holder.pid) =>
+  run({ ledger: f.ctx.ledger, privileged: async () => f.kernel, binfmtDir: f.kernel.dir, runnerPid })
 
 /** What main leaves in the state after registering riscv64 for a job. */
 async function mainRan(ctx = f.ctx, cleanup = true): Promise<void> {
-  await setup({ platforms: [platformOf('riscv64')], flags: 'F', install: { method: 'auto', qemuVersion: '', qemuUrl: '', qemuSha256: '' }, prove: true, persist: false }, ctx)
+  await setup(
+    {
+      platforms: [platformOf('riscv64')],
+      flags: 'F',
+      install: { method: 'auto', qemuVersion: '', qemuUrl: '', qemuSha256: '' },
+      prove: true,
+      persist: false
+    },
+    ctx
+  )
   core.state.set('changes', JSON.stringify(ctx.journal.changes))
   core.state.set('holder', JSON.stringify(ctx.holder))
   core.state.set('cleanup', String(cleanup))
@@ -48,9 +58,20 @@ describe('post', () => {
   test('keeps an entry another live job on the machine still holds', async () => {
     await mainRan(f.jobContext(f.procs.job(101)))
     const other = f.jobContext(f.procs.job(202))
-    await setup({ platforms: [platformOf('riscv64')], flags: 'F', install: { method: 'auto', qemuVersion: '', qemuUrl: '', qemuSha256: '' }, prove: true, persist: false }, other)
+    await setup(
+      {
+        platforms: [platformOf('riscv64')],
+        flags: 'F',
+        install: { method: 'auto', qemuVersion: '', qemuUrl: '', qemuSha256: '' },
+        prove: true,
+        persist: false
+      },
+      other
+    )
     await runPost(101)
-    expect(core.logged).toContain('binfmt_misc table restored: kept qemu-riscv64 (still held by other jobs on this machine, or by persist: true)')
+    expect(core.logged).toContain(
+      'binfmt_misc table restored: kept qemu-riscv64 (still held by other jobs on this machine, or by persist: true)'
+    )
     expect(Object.keys(f.kernel.snapshot())).toEqual(['qemu-riscv64'])
   })
 
@@ -70,7 +91,13 @@ describe('post', () => {
     await mainRan()
     core.state.set('probe-run', 'x;rm -rf')
     let asked = 0
-    await run({ ledger: f.ctx.ledger, privileged: async () => f.kernel, binfmtDir: f.kernel.dir, runnerPid: f.ctx.holder.pid, engines: async () => (asked++, []) })
+    await run({
+      ledger: f.ctx.ledger,
+      privileged: async () => f.kernel,
+      binfmtDir: f.kernel.dir,
+      runnerPid: f.ctx.holder.pid,
+      engines: async () => (asked++, [])
+    })
     expect(asked).toBe(1)
     expect(core.logged).toContain('warning: not removing probe images: "x;rm -rf" is not a run id')
     expect(core.logged).toContain('binfmt_misc table restored: removed qemu-riscv64')
@@ -80,13 +107,24 @@ describe('post', () => {
   test('no container check ran: post asks no engine', async () => {
     await mainRan()
     let asked = 0
-    await run({ ledger: f.ctx.ledger, privileged: async () => f.kernel, binfmtDir: f.kernel.dir, runnerPid: f.ctx.holder.pid, engines: async () => (asked++, []) })
+    await run({
+      ledger: f.ctx.ledger,
+      privileged: async () => f.kernel,
+      binfmtDir: f.kernel.dir,
+      runnerPid: f.ctx.holder.pid,
+      engines: async () => (asked++, [])
+    })
     expect(asked).toBe(0)
   })
 
   test('a failure to restore fails the step, saying so', async () => {
     await mainRan()
-    await run({ ledger: f.ctx.ledger, privileged: async () => Promise.reject(new Error('sudo: a password is required')), binfmtDir: f.kernel.dir, runnerPid: f.ctx.holder.pid })
+    await run({
+      ledger: f.ctx.ledger,
+      privileged: async () => Promise.reject(new Error('sudo: a password is required')),
+      binfmtDir: f.kernel.dir,
+      runnerPid: f.ctx.holder.pid
+    })
     expect(core.setFailed).toHaveBeenCalledWith('restoring the binfmt_misc table failed: sudo: a password is required')
   })
 

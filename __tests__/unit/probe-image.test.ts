@@ -39,7 +39,11 @@ function readTar(archive: Buffer): Member[] {
   for (;;) {
     const header = archive.subarray(at, at + 512)
     if (header.every(b => b === 0)) break
-    const field = (start: number, length: number) => header.subarray(start, start + length).toString('latin1').replace(/\0.*$/s, '')
+    const field = (start: number, length: number) =>
+      header
+        .subarray(start, start + length)
+        .toString('latin1')
+        .replace(/\0.*$/s, '')
     const number = (start: number, length: number) => parseInt(field(start, length).trim(), 8)
     const stored = number(148, 8)
     const sum = header.reduce((total, byte, i) => total + (i >= 148 && i < 156 ? 0x20 : byte), 0)

@@ -169,10 +169,16 @@ describe('parseX86Level', () => {
   ])('%j -> %p', (out, level) => {
     expect(parseX86Level(out)).toBe(level)
   })
-  test.each(['', '\n', 'x86-64-v0\n', 'x86-64-v5\n', 'x86-64\n', 'x86-64-v3\nx86-64-v2\n', 'qemu: uncaught target signal 4\n', 'x86-64-v33\n'])(
-    '%j -> undefined',
-    out => {
-      expect(parseX86Level(out)).toBeUndefined()
-    }
-  )
+  test.each([
+    '',
+    '\n',
+    'x86-64-v0\n',
+    'x86-64-v5\n',
+    'x86-64\n',
+    'x86-64-v3\nx86-64-v2\n',
+    'qemu: uncaught target signal 4\n',
+    'x86-64-v33\n'
+  ])('%j -> undefined', out => {
+    expect(parseX86Level(out)).toBeUndefined()
+  })
 })

@@ -28,7 +28,8 @@ describe('which addresses go through the proxy', () => {
   })
 
   test('loopback addresses are always reached directly, as the toolkit does', () => {
-    for (const url of ['http://localhost:8080/q', 'http://127.0.0.1:9/q', 'https://127.1.2.3/q', 'http://[::1]:80/q']) expect(via(url)).toBeUndefined()
+    for (const url of ['http://localhost:8080/q', 'http://127.0.0.1:9/q', 'https://127.1.2.3/q', 'http://[::1]:80/q'])
+      expect(via(url)).toBeUndefined()
   })
 
   test.each([
@@ -49,7 +50,9 @@ describe('which addresses go through the proxy', () => {
   })
 
   test('the variables: lower case first, then upper case', () => {
-    expect(proxyFromVariables({ https_proxy: 'http://a:1', HTTPS_PROXY: 'http://b:2', HTTP_PROXY: 'http://c:3', NO_PROXY: 'x.example' })).toEqual({
+    expect(
+      proxyFromVariables({ https_proxy: 'http://a:1', HTTPS_PROXY: 'http://b:2', HTTP_PROXY: 'http://c:3', NO_PROXY: 'x.example' })
+    ).toEqual({
       httpsProxy: 'http://a:1',
       httpProxy: 'http://c:3',
       noProxy: 'x.example'
@@ -73,7 +76,8 @@ describe('downloads through a proxy on 127.0.0.1', () => {
   /** A host name nothing but the proxy resolves (it sends every name to 127.0.0.1). */
   const HOST = 'origin.test'
   const port = (server: TestServer) => new URL(server.base).port
-  const get = (url: string, options: HttpOptions) => fetchToFile(url, join(dir, `file-${n++}`), () => undefined, { retryDelaysMs: [], ...options })
+  const get = (url: string, options: HttpOptions) =>
+    fetchToFile(url, join(dir, `file-${n++}`), () => undefined, { retryDelaysMs: [], ...options })
   const failure = (url: string, options: HttpOptions) =>
     get(url, options).then(
       got => {
@@ -121,7 +125,9 @@ describe('downloads through a proxy on 127.0.0.1', () => {
   test('a proxy that does not answer is named in the failure', async () => {
     const dead = `http://127.0.0.1:${await closedPort()}`
     const error = await failure(`http://${HOST}:${port(origin)}/q.xz`, { proxy: { httpProxy: dead } })
-    expect(error.message).toBe(`download of http://${HOST}:${port(origin)}/q.xz failed: connection refused (ECONNREFUSED) (through the proxy ${dead})`)
+    expect(error.message).toBe(
+      `download of http://${HOST}:${port(origin)}/q.xz failed: connection refused (ECONNREFUSED) (through the proxy ${dead})`
+    )
     expect(error.reason).toBe('refused')
   })
 
@@ -148,7 +154,8 @@ describe('credentials for the proxy', () => {
     await rm(dir, { recursive: true, force: true })
   })
   const url = () => `http://origin.test:${new URL(origin.base).port}/q.xz`
-  const withProxy = (address: string) => fetchToFile(url(), join(dir, `f-${Math.random()}`), () => undefined, { retryDelaysMs: [0], proxy: { httpProxy: address } })
+  const withProxy = (address: string) =>
+    fetchToFile(url(), join(dir, `f-${Math.random()}`), () => undefined, { retryDelaysMs: [0], proxy: { httpProxy: address } })
 
   test('the user and password of the proxy address are sent', async () => {
     const address = proxy.url.replace('http://', 'http://runner:s3cret@')
@@ -156,7 +163,9 @@ describe('credentials for the proxy', () => {
   })
 
   test('without them: HTTP 407 fails at once, and the message shows no credentials', async () => {
-    await expect(withProxy(proxy.url)).rejects.toThrow(/failed: HTTP 407 Proxy Authentication Required: the proxy wants credentials \(give them in the proxy address/)
+    await expect(withProxy(proxy.url)).rejects.toThrow(
+      /failed: HTTP 407 Proxy Authentication Required: the proxy wants credentials \(give them in the proxy address/
+    )
     const address = proxy.url.replace('http://', 'http://runner:wrong@')
     const error = (await withProxy(address).catch(e => e)) as Error
     expect(error.message).not.toMatch(/wrong/)
@@ -172,7 +181,8 @@ describeWhen([command('/usr/bin/openssl')], 'https through a CONNECT tunnel (a c
   let cert: Buffer
   const data = Buffer.from('over tls '.repeat(800))
   let n = 0
-  const get = (url: string, options: HttpOptions) => fetchToFile(url, join(dir, `file-${n++}`), () => undefined, { retryDelaysMs: [], ...options })
+  const get = (url: string, options: HttpOptions) =>
+    fetchToFile(url, join(dir, `file-${n++}`), () => undefined, { retryDelaysMs: [], ...options })
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'proxy-tls-'))

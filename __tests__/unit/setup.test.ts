@@ -69,7 +69,9 @@ describe('assess: what runs already', () => {
       g.prober.run = async () => ({ ok: false, output: 'Exec format error' })
       const report = await setup(request(), g.ctx)
       expect(report.platforms[0]).toMatchObject({ status: 'failed' })
-      expect(report.platforms[0].detail).toMatch(/linux\/riscv64 is this riscv64 host's own family but does not run \(Exec format error\); the action never registers/)
+      expect(report.platforms[0].detail).toMatch(
+        /linux\/riscv64 is this riscv64 host's own family but does not run \(Exec format error\); the action never registers/
+      )
       expect(g.kernel.snapshot()).toEqual({})
       expect(g.installer.calls).toEqual([])
     } finally {
@@ -111,7 +113,11 @@ describe('assess: what runs already', () => {
     serve('riscv64')
     serve('ppc64le')
     const report = await setup(request({ platforms: [ppc64le, amd64, riscv64] }), f.ctx)
-    expect(report.platforms.map(p => `${p.platform.target}:${p.status}`)).toEqual(['ppc64le:registered', 'x86_64:native', 'riscv64:registered'])
+    expect(report.platforms.map(p => `${p.platform.target}:${p.status}`)).toEqual([
+      'ppc64le:registered',
+      'x86_64:native',
+      'riscv64:registered'
+    ])
     expect(f.installer.calls[0].targets).toEqual(['ppc64le', 'riscv64'])
   })
 })
@@ -145,7 +151,14 @@ describe('register: a new entry', () => {
 
   test('asks the install layer for the needed targets only, with the flags and the places it was given', async () => {
     serve('riscv64')
-    await setup(request({ platforms: [amd64, riscv64], flags: 'PF', install: { method: 'download', qemuVersion: '10.0.3', qemuUrl: '', qemuSha256: '' } }), f.ctx)
+    await setup(
+      request({
+        platforms: [amd64, riscv64],
+        flags: 'PF',
+        install: { method: 'download', qemuVersion: '10.0.3', qemuUrl: '', qemuSha256: '' }
+      }),
+      f.ctx
+    )
     expect(f.installer.calls).toEqual([
       {
         targets: ['riscv64'],
@@ -192,7 +205,10 @@ describe('register: a new entry', () => {
     serve('riscv64', 'download', '/fake/bin/crashing-qemu')
     f.prober.interpreters.set('/fake/bin/crashing-qemu', 'crashes')
     const report = await setup(request({ prove: false }), f.ctx)
-    expect(report.platforms[0]).toMatchObject({ status: 'registered', detail: 'registered qemu-riscv64 -> /fake/bin/crashing-qemu (flags F)' })
+    expect(report.platforms[0]).toMatchObject({
+      status: 'registered',
+      detail: 'registered qemu-riscv64 -> /fake/bin/crashing-qemu (flags F)'
+    })
     expect(f.kernel.snapshot()['qemu-riscv64']).toContain('/fake/bin/crashing-qemu')
   })
 
@@ -203,14 +219,16 @@ describe('register: a new entry', () => {
     expect(report.platforms[0].detail).toMatch(/\(flags none\); probe printed riscv64/)
   })
 
-  test('refuses a handler that would match the host\'s own programs, before changing anything', async () => {
+  test("refuses a handler that would match the host's own programs, before changing anything", async () => {
     const own = platformOfHeader((await readElf(process.execPath))!.header)!
     // A host that claims another family, so assess asks for a handler for the real machine's format.
     const g = fixture({ host: x86Host({ machine: 'riscv64', family: ['riscv64'] }) })
     try {
       g.prober.run = async () => ({ ok: false, output: 'Exec format error' })
       g.installer.served.set(own.target, { path: QEMU(own.target), source: 'download' })
-      await expect(setup(request({ platforms: [own] }), g.ctx)).rejects.toThrow(`refusing to register ${own.docker}: its handler would match this host's own programs`)
+      await expect(setup(request({ platforms: [own] }), g.ctx)).rejects.toThrow(
+        `refusing to register ${own.docker}: its handler would match this host's own programs`
+      )
       expect(g.kernel.snapshot()).toEqual({})
       expect(g.saved).toEqual([])
     } finally {
@@ -230,7 +248,9 @@ describe('register: replacing a broken entry', () => {
     serve('riscv64')
     const report = await setup(request(), f.ctx)
     expect(report.platforms[0].status).toBe('registered')
-    expect(f.logs.some(l => l.startsWith(`replacing qemu-riscv64 (interpreter ${interpreter}, flags ${flags || 'none'}): it did not work`))).toBe(true)
+    expect(
+      f.logs.some(l => l.startsWith(`replacing qemu-riscv64 (interpreter ${interpreter}, flags ${flags || 'none'}): it did not work`))
+    ).toBe(true)
     expect(lastSaved()).toEqual([{ kind: 'replaced', original: broken, entry: entryOf('riscv64') }])
     expect(ledgerFile().entries['qemu-riscv64']).toMatchObject({ entry: entryOf('riscv64'), original: broken })
   })
@@ -265,7 +285,9 @@ describe('register: rolled back when the probe fails', () => {
     f.prober.interpreters.set('/fake/bin/crashing-qemu', 'crashes')
     const report = await setup(request(), f.ctx)
     expect(report.platforms[0]).toMatchObject({ status: 'failed' })
-    expect(report.platforms[0].detail).toMatch(/^registered qemu-riscv64 but the probe failed \(qemu: uncaught target signal 11.*\); undone$/)
+    expect(report.platforms[0].detail).toMatch(
+      /^registered qemu-riscv64 but the probe failed \(qemu: uncaught target signal 11.*\); undone$/
+    )
     expect(f.kernel.snapshot()).toEqual({})
     expect(lastSaved()).toEqual([])
     expect(ledgerFile()).toEqual({ entries: {} })
@@ -287,7 +309,9 @@ describe('register: rolled back when the probe fails', () => {
     serve('riscv64')
     f.prober.runIsolated = async () => ({ ok: false, output: 'No such file or directory' })
     const report = await setup(request(), f.ctx)
-    expect(report.platforms[0].detail).toMatch(/probe failed \(runs, but not inside a chroot or container \(No such file or directory\)\); undone/)
+    expect(report.platforms[0].detail).toMatch(
+      /probe failed \(runs, but not inside a chroot or container \(No such file or directory\)\); undone/
+    )
   })
 
   test('no entry is persisted when its proof failed', async () => {
@@ -301,7 +325,8 @@ describe('register: rolled back when the probe fails', () => {
 describe('QEMU 9.0 or later for amd64 on an arm64 host', () => {
   const onArm64 = () => fixture({ host: x86Host({ machine: 'aarch64' }) })
   /** The warning comes with the interpreter, before registering: on an x86_64 test machine registering amd64 is then refused (its own format). */
-  const setupOnThisMachine = (g: Fixture) => setup(request({ platforms: [amd64] }), g.ctx).catch(error => expect(error).toBeInstanceOf(SetupError))
+  const setupOnThisMachine = (g: Fixture) =>
+    setup(request({ platforms: [amd64] }), g.ctx).catch(error => expect(error).toBeInstanceOf(SetupError))
 
   test("install: auto taking the machine's QEMU 10.0 warns that amd64 Go crashes under it", async () => {
     const g = onArm64()
@@ -337,7 +362,8 @@ describe('install failures', () => {
     const report = await setup(request({ install: { method: 'none', qemuVersion: '', qemuUrl: '', qemuSha256: '' } }), f.ctx)
     expect(report.platforms[0]).toMatchObject({
       status: 'failed',
-      detail: 'no static qemu-riscv64 on the machine; install qemu-user-static before this step, or set install: auto to let the action get QEMU'
+      detail:
+        'no static qemu-riscv64 on the machine; install qemu-user-static before this step, or set install: auto to let the action get QEMU'
     })
   })
 
@@ -373,13 +399,18 @@ describe('install failures', () => {
 })
 
 describe('packages that register handlers themselves', () => {
-  test('what a package registers while installing is journaled and held; a working one is reported as the package\'s', async () => {
+  test("what a package registers while installing is journaled and held; a working one is reported as the package's", async () => {
     const byPackage = entryOf('riscv64', '/fake/libexec/qemu-binfmt/riscv64-binfmt-P', 'POF')
     f.prober.interpreters.set(byPackage.interpreter, 'riscv64')
     f.installer.served.set('riscv64', { path: '/fake/usr/qemu-riscv64', source: 'apt' })
     f.installer.during = () => register(f.kernel, byPackage, f.kernel.dir)
     const report = await setup(request(), f.ctx)
-    expect(report.platforms[0]).toMatchObject({ status: 'registered', detail: 'registered by the distro package', source: 'apt', interpreter: byPackage.interpreter })
+    expect(report.platforms[0]).toMatchObject({
+      status: 'registered',
+      detail: 'registered by the distro package',
+      source: 'apt',
+      interpreter: byPackage.interpreter
+    })
     expect(lastSaved()).toEqual([{ kind: 'added', entry: byPackage }])
     expect(ledgerFile().entries['qemu-riscv64'].holders).toEqual([f.ctx.holder])
   })
@@ -427,7 +458,7 @@ describe('share: entries other jobs registered', () => {
     expect(ledgerFile().entries['qemu-riscv64'].holders.map((h: { pid: number }) => h.pid)).toEqual([4242])
   })
 
-  test('an entry removed between assess and the lock (another job\'s post step) is registered again', async () => {
+  test("an entry removed between assess and the lock (another job's post step) is registered again", async () => {
     await registeredByAnotherJob()
     const locked = f.ctx.ledger.locked.bind(f.ctx.ledger)
     let sections = 0
@@ -461,7 +492,11 @@ describe('persist', () => {
     await setup(request({ persist: true }), f.ctx)
     const post = await restore(lastSaved(), f.kernel, () => undefined, { dir: f.kernel.dir, ledger: f.ctx.ledger, holder: f.ctx.holder })
     expect(post.kept).toEqual(['qemu-riscv64'])
-    const uninstall = await restore([], f.kernel, () => undefined, { dir: f.kernel.dir, ledger: f.ctx.ledger, releaseAll: [PERSIST_HOLDER] })
+    const uninstall = await restore([], f.kernel, () => undefined, {
+      dir: f.kernel.dir,
+      ledger: f.ctx.ledger,
+      releaseAll: [PERSIST_HOLDER]
+    })
     expect(uninstall.removed).toEqual(['qemu-riscv64'])
     expect(existsSync(join(f.bootDir, 'qemu-riscv64.conf'))).toBe(false)
     expect(f.kernel.snapshot()).toEqual({})

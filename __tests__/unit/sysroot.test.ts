@@ -30,7 +30,11 @@ const report = (...platforms: [string, Status][]): Report => ({
   platforms: platforms.map(([name, status]) => ({ platform: lookupPlatform(name)!, status, detail: '', seconds: 0 }))
 })
 const libraries = (over: Partial<LibrariesRequest> = {}): LibrariesRequest => ({ packages: ['libc6'], mirror: [], sysroot: '', ...over })
-const places = (over: Partial<SysrootPlaces> = {}): SysrootPlaces => ({ toolCache: join(dir, 'tool-cache'), tempDir: join(dir, 'temp'), ...over })
+const places = (over: Partial<SysrootPlaces> = {}): SysrootPlaces => ({
+  toolCache: join(dir, 'tool-cache'),
+  tempDir: join(dir, 'temp'),
+  ...over
+})
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'sysroot-step-'))
@@ -63,7 +67,11 @@ describe('libraries', () => {
   test('made in the tool cache for the emulated targets, with the packages and mirror asked for', async () => {
     const request = libraries({ packages: ['libc6', 'libssl3'], mirror: ['http://127.0.0.1:9/debian'] })
     const made = await prepareSysroot(request, report(['amd64', 'registered'], ['arm64', 'native']), places(), log, make)
-    expect(made).toEqual({ path: join(dir, 'tool-cache/setup-x86-on-arm-sysroot/debian-12-amd64-0123'), origin: 'made', packages: ['libc6:amd64=2.36-9'] })
+    expect(made).toEqual({
+      path: join(dir, 'tool-cache/setup-x86-on-arm-sysroot/debian-12-amd64-0123'),
+      origin: 'made',
+      packages: ['libc6:amd64=2.36-9']
+    })
     expect(asked).toHaveLength(1)
     expect(asked[0]).toMatchObject({
       targets: ['x86_64'],
@@ -87,7 +95,9 @@ describe('libraries', () => {
     expect(made?.origin).toBe('temporary')
     expect(made?.path.startsWith(`${temporaryRoot}/`)).toBe(true)
     expect(asked[0].cacheRoot).toBe(temporaryRoot)
-    expect(warnings).toEqual([`libraries: ${toolCache} cannot be written (ENOTDIR): the sysroot is made in ${temporaryRoot} for this job only, and removed after it`])
+    expect(warnings).toEqual([
+      `libraries: ${toolCache} cannot be written (ENOTDIR): the sysroot is made in ${temporaryRoot} for this job only, and removed after it`
+    ])
   })
 
   test('without a temporary folder (the command line) that fails in one line naming what chose the folder', async () => {
@@ -101,7 +111,7 @@ describe('libraries', () => {
   })
 })
 
-describe('sysroot: the user\'s own folder', () => {
+describe("sysroot: the user's own folder", () => {
   test('holding the loader of each emulated platform: used as it is', async () => {
     const root = join(dir, 'amd64-root')
     mkdirSync(join(root, 'lib64'), { recursive: true })
@@ -117,7 +127,9 @@ describe('sysroot: the user\'s own folder', () => {
     writeFileSync(join(root, 'lib64/ld-linux-x86-64.so.2'), probeProgram('x86_64'))
     const both = report(['amd64', 'registered'], ['386', 'registered'])
     await expect(prepareSysroot(libraries({ packages: [], sysroot: root }), both, places(), log, make)).rejects.toThrow(
-      new RegExp(`^input 'sysroot': ${root} holds no dynamic loader for i386: lib/ld-linux.so.2 is missing \\(no lib\\); give a root filesystem`)
+      new RegExp(
+        `^input 'sysroot': ${root} holds no dynamic loader for i386: lib/ld-linux.so.2 is missing \\(no lib\\); give a root filesystem`
+      )
     )
   })
 
@@ -125,8 +137,8 @@ describe('sysroot: the user\'s own folder', () => {
     const root = join(dir, 'wrong-root')
     mkdirSync(join(root, 'lib64'), { recursive: true })
     writeFileSync(join(root, 'lib64/ld-linux-x86-64.so.2'), probeProgram('aarch64'))
-    await expect(prepareSysroot(libraries({ packages: [], sysroot: root }), report(['amd64', 'registered']), places(), log, make)).rejects.toThrow(
-      `input 'sysroot': ${root}/lib64/ld-linux-x86-64.so.2 is no loader for x86_64 (it is for aarch64)`
-    )
+    await expect(
+      prepareSysroot(libraries({ packages: [], sysroot: root }), report(['amd64', 'registered']), places(), log, make)
+    ).rejects.toThrow(`input 'sysroot': ${root}/lib64/ld-linux-x86-64.so.2 is no loader for x86_64 (it is for aarch64)`)
   })
 })

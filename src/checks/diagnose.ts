@@ -123,7 +123,7 @@ const RULES: Rule[] = [
       /cannot mount binfmt_misc|binfmt_misc\b.*\b(?:operation not permitted|permission denied|read-only file system)|(?:operation not permitted|permission denied|read-only file system)\b.*binfmt_misc/i,
     explain: () => ({
       cause:
-        'the job cannot change the kernel\'s binfmt_misc table: it runs in an unprivileged or rootless container (a job `container:`, ' +
+        "the job cannot change the kernel's binfmt_misc table: it runs in an unprivileged or rootless container (a job `container:`, " +
         'rootless Docker or Podman) or without root. The table belongs to the whole machine, so only root on the host or a privileged container may register handlers.',
       fix:
         'run the action in a job on the runner itself (no `container:`), or give the job container `options: --privileged`; on a self-hosted runner, ' +
@@ -139,8 +139,7 @@ const RULES: Rule[] = [
       const docker = platform?.docker ?? '<arch>'
       const debian = platform?.debian ?? '<arch>'
       return {
-        cause:
-          `QEMU runs the program, but it is dynamically linked and its${of} dynamic loader ${m[1]} is not on this machine: outside a container there is no${of} C library to load.`,
+        cause: `QEMU runs the program, but it is dynamically linked and its${of} dynamic loader ${m[1]} is not on this machine: outside a container there is no${of} C library to load.`,
         fix:
           `add \`libraries: base\` to the action's step (a sysroot of the distribution's${of} C runtime, exported as QEMU_LD_PREFIX for the later ` +
           `steps), or give \`sysroot\` a${of} root filesystem (e.g. from docker export of a linux/${docker} image); or run the program in a container ` +
@@ -165,10 +164,10 @@ const RULES: Rule[] = [
     explain: m => ({
       cause:
         `the program (its C library) needs ${m[1] ?? 'a newer x86-64 level'}, and the emulated CPU does not offer it: QEMU older than 7.2 ` +
-        '(e.g. Ubuntu 22.04\'s 6.2) emulates an old CPU model by default, or QEMU_CPU selects an old model. Many current images need x86-64-v2; RHEL 10 / UBI 10 need v3.',
+        "(e.g. Ubuntu 22.04's 6.2) emulates an old CPU model by default, or QEMU_CPU selects an old model. Many current images need x86-64-v2; RHEL 10 / UBI 10 need v3.",
       fix:
-        'use a newer QEMU: `qemu-version` 7.2 or later (with `install: download` when the distribution\'s QEMU is older), and leave QEMU_CPU unset ' +
-        '(or set it to max); the action\'s `x86-64-level` output shows the level the emulator provides'
+        "use a newer QEMU: `qemu-version` 7.2 or later (with `install: download` when the distribution's QEMU is older), and leave QEMU_CPU unset " +
+        "(or set it to max); the action's `x86-64-level` output shows the level the emulator provides"
     })
   },
   {
@@ -178,8 +177,8 @@ const RULES: Rule[] = [
       cause:
         'the program used an instruction the emulated CPU does not have: QEMU is too old for it (AVX/AVX2 came to QEMU in 7.2) or QEMU_CPU selects an old CPU model.',
       fix:
-        'use a newer QEMU through `qemu-version` (with `install: download` when the distribution\'s is older) and leave QEMU_CPU unset; ' +
-        'check the action\'s `x86-64-level` output against what the program was built for'
+        "use a newer QEMU through `qemu-version` (with `install: download` when the distribution's is older) and leave QEMU_CPU unset; " +
+        "check the action's `x86-64-level` output against what the program was built for"
     })
   },
   {
@@ -210,10 +209,10 @@ const RULES: Rule[] = [
     match: /exec format error|cannot execute binary file/i,
     explain: () => ({
       cause:
-        'no binfmt_misc handler is registered for the program\'s architecture, so the kernel cannot run it: the action did not run in this job, ' +
+        "no binfmt_misc handler is registered for the program's architecture, so the kernel cannot run it: the action did not run in this job, " +
         'did not register this platform, or its post step (`cleanup`) already removed the handler; a reboot or another job on the same machine can remove it too.',
       fix:
-        'run the action before this step with the program\'s platform in `platforms` (e.g. `platforms: amd64`), keep `verify` at auto so a missing handler fails ' +
+        "run the action before this step with the program's platform in `platforms` (e.g. `platforms: amd64`), keep `verify` at auto so a missing handler fails " +
         'the action itself, and run the program before the job ends (the post step removes what the action registered when `cleanup` is true)'
     })
   },
@@ -225,7 +224,7 @@ const RULES: Rule[] = [
     explain: () => ({
       cause:
         'the kernel found a handler, but its interpreter is not there inside the container: the handler was registered without the F flag (so the path is looked up ' +
-        'in the container, which has no QEMU), or with F but a dynamically linked QEMU whose libraries the container lacks (Ubuntu\'s qemu-user with qemu-user-binfmt). ' +
+        "in the container, which has no QEMU), or with F but a dynamically linked QEMU whose libraries the container lacks (Ubuntu's qemu-user with qemu-user-binfmt). " +
         '(If the program itself is missing from the image, the image is at fault, not emulation.)',
       fix: `register ${STATIC_QEMU}, with the program's platform in \`platforms\``
     })
@@ -250,7 +249,11 @@ export function diagnoseAll(text: string, context: DiagnosisContext = {}): Diagn
       const m = rule.match.exec(line)
       if (!m || rule.unless?.test(line)) continue
       const symptom = line.trim()
-      found.push({ id: rule.id, symptom: symptom.length > MAX_SYMPTOM ? `${symptom.slice(0, MAX_SYMPTOM)}...` : symptom, ...rule.explain(m, context) })
+      found.push({
+        id: rule.id,
+        symptom: symptom.length > MAX_SYMPTOM ? `${symptom.slice(0, MAX_SYMPTOM)}...` : symptom,
+        ...rule.explain(m, context)
+      })
       break
     }
   }

@@ -22,7 +22,11 @@ export interface CheckRequest {
 export function targetsOf(report: Report): ContainerTarget[] {
   return report.platforms
     .filter(p => p.status !== 'failed')
-    .map(p => ({ platform: p.platform, emulated: p.status !== 'native', handler: { entry: p.entry, interpreter: p.interpreter, flags: p.flags } }))
+    .map(p => ({
+      platform: p.platform,
+      emulated: p.status !== 'native',
+      handler: { entry: p.entry, interpreter: p.interpreter, flags: p.flags }
+    }))
 }
 
 /** Is there anything to check: an emulated platform, or x86_64 to measure? */

@@ -53,7 +53,10 @@ export function outputsOf(report: Report, sysroot = ''): Outputs {
   const working = report.platforms.filter(p => p.status !== 'failed')
   return {
     platforms: working.map(p => p.platform.docker).join(','),
-    native: working.filter(p => p.status === 'native').map(p => p.platform.docker).join(','),
+    native: working
+      .filter(p => p.status === 'native')
+      .map(p => p.platform.docker)
+      .join(','),
     interpreter: unique(working.map(p => p.interpreter)).join(','),
     'qemu-version': unique(working.map(p => p.qemuVersion)).join(','),
     'install-method': unique(working.map(p => (p.status === 'existing' ? 'existing' : p.source))).join(','),
@@ -66,7 +69,9 @@ export function outputsOf(report: Report, sysroot = ''): Outputs {
 export function failuresOf(report: Report): string[] {
   return [
     ...report.platforms.filter(p => p.status === 'failed').map(p => `${p.platform.docker}: ${p.detail}`),
-    ...report.platforms.filter(p => p.container?.result === 'failed').map(p => `${p.platform.docker}: container check failed: ${p.container!.detail}`)
+    ...report.platforms
+      .filter(p => p.container?.result === 'failed')
+      .map(p => `${p.platform.docker}: container check failed: ${p.container!.detail}`)
   ]
 }
 

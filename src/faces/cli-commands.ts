@@ -75,7 +75,14 @@ async function saveJournal(file: string, changes: readonly Change[]): Promise<vo
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map(r => r[i].length)))
-  return rows.map(r => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n')
+  return rows
+    .map(r =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd()
+    )
+    .join('\n')
 }
 
 /** --env-file, checked before anything changes: only with a sysroot, and not over someone else's QEMU_LD_PREFIX. */
@@ -176,7 +183,14 @@ export async function status(json: boolean, seams: CliSeams): Promise<number> {
     if (json) out(`${JSON.stringify(rows, null, 2)}\n`)
     else if (rows.length === 0) out('binfmt_misc: no entries\n')
     else {
-      const lines = rows.map(r => [r.name, r.enabled ? 'enabled' : 'disabled', r.platform, r.interpreter, r.flags, r.probe === undefined ? '' : r.probe ? 'probe ok' : 'probe FAILS'])
+      const lines = rows.map(r => [
+        r.name,
+        r.enabled ? 'enabled' : 'disabled',
+        r.platform,
+        r.interpreter,
+        r.flags,
+        r.probe === undefined ? '' : r.probe ? 'probe ok' : 'probe FAILS'
+      ])
       out(`${table([['Entry', 'State', 'Platform', 'Interpreter', 'Flags', 'Probe'], ...lines])}\n`)
     }
     return 0

@@ -110,10 +110,14 @@ export function parseFlags(value: string): { flags: string; warnings: string[] }
   }
   const warnings: string[] = []
   if (!letters.includes('F')) {
-    warnings.push("flags without F: the handler will not work inside containers or chroots (the kernel must find the interpreter's path there)")
+    warnings.push(
+      "flags without F: the handler will not work inside containers or chroots (the kernel must find the interpreter's path there)"
+    )
   }
   if (letters.includes('C')) {
-    warnings.push('flags with C: setuid foreign programs then run the interpreter with their credentials (root for setuid-root); Debian dropped C in 2025 for that risk')
+    warnings.push(
+      'flags with C: setuid foreign programs then run the interpreter with their credentials (root for setuid-root); Debian dropped C in 2025 for that risk'
+    )
   } else if (letters.includes('O')) {
     warnings.push('flags with O: the interpreter gets an open file descriptor of the program, which also opens unreadable programs to it')
   }
@@ -126,7 +130,11 @@ export function parseImage(value: string): string {
   const image = value.trim()
   if (image === '') return ''
   if (!validImageRef(image)) {
-    throw new InputError('verify-image', `${shown(value)} is not an image reference`, 'use a name with an optional tag or digest, such as busybox:stable or ubuntu@sha256:<64 hex>')
+    throw new InputError(
+      'verify-image',
+      `${shown(value)} is not an image reference`,
+      'use a name with an optional tag or digest, such as busybox:stable or ubuntu@sha256:<64 hex>'
+    )
   }
   return image
 }
@@ -142,7 +150,11 @@ export function parseQemuVersion(value: string): string {
   const version = value.trim()
   if (version === '' || version === 'default') return ''
   if (!/^\d{1,3}\.\d{1,3}(\.\d{1,3})?(-\d{1,6})?$/.test(version)) {
-    throw new InputError('qemu-version', `${shown(value)} is not a QEMU version`, 'use a version such as 10.0.3, or leave it empty for the pinned default')
+    throw new InputError(
+      'qemu-version',
+      `${shown(value)} is not a QEMU version`,
+      'use a version such as 10.0.3, or leave it empty for the pinned default'
+    )
   }
   return version
 }
@@ -157,7 +169,11 @@ export function parseUrl(value: string, input = 'qemu-url'): string {
     url = undefined
   }
   if (!url || !['http:', 'https:'].includes(url.protocol) || /\s/.test(text) || url.username || url.password) {
-    throw new InputError(input, `${shown(value)} is not an http(s) URL`, 'use an http:// or https:// address of an archive or binary, without credentials')
+    throw new InputError(
+      input,
+      `${shown(value)} is not an http(s) URL`,
+      'use an http:// or https:// address of an archive or binary, without credentials'
+    )
   }
   return url.href
 }
@@ -168,7 +184,10 @@ export function parseAssetBase(value: string, input = 'asset-base'): string {
 }
 
 export function parseSha256(value: string): string {
-  const text = value.trim().toLowerCase().replace(/^sha256:/, '')
+  const text = value
+    .trim()
+    .toLowerCase()
+    .replace(/^sha256:/, '')
   if (text === '') return ''
   if (!/^[0-9a-f]{64}$/.test(text)) {
     throw new InputError('qemu-sha256', `${shown(value)} is not a sha256 digest`, 'use 64 hex digits (optionally prefixed sha256:)')
@@ -204,7 +223,11 @@ export function readInputs(get: (name: string) => string): { inputs: Inputs; war
     sysroot: raw('sysroot', '').trim()
   }
   if (inputs.qemuUrl && !inputs.qemuSha256) {
-    throw new InputError('qemu-sha256', 'is needed with qemu-url', 'give the sha256 of the file at qemu-url, so it can be verified before it runs')
+    throw new InputError(
+      'qemu-sha256',
+      'is needed with qemu-url',
+      'give the sha256 of the file at qemu-url, so it can be verified before it runs'
+    )
   }
   if (inputs.sysroot && inputs.libraries.length) {
     const fix = 'give one of them: QEMU takes one prefix, made from libraries or your own sysroot'

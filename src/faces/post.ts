@@ -67,7 +67,12 @@ export async function run(seams: PostSeams = {}): Promise<void> {
     const ledger = seams.ledger ?? new Ledger(ledgerDirFor(process.getuid?.() ?? 0, seams.env ?? process.env))
     exitOnSignals({ ledger })
     const sys = await (seams.privileged ?? privileged)()
-    const report = await restore(changes, sys, core.warning, { ledger, holder: savedHolder(), runnerPid: seams.runnerPid ?? process.ppid, dir: seams.binfmtDir ?? BINFMT_DIR })
+    const report = await restore(changes, sys, core.warning, {
+      ledger,
+      holder: savedHolder(),
+      runnerPid: seams.runnerPid ?? process.ppid,
+      dir: seams.binfmtDir ?? BINFMT_DIR
+    })
     const done = [
       report.removed.length ? `removed ${report.removed.join(', ')}` : '',
       report.restored.length ? `restored ${report.restored.join(', ')}` : '',

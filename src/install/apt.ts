@@ -46,8 +46,14 @@ export function explainAptFailure(output: string): string {
     const holder = /held by process \d+(?: \([^)]*\))?/.exec(output)?.[0]
     return `apt could not get the dpkg lock ${lock[1]} within 120 s${holder ? ` (${holder})` : ''}: another apt run (often unattended-upgrades on a fresh runner) is still going; retry later or use install: download`
   }
-  if (/Unable to locate package|has no installation candidate/.test(output)) return "apt has no QEMU user-mode package in this machine's sources: use install: download"
-  const last = output.trim().split('\n').filter(l => /^(E:|W:)/.test(l)).slice(-2).join(' ')
+  if (/Unable to locate package|has no installation candidate/.test(output))
+    return "apt has no QEMU user-mode package in this machine's sources: use install: download"
+  const last = output
+    .trim()
+    .split('\n')
+    .filter(l => /^(E:|W:)/.test(l))
+    .slice(-2)
+    .join(' ')
   return last || output.trim().split('\n').slice(-2).join(' ')
 }
 
@@ -84,7 +90,10 @@ export async function aptInstall(sys: Privileged, log: (message: string) => void
   if (!packages) {
     await update()
     packages = choosePackages(await candidates())
-    if (!packages) throw new AptError("apt has no QEMU user-mode package (qemu-user-static or qemu-user) in this machine's sources: use install: download")
+    if (!packages)
+      throw new AptError(
+        "apt has no QEMU user-mode package (qemu-user-static or qemu-user) in this machine's sources: use install: download"
+      )
   }
   const install = () => aptGet(sys, ['install', '-y', '-q', '--no-install-recommends', ...packages])
   log(`apt-get install ${packages.join(' ')}`)
@@ -92,7 +101,8 @@ export async function aptInstall(sys: Privileged, log: (message: string) => void
     await install()
   } catch (error) {
     const message = (error as Error).message
-    if (updated || !/404|Unable to fetch|Failed to fetch|--fix-missing/.test(message)) throw new AptError(`apt-get install ${packages.join(' ')} failed: ${explainAptFailure(message)}`)
+    if (updated || !/404|Unable to fetch|Failed to fetch|--fix-missing/.test(message))
+      throw new AptError(`apt-get install ${packages.join(' ')} failed: ${explainAptFailure(message)}`)
     await update() // stale package lists: the mirror moved on
     await install().catch(again => {
       throw new AptError(`apt-get install ${packages.join(' ')} failed: ${explainAptFailure((again as Error).message)}`)

@@ -73,7 +73,10 @@ export async function obtainInterpreters(
     for (const target of wanted) {
       const search = await findInterpreter(target, request.flags)
       if (search.found) found.set(target, { ...search.found, source })
-      else tried.get(target)!.push(`no static qemu-${target} on the machine${search.rejected.length ? ` (${search.rejected.join('; ')})` : ''}`)
+      else
+        tried
+          .get(target)!
+          .push(`no static qemu-${target} on the machine${search.rejected.length ? ` (${search.rejected.join('; ')})` : ''}`)
     }
     return { found }
   }

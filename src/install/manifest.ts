@@ -51,12 +51,16 @@ export class ManifestError extends Error {}
 
 const TARGETS = new Set<string>(PLATFORMS.map(p => p.target))
 /** Semver without build metadata, the tool cache's version folders: 1.2.3 or 1.2.3-pre.4 */
-const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-(0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(\.(0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*)?$/
+const SEMVER =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-(0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(\.(0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*)?$/
 
 /** "sha256:ABC..." or "abc..." -> "abc..."; undefined unless 64 hex digits. */
 export function normalizeSha256(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined
-  const hex = value.trim().toLowerCase().replace(/^sha256:/, '')
+  const hex = value
+    .trim()
+    .toLowerCase()
+    .replace(/^sha256:/, '')
   return /^[0-9a-f]{64}$/.test(hex) ? hex : undefined
 }
 
@@ -83,11 +87,13 @@ export function validateManifest(json: unknown): Manifest {
     const where = `releases[${i}]`
     if (!r || typeof r !== 'object') fail(where, 'is not an object')
     const rel = r as Record<string, unknown>
-    if (typeof rel.id !== 'string' || !isCacheVersion(rel.id)) fail(`${where}.id`, `${JSON.stringify(rel.id)} is not a semver version (1.2.3 or 1.2.3-4)`)
+    if (typeof rel.id !== 'string' || !isCacheVersion(rel.id))
+      fail(`${where}.id`, `${JSON.stringify(rel.id)} is not a semver version (1.2.3 or 1.2.3-4)`)
     if (ids.has(rel.id as string)) fail(`${where}.id`, `${rel.id} appears twice`)
     ids.add(rel.id as string)
     if (typeof rel.qemu !== 'string' || !/^\d+\.\d+(\.\d+)?$/.test(rel.qemu)) fail(`${where}.qemu`, 'is not a QEMU version')
-    if (typeof rel.source !== 'string' || !(rel.source === 'action' || /^[\w.-]+\/[\w.-]+$/.test(rel.source))) fail(`${where}.source`, 'is neither "action" nor owner/repo')
+    if (typeof rel.source !== 'string' || !(rel.source === 'action' || /^[\w.-]+\/[\w.-]+$/.test(rel.source)))
+      fail(`${where}.source`, 'is neither "action" nor owner/repo')
     if (rel.tag !== undefined && typeof rel.tag !== 'string') fail(`${where}.tag`, 'is not a string')
     if (rel.source === 'action' && typeof rel.tag !== 'string') fail(`${where}.tag`, 'is needed for source "action"')
     if (rel.fallback !== undefined && typeof rel.fallback !== 'string') fail(`${where}.fallback`, 'is not a string')
@@ -97,21 +103,29 @@ export function validateManifest(json: unknown): Manifest {
       if (!a || typeof a !== 'object') fail(at, 'is not an object')
       const asset = a as Record<string, unknown>
       if (typeof asset.host !== 'string' || !/^[a-z0-9-]+$/.test(asset.host)) fail(`${at}.host`, 'is not a host architecture name')
-      if (asset.target !== undefined && !TARGETS.has(asset.target as string)) fail(`${at}.target`, `${JSON.stringify(asset.target)} is not a QEMU target`)
-      if (typeof asset.format !== 'string' || !parseFormat(asset.format)) fail(`${at}.format`, `${JSON.stringify(asset.format)} is not a known format`)
-      if (asset.sha256 !== null && normalizeSha256(asset.sha256) !== asset.sha256) fail(`${at}.sha256`, 'is neither null nor 64 lower-case hex digits')
-      if (asset.size !== undefined && !(Number.isInteger(asset.size) && (asset.size as number) > 0)) fail(`${at}.size`, 'is not a positive integer')
-      if (asset.binarySha256 !== undefined && normalizeSha256(asset.binarySha256) !== asset.binarySha256) fail(`${at}.binarySha256`, 'is not 64 lower-case hex digits')
-      if (asset.binarySha256 !== undefined && asset.target === undefined) fail(`${at}.binarySha256`, 'is only for a single-interpreter asset (one with a target)')
+      if (asset.target !== undefined && !TARGETS.has(asset.target as string))
+        fail(`${at}.target`, `${JSON.stringify(asset.target)} is not a QEMU target`)
+      if (typeof asset.format !== 'string' || !parseFormat(asset.format))
+        fail(`${at}.format`, `${JSON.stringify(asset.format)} is not a known format`)
+      if (asset.sha256 !== null && normalizeSha256(asset.sha256) !== asset.sha256)
+        fail(`${at}.sha256`, 'is neither null nor 64 lower-case hex digits')
+      if (asset.size !== undefined && !(Number.isInteger(asset.size) && (asset.size as number) > 0))
+        fail(`${at}.size`, 'is not a positive integer')
+      if (asset.binarySha256 !== undefined && normalizeSha256(asset.binarySha256) !== asset.binarySha256)
+        fail(`${at}.binarySha256`, 'is not 64 lower-case hex digits')
+      if (asset.binarySha256 !== undefined && asset.target === undefined)
+        fail(`${at}.binarySha256`, 'is only for a single-interpreter asset (one with a target)')
       const hasUrl = typeof asset.url === 'string'
       const hasFile = typeof asset.file === 'string'
       if (hasUrl === hasFile) fail(at, 'needs exactly one of url and file')
       if (hasUrl && !/^https?:\/\/[^\s]+$/.test(asset.url as string)) fail(`${at}.url`, 'is not an http(s) URL')
-      if (hasFile && (rel.source !== 'action' || /[/\\]/.test(asset.file as string))) fail(`${at}.file`, 'is only for source "action", as a plain file name')
+      if (hasFile && (rel.source !== 'action' || /[/\\]/.test(asset.file as string)))
+        fail(`${at}.file`, 'is only for source "action", as a plain file name')
     })
   })
   for (const r of releases as ManifestRelease[]) {
-    if (r.fallback !== undefined && !ids.has(r.fallback)) fail(`release ${r.id}.fallback`, `names ${r.fallback}, which is not in the manifest`)
+    if (r.fallback !== undefined && !ids.has(r.fallback))
+      fail(`release ${r.id}.fallback`, `names ${r.fallback}, which is not in the manifest`)
   }
   if (!ids.has(m.default as string)) fail('default', `${m.default} is not a release id`)
   return json as Manifest

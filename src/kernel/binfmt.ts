@@ -148,7 +148,7 @@ export function diffTables(before: Table, after: Table): TableDiff {
 export class BinfmtError extends Error {}
 
 const UNPRIVILEGED =
-  'this job may not change the kernel\'s binfmt_misc table (an unprivileged container job, or a user namespace): run the step on the host, or in a container started with --privileged'
+  "this job may not change the kernel's binfmt_misc table (an unprivileged container job, or a user namespace): run the step on the host, or in a container started with --privileged"
 
 /** Turns what the kernel or mount(8) said into the cause and the fix. */
 export function explainKernelError(doing: string, error: unknown): BinfmtError {
@@ -156,9 +156,9 @@ export function explainKernelError(doing: string, error: unknown): BinfmtError {
   const text = `${code} ${(error as Error).message ?? error}`
   let why: string
   if (/EROFS|read-only/i.test(text)) {
-    why = "binfmt_misc is read-only here (a container's /proc/sys, or a runner service with ProtectKernelTunables=yes): run the step on the host, or give the container --privileged"
-  }
-  else if (/EPERM|EACCES|not permitted|permission denied/i.test(text)) why = `operation not permitted: ${UNPRIVILEGED}`
+    why =
+      "binfmt_misc is read-only here (a container's /proc/sys, or a runner service with ProtectKernelTunables=yes): run the step on the host, or give the container --privileged"
+  } else if (/EPERM|EACCES|not permitted|permission denied/i.test(text)) why = `operation not permitted: ${UNPRIVILEGED}`
   else if (/unknown filesystem type|mount point does not exist|ENOENT|No such file/i.test(text)) {
     why = 'this kernel has no binfmt_misc (CONFIG_BINFMT_MISC): use a kernel built with it, as every mainstream distribution is'
   } else if (/EEXIST|File exists/i.test(text)) why = 'another process registered the same name at the same moment: run the step again'

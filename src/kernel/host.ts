@@ -27,7 +27,12 @@ export function currentHost(): Host {
 /** A reason the action cannot serve these platforms on this host, or undefined. */
 export function hostProblem(host: Host, platforms: readonly Platform[]): string | undefined {
   if (host.os !== 'linux') {
-    const how = host.os === 'darwin' ? 'macOS runs x86_64 programs through Rosetta 2' : host.os === 'win32' ? 'Windows on ARM emulates x64 programs itself' : 'it has no binfmt_misc'
+    const how =
+      host.os === 'darwin'
+        ? 'macOS runs x86_64 programs through Rosetta 2'
+        : host.os === 'win32'
+          ? 'Windows on ARM emulates x64 programs itself'
+          : 'it has no binfmt_misc'
     return `setup-x86-on-arm works on Linux runners only; this one runs ${host.os} (${how}): run this step only where runner.os == 'Linux'`
   }
   const wide = platforms.filter(p => p.bits === 64 && !host.family.includes(p.target))

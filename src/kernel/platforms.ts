@@ -4,16 +4,7 @@
  */
 import type { Entry } from './binfmt.js'
 
-export type QemuTarget =
-  | 'x86_64'
-  | 'i386'
-  | 'aarch64'
-  | 'arm'
-  | 'riscv64'
-  | 'ppc64le'
-  | 's390x'
-  | 'mips64el'
-  | 'loongarch64'
+export type QemuTarget = 'x86_64' | 'i386' | 'aarch64' | 'arm' | 'riscv64' | 'ppc64le' | 's390x' | 'mips64el' | 'loongarch64'
 
 export interface Platform {
   /** QEMU's name: the binary is qemu-<target>. */
@@ -176,5 +167,14 @@ export function platformOfHeader(header: Uint8Array): Platform | undefined {
 
 /** The binfmt_misc entry the action registers for a platform. */
 export function entryFor(platform: Platform, interpreter: string, flags: string): Entry {
-  return { name: `qemu-${platform.target}`, enabled: true, type: 'M', offset: 0, magic: platform.magic, mask: platform.mask, interpreter, flags }
+  return {
+    name: `qemu-${platform.target}`,
+    enabled: true,
+    type: 'M',
+    offset: 0,
+    magic: platform.magic,
+    mask: platform.mask,
+    interpreter,
+    flags
+  }
 }

@@ -85,7 +85,7 @@ export function parseHolder(text: string | undefined, source: string): Holder | 
   try {
     value = JSON.parse(text)
   } catch (error) {
-    throw new Error(`${source} is not a holder: not JSON (${(error as Error).message})`)
+    throw new Error(`${source} is not a holder: not JSON (${(error as Error).message})`, { cause: error })
   }
   const problem = holderProblem(value)
   if (problem) throw new Error(`${source} is not a holder: ${problem}`)

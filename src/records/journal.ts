@@ -57,7 +57,7 @@ export class Journal {
     try {
       value = JSON.parse(text)
     } catch (error) {
-      throw new Error(`the saved changes are not JSON (${(error as Error).message})`)
+      throw new Error(`the saved changes are not JSON (${(error as Error).message})`, { cause: error })
     }
     if (!Array.isArray(value)) throw new Error('the saved changes are not a list')
     return value as Change[]

@@ -39,7 +39,8 @@ export async function listAr(file: string): Promise<ArMember[]> {
       const parsed = bytesRead === 60 ? parseArHeader(header) : undefined
       if (!parsed) throw new ArchiveError(`the .deb is corrupt or truncated (bad ar member header at byte ${at})`)
       const offset = at + 60
-      if (offset + parsed.size > total) throw new ArchiveError(`the .deb is truncated (${parsed.name} needs ${parsed.size} bytes, ${total - offset} remain)`)
+      if (offset + parsed.size > total)
+        throw new ArchiveError(`the .deb is truncated (${parsed.name} needs ${parsed.size} bytes, ${total - offset} remain)`)
       members.push({ name: parsed.name, offset, size: parsed.size })
       at = offset + parsed.size + (parsed.size % 2)
     }
@@ -57,7 +58,8 @@ export async function debData(file: string): Promise<{ member: ArMember; compres
   if (!member) throw new ArchiveError(`the .deb holds no data.tar member (it has: ${members.map(m => m.name).join(', ')})`)
   const byName: Record<string, Compression> = { 'data.tar': 'none', 'data.tar.gz': 'gzip', 'data.tar.xz': 'xz', 'data.tar.zst': 'zstd' }
   const compression = byName[member.name]
-  if (!compression) throw new ArchiveError(`the .deb's ${member.name} uses a compression this action does not read (gzip, xz and zstd are read)`)
+  if (!compression)
+    throw new ArchiveError(`the .deb's ${member.name} uses a compression this action does not read (gzip, xz and zstd are read)`)
   const handle = await open(file, 'r')
   try {
     const head = Buffer.alloc(Math.min(8, member.size))

@@ -18,7 +18,10 @@ export class ChunkReader {
         const r = await inner.next()
         if (r.done) return { done: true, value: undefined }
         const v = r.value
-        return { done: false, value: typeof v === 'string' ? Buffer.from(v) : Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength) }
+        return {
+          done: false,
+          value: typeof v === 'string' ? Buffer.from(v) : Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength)
+        }
       },
       return: async () => {
         await inner.return?.()

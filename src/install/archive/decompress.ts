@@ -27,13 +27,20 @@ async function* throughProgram(source: Readable, program: string, args: string[]
     if (!(err instanceof ProgramError)) throw err
     const pkg = PACKAGE_OF[program] ?? program
     if (err.failure === 'missing') {
-      throw new ArchiveError(`reading ${label} data needs the ${program} program, which is not on this machine (Debian/Ubuntu: apt-get install ${pkg}), or use a .tar.gz`)
+      throw new ArchiveError(
+        `reading ${label} data needs the ${program} program, which is not on this machine (Debian/Ubuntu: apt-get install ${pkg}), or use a .tar.gz`
+      )
     }
     if (err.failure === 'failed') throw new ArchiveError(`${program}: ${err.detail}`)
     if (/unrecognized option|invalid option|Usage:/i.test(err.stderr)) {
       throw new ArchiveError(`this machine's ${program} does not take the usual options (a busybox build?): install ${pkg}`)
     }
-    const said = err.stderr.trim().split('\n').pop()?.replace(/^[^:]+: \(stdin\): /, '') ?? ''
+    const said =
+      err.stderr
+        .trim()
+        .split('\n')
+        .pop()
+        ?.replace(/^[^:]+: \(stdin\): /, '') ?? ''
     throw new ArchiveError(`the ${label} data is corrupt or truncated (${program} exit ${err.exitCode}${said ? `: ${said}` : ''})`)
   }
 }
@@ -86,7 +93,9 @@ export function decompress(source: Readable, compression: Compression): AsyncIte
       return throughProgram(source, 'xz', ['-dcq'], 'xz')
     case 'zstd': {
       const native = zstdFromZlib()
-      return native ? throughStream(source, native(), 'zstd') : throughProgram(source, 'zstd', ['--decompress', '--stdout', '--quiet'], 'zstd')
+      return native
+        ? throughStream(source, native(), 'zstd')
+        : throughProgram(source, 'zstd', ['--decompress', '--stdout', '--quiet'], 'zstd')
     }
   }
 }

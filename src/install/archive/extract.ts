@@ -117,8 +117,10 @@ export async function extractBinaries(req: ExtractRequest): Promise<ExtractResul
     const what = req.format.container === 'deb' ? "the .deb's data member" : `the ${formatName(req.format)} file`
     let problem: string | undefined
     if (head.length === 0) problem = `${what} is empty${compression === 'none' ? '' : ' once decompressed'}`
-    else if (declared && seen !== declared) problem = `expected ${describeContainer(declared)} in ${what}, found ${seen ? describeContainer(seen) : 'neither ELF nor tar data'}`
-    else if (!declared && seen !== 'tar' && seen !== 'binary') problem = `the ${compression} data holds neither a tar archive nor an ELF program`
+    else if (declared && seen !== declared)
+      problem = `expected ${describeContainer(declared)} in ${what}, found ${seen ? describeContainer(seen) : 'neither ELF nor tar data'}`
+    else if (!declared && seen !== 'tar' && seen !== 'binary')
+      problem = `the ${compression} data holds neither a tar archive nor an ELF program`
     if (problem) {
       await reader.close()
       throw new ArchiveError(problem)
@@ -133,7 +135,9 @@ export async function extractBinaries(req: ExtractRequest): Promise<ExtractResul
     openFiles.clear()
   }
 
-  let { reader, container } = await start()
+  const first = await start()
+  const container = first.container
+  let reader = first.reader
   if (container === 'binary') {
     const target = targetOfBinaryName(req.name, req.targets)
     try {

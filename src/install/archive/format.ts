@@ -54,7 +54,7 @@ export function formatName(format: ArchiveFormat): string {
 
 /** The last path segment of a URL (or a plain file name), decoded, without query or fragment. */
 export function fileNameOf(urlOrName: string): string {
-  let path = urlOrName
+  let path: string
   try {
     path = new URL(urlOrName).pathname
   } catch {
@@ -116,7 +116,12 @@ export function confirmFormat(declared: ArchiveFormat | undefined, head: Uint8Ar
   if (compression === 'bzip2') throw new ArchiveError('the file is bzip2-compressed, which is not supported (use gzip, xz, zstd or brotli)')
   if (declared?.compression === 'brotli') {
     // No magic number to compare: refuse only what the bytes plainly show to be something else.
-    const seen = compression !== 'none' ? `${compression}-compressed` : containerOf(head) ? `${describeContainer(containerOf(head) as Container)}, not compressed` : undefined
+    const seen =
+      compression !== 'none'
+        ? `${compression}-compressed`
+        : containerOf(head)
+          ? `${describeContainer(containerOf(head) as Container)}, not compressed`
+          : undefined
     if (seen) throw new ArchiveError(`expected a ${formatName(declared)} file, but its first bytes show it is ${seen}`)
     return { ...declared }
   }
@@ -130,9 +135,13 @@ export function confirmFormat(declared: ArchiveFormat | undefined, head: Uint8Ar
     if (declared && container && seen && seen !== container) {
       throw new ArchiveError(`expected a ${formatName(declared)} file, but its first bytes show ${describeContainer(seen)}`)
     }
-    if (declared && container && !seen) throw new ArchiveError(`expected a ${formatName(declared)} file, but its first bytes show neither ELF, tar nor ar`)
+    if (declared && container && !seen)
+      throw new ArchiveError(`expected a ${formatName(declared)} file, but its first bytes show neither ELF, tar nor ar`)
     container = seen
-    if (!container) throw new ArchiveError('the file is not a known archive (gzip, xz, zstd, tar, .deb; brotli is known by a .br name) nor an ELF program')
+    if (!container)
+      throw new ArchiveError(
+        'the file is not a known archive (gzip, xz, zstd, tar, .deb; brotli is known by a .br name) nor an ELF program'
+      )
   }
   if (container === 'deb' && compression !== 'none') throw new ArchiveError('a .deb is an uncompressed ar archive; this file is compressed')
   return { container, compression }

@@ -25,7 +25,9 @@ export function targetOfMember(path: string, targets: readonly QemuTarget[]): Qe
  */
 export function targetOfBinaryName(urlOrName: string, targets: readonly QemuTarget[]): QemuTarget | undefined {
   const name = fileNameOf(urlOrName).replace(/\.(gz|xz|zst|br)$/i, '')
-  return targets.find(t => name === `qemu-${t}` || name === `qemu-${t}-static` || new RegExp(`^qemu-${t}(-static)?-linux-[a-z0-9_-]+$`).test(name))
+  return targets.find(
+    t => name === `qemu-${t}` || name === `qemu-${t}-static` || new RegExp(`^qemu-${t}(-static)?-linux-[a-z0-9_-]+$`).test(name)
+  )
 }
 
 /** Where a symbolic or hard link inside an archive points, as a normalized archive path. */

@@ -130,11 +130,15 @@ export async function walkTar(reader: ChunkReader, visit: (entry: TarEntry) => P
     if (block.length < 512) throw new ArchiveError('the tar archive is truncated (it ends inside a header)')
     const header = parseTarHeader(block)
     if (header === 'end') return
-    if (!header) throw new ArchiveError(first ? 'not a tar archive (the first header is not valid)' : 'the tar archive is corrupt (a header has a bad checksum)')
+    if (!header)
+      throw new ArchiveError(
+        first ? 'not a tar archive (the first header is not valid)' : 'the tar archive is corrupt (a header has a bad checksum)'
+      )
     first = false
     const padded = Math.ceil(header.size / 512) * 512
     if (header.type === 'pax' || header.type === 'gnu-longname' || header.type === 'gnu-longlink' || header.type === 'pax-global') {
-      if (header.size > MAX_META_BYTES) throw new ArchiveError(`the tar archive has a ${header.size}-byte extended header, more than this reader accepts`)
+      if (header.size > MAX_META_BYTES)
+        throw new ArchiveError(`the tar archive has a ${header.size}-byte extended header, more than this reader accepts`)
       const body = await reader.read(padded)
       if (body.length < padded) throw new ArchiveError('the tar archive is truncated (it ends inside an extended header)')
       const data = body.subarray(0, header.size)
@@ -147,7 +151,10 @@ export async function walkTar(reader: ChunkReader, visit: (entry: TarEntry) => P
     const size = sizeText !== undefined && /^\d+$/.test(sizeText) ? Number(sizeText) : header.size
     const entry: TarEntry = {
       path: pax.get('path') ?? longName ?? header.path,
-      type: header.type === 'file' || header.type === 'directory' || header.type === 'symlink' || header.type === 'hardlink' ? header.type : 'other',
+      type:
+        header.type === 'file' || header.type === 'directory' || header.type === 'symlink' || header.type === 'hardlink'
+          ? header.type
+          : 'other',
       size,
       linkname: pax.get('linkpath') ?? longLink ?? header.linkname
     }

@@ -31,7 +31,11 @@ export function verifyDigest(actual: string, expected: string, url: string): voi
   const want = normalizeSha256(expected)
   if (!want) throw new DownloadError(`no valid sha256 is known for ${url}, so it cannot be verified; refusing it`, 'checksum', url)
   if (actual.toLowerCase() !== want) {
-    throw new DownloadError(`sha256 mismatch for ${url}: expected ${want}, got ${actual.toLowerCase()}; refusing it (nothing was extracted, run or cached)`, 'checksum', url)
+    throw new DownloadError(
+      `sha256 mismatch for ${url}: expected ${want}, got ${actual.toLowerCase()}; refusing it (nothing was extracted, run or cached)`,
+      'checksum',
+      url
+    )
   }
 }
 
@@ -61,9 +65,19 @@ export async function fetchAssets(plan: Plan, targets: readonly QemuTarget[], ct
       const found = result.found.get(target)
       if (!found) throw missing(asset.url, target, result.rejected.get(target))
       const version = versions.get(found.path)
-      if (plan.qemu && version && version !== plan.qemu) ctx.log(`note: qemu-${target} reports version ${version}, the manifest says ${plan.qemu}`)
+      if (plan.qemu && version && version !== plan.qemu)
+        ctx.log(`note: qemu-${target} reports version ${version}, the manifest says ${plan.qemu}`)
       ctx.log(`qemu-${target}${version ? ` ${version}` : ''} from ${found.member}`)
-      verified.push({ target, path: found.path, member: found.member, url: asset.url, sha256: asset.sha256, binarySha256: found.sha256, size: found.size, version })
+      verified.push({
+        target,
+        path: found.path,
+        member: found.member,
+        url: asset.url,
+        sha256: asset.sha256,
+        binarySha256: found.sha256,
+        size: found.size,
+        version
+      })
     }
   }
   return verified
@@ -77,10 +91,16 @@ async function download(asset: PlannedAsset, file: string, ctx: FetchContext): P
   const maxBytes = asset.size !== undefined ? Math.min(asset.size, ctx.http.maxBytes ?? DEFAULT_MAX_BYTES) : ctx.http.maxBytes
   const { sha256, bytes, attempts } = await fetchToFile(asset.url, file, ctx.log, { ...ctx.http, maxBytes })
   if (asset.size !== undefined && bytes !== asset.size) {
-    throw new DownloadError(`${asset.url} is ${bytes} bytes, the manifest says ${asset.size}; refusing it (nothing was extracted, run or cached)`, 'checksum', asset.url)
+    throw new DownloadError(
+      `${asset.url} is ${bytes} bytes, the manifest says ${asset.size}; refusing it (nothing was extracted, run or cached)`,
+      'checksum',
+      asset.url
+    )
   }
   verifyDigest(sha256, asset.sha256, asset.url)
-  ctx.log(`downloaded ${(bytes / 1048576).toFixed(1)} MB in ${seconds(started, 1)} s${attempts > 1 ? ` (${attempts} attempts)` : ''}; sha256 ${sha256} verified`)
+  ctx.log(
+    `downloaded ${(bytes / 1048576).toFixed(1)} MB in ${seconds(started, 1)} s${attempts > 1 ? ` (${attempts} attempts)` : ''}; sha256 ${sha256} verified`
+  )
 }
 
 async function firstBytes(file: string): Promise<Buffer> {
@@ -120,7 +140,8 @@ async function extract(
         if (problem) return problem
         await chmod(path, 0o755)
         const run = await runProgram(path, ['--version'], { timeoutMs: 10_000 })
-        if (run.code !== 0) return `does not run on this host (--version: exit ${run.code}${run.stderr.trim() ? `, ${run.stderr.trim().split('\n')[0]}` : ''})`
+        if (run.code !== 0)
+          return `does not run on this host (--version: exit ${run.code}${run.stderr.trim() ? `, ${run.stderr.trim().split('\n')[0]}` : ''})`
         const wrong = targetProblem(run.stdout, target)
         if (wrong) return wrong
         versions.set(path, parseQemuVersion(run.stdout))
@@ -142,12 +163,17 @@ async function extract(
  */
 export function targetProblem(versionOutput: string, target: QemuTarget): string | undefined {
   const said = /^qemu-(\S+) version /m.exec(versionOutput)
-  if (!said) return `is not a QEMU user-mode interpreter (--version printed ${JSON.stringify(versionOutput.trim().split('\n')[0]?.slice(0, 80) ?? '')})`
+  if (!said)
+    return `is not a QEMU user-mode interpreter (--version printed ${JSON.stringify(versionOutput.trim().split('\n')[0]?.slice(0, 80) ?? '')})`
   if (said[1] !== target) return `is qemu-${said[1]}, not qemu-${target} (its --version says so)`
   return undefined
 }
 
 function missing(url: string, target: QemuTarget, rejected: string[] | undefined): DownloadError {
   if (rejected?.length) return new DownloadError(`${url} holds no usable qemu-${target}: ${rejected.join('; ')}`, 'unusable-binary', url)
-  return new DownloadError(`${url} does not hold qemu-${target} (looked for qemu-${target} and qemu-${target}-static anywhere in it)`, 'missing-binary', url)
+  return new DownloadError(
+    `${url} does not hold qemu-${target} (looked for qemu-${target} and qemu-${target}-static anywhere in it)`,
+    'missing-binary',
+    url
+  )
 }

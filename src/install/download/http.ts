@@ -66,7 +66,8 @@ export function classifyError(err: unknown): { transient: boolean; message: stri
   if (err instanceof FetchFailure) return { transient: err.transient, message: err.message, reason: err.reason }
   const e = err as NodeJS.ErrnoException
   const code = e?.code ?? ''
-  if (PERMANENT_CODES[code]) return { transient: false, message: `${PERMANENT_CODES[code]} (${code})`, reason: code === 'ECONNREFUSED' ? 'refused' : 'http' }
+  if (PERMANENT_CODES[code])
+    return { transient: false, message: `${PERMANENT_CODES[code]} (${code})`, reason: code === 'ECONNREFUSED' ? 'refused' : 'http' }
   if (/^(CERT_|ERR_TLS_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED)/.test(code)) return { transient: false, message: e.message, reason: 'http' }
   if (code === 'ENOSPC' || code === 'EACCES' || code === 'EROFS') return { transient: false, message: e.message, reason: 'config' }
   const message = e?.message || String(err)
@@ -108,7 +109,12 @@ function proxyFailure(err: unknown, proxy: URL): FetchFailure {
   if (err instanceof FetchFailure) return err
   if (err instanceof ProxyError) return new FetchFailure(err.message, false, 'config')
   if (err instanceof TunnelRefused) {
-    if (err.status === 407) return new FetchFailure(`${err.message}: it wants credentials (give them in the proxy address: http://user:password@host:port)`, false, 'http')
+    if (err.status === 407)
+      return new FetchFailure(
+        `${err.message}: it wants credentials (give them in the proxy address: http://user:password@host:port)`,
+        false,
+        'http'
+      )
     return new FetchFailure(err.message, err.status === 408 || err.status === 429 || err.status >= 500, 'http')
   }
   const { transient, message, reason } = classifyError(err)
@@ -122,7 +128,9 @@ async function get(url: URL, signal: AbortSignal, options: Pick<HttpOptions, 'pr
   try {
     proxy = proxyFor(url, options.proxy)
   } catch (err) {
-    throw err instanceof ProxyError ? new FetchFailure(err.message, false, 'config') : new FetchFailure(`the proxy setting is not an address (${(err as Error).message})`, false, 'config')
+    throw err instanceof ProxyError
+      ? new FetchFailure(err.message, false, 'config')
+      : new FetchFailure(`the proxy setting is not an address (${(err as Error).message})`, false, 'config')
   }
   if (proxy) {
     const through = url.protocol === 'https:' ? getThroughTunnel : getViaProxy
@@ -133,18 +141,26 @@ async function get(url: URL, signal: AbortSignal, options: Pick<HttpOptions, 'pr
   }
   return new Promise((resolve, reject) => {
     // agent: false: a connection per request, none left open after the download.
-    const request = url.protocol === 'https:' ? https.get(url, { headers, agent: false, signal, ca: options.ca }, resolve) : http.get(url, { headers, agent: false, signal }, resolve)
+    const request =
+      url.protocol === 'https:'
+        ? https.get(url, { headers, agent: false, signal, ca: options.ca }, resolve)
+        : http.get(url, { headers, agent: false, signal }, resolve)
     request.on('error', reject)
   })
 }
 
 /** The 200 response for a URL after its redirects; other statuses are FetchFailures. */
-async function respond(url: string, signal: AbortSignal, onAnswer: () => void, options: Pick<HttpOptions, 'proxy' | 'ca'>): Promise<http.IncomingMessage> {
+async function respond(
+  url: string,
+  signal: AbortSignal,
+  onAnswer: () => void,
+  options: Pick<HttpOptions, 'proxy' | 'ca'>
+): Promise<http.IncomingMessage> {
   let current = new URL(url) // an invalid URL throws ERR_INVALID_URL, which classifyError names
   if (current.protocol !== 'http:' && current.protocol !== 'https:') {
     throw new FetchFailure(`${current.protocol} addresses are not downloaded (only http and https)`, false, 'http')
   }
-  for (let redirects = 0; ; ) {
+  for (let redirects = 0; ;) {
     const response = await get(current, signal, options)
     onAnswer()
     const status = response.statusCode ?? 0
@@ -171,7 +187,8 @@ async function save(
 ): Promise<{ sha256: string; bytes: number }> {
   const lengthHeader = response.headers['content-length']
   const expected = lengthHeader !== undefined && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined
-  if (expected !== undefined && expected > maxBytes) throw new FetchFailure(`the file is ${expected} bytes, more than the ${maxBytes} accepted`, false, 'http')
+  if (expected !== undefined && expected > maxBytes)
+    throw new FetchFailure(`the file is ${expected} bytes, more than the ${maxBytes} accepted`, false, 'http')
   const hash = createHash('sha256')
   const out = createWriteStream(dest, { flags: 'wx', mode: 0o600 })
   let bytes = 0
@@ -210,7 +227,8 @@ async function save(
       await finished(out).catch(() => undefined)
     }
   }
-  if (expected !== undefined && bytes !== expected) throw new FetchFailure(`the download ended after ${bytes} of ${expected} bytes`, true, 'http')
+  if (expected !== undefined && bytes !== expected)
+    throw new FetchFailure(`the download ended after ${bytes} of ${expected} bytes`, true, 'http')
   return { sha256: hash.digest('hex'), bytes }
 }
 
@@ -225,7 +243,10 @@ async function fetchOnce(
   let idle: NodeJS.Timeout | undefined
   const stillAlive = () => {
     clearTimeout(idle)
-    idle = setTimeout(() => stop.abort(new FetchFailure(`no data for ${seconds(o.idleTimeoutMs)} s (timeout)`, true, 'http')), o.idleTimeoutMs)
+    idle = setTimeout(
+      () => stop.abort(new FetchFailure(`no data for ${seconds(o.idleTimeoutMs)} s (timeout)`, true, 'http')),
+      o.idleTimeoutMs
+    )
   }
   const late = () => stop.abort(new FetchFailure(`the download took longer than ${seconds(o.deadlineMs)} s (deadline)`, true, 'http'))
   const deadline = setTimeout(late, o.deadlineMs)

@@ -80,11 +80,15 @@ export async function download(req: DownloadRequest, places: InstallPlaces, opti
   const targets = [...new Set(req.targets)]
   if (targets.length === 0) throw new DownloadError('no targets to download QEMU for', 'config')
   if (!places.toolCache) throw new DownloadError('no tool cache folder was given, so there is nowhere to keep QEMU', 'config')
-  if (!hostElf(req.hostArch)) req.log(`note: host architecture ${req.hostArch} is not one this action knows; binaries are checked to be static only`)
+  if (!hostElf(req.hostArch))
+    req.log(`note: host architecture ${req.hostArch} is not one this action knows; binaries are checked to be static only`)
 
   const { plans, problems } = planDownload({ ...req, targets }, options.manifest ?? MANIFEST, places.assetBase)
   if (plans.length === 0) {
-    throw new DownloadError(`no verifiable QEMU download for a ${req.hostArch} host serving ${targets.join(', ')}: ${problems.join('; ')}`, 'no-build')
+    throw new DownloadError(
+      `no verifiable QEMU download for a ${req.hostArch} host serving ${targets.join(', ')}: ${problems.join('; ')}`,
+      'no-build'
+    )
   }
   const store = await openStore(places, req.sys)
 
@@ -104,7 +108,9 @@ export async function download(req: DownloadRequest, places: InstallPlaces, opti
   for (const plan of plans) {
     const found = await survey(plan, targets, { store, toolCache: places.toolCache, hostArch: req.hostArch, log: req.log })
     if (found.missing.length === 0) {
-      req.log(`${plan.label}: tool cache hit (${found.state.dir})${store ? `, each binary checked by sha256 and kept in ${store.root}` : ''}`)
+      req.log(
+        `${plan.label}: tool cache hit (${found.state.dir})${store ? `, each binary checked by sha256 and kept in ${store.root}` : ''}`
+      )
       return result(plan, found.ready, targets, true, req)
     }
     surveys.push(found)
@@ -156,9 +162,21 @@ async function keepInStore(
   for (const v of verified) {
     const put = await store.put(v.path, v.binarySha256, v.target)
     if ('problem' in put) {
-      throw new DownloadError(`qemu-${v.target} from ${v.url} changed between its checks and the interpreter store (${put.problem}); refusing it`, 'checksum', v.url)
+      throw new DownloadError(
+        `qemu-${v.target} from ${v.url} changed between its checks and the interpreter store (${put.problem}); refusing it`,
+        'checksum',
+        v.url
+      )
     }
-    const record = { target: v.target, sha256: v.binarySha256, size: v.size, asset: v.sha256, url: v.url, member: v.member, version: v.version }
+    const record = {
+      target: v.target,
+      sha256: v.binarySha256,
+      size: v.size,
+      asset: v.sha256,
+      url: v.url,
+      member: v.member,
+      version: v.version
+    }
     await store.remember(record, work)
     ready.set(v.target, { path: put.path, version: v.version ?? plan.qemu, url: v.url })
   }
@@ -193,7 +211,8 @@ function result(plan: Plan, ready: Map<QemuTarget, Ready>, targets: QemuTarget[]
   const interpreters = new Map<QemuTarget, { path: string; version?: string }>()
   for (const target of targets) {
     const { path, version } = ready.get(target) as Ready
-    if (path.length > MAX_INTERPRETER_PATH) req.log(`warning: ${path} is longer than the ${MAX_INTERPRETER_PATH} characters binfmt_misc accepts for an interpreter`)
+    if (path.length > MAX_INTERPRETER_PATH)
+      req.log(`warning: ${path} is longer than the ${MAX_INTERPRETER_PATH} characters binfmt_misc accepts for an interpreter`)
     interpreters.set(target, { path, version: version ?? plan.qemu })
   }
   const version = plan.qemu ?? (targets.map(t => ready.get(t)?.version).find(Boolean) || req.version || 'unknown')

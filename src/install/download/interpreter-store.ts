@@ -98,7 +98,9 @@ export class InterpreterStore {
     if (await rootOnlyProblem(path, 'file', this.seen)) return undefined
     try {
       const parsed = JSON.parse(await readFile(path, 'utf8')) as StoreRecord
-      return parsed.target === target && parsed.asset === assetSha256 && normalizeSha256(parsed.sha256) === parsed.sha256 ? parsed : undefined
+      return parsed.target === target && parsed.asset === assetSha256 && normalizeSha256(parsed.sha256) === parsed.sha256
+        ? parsed
+        : undefined
     } catch {
       return undefined
     }
@@ -164,7 +166,13 @@ export class InterpreterStore {
     const text = `${JSON.stringify(record, null, 2)}\n`
     const source = join(scratch, `record-${record.target}-${randomUUID().slice(0, 8)}.json`)
     await writeFile(source, text, { mode: 0o600 })
-    const problem = await this.admit(source, this.recordPath(record.asset, record.target), '0644', createHash('sha256').update(text).digest('hex'))
-    if (problem) throw new DownloadError(`could not record qemu-${record.target} in the interpreter store ${this.root}: ${problem}`, 'config')
+    const problem = await this.admit(
+      source,
+      this.recordPath(record.asset, record.target),
+      '0644',
+      createHash('sha256').update(text).digest('hex')
+    )
+    if (problem)
+      throw new DownloadError(`could not record qemu-${record.target} in the interpreter store ${this.root}: ${problem}`, 'config')
   }
 }

@@ -67,7 +67,12 @@ export function customCacheVersion(sha256: string): string {
 export function planDownload(req: PlanRequest, manifest: Manifest, assetBase?: string): { plans: Plan[]; problems: string[] } {
   if (req.url) {
     const sha256 = normalizeSha256(req.sha256)
-    if (!sha256) throw new DownloadError(`qemu-url ${req.url} needs qemu-sha256 (64 hex digits) so the download can be verified before it runs`, 'config', req.url)
+    if (!sha256)
+      throw new DownloadError(
+        `qemu-url ${req.url} needs qemu-sha256 (64 hex digits) so the download can be verified before it runs`,
+        'config',
+        req.url
+      )
     const asset: PlannedAsset = { url: req.url, sha256, format: formatFromName(req.url) }
     const assets = new Map(req.targets.map(t => [t, asset]))
     return { plans: [{ label: `qemu-url ${req.url}`, cacheVersion: customCacheVersion(sha256), assets }], problems: [] }
@@ -96,7 +101,11 @@ export function planRelease(release: ManifestRelease, req: Pick<PlanRequest, 'ta
   const planned = new Map<ManifestAsset, PlannedAsset>()
   for (const target of req.targets) {
     const asset = assetFor(release, req.hostArch, target)
-    if (!asset) return { ok: false, problem: `no build for a ${req.hostArch} host${release.assets.some(a => a.host === req.hostArch) ? ` serving ${target}` : ''}` }
+    if (!asset)
+      return {
+        ok: false,
+        problem: `no build for a ${req.hostArch} host${release.assets.some(a => a.host === req.hostArch) ? ` serving ${target}` : ''}`
+      }
     const known = planned.get(asset)
     if (known) {
       assets.set(target, known)
@@ -108,7 +117,11 @@ export function planRelease(release: ManifestRelease, req: Pick<PlanRequest, 'ta
     } catch (err) {
       return { ok: false, problem: (err as Error).message }
     }
-    if (!asset.sha256) return { ok: false, problem: `no known sha256 for ${url}, so it cannot be verified (run npm run manifest -- ${release.id} where GitHub is reachable)` }
+    if (!asset.sha256)
+      return {
+        ok: false,
+        problem: `no known sha256 for ${url}, so it cannot be verified (run npm run manifest -- ${release.id} where GitHub is reachable)`
+      }
     const trusted = !asset.digestSource || /^(github-api|computed|debian)\b/.test(asset.digestSource)
     const plannedAsset: PlannedAsset = {
       url,

@@ -29,7 +29,9 @@ export function bypassesProxy(url: URL, noProxy = ''): boolean {
     .split(',')
     .map(item => item.trim().toUpperCase())
     .filter(Boolean)
-  return items.some(item => item === '*' || hosts.some(h => h === item || h.endsWith(`.${item}`) || (item.startsWith('.') && h.endsWith(item))))
+  return items.some(
+    item => item === '*' || hosts.some(h => h === item || h.endsWith(`.${item}`) || (item.startsWith('.') && h.endsWith(item)))
+  )
 }
 
 /** A proxy variable's value as an address; a bare host:port is taken as http://host:port. */
@@ -38,7 +40,9 @@ export function parseProxy(value: string): URL {
   // Without a scheme, host:port would parse as the scheme "host:"; an invalid value throws ERR_INVALID_URL.
   const proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`)
   if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') {
-    throw new ProxyError(`the proxy ${proxy.protocol}//${proxy.host} is not an http or https proxy (set https_proxy/http_proxy to http://host:port)`)
+    throw new ProxyError(
+      `the proxy ${proxy.protocol}//${proxy.host} is not an http or https proxy (set https_proxy/http_proxy to http://host:port)`
+    )
   }
   return proxy
 }
@@ -92,7 +96,10 @@ export function getViaProxy(
 ): Promise<http.IncomingMessage> {
   const { client, options } = toProxy(proxy, trust)
   return new Promise((resolve, reject) => {
-    const request = client.get({ ...options, path: url.href, headers: { ...headers, host: url.host, ...proxyAuthorization(proxy) }, signal }, resolve)
+    const request = client.get(
+      { ...options, path: url.href, headers: { ...headers, host: url.host, ...proxyAuthorization(proxy) }, signal },
+      resolve
+    )
     request.on('error', reject)
   })
 }
@@ -128,7 +135,12 @@ export function openTunnel(url: URL, proxy: URL, signal: AbortSignal, trust: Tru
     // A proxy that answers without switching to a tunnel (an ordinary response) refuses it.
     request.on('response', (response: http.IncomingMessage) => {
       response.resume()
-      reject(new TunnelRefused(response.statusCode ?? 0, `the proxy ${proxyLabel(proxy)} did not open a tunnel to ${authority} (HTTP ${response.statusCode})`))
+      reject(
+        new TunnelRefused(
+          response.statusCode ?? 0,
+          `the proxy ${proxyLabel(proxy)} did not open a tunnel to ${authority} (HTTP ${response.statusCode})`
+        )
+      )
     })
     request.on('error', reject)
     request.end()

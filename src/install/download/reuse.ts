@@ -65,7 +65,9 @@ async function adopt(
   const actual = record && record.size !== size ? `of a file of ${size} bytes, not ${record.size}` : await fileSha256(path)
   const put = actual === expected ? await store.put(path, expected, target) : { problem: `its sha256 is ${actual}, not ${expected}` }
   if ('problem' in put) {
-    log(`the tool cache's qemu-${target} (${path}) was changed after it was cached (${put.problem}): it is not run or registered; downloading it again`)
+    log(
+      `the tool cache's qemu-${target} (${path}) was changed after it was cached (${put.problem}): it is not run or registered; downloading it again`
+    )
     return undefined
   }
   return { path: put.path, version: record?.version ?? cached?.version ?? plan.qemu, url: record?.url ?? cached?.url }

@@ -20,6 +20,7 @@ export function fileSystemProblem(err: unknown, folder: string, label: string): 
   const code = (err as NodeJS.ErrnoException)?.code
   if (!code || !/^E[A-Z]+$/.test(code)) return undefined
   const meaning = MEANINGS[code] ?? (err as Error).message
-  const fix = code === 'ENOSPC' || code === 'EDQUOT' ? 'free space there or choose another folder' : 'make it writable or choose another folder'
+  const fix =
+    code === 'ENOSPC' || code === 'EDQUOT' ? 'free space there or choose another folder' : 'make it writable or choose another folder'
   return `${meaning} (${code}) writing to ${folder}, which is ${label}: ${fix}`
 }
