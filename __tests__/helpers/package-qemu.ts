@@ -66,7 +66,16 @@ export function debianMirror(script: PackageScript, suite: string): Requirement 
       try {
         const r = spawnSync(
           '/usr/lib/apt/apt-helper',
-          ['-o', 'Acquire::Retries=0', '-o', 'Acquire::http::Timeout=10', ...(process.getuid?.() === 0 ? ['-o', 'APT::Sandbox::User=root'] : []), 'download-file', `${uri.replace(/\/+$/, '')}/dists/${suite}/Release.gpg`, join(dir, 'Release.gpg')],
+          [
+            '-o',
+            'Acquire::Retries=0',
+            '-o',
+            'Acquire::http::Timeout=10',
+            ...(process.getuid?.() === 0 ? ['-o', 'APT::Sandbox::User=root'] : []),
+            'download-file',
+            `${uri.replace(/\/+$/, '')}/dists/${suite}/Release.gpg`,
+            join(dir, 'Release.gpg')
+          ],
           { stdio: 'ignore', timeout: 30_000 }
         )
         return r.status === 0

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What the package-qemu tests (__tests__/integration/package-qemu.test.ts) need on a Debian CI
-# machine: apt-get and apt-helper (apt), dpkg-deb (dpkg), tar and xz (xz-utils), and a
-# debian-archive-keyring that can verify the suite the shipped default release was built from
-# (Debian 13's keys are in bookworm's debian-archive-keyring since 2023.3+deb12u1). The Debian
+# machine: apt-get and apt-helper (apt), dpkg-deb (dpkg), tar, xz (xz-utils: the test makes one
+# .xz asset too; the .br ones need only Node's zlib), and a debian-archive-keyring that can verify
+# the suite the shipped default release was built from (Debian 13's keys are in bookworm's debian-archive-keyring since 2023.3+deb12u1). The Debian
 # mirror is the machine's own (its apt sources); nothing here names one.
 #
 # Then it fetches the packages the test builds from, once (verified, cached under

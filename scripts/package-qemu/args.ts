@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs as tokenize } from 'node:util'
 import { PLATFORMS } from '../../src/kernel/platforms.js'
+import { COMPRESSIONS, isCompression, type CompressionName } from './compression.js'
 import { hostName, type HostName } from './hosts.js'
 import { parseDebVersion } from './suites.js'
 
@@ -16,8 +17,9 @@ export const DEFAULT_OUT_ROOT = join(ROOT, '.cache', 'qemu-assets')
 
 export const USAGE =
   'usage: npm run package-qemu -- <debian-version-or-suite> [--hosts amd64,arm64,armhf] [--targets t1,t2] [--out DIR] [--cache-dir DIR] ' +
-  '[--package NAME] [--deb-version V] [--manifest] [--manifest-file PATH] [--default] [--fallback ID] [--verify-manifest] ' +
-  '[--allow-missing-index] [--jobs N] [--fetch-only] [--apt-etc DIR]\n       npm run package-qemu -- --rebuild <release-id>'
+  '[--package NAME] [--deb-version V] [--compression br|xz] [--manifest] [--manifest-file PATH] [--default] [--fallback ID] ' +
+  '[--verify-manifest] [--allow-missing-index] [--jobs N] [--fetch-only] [--apt-etc DIR]\n' +
+  '       npm run package-qemu -- --rebuild <release-id> [--manifest [--default]]'
 
 export interface PackageArgs {
   suite?: string
@@ -27,6 +29,8 @@ export interface PackageArgs {
   cacheDir: string
   package?: string
   debVersion?: string
+  /** Unset: what the manifest's release of the same id has, else DEFAULT_COMPRESSION. */
+  compression?: CompressionName
   manifest: boolean
   manifestFile: string
   setDefault: boolean
@@ -46,6 +50,7 @@ const OPTIONS = {
   'cache-dir': { type: 'string' },
   package: { type: 'string' },
   'deb-version': { type: 'string' },
+  compression: { type: 'string' },
   manifest: { type: 'boolean' },
   'manifest-file': { type: 'string' },
   default: { type: 'boolean' },
@@ -60,7 +65,11 @@ const OPTIONS = {
 } as const
 
 const KNOWN_TARGETS = PLATFORMS.map(p => p.target as string)
-const list = (v: string) => v.split(',').map(s => s.trim()).filter(Boolean)
+const list = (v: string) =>
+  v
+    .split(',')
+    .map(s => s.trim())
+    .filter(Boolean)
 
 export function parseArgs(argv: string[]): PackageArgs {
   // Not strict: unknown options and missing values are named here, with the usage.
@@ -82,6 +91,7 @@ export function parseArgs(argv: string[]): PackageArgs {
     cacheDir: path('cache-dir') ?? DEFAULT_CACHE_DIR,
     package: text('package'),
     debVersion: text('deb-version'),
+    compression: text('compression') as CompressionName | undefined,
     manifest: Boolean(values.manifest),
     manifestFile: path('manifest-file') ?? MANIFEST_PATH,
     setDefault: Boolean(values.default),
@@ -98,8 +108,16 @@ export function parseArgs(argv: string[]): PackageArgs {
     throw new Error(`--rebuild takes the suite from the manifest; leave out ${args.suite}`)
   }
   if (args.fetchOnly && args.manifest) throw new Error('--fetch-only makes no files to write into the manifest')
-  if (args.manifest && args.verify) {
-    throw new Error('--manifest writes the manifest, --verify-manifest/--rebuild check against it: pick one')
+  // --rebuild --manifest checks the files against the pins, then writes the release back (adding
+  // what an older run did not record, such as binarySha256); --verify-manifest only checks.
+  if (args.manifest && values['verify-manifest']) {
+    throw new Error('--manifest writes the manifest, --verify-manifest checks against it: pick one')
+  }
+  if (args.compression !== undefined && !isCompression(args.compression)) {
+    throw new Error(`--compression ${args.compression} is not one of ${COMPRESSIONS.join(', ')}`)
+  }
+  if (args.compression !== undefined && args.rebuild !== undefined) {
+    throw new Error('--rebuild makes the compression the release records; leave out --compression')
   }
   if (args.setDefault && !args.manifest) throw new Error('--default goes with --manifest')
   const unknown = args.targets?.find(t => !KNOWN_TARGETS.includes(t))

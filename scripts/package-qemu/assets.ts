@@ -1,18 +1,12 @@
 /**
- * From a verified .deb to the asset files: the wanted interpreters read out of the package
- * (dpkg-deb | tar), and each compressed with fixed settings, so the same package gives the same
- * bytes on any machine with the same xz. A round trip through `xz -dc` must give the binary back.
+ * From a verified .deb to the binaries: the wanted interpreters read out of the package
+ * (dpkg-deb | tar) into a work folder, and the first bytes of a file for the ELF checks. How
+ * each binary is then compressed into its asset file is compression.ts.
  */
 import { spawn } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { createWriteStream } from 'node:fs'
-import { mkdir, open, rename, rm } from 'node:fs/promises'
+import { mkdir, open, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { finished } from 'node:stream/promises'
-import { finish, runTool, toolEnv } from './tools.js'
-
-/** Fixed compression: the same input gives the same bytes (single-threaded, no timestamps in .xz). */
-export const XZ_ARGS = ['-9', '--check=crc64', '-T1']
+import { finish, toolEnv } from './tools.js'
 
 /** Reads the members out of a .deb (dpkg-deb | tar) into `dir`; returns the paths of those found, by member. */
 export async function extractMembers(deb: string, members: string[], dir: string): Promise<Map<string, string>> {
@@ -42,39 +36,4 @@ export async function readHead(path: string, bytes = 65536): Promise<Buffer> {
   } finally {
     await handle.close()
   }
-}
-
-/** xz with XZ_ARGS into `dest` (whole, by rename); returns its sha256 and size after a round trip. */
-export async function compress(source: string, dest: string, sourceSha256: string): Promise<{ sha256: string; size: number }> {
-  const temp = `${dest}.${process.pid}.tmp`
-  try {
-    const xz = spawn('xz', [...XZ_ARGS, '--stdout', '--', source], { env: toolEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
-    const out = createWriteStream(temp, { mode: 0o644 })
-    const hash = createHash('sha256')
-    let size = 0
-    xz.stdout.on('data', (chunk: Buffer) => {
-      hash.update(chunk)
-      size += chunk.length
-    })
-    xz.stdout.pipe(out)
-    const [r] = await Promise.all([finish(xz, 'xz'), finished(out)])
-    if (r.code !== 0) throw new Error(`xz ${XZ_ARGS.join(' ')} ${source} failed: ${r.stderr.trim()}`)
-    const sha256 = hash.digest('hex')
-    // Round trip: what the action will decompress is this binary.
-    const back = spawn('xz', ['-dc', '--', temp], { env: toolEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
-    const backHash = createHash('sha256')
-    back.stdout.on('data', (chunk: Buffer) => backHash.update(chunk))
-    const b = await finish(back, 'xz -dc')
-    if (b.code !== 0 || backHash.digest('hex') !== sourceSha256) throw new Error(`${temp} does not decompress to ${source}`)
-    await rename(temp, dest)
-    return { sha256, size }
-  } finally {
-    await rm(temp, { force: true })
-  }
-}
-
-/** The XZ Utils version, recorded in the release (another xz may compress differently). */
-export async function xzVersion(): Promise<string | undefined> {
-  const r = await runTool('xz', ['--version'])
-  return /xz \(XZ Utils\) (\S+)/.exec(r.stdout ?? '')?.[1]
 }

@@ -6,6 +6,7 @@
  */
 import { parseElf } from '../../src/kernel/elf.js'
 import { headerMatches, platformOf, type QemuTarget } from '../../src/kernel/platforms.js'
+import type { CompressionName } from './compression.js'
 
 export interface HostRow {
   /** Debian's architecture name. */
@@ -50,9 +51,9 @@ export function hostName(name: string): HostName {
   throw new Error(`unknown host architecture ${name} (known: ${known})`)
 }
 
-/** The file name of an asset. */
-export function assetName(target: string, host: string): string {
-  return `qemu-${target}-linux-${host}.xz`
+/** The file name of an asset: qemu-<target>-linux-<host>.br (or .xz, the compression's own extension). */
+export function assetName(target: string, host: string, compression: CompressionName): string {
+  return `qemu-${target}-linux-${host}.${compression}`
 }
 
 /** A 64-bit guest on a 32-bit host: QEMU 10 builds none of those. */

@@ -13,9 +13,19 @@ import { validateManifest, type Manifest } from '../../src/install/manifest.js'
 import type { QemuTarget } from '../../src/kernel/platforms.js'
 import { aptUpdate, fetchDeb, packageRecord, prepareApt } from './apt.js'
 import { DEFAULT_OUT_ROOT, type PackageArgs } from './args.js'
-import { compress, extractMembers, readHead, xzVersion } from './assets.js'
+import { extractMembers, readHead } from './assets.js'
+import { compress, DEFAULT_COMPRESSION, encoderVersion, type CompressionName } from './compression.js'
 import { assetName, binaryProblem, HOSTS, hostRow, targetsFor, wideGuestOnNarrowHost } from './hosts.js'
-import { compareWithManifest, mergeRelease, rebuildPlan, releaseOf, sha256sums, type BuiltAsset, type PackagedRelease } from './release.js'
+import {
+  compareWithManifest,
+  mergeRelease,
+  rebuildPlan,
+  recordedCompression,
+  releaseOf,
+  sha256sums,
+  type BuiltAsset,
+  type PackagedRelease
+} from './release.js'
 import { memberFor, packageFor, qemuVersionIn, suiteFor, upstreamQemu } from './suites.js'
 import { limiter, withLock } from './tools.js'
 
@@ -103,17 +113,18 @@ export async function packageQemu(args: PackageArgs, log: Log = m => console.log
     const tag = `qemu-v${qemu}`
     const out = args.out ?? join(DEFAULT_OUT_ROOT, tag)
     await mkdir(out, { recursive: true })
+    const compression = chooseCompression(args, rebuild?.compression, manifest, qemu, log)
 
     const assets = await Promise.all(
       binaries.map(b =>
         limit(async () => {
           const t0 = Date.now()
-          const name = assetName(b.target, b.host)
+          const name = assetName(b.target, b.host, compression)
           const file = join(out, name)
-          const { sha256, size } = await compress(b.path, file, b.rawSha256)
+          const { sha256, size } = await compress(compression, b.path, file, b.rawSha256)
           const mib = (bytes: number, digits: number) => (bytes / 1048576).toFixed(digits)
           log(`${name}: ${mib(b.rawSize, 1)} MiB -> ${mib(size, 2)} MiB (${size} bytes) in ${seconds(t0)} s, sha256 ${sha256}`)
-          return { host: b.host, target: b.target, sha256, size, path: file }
+          return { host: b.host, target: b.target, sha256, size, binarySha256: b.rawSha256, path: file }
         })
       )
     )
@@ -130,9 +141,10 @@ export async function packageQemu(args: PackageArgs, log: Log = m => console.log
       debs: Object.fromEntries(hosts.map(h => [h, picked[h].record.SHA256])),
       assets,
       fallback,
-      xzVersion: await xzVersion()
+      compression,
+      encoderVersion: await encoderVersion(compression)
     })
-    await writeFile(join(out, 'SHA256SUMS'), sha256sums(assets))
+    await writeFile(join(out, 'SHA256SUMS'), sha256sums(assets, compression))
     await writeFile(join(out, 'release.json'), `${JSON.stringify(release, null, 2)}\n`)
 
     if (args.verify) {
@@ -153,6 +165,34 @@ export async function packageQemu(args: PackageArgs, log: Log = m => console.log
   }
 }
 
+/**
+ * The compression of this run: what --rebuild's release records, else --compression, else what
+ * the manifest's release of this QEMU version has (so verifying or extending it gives its bytes),
+ * else the default for a new release.
+ */
+function chooseCompression(
+  args: PackageArgs,
+  rebuilt: CompressionName | undefined,
+  manifest: Manifest | undefined,
+  id: string,
+  log: Log
+): CompressionName {
+  const pinned = manifest?.releases.find(r => r.id === id && r.source === 'action')
+  const recorded = recordedCompression(pinned)
+  const [compression, why] = rebuilt
+    ? [rebuilt, `what release ${id} records`]
+    : args.compression
+      ? [args.compression, '--compression']
+      : recorded
+        ? [recorded, `what the manifest's release ${id} has; --compression changes it`]
+        : [DEFAULT_COMPRESSION, 'the default for a new release']
+  if (args.manifest && recorded && compression !== recorded) {
+    log(`release ${id} is ${recorded} in the manifest; a release has one compression, so its ${recorded} assets not built now are dropped`)
+  }
+  log(`compression: ${compression} (${why})`)
+  return compression
+}
+
 /** The wanted interpreters of one host's .deb, each checked to be a static program for the host. */
 async function readBinaries(
   host: string,
@@ -164,7 +204,11 @@ async function readBinaries(
   log: Log
 ): Promise<Binary[]> {
   const t0 = Date.now()
-  const found = await extractMembers(deb, targets.map(t => memberFor(pkg, t)), dir)
+  const found = await extractMembers(
+    deb,
+    targets.map(t => memberFor(pkg, t)),
+    dir
+  )
   const binaries: Binary[] = []
   for (const target of targets) {
     const member = memberFor(pkg, target)

@@ -158,7 +158,7 @@ export function machineSources(etc = '/etc/apt', osReleasePath = '/etc/os-releas
     try {
       sources.push(...parseSources(readFileSync(path, 'utf8'), format))
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${path}: ${(err as Error).message}`)
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${path}: ${(err as Error).message}`, { cause: err })
     }
   }
   add(join(etc, 'sources.list'), 'one-line')

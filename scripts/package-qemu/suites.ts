@@ -22,12 +22,16 @@ export interface Suite {
 
 /** "13", "13.2", "trixie", "Trixie" -> { codename: 'trixie', number: 13 }; "stable" -> { codename: 'stable' }. */
 export function suiteFor(arg: unknown): Suite {
-  const value = String(arg ?? '').trim().toLowerCase()
+  const value = String(arg ?? '')
+    .trim()
+    .toLowerCase()
   const numeric = /^(\d+)(\.\d+)*$/.exec(value)
   if (numeric) {
     const codename = DEBIAN_RELEASES[Number(numeric[1])]
     if (!codename) {
-      const known = Object.entries(DEBIAN_RELEASES).map(([n, c]) => `${n} ${c}`).join(', ')
+      const known = Object.entries(DEBIAN_RELEASES)
+        .map(([n, c]) => `${n} ${c}`)
+        .join(', ')
       throw new Error(`Debian ${value} is not a release this script knows (${known}); give its codename`)
     }
     return { codename, number: Number(numeric[1]) }

@@ -102,7 +102,7 @@ export async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T>
         await rm(lock, { recursive: true, force: true })
         continue
       }
-      if (Date.now() - started > 15 * 60_000) throw new Error(`${lock} is held by process ${pid}; waited 15 minutes`)
+      if (Date.now() - started > 15 * 60_000) throw new Error(`${lock} is held by process ${pid}; waited 15 minutes`, { cause: err })
       await new Promise(r => setTimeout(r, 500))
     }
   }
