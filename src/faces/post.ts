@@ -24,7 +24,11 @@ export interface PostSeams {
   binfmtDir?: string
   /** The container engines that answer (docker, podman). */
   engines?: () => Promise<Engine[]>
-  /** The job's runner process, whose holder main saved (the parent of main and post). */
+  /**
+   * The job's runner process, when the caller knows it: a holder of another process is then
+   * refused. Not the default: a local runner (scripts/local-run.mjs main, then post) is a new
+   * process per step, and the ledger's holder check already covers another job's entries.
+   */
   runnerPid?: number
 }
 
@@ -70,7 +74,7 @@ export async function run(seams: PostSeams = {}): Promise<void> {
     const report = await restore(changes, sys, core.warning, {
       ledger,
       holder: savedHolder(),
-      runnerPid: seams.runnerPid ?? process.ppid,
+      runnerPid: seams.runnerPid,
       dir: seams.binfmtDir ?? BINFMT_DIR
     })
     const done = [
