@@ -14,8 +14,12 @@ const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js'
 for (const entry of ['main', 'post', 'cli']) {
   const out = join(root, 'dist', entry)
   rmSync(out, { recursive: true, force: true })
-  execFileSync(process.execPath, [ncc, 'build', join(root, 'src', 'faces', 'entries', `${entry}.ts`), '-o', out, '--license', 'licenses.txt', '-q'], {
-    cwd: root,
-    stdio: 'inherit'
-  })
+  execFileSync(
+    process.execPath,
+    [ncc, 'build', join(root, 'src', 'faces', 'entries', `${entry}.ts`), '-o', out, '--license', 'licenses.txt', '-q'],
+    {
+      cwd: root,
+      stdio: 'inherit'
+    }
+  )
 }

@@ -80,7 +80,8 @@ export function parseRelease(json, { repository = DEFAULT_REPOSITORY } = {}) {
     const host = HOST_OF_SUFFIX[am[2]]
     if (!host) continue
     if (a.state !== undefined && a.state !== 'uploaded') continue
-    if (typeof a.browser_download_url !== 'string' || !/^https:\/\//.test(a.browser_download_url)) throw new Error(`asset ${a.name} has no https download URL`)
+    if (typeof a.browser_download_url !== 'string' || !/^https:\/\//.test(a.browser_download_url))
+      throw new Error(`asset ${a.name} has no https download URL`)
     const sha256 = digestOf(a.digest)
     if (!sha256) undigested.push(a.name)
     const asset = { host, url: a.browser_download_url, format: 'tar.gz', sha256: sha256 ?? null }
@@ -183,7 +184,9 @@ export async function main(argv = process.argv.slice(2)) {
   const { release, undigested } = parseRelease(json, { repository: args.repository })
   if (undigested.length) {
     if (!args.hashDownloads) {
-      throw new Error(`GitHub published no sha256 for ${undigested.join(', ')}; rerun with --hash-downloads to hash them here (trust on first use)`)
+      throw new Error(
+        `GitHub published no sha256 for ${undigested.join(', ')}; rerun with --hash-downloads to hash them here (trust on first use)`
+      )
     }
     for (const asset of release.assets.filter(a => a.sha256 === null)) {
       asset.sha256 = await hashDownload(http, asset.url)

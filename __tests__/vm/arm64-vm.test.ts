@@ -15,8 +15,10 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals'
 import { command, describeWhen, root } from '../helpers/requirements.js'
 
 const projectRoot = resolve(fileURLToPath(import.meta.url), '..', '..', '..')
-/** The machine's hard limit (qemu is killed after it); the fixture fetch on a cold cache comes on top. */
-const BOOT_LIMIT_SECONDS = 225
+/** SETUP_X86_VM_SLOW=1: the corpus' slow part too (python, node for linux-x64; scripts/arm64-vm/boot.mjs). */
+const SLOW = process.env.SETUP_X86_VM_SLOW === '1'
+/** The machine's hard limit (qemu is killed after it; boot.mjs limitSeconds); the fixture fetch on a cold cache comes on top. */
+const BOOT_LIMIT_SECONDS = 225 + (SLOW ? 900 : 0)
 const FETCH_ALLOWANCE_SECONDS = 300
 
 type Results = Record<string, Record<string, string>>
@@ -36,7 +38,27 @@ interface Outcome {
   timedOut: boolean
   exitCode: number | null
   machines: { scenarios: string[]; seconds: number; timedOut: boolean }[]
-  manifest?: { actionAssets?: ActionAssets; goStress?: GoStress }
+  manifest?: { actionAssets?: ActionAssets; goStress?: GoStress; corpus?: Corpus; nodeX64?: NodeX64 }
+}
+/** One program of the corpus and what it did natively on the host (scripts/arm64-vm/corpus-programs.mjs, corpus.mjs). */
+interface CorpusProgram {
+  name: string
+  argv: string[]
+  expect: 'same' | 'cpu-level' | 'illegal-instruction'
+  needs?: string
+  slow?: boolean
+  native: { exit: number; sha256: string; head: string; stderr: string }
+}
+/** The foreign-program corpus (scripts/arm64-vm/corpus.mjs ensureCorpus). */
+interface Corpus {
+  programs?: CorpusProgram[]
+  error?: string
+}
+/** Node for linux-x64, with SETUP_X86_VM_SLOW=1 (scripts/arm64-vm/node-x64.mjs). */
+interface NodeX64 {
+  version?: string
+  program?: CorpusProgram
+  error?: string
 }
 /** The amd64 Go program built on the host and what it printed there (scripts/arm64-vm/go-stress.mjs ensureGoStress). */
 interface GoStress {
@@ -110,10 +132,13 @@ function expectCompleted(scenario: string): void {
 }
 
 describeWhen([root, command('/usr/bin/qemu-system-aarch64')], 'the action in an emulated arm64 machine', () => {
-  beforeAll(async () => {
-    outcome = await bootMachine()
-    consoleLog = readFileSync(join(projectRoot, '.cache', 'arm64-vm', 'console.log'), 'utf8')
-  }, (BOOT_LIMIT_SECONDS + FETCH_ALLOWANCE_SECONDS) * 1000)
+  beforeAll(
+    async () => {
+      outcome = await bootMachine()
+      consoleLog = readFileSync(join(projectRoot, '.cache', 'arm64-vm', 'console.log'), 'utf8')
+    },
+    (BOOT_LIMIT_SECONDS + FETCH_ALLOWANCE_SECONDS) * 1000
+  )
 
   afterAll(() => {
     if (!outcome) return
@@ -123,8 +148,12 @@ describeWhen([root, command('/usr/bin/qemu-system-aarch64')], 'the action in an 
     })
     const steps = Object.entries(outcome.results)
       .filter(([, r]) => r['main.seconds'])
-      .map(([name, r]) => `${name}: main ${r['main.seconds']} s, post ${r['post.seconds'] ?? '-'} s (scenario ${r['script.seconds'] ?? '-'} s)`)
-    process.stdout.write(`arm64 VM: initramfs ${outcome.buildSeconds.toFixed(1)} s, machines ${outcome.seconds.toFixed(1)} s\n  ${[...machines, ...steps].join('\n  ')}\n`)
+      .map(
+        ([name, r]) => `${name}: main ${r['main.seconds']} s, post ${r['post.seconds'] ?? '-'} s (scenario ${r['script.seconds'] ?? '-'} s)`
+      )
+    process.stdout.write(
+      `arm64 VM: initramfs ${outcome.buildSeconds.toFixed(1)} s, machines ${outcome.seconds.toFixed(1)} s\n  ${[...machines, ...steps].join('\n  ')}\n`
+    )
   })
 
   test('every machine boots, runs its scenarios to the end and powers off', () => {
@@ -206,8 +235,19 @@ describeWhen([root, command('/usr/bin/qemu-system-aarch64')], 'the action in an 
       'after.entries': 'none',
       'after.run.out': /ENOEXEC/
     })
-    expectResults('03-download.cached', { 'main.exit': '0', 'out.cache-hit': 'true', 'during.run.out': 'x86_64', 'post.exit': '0', 'after.entries': 'none' })
-    expectResults('03-download.badsum', { 'main.exit': '1', 'main.errors': /sha256|checksum/i, 'during.entries': 'none', 'after.entries': 'none' })
+    expectResults('03-download.cached', {
+      'main.exit': '0',
+      'out.cache-hit': 'true',
+      'during.run.out': 'x86_64',
+      'post.exit': '0',
+      'after.entries': 'none'
+    })
+    expectResults('03-download.badsum', {
+      'main.exit': '1',
+      'main.errors': /sha256|checksum/i,
+      'during.entries': 'none',
+      'after.entries': 'none'
+    })
   })
 
   test('4. platforms: arm64 on this arm64 machine is native: nothing registered, success', () => {
@@ -257,7 +297,9 @@ describeWhen([root, command('/usr/bin/qemu-system-aarch64')], 'the action in an 
   test("7. the action's default download: its own release asset, built by package-qemu and pinned in the manifest, from GITHUB_SERVER_URL/GITHUB_ACTION_REPOSITORY; cold, warm, i386, tampered", () => {
     const assets = outcome.manifest?.actionAssets
     if (!assets || assets.error) {
-      throw new Error(`the project's QEMU release assets for the arm64 host could not be made, or differ from what src/install/manifest.json pins:\n${assets?.error ?? '(no actionAssets in the fixture manifest)'}`)
+      throw new Error(
+        `the project's QEMU release assets for the arm64 host could not be made, or differ from what src/install/manifest.json pins:\n${assets?.error ?? '(no actionAssets in the fixture manifest)'}`
+      )
     }
     const x86 = assets.files.find(f => f.target === 'x86_64')!
     const i386 = assets.files.find(f => f.target === 'i386')
@@ -355,7 +397,9 @@ describeWhen([root, command('/usr/bin/qemu-system-aarch64')], 'the action in an 
       'file.differs': /differ: char \d+/,
       'before.entries': 'none',
       'main.exit': '1',
-      'main.errors': new RegExp(`^::error::sha256 mismatch for ${literal(tamperedUrl)}: expected ${x86.sha256}, got ${tampered['file.sha256']}; refusing it`),
+      'main.errors': new RegExp(
+        `^::error::sha256 mismatch for ${literal(tamperedUrl)}: expected ${x86.sha256}, got ${tampered['file.sha256']}; refusing it`
+      ),
       // asked once: no retry, no fallback to another source
       'main.requests': oneMore(tampered['before.requests']),
       'during.binfmt': /^(absent|unmounted)$/,
@@ -374,7 +418,7 @@ describeWhen([root, command('/usr/bin/qemu-system-aarch64')], 'the action in an 
       const why = program?.error ?? '(no goStress in the fixture manifest)'
       throw new Error(`the amd64 Go program could not be built and run on the host (scripts/arm64-vm/go-stress.mjs):\n${why}`)
     }
-    const name = '08-go'
+    const name = '08-programs'
     expectCompleted(name)
     expectResults(name, {
       'assets.error': '',
@@ -382,7 +426,8 @@ describeWhen([root, command('/usr/bin/qemu-system-aarch64')], 'the action in an 
       'main.exit': '0',
       'main.errors': '',
       'out.install-method': 'download',
-      'during.entries': 'qemu-x86_64',
+      // (amd64 and 386: the corpus after it runs i386 programs too)
+      'during.entries': 'qemu-i386,qemu-x86_64',
       // a QEMU that hands out addresses above 2^47 shows here first: `fatal error: lfstack.push`
       'go.fatal': '',
       'go.exit': '0',
@@ -391,5 +436,82 @@ describeWhen([root, command('/usr/bin/qemu-system-aarch64')], 'the action in an 
       'post.exit': '0',
       'after.entries': 'none'
     })
+  })
+
+  /** The level number of `x86-64-vN` (0 when it is not one). */
+  const levelOf = (level: string | undefined): number => Number(/^x86-64-v(\d)$/.exec(level ?? '')?.[1] ?? 0)
+
+  /**
+   * A corpus program's results in scenario 08's second part: its native output byte for byte (stdout's sha256,
+   * the exit code, nothing on stderr), or, when the emulated CPU is below the level the program
+   * needs, a refusal that says why instead of a wrong answer.
+   */
+  function expectProgram(program: CorpusProgram): void {
+    const name = '08-programs.corpus'
+    const key = (what: string): string => `${program.name}.${what}`
+    const level = outcome.results['08-programs']?.['out.x86-64-level']
+    const refused = program.needs !== undefined && levelOf(level) < levelOf(program.needs)
+    if (!refused) {
+      expectResults(name, {
+        [key('exit')]: String(program.native.exit),
+        [key('same')]: 'yes',
+        [key('sha256')]: program.native.sha256,
+        [key('stderr')]: ''
+      })
+    } else if (program.expect === 'cpu-level') {
+      // glibc's loader reads the program's x86 ISA mark and stops before any of its code runs
+      expectResults(name, { [key('exit')]: '127', [key('stderr')]: /CPU ISA level is lower than required/, [key('out')]: '' })
+    } else {
+      // nothing checks an unmarked static program: its first AVX-512 instruction traps, QEMU says so
+      const trap = /uncaught target signal 4 \(Illegal instruction\)/
+      expectResults(name, { [key('exit')]: '132', [key('stderr')]: trap, [key('same')]: 'no' })
+    }
+  }
+
+  function corpusPrograms(): CorpusProgram[] {
+    const corpus = outcome.manifest?.corpus
+    if (!corpus || corpus.error || !corpus.programs) {
+      const why = corpus?.error ?? '(no corpus in the fixture manifest)'
+      throw new Error(`the corpus could not be made on the host (scripts/arm64-vm/corpus.mjs):\n${why}`)
+    }
+    return corpus.programs
+  }
+
+  test("9. Debian amd64/i386 coreutils through a sysroot the action's engine made, and C for x86-64-v3/v4, print their native output", () => {
+    const programs = corpusPrograms()
+    const name = '08-programs'
+    expectCompleted(name)
+    expectResults(name, {
+      'assets.error': '',
+      'main.exit': '0',
+      'main.errors': '',
+      'out.platforms': 'linux/amd64,linux/386',
+      'out.install-method': 'download',
+      'during.entries': 'qemu-i386,qemu-x86_64',
+      'post.exit': '0',
+      'after.entries': 'none'
+    })
+    expectResults(`${name}.corpus`, { 'corpus.error': '' })
+    const run = programs.filter(p => !p.slow)
+    const names = ['ls', 'sort', 'sha256sum', 'c-v3', 'c-v4', 'c-v4-static', 'i386-ls', 'i386-sha256sum']
+    expect(run.map(p => p.name)).toEqual(expect.arrayContaining(names))
+    // the v4 builds really hold AVX-512 code: natively on a host that has it they print its line
+    for (const p of programs.filter(p => p.needs === 'x86-64-v4' && p.native.exit === 0)) {
+      expect(p.native.head).toMatch(/^avx512-mix [0-9a-f]{16}$/m)
+    }
+    run.forEach(expectProgram)
+  })
+
+  ;(SLOW ? test : test.skip)('9 (SETUP_X86_VM_SLOW=1). Debian amd64 python3 and node for linux-x64 print their native output', () => {
+    const programs = corpusPrograms().filter(p => p.slow)
+    const node = outcome.manifest?.nodeX64
+    if (!node || node.error || !node.program) {
+      const why = node?.error ?? '(no nodeX64 in the fixture manifest)'
+      throw new Error(`node for linux-x64 could not be fetched or run on the host (scripts/arm64-vm/node-x64.mjs):\n${why}`)
+    }
+    expectResults('08-programs.corpus', { slow: 'yes', 'node.error': '' })
+    expect(programs.map(p => p.name)).toContain('python')
+    expect(node.program.native.head).toMatch(/^arch x64 linux v/)
+    ;[...programs, node.program].forEach(expectProgram)
   })
 })

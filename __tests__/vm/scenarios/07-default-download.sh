@@ -71,6 +71,8 @@ export GITHUB_ACTION_REPOSITORY=$RELEASE_REPOSITORY
 export GITHUB_REPOSITORY=vm-owner/a-workflow
 export RUNNER_TOOL_CACHE=/tmp/tool-cache
 rm -rf $RUNNER_TOOL_CACHE
+# and no root-owned store copy from the cold phase: this run must download (and refuse) the file
+rm -rf /var/lib/setup-x86-on-arm/interpreters
 make_chroot /tmp/chroot-default-dl
 
 # 1. cold
@@ -154,6 +156,8 @@ result file.differs "$(cmp "$asset" "$tampered" 2>&1)"
 export GITHUB_ACTION_REPOSITORY=$tampered_repo
 export RUNNER_TOOL_CACHE=/tmp/tool-cache-tampered
 rm -rf $RUNNER_TOOL_CACHE
+# and no root-owned store copy from the cold phase: this run must download (and refuse) the file
+rm -rf /var/lib/setup-x86-on-arm/interpreters
 result before.requests "$(requests)"
 record_binfmt before
 step main --input install=download

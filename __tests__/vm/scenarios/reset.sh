@@ -1,7 +1,7 @@
 # Brings the machine back to its boot state before a scenario: no binfmt_misc entries, the
 # filesystem unmounted and the module unloaded, qemu only in its stash (not on PATH, not in
-# /usr/bin or /usr/local/bin), busybox's xz the only xz, no tool cache. Reports what the previous
-# scenario left behind as reset.leftover.
+# /usr/bin or /usr/local/bin), busybox's xz the only xz, no tool cache, none of the action's
+# host-wide state. Reports what the previous scenario left behind as reset.leftover.
 SCENARIO=$1
 . /opt/vm/scenarios/lib.sh
 left=
@@ -18,4 +18,6 @@ fi
 [ -d $QEMU_STASH ] || mv /root/.qemu-hidden $QEMU_STASH
 rm -f /usr/bin/qemu-* /usr/local/bin/qemu-* /usr/local/bin/xz
 rm -rf /tmp/work /tmp/tool-cache* /srv/releases/vm-tampered
+# the action's host-wide state (root's ledger, interpreter store and cache): a machine boots without any
+rm -rf /var/lib/setup-x86-on-arm /var/cache/setup-x86-on-arm
 result reset.leftover "${left# }"
