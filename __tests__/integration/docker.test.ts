@@ -127,7 +127,6 @@ function containerChecks(engineName: 'docker' | 'podman', getEngine: () => Engin
       process.stdout.write(`${engineName} container check, aarch64 registered: ${JSON.stringify(result)}\n`)
       expect(result).toMatchObject({ ok: true, output: 'aarch64', step: 'run', pulled: false })
       expect(result.error).toBeUndefined()
-      expect(result.seconds).toBeLessThan(60)
 
       expect(engineRun(getEngine(), getImage())).toMatchObject({ code: 0, stdout: 'aarch64\n' })
     } finally {
