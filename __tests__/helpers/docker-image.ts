@@ -7,7 +7,7 @@
  * Also: what an engine holds (images and containers, for before/after comparisons), and the
  * environment of a podman with a store of the tests' own.
  */
-import { execFile } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
@@ -182,4 +182,40 @@ export function podmanTestEnv(): Record<string, string> {
     env.CONTAINERS_CONF = conf
   }
   return env
+}
+
+/** A Docker engine for one suite; `stop` stops it again when the suite started it. */
+export interface SuiteEngine {
+  /** Whether this suite started dockerd (none answered before). */
+  started: boolean
+  stop: () => Promise<void>
+}
+
+const answers = () => {
+  try {
+    execFileSync('docker', ['version'], { stdio: 'ignore', timeout: 10_000 })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Makes a Docker engine answer for a suite: the one running (.ci/run starts it before `npm test`),
+ * else one started by scripts/ci/docker.sh, which `stop` then stops (and waits for), so a test run
+ * leaves no daemon behind that it started.
+ */
+export function engineForSuite(): SuiteEngine {
+  if (answers()) return { started: false, stop: async () => {} }
+  execFileSync('bash', [join(projectRoot, 'scripts', 'ci', 'docker.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 300_000 })
+  const pid = Number(readFileSync('/var/run/docker.pid', 'utf8').trim())
+  return {
+    started: true,
+    stop: async () => {
+      if (!(pid > 0) || !existsSync(`/proc/${pid}`)) return
+      process.kill(pid, 'SIGTERM')
+      for (let waited = 0; existsSync(`/proc/${pid}`) && waited < 60_000; waited += 100) await new Promise(r => setTimeout(r, 100))
+      if (existsSync(`/proc/${pid}`)) throw new Error(`dockerd ${pid}, started for this suite, did not stop within 60 s of SIGTERM`)
+    }
+  }
 }

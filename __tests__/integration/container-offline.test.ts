@@ -20,7 +20,15 @@ import { removeProbeImages } from '../../src/checks/probe-leftovers.js'
 import { probeImageArchive, probeImageRef } from '../../src/checks/probe-image.js'
 import { lookupPlatform } from '../../src/kernel/platforms.js'
 import { removeEntries, runStep, tableText, workdir } from '../helpers/action.js'
-import { arm64Image, engineState, type EngineState, imageId, podmanTestEnv, projectRoot } from '../helpers/docker-image.js'
+import {
+  arm64Image,
+  engineForSuite,
+  engineState,
+  type EngineState,
+  imageId,
+  podmanTestEnv,
+  type SuiteEngine
+} from '../helpers/docker-image.js'
 import { command, describeWhen, root } from '../helpers/requirements.js'
 
 /** `docker run` of the tests' own arm64 image, as a user's later step would run it. */
@@ -45,10 +53,14 @@ describeWhen(requirements, 'the container check without a registry', () => {
   let initialTable: Record<string, string>
   let image: string
   let dir: string
+  let daemon: SuiteEngine | undefined
+  afterAll(async () => {
+    await daemon?.stop()
+  }, 90_000)
 
   beforeAll(async () => {
-    // Starts dockerd when it does not answer (idempotent; .ci/run has run it already).
-    execFileSync('bash', [join(projectRoot, 'scripts', 'ci', 'docker.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 300_000 })
+    // Starts dockerd when none answers (.ci/run has started it); afterAll stops one started here.
+    daemon = engineForSuite()
     image = await arm64Image('docker')
     initialTable = tableText()
     expect(Object.keys(initialTable).filter(n => /aarch64|riscv64/.test(n))).toEqual([])

@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import { parseEntry } from '../../src/kernel/binfmt.js'
 import { containerCheck, findEngine, probeEngine, type Engine } from '../../src/checks/container.js'
 import { platformOf } from '../../src/kernel/platforms.js'
-import { arm64Image, imageCacheDir, projectRoot } from '../helpers/docker-image.js'
+import { arm64Image, engineForSuite, imageCacheDir, type SuiteEngine } from '../helpers/docker-image.js'
 import { command, describeWhen, root } from '../helpers/requirements.js'
 
 const BINFMT = '/proc/sys/fs/binfmt_misc'
@@ -163,10 +163,14 @@ describeWhen([root, command('/usr/bin/docker'), command(QEMU)], 'container check
   describe('docker', () => {
     let engine: Engine
     let image: string
+    let daemon: SuiteEngine | undefined
+    afterAll(async () => {
+      await daemon?.stop()
+    }, 90_000)
 
     beforeAll(async () => {
-      // Starts dockerd when it does not answer (idempotent; .ci/run has run it already).
-      execFileSync('bash', [join(projectRoot, 'scripts', 'ci', 'docker.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 300_000 })
+      // Starts dockerd when none answers (.ci/run has started it); afterAll stops one started here.
+      daemon = engineForSuite()
       const found = await findEngine()
       expect(found?.name).toBe('docker')
       engine = found as Engine

@@ -289,10 +289,13 @@ describeWhen([root, command('/usr/bin/qemu-aarch64-static'), command('/usr/bin/p
       target = foreign
     })
     const stalling = () => ({ install: 'download', 'qemu-url': url, 'qemu-sha256': '0'.repeat(64), verify: 'probe' })
-    /** Starts a main that stalls in its download; resolves once a partial file is in its RUNNER_TEMP. */
+    /**
+     * Starts a main that stalls in its download; resolves once the partial download is in its
+     * RUNNER_TEMP (not merely the probe programs step 1 writes there, before anything is shared).
+     */
     async function stalledMain(platforms: string): Promise<Job> {
       const job = startJob('main', { platforms, ...stalling() })
-      await waitFor('the download to start writing', () => filesUnder(join(job.dir, 'temp')).length > 0)
+      await waitFor('the download to start writing', () => filesUnder(join(job.dir, 'temp')).some(f => f.includes('/qemu-download-')))
       return job
     }
 

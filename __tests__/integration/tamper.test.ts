@@ -117,4 +117,22 @@ describeWhen([root, command(SOURCE_BINARIES.aarch64), command('/usr/bin/xz')], '
     expect((await runStepAsync('post', dir)).code).toBe(0)
     expect(existsSync(marker)).toBe(false)
   })
+
+  test('qemu-url changed and qemu-sha256 left as it was: the new URL is downloaded and refused, not served from the store', async () => {
+    await cold()
+    // Another file at another address, pinned with the first one's sha256 (a workflow edit that forgot the pin).
+    const moved = '/mirror/moved/qemu-aarch64.tar.gz'
+    server.serve(moved, { file: readFileSync(archives.flatTarGz.path) })
+    const stale = await runStepAsync('main', dir, { ...inputs(), 'qemu-url': server.url(moved) }, env)
+    expect(stale.code).toBe(1)
+    expect(stale.stdout).toMatch(
+      new RegExp(
+        `::error::sha256 mismatch for ${server.url(moved).replace(/[.?]/g, '\\$&')}: expected ${archives.singleXz.sha256}, got ${archives.flatTarGz.sha256}`
+      )
+    )
+    expect(server.requests(moved)).toBe(1)
+    expect(tableText()).toEqual(initial)
+    expect((await runStepAsync('post', dir)).code).toBe(0)
+    expect(tableText()).toEqual(initial)
+  })
 })

@@ -1251,7 +1251,7 @@ async function isProgram(path) {
         return false;
     }
 }
-/** Which of the targets a plan's entry already serves: present only when from the plan's asset. */
+/** Which of the targets a plan's entry already serves: present only when from the plan's asset (and a qemu-url's, from that URL). */
 async function cacheState(plan, targets, hostArch, toolCache) {
     const dir = await findEntry(toolCache, plan.cacheVersion, hostArch);
     if (!dir)
@@ -1261,7 +1261,10 @@ async function cacheState(plan, targets, hostArch, toolCache) {
     const missing = [];
     for (const target of targets) {
         const record = metadata?.binaries[target];
-        const ok = record?.sha256 === plan.assets.get(target)?.sha256 && (await isProgram((0,external_node_path_.join)(dir, `qemu-${target}`)));
+        const asset = plan.assets.get(target);
+        // A qemu-url's binary counts only from that URL: a pin left stale by a changed URL is checked (see reuse.ts).
+        const sameSource = !!asset && record?.sha256 === asset.sha256 && (!!asset.binarySha256 || record.url === asset.url);
+        const ok = sameSource && (await isProgram((0,external_node_path_.join)(dir, `qemu-${target}`)));
         (ok ? present : missing).push(target);
     }
     return { dir, metadata, present, missing };
@@ -1639,8 +1642,8 @@ function planRelease(release, req, assetBase) {
 ;// CONCATENATED MODULE: ./src/install/download/reuse.ts
 /**
  * What a plan can reuse before anything is downloaded: interpreters already in the root-only
- * store (found by the digest the manifest pins or the store's own record; the tool cache is not
- * read for them), then the tool cache's binaries. With a store, a tool-cache binary is taken in
+ * store (found by the digest the manifest pins, or the store's record of the asset made from the
+ * same URL; the tool cache is not read for them), then the tool cache's binaries. With a store, a tool-cache binary is taken in
  * only when its sha256 is one that only root could have written down (the manifest's pin, or the
  * store's record of the asset); a changed one is said in one line and downloaded again, never run.
  * Without a store the tool cache's files are used as they are (by stat), as before.
@@ -1649,6 +1652,18 @@ function planRelease(release, req, assetBase) {
 
 
 
+/**
+ * The store's record of an asset's interpreter, as this plan may use it. An asset the manifest pins
+ * by its binary's sha256 needs no record to be trusted (the record only adds the version and URL).
+ * An asset pinned by the workflow alone (qemu-url with qemu-sha256) is taken from the store only
+ * when the record was made from that same URL: a qemu-url changed while qemu-sha256 was not is
+ * downloaded and checked, so the stale pin is refused here as it would be on a machine with an
+ * empty store, not served from this one's.
+ */
+async function recordFor(store, asset, target) {
+    const record = await store.record(asset.sha256, target);
+    return record && (asset.binarySha256 || record.url === asset.url) ? record : undefined;
+}
 /** The plan's targets whose interpreter is in the store already. */
 async function fromStore(store, plan, targets) {
     const ready = new Map();
@@ -1656,7 +1671,7 @@ async function fromStore(store, plan, targets) {
         const asset = plan.assets.get(target);
         if (!asset)
             continue;
-        const record = await store.record(asset.sha256, target);
+        const record = await recordFor(store, asset, target);
         const sha256 = asset.binarySha256 ?? record?.sha256;
         const path = sha256 ? await store.find(sha256, target) : undefined;
         if (path)
@@ -1669,7 +1684,7 @@ async function adopt(store, plan, target, state, log) {
     const asset = plan.assets.get(target);
     const cached = state.metadata?.binaries[target];
     const path = (0,external_node_path_.join)(state.dir, `qemu-${target}`);
-    const record = await store.record(asset.sha256, target);
+    const record = await recordFor(store, asset, target);
     const expected = asset.binarySha256 ?? record?.sha256;
     if (!expected) {
         const why = `no sha256 of it is kept where only root can write (the interpreter store ${store.root} has no record of it)`;

@@ -90,7 +90,7 @@ async function isProgram(path: string): Promise<boolean> {
   }
 }
 
-/** Which of the targets a plan's entry already serves: present only when from the plan's asset. */
+/** Which of the targets a plan's entry already serves: present only when from the plan's asset (and a qemu-url's, from that URL). */
 export async function cacheState(plan: Plan, targets: readonly QemuTarget[], hostArch: string, toolCache: string): Promise<CacheState> {
   const dir = await findEntry(toolCache, plan.cacheVersion, hostArch)
   if (!dir) return { present: [], missing: [...targets] }
@@ -99,7 +99,10 @@ export async function cacheState(plan: Plan, targets: readonly QemuTarget[], hos
   const missing: QemuTarget[] = []
   for (const target of targets) {
     const record = metadata?.binaries[target]
-    const ok = record?.sha256 === plan.assets.get(target)?.sha256 && (await isProgram(join(dir, `qemu-${target}`)))
+    const asset = plan.assets.get(target)
+    // A qemu-url's binary counts only from that URL: a pin left stale by a changed URL is checked (see reuse.ts).
+    const sameSource = !!asset && record?.sha256 === asset.sha256 && (!!asset.binarySha256 || record.url === asset.url)
+    const ok = sameSource && (await isProgram(join(dir, `qemu-${target}`)))
     ;(ok ? present : missing).push(target)
   }
   return { dir, metadata, present, missing }

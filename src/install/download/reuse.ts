@@ -1,7 +1,7 @@
 /**
  * What a plan can reuse before anything is downloaded: interpreters already in the root-only
- * store (found by the digest the manifest pins or the store's own record; the tool cache is not
- * read for them), then the tool cache's binaries. With a store, a tool-cache binary is taken in
+ * store (found by the digest the manifest pins, or the store's record of the asset made from the
+ * same URL; the tool cache is not read for them), then the tool cache's binaries. With a store, a tool-cache binary is taken in
  * only when its sha256 is one that only root could have written down (the manifest's pin, or the
  * store's record of the asset); a changed one is said in one line and downloaded again, never run.
  * Without a store the tool cache's files are used as they are (by stat), as before.
@@ -10,8 +10,8 @@ import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { QemuTarget } from '../../kernel/platforms.js'
 import { cacheState, type CacheState } from './cache.js'
-import { fileSha256, type InterpreterStore } from './interpreter-store.js'
-import type { Plan } from './plan.js'
+import { fileSha256, type InterpreterStore, type StoreRecord } from './interpreter-store.js'
+import type { Plan, PlannedAsset } from './plan.js'
 
 /** An interpreter ready to be registered, with what is known of it. */
 export interface Ready {
@@ -28,13 +28,26 @@ export interface Survey {
   missing: QemuTarget[]
 }
 
+/**
+ * The store's record of an asset's interpreter, as this plan may use it. An asset the manifest pins
+ * by its binary's sha256 needs no record to be trusted (the record only adds the version and URL).
+ * An asset pinned by the workflow alone (qemu-url with qemu-sha256) is taken from the store only
+ * when the record was made from that same URL: a qemu-url changed while qemu-sha256 was not is
+ * downloaded and checked, so the stale pin is refused here as it would be on a machine with an
+ * empty store, not served from this one's.
+ */
+async function recordFor(store: InterpreterStore, asset: PlannedAsset, target: QemuTarget): Promise<StoreRecord | undefined> {
+  const record = await store.record(asset.sha256, target)
+  return record && (asset.binarySha256 || record.url === asset.url) ? record : undefined
+}
+
 /** The plan's targets whose interpreter is in the store already. */
 export async function fromStore(store: InterpreterStore, plan: Plan, targets: readonly QemuTarget[]): Promise<Map<QemuTarget, Ready>> {
   const ready = new Map<QemuTarget, Ready>()
   for (const target of targets) {
     const asset = plan.assets.get(target)
     if (!asset) continue
-    const record = await store.record(asset.sha256, target)
+    const record = await recordFor(store, asset, target)
     const sha256 = asset.binarySha256 ?? record?.sha256
     const path = sha256 ? await store.find(sha256, target) : undefined
     if (path) ready.set(target, { path, version: record?.version ?? plan.qemu, url: record?.url ?? asset.url })
@@ -53,7 +66,7 @@ async function adopt(
   const asset = plan.assets.get(target)!
   const cached = state.metadata?.binaries[target]
   const path = join(state.dir as string, `qemu-${target}`)
-  const record = await store.record(asset.sha256, target)
+  const record = await recordFor(store, asset, target)
   const expected = asset.binarySha256 ?? record?.sha256
   if (!expected) {
     const why = `no sha256 of it is kept where only root can write (the interpreter store ${store.root} has no record of it)`
