@@ -3,17 +3,19 @@
 // inputs as INPUT_* (defaults from action.yml), GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY
 // files, state handed to the post step as STATE_*, RUNNER_TEMP and RUNNER_TOOL_CACHE.
 //
-//   node scripts/local-run.mjs main|post|all [--workdir DIR] [--input name=value]... [--hold FILE]
+//   node scripts/local-run.mjs main|post|all [--workdir DIR] [--input name=value]... [--hold FILE] [--logs DIR]
 //
 // `main` and `post` can run as separate commands: the work folder keeps the state between them.
 // This process plays the runner: main and post are its children, as under Runner.Worker. With
 // `all --hold FILE` it writes FILE.ready after main and waits for FILE to appear before post,
-// so tests can overlap jobs the way several runner services on one host do.
+// so tests can overlap jobs the way several runner services on one host do, or look at the
+// machine between the two steps of one job; after post it writes FILE.done (post's exit code).
+// `--logs DIR` writes each step's output to DIR/main.log and DIR/post.log instead.
 // Prints the outputs as `name=value` lines after main; exits with the step's exit code.
 // Plain Node, no dependencies: it also runs inside the emulated arm64 machine.
 import { spawnSync } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -58,7 +60,7 @@ export function parseFileCommands(text) {
   return values
 }
 
-function runStep(step, workdir, inputs) {
+function runStep(step, workdir, inputs, logs) {
   const files = {
     output: join(workdir, `${step}.output`),
     state: join(workdir, 'state'),
@@ -86,13 +88,21 @@ function runStep(step, workdir, inputs) {
   })
   mkdirSync(env.RUNNER_TEMP, { recursive: true })
   mkdirSync(env.RUNNER_TOOL_CACHE, { recursive: true })
-  const result = spawnSync(process.execPath, [join(root, 'dist', step, 'index.js')], { env, stdio: 'inherit' })
-  if (step === 'main') {
-    for (const [name, value] of Object.entries(parseFileCommands(readFileSync(files.output, 'utf8')))) {
-      process.stdout.write(`${name}=${value}\n`)
+  const log = logs ? openSync(join(logs, `${step}.log`), 'w') : undefined
+  try {
+    const stdio = log === undefined ? 'inherit' : ['ignore', log, log]
+    const result = spawnSync(process.execPath, [join(root, 'dist', step, 'index.js')], { env, stdio })
+    if (step === 'main') {
+      for (const [name, value] of Object.entries(parseFileCommands(readFileSync(files.output, 'utf8')))) {
+        const line = `${name}=${value}\n`
+        if (log === undefined) process.stdout.write(line)
+        else writeSync(log, line)
+      }
     }
+    return result.status ?? 1
+  } finally {
+    if (log !== undefined) closeSync(log)
   }
-  return result.status ?? 1
 }
 
 async function waitFor(file) {
@@ -104,9 +114,11 @@ async function main(argv) {
   if (!['main', 'post', 'all'].includes(step)) usage(`unknown step: ${step ?? '(none)'}`)
   let workdir = join(root, '.cache', 'local-run')
   let hold
+  let logs
   const inputs = actionDefaults(readFileSync(join(root, 'action.yml'), 'utf8'))
   for (let i = 0; i < rest.length; i++) {
     if (rest[i] === '--hold') hold = resolve(rest[++i] ?? usage('--hold needs a file'))
+    else if (rest[i] === '--logs') logs = resolve(rest[++i] ?? usage('--logs needs a folder'))
     else if (rest[i] === '--workdir') workdir = resolve(rest[++i] ?? usage('--workdir needs a folder'))
     else if (rest[i] === '--input') {
       const pair = rest[++i] ?? usage('--input needs name=value')
@@ -116,13 +128,15 @@ async function main(argv) {
     } else usage(`unknown argument: ${rest[i]}`)
   }
   mkdirSync(workdir, { recursive: true })
-  if (step !== 'all') return runStep(step, workdir, inputs)
-  const mainStatus = runStep('main', workdir, inputs)
+  if (logs) mkdirSync(logs, { recursive: true })
+  if (step !== 'all') return runStep(step, workdir, inputs, logs)
+  const mainStatus = runStep('main', workdir, inputs, logs)
   if (hold) {
     writeFileSync(`${hold}.ready`, String(mainStatus))
     await waitFor(hold)
   }
-  const postStatus = runStep('post', workdir, inputs) // post runs even when main failed
+  const postStatus = runStep('post', workdir, inputs, logs) // post runs even when main failed
+  if (hold) writeFileSync(`${hold}.done`, String(postStatus))
   return mainStatus !== 0 ? mainStatus : postStatus
 }
 

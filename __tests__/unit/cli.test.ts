@@ -76,7 +76,11 @@ describe('arguments', () => {
   })
 
   test.each([
-    [['frobnicate'], `error: input 'command': unknown command "frobnicate"; use install, uninstall or status`],
+    [['frobnicate'], `error: input 'command': unknown command "frobnicate"; use install, uninstall, status or diagnose`],
+    [['diagnose', '--x86-64-level', 'v3'], `error: input 'x86-64-level': "v3" is not an x86-64 level`],
+    [['diagnose', '--qemu-version', 'latest'], `error: input 'qemu-version': "latest" is not a QEMU version`],
+    [['diagnose', 'a.txt', 'b.txt'], `error: input 'arguments': diagnose reads one file, not 2`],
+    [['diagnose', '/nonexistent/err.txt'], `error: input 'FILE': cannot read /nonexistent/err.txt: ENOENT`],
     [['install', '--platform', 'arm64'], `error: input 'arguments': unknown argument "--platform"; ${USAGE.split('\n')[0]}`],
     [['uninstall', '--persist'], `error: input 'arguments': unknown argument "--persist"`],
     [['status', '--json=yes'], `error: input 'arguments': unknown argument "--json=yes"`],
@@ -91,6 +95,24 @@ describe('arguments', () => {
     expect(err.startsWith(message)).toBe(true)
     expect(err.trim()).not.toContain('\n')
     expect(given).toBeUndefined()
+  })
+
+  test('diagnose: a v4 program under the most QEMU emulates is told to build for v3; stdin works; nothing known exits 1', async () => {
+    const stdin = async () => 'c/simd-checksum-v4: CPU ISA level is lower than required\n'
+    expect(await cli(['diagnose', '--x86-64-level', 'x86-64-v3'], { stdin })).toBe(0)
+    expect(out).toMatch(
+      /^c\/simd-checksum-v4: CPU ISA level is lower than required\n {2}likely cause: .*offers x86-64-v3: no QEMU release emulates AVX-512/
+    )
+    expect(out).toMatch(/what helps: build the program for x86-64-v3 or lower/)
+    out = ''
+    expect(
+      await cli(['diagnose', '--json'], { stdin: async () => 'qemu: uncaught target signal 4 (Illegal instruction) - core dumped' })
+    ).toBe(0)
+    expect(JSON.parse(out).diagnoses.map((d: { id: string }) => d.id)).toEqual(['illegal-instruction'])
+    out = ''
+    expect(await cli(['diagnose'], { stdin: async () => 'all fine\n' })).toBe(1)
+    expect(out).toBe('no failure this tool knows of in the text\n')
+    expect(given).toBeUndefined() // nothing set up, nothing read from the machine
   })
 
   test('help prints the usage and exits 0', async () => {

@@ -607,6 +607,31 @@ describe('the tool cache layout', () => {
     expect(await cacheState(p, ['aarch64', 'riscv64'], 'arm64', root)).toMatchObject({ dir, present: ['aarch64'], missing: ['riscv64'] })
     // A binary from another asset (another sha256) does not count.
     expect(await cacheState(plan(HEX('d')), ['aarch64'], 'arm64', root)).toMatchObject({ dir, present: [], missing: ['aarch64'] })
+    // The manifest's asset from another address (a fork's releases, a mirror) is the same file: it counts.
+    const mirrored: Plan = { ...p, assets: new Map([['aarch64', { url: 'http://127.0.0.1:9/fork/q.tar.gz', sha256: HEX('c') }]]) }
+    expect(await cacheState(mirrored, ['aarch64'], 'arm64', root)).toMatchObject({ present: ['aarch64'] })
+  })
+
+  test("a qemu-url's entry serves that URL only: another URL with the same qemu-sha256 is downloaded and checked", async () => {
+    const custom = (url: string): Plan => ({
+      label: `qemu-url ${url}`,
+      cacheVersion: customCacheVersion(HEX('e')),
+      assets: new Map([['aarch64', { url, sha256: HEX('e') }]])
+    })
+    const first = custom('http://127.0.0.1:9/a/qemu-aarch64.xz')
+    const verified = {
+      target: 'aarch64' as const,
+      path: await extracted('a', 'A'),
+      member: 'qemu-aarch64',
+      url: 'http://127.0.0.1:9/a/qemu-aarch64.xz',
+      sha256: HEX('e'),
+      binarySha256: HEX('1'),
+      size: 1
+    }
+    await store(first, await cacheState(first, ['aarch64'], 'arm64', root), [verified], 'arm64', root)
+    expect(await cacheState(first, ['aarch64'], 'arm64', root)).toMatchObject({ present: ['aarch64'], missing: [] })
+    const moved = custom('http://127.0.0.1:9/b/qemu-aarch64.xz')
+    expect(await cacheState(moved, ['aarch64'], 'arm64', root)).toMatchObject({ present: [], missing: ['aarch64'] })
   })
 
   test('adding a target to an entry leaves the binary in use alone', async () => {

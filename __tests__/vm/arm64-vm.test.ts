@@ -161,6 +161,12 @@ describeWhen([root, command('/usr/bin/qemu-system-aarch64')], 'the action in an 
     outcome.machines.forEach((_, i) => expectResults(`vm.${i + 1}`, { 'done.seconds': /^\d/, machine: 'aarch64' }))
   })
 
+  test("every job's post step ends without a warning (main and post are children of one runner process, as under Actions)", () => {
+    const posts = Object.keys(outcome.results).filter(scenario => outcome.results[scenario]['post.exit'] !== undefined)
+    expect(posts.length).toBeGreaterThanOrEqual(12)
+    posts.forEach(scenario => expectResults(scenario, { 'post.warnings': '' }))
+  })
+
   test('the machine itself: arm64 node 24, the stashed qemu runs foreign busybox, no handler yet', () => {
     expectCompleted('00-harness')
     expectResults('00-harness', {
@@ -279,17 +285,22 @@ describeWhen([root, command('/usr/bin/qemu-system-aarch64')], 'the action in an 
     })
   })
 
-  test("6. the container path: Debian's arm64 docker runs an amd64 image only while the action's handler is registered", () => {
+  test("6. the container path: Debian's arm64 docker runs amd64 and 386 containers (the action's own probe images, no registry) only while the action's handlers are registered", () => {
     expectCompleted('06-container')
+    const before = outcome.results['06-container']?.['before.engine']
+    expect(before).toMatch(/^images: [0-9a-f]{12} containers: $/) // the loaded busybox:stable alone
     expectResults('06-container', {
       'dockerd.version': /^\d+\.\d+/,
       'image.platform': 'linux/amd64',
       'before.container': /exec format error/i,
       'main.exit': '0',
-      'main.container': /container check passed: .*printed x86_64/,
-      'during.entries': 'qemu-x86_64',
+      'main.container':
+        /linux\/amd64 container check passed: .*own probe image.*printed x86_64.*linux\/386 container check passed: .*own probe image.*printed i[36]86/,
+      'during.entries': 'qemu-i386,qemu-x86_64',
+      'during.engine': before,
       'post.exit': '0',
       'after.entries': 'none',
+      'after.engine': before,
       'after.container': /exec format error/i
     })
   })
@@ -463,11 +474,23 @@ describeWhen([root, command('/usr/bin/qemu-system-aarch64')], 'the action in an 
       })
     } else if (program.expect === 'cpu-level') {
       // glibc's loader reads the program's x86 ISA mark and stops before any of its code runs
-      expectResults(name, { [key('exit')]: '127', [key('stderr')]: /CPU ISA level is lower than required/, [key('out')]: '' })
+      // and the action's diagnose says what it means and what to do, naming its x86-64-level output
+      expectResults(name, {
+        [key('exit')]: '127',
+        [key('stderr')]: /CPU ISA level is lower than required/,
+        [key('out')]: '',
+        [key('diagnosis')]:
+          /no QEMU release emulates AVX-512 \(x86-64-v4\).*what helps: build the program for x86-64-v3 or lower.*`x86-64-level` output/s
+      })
     } else {
       // nothing checks an unmarked static program: its first AVX-512 instruction traps, QEMU says so
       const trap = /uncaught target signal 4 \(Illegal instruction\)/
-      expectResults(name, { [key('exit')]: '132', [key('stderr')]: trap, [key('same')]: 'no' })
+      expectResults(name, {
+        [key('exit')]: '132',
+        [key('stderr')]: trap,
+        [key('same')]: 'no',
+        [key('diagnosis')]: /offers x86-64-v3, the most any QEMU emulates.*what helps: build it for x86-64-v3 or lower/s
+      })
     }
   }
 

@@ -1197,6 +1197,94 @@ function missing(url, target, rejected) {
     return new DownloadError(`${url} does not hold qemu-${target} (looked for qemu-${target} and qemu-${target}-static anywhere in it)`, 'missing-binary', url);
 }
 
+;// CONCATENATED MODULE: ./src/install/download/plan.ts
+
+
+
+/** A qemu-url plan: its digest is the workflow's own pin, so what was fetched from another address does not serve it. */
+function pinnedByWorkflow(plan) {
+    return plan.qemu === undefined;
+}
+/** The tool-cache version of a qemu-url download: semver-shaped, derived from its sha256. */
+function customCacheVersion(sha256) {
+    return `0.0.0-sha256-${sha256.slice(0, 12)}`;
+}
+/**
+ * The plans that can serve a request, in the order to try them, and why others could not.
+ * assetBase is where the action's own release assets are (undefined: not known, so such a
+ * release is passed over). Throws DownloadError for a qemu-url without a digest or an unknown
+ * qemu-version.
+ */
+function planDownload(req, manifest, assetBase) {
+    if (req.url) {
+        const sha256 = (0,install_manifest/* normalizeSha256 */.be)(req.sha256);
+        if (!sha256)
+            throw new DownloadError(`qemu-url ${req.url} needs qemu-sha256 (64 hex digits) so the download can be verified before it runs`, 'config', req.url);
+        const asset = { url: req.url, sha256, format: (0,archive_format/* formatFromName */.RE)(req.url) };
+        const assets = new Map(req.targets.map(t => [t, asset]));
+        return { plans: [{ label: `qemu-url ${req.url}`, cacheVersion: customCacheVersion(sha256), assets }], problems: [] };
+    }
+    const releases = (0,install_manifest/* findReleases */.Oi)(manifest, req.version);
+    if (releases.length === 0) {
+        throw new DownloadError(`qemu-version ${req.version} is not in this action's manifest (known: ${(0,install_manifest/* knownVersions */.J0)(manifest)}); give qemu-url and qemu-sha256 to use another build`, 'no-build');
+    }
+    const plans = [];
+    const problems = [];
+    for (const release of releases) {
+        const planned = planRelease(release, req, assetBase);
+        if (planned.ok)
+            plans.push(planned.plan);
+        else
+            problems.push(`${release.id}: ${planned.problem}`);
+    }
+    return { plans, problems };
+}
+/** One release's plan: every target needs an asset for this host with a known digest. */
+function planRelease(release, req, assetBase) {
+    const assets = new Map();
+    // One planned asset per manifest asset: an archive serving several targets is downloaded once.
+    const planned = new Map();
+    for (const target of req.targets) {
+        const asset = (0,install_manifest/* assetFor */.Wh)(release, req.hostArch, target);
+        if (!asset)
+            return {
+                ok: false,
+                problem: `no build for a ${req.hostArch} host${release.assets.some(a => a.host === req.hostArch) ? ` serving ${target}` : ''}`
+            };
+        const known = planned.get(asset);
+        if (known) {
+            assets.set(target, known);
+            continue;
+        }
+        let url;
+        try {
+            url = (0,install_manifest/* assetUrl */.uq)(release, asset, assetBase);
+        }
+        catch (err) {
+            return { ok: false, problem: err.message };
+        }
+        if (!asset.sha256)
+            return {
+                ok: false,
+                problem: `no known sha256 for ${url}, so it cannot be verified (run npm run manifest -- ${release.id} where GitHub is reachable)`
+            };
+        const trusted = !asset.digestSource || /^(github-api|computed|debian)\b/.test(asset.digestSource);
+        const plannedAsset = {
+            url,
+            sha256: asset.sha256,
+            format: (0,archive_format/* parseFormat */.Xc)(asset.format),
+            digestNote: trusted ? undefined : asset.digestSource,
+            size: asset.size,
+            ...(asset.binarySha256 ? { binarySha256: asset.binarySha256 } : {})
+        };
+        planned.set(asset, plannedAsset);
+        assets.set(target, plannedAsset);
+    }
+    const from = release.source === 'action' ? "the action's releases" : release.source;
+    const label = `QEMU ${release.qemu} (${release.id} from ${from})`;
+    return { ok: true, plan: { label, cacheVersion: release.id, qemu: release.qemu, assets } };
+}
+
 ;// CONCATENATED MODULE: ./src/install/download/cache.ts
 /**
  * The tool cache: verified interpreters kept so a machine downloads each version once. The layout
@@ -1209,6 +1297,7 @@ function missing(url, target, rejected) {
  * An entry counts only with its .complete marker. A new entry is staged next to its final folder
  * and renamed into place; binaries added to an entry in use appear whole, each by rename.
  */
+
 
 
 
@@ -1263,7 +1352,7 @@ async function cacheState(plan, targets, hostArch, toolCache) {
         const record = metadata?.binaries[target];
         const asset = plan.assets.get(target);
         // A qemu-url's binary counts only from that URL: a pin left stale by a changed URL is checked (see reuse.ts).
-        const sameSource = !!asset && record?.sha256 === asset.sha256 && (!!asset.binarySha256 || record.url === asset.url);
+        const sameSource = !!asset && record?.sha256 === asset.sha256 && (!pinnedByWorkflow(plan) || record.url === asset.url);
         const ok = sameSource && (await isProgram((0,external_node_path_.join)(dir, `qemu-${target}`)));
         (ok ? present : missing).push(target);
     }
@@ -1555,90 +1644,6 @@ class InterpreterStore {
     }
 }
 
-;// CONCATENATED MODULE: ./src/install/download/plan.ts
-
-
-
-/** The tool-cache version of a qemu-url download: semver-shaped, derived from its sha256. */
-function customCacheVersion(sha256) {
-    return `0.0.0-sha256-${sha256.slice(0, 12)}`;
-}
-/**
- * The plans that can serve a request, in the order to try them, and why others could not.
- * assetBase is where the action's own release assets are (undefined: not known, so such a
- * release is passed over). Throws DownloadError for a qemu-url without a digest or an unknown
- * qemu-version.
- */
-function planDownload(req, manifest, assetBase) {
-    if (req.url) {
-        const sha256 = (0,install_manifest/* normalizeSha256 */.be)(req.sha256);
-        if (!sha256)
-            throw new DownloadError(`qemu-url ${req.url} needs qemu-sha256 (64 hex digits) so the download can be verified before it runs`, 'config', req.url);
-        const asset = { url: req.url, sha256, format: (0,archive_format/* formatFromName */.RE)(req.url) };
-        const assets = new Map(req.targets.map(t => [t, asset]));
-        return { plans: [{ label: `qemu-url ${req.url}`, cacheVersion: customCacheVersion(sha256), assets }], problems: [] };
-    }
-    const releases = (0,install_manifest/* findReleases */.Oi)(manifest, req.version);
-    if (releases.length === 0) {
-        throw new DownloadError(`qemu-version ${req.version} is not in this action's manifest (known: ${(0,install_manifest/* knownVersions */.J0)(manifest)}); give qemu-url and qemu-sha256 to use another build`, 'no-build');
-    }
-    const plans = [];
-    const problems = [];
-    for (const release of releases) {
-        const planned = planRelease(release, req, assetBase);
-        if (planned.ok)
-            plans.push(planned.plan);
-        else
-            problems.push(`${release.id}: ${planned.problem}`);
-    }
-    return { plans, problems };
-}
-/** One release's plan: every target needs an asset for this host with a known digest. */
-function planRelease(release, req, assetBase) {
-    const assets = new Map();
-    // One planned asset per manifest asset: an archive serving several targets is downloaded once.
-    const planned = new Map();
-    for (const target of req.targets) {
-        const asset = (0,install_manifest/* assetFor */.Wh)(release, req.hostArch, target);
-        if (!asset)
-            return {
-                ok: false,
-                problem: `no build for a ${req.hostArch} host${release.assets.some(a => a.host === req.hostArch) ? ` serving ${target}` : ''}`
-            };
-        const known = planned.get(asset);
-        if (known) {
-            assets.set(target, known);
-            continue;
-        }
-        let url;
-        try {
-            url = (0,install_manifest/* assetUrl */.uq)(release, asset, assetBase);
-        }
-        catch (err) {
-            return { ok: false, problem: err.message };
-        }
-        if (!asset.sha256)
-            return {
-                ok: false,
-                problem: `no known sha256 for ${url}, so it cannot be verified (run npm run manifest -- ${release.id} where GitHub is reachable)`
-            };
-        const trusted = !asset.digestSource || /^(github-api|computed|debian)\b/.test(asset.digestSource);
-        const plannedAsset = {
-            url,
-            sha256: asset.sha256,
-            format: (0,archive_format/* parseFormat */.Xc)(asset.format),
-            digestNote: trusted ? undefined : asset.digestSource,
-            size: asset.size,
-            ...(asset.binarySha256 ? { binarySha256: asset.binarySha256 } : {})
-        };
-        planned.set(asset, plannedAsset);
-        assets.set(target, plannedAsset);
-    }
-    const from = release.source === 'action' ? "the action's releases" : release.source;
-    const label = `QEMU ${release.qemu} (${release.id} from ${from})`;
-    return { ok: true, plan: { label, cacheVersion: release.id, qemu: release.qemu, assets } };
-}
-
 ;// CONCATENATED MODULE: ./src/install/download/reuse.ts
 /**
  * What a plan can reuse before anything is downloaded: interpreters already in the root-only
@@ -1652,17 +1657,19 @@ function planRelease(release, req, assetBase) {
 
 
 
+
 /**
  * The store's record of an asset's interpreter, as this plan may use it. An asset the manifest pins
- * by its binary's sha256 needs no record to be trusted (the record only adds the version and URL).
- * An asset pinned by the workflow alone (qemu-url with qemu-sha256) is taken from the store only
- * when the record was made from that same URL: a qemu-url changed while qemu-sha256 was not is
+ * is trusted by its digests wherever it was fetched from (a fork's or a mirror's copy is the same
+ * file). An asset pinned by the workflow alone (qemu-url with qemu-sha256) is taken from the store
+ * only when the record was made from that same URL: a qemu-url changed while qemu-sha256 was not is
  * downloaded and checked, so the stale pin is refused here as it would be on a machine with an
  * empty store, not served from this one's.
  */
-async function recordFor(store, asset, target) {
+async function recordFor(store, plan, target) {
+    const asset = plan.assets.get(target);
     const record = await store.record(asset.sha256, target);
-    return record && (asset.binarySha256 || record.url === asset.url) ? record : undefined;
+    return record && (!pinnedByWorkflow(plan) || record.url === asset.url) ? record : undefined;
 }
 /** The plan's targets whose interpreter is in the store already. */
 async function fromStore(store, plan, targets) {
@@ -1671,7 +1678,7 @@ async function fromStore(store, plan, targets) {
         const asset = plan.assets.get(target);
         if (!asset)
             continue;
-        const record = await recordFor(store, asset, target);
+        const record = await recordFor(store, plan, target);
         const sha256 = asset.binarySha256 ?? record?.sha256;
         const path = sha256 ? await store.find(sha256, target) : undefined;
         if (path)
@@ -1684,7 +1691,7 @@ async function adopt(store, plan, target, state, log) {
     const asset = plan.assets.get(target);
     const cached = state.metadata?.binaries[target];
     const path = (0,external_node_path_.join)(state.dir, `qemu-${target}`);
-    const record = await recordFor(store, asset, target);
+    const record = await recordFor(store, plan, target);
     const expected = asset.binarySha256 ?? record?.sha256;
     if (!expected) {
         const why = `no sha256 of it is kept where only root can write (the interpreter store ${store.root} has no record of it)`;

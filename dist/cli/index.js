@@ -2,7 +2,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 856:
+/***/ 70:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -800,6 +800,27 @@ function judgeRun(run, expectedMachine, timeoutMs) {
  * (default F), `verify` (auto|probe|container|none), `verify-image`, `qemu-version`, `cleanup`,
  * `libraries` (packages for a sysroot, `base` for the C and C++ runtime) and `sysroot`.
  */
+/** The highest x86-64 level any QEMU release emulates: TCG has AVX2 (since 7.2), no AVX-512. */
+const MAX_EMULATED_LEVEL = 'x86-64-v3';
+/** Why a program's CPU level is not there, and what to do: an old QEMU or CPU model, or v4, which no QEMU emulates. */
+function levelAdvice(needed, context) {
+    const offered = context.x86Level;
+    const beyondQemu = needed === 'x86-64-v4' || offered === MAX_EMULATED_LEVEL;
+    if (beyondQemu) {
+        return {
+            cause: `the program needs ${needed ?? 'more than the emulated CPU offers'}${offered ? `, and the emulated CPU offers ${offered}` : ''}: ` +
+                `no QEMU release emulates AVX-512 (x86-64-v4); ${MAX_EMULATED_LEVEL} (AVX2, QEMU 7.2 and later) is the most emulation gives`,
+            fix: `build the program for ${MAX_EMULATED_LEVEL} or lower (e.g. -march=${MAX_EMULATED_LEVEL}, or a build that picks its code paths at run time), ` +
+                "or run it on an x86 machine; the action's `x86-64-level` output shows the level the emulator provides"
+        };
+    }
+    return {
+        cause: `the program (its C library) needs ${needed ?? 'a newer x86-64 level'}${offered ? `, and the emulated CPU offers ${offered}` : ''}: QEMU older than 7.2 ` +
+            "(e.g. Ubuntu 22.04's 6.2) emulates an old CPU model by default, or QEMU_CPU selects an old model. Many current images need x86-64-v2; RHEL 10 / UBI 10 need v3.",
+        fix: "use a newer QEMU: `qemu-version` 7.2 or later (with `install: download` when the distribution's QEMU is older), and leave QEMU_CPU unset " +
+            "(or set it to max); the action's `x86-64-level` output shows the level the emulator provides"
+    };
+}
 /** The first QEMU release whose user-mode mmap hands a 64-bit guest the host kernel's own addresses. */
 const HIGH_ADDRESS_QEMU = '9.0.0';
 /** Is this QEMU version one that gives x86_64 programs memory above 2^47 on an arm64 host (9.0 and later)? */
@@ -912,21 +933,23 @@ const RULES = [
     {
         id: 'cpu-level',
         match: /CPU does not support (x86-64-v\d)|CPU ISA level is lower than required/i,
-        explain: m => ({
-            cause: `the program (its C library) needs ${m[1] ?? 'a newer x86-64 level'}, and the emulated CPU does not offer it: QEMU older than 7.2 ` +
-                "(e.g. Ubuntu 22.04's 6.2) emulates an old CPU model by default, or QEMU_CPU selects an old model. Many current images need x86-64-v2; RHEL 10 / UBI 10 need v3.",
-            fix: "use a newer QEMU: `qemu-version` 7.2 or later (with `install: download` when the distribution's QEMU is older), and leave QEMU_CPU unset " +
-                "(or set it to max); the action's `x86-64-level` output shows the level the emulator provides"
-        })
+        explain: (m, context) => levelAdvice(m[1], context)
     },
     {
         id: 'illegal-instruction',
         match: /uncaught target signal 4\b|Illegal instruction/i,
-        explain: () => ({
-            cause: 'the program used an instruction the emulated CPU does not have: QEMU is too old for it (AVX/AVX2 came to QEMU in 7.2) or QEMU_CPU selects an old CPU model.',
-            fix: "use a newer QEMU through `qemu-version` (with `install: download` when the distribution's is older) and leave QEMU_CPU unset; " +
-                "check the action's `x86-64-level` output against what the program was built for"
-        })
+        explain: (_m, context) => context.x86Level === MAX_EMULATED_LEVEL
+            ? {
+                cause: `the program used an instruction the emulated CPU does not have; it offers ${MAX_EMULATED_LEVEL}, the most any QEMU emulates, ` +
+                    'so the program was most likely built for x86-64-v4 (AVX-512) or uses another extension QEMU lacks',
+                fix: `build it for ${MAX_EMULATED_LEVEL} or lower, or run it on an x86 machine`
+            }
+            : {
+                cause: 'the program used an instruction the emulated CPU does not have: QEMU is too old for it (AVX/AVX2 came to QEMU in 7.2), QEMU_CPU selects ' +
+                    'an old CPU model, or it needs AVX-512 (x86-64-v4), which no QEMU emulates.',
+                fix: "use a newer QEMU through `qemu-version` (with `install: download` when the distribution's is older) and leave QEMU_CPU unset; " +
+                    `check the action's \`x86-64-level\` output against what the program was built for (${MAX_EMULATED_LEVEL} at most under emulation)`
+            }
     },
     {
         id: 'qemu-crash',
@@ -5149,6 +5172,55 @@ async function cli_commands_status(json, seams) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/faces/cli-diagnose.ts
+/**
+ * `setup-x86-on-arm diagnose [FILE] [--x86-64-level LEVEL] [--qemu-version VERSION] [--json]`: what
+ * a foreign program's failure means and what helps, from its error output (FILE, or standard input)
+ * by the same rules the container check uses. For a workflow step:
+ *   ./my-x86_64-tool 2> err.txt || { setup-x86-on-arm diagnose err.txt --x86-64-level "$LEVEL"; exit 1; }
+ * Exit 0 when it recognised a failure, 1 when it knows none of what the text shows.
+ */
+
+
+
+async function readStdin() {
+    const chunks = [];
+    for await (const chunk of process.stdin)
+        chunks.push(chunk);
+    return Buffer.concat(chunks).toString('utf8');
+}
+/** The context options checked: each names its input and the fix, and nothing is read before they pass. */
+function diagnosisContextOf(options) {
+    const level = options['x86-64-level'];
+    if (level !== undefined && !/^x86-64-v[1-4]$/.test(level)) {
+        throw new InputError('x86-64-level', `"${level}" is not an x86-64 level`, "give x86-64-v1 to x86-64-v4 (the action's x86-64-level output)");
+    }
+    const version = options['qemu-version'];
+    if (version !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(version)) {
+        throw new InputError('qemu-version', `"${version}" is not a QEMU version`, 'give it as MAJOR.MINOR[.PATCH], e.g. 7.2.22');
+    }
+    return { x86Level: level, qemuVersion: version };
+}
+async function diagnoseCommand(file, options, json, seams = {}) {
+    const context = diagnosisContextOf(options);
+    const out = seams.out ?? ((text) => void process.stdout.write(text));
+    let text;
+    try {
+        text = file === undefined ? await (seams.stdin ?? readStdin)() : await (0,promises_.readFile)(file, 'utf8');
+    }
+    catch (error) {
+        throw new InputError('FILE', `cannot read ${file ?? 'standard input'}: ${error.code ?? error.message}`, 'name a readable file, or pipe the error output in');
+    }
+    const found = diagnoseAll(text, context);
+    if (json)
+        out(`${JSON.stringify({ diagnoses: found })}\n`);
+    else if (found.length === 0)
+        out('no failure this tool knows of in the text\n');
+    else
+        out(`${found.map(formatDiagnosis).join('\n')}\n`);
+    return found.length > 0 ? 0 : 1;
+}
+
 ;// CONCATENATED MODULE: ./src/faces/cli.ts
 /**
  * The command-line entry, for provisioning a machine outside Actions with the same core:
@@ -5156,16 +5228,19 @@ async function cli_commands_status(json, seams) {
  *                            [--libraries LIST [--libraries-mirror URL] | --sysroot DIR] [--env-file PATH] [--cache-dir DIR] [--json]
  *   setup-x86-on-arm uninstall [--json]
  *   setup-x86-on-arm status [--json]
+ *   setup-x86-on-arm diagnose [FILE] [--x86-64-level LEVEL] [--qemu-version VERSION] [--json]
  * This module reads the arguments (node:util parseArgs, strict) and runs the command; a bad
  * argument exits 2 with one line, any other failure 1. The commands are in cli-commands.ts.
  */
 
 
 
+
 const USAGE = `usage: setup-x86-on-arm install [--platforms LIST] [--install auto|apt|download|none] [--flags F] [--verify auto|probe|container|none] [--persist] [--json]
                         [--libraries LIST [--libraries-mirror URL] | --sysroot DIR] [--env-file PATH] [--cache-dir DIR]
        setup-x86-on-arm uninstall [--json]
-       setup-x86-on-arm status [--json]`;
+       setup-x86-on-arm status [--json]
+       setup-x86-on-arm diagnose [FILE] [--x86-64-level LEVEL] [--qemu-version VERSION] [--json]   (a program's error output: FILE or stdin)`;
 const cli_text = { type: 'string' };
 const flag = { type: 'boolean' };
 const INSTALL_OPTIONS = {
@@ -5187,7 +5262,8 @@ const INSTALL_OPTIONS = {
     json: flag
 };
 const OTHER_OPTIONS = { json: flag };
-const COMMANDS = ['install', 'uninstall', 'status', 'help', '--help', '-h'];
+const DIAGNOSE_OPTIONS = { 'x86-64-level': cli_text, 'qemu-version': cli_text, json: flag };
+const COMMANDS = ['install', 'uninstall', 'status', 'diagnose', 'help', '--help', '-h'];
 /** parseArgs's complaint as one line in the shape every bad input has: what, what was wrong, what to do. */
 function explainArgumentError(error, args) {
     if (!error.code?.startsWith('ERR_PARSE_ARGS_'))
@@ -5203,16 +5279,20 @@ function explainArgumentError(error, args) {
 function parseCommandLine(argv) {
     const [word = 'help', ...rest] = argv;
     if (!COMMANDS.includes(word)) {
-        throw new InputError('command', `unknown command ${JSON.stringify(word)}`, 'use install, uninstall or status');
+        throw new InputError('command', `unknown command ${JSON.stringify(word)}`, 'use install, uninstall, status or diagnose');
     }
     const command = word.startsWith('-') ? 'help' : word;
     let values;
+    let positionals;
     try {
-        const options = command === 'install' ? INSTALL_OPTIONS : OTHER_OPTIONS;
-        values = (0,external_node_util_namespaceObject.parseArgs)({ args: [...rest], options, strict: true, allowPositionals: false }).values;
+        const options = command === 'install' ? INSTALL_OPTIONS : command === 'diagnose' ? DIAGNOSE_OPTIONS : OTHER_OPTIONS;
+        ({ values, positionals } = (0,external_node_util_namespaceObject.parseArgs)({ args: [...rest], options, strict: true, allowPositionals: command === 'diagnose' }));
     }
     catch (error) {
         throw explainArgumentError(error, rest);
+    }
+    if (positionals.length > 1) {
+        throw new InputError('arguments', `diagnose reads one file, not ${positionals.length}`, 'name one FILE, or pipe the text in');
     }
     const options = {};
     for (const [name, value] of Object.entries(values)) {
@@ -5221,15 +5301,17 @@ function parseCommandLine(argv) {
         else if (name === 'persist' && value)
             options.persist = 'true';
     }
-    return { command, options, json: values.json === true };
+    return { command, options, json: values.json === true, file: positionals[0] };
 }
 async function runCli(argv, seams = {}) {
     const out = seams.out ?? (line => process.stdout.write(line));
     const err = seams.err ?? (line => process.stderr.write(line));
     try {
-        const { command, options, json } = parseCommandLine(argv);
+        const { command, options, json, file } = parseCommandLine(argv);
         if (command === 'install')
             return await install(options, json, seams);
+        if (command === 'diagnose')
+            return await diagnoseCommand(file, options, json, { out, stdin: seams.stdin });
         if (command === 'uninstall')
             return await uninstall(json, seams);
         if (command === 'status')
@@ -5250,7 +5332,7 @@ async function runCli(argv, seams = {}) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(856);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(70);
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2));
 

@@ -32,6 +32,35 @@ export interface Diagnosis {
 export interface DiagnosisContext {
   /** The QEMU version serving the program's platform, e.g. '10.0.13'. */
   qemuVersion?: string
+  /** The x86-64 level the emulated CPU offers (the action's `x86-64-level` output), e.g. 'x86-64-v3'. */
+  x86Level?: string
+}
+
+/** The highest x86-64 level any QEMU release emulates: TCG has AVX2 (since 7.2), no AVX-512. */
+export const MAX_EMULATED_LEVEL = 'x86-64-v3'
+
+/** Why a program's CPU level is not there, and what to do: an old QEMU or CPU model, or v4, which no QEMU emulates. */
+function levelAdvice(needed: string | undefined, context: DiagnosisContext): { cause: string; fix: string } {
+  const offered = context.x86Level
+  const beyondQemu = needed === 'x86-64-v4' || offered === MAX_EMULATED_LEVEL
+  if (beyondQemu) {
+    return {
+      cause:
+        `the program needs ${needed ?? 'more than the emulated CPU offers'}${offered ? `, and the emulated CPU offers ${offered}` : ''}: ` +
+        `no QEMU release emulates AVX-512 (x86-64-v4); ${MAX_EMULATED_LEVEL} (AVX2, QEMU 7.2 and later) is the most emulation gives`,
+      fix:
+        `build the program for ${MAX_EMULATED_LEVEL} or lower (e.g. -march=${MAX_EMULATED_LEVEL}, or a build that picks its code paths at run time), ` +
+        "or run it on an x86 machine; the action's `x86-64-level` output shows the level the emulator provides"
+    }
+  }
+  return {
+    cause:
+      `the program (its C library) needs ${needed ?? 'a newer x86-64 level'}${offered ? `, and the emulated CPU offers ${offered}` : ''}: QEMU older than 7.2 ` +
+      "(e.g. Ubuntu 22.04's 6.2) emulates an old CPU model by default, or QEMU_CPU selects an old model. Many current images need x86-64-v2; RHEL 10 / UBI 10 need v3.",
+    fix:
+      "use a newer QEMU: `qemu-version` 7.2 or later (with `install: download` when the distribution's QEMU is older), and leave QEMU_CPU unset " +
+      "(or set it to max); the action's `x86-64-level` output shows the level the emulator provides"
+  }
 }
 
 interface Rule {
@@ -161,25 +190,27 @@ const RULES: Rule[] = [
   {
     id: 'cpu-level',
     match: /CPU does not support (x86-64-v\d)|CPU ISA level is lower than required/i,
-    explain: m => ({
-      cause:
-        `the program (its C library) needs ${m[1] ?? 'a newer x86-64 level'}, and the emulated CPU does not offer it: QEMU older than 7.2 ` +
-        "(e.g. Ubuntu 22.04's 6.2) emulates an old CPU model by default, or QEMU_CPU selects an old model. Many current images need x86-64-v2; RHEL 10 / UBI 10 need v3.",
-      fix:
-        "use a newer QEMU: `qemu-version` 7.2 or later (with `install: download` when the distribution's QEMU is older), and leave QEMU_CPU unset " +
-        "(or set it to max); the action's `x86-64-level` output shows the level the emulator provides"
-    })
+    explain: (m, context) => levelAdvice(m[1], context)
   },
   {
     id: 'illegal-instruction',
     match: /uncaught target signal 4\b|Illegal instruction/i,
-    explain: () => ({
-      cause:
-        'the program used an instruction the emulated CPU does not have: QEMU is too old for it (AVX/AVX2 came to QEMU in 7.2) or QEMU_CPU selects an old CPU model.',
-      fix:
-        "use a newer QEMU through `qemu-version` (with `install: download` when the distribution's is older) and leave QEMU_CPU unset; " +
-        "check the action's `x86-64-level` output against what the program was built for"
-    })
+    explain: (_m, context) =>
+      context.x86Level === MAX_EMULATED_LEVEL
+        ? {
+            cause:
+              `the program used an instruction the emulated CPU does not have; it offers ${MAX_EMULATED_LEVEL}, the most any QEMU emulates, ` +
+              'so the program was most likely built for x86-64-v4 (AVX-512) or uses another extension QEMU lacks',
+            fix: `build it for ${MAX_EMULATED_LEVEL} or lower, or run it on an x86 machine`
+          }
+        : {
+            cause:
+              'the program used an instruction the emulated CPU does not have: QEMU is too old for it (AVX/AVX2 came to QEMU in 7.2), QEMU_CPU selects ' +
+              'an old CPU model, or it needs AVX-512 (x86-64-v4), which no QEMU emulates.',
+            fix:
+              "use a newer QEMU through `qemu-version` (with `install: download` when the distribution's is older) and leave QEMU_CPU unset; " +
+              `check the action's \`x86-64-level\` output against what the program was built for (${MAX_EMULATED_LEVEL} at most under emulation)`
+          }
   },
   {
     id: 'qemu-crash',

@@ -39,6 +39,8 @@ export interface CliSeams {
   binfmtDir?: string
   out?: (text: string) => void
   err?: (text: string) => void
+  /** Standard input's text (diagnose without a FILE). */
+  stdin?: () => Promise<string>
   /** Makes the sysroot for --libraries (unit tests pass a fake). */
   makeSysroot?: typeof makeSysroot
 }

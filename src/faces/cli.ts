@@ -4,11 +4,13 @@
  *                            [--libraries LIST [--libraries-mirror URL] | --sysroot DIR] [--env-file PATH] [--cache-dir DIR] [--json]
  *   setup-x86-on-arm uninstall [--json]
  *   setup-x86-on-arm status [--json]
+ *   setup-x86-on-arm diagnose [FILE] [--x86-64-level LEVEL] [--qemu-version VERSION] [--json]
  * This module reads the arguments (node:util parseArgs, strict) and runs the command; a bad
  * argument exits 2 with one line, any other failure 1. The commands are in cli-commands.ts.
  */
 import { parseArgs } from 'node:util'
 import { type CliSeams, install, status, uninstall } from './cli-commands.js'
+import { diagnoseCommand } from './cli-diagnose.js'
 import { InputError } from './inputs.js'
 
 export type { CliSeams } from './cli-commands.js'
@@ -16,7 +18,8 @@ export type { CliSeams } from './cli-commands.js'
 export const USAGE = `usage: setup-x86-on-arm install [--platforms LIST] [--install auto|apt|download|none] [--flags F] [--verify auto|probe|container|none] [--persist] [--json]
                         [--libraries LIST [--libraries-mirror URL] | --sysroot DIR] [--env-file PATH] [--cache-dir DIR]
        setup-x86-on-arm uninstall [--json]
-       setup-x86-on-arm status [--json]`
+       setup-x86-on-arm status [--json]
+       setup-x86-on-arm diagnose [FILE] [--x86-64-level LEVEL] [--qemu-version VERSION] [--json]   (a program's error output: FILE or stdin)`
 
 const text = { type: 'string' } as const
 const flag = { type: 'boolean' } as const
@@ -39,12 +42,15 @@ const INSTALL_OPTIONS = {
   json: flag
 }
 const OTHER_OPTIONS = { json: flag }
-const COMMANDS = ['install', 'uninstall', 'status', 'help', '--help', '-h']
+const DIAGNOSE_OPTIONS = { 'x86-64-level': text, 'qemu-version': text, json: flag }
+const COMMANDS = ['install', 'uninstall', 'status', 'diagnose', 'help', '--help', '-h']
 
 export interface Parsed {
-  command: 'install' | 'uninstall' | 'status' | 'help'
+  command: 'install' | 'uninstall' | 'status' | 'diagnose' | 'help'
   /** The install command's options by name (`persist: 'true'` when given), as the action's inputs. */
   options: Record<string, string>
+  /** diagnose's FILE, when one is named. */
+  file?: string
   json: boolean
 }
 
@@ -63,30 +69,35 @@ function explainArgumentError(error: NodeJS.ErrnoException, args: readonly strin
 export function parseCommandLine(argv: readonly string[]): Parsed {
   const [word = 'help', ...rest] = argv
   if (!COMMANDS.includes(word)) {
-    throw new InputError('command', `unknown command ${JSON.stringify(word)}`, 'use install, uninstall or status')
+    throw new InputError('command', `unknown command ${JSON.stringify(word)}`, 'use install, uninstall, status or diagnose')
   }
   const command = word.startsWith('-') ? 'help' : (word as Parsed['command'])
   let values: Record<string, string | boolean | undefined>
+  let positionals: string[]
   try {
-    const options = command === 'install' ? INSTALL_OPTIONS : OTHER_OPTIONS
-    values = parseArgs({ args: [...rest], options, strict: true, allowPositionals: false }).values
+    const options = command === 'install' ? INSTALL_OPTIONS : command === 'diagnose' ? DIAGNOSE_OPTIONS : OTHER_OPTIONS
+    ;({ values, positionals } = parseArgs({ args: [...rest], options, strict: true, allowPositionals: command === 'diagnose' }))
   } catch (error) {
     throw explainArgumentError(error as NodeJS.ErrnoException, rest)
+  }
+  if (positionals.length > 1) {
+    throw new InputError('arguments', `diagnose reads one file, not ${positionals.length}`, 'name one FILE, or pipe the text in')
   }
   const options: Record<string, string> = {}
   for (const [name, value] of Object.entries(values)) {
     if (typeof value === 'string') options[name] = value
     else if (name === 'persist' && value) options.persist = 'true'
   }
-  return { command, options, json: values.json === true }
+  return { command, options, json: values.json === true, file: positionals[0] }
 }
 
 export async function runCli(argv: readonly string[], seams: CliSeams = {}): Promise<number> {
   const out = seams.out ?? (line => process.stdout.write(line))
   const err = seams.err ?? (line => process.stderr.write(line))
   try {
-    const { command, options, json } = parseCommandLine(argv)
+    const { command, options, json, file } = parseCommandLine(argv)
     if (command === 'install') return await install(options, json, seams)
+    if (command === 'diagnose') return await diagnoseCommand(file, options, json, { out, stdin: seams.stdin })
     if (command === 'uninstall') return await uninstall(json, seams)
     if (command === 'status') return await status(json, seams)
     out(`${USAGE}\n`)

@@ -1,9 +1,10 @@
 # The container path: Debian's arm64 docker.io in the machine (vfs storage, no bridge, no
 # iptables; DOCKER_RAMDISK because runc cannot pivot_root out of an initramfs), an amd64 busybox
 # image loaded as busybox:stable (the action's default check image; no registry is reachable).
-# Before: the amd64 container fails; the action with verify: container registers x86_64 (F) and
-# runs its own check (`docker run --platform linux/amd64 busybox:stable uname -m`, reported as
-# main.container; each docker run costs about 13 s here, so it is not repeated); after post the
+# Before: the amd64 container fails; the action with verify: container and platforms amd64,386
+# registers x86_64 and i386 (F) and runs its container check with its own probe images (no
+# registry; reported as main.container; each docker run costs several seconds here); the engine
+# holds the same images and containers after main and after post as before; after post the amd64
 # container fails again.
 . /opt/vm/scenarios/lib.sh
 qemu_on_machine
@@ -23,13 +24,18 @@ container() { docker run --rm --network none --platform linux/amd64 busybox:stab
 record_binfmt before
 result before.container "$(container)"
 
-step main --input verify=container
+# what the engine holds: the action's probe images and containers must not stay
+engine() { echo "images: $(docker images -a -q | sort | tr '\n' ' ')containers: $(docker ps -a -q | sort | tr '\n' ' ')"; }
+result before.engine "$(engine)"
+step main --input verify=container --input platforms=amd64,386
 result main.container "$(grep 'container check' "$WORK/main.log")"
 record_binfmt during
+result during.engine "$(engine)"
 
 step post
 record_binfmt after
 result after.container "$(container)"
+result after.engine "$(engine)"
 
 kill $dockerd_pid
 wait $dockerd_pid

@@ -53,7 +53,8 @@ if [ -x $PROGRAMS/go-stress ]; then
   sed 's/^/go| /' "$WORK/go.err" | head -n 40
 fi
 
-# 2. the corpus, while the same registration stands
+# 2. the corpus, while the same registration stands (LEVEL: main's x86-64-level output, for diagnose)
+LEVEL=$(sed -n 's/^x86-64-level=//p' "$WORK/outputs")
 S=$SCENARIO.corpus
 WORK=/tmp/work/$S
 mkdir -p "$WORK"

@@ -5,7 +5,8 @@
 # host recorded when it ran the very same files natively (/opt/corpus/expected/<name>.out), or, for
 # the v4 builds on a CPU without AVX-512, stop with a message that says why.
 # Results (under $S): corpus.error, and per program NAME.exit, NAME.seconds, NAME.sha256 (of stdout),
-# NAME.same (stdout byte for byte the native one), NAME.out, NAME.stderr (their first lines).
+# NAME.same (stdout byte for byte the native one), NAME.out, NAME.stderr (their first lines), and for a
+# program that failed NAME.diagnosis (`setup-x86-on-arm diagnose` of its stderr; $LEVEL: main's x86-64-level).
 # With `slow=1` on the kernel command line (SETUP_X86_VM_SLOW=1) also the slow part: python (two
 # interpreter starts and OpenSSL's loading) and node for linux-x64 (commands.slow, commands.node).
 CORPUS=/opt/corpus
@@ -36,6 +37,8 @@ run_corpus() {
     result "$name.same" "$(cmp -s "$WORK/$name.out" "$CORPUS/expected/$name.out" && echo yes || echo no)"
     result "$name.out" "$(head -n 12 "$WORK/$name.out")"
     result "$name.stderr" "$(head -n 4 "$WORK/$name.err")"
+    # what a failure means, as a workflow step would ask the action's command line (with main's x86-64-level output)
+    [ $rc -eq 0 ] || result "$name.diagnosis" "$(node $PROJECT/dist/cli/index.js diagnose "$WORK/$name.err" --x86-64-level "$LEVEL" 2>&1)"
     cmp -s "$WORK/$name.out" "$CORPUS/expected/$name.out" ||
       diff "$CORPUS/expected/$name.out" "$WORK/$name.out" | head -n 20 | sed "s/^/$name| /"
   done <<LISTS

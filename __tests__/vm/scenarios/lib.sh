@@ -93,14 +93,27 @@ qemu_on_machine() {
   cp $QEMU_STASH/qemu-x86_64-static $QEMU_STASH/qemu-i386-static /usr/bin/
 }
 
-# step main|post [--input name=value]...: one step of the action through the local runner.
-# Records STEP.exit, STEP.seconds, STEP.errors (::error:: lines) and, after main, out.NAME per output.
+# step main|post [--input name=value]...: one step of one job through the local runner. As under
+# Runner.Worker, a job's main and post are children of one runner process (the job's holder in the
+# host's ledger): `step main` starts `local-run all --hold` and returns once main has ended (the
+# scenario looks at the machine), `step post` lets it go on to post and waits for it.
+# Records STEP.exit, STEP.seconds, STEP.errors (::error:: lines), STEP.warnings and, after main,
+# out.NAME per output.
 step() {
   local phase=$1 t0 rc line
   shift
   t0=$(now)
-  node $PROJECT/scripts/local-run.mjs "$phase" --workdir "$WORK" "$@" > "$WORK/$phase.log" 2>&1
-  rc=$?
+  if [ "$phase" = main ]; then
+    rm -f "$WORK/release" "$WORK/release.ready" "$WORK/release.done"
+    node $PROJECT/scripts/local-run.mjs all --workdir "$WORK" --hold "$WORK/release" --logs "$WORK" "$@" > "$WORK/runner.log" 2>&1 &
+    JOB_RUNNER=$!
+    while [ ! -f "$WORK/release.ready" ] && kill -0 $JOB_RUNNER 2>/dev/null; do sleep 0.05; done
+  else
+    touch "$WORK/release"
+    wait $JOB_RUNNER
+  fi
+  rc=$(cat "$WORK/release.$([ "$phase" = main ] && echo ready || echo done)" 2>/dev/null || echo 1)
+  [ -s "$WORK/runner.log" ] && sed 's/^/runner| /' "$WORK/runner.log"
   result "$phase.exit" $rc
   result "$phase.seconds" "$(since "$t0")"
   sed "s/^/$phase| /" "$WORK/$phase.log"

@@ -53,6 +53,11 @@ export interface PlanRequest {
 /** A release's plan, or why it cannot serve the request. */
 export type ReleasePlan = { ok: true; plan: Plan } | { ok: false; problem: string }
 
+/** A qemu-url plan: its digest is the workflow's own pin, so what was fetched from another address does not serve it. */
+export function pinnedByWorkflow(plan: Plan): boolean {
+  return plan.qemu === undefined
+}
+
 /** The tool-cache version of a qemu-url download: semver-shaped, derived from its sha256. */
 export function customCacheVersion(sha256: string): string {
   return `0.0.0-sha256-${sha256.slice(0, 12)}`

@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import type { QemuTarget } from '../../kernel/platforms.js'
 import { cacheState, type CacheState } from './cache.js'
 import { fileSha256, type InterpreterStore, type StoreRecord } from './interpreter-store.js'
-import type { Plan, PlannedAsset } from './plan.js'
+import { pinnedByWorkflow, type Plan } from './plan.js'
 
 /** An interpreter ready to be registered, with what is known of it. */
 export interface Ready {
@@ -30,15 +30,16 @@ export interface Survey {
 
 /**
  * The store's record of an asset's interpreter, as this plan may use it. An asset the manifest pins
- * by its binary's sha256 needs no record to be trusted (the record only adds the version and URL).
- * An asset pinned by the workflow alone (qemu-url with qemu-sha256) is taken from the store only
- * when the record was made from that same URL: a qemu-url changed while qemu-sha256 was not is
+ * is trusted by its digests wherever it was fetched from (a fork's or a mirror's copy is the same
+ * file). An asset pinned by the workflow alone (qemu-url with qemu-sha256) is taken from the store
+ * only when the record was made from that same URL: a qemu-url changed while qemu-sha256 was not is
  * downloaded and checked, so the stale pin is refused here as it would be on a machine with an
  * empty store, not served from this one's.
  */
-async function recordFor(store: InterpreterStore, asset: PlannedAsset, target: QemuTarget): Promise<StoreRecord | undefined> {
+async function recordFor(store: InterpreterStore, plan: Plan, target: QemuTarget): Promise<StoreRecord | undefined> {
+  const asset = plan.assets.get(target)!
   const record = await store.record(asset.sha256, target)
-  return record && (asset.binarySha256 || record.url === asset.url) ? record : undefined
+  return record && (!pinnedByWorkflow(plan) || record.url === asset.url) ? record : undefined
 }
 
 /** The plan's targets whose interpreter is in the store already. */
@@ -47,7 +48,7 @@ export async function fromStore(store: InterpreterStore, plan: Plan, targets: re
   for (const target of targets) {
     const asset = plan.assets.get(target)
     if (!asset) continue
-    const record = await recordFor(store, asset, target)
+    const record = await recordFor(store, plan, target)
     const sha256 = asset.binarySha256 ?? record?.sha256
     const path = sha256 ? await store.find(sha256, target) : undefined
     if (path) ready.set(target, { path, version: record?.version ?? plan.qemu, url: record?.url ?? asset.url })
@@ -66,7 +67,7 @@ async function adopt(
   const asset = plan.assets.get(target)!
   const cached = state.metadata?.binaries[target]
   const path = join(state.dir as string, `qemu-${target}`)
-  const record = await recordFor(store, asset, target)
+  const record = await recordFor(store, plan, target)
   const expected = asset.binarySha256 ?? record?.sha256
   if (!expected) {
     const why = `no sha256 of it is kept where only root can write (the interpreter store ${store.root} has no record of it)`
