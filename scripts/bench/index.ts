@@ -9,9 +9,12 @@
  *   floor      `node -e 0`
  *   startup    `node dist/main/index.js` with an invalid input: the bundle's load time
  *   apt        the classic recipe on a fresh runner (measure/apt.ts)
- *   cold-xz    install: download, empty tool cache, the single-binary asset (xz -9e) from 127.0.0.1
+ *   cold-br    install: download, empty caches, the single-binary asset as the project ships it
+ *              (brotli, decoded in-process) from 127.0.0.1
+ *   cold-xz    the same binary as xz -9e (decoded by the xz program)
  *   cold-tar   the same with a tonistiigi-like tarball (the same targets, flat, gzip)
- *   warm       tool-cache hit: nothing downloaded, the entry registered and probed
+ *   warm       cache hit: the root-only interpreter store's copy registered and probed, nothing
+ *              downloaded, the tool cache not read (each work folder has its own store)
  *   existing   a working qemu-aarch64 entry is already registered: main finds it
  *   post       the post step removing the entry main registered
  *   post-noop  the post step after a main that changed nothing
@@ -45,9 +48,10 @@ const LABELS: Record<string, [string, string]> = {
   floor: ['node -e 0 (floor)', 'floor'],
   startup: ['main start-up (invalid input)', 'floor'],
   apt: ['apt recipe (update + install + register)', 'apt'],
+  'cold-br': ['cold: download single .br (the default)', 'action'],
   'cold-xz': ['cold: download single .xz', 'action'],
   'cold-tar': ['cold: download tarball (.tar.gz)', 'action'],
-  warm: ['warm: tool-cache hit', 'action'],
+  warm: ['warm: cache hit (interpreter store)', 'action'],
   existing: ['already set up', 'action'],
   post: ['post: remove the entry', 'post'],
   'post-noop': ['post: nothing to undo', 'post']
@@ -69,7 +73,7 @@ function machine(): Machine {
 function scenarios(
   samples: Samples,
   phases: AptPhases,
-  assets: { single: Asset; tarball: Asset },
+  assets: { brotli: Asset; single: Asset; tarball: Asset },
   aptNote: string | undefined
 ): Scenario[] {
   return Object.entries(LABELS).map(([id, [label, group]]) => {
@@ -85,6 +89,7 @@ function scenarios(
       }
     }
     const mib = (a: Asset) => `${a.name}, ${(a.bytes / 1048576).toFixed(1)} MiB`
+    if (id === 'cold-br') scenario.asset = mib(assets.brotli)
     if (id === 'cold-xz') scenario.asset = mib(assets.single)
     if (id === 'cold-tar') scenario.asset = `${mib(assets.tarball)}, ${assets.tarball.members.length} binaries`
     return scenario
@@ -128,11 +133,16 @@ async function bench(options: BenchOptions): Promise<void> {
   const assets = await buildAssets()
   const busybox = options.skipApt && options.skipEmulation ? undefined : await arm64Busybox()
   results.fixtures = {
+    brotli: { name: assets.brotli.name, bytes: assets.brotli.bytes, members: assets.brotli.members, compression: 'brotli q11 w24' },
     single: { name: assets.single.name, bytes: assets.single.bytes, members: assets.single.members, compression: 'xz -9e' },
     tarball: { name: assets.tarball.name, bytes: assets.tarball.bytes, members: assets.tarball.members, compression: 'gzip -6' },
     qemu: (await qemuVersionOf(debianQemu)) ?? 'unknown'
   }
-  const mirror = await startMirror({ [assets.single.name]: assets.single.path, [assets.tarball.name]: assets.tarball.path })
+  const mirror = await startMirror({
+    [assets.brotli.name]: assets.brotli.path,
+    [assets.single.name]: assets.single.path,
+    [assets.tarball.name]: assets.tarball.path
+  })
 
   const samples = new Samples()
   const phases: AptPhases = {}

@@ -1,6 +1,6 @@
 /**
  * The action's own scenarios, `runs` rounds of each: the node floor, main's start-up, cold
- * downloads (single .xz and tarball), a warm tool-cache hit, an entry already set up, and post
+ * downloads (single .br, the default's format, single .xz and tarball), a warm cache hit, an entry already set up, and post
  * with and without something to undo. Every main is checked to have done what the scenario says
  * before its time counts.
  */
@@ -29,7 +29,7 @@ export class Samples {
 export async function actionScenarios(o: {
   dist: string
   mirror: { base: string }
-  assets: { single: Asset; tarball: Asset }
+  assets: { brotli: Asset; single: Asset; tarball: Asset }
   runs: number
   samples: Samples
 }): Promise<void> {
@@ -38,6 +38,7 @@ export async function actionScenarios(o: {
   rmSync(base, { recursive: true, force: true })
   const common = { platforms: 'arm64', install: 'download', verify: 'probe', cleanup: 'true' }
   const xzInputs = { ...common, 'qemu-url': `${mirror.base}/${assets.single.name}`, 'qemu-sha256': assets.single.sha256 }
+  const brInputs = { ...common, 'qemu-url': `${mirror.base}/${assets.brotli.name}`, 'qemu-sha256': assets.brotli.sha256 }
   const tarInputs = { ...common, 'qemu-url': `${mirror.base}/${assets.tarball.name}`, 'qemu-sha256': assets.tarball.sha256 }
 
   await lockedPhase('the action scenarios', async () => {
@@ -82,6 +83,7 @@ export async function actionScenarios(o: {
       rmSync(startupDir, { recursive: true, force: true })
 
       for (const [id, inputs] of [
+        ['cold-br', brInputs],
         ['cold-xz', xzInputs],
         ['cold-tar', tarInputs]
       ] as const) {

@@ -4,10 +4,10 @@
  * RUNNER_TOOL_CACHE, this process staying alive across main and post as the runner does (the
  * file-command parsing is local-run.mjs's). Downloads come from a server in this process.
  */
-import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { actionDefaults, parseFileCommands } from '../../local-run.mjs'
 import { ROOT } from '../args.js'
 import { atExit, run, type Timed } from './processes.js'
@@ -27,6 +27,23 @@ export function measuredEnv(): NodeJS.ProcessEnv {
 
 let defaultInputs: Record<string, string> | undefined
 
+/**
+ * The root-only interpreter store of each work folder, named by the folder's name (cold-xz-3,
+ * warm): a cold run starts, as on a fresh runner, with an empty one; the warm runs share theirs.
+ * Short paths (binfmt_misc takes interpreter paths of at most 127 characters), removed at exit.
+ */
+export const STORES = '/tmp/setup-x86-bench-stores'
+let storesMade = false
+function storeOf(workdir: string): string {
+  if (!storesMade) {
+    rmSync(STORES, { recursive: true, force: true })
+    mkdirSync(STORES, { mode: 0o755 })
+    atExit(() => rmSync(STORES, { recursive: true, force: true }))
+    storesMade = true
+  }
+  return join(STORES, basename(workdir))
+}
+
 function stepEnv(step: 'main' | 'post', workdir: string, inputs: Record<string, string>): NodeJS.ProcessEnv {
   const env = measuredEnv()
   for (const key of Object.keys(env)) if (/^(INPUT|STATE|GITHUB|RUNNER)_/.test(key)) delete env[key]
@@ -43,6 +60,7 @@ function stepEnv(step: 'main' | 'post', workdir: string, inputs: Record<string, 
   if (!existsSync(summary)) writeFileSync(summary, '')
   const places = { RUNNER_TEMP: join(workdir, 'temp'), RUNNER_TOOL_CACHE: join(workdir, 'tool-cache') }
   Object.assign(env, { GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: output, GITHUB_STATE: state, GITHUB_STEP_SUMMARY: summary }, places)
+  env.SETUP_X86_ON_ARM_INTERPRETER_STORE = storeOf(workdir)
   for (const dir of Object.values(places)) mkdirSync(dir, { recursive: true })
   return env
 }
