@@ -16,6 +16,7 @@
  *   warm       cache hit: the root-only interpreter store's copy registered and probed, nothing
  *              downloaded, the tool cache not read (each work folder has its own store)
  *   existing   a working qemu-aarch64 entry is already registered: main finds it
+ *   container, libraries-cold, libraries-warm, peer   measure/extras.ts
  *   post       the post step removing the entry main registered
  *   post-noop  the post step after a main that changed nothing
  * plus the bundle sizes of dist/{main,post,cli}/index.js, and emulation speed (measure/emulation.ts).
@@ -36,6 +37,7 @@ import { renderChart } from './chart.js'
 import { actionScenarios, Samples } from './measure/action.js'
 import { APT_PHASES, aptScenario, type AptPhases } from './measure/apt.js'
 import { emulationScenario } from './measure/emulation.js'
+import { extraScenarios } from './measure/extras.js'
 import { arm64Busybox, buildAssets, CACHE, keepDebianQemu, qemuVersionOf, snapshotDist, type Asset } from './measure/fixtures.js'
 import { runCleanups, say } from './measure/processes.js'
 import { NOT_ON_RUNNERS, startMirror } from './measure/runner.js'
@@ -53,6 +55,10 @@ const LABELS: Record<string, [string, string]> = {
   'cold-tar': ['cold: download tarball (.tar.gz)', 'action'],
   warm: ['warm: cache hit (interpreter store)', 'action'],
   existing: ['already set up', 'action'],
+  container: ['already set up + container check (own image, no registry)', 'action'],
+  'libraries-cold': ['libraries: base, cold (private apt update + packages)', 'action'],
+  'libraries-warm': ['libraries: base, warm (sysroot in the tool cache)', 'action'],
+  peer: ["peer's mechanism: docker run --privileged binfmt (local image, no pull)", 'action'],
   post: ['post: remove the entry', 'post'],
   'post-noop': ['post: nothing to undo', 'post']
 }
@@ -74,12 +80,16 @@ function scenarios(
   samples: Samples,
   phases: AptPhases,
   assets: { brotli: Asset; single: Asset; tarball: Asset },
-  aptNote: string | undefined
+  aptNote: string | undefined,
+  notes: Map<string, string>
 ): Scenario[] {
   return Object.entries(LABELS).map(([id, [label, group]]) => {
     const wall = samples.wall.get(id)
     const cpu = samples.cpu.get(id)
     const scenario: Scenario = { id, label, group, seconds: wall && summarize(wall), cpuSeconds: cpu && summarize(cpu) }
+    if (!wall && notes.has(id)) scenario.note = notes.get(id)
+    if (id === 'peer') scenario.conditions = "the image is local: the peer's pull of tonistiigi/binfmt (about 50 MB) comes on top"
+    if (id === 'libraries-cold') scenario.conditions = "the machine's own archive, over the network"
     if (id === 'apt') {
       if (!wall) scenario.note = aptNote
       else {
@@ -131,7 +141,7 @@ async function bench(options: BenchOptions): Promise<void> {
   results.distSource = dist.source
   const debianQemu = keepDebianQemu()
   const assets = await buildAssets()
-  const busybox = options.skipApt && options.skipEmulation ? undefined : await arm64Busybox()
+  const busybox = await arm64Busybox()
   results.fixtures = {
     brotli: { name: assets.brotli.name, bytes: assets.brotli.bytes, members: assets.brotli.members, compression: 'brotli q11 w24' },
     single: { name: assets.single.name, bytes: assets.single.bytes, members: assets.single.members, compression: 'xz -9e' },
@@ -148,14 +158,24 @@ async function bench(options: BenchOptions): Promise<void> {
   const phases: AptPhases = {}
   await actionScenarios({ dist: dist.dir, mirror, assets, runs: options.runs, samples })
   await mirror.close()
+  const notes = new Map<string, string>()
+  await extraScenarios({
+    dist: dist.dir,
+    qemu: debianQemu,
+    busybox: busybox.path,
+    runs: Math.min(options.runs, 5),
+    libraryRuns: options.aptRuns,
+    samples,
+    notes
+  })
   let aptNote: string | undefined
   if (options.skipApt) aptNote = '--skip-apt'
-  else await aptScenario({ runs: options.aptRuns, busybox: busybox!.path, samples, phases })
+  else await aptScenario({ runs: options.aptRuns, busybox: busybox.path, samples, phases })
   results.emulation = options.skipEmulation
     ? { note: 'skipped (--skip-emulation)' }
     : await emulationScenario({ runs: options.emuRuns, dataMb: options.dataMb, debianQemu })
 
-  results.scenarios = scenarios(samples, phases, assets, aptNote)
+  results.scenarios = scenarios(samples, phases, assets, aptNote, notes)
   results.targets = checkTargets(results)
   m.loadavg!.end = load()
   results.benchSeconds = Math.round((performance.now() - started) / 100) / 10

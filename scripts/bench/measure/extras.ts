@@ -1,0 +1,124 @@
+/**
+ * The bench rows beside the download paths, each with the arm64 handler already registered so
+ * that only the part measured differs from "already set up":
+ *   container        main with `verify: container`: the container check with the action's own
+ *                    probe image (built in-process, loaded, run with --network none, removed)
+ *   libraries-cold   main with `libraries: base`, an empty tool cache: a private apt update of the
+ *                    machine's own archive for arm64 and the C/C++ runtime's packages, unpacked
+ *   libraries-warm   the same with the sysroot already in the tool cache
+ *   peer             the peer's mechanism, measured here: `docker run --privileged` of a local
+ *                    image holding a static QEMU and a registrar, the way docker/setup-qemu-action
+ *                    runs tonistiigi/binfmt (`--install`), until an arm64 program runs. Its pull
+ *                    of a ~50 MB image from Docker Hub comes on top on GitHub and is not counted.
+ * A row whose requirement is missing (no engine answering) is left out with a note saying why.
+ */
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Samples } from './action.js'
+import { CACHE } from './fixtures.js'
+import { ensure, must, run, say } from './processes.js'
+import { actionStep, measuredEnv } from './runner.js'
+import { ENTRY, isRegistered, lockedPhase, registerAarch64, removeEntry } from './table.js'
+
+const PEER_IMAGE = 'local/setup-x86-bench-binfmt:peer'
+const STATIC_BUSYBOX = '/bin/busybox'
+
+async function engineAnswers(): Promise<boolean> {
+  return (await run('docker', ['version', '--format', '{{.Server.Version}}'])).code === 0
+}
+
+/**
+ * The peer's image, made here (no registry): a static QEMU for arm64 and a registrar that mounts
+ * binfmt_misc inside the container and registers the handler with F, as tonistiigi/binfmt does.
+ */
+async function buildPeerImage(qemu: string): Promise<void> {
+  const dir = join(CACHE, 'peer-image')
+  rmSync(dir, { recursive: true, force: true })
+  mkdirSync(dir, { recursive: true })
+  copyFileSync(qemu, join(dir, 'qemu-aarch64'))
+  copyFileSync(STATIC_BUSYBOX, join(dir, 'busybox'))
+  const magic = '\\x7fELF\\x02\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00\\xb7\\x00'
+  const mask = '\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff'
+  writeFileSync(
+    join(dir, 'install'),
+    [
+      '#!/bin/busybox sh',
+      '/bin/busybox mkdir -p /proc/sys/fs/binfmt_misc',
+      '[ -e /proc/sys/fs/binfmt_misc/register ] || /bin/busybox mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc',
+      `/bin/busybox printf '%s' ':${ENTRY}:M::${magic}:${mask}:/usr/bin/qemu-aarch64:F' > /proc/sys/fs/binfmt_misc/register`,
+      ''
+    ].join('\n'),
+    { mode: 0o755 }
+  )
+  writeFileSync(
+    join(dir, 'Dockerfile'),
+    'FROM scratch\nCOPY busybox /bin/busybox\nCOPY qemu-aarch64 /usr/bin/qemu-aarch64\nCOPY install /install\nENTRYPOINT ["/install"]\n'
+  )
+  await must('docker', ['build', '-q', '--network', 'none', '-t', PEER_IMAGE, dir], { env: { ...process.env, DOCKER_BUILDKIT: '0' } })
+}
+
+export async function extraScenarios(o: {
+  dist: string
+  qemu: string
+  busybox: string
+  runs: number
+  libraryRuns: number
+  samples: Samples
+  notes: Map<string, string>
+}): Promise<void> {
+  const { dist, qemu, busybox, runs, libraryRuns, samples, notes } = o
+  const base = join(CACHE, 'extra-runs')
+  rmSync(base, { recursive: true, force: true })
+  const engine = await engineAnswers()
+  if (!engine) {
+    for (const id of ['container', 'peer']) notes.set(id, 'no container engine answered (docker version)')
+  } else await buildPeerImage(qemu)
+
+  await lockedPhase('the extra scenarios', async () => {
+    let n = 0
+    /** main over an entry already registered, with the inputs the row adds; post then has nothing to undo. */
+    const overExisting = async (id: string, inputs: Record<string, string>, dir = join(base, `${id}-${++n}`)) => {
+      await registerAarch64(qemu)
+      try {
+        const main = await actionStep(dist, 'main', dir, { platforms: 'arm64', cleanup: 'true', ...inputs })
+        ensure(main.code === 0 && main.outputs['install-method'] === 'existing', `${id}: main failed or did not find the entry`, main)
+        return main
+      } finally {
+        await removeEntry(ENTRY)
+      }
+    }
+
+    if (engine) {
+      for (let i = 1; i <= runs; i++) {
+        say(`container check and the peer's mechanism: round ${i} of ${runs}`)
+        const main = await overExisting('container', { verify: 'container' })
+        ensure(/container check passed/.test(main.stdout), 'container: the container check did not pass', main)
+        samples.add('container', main)
+
+        const peer = await run('docker', ['run', '--rm', '--privileged', '--network', 'none', PEER_IMAGE], { env: measuredEnv() })
+        ensure(peer.code === 0, "peer: the registrar's container failed", peer)
+        const proof = await run(busybox, ['uname', '-m'])
+        ensure(proof.stdout.trim() === 'aarch64', `peer: an arm64 program did not run (${proof.stdout.trim() || proof.stderr.trim()})`, proof)
+        samples.add('peer', { seconds: peer.seconds + proof.seconds, cpu: peer.cpu + proof.cpu })
+        ensure(isRegistered(ENTRY), 'peer: no entry after the run')
+        await removeEntry(ENTRY)
+      }
+    }
+
+    for (let i = 1; i <= libraryRuns; i++) {
+      say(`libraries: base, cold: round ${i} of ${libraryRuns}`)
+      const cold = await overExisting('libraries-cold', { libraries: 'base', verify: 'probe' })
+      ensure(cold.outputs.sysroot, 'libraries-cold: no sysroot output', cold)
+      samples.add('libraries-cold', cold)
+    }
+    const warmDir = join(base, 'libraries-warm')
+    await overExisting('libraries-warm', { libraries: 'base', verify: 'probe' }, warmDir) // fills its tool cache
+    for (let i = 1; i <= runs; i++) {
+      for (const name of ['state', 'main.output', 'post.output', 'summary.md']) rmSync(join(warmDir, name), { force: true })
+      const warm = await overExisting('libraries-warm', { libraries: 'base', verify: 'probe' }, warmDir)
+      ensure(warm.outputs.sysroot && existsSync(warm.outputs.sysroot), 'libraries-warm: no sysroot output', warm)
+      samples.add('libraries-warm', warm)
+    }
+  })
+  if (engine) await run('docker', ['image', 'rm', '-f', PEER_IMAGE])
+}
