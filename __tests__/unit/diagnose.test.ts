@@ -177,3 +177,27 @@ describe('amd64 Go and QEMU 9.0 or later', () => {
     expect(givesHighAddresses(version)).toBe(expected)
   })
 })
+
+describe('the x86-64 level the emulator offers', () => {
+  test('a v2 program under an old CPU model: a newer QEMU helps', () => {
+    const d = diagnose('Fatal glibc error: CPU does not support x86-64-v2', { x86Level: 'x86-64-v1' })!
+    expect(d.cause).toMatch(/^the program \(its C library\) needs x86-64-v2 \(the emulated CPU offers x86-64-v1\): QEMU older than 7\.2/)
+    expect(d.fix).toMatch(/^use a newer QEMU: `qemu-version` 7\.2 or later/)
+  })
+
+  test.each([
+    ['Fatal glibc error: CPU does not support x86-64-v4', undefined],
+    ['./tool: CPU ISA level is lower than required', 'x86-64-v3']
+  ])('%j (emulated level %s): no QEMU emulates v4, so the build has to change', (line, x86Level) => {
+    const d = diagnose(line, { x86Level })!
+    expect(d.id).toBe('cpu-level')
+    expect(d.cause).toMatch(/no QEMU release emulates AVX-512 \(x86-64-v4\)/)
+    expect(d.fix).toMatch(/^build the program for x86-64-v3 or lower/)
+  })
+
+  test('an illegal instruction under the most QEMU emulates points at the build, under less at QEMU', () => {
+    const trap = 'qemu: uncaught target signal 4 (Illegal instruction) - core dumped'
+    expect(diagnose(trap, { x86Level: 'x86-64-v3' })!.fix).toBe('build it for x86-64-v3 or lower, or run it on an x86 machine')
+    expect(diagnose(trap, { x86Level: 'x86-64-v2' })!.fix).toMatch(/^use a newer QEMU through `qemu-version`/)
+  })
+})

@@ -43,10 +43,11 @@ export const MAX_EMULATED_LEVEL = 'x86-64-v3'
 function levelAdvice(needed: string | undefined, context: DiagnosisContext): { cause: string; fix: string } {
   const offered = context.x86Level
   const beyondQemu = needed === 'x86-64-v4' || offered === MAX_EMULATED_LEVEL
+  const offers = offered ? ` (the emulated CPU offers ${offered})` : ''
   if (beyondQemu) {
     return {
       cause:
-        `the program needs ${needed ?? 'more than the emulated CPU offers'}${offered ? `, and the emulated CPU offers ${offered}` : ''}: ` +
+        `the program needs ${needed ?? 'a higher x86-64 level than the emulated CPU has'}${offers}: ` +
         `no QEMU release emulates AVX-512 (x86-64-v4); ${MAX_EMULATED_LEVEL} (AVX2, QEMU 7.2 and later) is the most emulation gives`,
       fix:
         `build the program for ${MAX_EMULATED_LEVEL} or lower (e.g. -march=${MAX_EMULATED_LEVEL}, or a build that picks its code paths at run time), ` +
@@ -55,7 +56,7 @@ function levelAdvice(needed: string | undefined, context: DiagnosisContext): { c
   }
   return {
     cause:
-      `the program (its C library) needs ${needed ?? 'a newer x86-64 level'}${offered ? `, and the emulated CPU offers ${offered}` : ''}: QEMU older than 7.2 ` +
+      `the program (its C library) needs ${needed ?? 'a newer x86-64 level'}${offers}: QEMU older than 7.2 ` +
       "(e.g. Ubuntu 22.04's 6.2) emulates an old CPU model by default, or QEMU_CPU selects an old model. Many current images need x86-64-v2; RHEL 10 / UBI 10 need v3.",
     fix:
       "use a newer QEMU: `qemu-version` 7.2 or later (with `install: download` when the distribution's QEMU is older), and leave QEMU_CPU unset " +
