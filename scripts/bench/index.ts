@@ -58,7 +58,7 @@ const LABELS: Record<string, [string, string]> = {
   container: ['already set up + container check (own image, no registry)', 'action'],
   'libraries-cold': ['libraries: base, cold (private apt update + packages)', 'action'],
   'libraries-warm': ['libraries: base, warm (sysroot in the tool cache)', 'action'],
-  peer: ["peer's mechanism: docker run --privileged binfmt (local image, no pull)", 'action'],
+  peer: ["peer's mechanism: docker run of a binfmt registrar (local image, no pull)", 'action'],
   post: ['post: remove the entry', 'post'],
   'post-noop': ['post: nothing to undo', 'post']
 }
@@ -88,7 +88,10 @@ function scenarios(
     const cpu = samples.cpu.get(id)
     const scenario: Scenario = { id, label, group, seconds: wall && summarize(wall), cpuSeconds: cpu && summarize(cpu) }
     if (!wall && notes.has(id)) scenario.note = notes.get(id)
-    if (id === 'peer') scenario.conditions = "the image is local: the peer's pull of tonistiigi/binfmt (about 50 MB) comes on top"
+    if (id === 'peer') {
+      const mode = notes.get('peer-mode')
+      scenario.conditions = `the image is local: the peer's pull of tonistiigi/binfmt (about 50 MB) comes on top${mode ? `; ${mode}` : ''}`
+    }
     if (id === 'libraries-cold') scenario.conditions = "the machine's own archive, over the network"
     if (id === 'apt') {
       if (!wall) scenario.note = aptNote
