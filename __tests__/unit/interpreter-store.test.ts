@@ -113,15 +113,20 @@ describeWhen([root, file(QEMU.aarch64), file(QEMU.riscv64)], `the interpreter st
   const cachedCopy = () => join(entryDir(places.toolCache, `0.0.0-sha256-${sha256(asset).slice(0, 12)}`, hostArch), 'qemu-aarch64')
   const requests = () => server.requests(assetPath)
 
-  test('cold: the interpreter registered is the store copy, root-owned 0755, named by its sha256', async () => {
-    // Written as root (or through sudo) with commands busybox has too (its install applet is often missing).
+  test.each([
+    // Through sudo: commands busybox has too (its install applet is often missing).
+    ['through commands (sudo)', false, ['chmod', 'cp', 'mkdir', 'mv', 'sha256sum']],
+    // As root itself: in-process, no command at all.
+    ['in-process (root)', true, []]
+  ])('cold, %s: the interpreter registered is the store copy, root-owned 0755, named by its sha256', async (_how, inProcess, expected) => {
     const commands: string[] = []
     const sys = {
       ...asRoot,
+      inProcess,
       run: (command: string, args: string[], options?: object) => (commands.push(command), asRoot.run(command, args, options))
     }
     const got = await get({ sys })
-    expect([...new Set(commands)].sort()).toEqual(['chmod', 'cp', 'mkdir', 'mv', 'sha256sum'])
+    expect([...new Set(commands)].sort()).toEqual(expected)
     expect(got.cacheHit).toBe(false)
     expect(got.interpreters.get('aarch64')).toEqual({ path: storeCopy(), version: '7.2.22' })
     const s = statSync(storeCopy())

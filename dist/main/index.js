@@ -2207,6 +2207,7 @@ function failure(command, args, result) {
     return new Error(`${[command, ...args].join(' ')} failed (exit ${result.code}): ${said}`);
 }
 const asRoot = {
+    inProcess: true,
     async write(path, data) {
         await (0,promises_.writeFile)(path, data);
     },

@@ -9,6 +9,8 @@ export interface Privileged {
   /** Writes data to a file in one write(2) (binfmt_misc reads each write as one command). */
   write(path: string, data: string): Promise<void>
   run(command: string, args: string[], options?: { env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<string>
+  /** True when this process is root itself: a file operation can then be made in-process instead of by a command. */
+  readonly inProcess?: boolean
 }
 
 export class PrivilegeError extends Error {}
@@ -19,6 +21,7 @@ function failure(command: string, args: string[], result: RunResult): Error {
 }
 
 export const asRoot: Privileged = {
+  inProcess: true,
   async write(path, data) {
     await writeFile(path, data)
   },

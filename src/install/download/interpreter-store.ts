@@ -14,7 +14,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { readFile, stat, writeFile } from 'node:fs/promises'
+import { chmod, copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import type { QemuTarget } from '../../kernel/platforms.js'
 import type { Privileged } from '../../kernel/privileged.js'
@@ -120,33 +120,59 @@ export class InterpreterStore {
     }
   }
 
+  /** A file-system step as this process (root), its failure said as the commands' would be. */
+  private async direct<T>(what: string, step: () => Promise<T>): Promise<T> {
+    try {
+      return await step()
+    } catch (err) {
+      throw new DownloadError(`could not ${what} in the interpreter store ${this.root}: ${(err as Error).message}`, 'config')
+    }
+  }
+
   /** A folder in the store made (with any missing above it) and set to 0755; root makes it, so root owns it. */
   private async folder(dir: string, mode = '0755'): Promise<void> {
     if (this.made.has(dir)) return
-    await this.run('mkdir', ['-p', dir], `make ${dir}`)
-    await this.run('chmod', [mode, dir], `set the mode of ${dir}`)
+    if (this.sys.inProcess) {
+      await this.direct(`make ${dir}`, () => mkdir(dir, { recursive: true }))
+      await this.direct(`set the mode of ${dir}`, () => chmod(dir, Number.parseInt(mode, 8)))
+    } else {
+      await this.run('mkdir', ['-p', dir], `make ${dir}`)
+      await this.run('chmod', [mode, dir], `set the mode of ${dir}`)
+    }
     this.made.add(dir)
+  }
+
+  /** Copies a file to `staged` with `mode`, returning the copy's sha256 as read back. */
+  private async stage(source: string, staged: string, mode: string): Promise<string | undefined> {
+    if (this.sys.inProcess) {
+      await this.direct(`copy ${source}`, () => copyFile(source, staged))
+      await this.direct(`set the mode of ${staged}`, () => chmod(staged, Number.parseInt(mode, 8)))
+      return this.direct(`read back ${staged}`, () => fileSha256(staged))
+    }
+    await this.run('cp', [source, staged], `copy ${source}`)
+    await this.run('chmod', [mode, staged], `set the mode of ${staged}`)
+    return /^[0-9a-f]{64}/.exec(await this.run('sha256sum', [staged], `read back ${staged}`))?.[0]
   }
 
   /**
    * Copies a file into the store as root: first into a folder only root can enter (so nobody can
    * open the copy, whatever the umask made of it), where its sha256 is taken as root and compared;
-   * then renamed into place. Commands any coreutils or busybox has: mkdir, chmod, cp, sha256sum, mv.
+   * then renamed into place.
    */
   private async admit(source: string, dest: string, mode: string, sha256: string): Promise<string | undefined> {
     await this.ensure()
     const incoming = join(this.root, '.incoming')
     await this.folder(incoming, '0700')
     const staged = temporary(incoming, basename(dest))
-    await this.run('cp', [source, staged], `copy ${source}`)
-    await this.run('chmod', [mode, staged], `set the mode of ${staged}`)
-    const got = /^[0-9a-f]{64}/.exec(await this.run('sha256sum', [staged], `read back ${staged}`))?.[0]
+    const got = await this.stage(source, staged, mode)
     if (got !== sha256) {
-      await this.run('rm', ['-f', staged], `remove ${staged}`)
+      if (this.sys.inProcess) await this.direct(`remove ${staged}`, () => rm(staged, { force: true }))
+      else await this.run('rm', ['-f', staged], `remove ${staged}`)
       return `its sha256 is ${got ?? 'unknown'}, not ${sha256}`
     }
     await this.folder(dirname(dest))
-    await this.run('mv', ['-f', staged, dest], `put ${dest} in place`)
+    if (this.sys.inProcess) await this.direct(`put ${dest} in place`, () => rename(staged, dest))
+    else await this.run('mv', ['-f', staged, dest], `put ${dest} in place`)
     this.seen.delete(dirname(dest))
     return undefined
   }
