@@ -18,7 +18,7 @@ const projectRoot = resolve(fileURLToPath(import.meta.url), '..', '..', '..')
 /** SETUP_X86_VM_SLOW=1: the corpus' slow part too (python, node for linux-x64; scripts/arm64-vm/boot.mjs). */
 const SLOW = process.env.SETUP_X86_VM_SLOW === '1'
 /** The machine's hard limit (qemu is killed after it; boot.mjs limitSeconds); the fixture fetch on a cold cache comes on top. */
-const BOOT_LIMIT_SECONDS = 360 + (SLOW ? 900 : 0)
+const BOOT_LIMIT_SECONDS = 600 + (SLOW ? 900 : 0)
 const FETCH_ALLOWANCE_SECONDS = 300
 
 type Results = Record<string, Record<string, string>>
