@@ -15,7 +15,7 @@
 // Plain Node, no dependencies: it also runs inside the emulated arm64 machine.
 import { spawnSync } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync, writeFileSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -105,6 +105,12 @@ function runStep(step, workdir, inputs, logs) {
   }
 }
 
+/** Writes a file whole or not at all (a new name, then a rename): a reader polling for it never sees it empty. */
+function writeWhole(file, text) {
+  writeFileSync(`${file}.tmp`, text)
+  renameSync(`${file}.tmp`, file)
+}
+
 async function waitFor(file) {
   while (!existsSync(file)) await sleep(20)
 }
@@ -132,11 +138,11 @@ async function main(argv) {
   if (step !== 'all') return runStep(step, workdir, inputs, logs)
   const mainStatus = runStep('main', workdir, inputs, logs)
   if (hold) {
-    writeFileSync(`${hold}.ready`, String(mainStatus))
+    writeWhole(`${hold}.ready`, String(mainStatus))
     await waitFor(hold)
   }
   const postStatus = runStep('post', workdir, inputs, logs) // post runs even when main failed
-  if (hold) writeFileSync(`${hold}.done`, String(postStatus))
+  if (hold) writeWhole(`${hold}.done`, String(postStatus))
   return mainStatus !== 0 ? mainStatus : postStatus
 }
 
