@@ -73,6 +73,6 @@ describeWhen([root, command('/usr/bin/qemu-aarch64-static')], 'the setup-x86-on-
     const bad = cli('install', '--platforms', 'sparc')
     expect(bad.code).toBe(2)
     expect(bad.stderr.trim()).toMatch(/^error: input 'platforms': unknown platform "sparc"/)
-    expect(cli('frobnicate').stderr).toMatch(/unknown command "frobnicate"; use install, uninstall or status/)
+    expect(cli('frobnicate').stderr).toMatch(/unknown command "frobnicate"; use install, uninstall, status or diagnose/)
   })
 })
