@@ -214,16 +214,21 @@ async function* raw(source) {
             source.destroy();
     }
 }
+/**
+ * Output chunks of 1 MiB instead of zlib's 16 KiB: a 13 MB interpreter comes out in 13 turns of
+ * the event loop instead of 800 (brotli decoding of the default asset: about 140 -> 70 ms here).
+ */
+const CHUNK = { chunkSize: 1 << 20 };
 /** The decompressed bytes of a stream; decompressors are closed when the consumer stops early. */
 function decompress(source, compression) {
     switch (compression) {
         case 'none':
             return raw(source);
         case 'gzip':
-            return throughStream(source, external_node_zlib_.createGunzip(), 'gzip');
+            return throughStream(source, external_node_zlib_.createGunzip(CHUNK), 'gzip');
         case 'brotli':
             // Window up to 24 bits (quality 11, lgwin 24) is the decoder's default range; no large-window mode.
-            return throughStream(source, external_node_zlib_.createBrotliDecompress(), 'brotli');
+            return throughStream(source, external_node_zlib_.createBrotliDecompress(CHUNK), 'brotli');
         case 'xz':
             // Short options: busybox's xz takes -dcq but not the long forms.
             return throughProgram(source, 'xz', ['-dcq'], 'xz');

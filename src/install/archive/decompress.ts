@@ -78,16 +78,22 @@ async function* raw(source: Readable): AsyncGenerator<Buffer> {
   }
 }
 
+/**
+ * Output chunks of 1 MiB instead of zlib's 16 KiB: a 13 MB interpreter comes out in 13 turns of
+ * the event loop instead of 800 (brotli decoding of the default asset: about 140 -> 70 ms here).
+ */
+const CHUNK = { chunkSize: 1 << 20 }
+
 /** The decompressed bytes of a stream; decompressors are closed when the consumer stops early. */
 export function decompress(source: Readable, compression: Compression): AsyncIterable<Buffer> {
   switch (compression) {
     case 'none':
       return raw(source)
     case 'gzip':
-      return throughStream(source, zlib.createGunzip(), 'gzip')
+      return throughStream(source, zlib.createGunzip(CHUNK), 'gzip')
     case 'brotli':
       // Window up to 24 bits (quality 11, lgwin 24) is the decoder's default range; no large-window mode.
-      return throughStream(source, zlib.createBrotliDecompress(), 'brotli')
+      return throughStream(source, zlib.createBrotliDecompress(CHUNK), 'brotli')
     case 'xz':
       // Short options: busybox's xz takes -dcq but not the long forms.
       return throughProgram(source, 'xz', ['-dcq'], 'xz')
