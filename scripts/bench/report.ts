@@ -139,7 +139,7 @@ export function printReport(results: Results, out: string): void {
   if (m.envLeftOut) print(`(${m.envLeftOut})`)
   print('')
   print(formatTable(results))
-  print('\nTargets (issue 7):')
+  print('\nTargets (issues 7 and 16):')
   print(formatTargets(results.targets ?? []))
   print('\nBundles:')
   const kib = (bytes: number) => (bytes / 1024).toFixed(0)
