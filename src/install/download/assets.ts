@@ -64,7 +64,8 @@ export async function fetchAssets(plan: Plan, targets: readonly QemuTarget[], ct
     for (const target of wanted) {
       const found = result.found.get(target)
       if (!found) throw missing(asset.url, target, result.rejected.get(target))
-      const version = versions.get(found.path)
+      // A binary the manifest pins by its sha256 is not run: its version is the manifest's.
+      const version = versions.get(found.path) ?? (asset.binarySha256 ? plan.qemu : undefined)
       if (plan.qemu && version && version !== plan.qemu)
         ctx.log(`note: qemu-${target} reports version ${version}, the manifest says ${plan.qemu}`)
       ctx.log(`qemu-${target}${version ? ` ${version}` : ''} from ${found.member}`)
