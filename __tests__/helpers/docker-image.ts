@@ -186,8 +186,6 @@ export function podmanTestEnv(): Record<string, string> {
 
 /** A Docker engine for one suite; `stop` stops it again when the suite started it. */
 export interface SuiteEngine {
-  /** Whether this suite started dockerd (none answered before). */
-  started: boolean
   stop: () => Promise<void>
 }
 
@@ -206,11 +204,10 @@ const answers = () => {
  * leaves no daemon behind that it started.
  */
 export function engineForSuite(): SuiteEngine {
-  if (answers()) return { started: false, stop: async () => {} }
+  if (answers()) return { stop: async () => {} }
   execFileSync('bash', [join(projectRoot, 'scripts', 'ci', 'docker.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 300_000 })
   const pid = Number(readFileSync('/var/run/docker.pid', 'utf8').trim())
   return {
-    started: true,
     stop: async () => {
       if (!(pid > 0) || !existsSync(`/proc/${pid}`)) return
       process.kill(pid, 'SIGTERM')

@@ -1212,9 +1212,14 @@ function missing(url, target, rejected) {
 
 
 
-/** A qemu-url plan: its digest is the workflow's own pin, so what was fetched from another address does not serve it. */
-function pinnedByWorkflow(plan) {
-    return plan.qemu === undefined;
+/**
+ * Whether a copy of the plan's asset fetched from `url` serves the plan. The manifest's assets are
+ * pinned in our code, so a fork's or a mirror's copy is the same file. A qemu-url's digest is the
+ * workflow's own pin: a copy from another address does not serve it, so a qemu-url changed while
+ * qemu-sha256 was not is downloaded and refused, here as on a machine that never had the old file.
+ */
+function servesFrom(plan, asset, url) {
+    return plan.qemu !== undefined || url === asset.url;
 }
 /** The tool-cache version of a qemu-url download: semver-shaped, derived from its sha256. */
 function customCacheVersion(sha256) {
@@ -1362,8 +1367,7 @@ async function cacheState(plan, targets, hostArch, toolCache) {
     for (const target of targets) {
         const record = metadata?.binaries[target];
         const asset = plan.assets.get(target);
-        // A qemu-url's binary counts only from that URL: a pin left stale by a changed URL is checked (see reuse.ts).
-        const sameSource = !!asset && record?.sha256 === asset.sha256 && (!pinnedByWorkflow(plan) || record.url === asset.url);
+        const sameSource = !!asset && record?.sha256 === asset.sha256 && servesFrom(plan, asset, record.url);
         const ok = sameSource && (await isProgram((0,external_node_path_.join)(dir, `qemu-${target}`)));
         (ok ? present : missing).push(target);
     }
@@ -1519,9 +1523,9 @@ async function rootOnlyProblem(path, kind, seen = new Map()) {
  *       what that asset's qemu-<target> is: its sha256 and size, the URL, the member, the version
  *
  * The records are the digests a tool-cache copy is checked against before it is taken in; they are
- * written when a download was verified, and only root can change them. Everything is written
- * through the Privileged object (root, or sudo): staged in <store>/.incoming (root's alone),
- * its sha256 checked there, then renamed into place.
+ * written when a download was verified, and only root can change them. Everything is written as
+ * root (this process, or commands through sudo: StoreOps): staged in <store>/.incoming (root's
+ * alone), its sha256 checked there, then renamed into place.
  */
 
 
@@ -1542,17 +1546,36 @@ function unsafe(root, problem) {
     return new DownloadError(`the interpreter store ${root} is not safe to register interpreters from: ${problem}; it and every folder above it must be root's and writable by root only`, 'config');
 }
 const temporary = (dir, name) => (0,external_node_path_.join)(dir, `.${name}.${process.pid}.${(0,external_node_crypto_.randomUUID)().slice(0, 8)}.tmp`);
+const IN_PROCESS = {
+    mkdirp: dir => (0,promises_.mkdir)(dir, { recursive: true }),
+    chmod: promises_.chmod,
+    copy: promises_.copyFile,
+    sha256: fileSha256,
+    remove: path => (0,promises_.rm)(path, { force: true }),
+    move: promises_.rename
+};
+function throughCommands(sys) {
+    const run = (command, ...args) => sys.run(command, args, { timeoutMs: 60_000 });
+    return {
+        mkdirp: dir => run('mkdir', '-p', dir),
+        chmod: (path, mode) => run('chmod', mode.toString(8), path),
+        copy: (source, dest) => run('cp', source, dest),
+        sha256: async (path) => /^[0-9a-f]{64}/.exec(await run('sha256sum', path))?.[0],
+        remove: path => run('rm', '-f', path),
+        move: (source, dest) => run('mv', '-f', source, dest)
+    };
+}
 class InterpreterStore {
     root;
-    sys;
     /** Folders already judged this run: each is walked once. */
     seen = new Map();
     /** Folders this run made or set already. */
     made = new Set();
     ensured = false;
+    ops;
     constructor(root, sys) {
         this.root = root;
-        this.sys = sys;
+        this.ops = sys.inProcess ? IN_PROCESS : throughCommands(sys);
     }
     /** Where an interpreter with this digest lives (the path registered with the kernel). */
     pathOf(sha256, target) {
@@ -1597,47 +1620,22 @@ class InterpreterStore {
         const path = this.pathOf(sha256, target);
         return (await rootOnlyProblem(path, 'file', this.seen)) ? undefined : path;
     }
-    async run(command, args, what) {
+    /** One step of writing the store, its failure said in one line naming the store. */
+    async step(what, work) {
         try {
-            return await this.sys.run(command, args, { timeoutMs: 60_000 });
-        }
-        catch (err) {
-            throw new DownloadError(`could not ${what} in the interpreter store ${this.root}: ${err.message}`, 'config');
-        }
-    }
-    /** A file-system step as this process (root), its failure said as the commands' would be. */
-    async direct(what, step) {
-        try {
-            return await step();
+            return await work();
         }
         catch (err) {
             throw new DownloadError(`could not ${what} in the interpreter store ${this.root}: ${err.message}`, 'config');
         }
     }
     /** A folder in the store made (with any missing above it) and set to 0755; root makes it, so root owns it. */
-    async folder(dir, mode = '0755') {
+    async folder(dir, mode = 0o755) {
         if (this.made.has(dir))
             return;
-        if (this.sys.inProcess) {
-            await this.direct(`make ${dir}`, () => (0,promises_.mkdir)(dir, { recursive: true }));
-            await this.direct(`set the mode of ${dir}`, () => (0,promises_.chmod)(dir, Number.parseInt(mode, 8)));
-        }
-        else {
-            await this.run('mkdir', ['-p', dir], `make ${dir}`);
-            await this.run('chmod', [mode, dir], `set the mode of ${dir}`);
-        }
+        await this.step(`make ${dir}`, () => this.ops.mkdirp(dir));
+        await this.step(`set the mode of ${dir}`, () => this.ops.chmod(dir, mode));
         this.made.add(dir);
-    }
-    /** Copies a file to `staged` with `mode`, returning the copy's sha256 as read back. */
-    async stage(source, staged, mode) {
-        if (this.sys.inProcess) {
-            await this.direct(`copy ${source}`, () => (0,promises_.copyFile)(source, staged));
-            await this.direct(`set the mode of ${staged}`, () => (0,promises_.chmod)(staged, Number.parseInt(mode, 8)));
-            return this.direct(`read back ${staged}`, () => fileSha256(staged));
-        }
-        await this.run('cp', [source, staged], `copy ${source}`);
-        await this.run('chmod', [mode, staged], `set the mode of ${staged}`);
-        return /^[0-9a-f]{64}/.exec(await this.run('sha256sum', [staged], `read back ${staged}`))?.[0];
     }
     /**
      * Copies a file into the store as root: first into a folder only root can enter (so nobody can
@@ -1647,21 +1645,17 @@ class InterpreterStore {
     async admit(source, dest, mode, sha256) {
         await this.ensure();
         const incoming = (0,external_node_path_.join)(this.root, '.incoming');
-        await this.folder(incoming, '0700');
+        await this.folder(incoming, 0o700);
         const staged = temporary(incoming, (0,external_node_path_.basename)(dest));
-        const got = await this.stage(source, staged, mode);
+        await this.step(`copy ${source}`, () => this.ops.copy(source, staged));
+        await this.step(`set the mode of ${staged}`, () => this.ops.chmod(staged, mode));
+        const got = await this.step(`read back ${staged}`, () => this.ops.sha256(staged));
         if (got !== sha256) {
-            if (this.sys.inProcess)
-                await this.direct(`remove ${staged}`, () => (0,promises_.rm)(staged, { force: true }));
-            else
-                await this.run('rm', ['-f', staged], `remove ${staged}`);
+            await this.step(`remove ${staged}`, () => this.ops.remove(staged));
             return `its sha256 is ${got ?? 'unknown'}, not ${sha256}`;
         }
         await this.folder((0,external_node_path_.dirname)(dest));
-        if (this.sys.inProcess)
-            await this.direct(`put ${dest} in place`, () => (0,promises_.rename)(staged, dest));
-        else
-            await this.run('mv', ['-f', staged, dest], `put ${dest} in place`);
+        await this.step(`put ${dest} in place`, () => this.ops.move(staged, dest));
         this.seen.delete((0,external_node_path_.dirname)(dest));
         return undefined;
     }
@@ -1671,7 +1665,7 @@ class InterpreterStore {
      */
     async put(source, sha256, target) {
         const dest = this.pathOf(sha256, target);
-        const problem = await this.admit(source, dest, '0755', sha256);
+        const problem = await this.admit(source, dest, 0o755, sha256);
         return problem ? { problem } : { path: dest };
     }
     /** Writes the record of an asset's interpreter (after the interpreter itself is in the store), by way of a scratch folder. */
@@ -1679,7 +1673,7 @@ class InterpreterStore {
         const text = `${JSON.stringify(record, null, 2)}\n`;
         const source = (0,external_node_path_.join)(scratch, `record-${record.target}-${(0,external_node_crypto_.randomUUID)().slice(0, 8)}.json`);
         await (0,promises_.writeFile)(source, text, { mode: 0o600 });
-        const problem = await this.admit(source, this.recordPath(record.asset, record.target), '0644', (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex'));
+        const problem = await this.admit(source, this.recordPath(record.asset, record.target), 0o644, (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex'));
         if (problem)
             throw new DownloadError(`could not record qemu-${record.target} in the interpreter store ${this.root}: ${problem}`, 'config');
     }
@@ -1688,29 +1682,23 @@ class InterpreterStore {
 ;// CONCATENATED MODULE: ./src/install/download/reuse.ts
 /**
  * What a plan can reuse before anything is downloaded: interpreters already in the root-only
- * store (found by the digest the manifest pins, or the store's record of the asset made from the
- * same URL; the tool cache is not read for them), then the tool cache's binaries. With a store, a tool-cache binary is taken in
- * only when its sha256 is one that only root could have written down (the manifest's pin, or the
- * store's record of the asset); a changed one is said in one line and downloaded again, never run.
- * Without a store the tool cache's files are used as they are (by stat), as before.
+ * store (found by the digest the manifest pins, or the store's record of the asset; a qemu-url's
+ * record only when made from that URL; the tool cache is not read for them), then the tool
+ * cache's binaries. With a store, a tool-cache binary is taken in only when its sha256 is one
+ * that only root could have written down (the manifest's pin, or the store's record of the asset);
+ * a changed one is said in one line and downloaded again, never run. Without a store the tool
+ * cache's files are used as they are (by stat), as before.
  */
 
 
 
 
 
-/**
- * The store's record of an asset's interpreter, as this plan may use it. An asset the manifest pins
- * is trusted by its digests wherever it was fetched from (a fork's or a mirror's copy is the same
- * file). An asset pinned by the workflow alone (qemu-url with qemu-sha256) is taken from the store
- * only when the record was made from that same URL: a qemu-url changed while qemu-sha256 was not is
- * downloaded and checked, so the stale pin is refused here as it would be on a machine with an
- * empty store, not served from this one's.
- */
+/** The store's record of an asset's interpreter, when the plan may use it (servesFrom: a qemu-url's only from that URL). */
 async function recordFor(store, plan, target) {
     const asset = plan.assets.get(target);
     const record = await store.record(asset.sha256, target);
-    return record && (!pinnedByWorkflow(plan) || record.url === asset.url) ? record : undefined;
+    return record && servesFrom(plan, asset, record.url) ? record : undefined;
 }
 /** The plan's targets whose interpreter is in the store already. */
 async function fromStore(store, plan, targets) {

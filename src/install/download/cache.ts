@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto'
 import { chmod, copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { QemuTarget } from '../../kernel/platforms.js'
-import { pinnedByWorkflow, type Plan } from './plan.js'
+import { servesFrom, type Plan } from './plan.js'
 
 export const TOOL_NAME = 'qemu-user-static'
 export const METADATA_FILE = 'download.json'
@@ -100,8 +100,7 @@ export async function cacheState(plan: Plan, targets: readonly QemuTarget[], hos
   for (const target of targets) {
     const record = metadata?.binaries[target]
     const asset = plan.assets.get(target)
-    // A qemu-url's binary counts only from that URL: a pin left stale by a changed URL is checked (see reuse.ts).
-    const sameSource = !!asset && record?.sha256 === asset.sha256 && (!pinnedByWorkflow(plan) || record.url === asset.url)
+    const sameSource = !!asset && record?.sha256 === asset.sha256 && servesFrom(plan, asset, record.url)
     const ok = sameSource && (await isProgram(join(dir, `qemu-${target}`)))
     ;(ok ? present : missing).push(target)
   }

@@ -8,9 +8,9 @@
  *       what that asset's qemu-<target> is: its sha256 and size, the URL, the member, the version
  *
  * The records are the digests a tool-cache copy is checked against before it is taken in; they are
- * written when a download was verified, and only root can change them. Everything is written
- * through the Privileged object (root, or sudo): staged in <store>/.incoming (root's alone),
- * its sha256 checked there, then renamed into place.
+ * written when a download was verified, and only root can change them. Everything is written as
+ * root (this process, or commands through sudo: StoreOps): staged in <store>/.incoming (root's
+ * alone), its sha256 checked there, then renamed into place.
  */
 import { createHash, randomUUID } from 'node:crypto'
 import { createReadStream } from 'node:fs'
@@ -52,17 +52,56 @@ export function unsafe(root: string, problem: string): DownloadError {
 
 const temporary = (dir: string, name: string) => join(dir, `.${name}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`)
 
+/**
+ * The file operations the store is written with, as root: in this process when it is root (a cold
+ * run's fastest path), else through sudo with commands any coreutils or busybox has (mkdir, chmod,
+ * cp, sha256sum, rm, mv).
+ */
+interface StoreOps {
+  mkdirp(dir: string): Promise<unknown>
+  chmod(path: string, mode: number): Promise<unknown>
+  copy(source: string, dest: string): Promise<unknown>
+  /** The file's sha256 as root reads it back; undefined when it cannot be told. */
+  sha256(path: string): Promise<string | undefined>
+  remove(path: string): Promise<unknown>
+  move(source: string, dest: string): Promise<unknown>
+}
+
+const IN_PROCESS: StoreOps = {
+  mkdirp: dir => mkdir(dir, { recursive: true }),
+  chmod,
+  copy: copyFile,
+  sha256: fileSha256,
+  remove: path => rm(path, { force: true }),
+  move: rename
+}
+
+function throughCommands(sys: Privileged): StoreOps {
+  const run = (command: string, ...args: string[]) => sys.run(command, args, { timeoutMs: 60_000 })
+  return {
+    mkdirp: dir => run('mkdir', '-p', dir),
+    chmod: (path, mode) => run('chmod', mode.toString(8), path),
+    copy: (source, dest) => run('cp', source, dest),
+    sha256: async path => /^[0-9a-f]{64}/.exec(await run('sha256sum', path))?.[0],
+    remove: path => run('rm', '-f', path),
+    move: (source, dest) => run('mv', '-f', source, dest)
+  }
+}
+
 export class InterpreterStore {
   /** Folders already judged this run: each is walked once. */
   private readonly seen = new Map<string, string | undefined>()
   /** Folders this run made or set already. */
   private readonly made = new Set<string>()
   private ensured = false
+  private readonly ops: StoreOps
 
   constructor(
     readonly root: string,
-    private readonly sys: Privileged
-  ) {}
+    sys: Privileged
+  ) {
+    this.ops = sys.inProcess ? IN_PROCESS : throughCommands(sys)
+  }
 
   /** Where an interpreter with this digest lives (the path registered with the kernel). */
   pathOf(sha256: string, target: QemuTarget): string {
@@ -112,46 +151,21 @@ export class InterpreterStore {
     return (await rootOnlyProblem(path, 'file', this.seen)) ? undefined : path
   }
 
-  private async run(command: string, args: string[], what: string): Promise<string> {
+  /** One step of writing the store, its failure said in one line naming the store. */
+  private async step<T>(what: string, work: () => Promise<T>): Promise<T> {
     try {
-      return await this.sys.run(command, args, { timeoutMs: 60_000 })
-    } catch (err) {
-      throw new DownloadError(`could not ${what} in the interpreter store ${this.root}: ${(err as Error).message}`, 'config')
-    }
-  }
-
-  /** A file-system step as this process (root), its failure said as the commands' would be. */
-  private async direct<T>(what: string, step: () => Promise<T>): Promise<T> {
-    try {
-      return await step()
+      return await work()
     } catch (err) {
       throw new DownloadError(`could not ${what} in the interpreter store ${this.root}: ${(err as Error).message}`, 'config')
     }
   }
 
   /** A folder in the store made (with any missing above it) and set to 0755; root makes it, so root owns it. */
-  private async folder(dir: string, mode = '0755'): Promise<void> {
+  private async folder(dir: string, mode = 0o755): Promise<void> {
     if (this.made.has(dir)) return
-    if (this.sys.inProcess) {
-      await this.direct(`make ${dir}`, () => mkdir(dir, { recursive: true }))
-      await this.direct(`set the mode of ${dir}`, () => chmod(dir, Number.parseInt(mode, 8)))
-    } else {
-      await this.run('mkdir', ['-p', dir], `make ${dir}`)
-      await this.run('chmod', [mode, dir], `set the mode of ${dir}`)
-    }
+    await this.step(`make ${dir}`, () => this.ops.mkdirp(dir))
+    await this.step(`set the mode of ${dir}`, () => this.ops.chmod(dir, mode))
     this.made.add(dir)
-  }
-
-  /** Copies a file to `staged` with `mode`, returning the copy's sha256 as read back. */
-  private async stage(source: string, staged: string, mode: string): Promise<string | undefined> {
-    if (this.sys.inProcess) {
-      await this.direct(`copy ${source}`, () => copyFile(source, staged))
-      await this.direct(`set the mode of ${staged}`, () => chmod(staged, Number.parseInt(mode, 8)))
-      return this.direct(`read back ${staged}`, () => fileSha256(staged))
-    }
-    await this.run('cp', [source, staged], `copy ${source}`)
-    await this.run('chmod', [mode, staged], `set the mode of ${staged}`)
-    return /^[0-9a-f]{64}/.exec(await this.run('sha256sum', [staged], `read back ${staged}`))?.[0]
   }
 
   /**
@@ -159,20 +173,20 @@ export class InterpreterStore {
    * open the copy, whatever the umask made of it), where its sha256 is taken as root and compared;
    * then renamed into place.
    */
-  private async admit(source: string, dest: string, mode: string, sha256: string): Promise<string | undefined> {
+  private async admit(source: string, dest: string, mode: number, sha256: string): Promise<string | undefined> {
     await this.ensure()
     const incoming = join(this.root, '.incoming')
-    await this.folder(incoming, '0700')
+    await this.folder(incoming, 0o700)
     const staged = temporary(incoming, basename(dest))
-    const got = await this.stage(source, staged, mode)
+    await this.step(`copy ${source}`, () => this.ops.copy(source, staged))
+    await this.step(`set the mode of ${staged}`, () => this.ops.chmod(staged, mode))
+    const got = await this.step(`read back ${staged}`, () => this.ops.sha256(staged))
     if (got !== sha256) {
-      if (this.sys.inProcess) await this.direct(`remove ${staged}`, () => rm(staged, { force: true }))
-      else await this.run('rm', ['-f', staged], `remove ${staged}`)
+      await this.step(`remove ${staged}`, () => this.ops.remove(staged))
       return `its sha256 is ${got ?? 'unknown'}, not ${sha256}`
     }
     await this.folder(dirname(dest))
-    if (this.sys.inProcess) await this.direct(`put ${dest} in place`, () => rename(staged, dest))
-    else await this.run('mv', ['-f', staged, dest], `put ${dest} in place`)
+    await this.step(`put ${dest} in place`, () => this.ops.move(staged, dest))
     this.seen.delete(dirname(dest))
     return undefined
   }
@@ -183,7 +197,7 @@ export class InterpreterStore {
    */
   async put(source: string, sha256: string, target: QemuTarget): Promise<{ path: string } | { problem: string }> {
     const dest = this.pathOf(sha256, target)
-    const problem = await this.admit(source, dest, '0755', sha256)
+    const problem = await this.admit(source, dest, 0o755, sha256)
     return problem ? { problem } : { path: dest }
   }
 
@@ -195,7 +209,7 @@ export class InterpreterStore {
     const problem = await this.admit(
       source,
       this.recordPath(record.asset, record.target),
-      '0644',
+      0o644,
       createHash('sha256').update(text).digest('hex')
     )
     if (problem)

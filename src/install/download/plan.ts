@@ -53,9 +53,14 @@ export interface PlanRequest {
 /** A release's plan, or why it cannot serve the request. */
 export type ReleasePlan = { ok: true; plan: Plan } | { ok: false; problem: string }
 
-/** A qemu-url plan: its digest is the workflow's own pin, so what was fetched from another address does not serve it. */
-export function pinnedByWorkflow(plan: Plan): boolean {
-  return plan.qemu === undefined
+/**
+ * Whether a copy of the plan's asset fetched from `url` serves the plan. The manifest's assets are
+ * pinned in our code, so a fork's or a mirror's copy is the same file. A qemu-url's digest is the
+ * workflow's own pin: a copy from another address does not serve it, so a qemu-url changed while
+ * qemu-sha256 was not is downloaded and refused, here as on a machine that never had the old file.
+ */
+export function servesFrom(plan: Plan, asset: PlannedAsset, url: string | undefined): boolean {
+  return plan.qemu !== undefined || url === asset.url
 }
 
 /** The tool-cache version of a qemu-url download: semver-shaped, derived from its sha256. */

@@ -1,17 +1,18 @@
 /**
  * What a plan can reuse before anything is downloaded: interpreters already in the root-only
- * store (found by the digest the manifest pins, or the store's record of the asset made from the
- * same URL; the tool cache is not read for them), then the tool cache's binaries. With a store, a tool-cache binary is taken in
- * only when its sha256 is one that only root could have written down (the manifest's pin, or the
- * store's record of the asset); a changed one is said in one line and downloaded again, never run.
- * Without a store the tool cache's files are used as they are (by stat), as before.
+ * store (found by the digest the manifest pins, or the store's record of the asset; a qemu-url's
+ * record only when made from that URL; the tool cache is not read for them), then the tool
+ * cache's binaries. With a store, a tool-cache binary is taken in only when its sha256 is one
+ * that only root could have written down (the manifest's pin, or the store's record of the asset);
+ * a changed one is said in one line and downloaded again, never run. Without a store the tool
+ * cache's files are used as they are (by stat), as before.
  */
 import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { QemuTarget } from '../../kernel/platforms.js'
 import { cacheState, type CacheState } from './cache.js'
 import { fileSha256, type InterpreterStore, type StoreRecord } from './interpreter-store.js'
-import { pinnedByWorkflow, type Plan } from './plan.js'
+import { servesFrom, type Plan } from './plan.js'
 
 /** An interpreter ready to be registered, with what is known of it. */
 export interface Ready {
@@ -28,18 +29,11 @@ export interface Survey {
   missing: QemuTarget[]
 }
 
-/**
- * The store's record of an asset's interpreter, as this plan may use it. An asset the manifest pins
- * is trusted by its digests wherever it was fetched from (a fork's or a mirror's copy is the same
- * file). An asset pinned by the workflow alone (qemu-url with qemu-sha256) is taken from the store
- * only when the record was made from that same URL: a qemu-url changed while qemu-sha256 was not is
- * downloaded and checked, so the stale pin is refused here as it would be on a machine with an
- * empty store, not served from this one's.
- */
+/** The store's record of an asset's interpreter, when the plan may use it (servesFrom: a qemu-url's only from that URL). */
 async function recordFor(store: InterpreterStore, plan: Plan, target: QemuTarget): Promise<StoreRecord | undefined> {
   const asset = plan.assets.get(target)!
   const record = await store.record(asset.sha256, target)
-  return record && (!pinnedByWorkflow(plan) || record.url === asset.url) ? record : undefined
+  return record && servesFrom(plan, asset, record.url) ? record : undefined
 }
 
 /** The plan's targets whose interpreter is in the store already. */
