@@ -201,7 +201,7 @@ describeWhen(requirements, 'the container check without a registry', () => {
       expect(containerRun(podmanImage, 'podman', env).stderr).toMatch(/exec format error/i)
       expect(await engineState('podman', env)).toEqual(before)
       expect(tableText()).toEqual(initialTable)
-    })
+    }, 180_000) // a hang guard: six podman runs on vfs took 62 s once on a clean clone
   })
 
   afterAll(() => {
