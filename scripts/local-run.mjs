@@ -10,7 +10,8 @@
 // `all --hold FILE` it writes FILE.ready after main and waits for FILE to appear before post,
 // so tests can overlap jobs the way several runner services on one host do, or look at the
 // machine between the two steps of one job; after post it writes FILE.done (post's exit code).
-// `--logs DIR` writes each step's output to DIR/main.log and DIR/post.log instead.
+// `--logs DIR` writes each step's output to DIR/main.log and DIR/post.log instead, and the
+// step's own wall time (its node process, start to exit) to DIR/main.seconds and DIR/post.seconds.
 // Prints the outputs as `name=value` lines after main; exits with the step's exit code.
 // Plain Node, no dependencies: it also runs inside the emulated arm64 machine.
 import { spawnSync } from 'node:child_process'
@@ -91,7 +92,9 @@ function runStep(step, workdir, inputs, logs) {
   const log = logs ? openSync(join(logs, `${step}.log`), 'w') : undefined
   try {
     const stdio = log === undefined ? 'inherit' : ['ignore', log, log]
+    const started = process.hrtime.bigint()
     const result = spawnSync(process.execPath, [join(root, 'dist', step, 'index.js')], { env, stdio })
+    if (logs) writeFileSync(join(logs, `${step}.seconds`), `${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(2)}\n`)
     if (step === 'main') {
       for (const [name, value] of Object.entries(parseFileCommands(readFileSync(files.output, 'utf8')))) {
         const line = `${name}=${value}\n`

@@ -19,7 +19,7 @@ import {
   runArgs,
   type ContainerResult
 } from '../../src/checks/container.js'
-import { findEngine, probeEngines, type Engine } from '../../src/checks/engine.js'
+import { DOCKER_DEFAULT_SOCKET, dockerSocket, findEngine, probeEngines, type Engine } from '../../src/checks/engine.js'
 import { removeProbeImages } from '../../src/checks/probe-leftovers.js'
 import { verifyContainers, verifyTargets } from '../../src/checks/verify.js'
 import { lookupPlatform } from '../../src/kernel/platforms.js'
@@ -100,6 +100,38 @@ function loadedTags(archive: Buffer): string[] {
   return JSON.parse(archive.subarray(512, 512 + size).toString('utf8'))[0].RepoTags
 }
 
+describe("the docker daemon's socket, told without running the CLI", () => {
+  let home: string
+  beforeAll(() => {
+    home = mkdtempSync(join(tmpdir(), 'docker-home-'))
+  })
+  afterAll(() => rmSync(home, { recursive: true, force: true }))
+  const config = (text: string) => {
+    mkdirSync(join(home, '.docker'), { recursive: true })
+    writeFileSync(join(home, '.docker', 'config.json'), text)
+  }
+
+  test('the default socket when nothing names another daemon (no config, or the default context)', () => {
+    expect(dockerSocket({ HOME: home })).toBe(DOCKER_DEFAULT_SOCKET)
+    config('{"auths":{},"currentContext":"default"}')
+    expect(dockerSocket({ HOME: home })).toBe(DOCKER_DEFAULT_SOCKET)
+  })
+  test('DOCKER_HOST: its unix socket; any other transport is for the CLI to try', () => {
+    expect(dockerSocket({ HOME: home, DOCKER_HOST: 'unix:///run/user/1000/docker.sock' })).toBe('/run/user/1000/docker.sock')
+    expect(dockerSocket({ HOME: home, DOCKER_HOST: 'tcp://127.0.0.1:2375' })).toBeUndefined()
+    expect(dockerSocket({ HOME: home, DOCKER_HOST: 'ssh://me@builder' })).toBeUndefined()
+  })
+  test("a context (DOCKER_CONTEXT, the config's current one) or a config the CLI may read otherwise: the CLI is asked", () => {
+    expect(dockerSocket({ HOME: home, DOCKER_CONTEXT: 'rootless' })).toBeUndefined()
+    config('{"currentContext":"rootless"}')
+    expect(dockerSocket({ HOME: home })).toBeUndefined()
+    config('{not json')
+    expect(dockerSocket({ HOME: home })).toBeUndefined()
+    // DOCKER_CONFIG names the folder instead of ~/.docker
+    expect(dockerSocket({ HOME: home, DOCKER_CONFIG: join(home, 'elsewhere') })).toBe(DOCKER_DEFAULT_SOCKET)
+  })
+})
+
 describe('with fake engines', () => {
   let bin: string
   let work: string
@@ -127,8 +159,12 @@ describe('with fake engines', () => {
       .map(f => loadedTags(readFileSync(join(`${engine.path}.d`, f))))
   const withoutTime = (result: ContainerResult) => ({ ...result, seconds: undefined })
 
+  const savedDockerHost = process.env.DOCKER_HOST
   beforeAll(() => {
     bin = mkdtempSync(join(tmpdir(), 'fake-engines-'))
+    // the fake docker's "daemon": a socket path that is there (the check asks the CLI only then)
+    writeFileSync(join(bin, 'docker.sock'), '')
+    process.env.DOCKER_HOST = `unix://${join(bin, 'docker.sock')}`
   })
   afterEach(() => {
     process.env.PATH = savedPath
@@ -140,9 +176,32 @@ describe('with fake engines', () => {
   })
   afterAll(() => {
     rmSync(bin, { recursive: true, force: true })
+    if (savedDockerHost === undefined) delete process.env.DOCKER_HOST
+    else process.env.DOCKER_HOST = savedDockerHost
   })
 
   describe('finding an engine', () => {
+    test('no daemon socket: docker is not started at all, and podman is asked', async () => {
+      const docker = fake('docker')
+      const podman = fake('podman')
+      process.env.PATH = bin
+      process.env.DOCKER_HOST = `unix://${join(bin, 'nobody.sock')}`
+      try {
+        expect(await probeEngines()).toEqual([
+          {
+            name: 'docker',
+            path: docker.path,
+            ok: false,
+            error: `docker's daemon socket ${join(bin, 'nobody.sock')} is not there (no docker daemon runs)`
+          },
+          { name: 'podman', path: podman.path, ok: true, version: '20.10.24' }
+        ])
+        expect(calls(docker)).toEqual([])
+      } finally {
+        process.env.DOCKER_HOST = `unix://${join(bin, 'docker.sock')}`
+      }
+    })
+
     test('docker first when it answers', async () => {
       const docker = fake('docker')
       fake('podman')

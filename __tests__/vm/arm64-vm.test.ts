@@ -149,7 +149,8 @@ describeWhen([root, command('/usr/bin/qemu-system-aarch64')], 'the action in an 
     const steps = Object.entries(outcome.results)
       .filter(([, r]) => r['main.seconds'])
       .map(
-        ([name, r]) => `${name}: main ${r['main.seconds']} s, post ${r['post.seconds'] ?? '-'} s (scenario ${r['script.seconds'] ?? '-'} s)`
+        ([name, r]) =>
+          `${name}: main ${r['main.seconds']} s (its process ${r['main.process-seconds'] || '-'} s), post ${r['post.seconds'] ?? '-'} s (${r['post.process-seconds'] || '-'} s) (scenario ${r['script.seconds'] ?? '-'} s)`
       )
     process.stdout.write(
       `arm64 VM: initramfs ${outcome.buildSeconds.toFixed(1)} s, machines ${outcome.seconds.toFixed(1)} s\n  ${[...machines, ...steps].join('\n  ')}\n`

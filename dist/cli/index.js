@@ -639,6 +639,9 @@ function findOnPath(name, path = process.env.PATH ?? '') {
  */
 
 
+
+
+
 const ENGINE_NAMES = ['docker', 'podman'];
 const ENGINE_ANSWER_TIMEOUT_MS = 10_000;
 /** Milliseconds as seconds for messages: 500 -> "0.5", 120000 -> "120". */
@@ -663,11 +666,40 @@ async function runEngine(engine, args, timeoutMs) {
     const ran = await (0,kernel_process/* runProgram */.mB)(engine.path, args, { env, timeoutMs });
     return { ...ran, timedOut: ran.code !== 0 && performance.now() - started >= timeoutMs };
 }
+/** Where the docker CLI talks to its daemon when nothing (DOCKER_HOST, a context) says otherwise. */
+const DOCKER_DEFAULT_SOCKET = '/var/run/docker.sock';
+/**
+ * The unix socket docker would talk to, when it can be told without running the CLI: DOCKER_HOST
+ * as unix://PATH, or the default socket when no DOCKER_HOST, DOCKER_CONTEXT or current context in
+ * the CLI's config names another daemon; undefined when the CLI must be asked (tcp, ssh, contexts).
+ */
+function dockerSocket(env = process.env, defaultSocket = DOCKER_DEFAULT_SOCKET) {
+    if (env.DOCKER_HOST)
+        return /^unix:\/\/(\/.+)$/.exec(env.DOCKER_HOST)?.[1];
+    if (env.DOCKER_CONTEXT)
+        return undefined;
+    const config = (0,external_node_path_.join)(env.DOCKER_CONFIG || (0,external_node_path_.join)(env.HOME || (0,external_node_os_namespaceObject.homedir)(), '.docker'), 'config.json');
+    try {
+        const current = JSON.parse((0,external_node_fs_.readFileSync)(config, 'utf8')).currentContext;
+        if (current && current !== 'default')
+            return undefined;
+    }
+    catch (err) {
+        // no config (the usual case) is the default daemon; one the CLI may read otherwise, it decides
+        if (err.code !== 'ENOENT')
+            return undefined;
+    }
+    return defaultSocket;
+}
 /** Is `name` on PATH, and does it answer (`docker version`, `podman info`) within timeoutMs? */
 async function probeEngine(name, timeoutMs = ENGINE_ANSWER_TIMEOUT_MS, env) {
     const path = findOnPath(name);
     if (!path)
         return { name, ok: false, error: `${name} is not on PATH` };
+    // No socket, no daemon: said without starting the CLI (a second or more on a slow ARM board).
+    const socket = name === 'docker' ? dockerSocket({ ...process.env, ...env }) : undefined;
+    if (socket && !(0,external_node_fs_.existsSync)(socket))
+        return { name, path, ok: false, error: `docker's daemon socket ${socket} is not there (no docker daemon runs)` };
     const args = name === 'docker' ? ['version', '--format', '{{.Server.Version}}'] : ['info', '--format', '{{.Version.Version}}'];
     const ran = await runEngine({ path, env }, args, timeoutMs);
     if (ran.timedOut)

@@ -4,6 +4,9 @@
  * extra environment and a time limit). docker answers `version` only when its daemon does; podman
  * has no daemon, and `info` proves its storage and runtime can be set up.
  */
+import { existsSync, readFileSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
 import { runProgram, type RunResult } from '../kernel/process.js'
 import { findOnPath } from './find-on-path.js'
 
@@ -62,6 +65,28 @@ export async function runEngine(engine: Pick<Engine, 'path' | 'env'>, args: stri
   return { ...ran, timedOut: ran.code !== 0 && performance.now() - started >= timeoutMs }
 }
 
+/** Where the docker CLI talks to its daemon when nothing (DOCKER_HOST, a context) says otherwise. */
+export const DOCKER_DEFAULT_SOCKET = '/var/run/docker.sock'
+
+/**
+ * The unix socket docker would talk to, when it can be told without running the CLI: DOCKER_HOST
+ * as unix://PATH, or the default socket when no DOCKER_HOST, DOCKER_CONTEXT or current context in
+ * the CLI's config names another daemon; undefined when the CLI must be asked (tcp, ssh, contexts).
+ */
+export function dockerSocket(env: NodeJS.ProcessEnv = process.env, defaultSocket = DOCKER_DEFAULT_SOCKET): string | undefined {
+  if (env.DOCKER_HOST) return /^unix:\/\/(\/.+)$/.exec(env.DOCKER_HOST)?.[1]
+  if (env.DOCKER_CONTEXT) return undefined
+  const config = join(env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker'), 'config.json')
+  try {
+    const current = (JSON.parse(readFileSync(config, 'utf8')) as { currentContext?: unknown }).currentContext
+    if (current && current !== 'default') return undefined
+  } catch (err) {
+    // no config (the usual case) is the default daemon; one the CLI may read otherwise, it decides
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return undefined
+  }
+  return defaultSocket
+}
+
 /** Is `name` on PATH, and does it answer (`docker version`, `podman info`) within timeoutMs? */
 export async function probeEngine(
   name: EngineName,
@@ -70,6 +95,10 @@ export async function probeEngine(
 ): Promise<EngineProbe> {
   const path = findOnPath(name)
   if (!path) return { name, ok: false, error: `${name} is not on PATH` }
+  // No socket, no daemon: said without starting the CLI (a second or more on a slow ARM board).
+  const socket = name === 'docker' ? dockerSocket({ ...process.env, ...env }) : undefined
+  if (socket && !existsSync(socket))
+    return { name, path, ok: false, error: `docker's daemon socket ${socket} is not there (no docker daemon runs)` }
   const args = name === 'docker' ? ['version', '--format', '{{.Server.Version}}'] : ['info', '--format', '{{.Version.Version}}']
   const ran = await runEngine({ path, env }, args, timeoutMs)
   if (ran.timedOut) return { name, path, ok: false, error: `${name} ${args[0]} did not answer within ${secondsText(timeoutMs)} s` }

@@ -97,7 +97,7 @@ qemu_on_machine() {
 # Runner.Worker, a job's main and post are children of one runner process (the job's holder in the
 # host's ledger): `step main` starts `local-run all --hold` and returns once main has ended (the
 # scenario looks at the machine), `step post` lets it go on to post and waits for it.
-# Records STEP.exit, STEP.seconds, STEP.errors (::error:: lines), STEP.warnings and, after main,
+# Records STEP.exit, STEP.seconds, STEP.process-seconds, STEP.errors (::error:: lines), STEP.warnings and, after main,
 # out.NAME per output.
 step() {
   local phase=$1 t0 rc line
@@ -116,6 +116,8 @@ step() {
   [ -s "$WORK/runner.log" ] && sed 's/^/runner| /' "$WORK/runner.log"
   result "$phase.exit" $rc
   result "$phase.seconds" "$(since "$t0")"
+  # the step's own node process, without the local runner around it
+  result "$phase.process-seconds" "$(cat "$WORK/$phase.seconds" 2>/dev/null)"
   sed "s/^/$phase| /" "$WORK/$phase.log"
   result "$phase.errors" "$(grep '^::error' "$WORK/$phase.log")"
   result "$phase.warnings" "$(grep '^::warning' "$WORK/$phase.log")"
