@@ -25,6 +25,7 @@ import { kernelExec, removeEntries, ROOT, runStep, runStepAsync, tableText, work
 import { startServer, type TestServer } from '../helpers/http-server.js'
 import { command, describeWhen, root } from '../helpers/requirements.js'
 import { platformOf, type QemuTarget } from '../../src/kernel/platforms.js'
+import { INTERPRETER_STORE } from '../../src/faces/environment.js'
 
 interface Job {
   child: ChildProcess
@@ -289,13 +290,18 @@ describeWhen([root, command('/usr/bin/qemu-aarch64-static'), command('/usr/bin/p
       target = foreign
     })
     const stalling = () => ({ install: 'download', 'qemu-url': url, 'qemu-sha256': '0'.repeat(64), verify: 'probe' })
+    /** The partial download of a main: as root, in the interpreter store's incoming folder, named by its process. */
+    const downloadsOf = (job: Job) => {
+      const pid = stepProcessOf(job)
+      return filesUnder(join(INTERPRETER_STORE, '.incoming')).filter(f => pid && f.includes(`/qemu-download-${pid}-`))
+    }
     /**
-     * Starts a main that stalls in its download; resolves once the partial download is in its
-     * RUNNER_TEMP (not merely the probe programs step 1 writes there, before anything is shared).
+     * Starts a main that stalls in its download; resolves once the partial download is being
+     * written (not merely the probe programs step 1 writes to RUNNER_TEMP, before anything is shared).
      */
     async function stalledMain(platforms: string): Promise<Job> {
       const job = startJob('main', { platforms, ...stalling() })
-      await waitFor('the download to start writing', () => filesUnder(join(job.dir, 'temp')).some(f => f.includes('/qemu-download-')))
+      await waitFor('the download to start writing', () => downloadsOf(job).length > 0)
       return job
     }
 
@@ -308,10 +314,12 @@ describeWhen([root, command('/usr/bin/qemu-aarch64-static'), command('/usr/bin/p
         const b = startJob('all', { platforms: 'arm64' }) // holds arm64, which the stopped job shares
         expect(await mainDone(b)).toBe('0')
         const a = await stalledMain(`arm64,${platformOf(target).docker}`)
-        process.kill(mainProcessOf(a), signal)
+        const main = mainProcessOf(a)
+        process.kill(main, signal)
         expect(await a.done).toBe(code)
         expect(existsSync(join(ledgerDir, 'lock'))).toBe(false)
         expect(filesUnder(join(a.dir, 'temp'))).toEqual([])
+        expect(filesUnder(join(INTERPRETER_STORE, '.incoming')).filter(f => f.includes(`/qemu-download-${main}-`))).toEqual([])
 
         const post = runStep('post', a.dir, {}, jobEnv(a.dir))
         expect(post.code).toBe(0)

@@ -6,7 +6,8 @@
  * qemu-aarch64/qemu-riscv64 of this machine (its own architecture), served from 127.0.0.1.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from '@jest/globals'
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, symlink, truncate, writeFile } from 'node:fs/promises'
 import { machine, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -136,6 +137,25 @@ describeWhen([root, file(QEMU.aarch64), file(QEMU.riscv64)], `the interpreter st
     const record = JSON.parse(await readFile(join(places.interpreterStore!, 'assets', sha256(asset), 'qemu-aarch64.json'), 'utf8'))
     expect(record).toMatchObject({ target: 'aarch64', sha256: binarySha, size: binary.length, asset: sha256(asset), version: '7.2.22' })
     expect(sha256(readFileSync(cachedCopy()))).toBe(binarySha) // the tool cache keeps the download too
+    // As root the download never touches the caller's (runner-writable) scratch folder; through
+    // sudo it is there until taken in. Neither leaves anything behind.
+    expect(existsSync(places.tempDir)).toBe(!inProcess)
+    if (!inProcess) expect(readdirSync(places.tempDir)).toEqual([])
+    expect(readdirSync(join(places.interpreterStore!, '.incoming'))).toEqual([])
+  })
+
+  test("as root, a killed run's leftovers in the store's incoming folder are removed; a live run's are kept", async () => {
+    const incoming = join(places.interpreterStore!, '.incoming')
+    await mkdir(incoming, { recursive: true, mode: 0o700 })
+    const dead = spawnSync('true').pid!
+    const leftovers = [`qemu-download-${dead}-a1b2c3`, `.qemu-aarch64.${dead}.0123abcd.tmp`]
+    await mkdir(join(incoming, leftovers[0]))
+    await writeFile(join(incoming, leftovers[0], 'download-0'), 'half a download')
+    await writeFile(join(incoming, leftovers[1]), 'half a copy')
+    const live = `qemu-download-${process.ppid}-d4e5f6`
+    await mkdir(join(incoming, live))
+    expect((await get()).interpreters.get('aarch64')?.path).toBe(storeCopy())
+    expect(readdirSync(incoming)).toEqual([live])
   })
 
   test('warm: the store copy is used without the tool cache (even gone, or rewritten as a script)', async () => {

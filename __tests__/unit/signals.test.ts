@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { exitCodeOf, type InProgress, SignalStop } from '../../src/faces/signals.js'
+import { dropScratch, holdScratch } from '../../src/kernel/scratch.js'
 import type { ProcessInfo } from '../../src/records/holder.js'
 import { Journal, Stopped } from '../../src/records/journal.js'
 import { Ledger } from '../../src/records/ledger.js'
@@ -57,6 +58,22 @@ describe('a signal', () => {
     expect(existsSync(workDir)).toBe(false)
     await expect(journal.record({ kind: 'mounted' })).rejects.toThrow(Stopped)
     await expect(ledger.locked(async () => 'ran', repair)).rejects.toThrow('stopped by SIGTERM')
+  })
+
+  test("a download held outside the run's folder (the interpreter store's incoming one) goes too", async () => {
+    const held = join(dir, 'store', '.incoming', `qemu-download-${process.pid}-abc123`)
+    mkdirSync(held, { recursive: true })
+    writeFileSync(join(held, 'download-0'), 'half a download')
+    holdScratch(held)
+    try {
+      const { stop, exits } = stopper({ workDir })
+      await stop.stop('SIGINT')
+      expect(exits).toEqual([130])
+      expect(existsSync(held)).toBe(false)
+      expect(existsSync(workDir)).toBe(false)
+    } finally {
+      dropScratch(held)
+    }
   })
 
   test('in a locked section: the exit waits for the section to end and its lock to go', async () => {

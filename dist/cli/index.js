@@ -1787,7 +1787,7 @@ async function obtainInterpreters(targets, request, ctx) {
         existing: wanted => onMachine('existing', wanted),
         download: async (wanted) => {
             // Loaded only when a download is tried: its HTTP, TLS and archive code is most of what a start-up would load.
-            const { download, hostArchOf } = await __nccwpck_require__.e(/* import() */ 4).then(__nccwpck_require__.bind(__nccwpck_require__, 4));
+            const { download, hostArchOf } = await __nccwpck_require__.e(/* import() */ 178).then(__nccwpck_require__.bind(__nccwpck_require__, 178));
             const hostArch = hostArchOf(ctx.hostMachine);
             const { qemuVersion: version, qemuUrl: url, qemuSha256: sha256 } = request;
             const result = await download({ targets: wanted, hostArch, version, url, sha256, log: ctx.log, sys: ctx.sys }, ctx.places);

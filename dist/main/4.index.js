@@ -1443,6 +1443,8 @@ async function createEntry(dir, verified, json) {
     return dir;
 }
 
+// EXTERNAL MODULE: ./src/kernel/scratch.ts
+var scratch = __webpack_require__(471);
 ;// CONCATENATED MODULE: ./src/install/download/root-owned.ts
 /**
  * Is a path something only root can change? The file, and every folder above it up to /, must be
@@ -1534,6 +1536,7 @@ async function rootOnlyProblem(path, kind, seen = new Map()) {
 
 
 
+
 /** sha256 of a file, read as a stream. */
 async function fileSha256(path) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
@@ -1545,6 +1548,17 @@ async function fileSha256(path) {
 function unsafe(root, problem) {
     return new DownloadError(`the interpreter store ${root} is not safe to register interpreters from: ${problem}; it and every folder above it must be root's and writable by root only`, 'config');
 }
+/** Is the process with this id alive (or not ours to tell: another user's)? */
+function alive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (err) {
+        return err.code === 'EPERM';
+    }
+}
+const SCRATCH_PREFIX = 'qemu-download-';
 const temporary = (dir, name) => (0,external_node_path_.join)(dir, `.${name}.${process.pid}.${(0,external_node_crypto_.randomUUID)().slice(0, 8)}.tmp`);
 const IN_PROCESS = {
     mkdirp: dir => (0,promises_.mkdir)(dir, { recursive: true }),
@@ -1573,6 +1587,8 @@ class InterpreterStore {
     made = new Set();
     ensured = false;
     ops;
+    /** Download folders this run made in .incoming (scratch()). */
+    scratches = new Set();
     constructor(root, sys) {
         this.root = root;
         this.ops = sys.inProcess ? IN_PROCESS : throughCommands(sys);
@@ -1580,6 +1596,41 @@ class InterpreterStore {
     /** Where an interpreter with this digest lives (the path registered with the kernel). */
     pathOf(sha256, target) {
         return (0,external_node_path_.join)(this.root, sha256, `qemu-${target}`);
+    }
+    get incoming() {
+        return (0,external_node_path_.join)(this.root, '.incoming');
+    }
+    /**
+     * A folder in the store's incoming folder (root's alone) for a download, when this process is
+     * root; undefined through sudo (the caller downloads into its own scratch folder, and put() copies
+     * and reads back). Held for a signal's way out until release(). Download folders of runs whose
+     * process is gone are removed first.
+     */
+    async scratch() {
+        if (this.ops !== IN_PROCESS)
+            return undefined;
+        await this.ensure();
+        await this.folder(this.incoming, 0o700);
+        for (const name of await (0,promises_.readdir)(this.incoming)) {
+            // download folders and staged copies (temporary()) name the process that made them
+            const pid = Number((new RegExp(`^${SCRATCH_PREFIX}(\\d+)-`).exec(name) ?? /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name))?.[1]);
+            if (pid > 0 && pid !== process.pid && !alive(pid))
+                await (0,promises_.rm)((0,external_node_path_.join)(this.incoming, name), { recursive: true, force: true });
+        }
+        const dir = await this.step('make a download folder', () => (0,promises_.mkdtemp)((0,external_node_path_.join)(this.incoming, `${SCRATCH_PREFIX}${process.pid}-`)));
+        this.scratches.add(dir);
+        (0,scratch/* holdScratch */.ES)(dir);
+        return dir;
+    }
+    /** Removes a folder scratch() made. */
+    async release(dir) {
+        await (0,promises_.rm)(dir, { recursive: true, force: true });
+        this.scratches.delete(dir);
+        (0,scratch/* dropScratch */.Wl)(dir);
+    }
+    /** Is this file in one of this run's download folders (root's alone since its first byte)? */
+    inScratch(path) {
+        return [...this.scratches].some(dir => path.startsWith(`${dir}/`));
     }
     recordPath(assetSha256, target) {
         return (0,external_node_path_.join)(this.root, 'assets', assetSha256, `qemu-${target}.json`);
@@ -1640,16 +1691,19 @@ class InterpreterStore {
     /**
      * Copies a file into the store as root: first into a folder only root can enter (so nobody can
      * open the copy, whatever the umask made of it), where its sha256 is taken as root and compared;
-     * then renamed into place.
+     * then renamed into place. A file of this run's download folder is renamed in without a copy.
      */
     async admit(source, dest, mode, sha256) {
         await this.ensure();
-        const incoming = (0,external_node_path_.join)(this.root, '.incoming');
+        const incoming = this.incoming;
         await this.folder(incoming, 0o700);
-        const staged = temporary(incoming, (0,external_node_path_.basename)(dest));
-        await this.step(`copy ${source}`, () => this.ops.copy(source, staged));
+        // A file of this run's download folder was written and hashed where only root can go: nobody
+        // else could have changed it since, so it is renamed in as it is.
+        const staged = this.inScratch(source) ? source : temporary(incoming, (0,external_node_path_.basename)(dest));
+        if (staged !== source)
+            await this.step(`copy ${source}`, () => this.ops.copy(source, staged));
         await this.step(`set the mode of ${staged}`, () => this.ops.chmod(staged, mode));
-        const got = await this.step(`read back ${staged}`, () => this.ops.sha256(staged));
+        const got = staged === source ? sha256 : await this.step(`read back ${staged}`, () => this.ops.sha256(staged));
         if (got !== sha256) {
             await this.step(`remove ${staged}`, () => this.ops.remove(staged));
             return `its sha256 is ${got ?? 'unknown'}, not ${sha256}`;
@@ -1660,8 +1714,9 @@ class InterpreterStore {
         return undefined;
     }
     /**
-     * Takes a file in as the interpreter with this digest; returns its path in the store, or says why
-     * not (its copy's digest was another: it changed on the way).
+     * Takes a file in as the interpreter with this digest: renamed in from this run's download folder
+     * (scratch()), else copied and read back. Returns its path in the store, or says why not (its
+     * copy's digest was another: it changed on the way).
      */
     async put(source, sha256, target) {
         const dest = this.pathOf(sha256, target);
@@ -1871,9 +1926,11 @@ async function download_download(req, places, options = {}) {
         }
         surveys.push(found);
     }
-    // Cold: download what the first plan lacks; on a missing asset (HTTP 404), the next plan.
-    await (0,promises_.mkdir)(places.tempDir, { recursive: true });
-    const work = await (0,promises_.mkdtemp)((0,external_node_path_.join)(places.tempDir, 'qemu-download-'));
+    // Cold: download what the first plan lacks; on a missing asset (HTTP 404), the next plan. As
+    // root, in the store's own folder (the file and what comes out of it are root's alone, and are
+    // taken in by a rename); else in the caller's scratch folder.
+    const rootScratch = await store?.scratch();
+    const work = rootScratch ?? (await scratchIn(places.tempDir));
     try {
         for (const [i, found] of surveys.entries()) {
             const { plan, ready, missing } = found;
@@ -1896,7 +1953,7 @@ async function download_download(req, places, options = {}) {
                 throw err;
             }
             if (store)
-                await keepInStore(store, plan, verified, ready, work);
+                verified = await keepInStore(store, plan, verified, ready, work);
             const dir = await keepInCache(found, verified, req, places, !!store);
             if (!store && dir) {
                 for (const v of verified)
@@ -1907,12 +1964,24 @@ async function download_download(req, places, options = {}) {
         throw new DownloadError('no download source succeeded', 'no-build');
     }
     finally {
-        await (0,promises_.rm)(work, { recursive: true, force: true });
+        if (rootScratch)
+            await store?.release(rootScratch);
+        else
+            await (0,promises_.rm)(work, { recursive: true, force: true });
     }
 }
-/** Verified downloads into the store, each with its record, before anything registers them. */
+/** A new download folder in the caller's scratch folder. */
+async function scratchIn(tempDir) {
+    await (0,promises_.mkdir)(tempDir, { recursive: true });
+    return (0,promises_.mkdtemp)((0,external_node_path_.join)(tempDir, 'qemu-download-'));
+}
+/**
+ * Verified downloads into the store, each with its record, before anything registers them; the
+ * same downloads at their places in the store (where the tool cache copies them from).
+ */
 async function keepInStore(store, plan, verified, ready, work) {
     await store.ensure();
+    const kept = [];
     for (const v of verified) {
         const put = await store.put(v.path, v.binarySha256, v.target);
         if ('problem' in put) {
@@ -1929,7 +1998,9 @@ async function keepInStore(store, plan, verified, ready, work) {
         };
         await store.remember(record, work);
         ready.set(v.target, { path: put.path, version: v.version ?? plan.qemu, url: v.url });
+        kept.push({ ...v, path: put.path });
     }
+    return kept;
 }
 /**
  * Verified downloads into the tool cache; its folder, or undefined when it could not be written and

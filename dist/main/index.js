@@ -5161,15 +5161,19 @@ function jobLabel(env, runnerPid) {
     return [GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_JOB].filter(Boolean).join('/') || `process ${runnerPid}`;
 }
 
+// EXTERNAL MODULE: ./src/kernel/scratch.ts
+var scratch = __nccwpck_require__(471);
 ;// CONCATENATED MODULE: ./src/faces/signals.ts
 /**
  * SIGINT and SIGTERM, as a cancelled job gets them (the runner sends SIGINT, then SIGTERM): no new
  * kernel change begins, the one in progress finishes (its locked ledger section runs to its end and
- * unlocks), the run's scratch folder (probe programs, partial downloads) is removed, and the
+ * unlocks), the run's scratch folder (probe programs, partial downloads) and any other it holds
+ * (kernel/scratch.ts: a download in the interpreter store) are removed, and the
  * process exits with 128 + the signal's number. Each change was saved in the journal before it
  * was made, so the post step undoes what was made. A second signal, or a section that does not end
  * within the grace, exits at once, removing the lock file first when this process holds it.
  */
+
 
 
 /** The exit code of a process ended by a signal, as a shell reports it: 128 + its number. */
@@ -5190,8 +5194,9 @@ class SignalStop {
         const { exit = code => process.exit(code), say = line => void process.stderr.write(`${line}\n`), graceMs = 5000 } = this.seams;
         const leave = () => {
             work.ledger?.releaseNow();
-            if (work.workDir)
-                (0,external_node_fs_.rmSync)(work.workDir, { recursive: true, force: true });
+            for (const dir of [work.workDir, ...(0,scratch/* heldScratch */.qA)()])
+                if (dir)
+                    (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
             exit(exitCodeOf(signal));
         };
         if (this.waiting)
@@ -6274,6 +6279,34 @@ async function* streamProgram(command, args, input, options = {}) {
             await exited;
         }
     }
+}
+
+
+/***/ }),
+
+/***/ 471:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ES: () => (/* binding */ holdScratch),
+/* harmony export */   Wl: () => (/* binding */ dropScratch),
+/* harmony export */   qA: () => (/* binding */ heldScratch)
+/* harmony export */ });
+/**
+ * Folders this process is writing outside its run's own scratch folder (a root-only download in
+ * the interpreter store's incoming folder): a signal's way out removes them with the rest
+ * (faces/signals.ts), and the code that made one drops it here when it removes it itself.
+ */
+const live = new Set();
+function holdScratch(dir) {
+    live.add(dir);
+}
+function dropScratch(dir) {
+    live.delete(dir);
+}
+/** The folders held now. */
+function heldScratch() {
+    return [...live];
 }
 
 

@@ -1,13 +1,15 @@
 /**
  * SIGINT and SIGTERM, as a cancelled job gets them (the runner sends SIGINT, then SIGTERM): no new
  * kernel change begins, the one in progress finishes (its locked ledger section runs to its end and
- * unlocks), the run's scratch folder (probe programs, partial downloads) is removed, and the
+ * unlocks), the run's scratch folder (probe programs, partial downloads) and any other it holds
+ * (kernel/scratch.ts: a download in the interpreter store) are removed, and the
  * process exits with 128 + the signal's number. Each change was saved in the journal before it
  * was made, so the post step undoes what was made. A second signal, or a section that does not end
  * within the grace, exits at once, removing the lock file first when this process holds it.
  */
 import { rmSync } from 'node:fs'
 import { constants } from 'node:os'
+import { heldScratch } from '../kernel/scratch.js'
 import type { Journal } from '../records/journal.js'
 import type { Ledger } from '../records/ledger.js'
 
@@ -47,7 +49,7 @@ export class SignalStop {
     const { exit = code => process.exit(code), say = line => void process.stderr.write(`${line}\n`), graceMs = 5000 } = this.seams
     const leave = () => {
       work.ledger?.releaseNow()
-      if (work.workDir) rmSync(work.workDir, { recursive: true, force: true })
+      for (const dir of [work.workDir, ...heldScratch()]) if (dir) rmSync(dir, { recursive: true, force: true })
       exit(exitCodeOf(signal))
     }
     if (this.waiting) return leave()

@@ -116,9 +116,11 @@ export async function download(req: DownloadRequest, places: InstallPlaces, opti
     surveys.push(found)
   }
 
-  // Cold: download what the first plan lacks; on a missing asset (HTTP 404), the next plan.
-  await mkdir(places.tempDir, { recursive: true })
-  const work = await mkdtemp(join(places.tempDir, 'qemu-download-'))
+  // Cold: download what the first plan lacks; on a missing asset (HTTP 404), the next plan. As
+  // root, in the store's own folder (the file and what comes out of it are root's alone, and are
+  // taken in by a rename); else in the caller's scratch folder.
+  const rootScratch = await store?.scratch()
+  const work = rootScratch ?? (await scratchIn(places.tempDir))
   try {
     for (const [i, found] of surveys.entries()) {
       const { plan, ready, missing } = found
@@ -137,7 +139,7 @@ export async function download(req: DownloadRequest, places: InstallPlaces, opti
         }
         throw err
       }
-      if (store) await keepInStore(store, plan, verified, ready, work)
+      if (store) verified = await keepInStore(store, plan, verified, ready, work)
       const dir = await keepInCache(found, verified, req, places, !!store)
       if (!store && dir) {
         for (const v of verified) ready.set(v.target, { path: join(dir, `qemu-${v.target}`), version: v.version ?? plan.qemu, url: v.url })
@@ -146,19 +148,30 @@ export async function download(req: DownloadRequest, places: InstallPlaces, opti
     }
     throw new DownloadError('no download source succeeded', 'no-build')
   } finally {
-    await rm(work, { recursive: true, force: true })
+    if (rootScratch) await store?.release(rootScratch)
+    else await rm(work, { recursive: true, force: true })
   }
 }
 
-/** Verified downloads into the store, each with its record, before anything registers them. */
+/** A new download folder in the caller's scratch folder. */
+async function scratchIn(tempDir: string): Promise<string> {
+  await mkdir(tempDir, { recursive: true })
+  return mkdtemp(join(tempDir, 'qemu-download-'))
+}
+
+/**
+ * Verified downloads into the store, each with its record, before anything registers them; the
+ * same downloads at their places in the store (where the tool cache copies them from).
+ */
 async function keepInStore(
   store: InterpreterStore,
   plan: Plan,
   verified: readonly Verified[],
   ready: Map<QemuTarget, Ready>,
   work: string
-): Promise<void> {
+): Promise<Verified[]> {
   await store.ensure()
+  const kept: Verified[] = []
   for (const v of verified) {
     const put = await store.put(v.path, v.binarySha256, v.target)
     if ('problem' in put) {
@@ -179,7 +192,9 @@ async function keepInStore(
     }
     await store.remember(record, work)
     ready.set(v.target, { path: put.path, version: v.version ?? plan.qemu, url: v.url })
+    kept.push({ ...v, path: put.path })
   }
+  return kept
 }
 
 /**

@@ -14,10 +14,11 @@
  */
 import { createHash, randomUUID } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { chmod, copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import type { QemuTarget } from '../../kernel/platforms.js'
 import type { Privileged } from '../../kernel/privileged.js'
+import { dropScratch, holdScratch } from '../../kernel/scratch.js'
 import { normalizeSha256 } from '../manifest.js'
 import { DownloadError } from './errors.js'
 import { rootOnlyProblem } from './root-owned.js'
@@ -49,6 +50,18 @@ export function unsafe(root: string, problem: string): DownloadError {
     'config'
   )
 }
+
+/** Is the process with this id alive (or not ours to tell: another user's)? */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+const SCRATCH_PREFIX = 'qemu-download-'
 
 const temporary = (dir: string, name: string) => join(dir, `.${name}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`)
 
@@ -95,6 +108,8 @@ export class InterpreterStore {
   private readonly made = new Set<string>()
   private ensured = false
   private readonly ops: StoreOps
+  /** Download folders this run made in .incoming (scratch()). */
+  private readonly scratches = new Set<string>()
 
   constructor(
     readonly root: string,
@@ -106,6 +121,43 @@ export class InterpreterStore {
   /** Where an interpreter with this digest lives (the path registered with the kernel). */
   pathOf(sha256: string, target: QemuTarget): string {
     return join(this.root, sha256, `qemu-${target}`)
+  }
+
+  private get incoming(): string {
+    return join(this.root, '.incoming')
+  }
+
+  /**
+   * A folder in the store's incoming folder (root's alone) for a download, when this process is
+   * root; undefined through sudo (the caller downloads into its own scratch folder, and put() copies
+   * and reads back). Held for a signal's way out until release(). Download folders of runs whose
+   * process is gone are removed first.
+   */
+  async scratch(): Promise<string | undefined> {
+    if (this.ops !== IN_PROCESS) return undefined
+    await this.ensure()
+    await this.folder(this.incoming, 0o700)
+    for (const name of await readdir(this.incoming)) {
+      // download folders and staged copies (temporary()) name the process that made them
+      const pid = Number((new RegExp(`^${SCRATCH_PREFIX}(\\d+)-`).exec(name) ?? /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name))?.[1])
+      if (pid > 0 && pid !== process.pid && !alive(pid)) await rm(join(this.incoming, name), { recursive: true, force: true })
+    }
+    const dir = await this.step('make a download folder', () => mkdtemp(join(this.incoming, `${SCRATCH_PREFIX}${process.pid}-`)))
+    this.scratches.add(dir)
+    holdScratch(dir)
+    return dir
+  }
+
+  /** Removes a folder scratch() made. */
+  async release(dir: string): Promise<void> {
+    await rm(dir, { recursive: true, force: true })
+    this.scratches.delete(dir)
+    dropScratch(dir)
+  }
+
+  /** Is this file in one of this run's download folders (root's alone since its first byte)? */
+  private inScratch(path: string): boolean {
+    return [...this.scratches].some(dir => path.startsWith(`${dir}/`))
   }
 
   private recordPath(assetSha256: string, target: QemuTarget): string {
@@ -171,16 +223,18 @@ export class InterpreterStore {
   /**
    * Copies a file into the store as root: first into a folder only root can enter (so nobody can
    * open the copy, whatever the umask made of it), where its sha256 is taken as root and compared;
-   * then renamed into place.
+   * then renamed into place. A file of this run's download folder is renamed in without a copy.
    */
   private async admit(source: string, dest: string, mode: number, sha256: string): Promise<string | undefined> {
     await this.ensure()
-    const incoming = join(this.root, '.incoming')
+    const incoming = this.incoming
     await this.folder(incoming, 0o700)
-    const staged = temporary(incoming, basename(dest))
-    await this.step(`copy ${source}`, () => this.ops.copy(source, staged))
+    // A file of this run's download folder was written and hashed where only root can go: nobody
+    // else could have changed it since, so it is renamed in as it is.
+    const staged = this.inScratch(source) ? source : temporary(incoming, basename(dest))
+    if (staged !== source) await this.step(`copy ${source}`, () => this.ops.copy(source, staged))
     await this.step(`set the mode of ${staged}`, () => this.ops.chmod(staged, mode))
-    const got = await this.step(`read back ${staged}`, () => this.ops.sha256(staged))
+    const got = staged === source ? sha256 : await this.step(`read back ${staged}`, () => this.ops.sha256(staged))
     if (got !== sha256) {
       await this.step(`remove ${staged}`, () => this.ops.remove(staged))
       return `its sha256 is ${got ?? 'unknown'}, not ${sha256}`
@@ -192,8 +246,9 @@ export class InterpreterStore {
   }
 
   /**
-   * Takes a file in as the interpreter with this digest; returns its path in the store, or says why
-   * not (its copy's digest was another: it changed on the way).
+   * Takes a file in as the interpreter with this digest: renamed in from this run's download folder
+   * (scratch()), else copied and read back. Returns its path in the store, or says why not (its
+   * copy's digest was another: it changed on the way).
    */
   async put(source: string, sha256: string, target: QemuTarget): Promise<{ path: string } | { problem: string }> {
     const dest = this.pathOf(sha256, target)
