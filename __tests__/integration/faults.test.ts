@@ -290,18 +290,16 @@ describeWhen([root, command('/usr/bin/qemu-aarch64-static'), command('/usr/bin/p
       target = foreign
     })
     const stalling = () => ({ install: 'download', 'qemu-url': url, 'qemu-sha256': '0'.repeat(64), verify: 'probe' })
-    /** The partial download of a main: as root, in the interpreter store's incoming folder, named by its process. */
-    const downloadsOf = (job: Job) => {
-      const pid = stepProcessOf(job)
-      return filesUnder(join(INTERPRETER_STORE, '.incoming')).filter(f => pid && f.includes(`/qemu-download-${pid}-`))
-    }
+    /** A main's partial download: as root, in the interpreter store's incoming folder, named by its process. */
+    const downloadsOf = (pid: number | undefined) =>
+      filesUnder(join(INTERPRETER_STORE, '.incoming')).filter(f => pid && f.includes(`/qemu-download-${pid}-`))
     /**
      * Starts a main that stalls in its download; resolves once the partial download is being
      * written (not merely the probe programs step 1 writes to RUNNER_TEMP, before anything is shared).
      */
     async function stalledMain(platforms: string): Promise<Job> {
       const job = startJob('main', { platforms, ...stalling() })
-      await waitFor('the download to start writing', () => downloadsOf(job).length > 0)
+      await waitFor('the download to start writing', () => downloadsOf(stepProcessOf(job)).length > 0)
       return job
     }
 
@@ -319,7 +317,7 @@ describeWhen([root, command('/usr/bin/qemu-aarch64-static'), command('/usr/bin/p
         expect(await a.done).toBe(code)
         expect(existsSync(join(ledgerDir, 'lock'))).toBe(false)
         expect(filesUnder(join(a.dir, 'temp'))).toEqual([])
-        expect(filesUnder(join(INTERPRETER_STORE, '.incoming')).filter(f => f.includes(`/qemu-download-${main}-`))).toEqual([])
+        expect(downloadsOf(main)).toEqual([]) // by the pid taken before the kill: the process is gone now
 
         const post = runStep('post', a.dir, {}, jobEnv(a.dir))
         expect(post.code).toBe(0)
