@@ -58,6 +58,8 @@ export class FakeProcesses implements ProcessInfo {
 export class FakeProber implements Probe {
   readonly interpreters = new Map<string, QemuTarget | 'crashes'>()
   runs = 0
+  /** The interpreter of each probe that reached an entry, in order. */
+  readonly ran: string[] = []
 
   constructor(
     private readonly kernel: FakeKernel,
@@ -77,6 +79,7 @@ export class FakeProber implements Probe {
     if (this.host.family.includes(target)) return { ok: true, output: this.host.machine }
     const [entry] = handlersFor(await readTable(this.kernel.dir), probeProgram(target))
     if (!entry) return { ok: false, output: 'Exec format error', failure: 'exec-format' }
+    this.ran.push(entry.interpreter)
     const serves = this.interpreters.get(entry.interpreter)
     if (!serves || (isolated && !entry.flags.includes('F'))) return { ok: false, output: 'No such file or directory', failure: 'not-found' }
     if (serves !== target)
@@ -132,6 +135,8 @@ export interface Fixture {
   repair: Repair
   /** How often root was asked for. */
   privilegedAsked: () => number
+  /** Interpreter paths the context says someone other than root could change. */
+  untrusted: Set<string>
   ctx: Context
   /** A context for another job on the same host (same kernel, ledger and machine). */
   jobContext(holder: Holder): Context
@@ -160,6 +165,8 @@ export function fixture(options: { mounted?: boolean; host?: Host; holder?: Hold
   const logs: string[] = []
   const warnings: string[] = []
   let asked = 0
+  /** Interpreter paths that someone other than root could change (the real check: kernel/root-files.ts). */
+  const untrusted = new Set<string>()
   const jobContext = (holder: Holder): Context => ({
     host,
     prober,
@@ -179,7 +186,8 @@ export function fixture(options: { mounted?: boolean; host?: Host; holder?: Hold
     obtain: installer.obtain,
     binfmtDir: kernel.dir,
     bootDir,
-    workDir: join(scratch, 'work')
+    workDir: join(scratch, 'work'),
+    interpreterProblem: async path => (untrusted.has(path) ? `${path} is writable by every user (mode 777)` : undefined)
   })
   return {
     kernel,
@@ -194,6 +202,7 @@ export function fixture(options: { mounted?: boolean; host?: Host; holder?: Hold
     warnings,
     repair: { binfmtDir: kernel.dir, warn: m => warnings.push(m) },
     privilegedAsked: () => asked,
+    untrusted,
     ctx: jobContext(options.holder ?? procs.job(4242)),
     jobContext,
     dispose() {

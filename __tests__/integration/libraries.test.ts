@@ -67,7 +67,7 @@ describeWhen(REQUIREMENTS, 'libraries: a sysroot for arm64 from the Debian archi
   const request = (over: Partial<SysrootRequest> = {}): SysrootRequest => ({
     targets: ['aarch64'],
     packages: PACKAGES,
-    cacheRoot: join(work, 'toolcache'),
+    cacheDir: join(work, 'toolcache', SYSROOT_CACHE_FOLDER),
     tempDir: join(work, 'temp'),
     log: message => timings.push(`  ${message}`),
     ...over
@@ -176,12 +176,12 @@ describeWhen(REQUIREMENTS, 'libraries: a sysroot for arm64 from the Debian archi
   }, 300_000)
 
   test('base alone: cold, then warm', async () => {
-    const cacheRoot = join(work, 'base-cache')
-    const cold = await timed('base, cold', () => makeSysroot(request({ packages: parseLibraries('base'), cacheRoot })))
+    const cacheDir = join(work, 'base-cache')
+    const cold = await timed('base, cold', () => makeSysroot(request({ packages: parseLibraries('base'), cacheDir })))
     expect(cold.cacheHit).toBe(false)
     const names = cold.packages.map(p => p.replace(/=.*/, ''))
     expect(names).toEqual(expect.arrayContaining(['libc6:arm64', 'libgcc-s1:arm64', 'libstdc++6:arm64', 'zlib1g:arm64']))
-    const warm = await timed('base, warm', () => makeSysroot(request({ packages: parseLibraries('base'), cacheRoot })))
+    const warm = await timed('base, warm', () => makeSysroot(request({ packages: parseLibraries('base'), cacheDir })))
     expect(warm).toEqual({ ...cold, cacheHit: true })
   }, 300_000)
 

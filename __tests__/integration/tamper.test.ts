@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from '@jest/
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { rootOnlyProblem } from '../../src/install/download/root-owned.js'
+import { rootOnlyProblem } from '../../src/kernel/root-files.js'
 import { buildArchives, SOURCE_BINARIES, type Fixtures } from '../helpers/archives.js'
 import { kernelExec, removeEntries, runStepAsync, tableText, workdir } from '../helpers/action.js'
 import { startServer, type TestServer } from '../helpers/http-server.js'

@@ -255,16 +255,19 @@ describe('install --libraries', () => {
   const makeSysroot = async (request: SysrootRequest) => {
     asked.push(request)
     return {
-      path: join(request.cacheRoot, 'setup-x86-on-arm-sysroot/debian-12-riscv64-0123'),
+      path: join(request.cacheDir, 'debian-12-riscv64-0123'),
       cacheHit: false,
       packages: ['libc6:riscv64=2.36-9']
     }
   }
   const cacheDir = () => join(f.ledgerDir, 'cache')
-  const sysroot = () => join(cacheDir(), 'setup-x86-on-arm-sysroot/debian-12-riscv64-0123')
+  // As root (uid 0 here) sysroots are kept in root's store beside the interpreter store, not the cache folder.
+  const store = () => join(f.ledgerDir, 'state/sysroots')
+  const sysroot = () => join(store(), 'debian-12-riscv64-0123')
   const withLibraries = (...more: string[]) =>
     cli(['install', '--platforms', 'riscv64', '--verify', 'probe', '--cache-dir', cacheDir(), '--libraries', 'base', ...more], {
-      makeSysroot
+      makeSysroot,
+      env: { SETUP_X86_ON_ARM_LEDGER_DIR: f.ledgerDir, SETUP_X86_ON_ARM_INTERPRETER_STORE: join(f.ledgerDir, 'state/interpreters') }
     })
   beforeEach(() => {
     asked = []
@@ -272,12 +275,12 @@ describe('install --libraries', () => {
     f.installer.served.set('riscv64', { path: QEMU, version: '10.0.3', source: 'download' })
   })
 
-  test('makes the sysroot in the cache folder and prints the variable a runner service needs', async () => {
+  test("makes the sysroot in root's store and prints the variable a runner service needs", async () => {
     expect(await withLibraries()).toBe(0)
     expect(asked[0]).toMatchObject({
       targets: ['riscv64'],
       packages: ['libc6', 'libgcc-s1', 'libstdc++6', 'zlib1g'],
-      cacheRoot: cacheDir()
+      cacheDir: store()
     })
     expect(out.split('\n').at(-2)).toBe(`QEMU_LD_PREFIX=${sysroot()}`)
     expect(err).toContain(`give the runner service QEMU_LD_PREFIX=${sysroot()} (for example with --env-file`)

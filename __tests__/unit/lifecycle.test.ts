@@ -4,7 +4,7 @@
  * another live job (or persist) still holds.
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { createContext, disposeContext, type SetupRequest } from '../../src/core/context.js'
 import { restore } from '../../src/core/restore.js'
@@ -126,7 +126,7 @@ describe('createContext', () => {
   test('builds the core from what it is given: places, holder, ledger folder, journal', async () => {
     const saved: number[] = []
     const holder = f.procs.job(55)
-    const ctx = createContext({
+    const ctx = await createContext({
       toolCache: join(f.bootDir, 'cache'),
       tempDir: f.bootDir,
       assetBase: 'https://example.invalid/me/setup-x86-on-arm',
@@ -145,6 +145,9 @@ describe('createContext', () => {
     expect(ctx.holder).toBe(holder)
     expect(ctx.ledger.dir).toBe(f.ledgerDir)
     expect(ctx.workDir.startsWith(`${f.bootDir}/setup-x86-on-arm-`)).toBe(true)
+    // made fresh, for this process's user alone
+    expect(statSync(ctx.workDir).mode & 0o777).toBe(0o700)
+    await disposeContext(ctx)
     await ctx.journal.record({ kind: 'mounted' })
     expect(saved).toEqual([1])
     expect(ctx.binfmtDir).toBe('/proc/sys/fs/binfmt_misc')

@@ -184,7 +184,7 @@ describe('main', () => {
     const makeSysroot = async (request: SysrootRequest) => {
       asked.push(request)
       return {
-        path: join(request.cacheRoot, 'setup-x86-on-arm-sysroot/debian-12-riscv64-0123'),
+        path: join(request.cacheDir, 'debian-12-riscv64-0123'),
         cacheHit: false,
         packages: ['libc6:riscv64=2.36-9']
       }
@@ -198,6 +198,7 @@ describe('main', () => {
         SETUP_X86_ON_ARM_LEDGER_DIR: f.ledgerDir,
         RUNNER_TOOL_CACHE: join(f.ledgerDir, 'tool-cache'),
         RUNNER_TEMP: join(f.ledgerDir, 'temp'),
+        SETUP_X86_ON_ARM_INTERPRETER_STORE: join(f.ledgerDir, 'state/interpreters'),
         ...over
       }
     })
@@ -213,7 +214,9 @@ describe('main', () => {
         packages: ['libc6', 'libgcc-s1', 'libstdc++6', 'zlib1g', 'libssl3'],
         mirror: []
       })
-      const path = join(f.ledgerDir, 'tool-cache/setup-x86-on-arm-sysroot/debian-12-riscv64-0123')
+      // root keeps sysroots in its store beside the interpreter store; another user in the tool cache
+      const kept = process.getuid?.() === 0 ? 'state/sysroots' : 'tool-cache/setup-x86-on-arm-sysroot'
+      const path = join(f.ledgerDir, kept, 'debian-12-riscv64-0123')
       expect(Object.fromEntries(exported)).toEqual({ QEMU_LD_PREFIX: path })
       expect(core.outputs.get('sysroot')).toBe(path)
       expect(core.group.mock.calls.map(c => c[0])).toEqual(['Set up emulation', 'Verify', 'Libraries'])

@@ -109,6 +109,25 @@ describe('assess: what runs already', () => {
     expect(ledgerFile()).toEqual({ entries: {} })
   })
 
+  test('an entry whose interpreter someone other than root could change is never run: replaced, and post puts it back', async () => {
+    const theirs = entryOf('riscv64', '/fake/home/user/qemu-riscv64')
+    f.prober.interpreters.set(theirs.interpreter, 'riscv64')
+    f.untrusted.add(theirs.interpreter)
+    await register(f.kernel, theirs, f.kernel.dir)
+    const before = f.kernel.snapshot()
+    serve('riscv64')
+    const report = await setup(request(), f.ctx)
+    // Not one probe ran through their interpreter: the only runs are the proofs of the action's own.
+    expect(f.prober.ran).not.toContain(theirs.interpreter)
+    expect(f.warnings).toEqual([
+      `linux/riscv64: the entry qemu-riscv64 is not run: ${theirs.interpreter} is writable by every user (mode 777); the action registers its own in front of it`
+    ])
+    expect(report.platforms[0]).toMatchObject({ status: 'registered', interpreter: QEMU('riscv64') })
+    expect(lastSaved()[0]).toMatchObject({ kind: 'replaced', original: { interpreter: theirs.interpreter } })
+    await restore(lastSaved(), f.kernel, () => {}, { dir: f.kernel.dir })
+    expect(f.kernel.snapshot()).toEqual(before)
+  })
+
   test('the reports keep the order the platforms were asked in', async () => {
     serve('riscv64')
     serve('ppc64le')

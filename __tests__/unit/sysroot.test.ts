@@ -4,7 +4,7 @@
  * cannot be written, the job's temporary folder, and nothing at all when every platform is native.
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { probeProgram } from '../../src/checks/probe-programs.js'
@@ -23,7 +23,7 @@ const log = { info: (m: string) => void logs.push(m), warning: (m: string) => vo
 /** The engine's stand-in: records the request and answers with a folder under its cache root. */
 const make = async (request: SysrootRequest): Promise<Sysroot> => {
   asked.push(request)
-  return { path: join(request.cacheRoot, 'setup-x86-on-arm-sysroot', 'debian-12-amd64-0123'), cacheHit, packages: ['libc6:amd64=2.36-9'] }
+  return { path: join(request.cacheDir, 'debian-12-amd64-0123'), cacheHit, packages: ['libc6:amd64=2.36-9'] }
 }
 
 const report = (...platforms: [string, Status][]): Report => ({
@@ -77,7 +77,7 @@ describe('libraries', () => {
       targets: ['x86_64'],
       packages: ['libc6', 'libssl3'],
       mirror: ['http://127.0.0.1:9/debian'],
-      cacheRoot: join(dir, 'tool-cache'),
+      cacheDir: join(dir, 'tool-cache/setup-x86-on-arm-sysroot'),
       tempDir: join(dir, 'temp')
     })
   })
@@ -94,9 +94,39 @@ describe('libraries', () => {
     const made = await prepareSysroot(libraries(), report(['amd64', 'registered']), places({ toolCache, temporaryRoot }), log, make)
     expect(made?.origin).toBe('temporary')
     expect(made?.path.startsWith(`${temporaryRoot}/`)).toBe(true)
-    expect(asked[0].cacheRoot).toBe(temporaryRoot)
+    expect(asked[0].cacheDir).toBe(join(temporaryRoot, 'setup-x86-on-arm-sysroot'))
     expect(warnings).toEqual([
       `libraries: ${toolCache} cannot be written (ENOTDIR): the sysroot is made in ${temporaryRoot} for this job only, and removed after it`
+    ])
+  })
+
+  test("as root: made and kept in root's store, not the tool cache", async () => {
+    const store = join(dir, 'state/sysroots')
+    const made = await prepareSysroot(libraries(), report(['amd64', 'registered']), places({ store }), log, make)
+    expect(made).toEqual({ path: join(store, 'debian-12-amd64-0123'), origin: 'made', packages: ['libc6:amd64=2.36-9'] })
+    expect(asked[0].cacheDir).toBe(store)
+    expect(statSync(store).mode & 0o7777).toBe(0o755)
+    expect(existsSync(join(dir, 'tool-cache'))).toBe(false)
+  })
+
+  test('a store someone else could change is refused in one line, and nothing is made', async () => {
+    const store = join(dir, 'state/sysroots')
+    mkdirSync(store, { recursive: true })
+    chmodSync(join(dir, 'state'), 0o777)
+    await expect(prepareSysroot(libraries(), report(['amd64', 'registered']), places({ store }), log, make)).rejects.toThrow(
+      `libraries: the sysroot store ${store} is not root's alone: ${join(dir, 'state')} is writable by every user (mode 777)`
+    )
+    expect(asked).toEqual([])
+  })
+
+  test('a tool cache other users can write: not trusted, the sysroot is made in the temporary folder', async () => {
+    mkdirSync(join(dir, 'tool-cache/setup-x86-on-arm-sysroot'), { recursive: true })
+    chmodSync(join(dir, 'tool-cache'), 0o777)
+    const temporaryRoot = join(dir, 'job-sysroot')
+    const made = await prepareSysroot(libraries(), report(['amd64', 'registered']), places({ temporaryRoot }), log, make)
+    expect(made?.origin).toBe('temporary')
+    expect(warnings).toEqual([
+      `libraries: ${join(dir, 'tool-cache')} is writable by every user (mode 777): the sysroot is made in ${temporaryRoot} for this job only, and removed after it`
     ])
   })
 

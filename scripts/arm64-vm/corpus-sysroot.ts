@@ -4,7 +4,7 @@
  * private state, unpacked with the merged-/usr links), exactly as a job asking for these libraries
  * would get it. corpus.mjs runs this file through tsx and reads the one JSON line it prints:
  *
- *   node --import tsx scripts/arm64-vm/corpus-sysroot.ts '{"targets":[...],"packages":[...],"cacheRoot":"...","tempDir":"..."}'
+ *   node --import tsx scripts/arm64-vm/corpus-sysroot.ts '{"targets":[...],"packages":[...],"cacheDir":"...","tempDir":"..."}'
  *
  * prints {"path": "...", "cacheHit": false, "packages": ["name:arch=version", ...]} on stdout (the
  * engine's log goes to stderr), or exits 1 with the engine's message.
@@ -16,7 +16,8 @@ interface Request {
   targets: QemuTarget[]
   /** Package names as the `libraries` input takes them (`base` allowed). */
   packages: string[]
-  cacheRoot: string
+  /** The folder sysroots are kept in. */
+  cacheDir: string
   tempDir: string
 }
 

@@ -77,7 +77,12 @@ function osRelease() {
 
 /** The engine's sysroot (through tsx); { path, packages }. */
 function engineSysroot(packages) {
-  const request = { targets: SYSROOT_TARGETS, packages, cacheRoot: join(CORPUS_CACHE, 'tool-cache'), tempDir: join(CORPUS_CACHE, 'tmp') }
+  const request = {
+    targets: SYSROOT_TARGETS,
+    packages,
+    cacheDir: join(CORPUS_CACHE, 'tool-cache', 'setup-x86-on-arm-sysroot'),
+    tempDir: join(CORPUS_CACHE, 'tmp')
+  }
   const script = join(projectRoot, 'scripts', 'arm64-vm', 'corpus-sysroot.ts')
   try {
     const options = { cwd: projectRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }

@@ -84,11 +84,21 @@ export async function assess(request: SetupRequest, ctx: Context): Promise<Asses
   const started = performance.now()
   const before = await readTable(ctx.binfmtDir)
   const reports = new Map<Platform, PlatformReport>()
+  const untrusted = new Set<Platform>()
   const handler = new Map(request.platforms.map(p => [p, handlerOf(before, p)]))
+  // An entry whose interpreter someone other than root could change is never run: it is replaced.
+  for (const [platform, entry] of handler) {
+    const problem = entry && (await ctx.interpreterProblem(entry.interpreter))
+    if (!entry || !problem) continue
+    ctx.log.warning(`${platform.docker}: the entry ${entry.name} is not run: ${problem}; the action registers its own in front of it`)
+    handler.delete(platform)
+    untrusted.add(platform)
+  }
   // The chroot check of an existing handler needs root; without it the plain probe decides.
   const sys = request.flags.includes('F') && [...handler.values()].some(Boolean) ? await ctx.privileged().catch(() => undefined) : undefined
   await Promise.all(
     request.platforms.map(async platform => {
+      if (untrusted.has(platform)) return
       const proof = await works(platform, request.flags, ctx, handler.get(platform) ? sys : undefined)
       if (proof.ok) {
         reports.set(platform, await describeWorking(platform, handler.get(platform), elapsed(started), proof.printed, ctx.host.machine))

@@ -5,13 +5,14 @@
  * reads no process.env itself. Unit tests build a Context of fakes directly.
  */
 import { rm } from 'node:fs/promises'
-import { join } from 'node:path'
+import { tmpdir } from 'node:os'
 import { Prober } from '../checks/probe.js'
 import { type InstallPlaces, type InstallRequest, obtainInterpreters } from '../install/index.js'
 import { BINFMT_DIR } from '../kernel/binfmt.js'
 import { currentHost, type Host } from '../kernel/host.js'
 import type { Platform } from '../kernel/platforms.js'
 import { type Privileged, privileged } from '../kernel/privileged.js'
+import { freshFolder, rootOnlyProblem } from '../kernel/root-files.js'
 import type { Holder } from '../records/holder.js'
 import { type Change, Journal } from '../records/journal.js'
 import { Ledger, ledgerDirFor } from '../records/ledger.js'
@@ -68,8 +69,10 @@ export interface Context {
   binfmtDir: string
   /** Where `persist` writes entries for systemd-binfmt to register at boot. */
   bootDir: string
-  /** This run's scratch folder (probe programs), removed by disposeContext. */
+  /** This run's scratch folder (probe programs, downloads), made fresh (0700), removed by disposeContext. */
   workDir: string
+  /** Why an interpreter must not be run here (someone other than root could change it); undefined when it may. */
+  interpreterProblem: (path: string) => Promise<string | undefined>
 }
 
 export const BINFMT_D = '/etc/binfmt.d'
@@ -80,9 +83,17 @@ export function installPlacesOf(env: InstallPlaces): InstallPlaces {
   return { toolCache, toolCacheLabel, tempDir, assetBase, interpreterStore, proxy }
 }
 
-export function createContext(env: Environment): Context {
+/**
+ * Where this run's folders are made: the temporary folder it was given, else the machine's, the
+ * first that no untrusted user can change (kernel/root-files.ts).
+ */
+export function scratchParents(tempDir: string): string[] {
+  return [tempDir, tmpdir(), '/tmp']
+}
+
+export async function createContext(env: Environment): Promise<Context> {
   const host = currentHost()
-  const workDir = join(env.tempDir, `setup-x86-on-arm-${process.pid}`)
+  const workDir = await freshFolder(scratchParents(env.tempDir), 'setup-x86-on-arm-')
   return {
     host,
     prober: new Prober(workDir, host.machine),
@@ -95,7 +106,8 @@ export function createContext(env: Environment): Context {
     obtain: obtainInterpreters,
     binfmtDir: BINFMT_DIR,
     bootDir: BINFMT_D,
-    workDir
+    workDir,
+    interpreterProblem: path => rootOnlyProblem(path, 'file')
   }
 }
 

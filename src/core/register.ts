@@ -58,8 +58,10 @@ async function registeredByPackage(
   at: Registrar,
   since: number
 ): Promise<PlatformReport | undefined> {
-  if (interpreter.source !== 'apt' || !(await works(platform, at.request.flags, at.ctx, at.sys)).ok) return undefined
+  if (interpreter.source !== 'apt') return undefined
   const entry = handlerOf(await readTable(at.ctx.binfmtDir), platform)
+  if (entry && (await at.ctx.interpreterProblem(entry.interpreter))) return undefined
+  if (!(await works(platform, at.request.flags, at.ctx, at.sys)).ok) return undefined
   if (entry) await at.changes.share(entry) // another job's entry, registered while the package installed
   const seconds = elapsed(since)
   const found: PlatformReport = { platform, status: 'registered', detail: '', seconds }
@@ -72,6 +74,7 @@ async function registeredMeanwhile(platform: Platform, at: Registrar, since: num
   const entry = handlerOf(await readTable(at.ctx.binfmtDir), platform)
   const found = entry && at.before.get(entry.name)
   if (!entry || (found && sameHandler(found, entry) && found.enabled === entry.enabled)) return undefined
+  if (await at.ctx.interpreterProblem(entry.interpreter)) return undefined
   if (!(await works(platform, at.request.flags, at.ctx, at.sys)).ok) return undefined
   const shared = await at.changes.share(entry)
   const report = await describeEntry(platform, entry, elapsed(since))

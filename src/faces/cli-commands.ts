@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { Prober } from '../checks/probe.js'
 import { checkSetup } from '../core/check.js'
-import { type Context, createContext, disposeContext, type Environment } from '../core/context.js'
+import { type Context, createContext, disposeContext, type Environment, scratchParents } from '../core/context.js'
 import { failuresOf, outputsOf, SUMMARY_HEADER, summaryRows } from '../core/report.js'
 import { restore } from '../core/restore.js'
 import { setup } from '../core/setup.js'
@@ -21,11 +21,12 @@ import { BINFMT_DIR, readTable } from '../kernel/binfmt.js'
 import { currentHost } from '../kernel/host.js'
 import { platformOfHeader } from '../kernel/platforms.js'
 import { type Privileged, privileged } from '../kernel/privileged.js'
+import { freshFolder, rootOnlyProblem } from '../kernel/root-files.js'
 import { CLI_HOLDER, PERSIST_HOLDER } from '../records/holder.js'
 import { type Change, Journal } from '../records/journal.js'
 import { Ledger, ledgerDirFor } from '../records/ledger.js'
 import { envFileConflict, PREFIX_VARIABLE, prefixLine, removePrefixes, writePrefix } from './env-file.js'
-import { commandLinePlaces, type Variables } from './environment.js'
+import { commandLinePlaces, sysrootStoreFor, type Variables } from './environment.js'
 import { checkRequestOf, InputError, librariesRequestOf, readInputs, setupRequestOf } from './inputs.js'
 
 export interface CliSeams {
@@ -34,7 +35,7 @@ export interface CliSeams {
   uid?: number
   home?: string
   /** Builds the core's context (unit tests build one of fakes). */
-  createContext?: (env: Environment) => Context
+  createContext?: (env: Environment) => Context | Promise<Context>
   privileged?: () => Promise<Privileged>
   binfmtDir?: string
   out?: (text: string) => void
@@ -120,7 +121,7 @@ export async function install(options: Record<string, string>, json: boolean, se
   for (const warning of warnings) err(`warning: ${warning}\n`)
   const places = commandLinePlaces(env, uid, options['asset-base'], seams.home, options['cache-dir'] && resolve(options['cache-dir']))
   const previous = await loadJournal(journalFile)
-  const ctx = (seams.createContext ?? createContext)({
+  const ctx = await (seams.createContext ?? createContext)({
     ...places,
     holder: CLI_HOLDER,
     ledgerDir,
@@ -133,7 +134,8 @@ export async function install(options: Record<string, string>, json: boolean, se
     const failures = failuresOf(report)
     let sysroot: PreparedSysroot | undefined
     if (wantsSysroot(libraries) && failures.length === 0) {
-      sysroot = await prepareSysroot(libraries, report, { ...places, tempDir: ctx.workDir }, ctx.log, seams.makeSysroot)
+      const store = uid === 0 ? sysrootStoreFor(env) : undefined
+      sysroot = await prepareSysroot(libraries, report, { ...places, tempDir: dirname(ctx.workDir), store }, ctx.log, seams.makeSysroot)
       if (sysroot && envFile) await writePrefix(envFile, sysroot.path, ledgerDir)
     }
     if (json) out(`${JSON.stringify({ ...outputsOf(report), sysroot: sysroot?.path ?? '', failures }, null, 2)}\n`)
@@ -172,14 +174,16 @@ export async function uninstall(json: boolean, seams: CliSeams): Promise<number>
 export async function status(json: boolean, seams: CliSeams): Promise<number> {
   const { binfmtDir, out } = surroundings(seams)
   const entries = [...(await readTable(binfmtDir)).values()].sort((a, b) => a.name.localeCompare(b.name))
-  const probeDir = join(tmpdir(), `setup-x86-on-arm-${process.pid}`)
+  const probeDir = await freshFolder(scratchParents(tmpdir()), 'setup-x86-on-arm-')
   const prober = new Prober(probeDir, currentHost().machine)
   try {
     const rows = await Promise.all(
       entries.map(async entry => {
         const platform = entry.type === 'M' ? platformOfHeader(Buffer.from(entry.magic, 'hex')) : undefined
-        const probe = platform && entry.enabled ? (await prober.run(platform.target)).ok : undefined
-        return { ...entry, platform: platform?.docker ?? '', probe }
+        // Probing runs the entry's interpreter as this user: never one someone else could have changed.
+        const untrusted = platform && entry.enabled ? await rootOnlyProblem(entry.interpreter, 'file') : undefined
+        const probe = platform && entry.enabled && !untrusted ? (await prober.run(platform.target)).ok : undefined
+        return { ...entry, platform: platform?.docker ?? '', probe, ...(untrusted ? { untrusted } : {}) }
       })
     )
     if (json) out(`${JSON.stringify(rows, null, 2)}\n`)
@@ -191,7 +195,7 @@ export async function status(json: boolean, seams: CliSeams): Promise<number> {
         r.platform,
         r.interpreter,
         r.flags,
-        r.probe === undefined ? '' : r.probe ? 'probe ok' : 'probe FAILS'
+        r.untrusted ? "not probed: its interpreter is not root's alone" : r.probe === undefined ? '' : r.probe ? 'probe ok' : 'probe FAILS'
       ])
       out(`${table([['Entry', 'State', 'Platform', 'Interpreter', 'Flags', 'Probe'], ...lines])}\n`)
     }

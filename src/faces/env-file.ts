@@ -3,10 +3,13 @@
  * `.env`, which the runner service reads at start and hands to every job. The command line's
  * `install --env-file` writes its line there and remembers which line it wrote (a record beside the
  * host's ledger), so a later install replaces its own line and `uninstall` takes exactly that line
- * out again; a QEMU_LD_PREFIX someone else wrote is never changed. The text work is pure.
+ * out again; a QEMU_LD_PREFIX someone else wrote is never changed. The text work is pure. The
+ * command line often runs as root, and the file is the runner user's: it is read and written
+ * without following links (kernel/root-files.ts), so a link there never sends root's write elsewhere.
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
+import { readRegularText, updateTextFile } from '../kernel/root-files.js'
 
 export const PREFIX_VARIABLE = 'QEMU_LD_PREFIX'
 
@@ -59,7 +62,7 @@ export async function readRecord(ledgerDir: string): Promise<EnvFileRecord> {
 
 /** Why the file cannot take this tool's QEMU_LD_PREFIX line (it holds someone else's); undefined when it can. */
 export async function envFileConflict(file: string, ledgerDir: string): Promise<string | undefined> {
-  const theirs = foreignPrefix(await readText(file), (await readRecord(ledgerDir))[file])
+  const theirs = foreignPrefix((await readRegularText(file)) ?? '', (await readRecord(ledgerDir))[file])
   return theirs === undefined ? undefined : `${file} already sets ${PREFIX_VARIABLE}=${theirs}`
 }
 
@@ -67,8 +70,7 @@ export async function envFileConflict(file: string, ledgerDir: string): Promise<
 export async function writePrefix(file: string, path: string, ledgerDir: string): Promise<void> {
   const record = await readRecord(ledgerDir)
   const line = prefixLine(path)
-  await mkdir(dirname(file), { recursive: true })
-  await writeFile(file, withLine(await readText(file), line, record[file]))
+  await updateTextFile(file, text => withLine(text, line, record[file]))
   await mkdir(ledgerDir, { recursive: true })
   await writeFile(recordFile(ledgerDir), JSON.stringify({ ...record, [file]: line }, null, 1))
 }
@@ -78,11 +80,17 @@ export async function removePrefixes(ledgerDir: string): Promise<string[]> {
   const record = await readRecord(ledgerDir)
   const changed: string[] = []
   for (const [file, line] of Object.entries(record)) {
-    const text = await readText(file)
-    const kept = withoutLine(text, line)
-    if (kept === text) continue
-    await writeFile(file, kept)
-    changed.push(file)
+    let took = false
+    await updateTextFile(
+      file,
+      text => {
+        const kept = withoutLine(text, line)
+        took = kept !== text
+        return kept
+      },
+      false
+    )
+    if (took) changed.push(file)
   }
   await rm(recordFile(ledgerDir), { force: true })
   return changed

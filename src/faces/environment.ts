@@ -4,7 +4,7 @@
  * functions of the variables they are given, so tests pass a map.
  */
 import { homedir, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { type InstallPlaces, proxyFromVariables, type ProxySettings } from '../install/index.js'
 import { parseAssetBase } from './inputs.js'
 
@@ -37,6 +37,14 @@ export const INTERPRETER_STORE = '/var/lib/setup-x86-on-arm/interpreters'
  */
 export function interpreterStoreFor(env: Variables): string {
   return env.SETUP_X86_ON_ARM_INTERPRETER_STORE || INTERPRETER_STORE
+}
+
+/**
+ * Where root keeps sysroots (libraries): beside the interpreter store, root's alone, so a sysroot
+ * that QEMU_LD_PREFIX later hands to programs is one no other user could have changed.
+ */
+export function sysrootStoreFor(env: Variables): string {
+  return join(dirname(interpreterStoreFor(env)), 'sysroots')
 }
 
 /** The job's proxy variables; undefined when it sets none. */

@@ -1,4 +1,5 @@
 /** The action's main step: inputs -> setup -> checks -> the sysroot (libraries) -> outputs and summary. */
+import { dirname } from 'node:path'
 import * as core from './actions/index.js'
 import { newRunId } from '../checks/probe-image.js'
 import { checkSetup, needsChecks, runsContainers } from '../core/check.js'
@@ -10,7 +11,7 @@ import type { makeSysroot } from '../install/libraries/index.js'
 import { holderFor } from '../records/holder.js'
 import { ledgerDirFor } from '../records/ledger.js'
 import { saveChanges, saveCleanup, saveHolder, saveProbeRun } from './state.js'
-import { actionPlaces, jobLabel, temporarySysrootRoot, type Variables } from './environment.js'
+import { actionPlaces, jobLabel, sysrootStoreFor, temporarySysrootRoot, type Variables } from './environment.js'
 import { checkPrefixFree, checkRequestOf, librariesRequestOf, readInputs, setupRequestOf } from './inputs.js'
 import { exitOnSignals } from './signals.js'
 
@@ -18,7 +19,7 @@ export interface MainSeams {
   /** The runner's variables (process.env). */
   env?: Variables
   /** Builds the core's context (unit tests build one of fakes). */
-  createContext?: (env: Environment) => Context
+  createContext?: (env: Environment) => Context | Promise<Context>
   /** Called after each change is recorded and before it is made: the interruption tests' seam. */
   afterRecord?: (recorded: number) => void
   /** Makes the sysroot for `libraries` (unit tests pass a fake). */
@@ -56,7 +57,12 @@ async function exportSysroot(
   make?: typeof makeSysroot
 ): Promise<string> {
   if (!wantsSysroot(libraries) || failuresOf(report).length > 0) return ''
-  const places = { ...ctx.places, tempDir: ctx.workDir, temporaryRoot: temporarySysrootRoot(env, process.ppid) }
+  const places = {
+    ...ctx.places,
+    tempDir: dirname(ctx.workDir),
+    temporaryRoot: temporarySysrootRoot(env, process.ppid),
+    store: process.getuid?.() === 0 ? sysrootStoreFor(env) : undefined
+  }
   const made = await core.group('Libraries', () => prepareSysroot(libraries, report, places, ctx.log, make))
   if (made) core.exportVariable('QEMU_LD_PREFIX', made.path)
   return made?.path ?? ''
@@ -69,7 +75,7 @@ export async function run(seams: MainSeams = {}): Promise<void> {
     checkPrefixFree(inputs, env.QEMU_LD_PREFIX)
     for (const warning of warnings) core.warning(warning)
     saveCleanup(inputs.cleanup)
-    const ctx = (seams.createContext ?? createContext)(await jobEnvironment(env, seams.afterRecord))
+    const ctx = await (seams.createContext ?? createContext)(await jobEnvironment(env, seams.afterRecord))
     exitOnSignals(ctx)
     try {
       const report = await core.group('Set up emulation', () => setup(setupRequestOf(inputs), ctx))

@@ -4,6 +4,7 @@ import { delimiter } from 'node:path'
 import { readElf } from '../kernel/elf.js'
 import type { QemuTarget } from '../kernel/platforms.js'
 import { runProgram } from '../kernel/process.js'
+import { rootOnlyProblem } from '../kernel/root-files.js'
 
 export interface Interpreter {
   path: string
@@ -51,7 +52,9 @@ export async function findInterpreter(target: QemuTarget, flags: string, pathEnv
   const rejected: string[] = []
   for (const path of candidatePaths(target, pathEnv)) {
     if (!(await exists(path))) continue
-    const why = await unsuitability(path, flags)
+    // Registered, it runs for every user of the machine: only root may be able to change it.
+    const untrusted = await rootOnlyProblem(path, 'file')
+    const why = untrusted ? `${path} is not root's alone (${untrusted})` : await unsuitability(path, flags)
     if (why) {
       rejected.push(why)
       continue

@@ -4,6 +4,15 @@
  * (GITHUB_OUTPUT, GITHUB_STATE, GITHUB_ENV). Escaping and formats are those of @actions/core
  * (lib/command.js, lib/file-command.js), which the runner parses; the toolkit itself is not loaded
  * because its module graph (an HTTP client for OIDC tokens) cost the action most of its start-up.
+ *
+ * What the runner parses (actions/runner: ProcessInvoker, ActionCommandManager, ActionCommand): it
+ * reads stdout and stderr a line at a time, ending a line at \n, \r or \r\n (.NET ReadLine), and
+ * takes as a command any line that after its leading white space starts `::name ...::` (TryParseV2)
+ * or that holds `##[name ...]` anywhere (TryParse, the v1 syntax); names match ignoring case.
+ * `::stop-commands::token` makes it act on nothing until a line `::token::`. A command line of ours
+ * is safe whatever its message: escaping keeps it one line, which parses as our command before any
+ * `##[` in it is looked at. Free text, which may quote another program's output, is not: it is
+ * written as it is only when no line of it could parse.
  */
 
 /** The runner's unescaping of a command's message undoes exactly these. */
@@ -32,4 +41,24 @@ export function keyValueEntry(name: string, value: string, delimiter: string, eo
   if (name.includes(delimiter)) throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`)
   if (value.includes(delimiter)) throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`)
   return `${name}<<${delimiter}${eol}${value}${eol}${delimiter}`
+}
+
+/**
+ * Whether a line of `text` could be read by the runner as a command: `::` first after white space
+ * (.NET's TrimStart also trims U+0085, which \s lacks), or `##[` anywhere.
+ */
+export function holdsCommand(text: string): boolean {
+  return /(?:^|[\r\n])[\s\u0085]*::|##\[/.test(text)
+}
+
+/**
+ * `text` between `::stop-commands::token` and `::token::`: the runner shows it but acts on none of
+ * its lines. The token is drawn until the text does not hold it, since a line `::token::` (in any
+ * case) inside would resume commands early.
+ */
+export function commandsStopped(text: string, newToken: () => string, eol: string): string {
+  const lower = text.toLowerCase()
+  let token = newToken()
+  while (lower.includes(token.toLowerCase())) token = newToken()
+  return `${commandLine('stop-commands', {}, token)}${eol}${text}${eol}${commandLine(token, {}, '')}`
 }

@@ -2,14 +2,17 @@
  * The action's side of the Actions runner: inputs, outputs, saved state, exported variables, the
  * log (annotations and groups), the step's failure and the job summary. It behaves as the parts of
  * @actions/core the action used did, byte for byte on stdout and in the runner's files, so the
- * runner sees no difference; it is ours because the toolkit's module graph took most of the
- * action's start-up. Everything here reads process.env and writes process.stdout or the files the
- * runner names, and nothing else: unit tests mock this module (__tests__/__fixtures__/core.ts).
+ * runner sees no difference, but for one thing: a log message the runner could take for a command
+ * (a container's or another program's output quoted in it) is written with commands stopped around
+ * it, where the toolkit let the runner act on it. It is ours because the toolkit's module graph
+ * took most of the action's start-up. Everything here reads process.env and writes process.stdout
+ * or the files the runner names, and nothing else: unit tests mock this module
+ * (__tests__/__fixtures__/core.ts).
  */
 import { randomUUID } from 'node:crypto'
 import { appendFileSync, existsSync } from 'node:fs'
 import { EOL } from 'node:os'
-import { commandLine, keyValueEntry } from './commands.js'
+import { commandLine, commandsStopped, holdsCommand, keyValueEntry } from './commands.js'
 import { Summary } from './summary.js'
 
 export { Summary, type SummaryCell, type SummaryRow } from './summary.js'
@@ -56,8 +59,9 @@ export function exportVariable(name: string, value: string): void {
   fileCommand('ENV', name, value, () => issue('set-env', value, { name }))
 }
 
+/** The message as it is, or with commands stopped around it when a line of it could parse as one. */
 export function info(message: string): void {
-  process.stdout.write(message + EOL)
+  process.stdout.write((holdsCommand(message) ? commandsStopped(message, randomUUID, EOL) : message) + EOL)
 }
 
 /** Shown only when the run has step debug logging on (the runner filters it). */

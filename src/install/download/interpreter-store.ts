@@ -21,7 +21,7 @@ import type { Privileged } from '../../kernel/privileged.js'
 import { dropScratch, holdScratch } from '../../kernel/scratch.js'
 import { normalizeSha256 } from '../manifest.js'
 import { DownloadError } from './errors.js'
-import { rootOnlyProblem } from './root-owned.js'
+import { rootOnlyProblem } from '../../kernel/root-files.js'
 
 /** What the store knows of one asset's interpreter. */
 export interface StoreRecord {

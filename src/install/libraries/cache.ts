@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto'
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { dropScratch, holdScratch } from '../../kernel/scratch.js'
 import { packageId, type ResolvedPackage } from './apt-words.js'
 import type { Distribution } from './distribution.js'
 
@@ -95,6 +96,8 @@ export async function publishSysroot(
   if (await exists(path)) return { path, made: false }
   await mkdir(cacheDir, { recursive: true })
   const work = await mkdtemp(join(cacheDir, `${TEMP_PREFIX}${key}-`))
+  // A signal's way out removes it too (faces/signals.ts).
+  holdScratch(work)
   try {
     const scratch = join(work, 'unpacked')
     await mkdir(scratch)
@@ -109,6 +112,7 @@ export async function publishSysroot(
     }
   } finally {
     await rm(work, { recursive: true, force: true })
+    dropScratch(work)
   }
 }
 

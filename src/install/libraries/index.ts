@@ -7,22 +7,11 @@
  * Nothing here reads the action's inputs or the environment's variables; the caller passes
  * parsed values (parseLibraries, parseMirror) and places (tool cache, temporary folder).
  */
-import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { QemuTarget } from '../../kernel/platforms.js'
 import { packageId } from './apt-words.js'
 import { privateSources } from './archive.js'
-import {
-  discardSysroot,
-  exists,
-  publishSysroot,
-  readRecord,
-  removeAbandoned,
-  requestKey,
-  SYSROOT_CACHE_FOLDER,
-  sysrootKey,
-  writeRecord
-} from './cache.js'
+import { discardSysroot, exists, publishSysroot, readRecord, removeAbandoned, requestKey, sysrootKey, writeRecord } from './cache.js'
 import { distributionOf, parseOsRelease, readOsRelease, type Distribution } from './distribution.js'
 import { checkSysroot, sysrootProblem } from './loader.js'
 import { debianArches, LibrariesError } from './names.js'
@@ -39,9 +28,12 @@ export interface SysrootRequest {
   targets: readonly QemuTarget[]
   /** Package names, as parseLibraries returns them. */
   packages: readonly string[]
-  /** The tool cache; sysroots are kept in <cacheRoot>/setup-x86-on-arm-sysroot/. */
-  cacheRoot: string
-  /** Where the private apt state is made and removed again (the runner's temporary folder). */
+  /**
+   * The folder sysroots are kept in: root's store, or <tool cache>/setup-x86-on-arm-sysroot. What
+   * is found there is trusted, so no one but this process's user (or root) may be able to change it.
+   */
+  cacheDir: string
+  /** Where the private apt's fresh state folder is made and removed again. */
   tempDir: string
   /** parseMirror's addresses; empty or absent: the archive the machine's sources name. */
   mirror?: readonly string[]
@@ -102,7 +94,7 @@ export async function makeSysroot(request: SysrootRequest): Promise<Sysroot> {
   const distribution = await machineDistribution(request.osRelease)
   const arches = debianArches(request.targets)
   const sources = privateSources(await readAptSources(request.aptEtc), distribution, arches, request.mirror ?? [])
-  const cacheDir = join(request.cacheRoot, SYSROOT_CACHE_FOLDER)
+  const cacheDir = request.cacheDir
   const requested = requestKey(distribution, arches, request.packages, sources)
 
   const record = await readRecord(cacheDir, requested)
@@ -115,7 +107,6 @@ export async function makeSysroot(request: SysrootRequest): Promise<Sysroot> {
   }
 
   await removeAbandoned(cacheDir)
-  await mkdir(request.tempDir, { recursive: true })
   const apt = await openPrivateApt({ tempDir: request.tempDir, sources, arches, distribution })
   try {
     await timed(log, `apt-get update (private lists for ${arches.join(', ')})`, () => apt.update())
