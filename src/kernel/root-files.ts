@@ -154,8 +154,10 @@ export async function openFolder(path: string): Promise<FileHandle> {
         if (!info?.isSymbolicLink()) throw error
         const here = await folder.stat()
         const rootMade = info.uid === 0 && here.uid === 0 && (!(here.mode & GROUP_OR_OTHER_WRITE) || here.mode & STICKY)
-        if (!rootMade) throw new Error(`${path}: ${name} is a link someone other than root may have made; give the path without links`)
-        if (++links > MAX_LINKS) throw new Error(`${path} goes through more than ${MAX_LINKS} links`)
+        if (!rootMade) {
+          throw new Error(`${path}: ${name} is a link someone other than root may have made; give the path without links`, { cause: error })
+        }
+        if (++links > MAX_LINKS) throw new Error(`${path} goes through more than ${MAX_LINKS} links`, { cause: error })
         const target = await readlink(proc(folder, name))
         if (target.startsWith('/')) {
           await folder.close()
@@ -184,7 +186,7 @@ export async function openFolder(path: string): Promise<FileHandle> {
 export async function updateTextFile(path: string, update: (text: string) => string, create = true): Promise<void> {
   const folder = await openFolder(dirname(resolve(path))).catch(error => {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-    throw new Error(`the folder of ${path} does not exist`)
+    throw new Error(`the folder of ${path} does not exist`, { cause: error })
   })
   let file: FileHandle | undefined
   try {
@@ -194,7 +196,7 @@ export async function updateTextFile(path: string, update: (text: string) => str
       file = await open(at, O_RDWR | O_NOFOLLOW | O_NONBLOCK)
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
-      if (code === 'ELOOP') throw new Error(`${path} is a link: give the file itself`)
+      if (code === 'ELOOP') throw new Error(`${path} is a link: give the file itself`, { cause: error })
       if (code !== 'ENOENT') throw error
       if (!create) return
       file = await open(at, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644)
@@ -225,7 +227,7 @@ export async function readRegularText(path: string): Promise<string | undefined>
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ENOENT') return undefined
-    if (code === 'ELOOP') throw new Error(`${path} is a link: give the file itself`)
+    if (code === 'ELOOP') throw new Error(`${path} is a link: give the file itself`, { cause: error })
     throw error
   }
   try {
