@@ -1,13 +1,15 @@
 /**
  * The loader check on real folders: links are followed inside the root (as QEMU's prefix
  * lookup does for relative ones), an absolute link or one climbing out is a problem, and the
- * loader must be an ELF file of the platform.
+ * loader must be a regular ELF file of the platform (a FIFO there must not hang the check).
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { checkSysroot, LOADERS, resolveInside, sysrootProblem } from '../../src/install/libraries/loader.js'
+import { readElf } from '../../src/kernel/elf.js'
 
 /** The first 64 bytes of a little-endian shared object (ET_DYN) for an ELF machine number. */
 function elf(machine: number, bits: 32 | 64 = 64): Buffer {
@@ -53,14 +55,15 @@ describe('resolveInside', () => {
     expect(await resolveInside(root, 'lib64/ld-linux-x86-64.so.2')).toEqual({
       problem:
         'lib64/ld-linux-x86-64.so.2 links to /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2, ' +
-        "outside the sysroot (QEMU follows links on the host's side)"
+        "outside the sysroot (QEMU follows links on the host's side)",
+      leaves: true
     })
   })
 
   test('a relative link climbing above the root is refused, even when the path exists outside it', async () => {
     // root's parent is the temporary folder; the link reaches for a file there.
     link('lib', '../../etc')
-    expect(await resolveInside(root, 'lib/hostname')).toEqual({ problem: 'lib/hostname leads above the sysroot' })
+    expect(await resolveInside(root, 'lib/hostname')).toEqual({ problem: 'lib/hostname leads above the sysroot', leaves: true })
   })
 
   test('missing parts and link loops are named', async () => {
@@ -104,6 +107,15 @@ describe('sysrootProblem and checkSysroot', () => {
     await expect(checkSysroot(join(root, 'a-file'), ['aarch64'])).rejects.toThrow(`input 'sysroot': ${root}/a-file is not a folder; `)
   })
 
+  test('a FIFO at the loader path is refused at once rather than read (reading one blocks until someone writes)', async () => {
+    mkdirSync(join(root, 'usr/lib'), { recursive: true })
+    execFileSync('mkfifo', [join(root, 'usr/lib/ld-linux-aarch64.so.1')])
+    link('lib', 'usr/lib')
+    expect(await sysrootProblem(root, ['aarch64'])).toBe(`${root}/lib/ld-linux-aarch64.so.1 is not a regular file (it is a FIFO)`)
+    mkdirSync(join(root, 'lib64/ld-linux-x86-64.so.2'), { recursive: true })
+    expect(await sysrootProblem(root, ['x86_64'])).toBe(`${root}/lib64/ld-linux-x86-64.so.2 is not a regular file (it is a folder)`)
+  }, 5000)
+
   test("every platform's loader path is the one its glibc programs name", () => {
     expect(LOADERS).toMatchObject({
       x86_64: 'lib64/ld-linux-x86-64.so.2',
@@ -112,5 +124,24 @@ describe('sysrootProblem and checkSysroot', () => {
       arm: 'lib/ld-linux-armhf.so.3',
       riscv64: 'lib/ld-linux-riscv64-lp64d.so.1'
     })
+  })
+})
+
+describe('readElf', () => {
+  test('a FIFO, a device or a folder is no ELF file, and reading one returns at once', async () => {
+    file('lib/ld-linux-aarch64.so.1', elf(AARCH64))
+    execFileSync('mkfifo', [join(root, 'fifo')])
+    expect(await readElf(join(root, 'fifo'))).toBeUndefined()
+    expect(await readElf('/dev/zero')).toBeUndefined()
+    expect(await readElf(root)).toBeUndefined()
+    expect((await readElf(join(root, 'lib/ld-linux-aarch64.so.1')))?.machine).toBe(AARCH64)
+  }, 5000)
+
+  test('links are followed unless the caller asks not to (a path it has already resolved)', async () => {
+    file('usr/lib/ld-linux-aarch64.so.1', elf(AARCH64))
+    link('lib', 'usr/lib/ld-linux-aarch64.so.1')
+    expect((await readElf(join(root, 'lib')))?.machine).toBe(AARCH64)
+    expect(await readElf(join(root, 'lib'), { followLinks: false })).toBeUndefined()
+    expect((await readElf(join(root, 'usr/lib/ld-linux-aarch64.so.1'), { followLinks: false }))?.machine).toBe(AARCH64)
   })
 })

@@ -160,6 +160,15 @@ describe("which entries are the distribution's own", () => {
 })
 
 describe('the private sources', () => {
+  test("an entry that names no keyring is given the distribution's archive keyring, never every key apt trusts", () => {
+    const entries = parseOneLineSources('deb http://deb.example/debian bookworm main\n', 'sources.list')
+    expect(privateSources(entries, bookworm, ['arm64'])).toContain(`Signed-By: ${DEBIAN_KEYRING}\n`)
+    expect(privateSources(entries, bookworm, ['arm64'], [], '/usr/share/keyrings/debian-archive-keyring.pgp')).toContain(
+      'Signed-By: /usr/share/keyrings/debian-archive-keyring.pgp\n'
+    )
+    expect(privateSources(entries, bookworm, ['arm64'], ['http://127.0.0.1:9/debian'])).toContain(`Signed-By: ${DEBIAN_KEYRING}\n`)
+  })
+
   test('Debian: the same URIs, suites and keyrings for any architecture', () => {
     const entries = parseDeb822Sources(DEBIAN_SOURCES, 'debian.sources')
     expect(privateSources(entries, bookworm, ['arm64'])).toBe(

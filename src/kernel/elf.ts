@@ -1,4 +1,5 @@
 /** Just enough ELF reading to tell what a file is for and whether it is statically linked. */
+import { constants } from 'node:fs'
 import { open } from 'node:fs/promises'
 
 export interface ElfInfo {
@@ -33,15 +34,20 @@ export function parseElf(header: Buffer, programHeaders: (offset: number, length
   return { bits, littleEndian, machine, isStatic, header: header.subarray(0, 128) }
 }
 
-/** Reads an ELF file's identity; undefined when the file is missing or not ELF. */
-export async function readElf(path: string): Promise<ElfInfo | undefined> {
+/**
+ * Reads an ELF file's identity; undefined when the file is missing, not a regular file or not
+ * ELF. Opened without blocking so a FIFO put where a program was expected cannot hang the
+ * caller; followLinks false refuses a link in the last place (for paths already resolved).
+ */
+export async function readElf(path: string, { followLinks = true }: { followLinks?: boolean } = {}): Promise<ElfInfo | undefined> {
   let file
   try {
-    file = await open(path, 'r')
+    file = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | (followLinks ? 0 : constants.O_NOFOLLOW))
   } catch {
     return undefined
   }
   try {
+    if (!(await file.stat()).isFile()) return undefined
     // Program headers sit right after the ELF header in every linker's output: 64 KiB holds them.
     const buffer = Buffer.alloc(65536)
     const { bytesRead } = await file.read(buffer, 0, buffer.length, 0)

@@ -7,7 +7,9 @@
  * security updates on their own host) and the other architectures from the ports archive, so an
  * entry on the wrong one is pointed at the right one's public address; both are signed with the
  * same keyring. A mirror replaces the addresses and keeps the keyrings, so signatures are still
- * checked against the distribution's keys.
+ * checked against the distribution's keys. An entry that names no keyring (Signed-By) is given the
+ * distribution's archive keyring: apt would otherwise accept a signature by any key in
+ * trusted.gpg.d, a vendor's repository key among them.
  */
 import type { Distribution } from './distribution.js'
 import { LibrariesError } from './names.js'
@@ -78,15 +80,20 @@ export function ubuntuUriFor(uri: string, suite: string, arch: string, distribut
   return isSecuritySuite(suite) ? UBUNTU_SECURITY : UBUNTU_PRIMARY
 }
 
+/** The distribution's archive keyring as its keyring package installs it (Debian 13 also ships it as .pgp). */
+export function archiveKeyring(distribution: Distribution, extension: 'gpg' | 'pgp' = 'gpg'): string {
+  return `/usr/share/keyrings/${distribution.family}-archive-keyring.${extension}`
+}
+
 /** What a mirror stands in for when the machine's sources name no archive of the distribution. */
-function defaultEntry(distribution: Distribution): SourceEntry | undefined {
+function defaultEntry(distribution: Distribution, keyring: string): SourceEntry | undefined {
   const codename = distribution.codename
   if (!codename) return undefined
   return {
     uris: [''],
     suites: [codename, `${codename}-updates`, `${codename}-security`],
     components: ['main'],
-    signedBy: `/usr/share/keyrings/${distribution.family}-archive-keyring.gpg`,
+    signedBy: keyring,
     file: 'the distribution default'
   }
 }
@@ -100,11 +107,14 @@ export function archiveStanzas(
   entries: readonly SourceEntry[],
   distribution: Distribution,
   arches: readonly string[],
-  mirror: readonly string[] = []
+  mirror: readonly string[] = [],
+  keyring = archiveKeyring(distribution)
 ): ArchiveStanza[] | undefined {
-  let own = entries.filter(entry => isDistributionEntry(entry, distribution))
+  let own: SourceEntry[] = entries
+    .filter(entry => isDistributionEntry(entry, distribution))
+    .map(entry => ({ ...entry, signedBy: entry.signedBy ?? keyring }))
   if (own.length === 0) {
-    const fallback = mirror.length ? defaultEntry(distribution) : undefined
+    const fallback = mirror.length ? defaultEntry(distribution, keyring) : undefined
     if (!fallback) return undefined
     own = [fallback]
   }
@@ -164,9 +174,10 @@ export function privateSources(
   entries: readonly SourceEntry[],
   distribution: Distribution,
   arches: readonly string[],
-  mirror: readonly string[] = []
+  mirror: readonly string[] = [],
+  keyring = archiveKeyring(distribution)
 ): string {
-  const stanzas = archiveStanzas(entries, distribution, arches, mirror)
+  const stanzas = archiveStanzas(entries, distribution, arches, mirror, keyring)
   if (!stanzas) {
     throw new LibrariesError(
       'libraries',

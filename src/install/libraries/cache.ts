@@ -15,8 +15,8 @@ import type { Distribution } from './distribution.js'
 
 /** The cache's folder under the tool cache. */
 export const SYSROOT_CACHE_FOLDER = 'setup-x86-on-arm-sysroot'
-/** Raised when the way a sysroot is made changes, so older trees are not taken for new ones. */
-const LAYOUT = 1
+/** Raised when the way a sysroot is made changes, so older trees are not taken for new ones (2: sanitized). */
+const LAYOUT = 2
 const TEMP_PREFIX = '.tmp-'
 /** A temporary folder this old belongs to a run that died; removing it frees the space. */
 const ABANDONED_AFTER_MS = 60 * 60 * 1000

@@ -10,14 +10,15 @@
 import { join } from 'node:path'
 import type { QemuTarget } from '../../kernel/platforms.js'
 import { packageId } from './apt-words.js'
-import { privateSources } from './archive.js'
+import { rootOnlyProblem } from '../../kernel/root-files.js'
+import { archiveKeyring, privateSources } from './archive.js'
 import { discardSysroot, exists, publishSysroot, readRecord, removeAbandoned, requestKey, sysrootKey, writeRecord } from './cache.js'
 import { distributionOf, parseOsRelease, readOsRelease, type Distribution } from './distribution.js'
 import { checkSysroot, sysrootProblem } from './loader.js'
 import { debianArches, LibrariesError } from './names.js'
 import { openPrivateApt } from './private-apt.js'
 import { readAptSources } from './sources.js'
-import { unpackDebs } from './unpack.js'
+import { sanitizedSummary, unpackDebs } from './unpack.js'
 
 export { BASE_PACKAGES, DEBIAN_ARCHES, LibrariesError, parseLibraries, parseMirror } from './names.js'
 export { checkSysroot, LOADERS, sysrootProblem } from './loader.js'
@@ -84,6 +85,20 @@ async function machineDistribution(osRelease: string | undefined): Promise<Distr
   return distribution
 }
 
+/** The distribution's archive keyring on this machine (.pgp, else .gpg), one only root can change. */
+async function machineKeyring(distribution: Distribution): Promise<string> {
+  const problems: string[] = []
+  for (const extension of ['pgp', 'gpg'] as const) {
+    const path = archiveKeyring(distribution, extension)
+    const problem = await rootOnlyProblem(path, 'file')
+    if (!problem) return path
+    if (!problem.includes('ENOENT')) problems.push(problem)
+  }
+  const keyringPackage = distribution.family === 'ubuntu' ? 'ubuntu-keyring' : 'debian-archive-keyring'
+  const problem = problems.length ? problems.join('; ') : `no ${archiveKeyring(distribution)} on this machine`
+  throw new LibrariesError('libraries', `${problem}: the archive's signatures cannot be checked`, `install ${keyringPackage} (as root)`)
+}
+
 /** Makes (or reuses) the sysroot holding the packages and their dependencies for the targets. */
 export async function makeSysroot(request: SysrootRequest): Promise<Sysroot> {
   const log = request.log ?? (() => {})
@@ -93,7 +108,8 @@ export async function makeSysroot(request: SysrootRequest): Promise<Sysroot> {
   }
   const distribution = await machineDistribution(request.osRelease)
   const arches = debianArches(request.targets)
-  const sources = privateSources(await readAptSources(request.aptEtc), distribution, arches, request.mirror ?? [])
+  const keyring = await machineKeyring(distribution)
+  const sources = privateSources(await readAptSources(request.aptEtc), distribution, arches, request.mirror ?? [], keyring)
   const cacheDir = request.cacheDir
   const requested = requestKey(distribution, arches, request.packages, sources)
 
@@ -119,7 +135,9 @@ export async function makeSysroot(request: SysrootRequest): Promise<Sysroot> {
     if ((await exists(final)) && (await sysrootProblem(final, request.targets))) await discardSysroot(cacheDir, key)
     const published = await publishSysroot(cacheDir, key, async (root, scratch) => {
       const debs = await timed(log, 'downloading', () => apt.download(resolved))
-      await timed(log, `unpacking ${debs.length} packages`, () => unpackDebs(debs, root, scratch))
+      const changed = await timed(log, `unpacking ${debs.length} packages`, () => unpackDebs(debs, root, scratch))
+      const said = sanitizedSummary(changed)
+      if (said) log(said)
       await checkSysroot(root, request.targets, 'libraries', final)
     })
     await writeRecord(cacheDir, requested, { sysroot: key, packages, resolvedAt: Date.now() })

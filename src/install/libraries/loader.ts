@@ -5,6 +5,7 @@
  * the host's kernel, which takes an absolute link (or one climbing above the root) out to the
  * host's own files, so such a link is a problem to report, not a path to follow.
  */
+import type { Stats } from 'node:fs'
 import { lstat, readlink, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { readElf } from '../../kernel/elf.js'
@@ -29,9 +30,10 @@ const MAX_LINKS = 40
 
 /**
  * Resolves a path inside root, following links the way a chroot would but refusing the ones
- * that leave it. The real path relative to root, or why there is none.
+ * that leave it. The real path relative to root, or why there is none (with leaves set when a
+ * link takes it out of root, rather than a part missing or a loop).
  */
-export async function resolveInside(root: string, path: string): Promise<{ path: string } | { problem: string }> {
+export async function resolveInside(root: string, path: string): Promise<{ path: string } | { problem: string; leaves?: true }> {
   const pending = path.split('/')
   const done: string[] = []
   let links = 0
@@ -39,7 +41,7 @@ export async function resolveInside(root: string, path: string): Promise<{ path:
     const name = pending.shift() as string
     if (name === '' || name === '.') continue
     if (name === '..') {
-      if (!done.length) return { problem: `${path} leads above the sysroot` }
+      if (!done.length) return { problem: `${path} leads above the sysroot`, leaves: true }
       done.pop()
       continue
     }
@@ -57,11 +59,18 @@ export async function resolveInside(root: string, path: string): Promise<{ path:
     if (++links > MAX_LINKS) return { problem: `${path} goes through more than ${MAX_LINKS} links` }
     const target = await readlink(join(root, here))
     if (target.startsWith('/')) {
-      return { problem: `${here} links to ${target}, outside the sysroot (QEMU follows links on the host's side)` }
+      return { problem: `${here} links to ${target}, outside the sysroot (QEMU follows links on the host's side)`, leaves: true }
     }
     pending.unshift(...target.split('/'))
   }
   return { path: done.join('/') }
+}
+
+function kindOf(info: Stats): string {
+  if (info.isDirectory()) return 'a folder'
+  if (info.isFIFO()) return 'a FIFO'
+  if (info.isSocket()) return 'a socket'
+  return 'a device node'
 }
 
 /** What keeps a sysroot from serving the targets' programs; undefined when nothing does. */
@@ -75,7 +84,10 @@ export async function sysrootProblem(dir: string, targets: readonly QemuTarget[]
     const loader = LOADERS[target]
     const found = await resolveInside(dir, loader)
     if ('problem' in found) return `${shownAs} holds no dynamic loader for ${target}: ${found.problem}`
-    const elf = await readElf(join(dir, found.path))
+    // A FIFO there would block the read forever; a folder or device is no loader either.
+    const info = await lstat(join(dir, found.path))
+    if (!info.isFile()) return `${shownAs}/${loader} is not a regular file (it is ${kindOf(info)})`
+    const elf = await readElf(join(dir, found.path), { followLinks: false })
     const platform = elf && platformOfHeader(elf.header)
     if (platform?.target !== target) {
       return `${shownAs}/${loader} is no loader for ${target} (${platform ? `it is for ${platform.target}` : 'not an ELF file'})`
