@@ -4,11 +4,13 @@
  * behind, and the process exits with 128 + the signal's number. The exit is a seam here.
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { exitCodeOf, type InProgress, SignalStop } from '../../src/faces/signals.js'
+import { runProgram } from '../../src/kernel/process.js'
 import { dropScratch, holdScratch } from '../../src/kernel/scratch.js'
 import type { ProcessInfo } from '../../src/records/holder.js'
 import { Journal, Stopped } from '../../src/records/journal.js'
@@ -41,6 +43,19 @@ function stopper(work: InProgress, graceMs = 60_000) {
 }
 
 describe('a signal', () => {
+  test('ends the programs still running (apt, dpkg-deb) before their folder is removed', async () => {
+    const writer = runProgram('sleep', ['31.234'], { timeoutMs: 60_000 })
+    await nextTurn()
+    const running = () => spawnSync('pgrep', ['-f', '^sleep 31.234$']).status === 0
+    expect(running()).toBe(true)
+    const { stop, exits } = stopper({ workDir })
+    await stop.stop('SIGTERM')
+    expect(exits).toEqual([143])
+    expect(running()).toBe(false)
+    expect((await writer).code).not.toBe(0)
+    expect(existsSync(workDir)).toBe(false)
+  })
+
   test.each([
     ['SIGINT', 130],
     ['SIGTERM', 143]

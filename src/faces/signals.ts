@@ -1,7 +1,7 @@
 /**
  * SIGINT and SIGTERM, as a cancelled job gets them (the runner sends SIGINT, then SIGTERM): no new
  * kernel change begins, the one in progress finishes (its locked ledger section runs to its end and
- * unlocks), the run's scratch folder (probe programs, partial downloads) and any other it holds
+ * unlocks), the programs it started (apt, dpkg-deb) are ended, the run's scratch folder (probe programs, partial downloads) and any other it holds
  * (kernel/scratch.ts: a download in the interpreter store) are removed, and the
  * process exits with 128 + the signal's number. Each change was saved in the journal before it
  * was made, so the post step undoes what was made. A second signal, or a section that does not end
@@ -9,6 +9,7 @@
  */
 import { rmSync } from 'node:fs'
 import { constants } from 'node:os'
+import { endPrograms } from '../kernel/process.js'
 import { heldScratch } from '../kernel/scratch.js'
 import type { Journal } from '../records/journal.js'
 import type { Ledger } from '../records/ledger.js'
@@ -64,6 +65,8 @@ export class SignalStop {
     })
     await Promise.race([work.ledger?.idle(), grace])
     clearTimeout(timer)
+    // apt, dpkg-deb or a decompressor still writing into a scratch folder would outlive its removal.
+    await endPrograms()
     leave()
   }
 }

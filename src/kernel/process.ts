@@ -3,8 +3,31 @@
  * collects bounded output under a timeout (privileged root or sudo runs build on it);
  * streamProgram runs a filter (a decompressor) with data piped through it as it comes.
  */
-import { execFile, spawn } from 'node:child_process'
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { Readable } from 'node:stream'
+
+/** Programs running now, so a signal's way out can end them (faces/signals.ts). */
+const running = new Set<ChildProcess>()
+
+function track(child: ChildProcess): void {
+  running.add(child)
+  child.on('exit', () => running.delete(child))
+  child.on('error', () => running.delete(child))
+}
+
+/** Ends every program this process started and still runs (SIGTERM), and waits up to `waitMs` for them to go. */
+export async function endPrograms(waitMs = 2000): Promise<void> {
+  const left = [...running].filter(child => child.exitCode === null && child.signalCode === null)
+  const gone = left.map(child => new Promise<void>(resolve => child.once('exit', () => resolve())))
+  for (const child of left) child.kill('SIGTERM')
+  let timer: NodeJS.Timeout | undefined
+  const waited = new Promise<void>(resolve => {
+    timer = setTimeout(resolve, waitMs)
+    timer.unref()
+  })
+  await Promise.race([Promise.all(gone), waited])
+  clearTimeout(timer)
+}
 
 export interface RunResult {
   code: number
@@ -29,6 +52,7 @@ export function runProgram(
         resolve({ code, stdout: String(stdout), stderr: reason + String(stderr) })
       }
     )
+    track(child)
     if (options.input !== undefined) child.stdin?.end(options.input)
   })
 }
@@ -72,6 +96,7 @@ export async function* streamProgram(
   // The environment is passed explicitly, so a changed process.env (PATH) is what the child sees even
   // where a test runner gives the code its own process.env object.
   const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env })
+  track(child)
   let stderr = ''
   let failure: { error: Error; from: 'spawn' | 'input' } | undefined
   child.stderr.on('data', (d: Buffer) => {
