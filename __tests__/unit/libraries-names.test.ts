@@ -33,6 +33,16 @@ describe('parseLibraries', () => {
     )
   })
 
+  test('at most 200 packages, counted once each and base as its four', () => {
+    const names = (count: number) => Array.from({ length: count }, (_, i) => `lib${i}`).join(' ')
+    expect(parseLibraries(names(200))).toHaveLength(200)
+    expect(parseLibraries(`base ${names(196)} lib0 libc6`)).toHaveLength(200)
+    expect(() => parseLibraries(names(201))).toThrow(
+      "input 'libraries': 201 packages named, more than 200; name the packages the programs need (their dependencies come along)"
+    )
+    expect(() => parseLibraries(`base ${names(197)}`)).toThrow(/^input 'libraries': 201 packages named, more than 200; /)
+  })
+
   test('an endless value is refused before it is split', () => {
     expect(() => parseLibraries('a1 '.repeat(2000))).toThrow(/^input 'libraries': the value is longer than 4096 characters; /)
   })

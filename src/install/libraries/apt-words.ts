@@ -1,8 +1,8 @@
 /**
  * Reading what the private apt says (with LC_ALL=C, so in apt's English): the packages a
- * simulated install would fetch, the machine's network settings to carry over, and which of the
- * failures a person can act on it was. Pure functions over apt's output, so each case is tested
- * on the words apt really prints.
+ * simulated install would fetch, names it took as patterns, where it would fetch each file from,
+ * the machine's network settings to carry over, and which of the failures a person can act on
+ * it was. Pure functions over apt's output, so each case is tested on the words apt really prints.
  */
 
 export interface ResolvedPackage {
@@ -24,6 +24,57 @@ export function parseSimulation(output: string): ResolvedPackage[] {
     if (match) packages.push({ name: match[1], version: match[2], arch: match[3] })
   }
   return packages
+}
+
+/** apt's `Note, selecting 'X' for regex 'Y'` (or glob): the names Y it took as a pattern (it prints these at quiet level 0 only). */
+export function patternNames(output: string): string[] {
+  const notes = [...output.matchAll(/Note, selecting '[^']+' for (?:regex|glob) '([^']+)'/g)]
+  return [...new Set(notes.map(m => m[1].replace(/:.*$/, '')))]
+}
+
+/**
+ * The requested names apt could have taken as a pattern ('.' and '+' are regular-expression
+ * characters) that the resolved packages do not hold by that exact name for every architecture:
+ * apt chose other packages for them (by a pattern, or as the providers of a virtual package).
+ */
+export function notResolvedByName(names: readonly string[], arches: readonly string[], packages: readonly ResolvedPackage[]): string[] {
+  const held = (name: string, arch: string) => packages.some(p => p.name === name && (p.arch === arch || p.arch === 'all'))
+  return names.filter(name => /[.+]/.test(name) && !arches.every(arch => held(name, arch)))
+}
+
+/** The names `apt-cache policy` shows with a candidate version (a `name:` or `name:arch:` line, then `  Candidate: version`). */
+export function namesWithCandidate(output: string): Set<string> {
+  const names = new Set<string>()
+  let current: string | undefined
+  for (const line of output.split('\n')) {
+    const header = /^([a-z0-9][a-z0-9+.-]+)(?::[a-z0-9-]+)?:$/.exec(line)
+    if (header) current = header[1]
+    const candidate = /^\s+Candidate: (\S+)$/.exec(line)
+    if (candidate && current && candidate[1] !== '(none)') names.add(current)
+    if (candidate) current = undefined
+  }
+  return names
+}
+
+/** One line of `apt-get --print-uris`: where apt would fetch a file from, the name it stores it under, and the signed index's SHA256. */
+export interface PrintedUri {
+  uri: string
+  file: string
+  size: number
+  /** Lower-case hex; undefined when apt printed no SHA256 (run it with Acquire::ForceHash=SHA256). */
+  sha256?: string
+}
+
+/** Parses `apt-get --print-uris`' `'URI' FILE SIZE TYPE:HASH` lines (the hash empty when the index has none of that type). */
+export function parsePrintUris(output: string): PrintedUri[] {
+  const uris: PrintedUri[] = []
+  for (const line of output.split('\n')) {
+    const match = /^'([^'\s]+)' (\S+) (\d+) ?(\S*)$/.exec(line)
+    if (!match) continue
+    const sha256 = /^SHA256:([0-9a-f]{64})$/i.exec(match[4])?.[1].toLowerCase()
+    uris.push({ uri: match[1], file: match[2], size: Number(match[3]), ...(sha256 ? { sha256 } : {}) })
+  }
+  return uris
 }
 
 /** The .deb file name apt stores a package under (an epoch's colon written %3a). */

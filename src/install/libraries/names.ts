@@ -25,16 +25,18 @@ export const BASE_PACKAGES: readonly string[] = ['libc6', 'libgcc-s1', 'libstdc+
 const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/
 
 const MAX_LENGTH = 4096
+/** Far more than a program needs named (dependencies come along); bounds what apt is asked in one go. */
+const MAX_NAMES = 200
+const FEWER = 'name the packages the programs need (their dependencies come along)'
 
 function shown(value: string): string {
   return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value)
 }
 
-/** The `libraries` input: names separated by commas or white space, `base` expanded, each once, in order. */
+/** The `libraries` input: names separated by commas or white space, `base` expanded, each once, in order (at most 200). */
 export function parseLibraries(value: string): string[] {
   if (value.length > MAX_LENGTH) {
-    const fix = 'name the packages the programs need (their dependencies come along)'
-    throw new LibrariesError('libraries', `the value is longer than ${MAX_LENGTH} characters`, fix)
+    throw new LibrariesError('libraries', `the value is longer than ${MAX_LENGTH} characters`, FEWER)
   }
   const names: string[] = []
   for (const word of value.split(/[\s,]+/).filter(Boolean)) {
@@ -50,7 +52,11 @@ export function parseLibraries(value: string): string[] {
       )
     }
   }
-  return [...new Set(names)]
+  const unique = [...new Set(names)]
+  if (unique.length > MAX_NAMES) {
+    throw new LibrariesError('libraries', `${unique.length} packages named, more than ${MAX_NAMES}`, FEWER)
+  }
+  return unique
 }
 
 /**

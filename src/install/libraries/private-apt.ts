@@ -4,20 +4,33 @@
  * folder, so the machine's hooks, such as command-not-found's or appstream's update hooks, do not
  * run and its pins do not apply; only its Acquire:: network settings are carried over). The
  * architectures are set outright, so `dpkg --add-architecture` is never needed. apt still checks
- * the Release signatures with the keyrings the sources name; nothing here turns that off. The
- * machine's /etc/apt, /var/lib/apt, /var/lib/dpkg and their locks are never written.
+ * the Release signatures with the keyrings the sources name; nothing here turns that off. Names
+ * are only ever names: apt takes a name no package has as a pattern unless told not to. A file:
+ * archive's packages, which apt leaves where they lie, are copied into the cache and checked
+ * against the signed index. The machine's /etc/apt, /var/lib/apt, /var/lib/dpkg and their locks
+ * are never written.
  */
-import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { constants } from 'node:fs'
+import { type FileHandle, mkdir, open, readdir, rm, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { runProgram, type RunResult } from '../../kernel/process.js'
+import { freshFolder } from '../../kernel/root-files.js'
+import { dropScratch, holdScratch } from '../../kernel/scratch.js'
 import {
   acquireSettings,
   debFileName,
   downloadFailure,
+  namesWithCandidate,
+  notResolvedByName,
   packageId,
+  parsePrintUris,
   parseSimulation,
+  patternNames,
   resolveFailure,
   updateFailure,
+  type PrintedUri,
   type ResolvedPackage
 } from './apt-words.js'
 import type { Distribution } from './distribution.js'
@@ -79,7 +92,9 @@ export function privateOptions(dir: string, arches: readonly string[]): string[]
     'Acquire::AllowDowngradeToInsecureRepositories=false',
     'APT::Get::AllowUnauthenticated=false',
     'APT::Install-Recommends=false',
-    'APT::Install-Suggests=false'
+    'APT::Install-Suggests=false',
+    // Else a name no package has is tried as a regular expression (zlib1g.dev installs zlib1g-dev).
+    'APT::Cmd::Pattern-Only=true'
   ]
   return settings.flatMap(setting => ['-o', setting])
 }
@@ -89,10 +104,11 @@ export async function openPrivateApt(options: PrivateAptOptions): Promise<Privat
   const { arches, distribution } = options
   const dump = await runProgram('apt-config', ['dump'], { timeoutMs: 30_000 })
   if (missingProgram(dump)) throw noApt(distribution)
-  const dir = await mkdtemp(join(options.tempDir, 'setup-x86-on-arm-apt-'))
-  if (/["\n]/.test(dir)) throw new Error(`the temporary folder ${dir} has a character apt's configuration cannot hold`)
+  // Fresh, under a parent no untrusted user can change: root's apt reads its configuration from here.
   // apt fetches as the unprivileged _apt user when run as root: it must be able to reach the lists.
-  await chmod(dir, 0o755)
+  const dir = await freshFolder([options.tempDir], 'setup-x86-on-arm-apt-', 0o755)
+  holdScratch(dir)
+  if (/["\n]/.test(dir)) throw new Error(`the temporary folder ${dir} has a character apt's configuration cannot hold`)
   for (const sub of ['state/lists/partial', 'cache/archives/partial', 'sources.list.d', 'preferences.d', 'apt.conf.d', 'log']) {
     await mkdir(join(dir, sub), { recursive: true })
   }
@@ -142,12 +158,31 @@ export async function openPrivateApt(options: PrivateAptOptions): Promise<Privat
       throw new LibrariesError('libraries', `apt-get update of ${archiveName} failed (${failure.detail})`, fix)
     },
     async resolve(names) {
-      const result = await aptGet(['-s', '-q', 'install', '--no-install-recommends', ...qualifiedNames(names, arches)], 120_000)
-      if (result.code === 0) return parseSimulation(result.stdout)
+      const noPackage = (missing: readonly string[]) =>
+        new LibrariesError(
+          'libraries',
+          `no package ${missing.join(', ')} in ${archiveName}`,
+          "check the spelling against the distribution's package names (apt-cache search on a machine of it), or leave it out"
+        )
+      const simulate = (more: string[], of: readonly string[]) =>
+        aptGet(['-s', ...more, 'install', '--no-install-recommends', ...qualifiedNames(of, arches)], 120_000)
+      const result = await simulate(['-q'], names)
+      if (result.code === 0) {
+        const packages = parseSimulation(result.stdout)
+        // apt before 2.0 ignores Pattern-Only; a virtual package resolves to other names too. Only
+        // apt's notes (at quiet level 0) tell a pattern from a virtual package.
+        const unsure = notResolvedByName(names, arches, packages)
+        if (unsure.length) {
+          const again = await simulate(['-o', 'quiet=0'], unsure)
+          const patterns = patternNames(again.stdout + '\n' + again.stderr).filter(name => unsure.includes(name))
+          if (patterns.length) throw noPackage(patterns)
+        }
+        return packages
+      }
       const failure = resolveFailure(result.stdout + '\n' + result.stderr)
       if (failure.kind === 'missing') {
-        const native = await Promise.all(failure.names.map(async name => ((await machineKnows(name)) ? name : undefined)))
-        const elsewhere = native.filter((name): name is string => !!name)
+        const known = await machineKnows(failure.names)
+        const elsewhere = failure.names.filter(name => known.has(name))
         if (elsewhere.length) {
           throw new LibrariesError(
             'libraries',
@@ -156,11 +191,7 @@ export async function openPrivateApt(options: PrivateAptOptions): Promise<Privat
             "leave it out, or use input 'sysroot' with a root filesystem that holds it"
           )
         }
-        throw new LibrariesError(
-          'libraries',
-          `no package ${failure.names.join(', ')} in ${archiveName}`,
-          "check the spelling against the distribution's package names (apt-cache search on a machine of it), or leave it out"
-        )
+        throw noPackage(failure.names)
       }
       if (failure.kind === 'broken') {
         const problem = `the packages cannot be installed together for ${arches.join(', ')}: ${failure.detail}`
@@ -171,27 +202,100 @@ export async function openPrivateApt(options: PrivateAptOptions): Promise<Privat
     },
     async download(packages) {
       // Exact versions: what is fetched is what the cache key was computed from.
-      const exact = packages.map(packageId)
-      const result = await aptGet(['-q', '-y', '--download-only', 'install', '--no-install-recommends', ...exact], 900_000)
+      const install = ['-q', '-y', '--download-only', 'install', '--no-install-recommends', ...packages.map(packageId)]
+      const result = await aptGet(install, 900_000)
       if (result.code !== 0) {
         const problem = `downloading the packages failed (${downloadFailure(result.stdout + '\n' + result.stderr)})`
         throw new LibrariesError('libraries', problem, 'run again; if it persists, set libraries-mirror')
       }
       const archives = join(dir, 'cache/archives')
       const present = new Set(await readdir(archives))
-      const absent = packages.filter(p => !present.has(debFileName(p)))
-      if (absent.length) throw new Error(`apt-get reported success but did not store ${absent.map(debFileName).join(', ')}`)
+      const absent = packages.map(debFileName).filter(file => !present.has(file))
+      if (absent.length) {
+        // apt leaves a file: archive's packages where they lie; it still says where, with the signed index's hash.
+        const listed = await aptGet(['-o', 'Acquire::ForceHash=SHA256', '--print-uris', ...install], 120_000)
+        const local = parsePrintUris(listed.stdout).filter(uri => absent.includes(uri.file) && uri.uri.startsWith('file:'))
+        const lost = absent.filter(file => !local.some(uri => uri.file === file))
+        if (lost.length) throw new Error(`apt-get reported success but did not store ${lost.join(', ')}`)
+        for (const uri of local) await copyChecked(uri, join(archives, uri.file))
+      }
       return packages.map(p => join(archives, debFileName(p)))
     },
     async remove() {
       await rm(dir, { recursive: true, force: true })
+      dropScratch(dir)
     }
   }
 }
 
-/** Whether the machine's own apt (its usual lists, read only) knows a package by that name. */
-async function machineKnows(name: string): Promise<boolean> {
+/** Names asked of one apt-cache: a few hundred are still a short command line. */
+const LOOKUP_BATCH = 100
+
+/** The names the machine's own apt (its usual lists, read only) has a package by, asked a batch at a time. */
+async function machineKnows(names: readonly string[]): Promise<Set<string>> {
   const env = { ...process.env, LC_ALL: 'C' }
-  const result = await runProgram('apt-cache', ['show', '--no-all-versions', name], { timeoutMs: 30_000, env })
-  return result.code === 0 && /^Package: /m.test(result.stdout)
+  const known = new Set<string>()
+  for (let i = 0; i < names.length; i += LOOKUP_BATCH) {
+    const args = ['-o', 'APT::Cmd::Pattern-Only=true', 'policy', ...names.slice(i, i + LOOKUP_BATCH)]
+    const result = await runProgram('apt-cache', args, { timeoutMs: 60_000, env })
+    if (result.code === 0) for (const name of namesWithCandidate(result.stdout)) known.add(name)
+  }
+  return known
+}
+
+const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK } = constants
+
+/**
+ * Copies a package from a file: archive to `to`, checked against the SHA256 apt printed (from the
+ * signed index): the archive's folder may be one others can write, so only the hash vouches for it.
+ */
+async function copyChecked(uri: PrintedUri, to: string): Promise<void> {
+  const refuse = (problem: string, fix: string) => new LibrariesError('libraries', problem, fix)
+  const repair = "make the mirror again from the distribution's archive, or set libraries-mirror to another one"
+  if (!uri.sha256) {
+    const fix = 'use a mirror whose indexes carry SHA256 sums, as every Debian and Ubuntu archive does'
+    throw refuse(`the archive's index gives no SHA256 for ${uri.file}, so the copy at ${uri.uri} cannot be checked`, fix)
+  }
+  let from: string
+  try {
+    from = fileURLToPath(uri.uri)
+  } catch {
+    throw refuse(`apt names ${uri.uri} for ${uri.file}, which is not a file on this machine`, repair)
+  }
+  let source: FileHandle
+  try {
+    source = await open(from, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const unlinked = 'give the archive with the package files themselves, not links to them'
+    if (code === 'ELOOP') throw refuse(`${from} in the file: archive is a link`, unlinked)
+    throw refuse(`cannot open ${from} in the file: archive (${code})`, repair)
+  }
+  try {
+    const info = await source.stat()
+    if (!info.isFile()) throw refuse(`${from} in the file: archive is not a regular file`, repair)
+    if (info.size !== uri.size) throw refuse(`${from} has ${info.size} bytes; the archive's signed index says ${uri.size}`, repair)
+    const target = await open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644)
+    const hash = createHash('sha256')
+    try {
+      const buffer = Buffer.alloc(1024 * 1024)
+      // No further than the signed size, whatever the file grows to meanwhile.
+      for (let done = 0; done < uri.size;) {
+        const { bytesRead } = await source.read(buffer, 0, Math.min(buffer.length, uri.size - done), null)
+        if (!bytesRead) break
+        hash.update(buffer.subarray(0, bytesRead))
+        await target.write(buffer, 0, bytesRead)
+        done += bytesRead
+      }
+    } finally {
+      await target.close()
+    }
+    const actual = hash.digest('hex')
+    if (actual !== uri.sha256) {
+      await unlink(to)
+      throw refuse(`${from} does not match the archive's signed index (SHA256 ${actual}, expected ${uri.sha256})`, repair)
+    }
+  } finally {
+    await source.close()
+  }
 }
