@@ -60,13 +60,8 @@ export async function startServer(tls?: { key: Buffer; cert: Buffer }): Promise<
       res.end(behaviour.file)
     } else if ('truncate' in behaviour) {
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': behaviour.truncate.length })
-      res.write(behaviour.truncate.subarray(0, behaviour.after), () => {
-        const timer = setTimeout(() => {
-          timers.delete(timer)
-          res.destroy()
-        }, 20)
-        timers.add(timer)
-      })
+      // The bytes, then a FIN (not a reset): the client reads exactly `after` bytes, on any machine.
+      res.write(behaviour.truncate.subarray(0, behaviour.after), () => res.socket?.end())
     } else if ('trickle' in behaviour) {
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': behaviour.trickle.length })
       let sent = 0

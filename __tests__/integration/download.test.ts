@@ -353,9 +353,12 @@ describeWhen(
         e => e as DownloadError
       )
       expect(error).toBeInstanceOf(DownloadError)
-      expect(error.message).toMatch(
-        new RegExp(`download of ${server.url(path)} failed: .*(1000000 of ${data.length} bytes).*\\(after 4 attempts\\)`)
+      // How much the client had taken in when the close reached it depends on the machine: the shape, and less than all.
+      const said = new RegExp(
+        `^download of ${server.url(path)} failed: the connection closed after (\\d+) of ${data.length} bytes \\(after 4 attempts\\)$`
       )
+      expect(error.message).toMatch(said)
+      expect(Number(said.exec(error.message)?.[1])).toBeLessThanOrEqual(1_000_000)
       expect(cached()).toEqual([])
     })
 
