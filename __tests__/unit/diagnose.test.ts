@@ -2,7 +2,10 @@
  * diagnose() against the messages users paste into issues: docker, podman, runc/crun, bash, QEMU
  * and glibc, as they print them (host names replaced).
  */
-import { describe, expect, test } from '@jest/globals'
+import { afterEach, describe, expect, test } from '@jest/globals'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
 import { diagnose, givesHighAddresses, diagnoseAll, formatDiagnosis, type DiagnosisId } from '../../src/checks/diagnose.js'
 
 const INPUTS = ['platforms', 'install', 'flags', 'verify', 'verify-image', 'qemu-version', 'cleanup']
@@ -200,4 +203,77 @@ describe('the x86-64 level the emulator offers', () => {
     expect(diagnose(trap, { x86Level: 'x86-64-v3' })!.fix).toBe('build it for x86-64-v3 or lower, or run it on an x86 machine')
     expect(diagnose(trap, { x86Level: 'x86-64-v2' })!.fix).toMatch(/^use a newer QEMU through `qemu-version`/)
   })
+})
+
+describe('hostile text: a container image writes what diagnose reads', () => {
+  const MODULE = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'checks', 'diagnose.ts')).href
+  // CommonJS, as eval'd workers are; tsx loads the TypeScript source
+  const WORKER = `const { parentPort, workerData } = require('node:worker_threads')
+import('tsx/esm/api')
+  .then(({ tsImport }) => tsImport(workerData.module, workerData.module))
+  .then(({ diagnoseAll }) => parentPort.postMessage(diagnoseAll(workerData.text).map(({ id, symptom }) => ({ id, symptom }))))`
+  const workers: Worker[] = []
+  afterEach(() => Promise.all(workers.splice(0).map(worker => worker.terminate())))
+
+  /**
+   * diagnoseAll() on a thread of its own: jest's timeout cannot stop a regular expression running on
+   * the test's thread, but it fails a test left waiting for a worker (which afterEach then ends).
+   */
+  const diagnoseApart = (text: string): Promise<{ id: DiagnosisId; symptom: string }[]> =>
+    new Promise((resolve, reject) => {
+      const worker = new Worker(WORKER, { eval: true, workerData: { module: MODULE, text } })
+      workers.push(worker)
+      worker.once('message', resolve).once('error', reject)
+    })
+
+  /** `unit` repeated to about `length` characters. */
+  const run = (unit: string, length: number) => unit.repeat(Math.floor(length / unit.length))
+
+  // What each old pattern's nested quantifiers took, with no ending that matches: the old patterns ran
+  // their `.*` or `[^']*` to the line's end again from every place the run repeats (quadratic).
+  const SHAPES: [string, string, DiagnosisId, string][] = [
+    ['binfmt_misc with no refusal after', 'binfmt_misc ', 'binfmt-not-permitted', 'mount: /proc/sys/fs/binfmt_misc: permission denied.'],
+    [
+      'refusals with no binfmt_misc after',
+      'permission denied ',
+      'binfmt-not-permitted',
+      'write /proc/sys/fs/binfmt_misc/register: operation not permitted'
+    ],
+    [
+      'a quoted path of /ld with no closing quote',
+      '/ld',
+      'missing-loader',
+      "qemu-x86_64: Could not open '/lib64/ld-linux-x86-64.so.2': No such file or directory"
+    ],
+    ['qemu: with no Segmentation fault after', 'qemu:', 'qemu-crash', 'qemu-x86_64-static: Segmentation fault'],
+    ['qemu with no colon after', 'qemu', 'qemu-crash', 'qemu-x86_64-static: Segmentation fault'],
+    [
+      'exec container process with no message after',
+      'exec container process ',
+      'interpreter-not-found',
+      '{"msg":"exec container process `/usr/bin/uname`: No such file or directory","level":"error"}'
+    ]
+  ]
+  /** A line of about `length` characters; the loader's run sits inside the quote it opens. */
+  const line = (unit: string, length: number) => {
+    const opened = unit === '/ld' ? "qemu-x86_64: Could not open '" : ''
+    return opened + run(unit, length - opened.length)
+  }
+
+  test.each(SHAPES)(
+    'a 1 MiB line of %s is no failure, and the real one after it is found',
+    async (_shape, unit, id, real) => {
+      expect(await diagnoseApart(`${line(unit, 1 << 20)}\n${real}`)).toEqual([{ id, symptom: real }])
+    },
+    10_000
+  )
+
+  test.each(SHAPES)(
+    '32 MiB of 8 KiB lines (each read whole) of %s are no failure, and the real one after them is found',
+    async (_shape, unit, id, real) => {
+      const lines = Array.from({ length: 4096 }, () => line(unit, 8 << 10))
+      expect(await diagnoseApart(`${lines.join('\n')}\n${real}`)).toEqual([{ id, symptom: real }])
+    },
+    10_000
+  )
 })

@@ -64,13 +64,64 @@ function levelAdvice(needed: string | undefined, context: DiagnosisContext): { c
   }
 }
 
+/** What finds a failure in a line: a regular expression, or several joined by inOrder or anyOf. */
+interface LineMatcher {
+  exec(line: string): RegExpExecArray | null
+}
+
 interface Rule {
   id: DiagnosisId
-  /** Tried on each line; the first matching line is the symptom. */
-  match: RegExp
-  /** Lines that look alike but are something else. */
+  /**
+   * Tried on each line; the first matching line is the symptom. A container image writes the text,
+   * so a rule must take time linear in the line whatever it holds: no quantified part may retry
+   * text that another try already scanned.
+   */
+  match: LineMatcher
+  /** Lines that look alike but are something else; tried on the whole line, so a plain phrase. */
   unless?: RegExp
   explain: (m: RegExpExecArray, context: DiagnosisContext) => { cause: string; fix: string }
+}
+
+/** Where `.` stops matching: a line's parts between these are matched on their own, as `.*` would. */
+const DOT_BREAKS = /[\r\u2028\u2029]/
+
+/**
+ * What /a.*b/ finds (each part after the previous one's match, within one part of the line) in
+ * linear time: the regular expression runs `.*` to the line's end again from every place `a`
+ * matches, while the first place each part matches is the only one worth trying.
+ */
+function inOrder(...parts: RegExp[]): LineMatcher {
+  // global, to search from lastIndex with the text before it still in view (for \b)
+  const searches = parts.map(part => new RegExp(part.source, `${part.flags.replace('g', '')}g`))
+  return {
+    exec: line => {
+      for (const segment of line.split(DOT_BREAKS)) {
+        let m: RegExpExecArray | null = null
+        let from = 0
+        for (const search of searches) {
+          search.lastIndex = from
+          m = search.exec(segment)
+          if (!m) break
+          from = m.index + m[0].length
+        }
+        if (m) return m
+      }
+      return null
+    }
+  }
+}
+
+/** The first of `matchers` that matches. */
+function anyOf(...matchers: LineMatcher[]): LineMatcher {
+  return {
+    exec: line => {
+      for (const matcher of matchers) {
+        const m = matcher.exec(line)
+        if (m) return m
+      }
+      return null
+    }
+  }
 }
 
 /** The first QEMU release whose user-mode mmap hands a 64-bit guest the host kernel's own addresses. */
@@ -149,8 +200,11 @@ const STATIC_QEMU =
 const RULES: Rule[] = [
   {
     id: 'binfmt-not-permitted',
-    match:
-      /cannot mount binfmt_misc|binfmt_misc\b.*\b(?:operation not permitted|permission denied|read-only file system)|(?:operation not permitted|permission denied|read-only file system)\b.*binfmt_misc/i,
+    match: anyOf(
+      /cannot mount binfmt_misc/i,
+      inOrder(/binfmt_misc\b/i, /\b(?:operation not permitted|permission denied|read-only file system)/i),
+      inOrder(/(?:operation not permitted|permission denied|read-only file system)\b/i, /binfmt_misc/i)
+    ),
     explain: () => ({
       cause:
         "the job cannot change the kernel's binfmt_misc table: it runs in an unprivileged or rootless container (a job `container:`, " +
@@ -162,7 +216,8 @@ const RULES: Rule[] = [
   },
   {
     id: 'missing-loader',
-    match: /Could not open '([^']*\/ld[^']*)'/i,
+    // the lookahead looks for /ld once per quoted path; [^']*\/ld[^']* retried the rest of the path from every /ld in it
+    match: /Could not open '((?=[^']*\/ld)[^']*)'/i,
     explain: m => {
       const platform = loaderPlatform(m[1] ?? '')
       const of = platform ? ` ${platform.debian}` : ' target'
@@ -215,7 +270,7 @@ const RULES: Rule[] = [
   },
   {
     id: 'qemu-crash',
-    match: /uncaught target signal 11\b|qemu[^:\n]*:.*Segmentation fault/i,
+    match: anyOf(/uncaught target signal 11\b/i, inOrder(/qemu/i, /:/, /Segmentation fault/i)),
     explain: () => ({
       cause:
         'the program crashed under emulation (SIGSEGV). When it runs fine natively this is a QEMU bug: some releases crash in particular programs ' +
@@ -250,8 +305,10 @@ const RULES: Rule[] = [
   },
   {
     id: 'interpreter-not-found',
+    // the path stops at the next `exec container process `: a try from each of them would scan the same text again, and
+    // the last one before the message matches when an earlier one would have
     match:
-      /exec user process caused:? "?no such file or directory|exec \S+: no such file or directory|exec container process [`'"]?[^`'"\n]*[`'"]?: No such file or directory|failed to exec \S+: No such file or directory/i,
+      /exec user process caused:? "?no such file or directory|exec \S+: no such file or directory|exec container process [`'"]?(?:(?!exec container process )[^`'"\n])*[`'"]?: No such file or directory|failed to exec \S+: No such file or directory/i,
     unless: /executable file not found in \$PATH/i,
     explain: () => ({
       cause:
@@ -266,6 +323,24 @@ const RULES: Rule[] = [
 /** Longest symptom kept: lines in logs can be huge. */
 const MAX_SYMPTOM = 300
 
+/**
+ * How much of a long line's start and of its end the rules read: messages sit at the start (JSON
+ * logs) or the end (prefixed logs), and bounded text keeps a hostile line cheap to match.
+ */
+const MAX_READ = 4096
+
+/** The parts of a line the rules read. */
+const readParts = (line: string): string[] => (line.length <= 2 * MAX_READ ? [line] : [line.slice(0, MAX_READ), line.slice(-MAX_READ)])
+
+/** The match in the first of `parts` that has one. */
+function execIn(matcher: LineMatcher, parts: string[]): RegExpExecArray | null {
+  for (const part of parts) {
+    const m = matcher.exec(part)
+    if (m) return m
+  }
+  return null
+}
+
 /** The first failure `text` shows that has a known cause, or undefined. */
 export function diagnose(text: string, context: DiagnosisContext = {}): Diagnosis | undefined {
   return diagnoseAll(text, context)[0]
@@ -274,11 +349,11 @@ export function diagnose(text: string, context: DiagnosisContext = {}): Diagnosi
 /** Every known failure `text` shows, once each, in the order of the rules (the most specific first). */
 export function diagnoseAll(text: string, context: DiagnosisContext = {}): Diagnosis[] {
   if (!text) return []
-  const lines = text.split(/\r?\n/)
+  const lines = text.split(/\r?\n/).map(line => ({ line, parts: readParts(line) }))
   const found: Diagnosis[] = []
   for (const rule of RULES) {
-    for (const line of lines) {
-      const m = rule.match.exec(line)
+    for (const { line, parts } of lines) {
+      const m = execIn(rule.match, parts)
       if (!m || rule.unless?.test(line)) continue
       const symptom = line.trim()
       found.push({
