@@ -2,8 +2,9 @@
 import { dirname } from 'node:path'
 import * as core from './actions/index.js'
 import { newRunId } from '../checks/probe-image.js'
-import { checkSetup, needsChecks, runsContainers } from '../core/check.js'
+import { checkEngine, checkSetup, needsChecks } from '../core/check.js'
 import { type Context, createContext, disposeContext, type Environment } from '../core/context.js'
+import { isOtherOs, otherOs } from '../core/other-os.js'
 import { failuresOf, outputsOf, type Report, SUMMARY_HEADER, summaryRows } from '../core/report.js'
 import { setup } from '../core/setup.js'
 import { type LibrariesRequest, prepareSysroot, wantsSysroot } from '../core/sysroot.js'
@@ -72,6 +73,14 @@ export async function run(seams: MainSeams = {}): Promise<void> {
   try {
     const env = seams.env ?? process.env
     const { inputs, warnings } = readInputs(name => core.getInput(name))
+    if (isOtherOs(process.platform)) {
+      // macOS and Windows: what runs x86 programs there is the system's own; nothing to register.
+      const other = await otherOs(inputs.platforms)
+      for (const line of other.lines) core.info(line)
+      for (const [name, value] of Object.entries(other.outputs)) core.setOutput(name, value)
+      if (other.failure) core.setFailed(other.failure)
+      return
+    }
     checkPrefixFree(inputs, env.QEMU_LD_PREFIX)
     for (const warning of warnings) core.warning(warning)
     saveCleanup(inputs.cleanup)
@@ -79,10 +88,15 @@ export async function run(seams: MainSeams = {}): Promise<void> {
     exitOnSignals(ctx)
     try {
       const report = await core.group('Set up emulation', () => setup(setupRequestOf(inputs), ctx))
-      const check = { ...checkRequestOf(inputs), runId: newRunId() }
-      // Saved first: a check cut short leaves its probe image for the post step to remove.
-      if (runsContainers(report, check)) saveProbeRun(check.runId)
-      if (needsChecks(report, check)) await core.group('Verify', () => checkSetup(report, check, ctx))
+      const request = { ...checkRequestOf(inputs), runId: newRunId() }
+      const check = { ...request, engine: await checkEngine(report, request) }
+      // Saved before the check loads anything: one cut short leaves its images for the post step to remove.
+      if (check.engine) saveProbeRun({ runId: check.runId, engines: [check.engine.name] })
+      if (needsChecks(report, check)) {
+        const { leftovers } = await core.group('Verify', () => checkSetup(report, check, ctx))
+        // The check removed all it added: the post step has no engine to ask.
+        if (check.engine && leftovers.length === 0) saveProbeRun({ runId: check.runId, engines: [] })
+      }
       const sysroot = await exportSysroot(librariesRequestOf(inputs), report, ctx, env, seams.makeSysroot)
       for (const [name, value] of Object.entries(outputsOf(report, sysroot))) core.setOutput(name, value)
       await core.summary

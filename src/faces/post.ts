@@ -1,13 +1,15 @@
 /**
- * The action's post step: remove what main's container check may have left in the engines and a
- * sysroot main had to make in the temporary folder (a cached one stays for later jobs), and undo
- * what main changed in the binfmt_misc table, unless cleanup is false.
+ * The action's post step: remove what main's container check may have left in an engine (only one
+ * main recorded loading images into and did not see emptied again is asked), a sysroot main had to
+ * make in the temporary folder (a cached one stays for later jobs), and undo what main changed in
+ * the binfmt_misc table, unless cleanup is false.
  */
 import { existsSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import * as core from './actions/index.js'
-import { answeringEngines, type Engine } from '../checks/engine.js'
+import { engineOf, probeEngine } from '../checks/engine.js'
 import { removeProbeImages } from '../checks/probe-leftovers.js'
+import { isOtherOs } from '../core/other-os.js'
 import { restore } from '../core/restore.js'
 import { BINFMT_DIR } from '../kernel/binfmt.js'
 import { type Privileged, privileged } from '../kernel/privileged.js'
@@ -22,8 +24,6 @@ export interface PostSeams {
   ledger?: Ledger
   privileged?: () => Promise<Privileged>
   binfmtDir?: string
-  /** The container engines that answer (docker, podman). */
-  engines?: () => Promise<Engine[]>
   /**
    * The job's runner process, when the caller knows it: a holder of another process is then
    * refused. Not the default: a local runner (scripts/local-run.mjs main, then post) is a new
@@ -32,12 +32,17 @@ export interface PostSeams {
   runnerPid?: number
 }
 
-/** The probe images and containers of main's container check; a failure here only warns. */
-async function removeCheckLeftovers(seams: PostSeams): Promise<void> {
-  const runId = savedProbeRun()
-  if (!runId) return
+/** The probe images and containers of main's container check, in the engines it recorded; a failure here only warns. */
+async function removeCheckLeftovers(): Promise<void> {
   try {
-    await removeProbeImages(await (seams.engines ?? answeringEngines)(), runId, { info: core.info, warning: core.warning })
+    const run = savedProbeRun()
+    if (!run || run.engines.length === 0) return
+    const probes = await Promise.all(run.engines.map(name => probeEngine(name)))
+    for (const probe of probes) {
+      if (!probe.ok) core.warning(`could not look for what the container check left in ${probe.name}: ${probe.error}`)
+    }
+    const engines = probes.map(engineOf).filter(engine => engine !== undefined)
+    await removeProbeImages(engines, run.runId, { info: core.info, warning: core.warning })
   } catch (error) {
     core.warning(`could not remove the container check's probe images: ${(error as Error).message}`)
   }
@@ -56,7 +61,8 @@ async function removeTemporarySysroot(env: Variables): Promise<void> {
 }
 
 export async function run(seams: PostSeams = {}): Promise<void> {
-  await removeCheckLeftovers(seams)
+  if (isOtherOs(process.platform)) return // main changes nothing on macOS and Windows
+  await removeCheckLeftovers()
   await removeTemporarySysroot(seams.env ?? process.env)
   try {
     const changes = savedChanges()
