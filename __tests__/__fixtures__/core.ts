@@ -24,6 +24,9 @@ export const setFailed = jest.fn<typeof core.setFailed>()
 export const info = jest.fn<typeof core.info>(message => {
   logged.push(message)
 })
+export const notice = jest.fn<typeof core.notice>(message => {
+  logged.push(`notice: ${String(message)}`)
+})
 export const warning = jest.fn<typeof core.warning>(message => {
   logged.push(`warning: ${String(message)}`)
 })
@@ -46,5 +49,5 @@ export function reset(): void {
   outputs.clear()
   logged.length = 0
   summaryTables.length = 0
-  for (const mock of [getInput, getState, saveState, setOutput, setFailed, info, warning, debug, group]) mock.mockClear()
+  for (const mock of [getInput, getState, saveState, setOutput, setFailed, info, notice, warning, debug, group]) mock.mockClear()
 }

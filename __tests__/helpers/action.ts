@@ -8,9 +8,26 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { probeProgram } from '../../src/checks/probe-programs.js'
 import type { QemuTarget } from '../../src/kernel/platforms.js'
+import { command, type Requirement } from './requirements.js'
 
 export const ROOT = resolve(import.meta.dirname ?? '.', '..', '..')
 export const BINFMT = '/proc/sys/fs/binfmt_misc'
+
+/**
+ * The node that runs the bundle (local-run.mjs, so dist/main and dist/post, and dist/cli): the
+ * runtime action.yml declares when SETUP_X86_ACTION_NODE names it (.ci/run takes it from
+ * scripts/ci/node24.sh), else the tests' own node. Every test that starts the bundle uses it.
+ */
+export const ACTION_NODE = process.env.SETUP_X86_ACTION_NODE || process.execPath
+
+const namedNode = process.env.SETUP_X86_ACTION_NODE
+/** For tests about the runtime itself: without the variable they would prove the tests' own node. */
+export const actionNode: Requirement = {
+  what: namedNode
+    ? `SETUP_X86_ACTION_NODE (${namedNode}) to be an executable`
+    : 'SETUP_X86_ACTION_NODE naming the node action.yml declares (bash scripts/ci/node24.sh prints it)',
+  met: () => !!namedNode && command(namedNode).met()
+}
 
 export interface StepResult {
   code: number
@@ -53,7 +70,7 @@ export function runStep(
   env: NodeJS.ProcessEnv = {},
   build: Build = {}
 ): StepResult {
-  const ran = spawnSync(process.execPath, stepArgs(step, dir, inputs, build), {
+  const ran = spawnSync(ACTION_NODE, stepArgs(step, dir, inputs, build), {
     encoding: 'utf8',
     env: { ...process.env, ...env },
     timeout: 300_000
@@ -70,7 +87,7 @@ export function runStepAsync(
   build: Build = {}
 ): Promise<StepResult> {
   return new Promise(resolve => {
-    const child = spawn(process.execPath, stepArgs(step, dir, inputs, build), { env: { ...process.env, ...env } })
+    const child = spawn(ACTION_NODE, stepArgs(step, dir, inputs, build), { env: { ...process.env, ...env } })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', d => (stdout += d))

@@ -5,13 +5,17 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
-import { rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { command, describeWhen, root } from '../helpers/requirements.js'
 import {
+  ACTION_NODE,
+  actionNode,
   kernelExec,
   mounted,
   registerRaw,
   removeEntries,
+  ROOT,
   runProbe,
   runProbeInChroot,
   runStep,
@@ -77,6 +81,34 @@ describeWhen(
       expect(kernelExec('aarch64', dir)).toBe('error: Exec format error')
       expect(tableText()).toEqual(initial)
       expect(mounted()).toBe(wasMounted)
+    })
+
+    // The runner starts main and post on the node `runs.using` names; Node 20 is gone from runners.
+    describeWhen([actionNode], 'on the node action.yml declares', () => {
+      test('main and post run on SETUP_X86_ACTION_NODE, the major action.yml names, and print no runtime warning', () => {
+        const record = join(dir, 'nodes.jsonl')
+        const hook = join(dir, 'record-node.cjs')
+        writeFileSync(
+          hook,
+          `require('fs').appendFileSync(${JSON.stringify(record)}, JSON.stringify([process.argv[1], process.version]) + '\\n')\n`
+        )
+        const nodeOptions = `${process.env.NODE_OPTIONS ?? ''} --require "${hook}"`.trim()
+
+        const all = runStep('all', dir, { platforms: 'arm64' }, { NODE_OPTIONS: nodeOptions })
+        expect(all.code).toBe(0)
+        expect(all.stderr).not.toMatch(/Warning|\(node:\d+\)/)
+
+        const version = spawnSync(ACTION_NODE, ['--version'], { encoding: 'utf8' }).stdout.trim()
+        const declared = /^ {2}using: '?node(\d+)'?$/m.exec(readFileSync(join(ROOT, 'action.yml'), 'utf8'))?.[1]
+        expect(version).toMatch(new RegExp(`^v${declared}\\.`))
+        const ran: [string, string][] = readFileSync(record, 'utf8')
+          .trim()
+          .split('\n')
+          .map(line => JSON.parse(line))
+        expect(ran).toContainEqual([join(ROOT, 'dist', 'main', 'index.js'), version])
+        expect(ran).toContainEqual([join(ROOT, 'dist', 'post', 'index.js'), version])
+        expect(new Set(ran.map(([, ranOn]) => ranOn))).toEqual(new Set([version]))
+      })
     })
 
     test('default inputs on x86_64: amd64 is native, nothing changes', () => {

@@ -6,11 +6,11 @@ import { afterEach, beforeAll, expect, test } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { kernelExec, removeEntries, ROOT, runStep, tableText, workdir } from '../helpers/action.js'
+import { ACTION_NODE, kernelExec, removeEntries, ROOT, runStep, tableText, workdir } from '../helpers/action.js'
 import { command, describeWhen, root } from '../helpers/requirements.js'
 
 const cli = (...args: string[]) => {
-  const result = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli', 'index.js'), ...args], { encoding: 'utf8', timeout: 120_000 })
+  const result = spawnSync(ACTION_NODE, [join(ROOT, 'dist', 'cli', 'index.js'), ...args], { encoding: 'utf8', timeout: 120_000 })
   return { code: result.status, stdout: result.stdout, stderr: result.stderr }
 }
 

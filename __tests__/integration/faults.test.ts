@@ -21,7 +21,7 @@ import {
   writeFileSync
 } from 'node:fs'
 import { join } from 'node:path'
-import { kernelExec, removeEntries, ROOT, runStep, runStepAsync, tableText, workdir } from '../helpers/action.js'
+import { ACTION_NODE, kernelExec, removeEntries, ROOT, runStep, runStepAsync, tableText, workdir } from '../helpers/action.js'
 import { startServer, type TestServer } from '../helpers/http-server.js'
 import { command, describeWhen, root } from '../helpers/requirements.js'
 import { platformOf, type QemuTarget } from '../../src/kernel/platforms.js'
@@ -53,7 +53,7 @@ function startJob(step: 'all' | 'main', inputs: Record<string, string>): Job {
   const args = [join(ROOT, 'scripts', 'local-run.mjs'), step, '--workdir', dir]
   if (step === 'all') args.push('--hold', join(dir, 'release'))
   for (const [name, value] of Object.entries(inputs)) args.push('--input', `${name}=${value}`)
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...jobEnv(dir) }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(ACTION_NODE, args, { env: { ...process.env, ...jobEnv(dir) }, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout!.on('data', d => (output += d))
   child.stderr!.on('data', d => (output += d))

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, expect, test } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
 import { chmodSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { removeEntries, ROOT, runStep, tableText, workdir } from '../helpers/action.js'
+import { ACTION_NODE, removeEntries, ROOT, runStep, tableText, workdir } from '../helpers/action.js'
 import { command, describeWhen, root } from '../helpers/requirements.js'
 
 const errorLines = (stdout: string) => stdout.split('\n').filter(l => l.startsWith('::error::'))
@@ -65,22 +65,22 @@ describeWhen(
     test.each([
       [
         'not root and no passwordless sudo',
-        ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, local],
+        ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ACTION_NODE, local],
         /^::error::registering binfmt_misc handlers needs root: run the job as root or allow passwordless sudo/
       ],
       [
         'an unprivileged container job (no CAP_SYS_ADMIN, read-only /proc/sys, binfmt_misc not mounted)',
-        ['unshare', '--mount', '--fork', process.execPath, helper, 'container', '--', process.execPath, local],
+        ['unshare', '--mount', '--fork', process.execPath, helper, 'container', '--', ACTION_NODE, local],
         /^::error::cannot mount binfmt_misc: operation not permitted: this job may not change the kernel's binfmt_misc table \(an unprivileged container job/
       ],
       [
         'a kernel without binfmt_misc',
-        ['unshare', '--mount', '--fork', process.execPath, helper, 'no-binfmt', '--', process.execPath, local],
+        ['unshare', '--mount', '--fork', process.execPath, helper, 'no-binfmt', '--', ACTION_NODE, local],
         /^::error::cannot mount binfmt_misc: this kernel has no binfmt_misc \(CONFIG_BINFMT_MISC\)/
       ],
       [
         'a read-only binfmt_misc (ProtectKernelTunables, container /proc/sys)',
-        ['unshare', '--mount', '--fork', process.execPath, helper, 'ro-binfmt', '--', process.execPath, local],
+        ['unshare', '--mount', '--fork', process.execPath, helper, 'ro-binfmt', '--', ACTION_NODE, local],
         /^::error::cannot register qemu-aarch64 in binfmt_misc: binfmt_misc is read-only here/
       ]
     ])('%s: one error line with the fix, nothing changed', (_what, prefix, message) => {

@@ -20,7 +20,7 @@ import { readAptSources } from '../../src/install/libraries/sources.js'
 import { runProgram } from '../../src/kernel/process.js'
 import { rootOnlyProblem } from '../../src/kernel/root-files.js'
 import { parseFileCommands } from '../../scripts/local-run.mjs'
-import { removeEntries, ROOT, runStepAsync, tableText, workdir, type StepResult } from '../helpers/action.js'
+import { ACTION_NODE, removeEntries, ROOT, runStepAsync, tableText, workdir, type StepResult } from '../helpers/action.js'
 import { command, describeWhen, root } from '../helpers/requirements.js'
 
 const QEMU = '/usr/bin/qemu-aarch64-static'
@@ -211,7 +211,7 @@ describeWhen(REQUIREMENTS, 'libraries through the action: a sysroot for arm64 ex
 
   test('SIGTERM while the sysroot is made: apt and dpkg-deb end, their folders go, nothing half-made is left', async () => {
     // A package set no earlier test made, so the store has to build it.
-    const job = spawn(process.execPath, [join(ROOT, 'scripts/local-run.mjs'), 'main', '--workdir', dir, ...inputArgs('base, libattr1')], {
+    const job = spawn(ACTION_NODE, [join(ROOT, 'scripts/local-run.mjs'), 'main', '--workdir', dir, ...inputArgs('base, libattr1')], {
       env: { ...process.env, ...jobEnv() },
       stdio: 'ignore'
     })

@@ -8,6 +8,7 @@
  * line naming it, leaving nothing half-made in the cache.
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { copyFileSync, lstatSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises'
@@ -185,6 +186,99 @@ describeWhen(REQUIREMENTS, 'libraries: a sysroot for arm64 from the Debian archi
     expect(warm).toEqual({ ...cold, cacheHit: true })
   }, 300_000)
 
+  test('a file:// mirror of the archive serves the same packages; a changed package file there is refused', async () => {
+    // The mirror: the archive's own signed indexes and the pool files of `base`, laid out as the archive is.
+    const mirror = join(work, 'file-mirror')
+    const distribution = distributionOf(parseOsRelease(readFileSync('/etc/os-release', 'utf8')))
+    if (!distribution) throw new Error('this machine is not Debian')
+    const apt = await openPrivateApt({ tempDir: join(work, 'temp'), sources: machineSources, arches: ['arm64'], distribution })
+    let expected: string[]
+    const pool: string[] = []
+    try {
+      await apt.update()
+      const resolved = await apt.resolve(parseLibraries('base'))
+      expected = resolved.map(p => `${p.name}:${p.arch}=${p.version}`).sort()
+      const debs = await apt.download(resolved)
+      const lists = join(apt.dir, 'state/lists')
+      // Each suite's address, as the machine's sources give it.
+      const archiveUris = new Map<string, string>()
+      for (const stanza of machineSources.split('\n\n')) {
+        const uri = /^URIs: (\S+)$/m.exec(stanza)?.[1]
+        for (const suite of /^Suites: (.+)$/m.exec(stanza)?.[1].split(' ') ?? []) if (uri) archiveUris.set(suite, uri.replace(/\/+$/, ''))
+      }
+      const packagesText: string[] = []
+      for (const name of readdirSync(lists)) {
+        const at = /^(.+)_dists_([^_]+)_(.+)$/.exec(name)
+        if (!at) continue
+        // debian and debian-security become two archives under one folder
+        const archive = at[1].endsWith('-security') ? 'security' : 'main'
+        // apt may keep its lists compressed (.lz4, .gz): the archive's uncompressed file, which the Release lists
+        const file = at[3].replace(/\.(lz4|gz|xz|zst)$/, '')
+        const target = join(mirror, archive, 'dists', at[2], ...file.split('_'))
+        await mkdir(join(target, '..'), { recursive: true })
+        const text = spawnSync('/usr/lib/apt/apt-helper', ['cat-file', join(lists, name)], { maxBuffer: 512 * 1024 * 1024 }).stdout
+        writeFileSync(target, text)
+        if (file.endsWith('Packages')) {
+          packagesText.push(text.toString('utf8'))
+          // apt takes the compressed index the Release lists first: the archive's own Packages.xz, as signed.
+          const inRelease = readFileSync(join(lists, name.replace(/_main_binary-.*$/, '_InRelease')), 'utf8')
+          const path = `${file.split('_').join('/')}.xz`
+          const sha256 = new RegExp(`^ ([0-9a-f]{64}) +\\d+ ${path}$`, 'm').exec(inRelease.slice(inRelease.indexOf('SHA256:')))?.[1]
+          const uri = archiveUris.get(at[2])
+          if (!sha256 || !uri) throw new Error(`no SHA256 or address for ${at[2]} ${path}`)
+          const fetched = spawnSync('/usr/lib/apt/apt-helper', [
+            'download-file',
+            `${uri}/dists/${at[2]}/${path}`,
+            `${target}.xz`,
+            `SHA256:${sha256}`
+          ])
+          if (fetched.status !== 0) throw new Error(`apt-helper download-file: ${fetched.stderr}`)
+          // apt asks by hash first where the Release says so
+          await mkdir(join(target, '..', 'by-hash', 'SHA256'), { recursive: true })
+          copyFileSync(`${target}.xz`, join(target, '..', 'by-hash', 'SHA256', sha256))
+        }
+      }
+      for (const [i, p] of resolved.entries()) {
+        const stanza = packagesText
+          .flatMap(text => text.split('\n\n'))
+          .find(st => st.includes(`Package: ${p.name}\n`) && st.includes(`\nVersion: ${p.version}\n`))
+        const filename = /^Filename: (.+)$/m.exec(stanza ?? '')?.[1]
+        if (!filename) throw new Error(`no Filename for ${p.name} ${p.version}`)
+        for (const archive of ['main', 'security']) {
+          await mkdir(join(mirror, archive, filename, '..'), { recursive: true })
+          copyFileSync(debs[i], join(mirror, archive, filename))
+        }
+        pool.push(filename)
+      }
+    } finally {
+      await apt.remove()
+    }
+    const fromMirror = (cacheDir: string) =>
+      makeSysroot(
+        request({
+          packages: parseLibraries('base'),
+          mirror: [`file://${mirror}/main`, `file://${mirror}/security`],
+          cacheDir,
+          reuseForMs: 0
+        })
+      )
+    const made = await fromMirror(join(work, 'file-mirror-cache'))
+    expect(made.packages).toEqual(expected)
+    await checkSysroot(made.path, ['aarch64'])
+
+    // One byte of libc6's file changed: refused against the signed index, nothing half-made.
+    const libc = pool.find(path => /\/libc6_/.test(path)) as string
+    for (const archive of ['main', 'security']) {
+      const bytes = readFileSync(join(mirror, archive, libc))
+      bytes[bytes.length - 1] ^= 0xff
+      writeFileSync(join(mirror, archive, libc), bytes)
+    }
+    await expect(fromMirror(join(work, 'file-mirror-cache-2'))).rejects.toThrow(
+      /^input 'libraries': (downloading the packages failed \(\S+libc6_\S+: Hash Sum mismatch\)|\S+libc6_\S+ does not match the archive's signed index)/
+    )
+    expect(readdirSync(join(work, 'file-mirror-cache-2')).filter(name => name !== 'requests')).toEqual([])
+  }, 600_000)
+
   test('bad inputs fail in one line naming the input and leave nothing half-made in the cache', async () => {
     const cached = cacheEntries()
     const fails = (over: Partial<SysrootRequest>) => makeSysroot(request({ reuseForMs: 0, ...over }))
@@ -197,6 +291,13 @@ describeWhen(REQUIREMENTS, 'libraries: a sysroot for arm64 from the Debian archi
     await expect(fails({ packages: ['libc6-i386'] })).rejects.toThrow(notForArm64)
     await expect(fails({ targets: ['loongarch64'], packages: ['libc6'] })).rejects.toThrow(
       /^input 'libraries': Debian GNU\/Linux 12 \(bookworm\)'s archive has no packages for loong64; leave that platform out/
+    )
+    // A name is a name, never a pattern: apt would take zlib1g.dev as a regular expression for zlib1g-dev.
+    await expect(fails({ packages: ['libc6', 'zlib1g.dev'] })).rejects.toThrow(/^input 'libraries': no package zlib1g\.dev in /)
+    // Many unknown names: one line naming them, from a few apt-cache runs (not one each).
+    const unknown = Array.from({ length: 150 }, (_, i) => `nosuchpackage-${i}`)
+    await expect(fails({ packages: unknown })).rejects.toThrow(
+      /^input 'libraries': no package nosuchpackage-0, nosuchpackage-1, .*nosuchpackage-149 in /
     )
     await expect(fails({ mirror: ['http://127.0.0.1:9/debian'] })).rejects.toThrow(
       /^input 'libraries': the archive http:\/\/127\.0\.0\.1:9\/debian does not answer \(.*\); check the network/

@@ -11,13 +11,13 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, st
 import { join } from 'node:path'
 import { entryFor, platformOf } from '../../src/kernel/platforms.js'
 import { registerLine } from '../../src/kernel/binfmt.js'
-import { kernelExec, registerRaw, removeEntries, ROOT, runStep, tableText, workdir } from '../helpers/action.js'
+import { ACTION_NODE, kernelExec, registerRaw, removeEntries, ROOT, runStep, tableText, workdir } from '../helpers/action.js'
 import { command, describeWhen, root } from '../helpers/requirements.js'
 
 const QEMU = '/usr/bin/qemu-aarch64-static'
 const NOBODY = ['--reuid=65534', '--regid=65534', '--clear-groups']
 const cli = (...args: string[]) => {
-  const result = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli', 'index.js'), ...args], { encoding: 'utf8', timeout: 120_000 })
+  const result = spawnSync(ACTION_NODE, [join(ROOT, 'dist', 'cli', 'index.js'), ...args], { encoding: 'utf8', timeout: 120_000 })
   return { code: result.status, stdout: result.stdout, stderr: result.stderr }
 }
 

@@ -7,7 +7,7 @@ import { afterEach, beforeAll, beforeEach, expect, test } from '@jest/globals'
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { kernelExec, removeEntries, ROOT, runStep, tableText, workdir } from '../helpers/action.js'
+import { ACTION_NODE, kernelExec, removeEntries, ROOT, runStep, tableText, workdir } from '../helpers/action.js'
 import { command, describeWhen, root } from '../helpers/requirements.js'
 import { dyingJobRoot } from '../helpers/test-build.js'
 
@@ -25,7 +25,7 @@ function startJob(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): 
   const dir = workdir()
   const args = [join(ROOT, 'scripts', 'local-run.mjs'), 'all', '--workdir', dir, '--hold', join(dir, 'release')]
   for (const [name, value] of Object.entries(inputs)) args.push('--input', `${name}=${value}`)
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(ACTION_NODE, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout!.on('data', d => (output += d))
   child.stderr!.on('data', d => (output += d))

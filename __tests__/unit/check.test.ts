@@ -1,6 +1,12 @@
-/** What the core hands the checks after setup, and when a container (and its leftovers) is to be expected. */
-import { describe, expect, test } from '@jest/globals'
-import { needsChecks, runsContainers, targetsOf } from '../../src/core/check.js'
+/**
+ * What the core hands the checks after setup, when a container (and its leftovers) is to be
+ * expected, and which engine it will be run in, found before the check loads anything.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { checkEngine, needsChecks, runsContainers, targetsOf } from '../../src/core/check.js'
 import type { Report } from '../../src/core/report.js'
 import { platformOf } from '../../src/kernel/platforms.js'
 
@@ -38,5 +44,40 @@ describe('checks after setup', () => {
     expect(runsContainers(emulated, { mode: 'container', image: '' })).toBe(true)
     expect(runsContainers(emulated, { mode: 'probe', image: '' })).toBe(false)
     expect(runsContainers(report(['x86_64', 'native']), { mode: 'container', image: '' })).toBe(false)
+  })
+})
+
+describe('the engine of the container check, found before it runs', () => {
+  let bin: string
+  const saved = { PATH: process.env.PATH, DOCKER_HOST: process.env.DOCKER_HOST }
+  const calls = () => (existsSync(join(bin, 'calls')) ? readFileSync(join(bin, 'calls'), 'utf8').trim().split('\n') : [])
+  beforeAll(() => {
+    bin = mkdtempSync(join(tmpdir(), 'check-engine-'))
+    writeFileSync(join(bin, 'docker'), `#!/bin/sh\nprintf '%s\\n' "$*" >> "${bin}/calls"\necho 28.0.4\n`)
+    chmodSync(join(bin, 'docker'), 0o755)
+    writeFileSync(join(bin, 'docker.sock'), '')
+    process.env.DOCKER_HOST = `unix://${join(bin, 'docker.sock')}`
+  })
+  afterAll(() => {
+    rmSync(bin, { recursive: true, force: true })
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name]
+      else process.env[name] = value
+    }
+  })
+
+  test('no container to run: no engine is asked; one to run: the engine that answers, or null when none does', async () => {
+    const emulated = report(['riscv64', 'registered'])
+    process.env.PATH = bin
+    expect(await checkEngine(emulated, { mode: 'probe', image: '' })).toBeUndefined()
+    expect(await checkEngine(report(['aarch64', 'native']), { mode: 'auto', image: '' })).toBeUndefined()
+    expect(calls()).toEqual([])
+    expect(await checkEngine(emulated, { mode: 'auto', image: '' })).toEqual({
+      name: 'docker',
+      path: join(bin, 'docker'),
+      version: '28.0.4'
+    })
+    process.env.PATH = join(bin, 'nothing-here')
+    expect(await checkEngine(emulated, { mode: 'container', image: '' })).toBeNull()
   })
 })

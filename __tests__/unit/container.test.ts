@@ -11,6 +11,7 @@ import { machine, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
   containerCheck,
+  containerInspectArgs,
   inspectArgs,
   loadArgs,
   pullArgs,
@@ -44,6 +45,7 @@ describe('arguments', () => {
     expect(inspectArgs('busybox')).toEqual(['image', 'inspect', '--format', '{{.Id}} {{.Os}}/{{.Architecture}}', 'busybox'])
     expect(loadArgs('/tmp/x.tar')).toEqual(['load', '--quiet', '--input', '/tmp/x.tar'])
     expect(removeImageArgs('busybox')).toEqual(['rmi', 'busybox'])
+    expect(containerInspectArgs('c1')).toEqual(['container', 'inspect', '--format', '{{.Id}}', 'c1'])
   })
   test('a container is killed at once: podman would wait 10 s for SIGTERM', () => {
     expect(removeContainerArgs('docker', 'c1')).toEqual(['rm', '-f', 'c1'])
@@ -83,7 +85,10 @@ case "$1" in
     f=$(pick run-stderr); [ -n "$f" ] && cat "$f" >&2
     f=$(pick run-code); [ -n "$f" ] && exit "$(cat "$f")"
     exit 0 ;;
-  rm) [ -f "$d/run.pid" ] && kill "$(cat "$d/run.pid")"; exit 0 ;;
+  rm) [ -f "$d/run.pid" ] && kill "$(cat "$d/run.pid")"; [ -f "$d/rm-error" ] && { cat "$d/rm-error" >&2; exit 1; }; exit 0 ;;
+  container)
+    [ -f "$d/container-held" ] && { echo 9f3c; exit 0; }
+    echo "Error: no such container $5" >&2; exit 1 ;;
   rmi)
     [ -f "$d/rmi-error" ] && { cat "$d/rmi-error" >&2; exit 1; }
     exit 0 ;;
@@ -136,8 +141,12 @@ describe('with fake engines', () => {
   let bin: string
   let work: string
   const savedPath = process.env.PATH
-  const log = { info: [] as string[], warning: [] as string[] }
-  const logger = { info: (m: string) => log.info.push(m), warning: (m: string) => log.warning.push(m) }
+  const log = { info: [] as string[], notice: [] as string[], warning: [] as string[] }
+  const logger = {
+    info: (m: string) => log.info.push(m),
+    notice: (m: string) => log.notice.push(m),
+    warning: (m: string) => log.warning.push(m)
+  }
 
   const fake = (name: 'docker' | 'podman', files: Record<string, string> = {}): Engine => {
     const path = join(bin, name)
@@ -172,6 +181,7 @@ describe('with fake engines', () => {
     rmSync(join(bin, 'podman'), { force: true })
     if (work) rmSync(work, { recursive: true, force: true })
     log.info.length = 0
+    log.notice.length = 0
     log.warning.length = 0
   })
   afterAll(() => {
@@ -312,8 +322,16 @@ describe('with fake engines', () => {
       expect(calls(engine).slice(1)).toEqual([
         `run --rm --pull never --network none --platform linux/arm64 --name ${name} ${ref}`,
         `rm -f ${name}`,
+        `container inspect --format {{.Id}} ${name}`,
         `rmi ${ref}`
       ])
+      expect(result.leftovers).toBeUndefined()
+    })
+
+    test('a container stopped at the limit that its removal by name did not remove is reported as left over', async () => {
+      const { engine, dir } = setup({ 'run-hang': '', 'rm-error': 'Error: cannot remove container\n', 'container-held': '' })
+      const result = await containerCheck({ engine, dir, ...check, timeoutMs: 500 })
+      expect(result).toMatchObject({ ok: false, timedOut: true, leftovers: [name] })
     })
 
     const host = lookupPlatform(machine())
@@ -424,7 +442,7 @@ describe('with fake engines', () => {
     test('each emulated platform with its own probe image and this run’s id; native ones are not checked', async () => {
       work = mkdtempSync(join(tmpdir(), 'verify-dir-'))
       const engine = fake('docker', { 'run-stdout-linux_arm64': 'aarch64\n', 'run-stdout-linux_riscv64': 'riscv64\n' })
-      const outcomes = await verifyContainers(targets, { mode: 'auto', image: '', runId: 'run2', engine }, work, logger)
+      const { outcomes, leftovers } = await verifyContainers(targets, { mode: 'auto', image: '', runId: 'run2', engine }, work, logger)
       expect([...outcomes.entries()].map(([p, o]) => [p.docker, o.result, o.detail])).toEqual([
         ['linux/arm64', 'passed', "docker run --platform linux/arm64 (the action's own probe image) printed aarch64"],
         ['linux/riscv64', 'passed', "docker run --platform linux/riscv64 (the action's own probe image) printed riscv64"]
@@ -435,26 +453,95 @@ describe('with fake engines', () => {
         "linux/riscv64 container check passed: docker run --platform linux/riscv64 (the action's own probe image) printed riscv64"
       ])
       expect(log.warning).toEqual([])
+      expect(leftovers).toEqual([])
+    })
+
+    test('what an engine could not remove is returned for the post step, besides the warning', async () => {
+      work = mkdtempSync(join(tmpdir(), 'verify-dir-'))
+      const engine = fake('podman', { 'run-stdout': 'aarch64\n', 'rmi-error': 'Error: image is in use\n', local: 'sha256:1 linux/arm64\n' })
+      const settings = { mode: 'auto' as const, image: '', runId: 'run4', engine }
+      const { leftovers } = await verifyContainers([{ platform: arm64, emulated: true }], settings, work, logger)
+      expect(leftovers).toEqual(['podman localhost/setup-x86-on-arm-probe:aarch64-run4'])
+      expect(log.warning).toEqual([
+        'podman still holds localhost/setup-x86-on-arm-probe:aarch64-run4 from the container check; the post step removes it'
+      ])
     })
 
     test('no engine: skipped quietly under auto, failed under container', async () => {
       process.env.PATH = bin
-      const auto = await verifyContainers(targets, { mode: 'auto', image: '' }, tmpdir(), logger)
+      const auto = (await verifyContainers(targets, { mode: 'auto', image: '' }, tmpdir(), logger)).outcomes
       expect([...auto.values()]).toEqual([
         { result: 'skipped', detail: 'no container engine (docker, podman) answers' },
         { result: 'skipped', detail: 'no container engine (docker, podman) answers' }
       ])
-      expect(log).toEqual({ info: ['container check skipped: no container engine (docker, podman) answers'], warning: [] })
-      const strict = await verifyContainers(targets, { mode: 'container', image: '' }, tmpdir(), logger)
+      expect(log).toEqual({ info: ['container check skipped: no container engine (docker, podman) answers'], notice: [], warning: [] })
+      const strict = (await verifyContainers(targets, { mode: 'container', image: '' }, tmpdir(), logger)).outcomes
       expect([...strict.values()].map(o => o.result)).toEqual(['failed', 'failed'])
+    })
+
+    test('an engine the caller found none of is not looked for again', async () => {
+      const docker = fake('docker')
+      process.env.PATH = bin
+      const { outcomes } = await verifyContainers(targets, { mode: 'auto', image: '', engine: null }, tmpdir(), logger)
+      expect([...outcomes.values()].map(o => o.result)).toEqual(['skipped', 'skipped'])
+      expect(calls(docker)).toEqual([])
     })
 
     test('probe and none check no container', async () => {
       const engine = fake('docker')
       for (const mode of ['probe', 'none'] as const) {
-        expect((await verifyContainers(targets, { mode, image: '', engine }, tmpdir(), logger)).size).toBe(0)
+        expect((await verifyContainers(targets, { mode, image: '', engine }, tmpdir(), logger)).outcomes.size).toBe(0)
       }
       expect(calls(engine)).toEqual([])
+    })
+
+    const host = lookupPlatform(machine())
+    const onOtherHost = host && host !== arm64 && host !== riscv64 ? test : test.skip
+    const rlimit =
+      'Error: runc: runc create failed: unable to start container process: error setting rlimits for ready process: ' +
+      'operation not permitted: OCI permission denied\n'
+    const cannotRun =
+      "docker cannot run containers here: a container of this host's own platform failed too " +
+      `(the container failed (exit code 126): ${rlimit.trim()}); not a fault of emulation`
+
+    onOtherHost(
+      'an engine that cannot run even this host’s own container: one notice under auto, and the other platforms not tried',
+      async () => {
+        work = mkdtempSync(join(tmpdir(), 'verify-dir-'))
+        const engine = fake('docker', { 'run-stderr': rlimit, 'run-code': '126' })
+        const { outcomes } = await verifyContainers(targets, { mode: 'auto', image: '', runId: 'run5', engine }, work, logger)
+        const detail = `${cannotRun} (the probe already proved emulation)`
+        expect([...outcomes.entries()].map(([p, o]) => [p.docker, o.result, o.detail])).toEqual([
+          ['linux/arm64', 'skipped', detail],
+          ['linux/riscv64', 'skipped', detail]
+        ])
+        expect(log).toEqual({ info: [], notice: [`container check skipped for linux/arm64, linux/riscv64: ${detail}`], warning: [] })
+        // arm64's container and the host's own, nothing for riscv64
+        expect(loaded(engine)).toEqual([
+          ['localhost/setup-x86-on-arm-probe:aarch64-run5'],
+          [`localhost/setup-x86-on-arm-probe:${host!.target}-run5`]
+        ])
+        expect(calls(engine).filter(c => c.startsWith('run'))).toHaveLength(2)
+      }
+    )
+
+    onOtherHost('the same in a log without notices: one info line; under verify: container every platform fails, said once', async () => {
+      work = mkdtempSync(join(tmpdir(), 'verify-dir-'))
+      const engine = fake('docker', { 'run-stderr': rlimit, 'run-code': '126' })
+      const plain = { info: logger.info, warning: logger.warning }
+      await verifyContainers(targets, { mode: 'auto', image: '', runId: 'run6', engine }, work, plain)
+      expect(log).toEqual({
+        info: [`container check skipped for linux/arm64, linux/riscv64: ${cannotRun} (the probe already proved emulation)`],
+        notice: [],
+        warning: []
+      })
+      log.info.length = 0
+      const { outcomes } = await verifyContainers(targets, { mode: 'container', image: '', runId: 'run7', engine }, work, logger)
+      expect([...outcomes.values()]).toEqual([
+        expect.objectContaining({ result: 'failed', detail: cannotRun }),
+        { result: 'failed', detail: cannotRun }
+      ])
+      expect(log).toEqual({ info: [`linux/arm64, linux/riscv64 container check failed: ${cannotRun}`], notice: [], warning: [] })
     })
 
     test('a handler without F: the failure names it', async () => {
@@ -462,7 +549,7 @@ describe('with fake engines', () => {
       const engine = fake('docker', { 'run-stderr': 'exec /probe: no such file or directory\n', 'run-code': '1' })
       const handler = { entry: 'qemu-aarch64', interpreter: '/usr/bin/qemu-aarch64-static', flags: 'O' }
       const settings = { mode: 'auto' as const, image: '', runId: 'run3', engine }
-      const outcomes = await verifyContainers([{ platform: arm64, emulated: true, handler }], settings, work, logger)
+      const { outcomes } = await verifyContainers([{ platform: arm64, emulated: true, handler }], settings, work, logger)
       expect(outcomes.get(arm64)?.result).toBe('failed')
       expect(outcomes.get(arm64)?.detail).toContain("Cause: the handler qemu-aarch64 is registered without the F flag (flags 'O')")
       expect(log.info[0]).toMatch(
@@ -490,7 +577,8 @@ describe('with fake engines', () => {
       expect(
         await verifyTargets([{ platform: amd64, emulated: true }], { mode: 'none', image: '', engine, dir: tmpdir() }, logger)
       ).toEqual({
-        containers: new Map()
+        containers: new Map(),
+        leftovers: []
       })
       expect(calls(engine)).toEqual([])
     })
@@ -519,7 +607,7 @@ describe('with fake engines', () => {
     test('nothing left: nothing removed, nothing said', async () => {
       const engine = fake('docker')
       expect(await removeProbeImages([engine], 'run9', logger)).toEqual([])
-      expect(log).toEqual({ info: [], warning: [] })
+      expect(log).toEqual({ info: [], notice: [], warning: [] })
     })
 
     test('a run id that is not one touches nothing', async () => {

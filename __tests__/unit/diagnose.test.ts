@@ -160,11 +160,18 @@ describe('diagnose', () => {
 
 describe('amd64 Go and QEMU 9.0 or later', () => {
   const crash = 'runtime: lfstack.push invalid packing: node=0xffffbc01b8c0 cnt=0x1\nfatal error: lfstack.push'
-  test('names the QEMU version it ran under and the release that works', () => {
+  test('names the QEMU version it ran under, the variable that helps and the release that works', () => {
     const d = diagnose(crash, { qemuVersion: '10.0.13' })
     expect(d?.id).toBe('go-high-address')
     expect(d?.cause).toMatch(/^an amd64 Go program was handed memory above the 47-bit address space .*: QEMU 10\.0\.13 passes/)
-    expect(d?.fix).toMatch(/^use the QEMU 7\.2 the action downloads by default \(`install: download`.* instead of the QEMU 10\.0\.13;/)
+    expect(d?.fix).toMatch(/^set QEMU_GUEST_BASE=0x800000000000 in the program's environment/)
+    expect(d?.fix).toMatch(/Or use the QEMU 7\.2 the action downloads by default \(`install: download`.* instead of the QEMU 10\.0\.13,/)
+  })
+  test('says the action exports the variable for later steps and what a container needs', () => {
+    const fix = diagnose(crash)?.fix
+    expect(fix).toContain('The action exports it for its later steps')
+    expect(fix).toContain('`docker run -e QEMU_GUEST_BASE=0x800000000000 ...`')
+    expect(fix).toContain('`ENV QEMU_GUEST_BASE=0x800000000000` in its Dockerfile')
   })
   test('without a version it names the releases that do this', () => {
     expect(diagnose(crash)?.cause).toMatch(/QEMU 9\.0 or later passes/)

@@ -1,51 +1,63 @@
 /**
- * Issue 17's warning: install: auto or none that ends with a qemu-x86_64 of QEMU 9.0 or later on
- * an arm64 host (found on the machine, installed by apt, or the download's fallback release) says
- * that amd64 Go programs crash under it and which install gives the QEMU that works.
+ * Issue 24's remedy: a QEMU of 9.0 or later serving x86_64 on a host whose kernel hands out 48-bit
+ * addresses (found on the machine, installed by apt, downloaded, the download's fallback, or a
+ * handler registered before) gets QEMU_GUEST_BASE=0x800000000000 for the later steps, and one line
+ * saying why and what containers need. Older QEMU, or a host of 47 bits or fewer, gets nothing.
  */
 import { describe, expect, test } from '@jest/globals'
-import { highAddressWarning } from '../../src/core/obtain.js'
-import type { Installation, Obtained, Source } from '../../src/install/index.js'
-import { hostFamily } from '../../src/kernel/platforms.js'
+import { highAddressRemedy } from '../../src/core/obtain.js'
+import type { PlatformReport, Status } from '../../src/core/report.js'
+import type { Source } from '../../src/install/index.js'
+import { platformOf } from '../../src/kernel/platforms.js'
 
-const arm64 = { family: hostFamily('aarch64') }
-const x86 = { family: hostFamily('x86_64') }
-const auto = { method: 'auto' as const, qemuVersion: '', qemuUrl: '' }
+const arm64 = { machine: 'aarch64', addressBits: 48 }
+const chosen = { qemuVersion: '', qemuUrl: '' }
 
-function served(version: string | undefined, source: Source, path = '/usr/bin/qemu-x86_64-static'): Pick<Installation, 'interpreters'> {
-  const obtained: Obtained = { path, version, source }
-  return { interpreters: new Map([['x86_64', obtained]]) }
+function x86(qemuVersion: string | undefined, source: Source | undefined, status: Status = 'registered'): PlatformReport {
+  const interpreter = '/usr/bin/qemu-x86_64-static'
+  return { platform: platformOf('x86_64'), status, detail: '', interpreter, qemuVersion, source, seconds: 0 }
 }
 
-describe('highAddressWarning', () => {
-  test("the machine's QEMU 10.0 under install: auto on an arm64 host", () => {
-    expect(highAddressWarning(served('10.0.13', 'existing'), auto, arm64, '7.2.22')).toBe(
-      'qemu-x86_64 10.0.13 at /usr/bin/qemu-x86_64-static hands x86_64 programs 48-bit addresses on this arm64 host: ' +
-        'amd64 Go programs crash (lfstack.push); use install: download for QEMU 7.2.22'
-    )
+describe('highAddressRemedy', () => {
+  test("the machine's QEMU 10.0 on an arm64 host with 48-bit addresses", () => {
+    expect(highAddressRemedy([x86('10.0.13', 'existing')], chosen, arm64, '7.2.22')).toEqual({
+      environment: { QEMU_GUEST_BASE: '0x800000000000' },
+      message:
+        'qemu-x86_64 10.0.13 at /usr/bin/qemu-x86_64-static hands x86_64 programs the 48-bit addresses of this aarch64 host, ' +
+        'which amd64 Go programs built with Go before 1.25.4 cannot take (lfstack.push): QEMU_GUEST_BASE=0x800000000000 is exported ' +
+        'for the later steps to move them below 2^47; containers need it too: docker run -e QEMU_GUEST_BASE=0x800000000000 ..., ' +
+        'or ENV QEMU_GUEST_BASE=0x800000000000 in the Dockerfile'
+    })
+  })
+
+  test("the download's fallback release says it is the fallback", () => {
+    const remedy = highAddressRemedy([x86('10.2.3', 'download')], chosen, arm64, '7.2.22')
+    expect(remedy?.environment).toEqual({ QEMU_GUEST_BASE: '0x800000000000' })
+    expect(remedy?.message).toMatch(/^qemu-x86_64 10\.2\.3 at \S+ \(the download's fallback for the default QEMU 7\.2\.22\) hands/)
   })
 
   test.each([
-    ['existing', 'none', '9.0.0'],
-    ['apt', 'auto', '10.0.13'],
-    ['download', 'auto', '10.2.3']
-  ] as const)('warns: %s under install: %s with QEMU %s', (source, method, version) => {
-    expect(highAddressWarning(served(version, source), { ...auto, method }, arm64, '7.2.22')).toMatch(
-      new RegExp(`^qemu-x86_64 ${version.replace(/\./g, '\\.')} at /usr/bin/qemu-x86_64-static hands x86_64 programs 48-bit addresses`)
-    )
+    ['a handler registered before this step', x86('9.0.0', undefined, 'existing'), chosen],
+    ['apt', x86('10.0.13', 'apt'), chosen],
+    ['a qemu-version the user chose', x86('10.0.13', 'download'), { ...chosen, qemuVersion: '10.0.13' }],
+    ['a qemu-url the user chose', x86('9.2.2', 'download'), { ...chosen, qemuUrl: 'https://mirror.invalid/q.xz' }]
+  ])('exports the variable for %s, and names no fallback', (_what, report, install) => {
+    const remedy = highAddressRemedy([report], install, arm64, '7.2.22')
+    expect(remedy?.environment).toEqual({ QEMU_GUEST_BASE: '0x800000000000' })
+    expect(remedy?.message).not.toMatch(/fallback/)
   })
 
   test.each([
-    ['QEMU 7.2', served('7.2.22', 'existing'), auto, arm64],
-    ['QEMU 8.2', served('8.2.2', 'apt'), auto, arm64],
-    ['an x86_64 host (i386 and x86_64 run natively there)', served('10.0.13', 'existing'), auto, x86],
-    ['install: download, asked for outright', served('10.0.13', 'download'), { ...auto, method: 'download' as const }, arm64],
-    ['install: apt, asked for outright', served('10.0.13', 'apt'), { ...auto, method: 'apt' as const }, arm64],
-    ['a qemu-version the user chose', served('10.0.13', 'download'), { ...auto, qemuVersion: '10.0.13' }, arm64],
-    ['a qemu-url the user chose', served('9.2.2', 'download'), { ...auto, qemuUrl: 'https://mirror.invalid/q.xz' }, arm64],
-    ['an unknown version', served(undefined, 'existing'), auto, arm64],
-    ['no x86_64 interpreter', { interpreters: new Map() }, auto, arm64]
-  ])('no warning for %s', (_what, installation, install, host) => {
-    expect(highAddressWarning(installation, install, host, '7.2.22')).toBeUndefined()
+    ['QEMU 7.2', [x86('7.2.22', 'download')], arm64],
+    ['QEMU 8.2', [x86('8.2.2', 'apt')], arm64],
+    ["a Raspberry Pi's 39-bit addresses", [x86('10.0.13', 'existing')], { ...arm64, addressBits: 39 }],
+    ['47-bit addresses', [x86('10.0.13', 'existing')], { ...arm64, addressBits: 47 }],
+    ['an address space not known', [x86('10.0.13', 'existing')], { machine: 'aarch64' }],
+    ['an unknown QEMU version', [x86(undefined, 'existing')], arm64],
+    ['an x86_64 that failed', [x86('10.0.13', 'download', 'failed')], arm64],
+    ['i386 alone (its QEMU keeps a 4 GiB space of its own)', [{ ...x86('10.0.13', 'download'), platform: platformOf('i386') }], arm64],
+    ['no platforms', [], arm64]
+  ])('nothing for %s', (_what, platforms, host) => {
+    expect(highAddressRemedy(platforms, chosen, host, '7.2.22')).toBeUndefined()
   })
 })

@@ -5,8 +5,8 @@
  * are the foreign targets: they match no machine these tests run on.
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
-import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import type { SetupRequest } from '../../src/core/context.js'
 import { restore } from '../../src/core/restore.js'
 import { setup } from '../../src/core/setup.js'
@@ -342,32 +342,46 @@ describe('register: rolled back when the probe fails', () => {
 })
 
 describe('QEMU 9.0 or later for amd64 on an arm64 host', () => {
-  const onArm64 = () => fixture({ host: x86Host({ machine: 'aarch64' }) })
-  /** The warning comes with the interpreter, before registering: on an x86_64 test machine registering amd64 is then refused (its own format). */
-  const setupOnThisMachine = (g: Fixture) =>
-    setup(request({ platforms: [amd64] }), g.ctx).catch(error => expect(error).toBeInstanceOf(SetupError))
+  /**
+   * An arm64 host whose kernel hands out addresses of `addressBits` bits, where amd64 was registered
+   * before this step through a QEMU that reports `version` (a script: setup asks it for its version).
+   * Registering amd64 itself cannot be tried here: on an x86_64 test machine it is refused as the host's own format.
+   */
+  async function registeredBefore(version: string, addressBits: number): Promise<{ g: Fixture; qemu: string }> {
+    const g = fixture({ host: x86Host({ machine: 'aarch64', addressBits }) })
+    const qemu = join(dirname(g.bootDir), 'qemu-x86_64')
+    writeFileSync(qemu, `#!/bin/sh\necho 'qemu-x86_64 version ${version} (Debian 1:${version}+ds-0+deb13u1)'\n`, { mode: 0o755 })
+    g.prober.interpreters.set(qemu, 'x86_64')
+    await register(g.kernel, entryOf('x86_64', qemu), g.kernel.dir)
+    return { g, qemu }
+  }
 
-  test("install: auto taking the machine's QEMU 10.0 warns that amd64 Go crashes under it", async () => {
-    const g = onArm64()
+  test('QEMU 10.0 on 48-bit addresses: the report carries QEMU_GUEST_BASE and one line says why and what containers need', async () => {
+    const { g, qemu } = await registeredBefore('10.0.3', 48)
     try {
-      g.prober.interpreters.set('/usr/bin/qemu-x86_64-static', 'x86_64')
-      g.installer.served.set('x86_64', { path: '/usr/bin/qemu-x86_64-static', version: '10.0.3', source: 'existing' })
-      await setupOnThisMachine(g)
+      const report = await setup(request({ platforms: [amd64] }), g.ctx)
+      expect(report.platforms[0]).toMatchObject({ status: 'existing', qemuVersion: '10.0.3' })
+      expect(report.environment).toEqual({ QEMU_GUEST_BASE: '0x800000000000' })
       expect(g.warnings).toEqual([
-        'qemu-x86_64 10.0.3 at /usr/bin/qemu-x86_64-static hands x86_64 programs 48-bit addresses on this arm64 host: ' +
-          'amd64 Go programs crash (lfstack.push); use install: download for QEMU 7.2.22'
+        `qemu-x86_64 10.0.3 at ${qemu} hands x86_64 programs the 48-bit addresses of this aarch64 host, which amd64 Go programs ` +
+          'built with Go before 1.25.4 cannot take (lfstack.push): QEMU_GUEST_BASE=0x800000000000 is exported for the later steps ' +
+          'to move them below 2^47; containers need it too: docker run -e QEMU_GUEST_BASE=0x800000000000 ..., ' +
+          'or ENV QEMU_GUEST_BASE=0x800000000000 in the Dockerfile'
       ])
     } finally {
       g.dispose()
     }
   })
 
-  test('the default download (QEMU 7.2) gets no warning', async () => {
-    const g = onArm64()
+  test.each([
+    ['QEMU 10.0 on a 39-bit kernel (Raspberry Pi)', '10.0.3', 39],
+    ['QEMU 7.2 on 48-bit addresses', '7.2.22', 48]
+  ])('%s: no variable and no warning', async (_what, version, bits) => {
+    const { g } = await registeredBefore(version, bits)
     try {
-      g.prober.interpreters.set(QEMU('x86_64'), 'x86_64')
-      g.installer.served.set('x86_64', { path: QEMU('x86_64'), version: '7.2.22', source: 'download' })
-      await setupOnThisMachine(g)
+      const report = await setup(request({ platforms: [amd64] }), g.ctx)
+      expect(report.platforms[0]).toMatchObject({ status: 'existing', qemuVersion: version })
+      expect(report.environment).toBeUndefined()
       expect(g.warnings).toEqual([])
     } finally {
       g.dispose()

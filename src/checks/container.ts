@@ -72,7 +72,7 @@ export interface ContainerResult {
   timedOut?: boolean
   /** Set when the engine cannot run even a container of this host's own platform: not a fault of emulation. */
   engineFault?: string
-  /** Images the check added and could not remove (the post step's removeProbeImages() tries again). */
+  /** Images and containers the check added and could not remove (the post step's removeProbeImages() tries again). */
   leftovers?: string[]
 }
 
@@ -83,6 +83,11 @@ const REMOVE_GRACE_MS = 30_000
 /** Arguments that print a local image's id and `os/arch`; they fail when the engine does not hold it. */
 export function inspectArgs(image: string): string[] {
   return ['image', 'inspect', '--format', '{{.Id}} {{.Os}}/{{.Architecture}}', image]
+}
+
+/** Arguments that print a container's id; they fail when the engine holds no container of that name. */
+export function containerInspectArgs(name: string): string[] {
+  return ['container', 'inspect', '--format', '{{.Id}}', name]
 }
 
 /** Arguments that pull one platform of an image. */
@@ -159,7 +164,11 @@ async function runAndJudge(attempt: Attempt, image: string, command: readonly st
   const ran = await runContainer(engine, args, name, timeoutMs)
   const judged = judgeRun(ran, expectedMachine, timeoutMs)
   const result: ContainerResult = { ...judged, seconds: 0, command: [engine.path, ...args], pulled: false }
-  if (ran.timedOut) result.timedOut = true
+  if (ran.timedOut) {
+    result.timedOut = true
+    // Stopped at the limit, the container was removed by name: if it is still there, the post step removes it.
+    if ((await runEngine(engine, containerInspectArgs(name), timeoutMs)).code === 0) result.leftovers = [name]
+  }
   if (!judged.ok) {
     result.stderr = ran.stderr
     const diagnosis = diagnose(ran.stderr)
@@ -192,7 +201,7 @@ async function withProbeImage(attempt: Attempt, target: Platform, runId: string,
     await rm(dir ? archive : folder, { recursive: true, force: true })
     leftover = await removeAdded(engine, ref, timeoutMs)
   }
-  if (leftover) result.leftovers = [leftover]
+  if (leftover) result.leftovers = [...(result.leftovers ?? []), leftover]
   // The engine loaded the image but does not run it for the platform: a fault of the load step.
   if (!result.ok && result.step === 'pull') {
     Object.assign(result, { step: 'load', error: loadFailureMessage(engine.name, platform, result.stderr ?? '') })
@@ -219,7 +228,7 @@ async function withNamedImage(attempt: Attempt, image: string): Promise<Containe
   } finally {
     leftover = held ? undefined : await removeAdded(engine, image, timeoutMs)
   }
-  if (leftover) result.leftovers = [leftover]
+  if (leftover) result.leftovers = [...(result.leftovers ?? []), leftover]
   if (!result.ok && result.step === 'pull') {
     const localPlatform = inspected.stdout.trim().split(' ')[1] ?? ''
     result.error = held

@@ -127,6 +127,9 @@ function anyOf(...matchers: LineMatcher[]): LineMatcher {
 /** The first QEMU release whose user-mode mmap hands a 64-bit guest the host kernel's own addresses. */
 export const HIGH_ADDRESS_QEMU = '9.0.0'
 
+/** The variable that moves a 48-bit host's addresses below 2^47 for QEMU (core/obtain.ts exports it). */
+const GUEST_BASE = 'QEMU_GUEST_BASE=0x800000000000'
+
 /** Is this QEMU version one that gives x86_64 programs memory above 2^47 on an arm64 host (9.0 and later)? */
 export function givesHighAddresses(version: string): boolean {
   const [major] = version.split('.').map(Number)
@@ -285,10 +288,13 @@ const RULES: Rule[] = [
       cause:
         `an amd64 Go program was handed memory above the 47-bit address space an x86_64 program can have: QEMU ${qemuVersion ?? '9.0 or later'} passes ` +
         "the program's memory requests to this arm64 host's kernel, which answers with 48-bit addresses (QEMU 9.0 changed this; 7.2 and 8.x pick " +
-        "addresses below 2^47 themselves), and Go's runtime packs pointers assuming they fit in 47 bits.",
+        "addresses below 2^47 themselves), and Go's runtime before Go 1.25.4 packs pointers assuming they fit in 47 bits.",
       fix:
-        'use the QEMU 7.2 the action downloads by default (`install: download`, leave `qemu-version` empty or set 7.2.22) instead of the QEMU ' +
-        `${qemuVersion ?? 'found on the machine'}; setting QEMU_RESERVED_VA does not help (x86_64's vsyscall page then cannot be placed)`
+        `set ${GUEST_BASE} in the program's environment (QEMU reads it like -B: the kernel's addresses [2^47, 2^48) become the program's [0, 2^47)). ` +
+        'The action exports it for its later steps when a QEMU of 9.0 or later serves amd64 on such a host; a container needs it passed in: ' +
+        `\`docker run -e ${GUEST_BASE} ...\`, or \`ENV ${GUEST_BASE}\` in its Dockerfile. Or use the QEMU 7.2 the action downloads by default ` +
+        `(\`install: download\`, \`qemu-version\` empty) instead of the QEMU ${qemuVersion ?? 'found on the machine'}, or build the program with Go 1.25.4 ` +
+        "or later; QEMU_RESERVED_VA does not help (x86_64's vsyscall page then cannot be placed)"
     })
   },
   {

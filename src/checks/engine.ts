@@ -119,7 +119,8 @@ export async function probeEngines(timeoutMs = ENGINE_ANSWER_TIMEOUT_MS): Promis
   return probes
 }
 
-const engineOf = (probe: EngineProbe): Engine | undefined =>
+/** The engine a probe found answering; undefined when it did not. */
+export const engineOf = (probe: EngineProbe): Engine | undefined =>
   probe.ok && probe.path ? { name: probe.name, path: probe.path, version: probe.version ?? '' } : undefined
 
 /** The first container engine on PATH that answers: docker, then podman. */
@@ -129,10 +130,4 @@ export async function findEngine(timeoutMs = ENGINE_ANSWER_TIMEOUT_MS): Promise<
     if (engine) return engine
   }
   return undefined
-}
-
-/** Every engine on PATH that answers (the post step looks in all of them for what a run left). */
-export async function answeringEngines(timeoutMs = ENGINE_ANSWER_TIMEOUT_MS): Promise<Engine[]> {
-  const probes = await Promise.all(ENGINE_NAMES.map(name => probeEngine(name, timeoutMs)))
-  return probes.map(engineOf).filter((e): e is Engine => e !== undefined)
 }

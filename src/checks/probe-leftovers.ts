@@ -1,13 +1,39 @@
 /**
  * What a run's container check may leave in an engine when it is cut short (the step cancelled,
  * the process killed between loading the probe image and removing it): the probe image under this
- * run's tag and the check container under this run's name. The post step calls removeProbeImages()
- * with the run id main used; only names carrying that id are touched, never another job's or the
- * user's.
+ * run's tag and the check container under this run's name. Main records a ProbeRun (the run id and
+ * the engine) before the check loads anything, and records it again with no engine once the check
+ * has removed all it added; the post step calls removeProbeImages() with the engines and run id
+ * recorded. Only names carrying that id are touched, never another job's or the user's.
  */
-import { type Engine, engineMessage, runEngine } from './engine.js'
+import { type Engine, ENGINE_NAMES, engineMessage, type EngineName, runEngine } from './engine.js'
 import { PROBE_REPOSITORY, validRunId } from './probe-image.js'
 import { removeContainerArgs, removeImageArgs } from './container.js'
+
+/** Where a run's container check may have left something: its run id and the engines it loaded images into. */
+export interface ProbeRun {
+  runId: string
+  engines: EngineName[]
+}
+
+/** The ProbeRun saved as JSON; a malformed one fails naming `source` and what is wrong. */
+export function parseProbeRun(text: string | undefined, source: string): ProbeRun | undefined {
+  if (!text) return undefined
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (error) {
+    throw new Error(`${source} is not a probe run: not JSON (${(error as Error).message})`, { cause: error })
+  }
+  const { runId, engines } = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>
+  if (typeof runId !== 'string' || !validRunId(runId)) {
+    throw new Error(`${source} is not a probe run: ${JSON.stringify(runId)} is not a run id`)
+  }
+  if (!Array.isArray(engines) || !engines.every(e => ENGINE_NAMES.includes(e as EngineName))) {
+    throw new Error(`${source} is not a probe run: its engines ${JSON.stringify(engines)} are not a list of ${ENGINE_NAMES.join(', ')}`)
+  }
+  return { runId, engines: [...new Set(engines as EngineName[])] }
+}
 
 const CONTAINER_PREFIX = 'setup-x86-on-arm-check-'
 const TIMEOUT_MS = 30_000

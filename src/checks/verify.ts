@@ -32,57 +32,85 @@ export interface ContainerSettings {
   image: string
   /** This run's id, in the probe images' tags; the post step hands the same to removeProbeImages(). */
   runId?: string
-  /** The engine to use; by default the first of docker and podman that answers. */
-  engine?: Engine
+  /**
+   * The engine to use, when the caller looked for it first (to record where images may be left
+   * before any is loaded); null: none answers. Left out, the first of docker and podman that answers.
+   */
+  engine?: Engine | null
   /** Limit for each engine command. */
   timeoutMs?: number
 }
 
 export interface Log {
   info(message: string): void
+  /** Worth seeing but nothing to fix in the workflow; info where the log has no notices. */
+  notice?(message: string): void
   warning(message: string): void
+}
+
+/** A notice where the log has them, else an info line. */
+function notice(log: Log, message: string): void {
+  if (log.notice) log.notice(message)
+  else log.info(message)
 }
 
 async function isStatic(path: string | undefined): Promise<boolean | undefined> {
   return path ? (await readElf(path))?.isStatic : undefined
 }
 
+export interface ContainersChecked {
+  outcomes: Map<Platform, ContainerOutcome>
+  /** What the check added and could not remove, by engine (the post step removes it). */
+  leftovers: string[]
+}
+
 /**
  * Runs the container check for each emulated target. No engine: skipped (quietly) under auto,
- * failed under container. `dir` receives the probe images' archives while they are loaded.
+ * failed under container. An engine that cannot run even a container of this host's own platform
+ * is said once, in a notice under auto, and the platforms after the one that found it are not
+ * tried: they would fail the same way. `dir` receives the probe images' archives while they are
+ * loaded.
  */
 export async function verifyContainers(
   targets: readonly ContainerTarget[],
   settings: ContainerSettings,
   dir: string,
   log: Log
-): Promise<Map<Platform, ContainerOutcome>> {
-  const outcomes = new Map<Platform, ContainerOutcome>()
+): Promise<ContainersChecked> {
+  const checked: ContainersChecked = { outcomes: new Map(), leftovers: [] }
+  const { outcomes } = checked
   const { mode, image } = settings
   const emulated = targets.filter(t => t.emulated)
-  if ((mode !== 'auto' && mode !== 'container') || emulated.length === 0) return outcomes
-  const engine = settings.engine ?? (await findEngine())
+  if ((mode !== 'auto' && mode !== 'container') || emulated.length === 0) return checked
+  const engine = settings.engine === undefined ? await findEngine() : settings.engine
   if (!engine) {
     const detail = 'no container engine (docker, podman) answers'
     for (const t of emulated) outcomes.set(t.platform, { result: mode === 'container' ? 'failed' : 'skipped', detail })
     if (mode === 'auto') log.info(`container check skipped: ${detail}`)
-    return outcomes
+    return checked
   }
   const runId = settings.runId ?? newRunId()
-  for (const { platform, handler } of emulated) {
-    const { docker, machine } = platform
+  for (const [i, { platform, handler }] of emulated.entries()) {
     const { timeoutMs } = settings
-    const result = await containerCheck({ engine, image, platform: docker, expectedMachine: machine, dir, runId, timeoutMs })
+    const check = { engine, image, platform: platform.docker, expectedMachine: platform.machine, dir, runId, timeoutMs }
+    const result = await containerCheck(check)
     const interpreterStatic = result.ok ? undefined : await isStatic(handler?.interpreter)
     const outcome = outcomeOf(result, { engine: engine.name, platform, image, mode, handler, interpreterStatic })
-    if (outcome.result === 'skipped') log.warning(`container check skipped for ${docker}: ${outcome.detail}`)
-    else log.info(`${docker} container check ${outcome.result}: ${outcome.detail}`)
+    // An engine that cannot run containers at all fails the platforms not yet tried alike: not run, said with this one.
+    const alike = result.engineFault ? emulated.slice(i).map(t => t.platform) : [platform]
+    for (const p of alike) outcomes.set(p, p === platform ? outcome : { result: outcome.result, detail: outcome.detail })
+    const which = alike.map(p => p.docker).join(', ')
+    const skipped = `container check skipped for ${which}: ${outcome.detail}`
+    if (outcome.result !== 'skipped') log.info(`${which} container check ${outcome.result}: ${outcome.detail}`)
+    else if (result.engineFault) notice(log, skipped)
+    else log.warning(skipped)
     if (result.leftovers) {
       log.warning(`${engine.name} still holds ${result.leftovers.join(', ')} from the container check; the post step removes it`)
+      checked.leftovers.push(...result.leftovers.map(left => `${engine.name} ${left}`))
     }
-    outcomes.set(platform, outcome)
+    if (result.engineFault) break
   }
-  return outcomes
+  return checked
 }
 
 /** The x86-64 micro-architecture level (1-4) the host or its emulator offers x86_64 programs. */
@@ -100,6 +128,8 @@ export interface CheckRequest extends ContainerSettings {
 
 export interface Checked {
   containers: Map<Platform, ContainerOutcome>
+  /** What the container check added and could not remove, by engine (the post step removes it). */
+  leftovers: string[]
   /** Measured when x86_64 runs. */
   x86Level?: number
 }
@@ -109,16 +139,16 @@ export interface Checked {
  * for the emulated ones, and the x86-64 level when x86_64 runs, warned about when it is v1.
  */
 export async function verifyTargets(targets: readonly ContainerTarget[], request: CheckRequest, log: Log): Promise<Checked> {
-  if (request.mode === 'none') return { containers: new Map() }
-  const containers = await verifyContainers(targets, request, request.dir, log)
-  if (!targets.some(t => t.platform.target === 'x86_64')) return { containers }
+  if (request.mode === 'none') return { containers: new Map(), leftovers: [] }
+  const { outcomes: containers, leftovers } = await verifyContainers(targets, request, request.dir, log)
+  if (!targets.some(t => t.platform.target === 'x86_64')) return { containers, leftovers }
   const level = await x86Level(request.dir)
   if (level === 1) {
     log.warning(
       'x86_64 programs see an x86-64-v1 CPU: many current distributions need v2 (RHEL 10 and UBI 10 need v3); set qemu-version to a newer QEMU'
     )
   } else if (level) log.info(`x86_64 programs see an x86-64-v${level} CPU`)
-  return { containers, x86Level: level }
+  return { containers, leftovers, x86Level: level }
 }
 
 // What verify() and hasChecks() read of setup's report and the inputs, by shape. They serve the

@@ -4,6 +4,7 @@
  * whether each is emulated and by which handler; their findings are written back into the report.
  */
 import { mkdir } from 'node:fs/promises'
+import { type Engine, findEngine } from '../checks/engine.js'
 import { type ContainerTarget, verifyTargets, type VerifyMode } from '../checks/verify.js'
 import type { Context } from './context.js'
 import type { Report } from './report.js'
@@ -16,6 +17,8 @@ export interface CheckRequest {
   image: string
   /** This run's id in the probe images' names, saved for the post step to remove what is left. */
   runId?: string
+  /** The engine checkEngine() found (null: none answers); left out, the check looks for one itself. */
+  engine?: Engine | null
 }
 
 /** The platforms that run after setup, as the checks take them. */
@@ -39,8 +42,23 @@ export function runsContainers(report: Report, check: CheckRequest): boolean {
   return (check.mode === 'auto' || check.mode === 'container') && targetsOf(report).some(t => t.emulated)
 }
 
-export async function checkSetup(report: Report, check: CheckRequest, ctx: Pick<Context, 'workDir' | 'log'>): Promise<void> {
-  if (!needsChecks(report, check)) return
+/**
+ * The engine the container check will load its images into (docker, then podman, the first that
+ * answers), looked for before the check so that the caller can record it before anything is
+ * loaded; null when none answers, undefined when no container is to run.
+ */
+export async function checkEngine(report: Report, check: CheckRequest): Promise<Engine | null | undefined> {
+  if (!runsContainers(report, check)) return undefined
+  return (await findEngine()) ?? null
+}
+
+/** Runs the checks, writing their findings into the report; returns what the container check could not remove. */
+export async function checkSetup(
+  report: Report,
+  check: CheckRequest,
+  ctx: Pick<Context, 'workDir' | 'log'>
+): Promise<{ leftovers: string[] }> {
+  if (!needsChecks(report, check)) return { leftovers: [] }
   await mkdir(ctx.workDir, { recursive: true })
   const checked = await verifyTargets(targetsOf(report), { ...check, dir: ctx.workDir }, ctx.log)
   for (const p of report.platforms) {
@@ -48,4 +66,5 @@ export async function checkSetup(report: Report, check: CheckRequest, ctx: Pick<
     if (outcome) p.container = outcome
   }
   if (checked.x86Level !== undefined) report.x86Level = checked.x86Level
+  return { leftovers: checked.leftovers }
 }

@@ -19,6 +19,8 @@ import { Ledger, ledgerDirFor } from '../records/ledger.js'
 
 export interface Log {
   info(message: string): void
+  /** Worth seeing, not a problem (an annotation in Actions); info where there is no such thing. */
+  notice?(message: string): void
   warning(message: string): void
 }
 

@@ -30,6 +30,11 @@ export interface Report {
   cacheHit?: boolean
   /** x86-64 micro-architecture level (1-4) offered to x86_64 programs, when measured. */
   x86Level?: number
+  /**
+   * Variables to export for the later steps: binfmt_misc passes QEMU no arguments, but QEMU reads
+   * the environment of the process that runs the program (QEMU_GUEST_BASE, obtain.ts).
+   */
+  environment?: Record<string, string>
 }
 
 /** This host cannot serve the request, or a registration would break it: nothing was changed for it. */

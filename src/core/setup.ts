@@ -4,18 +4,28 @@
  * locked), obtain interpreters for the rest (unlocked: downloads and apt take minutes, and other
  * jobs' main and post steps go on meanwhile), register and prove them, persisting them when asked
  * (locked again, the table and the ledger read afresh). Every change to the kernel's table is
- * recorded before it is made (changes.ts).
+ * recorded before it is made (changes.ts). The report ends with what the later steps need to export
+ * for the QEMU that serves x86_64, registered now or before.
  */
 import { hostProblem } from '../kernel/host.js'
 import { assess } from './assess.js'
 import { Changes } from './changes.js'
 import type { Context, SetupRequest } from './context.js'
-import { obtain } from './obtain.js'
+import { highAddressRemedy, obtain } from './obtain.js'
 import { registerAll } from './register.js'
 import { type PlatformReport, type Report, SetupError } from './report.js'
 import { share, sharedEntries } from './share.js'
 
 export async function setup(request: SetupRequest, ctx: Context): Promise<Report> {
+  const report = await serve(request, ctx)
+  const remedy = highAddressRemedy(report.platforms, request.install, ctx.host)
+  if (!remedy) return report
+  ctx.log.warning(remedy.message)
+  return { ...report, environment: remedy.environment }
+}
+
+/** Steps 1 to 4: what serves each platform now. */
+async function serve(request: SetupRequest, ctx: Context): Promise<Report> {
   const problem = hostProblem(ctx.host, request.platforms)
   if (problem) throw new SetupError(problem)
 

@@ -138,8 +138,15 @@ export async function install(options: Record<string, string>, json: boolean, se
       sysroot = await prepareSysroot(libraries, report, { ...places, tempDir: dirname(ctx.workDir), store }, ctx.log, seams.makeSysroot)
       if (sysroot && envFile) await writePrefix(envFile, sysroot.path, ledgerDir)
     }
-    if (json) out(`${JSON.stringify({ ...outputsOf(report), sysroot: sysroot?.path ?? '', failures }, null, 2)}\n`)
-    else out(`${table([SUMMARY_HEADER, ...summaryRows(report)])}\n`)
+    const environment = report.environment ?? {}
+    if (json) out(`${JSON.stringify({ ...outputsOf(report), sysroot: sysroot?.path ?? '', environment, failures }, null, 2)}\n`)
+    else
+      out(
+        `${table([SUMMARY_HEADER, ...summaryRows(report)])}\n${Object.entries(environment)
+          .map(([n, v]) => `${n}=${v}\n`)
+          .join('')}`
+      )
+    for (const name of Object.keys(environment)) err(`give the runner service ${name} too (its .env), so its jobs' programs get it\n`)
     if (sysroot) {
       const lines = sysrootLines(sysroot, envFile)
       if (!json) out(lines.out)

@@ -41,7 +41,7 @@ async function jobEnvironment(env: Variables, afterRecord?: (recorded: number) =
       saveChanges(changes)
       afterRecord?.(changes.length)
     },
-    log: { info: core.info, warning: core.warning }
+    log: { info: core.info, notice: core.notice, warning: core.warning }
   }
 }
 
@@ -88,6 +88,8 @@ export async function run(seams: MainSeams = {}): Promise<void> {
     exitOnSignals(ctx)
     try {
       const report = await core.group('Set up emulation', () => setup(setupRequestOf(inputs), ctx))
+      // The remedies setup chose for the job's later steps (QEMU_GUEST_BASE); a value the job sets itself stays.
+      for (const [name, value] of Object.entries(report.environment ?? {})) if (env[name] === undefined) core.exportVariable(name, value)
       const request = { ...checkRequestOf(inputs), runId: newRunId() }
       const check = { ...request, engine: await checkEngine(report, request) }
       // Saved before the check loads anything: one cut short leaves its images for the post step to remove.

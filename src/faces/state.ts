@@ -3,6 +3,7 @@
  * and setter per key, so neither step spells a key or a format itself.
  */
 import * as core from './actions/index.js'
+import { parseProbeRun, type ProbeRun } from '../checks/probe-leftovers.js'
 import { parseHolder, type Holder } from '../records/holder.js'
 import { type Change, Journal } from '../records/journal.js'
 
@@ -12,7 +13,10 @@ export enum State {
   Cleanup = 'cleanup',
   /** JSON of this job's holder in the host's ledger. */
   Holder = 'holder',
-  /** The container check's run id, saved before it runs: post removes the probe images it left. */
+  /**
+   * JSON of the container check's run id and the engines it loads images into, saved before it
+   * loads any and again with no engine once it removed all it added: post asks only those engines.
+   */
   ProbeRun = 'probe-run'
 }
 
@@ -43,11 +47,11 @@ export function savedHolder(): Holder | undefined {
   return parseHolder(core.getState(State.Holder), `state "${State.Holder}"`)
 }
 
-export function saveProbeRun(runId: string): void {
-  core.saveState(State.ProbeRun, runId)
+export function saveProbeRun(run: ProbeRun): void {
+  core.saveState(State.ProbeRun, JSON.stringify(run))
 }
 
-/** The run id of main's container check; undefined when none ran. */
-export function savedProbeRun(): string | undefined {
-  return core.getState(State.ProbeRun) || undefined
+/** Where main's container check may have left something; undefined when none ran, and a malformed one fails naming the state key. */
+export function savedProbeRun(): ProbeRun | undefined {
+  return parseProbeRun(core.getState(State.ProbeRun), `state "${State.ProbeRun}"`)
 }

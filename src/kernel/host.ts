@@ -1,5 +1,6 @@
 /** What machine the action runs on, read from the kernel and the running Node. */
 import { machine } from 'node:os'
+import { readUserAddressBits } from './address-space.js'
 import { hostFamily, type Platform, type QemuTarget } from './platforms.js'
 
 export interface Host {
@@ -10,6 +11,8 @@ export interface Host {
   userlandBits: 32 | 64
   /** Targets the host runs itself: never registered. */
   family: QemuTarget[]
+  /** Bits the kernel's user addresses take (address-space.ts): 48 on most arm64 kernels; undefined when unknown. */
+  addressBits?: number
 }
 
 const BITS_32 = new Set(['arm', 'ia32', 'x32', 'mips', 'mipsel', 'ppc'])
@@ -20,7 +23,8 @@ export function currentHost(): Host {
     os: process.platform,
     machine: kernelMachine,
     userlandBits: BITS_32.has(process.arch) ? 32 : 64,
-    family: hostFamily(kernelMachine)
+    family: hostFamily(kernelMachine),
+    addressBits: process.platform === 'linux' ? readUserAddressBits() : undefined
   }
 }
 

@@ -69,6 +69,11 @@ export function debug(message: string): void {
   issue('debug', message)
 }
 
+/** A notice annotation: worth seeing, not a problem with the job. */
+export function notice(message: string): void {
+  issue('notice', message)
+}
+
 export function warning(message: string): void {
   issue('warning', message)
 }
