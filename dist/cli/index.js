@@ -2,7 +2,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 70:
+/***/ 856:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -25,6 +25,32 @@ var external_node_path_ = __nccwpck_require__(760);
 var kernel_platforms = __nccwpck_require__(621);
 // EXTERNAL MODULE: ./src/kernel/process.ts + 2 modules
 var kernel_process = __nccwpck_require__(105);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(24);
+;// CONCATENATED MODULE: ./src/checks/find-on-path.ts
+/** Finding a program the way a shell would: the first executable file of that name on PATH. */
+
+
+/** The absolute path of `name` in the first PATH folder that holds it as an executable file. */
+function findOnPath(name, path = process.env.PATH ?? '') {
+    for (const dir of path.split(external_node_path_.delimiter)) {
+        // Relative PATH entries would depend on the working folder: not ours to follow.
+        if (!dir.startsWith('/'))
+            continue;
+        const candidate = (0,external_node_path_.join)(dir, name);
+        try {
+            if (!(0,external_node_fs_.statSync)(candidate).isFile())
+                continue;
+            (0,external_node_fs_.accessSync)(candidate, external_node_fs_.constants.X_OK);
+            return candidate;
+        }
+        catch {
+            // not here
+        }
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/checks/probe-programs.ts
 /** Every probe program is smaller than this (they are 150-370 bytes). */
 const PROBE_MAX_BYTES = 1024;
@@ -540,6 +566,7 @@ function parseX86Level(stdout) {
 
 
 
+
 /**
  * Judges a probe run: the target's machine name on stdout, or the reason it did not run. A program
  * of the host's own family run natively prints the kernel's machine instead (i386 on x86_64 says
@@ -561,6 +588,11 @@ function judgeProbe(target, result, program = '', nativeMachine) {
         return { ok: false, output: 'Exec format error', failure: 'exec-format' };
     return { ok: false, output: said.split('\n').slice(-2).join(' ') || `exit ${result.code}`, failure: 'other' };
 }
+/**
+ * Where chroot is looked for: by its absolute path, as root runs it, never through a PATH without
+ * /usr/sbin (su, a bare service) where it would seem missing and the F flag would take the blame.
+ */
+const CHROOT_PATH = '/usr/sbin:/usr/bin:/sbin:/bin';
 class Prober {
     dir;
     nativeMachine;
@@ -592,42 +624,17 @@ class Prober {
         const root = (0,external_node_path_.join)(this.dir, `root-${target}`);
         await (0,promises_.mkdir)(root, { recursive: true });
         await (0,promises_.copyFile)(await this.program(target), (0,external_node_path_.join)(root, 'probe'));
+        const chroot = findOnPath('chroot', CHROOT_PATH);
+        if (!chroot)
+            return { ok: false, output: `no chroot program in ${CHROOT_PATH} (coreutils has it)`, failure: 'other' };
         try {
-            const stdout = await sys.run('chroot', [root, '/probe'], { timeoutMs: 20_000 });
+            const stdout = await sys.run(chroot, [root, '/probe'], { timeoutMs: 20_000 });
             return judgeProbe(target, { code: 0, stdout, stderr: '' }, '', this.nativeMachine);
         }
         catch (error) {
             return judgeProbe(target, { code: 1, stdout: '', stderr: error.message }, '/probe');
         }
     }
-}
-
-// EXTERNAL MODULE: ./src/kernel/elf.ts
-var kernel_elf = __nccwpck_require__(240);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(24);
-;// CONCATENATED MODULE: ./src/checks/find-on-path.ts
-/** Finding a program the way a shell would: the first executable file of that name on PATH. */
-
-
-/** The absolute path of `name` in the first PATH folder that holds it as an executable file. */
-function findOnPath(name, path = process.env.PATH ?? '') {
-    for (const dir of path.split(external_node_path_.delimiter)) {
-        // Relative PATH entries would depend on the working folder: not ours to follow.
-        if (!dir.startsWith('/'))
-            continue;
-        const candidate = (0,external_node_path_.join)(dir, name);
-        try {
-            if (!(0,external_node_fs_.statSync)(candidate).isFile())
-                continue;
-            (0,external_node_fs_.accessSync)(candidate, external_node_fs_.constants.X_OK);
-            return candidate;
-        }
-        catch {
-            // not here
-        }
-    }
-    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/checks/engine.ts
@@ -720,9 +727,10 @@ async function probeEngines(timeoutMs = ENGINE_ANSWER_TIMEOUT_MS) {
     }
     return probes;
 }
+/** The engine a probe found answering; undefined when it did not. */
 const engineOf = (probe) => probe.ok && probe.path ? { name: probe.name, path: probe.path, version: probe.version ?? '' } : undefined;
 /** The first container engine on PATH that answers: docker, then podman. */
-async function findEngine(timeoutMs = ENGINE_ANSWER_TIMEOUT_MS) {
+async function engine_findEngine(timeoutMs = ENGINE_ANSWER_TIMEOUT_MS) {
     for (const probe of await probeEngines(timeoutMs)) {
         const engine = engineOf(probe);
         if (engine)
@@ -730,12 +738,9 @@ async function findEngine(timeoutMs = ENGINE_ANSWER_TIMEOUT_MS) {
     }
     return undefined;
 }
-/** Every engine on PATH that answers (the post step looks in all of them for what a run left). */
-async function answeringEngines(timeoutMs = ENGINE_ANSWER_TIMEOUT_MS) {
-    const probes = await Promise.all(ENGINE_NAMES.map(name => probeEngine(name, timeoutMs)));
-    return probes.map(engineOf).filter((e) => e !== undefined);
-}
 
+// EXTERNAL MODULE: ./src/kernel/elf.ts
+var kernel_elf = __nccwpck_require__(240);
 ;// CONCATENATED MODULE: ./src/checks/container-judge.ts
 
 /** Words of a container runtime failing to start or exec the program: the image was there. */
@@ -854,8 +859,52 @@ function levelAdvice(needed, context) {
             "(or set it to max); the action's `x86-64-level` output shows the level the emulator provides"
     };
 }
+/** Where `.` stops matching: a line's parts between these are matched on their own, as `.*` would. */
+const DOT_BREAKS = /[\r\u2028\u2029]/;
+/**
+ * What /a.*b/ finds (each part after the previous one's match, within one part of the line) in
+ * linear time: the regular expression runs `.*` to the line's end again from every place `a`
+ * matches, while the first place each part matches is the only one worth trying.
+ */
+function inOrder(...parts) {
+    // global, to search from lastIndex with the text before it still in view (for \b)
+    const searches = parts.map(part => new RegExp(part.source, `${part.flags.replace('g', '')}g`));
+    return {
+        exec: line => {
+            for (const segment of line.split(DOT_BREAKS)) {
+                let m = null;
+                let from = 0;
+                for (const search of searches) {
+                    search.lastIndex = from;
+                    m = search.exec(segment);
+                    if (!m)
+                        break;
+                    from = m.index + m[0].length;
+                }
+                if (m)
+                    return m;
+            }
+            return null;
+        }
+    };
+}
+/** The first of `matchers` that matches. */
+function anyOf(...matchers) {
+    return {
+        exec: line => {
+            for (const matcher of matchers) {
+                const m = matcher.exec(line);
+                if (m)
+                    return m;
+            }
+            return null;
+        }
+    };
+}
 /** The first QEMU release whose user-mode mmap hands a 64-bit guest the host kernel's own addresses. */
 const HIGH_ADDRESS_QEMU = '9.0.0';
+/** The variable that moves a 48-bit host's addresses below 2^47 for QEMU (core/obtain.ts exports it). */
+const GUEST_BASE = 'QEMU_GUEST_BASE=0x800000000000';
 /** Is this QEMU version one that gives x86_64 programs memory above 2^47 on an arm64 host (9.0 and later)? */
 function givesHighAddresses(version) {
     const [major] = version.split('.').map(Number);
@@ -929,7 +978,7 @@ const STATIC_QEMU = 'a statically linked QEMU registered with the F flag: keep `
 const RULES = [
     {
         id: 'binfmt-not-permitted',
-        match: /cannot mount binfmt_misc|binfmt_misc\b.*\b(?:operation not permitted|permission denied|read-only file system)|(?:operation not permitted|permission denied|read-only file system)\b.*binfmt_misc/i,
+        match: anyOf(/cannot mount binfmt_misc/i, inOrder(/binfmt_misc\b/i, /\b(?:operation not permitted|permission denied|read-only file system)/i), inOrder(/(?:operation not permitted|permission denied|read-only file system)\b/i, /binfmt_misc/i)),
         explain: () => ({
             cause: "the job cannot change the kernel's binfmt_misc table: it runs in an unprivileged or rootless container (a job `container:`, " +
                 'rootless Docker or Podman) or without root. The table belongs to the whole machine, so only root on the host or a privileged container may register handlers.',
@@ -939,7 +988,8 @@ const RULES = [
     },
     {
         id: 'missing-loader',
-        match: /Could not open '([^']*\/ld[^']*)'/i,
+        // the lookahead looks for /ld once per quoted path; [^']*\/ld[^']* retried the rest of the path from every /ld in it
+        match: /Could not open '((?=[^']*\/ld)[^']*)'/i,
         explain: m => {
             const platform = loaderPlatform(m[1] ?? '');
             const of = platform ? ` ${platform.debian}` : ' target';
@@ -986,7 +1036,7 @@ const RULES = [
     },
     {
         id: 'qemu-crash',
-        match: /uncaught target signal 11\b|qemu[^:\n]*:.*Segmentation fault/i,
+        match: anyOf(/uncaught target signal 11\b/i, inOrder(/qemu/i, /:/, /Segmentation fault/i)),
         explain: () => ({
             cause: 'the program crashed under emulation (SIGSEGV). When it runs fine natively this is a QEMU bug: some releases crash in particular programs ' +
                 '(QEMU 9.2.0 crashed in emulated ldconfig, fixed in 9.2.2).',
@@ -999,9 +1049,12 @@ const RULES = [
         explain: (_m, { qemuVersion }) => ({
             cause: `an amd64 Go program was handed memory above the 47-bit address space an x86_64 program can have: QEMU ${qemuVersion ?? '9.0 or later'} passes ` +
                 "the program's memory requests to this arm64 host's kernel, which answers with 48-bit addresses (QEMU 9.0 changed this; 7.2 and 8.x pick " +
-                "addresses below 2^47 themselves), and Go's runtime packs pointers assuming they fit in 47 bits.",
-            fix: 'use the QEMU 7.2 the action downloads by default (`install: download`, leave `qemu-version` empty or set 7.2.22) instead of the QEMU ' +
-                `${qemuVersion ?? 'found on the machine'}; setting QEMU_RESERVED_VA does not help (x86_64's vsyscall page then cannot be placed)`
+                "addresses below 2^47 themselves), and Go's runtime before Go 1.25.4 packs pointers assuming they fit in 47 bits.",
+            fix: `set ${GUEST_BASE} in the program's environment (QEMU reads it like -B: the kernel's addresses [2^47, 2^48) become the program's [0, 2^47)). ` +
+                'The action exports it for its later steps when a QEMU of 9.0 or later serves amd64 on such a host; a container needs it passed in: ' +
+                `\`docker run -e ${GUEST_BASE} ...\`, or \`ENV ${GUEST_BASE}\` in its Dockerfile. Or use the QEMU 7.2 the action downloads by default ` +
+                `(\`install: download\`, \`qemu-version\` empty) instead of the QEMU ${qemuVersion ?? 'found on the machine'}, or build the program with Go 1.25.4 ` +
+                "or later; QEMU_RESERVED_VA does not help (x86_64's vsyscall page then cannot be placed)"
         })
     },
     {
@@ -1016,7 +1069,9 @@ const RULES = [
     },
     {
         id: 'interpreter-not-found',
-        match: /exec user process caused:? "?no such file or directory|exec \S+: no such file or directory|exec container process [`'"]?[^`'"\n]*[`'"]?: No such file or directory|failed to exec \S+: No such file or directory/i,
+        // the path stops at the next `exec container process `: a try from each of them would scan the same text again, and
+        // the last one before the message matches when an earlier one would have
+        match: /exec user process caused:? "?no such file or directory|exec \S+: no such file or directory|exec container process [`'"]?(?:(?!exec container process )[^`'"\n])*[`'"]?: No such file or directory|failed to exec \S+: No such file or directory/i,
         unless: /executable file not found in \$PATH/i,
         explain: () => ({
             cause: 'the kernel found a handler, but its interpreter is not there inside the container: the handler was registered without the F flag (so the path is looked up ' +
@@ -1028,6 +1083,22 @@ const RULES = [
 ];
 /** Longest symptom kept: lines in logs can be huge. */
 const MAX_SYMPTOM = 300;
+/**
+ * How much of a long line's start and of its end the rules read: messages sit at the start (JSON
+ * logs) or the end (prefixed logs), and bounded text keeps a hostile line cheap to match.
+ */
+const MAX_READ = 4096;
+/** The parts of a line the rules read. */
+const readParts = (line) => (line.length <= 2 * MAX_READ ? [line] : [line.slice(0, MAX_READ), line.slice(-MAX_READ)]);
+/** The match in the first of `parts` that has one. */
+function execIn(matcher, parts) {
+    for (const part of parts) {
+        const m = matcher.exec(part);
+        if (m)
+            return m;
+    }
+    return null;
+}
 /** The first failure `text` shows that has a known cause, or undefined. */
 function diagnose(text, context = {}) {
     return diagnoseAll(text, context)[0];
@@ -1036,11 +1107,11 @@ function diagnose(text, context = {}) {
 function diagnoseAll(text, context = {}) {
     if (!text)
         return [];
-    const lines = text.split(/\r?\n/);
+    const lines = text.split(/\r?\n/).map(line => ({ line, parts: readParts(line) }));
     const found = [];
     for (const rule of RULES) {
-        for (const line of lines) {
-            const m = rule.match.exec(line);
+        for (const { line, parts } of lines) {
+            const m = execIn(rule.match, parts);
             if (!m || rule.unless?.test(line))
                 continue;
             const symptom = line.trim();
@@ -1271,6 +1342,10 @@ const REMOVE_GRACE_MS = 30_000;
 function inspectArgs(image) {
     return ['image', 'inspect', '--format', '{{.Id}} {{.Os}}/{{.Architecture}}', image];
 }
+/** Arguments that print a container's id; they fail when the engine holds no container of that name. */
+function containerInspectArgs(name) {
+    return ['container', 'inspect', '--format', '{{.Id}}', name];
+}
 /** Arguments that pull one platform of an image. */
 function pullArgs(image, platform) {
     return ['pull', '--platform', platform, image];
@@ -1330,8 +1405,12 @@ async function runAndJudge(attempt, image, command) {
     const ran = await runContainer(engine, args, name, timeoutMs);
     const judged = judgeRun(ran, expectedMachine, timeoutMs);
     const result = { ...judged, seconds: 0, command: [engine.path, ...args], pulled: false };
-    if (ran.timedOut)
+    if (ran.timedOut) {
         result.timedOut = true;
+        // Stopped at the limit, the container was removed by name: if it is still there, the post step removes it.
+        if ((await runEngine(engine, containerInspectArgs(name), timeoutMs)).code === 0)
+            result.leftovers = [name];
+    }
     if (!judged.ok) {
         result.stderr = ran.stderr;
         const diagnosis = diagnose(ran.stderr);
@@ -1365,7 +1444,7 @@ async function withProbeImage(attempt, target, runId, dir) {
         leftover = await removeAdded(engine, ref, timeoutMs);
     }
     if (leftover)
-        result.leftovers = [leftover];
+        result.leftovers = [...(result.leftovers ?? []), leftover];
     // The engine loaded the image but does not run it for the platform: a fault of the load step.
     if (!result.ok && result.step === 'pull') {
         Object.assign(result, { step: 'load', error: loadFailureMessage(engine.name, platform, result.stderr ?? '') });
@@ -1393,7 +1472,7 @@ async function withNamedImage(attempt, image) {
         leftover = held ? undefined : await removeAdded(engine, image, timeoutMs);
     }
     if (leftover)
-        result.leftovers = [leftover];
+        result.leftovers = [...(result.leftovers ?? []), leftover];
     if (!result.ok && result.step === 'pull') {
         const localPlatform = inspected.stdout.trim().split(' ')[1] ?? '';
         result.error = held
@@ -1512,45 +1591,66 @@ function outcomeOf(result, context) {
 
 
 
+/** A notice where the log has them, else an info line. */
+function notice(log, message) {
+    if (log.notice)
+        log.notice(message);
+    else
+        log.info(message);
+}
 async function isStatic(path) {
     return path ? (await (0,kernel_elf/* readElf */.o)(path))?.isStatic : undefined;
 }
 /**
  * Runs the container check for each emulated target. No engine: skipped (quietly) under auto,
- * failed under container. `dir` receives the probe images' archives while they are loaded.
+ * failed under container. An engine that cannot run even a container of this host's own platform
+ * is said once, in a notice under auto, and the platforms after the one that found it are not
+ * tried: they would fail the same way. `dir` receives the probe images' archives while they are
+ * loaded.
  */
 async function verifyContainers(targets, settings, dir, log) {
-    const outcomes = new Map();
+    const checked = { outcomes: new Map(), leftovers: [] };
+    const { outcomes } = checked;
     const { mode, image } = settings;
     const emulated = targets.filter(t => t.emulated);
     if ((mode !== 'auto' && mode !== 'container') || emulated.length === 0)
-        return outcomes;
-    const engine = settings.engine ?? (await findEngine());
+        return checked;
+    const engine = settings.engine === undefined ? await engine_findEngine() : settings.engine;
     if (!engine) {
         const detail = 'no container engine (docker, podman) answers';
         for (const t of emulated)
             outcomes.set(t.platform, { result: mode === 'container' ? 'failed' : 'skipped', detail });
         if (mode === 'auto')
             log.info(`container check skipped: ${detail}`);
-        return outcomes;
+        return checked;
     }
     const runId = settings.runId ?? newRunId();
-    for (const { platform, handler } of emulated) {
-        const { docker, machine } = platform;
+    for (const [i, { platform, handler }] of emulated.entries()) {
         const { timeoutMs } = settings;
-        const result = await containerCheck({ engine, image, platform: docker, expectedMachine: machine, dir, runId, timeoutMs });
+        const check = { engine, image, platform: platform.docker, expectedMachine: platform.machine, dir, runId, timeoutMs };
+        const result = await containerCheck(check);
         const interpreterStatic = result.ok ? undefined : await isStatic(handler?.interpreter);
         const outcome = outcomeOf(result, { engine: engine.name, platform, image, mode, handler, interpreterStatic });
-        if (outcome.result === 'skipped')
-            log.warning(`container check skipped for ${docker}: ${outcome.detail}`);
+        // An engine that cannot run containers at all fails the platforms not yet tried alike: not run, said with this one.
+        const alike = result.engineFault ? emulated.slice(i).map(t => t.platform) : [platform];
+        for (const p of alike)
+            outcomes.set(p, p === platform ? outcome : { result: outcome.result, detail: outcome.detail });
+        const which = alike.map(p => p.docker).join(', ');
+        const skipped = `container check skipped for ${which}: ${outcome.detail}`;
+        if (outcome.result !== 'skipped')
+            log.info(`${which} container check ${outcome.result}: ${outcome.detail}`);
+        else if (result.engineFault)
+            notice(log, skipped);
         else
-            log.info(`${docker} container check ${outcome.result}: ${outcome.detail}`);
+            log.warning(skipped);
         if (result.leftovers) {
             log.warning(`${engine.name} still holds ${result.leftovers.join(', ')} from the container check; the post step removes it`);
+            checked.leftovers.push(...result.leftovers.map(left => `${engine.name} ${left}`));
         }
-        outcomes.set(platform, outcome);
+        if (result.engineFault)
+            break;
     }
-    return outcomes;
+    return checked;
 }
 /** The x86-64 micro-architecture level (1-4) the host or its emulator offers x86_64 programs. */
 async function x86Level(dir) {
@@ -1565,17 +1665,17 @@ async function x86Level(dir) {
  */
 async function verifyTargets(targets, request, log) {
     if (request.mode === 'none')
-        return { containers: new Map() };
-    const containers = await verifyContainers(targets, request, request.dir, log);
+        return { containers: new Map(), leftovers: [] };
+    const { outcomes: containers, leftovers } = await verifyContainers(targets, request, request.dir, log);
     if (!targets.some(t => t.platform.target === 'x86_64'))
-        return { containers };
+        return { containers, leftovers };
     const level = await x86Level(request.dir);
     if (level === 1) {
         log.warning('x86_64 programs see an x86-64-v1 CPU: many current distributions need v2 (RHEL 10 and UBI 10 need v3); set qemu-version to a newer QEMU');
     }
     else if (level)
         log.info(`x86_64 programs see an x86-64-v${level} CPU`);
-    return { containers, x86Level: level };
+    return { containers, leftovers, x86Level: level };
 }
 const isEmulated = (p) => p.status === 'registered' || p.status === 'existing';
 const runsX86 = (report) => report.platforms.some(p => p.platform.target === 'x86_64' && p.status !== 'failed');
@@ -1611,6 +1711,7 @@ async function verify(report, inputs, dir, log, runId) {
  */
 
 
+
 /** The platforms that run after setup, as the checks take them. */
 function targetsOf(report) {
     return report.platforms
@@ -1629,9 +1730,20 @@ function needsChecks(report, check) {
 function runsContainers(report, check) {
     return (check.mode === 'auto' || check.mode === 'container') && targetsOf(report).some(t => t.emulated);
 }
+/**
+ * The engine the container check will load its images into (docker, then podman, the first that
+ * answers), looked for before the check so that the caller can record it before anything is
+ * loaded; null when none answers, undefined when no container is to run.
+ */
+async function checkEngine(report, check) {
+    if (!runsContainers(report, check))
+        return undefined;
+    return (await findEngine()) ?? null;
+}
+/** Runs the checks, writing their findings into the report; returns what the container check could not remove. */
 async function checkSetup(report, check, ctx) {
     if (!needsChecks(report, check))
-        return;
+        return { leftovers: [] };
     await (0,promises_.mkdir)(ctx.workDir, { recursive: true });
     const checked = await verifyTargets(targetsOf(report), { ...check, dir: ctx.workDir }, ctx.log);
     for (const p of report.platforms) {
@@ -1641,6 +1753,7 @@ async function checkSetup(report, check, ctx) {
     }
     if (checked.x86Level !== undefined)
         report.x86Level = checked.x86Level;
+    return { leftovers: checked.leftovers };
 }
 
 ;// CONCATENATED MODULE: ./src/install/apt.ts
@@ -1787,7 +1900,7 @@ async function obtainInterpreters(targets, request, ctx) {
         existing: wanted => onMachine('existing', wanted),
         download: async (wanted) => {
             // Loaded only when a download is tried: its HTTP, TLS and archive code is most of what a start-up would load.
-            const { download, hostArchOf } = await __nccwpck_require__.e(/* import() */ 178).then(__nccwpck_require__.bind(__nccwpck_require__, 178));
+            const { download, hostArchOf } = await __nccwpck_require__.e(/* import() */ 907).then(__nccwpck_require__.bind(__nccwpck_require__, 907));
             const hostArch = hostArchOf(ctx.hostMachine);
             const { qemuVersion: version, qemuUrl: url, qemuSha256: sha256 } = request;
             const result = await download({ targets: wanted, hostArch, version, url, sha256, log: ctx.log, sys: ctx.sys }, ctx.places);
@@ -2016,8 +2129,56 @@ async function unmount(sys, dir = BINFMT_DIR) {
     await sys.run('umount', [dir]);
 }
 
+;// CONCATENATED MODULE: ./src/kernel/address-space.ts
+/**
+ * How high the kernel hands out user addresses on this host. The top of the main thread's stack
+ * tells: the kernel puts it at the top of the user address space (just below 2^47 on x86_64,
+ * 2^48 on most arm64 kernels, 2^39 on Raspberry Pi's). The highest mapping of all does not:
+ * x86_64's vsyscall page sits far above the user address space.
+ */
+
+/** The bits an x86_64 program's user addresses may take. */
+const X86_64_ADDRESS_BITS = 47;
+/** The bits the user address space takes, from /proc/<pid>/maps text; undefined without a [stack] line. */
+function userAddressBits(maps) {
+    for (const line of maps.split('\n')) {
+        const fields = line.trim().split(/\s+/);
+        // exactly: a file's path is absolute, so one whose name ends in " [stack]" has more fields
+        if (fields.length !== 6 || fields[5] !== '[stack]')
+            continue;
+        const end = /^[0-9a-f]+-([0-9a-f]{1,16})$/i.exec(fields[0])?.[1];
+        const top = end ? BigInt(`0x${end}`) : 0n;
+        // the end is exclusive: the stack's last byte is the highest user address
+        return top > 0n ? (top - 1n).toString(2).length : undefined;
+    }
+    return undefined;
+}
+/** Does the user address space reach past what x86_64 programs may have (2^47)? */
+function beyondX86_64(bits) {
+    return bits !== undefined && bits > X86_64_ADDRESS_BITS;
+}
+/**
+ * QEMU's guest base (-B, QEMU_GUEST_BASE) that puts the addresses this host's kernel hands out
+ * where x86_64 programs may have them, or undefined when none is needed or none would do: with 48
+ * bits, guest address = host address - 2^47 turns the kernel's [2^47, 2^48) into [0, 2^47); with 47
+ * bits or fewer nothing is needed (and that base would put the memory out of the guest's reach).
+ */
+function x86_64GuestBase(bits) {
+    return bits === X86_64_ADDRESS_BITS + 1 ? `0x${(1n << BigInt(X86_64_ADDRESS_BITS)).toString(16)}` : undefined;
+}
+/** userAddressBits of this process; undefined where /proc cannot be read. */
+function readUserAddressBits(path = '/proc/self/maps') {
+    try {
+        return userAddressBits((0,external_node_fs_.readFileSync)(path, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/kernel/host.ts
 /** What machine the action runs on, read from the kernel and the running Node. */
+
 
 
 const BITS_32 = new Set(['arm', 'ia32', 'x32', 'mips', 'mipsel', 'ppc']);
@@ -2027,7 +2188,8 @@ function currentHost() {
         os: process.platform,
         machine: kernelMachine,
         userlandBits: BITS_32.has(process.arch) ? 32 : 64,
-        family: (0,kernel_platforms/* hostFamily */.Fr)(kernelMachine)
+        family: (0,kernel_platforms/* hostFamily */.Fr)(kernelMachine),
+        addressBits: process.platform === 'linux' ? readUserAddressBits() : undefined
     };
 }
 /** A reason the action cannot serve these platforms on this host, or undefined. */
@@ -2104,6 +2266,8 @@ async function findPrivileged() {
         '(an unprivileged container job cannot do this; run it on the host or in a --privileged container)');
 }
 
+// EXTERNAL MODULE: ./src/kernel/root-files.ts
+var root_files = __nccwpck_require__(659);
 ;// CONCATENATED MODULE: ./src/records/journal.ts
 /**
  * What a run changed in the kernel's binfmt table, recorded before each change is made
@@ -2788,15 +2952,23 @@ class Ledger {
 
 
 
+
 const BINFMT_D = '/etc/binfmt.d';
 /** The install layer's places, copied field by field so nothing else of the Environment leaks into install/. */
 function installPlacesOf(env) {
     const { toolCache, toolCacheLabel, tempDir, assetBase, interpreterStore, proxy } = env;
     return { toolCache, toolCacheLabel, tempDir, assetBase, interpreterStore, proxy };
 }
-function createContext(env) {
+/**
+ * Where this run's folders are made: the temporary folder it was given, else the machine's, the
+ * first that no untrusted user can change (kernel/root-files.ts).
+ */
+function scratchParents(tempDir) {
+    return [tempDir, (0,external_node_os_namespaceObject.tmpdir)(), '/tmp'];
+}
+async function createContext(env) {
     const host = currentHost();
-    const workDir = (0,external_node_path_.join)(env.tempDir, `setup-x86-on-arm-${process.pid}`);
+    const workDir = await (0,root_files/* freshFolder */.lj)(scratchParents(env.tempDir), 'setup-x86-on-arm-');
     return {
         host,
         prober: new Prober(workDir, host.machine),
@@ -2809,7 +2981,8 @@ function createContext(env) {
         obtain: obtainInterpreters,
         binfmtDir: BINFMT_DIR,
         bootDir: BINFMT_D,
-        workDir
+        workDir,
+        interpreterProblem: path => (0,root_files/* rootOnlyProblem */.k)(path, 'file')
     };
 }
 async function disposeContext(ctx) {
@@ -3077,10 +3250,22 @@ async function assess(request, ctx) {
     const started = performance.now();
     const before = await readTable(ctx.binfmtDir);
     const reports = new Map();
+    const untrusted = new Set();
     const handler = new Map(request.platforms.map(p => [p, handlerOf(before, p)]));
+    // An entry whose interpreter someone other than root could change is never run: it is replaced.
+    for (const [platform, entry] of handler) {
+        const problem = entry && (await ctx.interpreterProblem(entry.interpreter));
+        if (!entry || !problem)
+            continue;
+        ctx.log.warning(`${platform.docker}: the entry ${entry.name} is not run: ${problem}; the action registers its own in front of it`);
+        handler.delete(platform);
+        untrusted.add(platform);
+    }
     // The chroot check of an existing handler needs root; without it the plain probe decides.
     const sys = request.flags.includes('F') && [...handler.values()].some(Boolean) ? await ctx.privileged().catch(() => undefined) : undefined;
     await Promise.all(request.platforms.map(async (platform) => {
+        if (untrusted.has(platform))
+            return;
         const proof = await works(platform, request.flags, ctx, handler.get(platform) ? sys : undefined);
         if (proof.ok) {
             reports.set(platform, await describeWorking(platform, handler.get(platform), assess_elapsed(started), proof.printed, ctx.host.machine));
@@ -3265,12 +3450,14 @@ var manifest = __nccwpck_require__(98);
  * Step 3 of setup: interpreters for the platforms that need one, from the install layer.
  * binfmt_misc is mounted before a package installs (its postinst registers into it), and not at
  * all when there is nothing to register; what a package registers is recorded like our own changes.
- * A qemu-x86_64 the user did not choose that crashes amd64 Go on this host gets a warning.
+ * Here too is what the later steps need when the QEMU serving x86_64 hands out addresses amd64 Go
+ * programs cannot take (setup.ts adds it to the report).
  */
 
 
-async function obtain(needed, request, sys, changes, ctx) {
-    const installation = await ctx.obtain(needed.map(p => p.target), { ...request.install, flags: request.flags }, {
+
+function obtain(needed, request, sys, changes, ctx) {
+    return ctx.obtain(needed.map(p => p.target), { ...request.install, flags: request.flags }, {
         sys,
         hostMachine: ctx.host.machine,
         places: ctx.places,
@@ -3280,33 +3467,34 @@ async function obtain(needed, request, sys, changes, ctx) {
             return changes.watch(step);
         }
     });
-    const warning = highAddressWarning(installation, request.install, ctx.host, defaultQemu());
-    if (warning)
-        ctx.log.warning(warning);
-    return installation;
 }
 /** The QEMU version of the manifest's default download. */
 function defaultQemu() {
     return manifest/* MANIFEST */.e0.releases.find(r => r.id === manifest/* MANIFEST */.e0.default)?.qemu ?? manifest/* MANIFEST */.e0.default;
 }
 /**
- * A warning when install: auto or none ends with a qemu-x86_64 of QEMU 9.0 or later on an arm64
- * host: one found on the machine (or installed by apt), or the download's fallback release when
- * no version was asked for. Such a QEMU hands x86_64 programs the host's 48-bit addresses, which
- * amd64 Go programs cannot take. A version the user chose (qemu-version, qemu-url) is not warned about.
+ * QEMU_GUEST_BASE when a QEMU of 9.0 or later serves x86_64 (whoever chose it, the download's
+ * fallback included) on a host whose kernel hands out 48-bit addresses: such a QEMU passes a
+ * program's memory requests to the kernel, and amd64 Go programs built with Go before 1.25.4
+ * cannot take its answers. Older QEMU picks addresses below 2^47 itself; a host of 47 bits or
+ * fewer (x86_64, Raspberry Pi's 39) answers below 2^47 anyway.
  */
-function highAddressWarning(installation, install, host, safeVersion) {
-    if (install.method !== 'auto' && install.method !== 'none')
+function highAddressRemedy(platforms, install, host, safeVersion = defaultQemu()) {
+    const base = x86_64GuestBase(host.addressBits);
+    if (!base)
         return undefined;
-    if (!host.family.includes('aarch64'))
+    const x86 = platforms.find(p => p.platform.target === 'x86_64' && (p.status === 'registered' || p.status === 'existing'));
+    if (!x86?.qemuVersion || !givesHighAddresses(x86.qemuVersion))
         return undefined;
-    const x86 = installation.interpreters.get('x86_64');
-    if (!x86?.version || !givesHighAddresses(x86.version))
-        return undefined;
-    if (x86.source === 'download' && (install.qemuVersion || install.qemuUrl))
-        return undefined;
-    return (`qemu-x86_64 ${x86.version} at ${x86.path} hands x86_64 programs 48-bit addresses on this arm64 host: ` +
-        `amd64 Go programs crash (lfstack.push); use install: download for QEMU ${safeVersion}`);
+    const fallback = x86.status === 'registered' && x86.source === 'download' && !install.qemuVersion && !install.qemuUrl && x86.qemuVersion !== safeVersion;
+    const which = fallback ? ` (the download's fallback for the default QEMU ${safeVersion})` : '';
+    const setting = `QEMU_GUEST_BASE=${base}`;
+    return {
+        environment: { QEMU_GUEST_BASE: base },
+        message: `qemu-x86_64 ${x86.qemuVersion}${x86.interpreter ? ` at ${x86.interpreter}` : ''}${which} hands x86_64 programs ` +
+            `the ${host.addressBits}-bit addresses of this ${host.machine} host, which amd64 Go programs built with Go before 1.25.4 cannot take (lfstack.push): ` +
+            `${setting} is exported for the later steps to move them below 2^47; containers need it too: docker run -e ${setting} ..., or ENV ${setting} in the Dockerfile`
+    };
 }
 /** What to do about a platform nothing could serve, after what was tried. */
 function installAdvice(method) {
@@ -3352,9 +3540,13 @@ async function registerAll(needed, installation, at) {
 }
 /** A distro package may have registered a working handler itself (its postinst, watched in step 3). */
 async function registeredByPackage(platform, interpreter, at, since) {
-    if (interpreter.source !== 'apt' || !(await works(platform, at.request.flags, at.ctx, at.sys)).ok)
+    if (interpreter.source !== 'apt')
         return undefined;
     const entry = handlerOf(await readTable(at.ctx.binfmtDir), platform);
+    if (entry && (await at.ctx.interpreterProblem(entry.interpreter)))
+        return undefined;
+    if (!(await works(platform, at.request.flags, at.ctx, at.sys)).ok)
+        return undefined;
     if (entry)
         await at.changes.share(entry); // another job's entry, registered while the package installed
     const seconds = assess_elapsed(since);
@@ -3367,6 +3559,8 @@ async function registeredMeanwhile(platform, at, since) {
     const entry = handlerOf(await readTable(at.ctx.binfmtDir), platform);
     const found = entry && at.before.get(entry.name);
     if (!entry || (found && sameHandler(found, entry) && found.enabled === entry.enabled))
+        return undefined;
+    if (await at.ctx.interpreterProblem(entry.interpreter))
         return undefined;
     if (!(await works(platform, at.request.flags, at.ctx, at.sys)).ok)
         return undefined;
@@ -3456,7 +3650,8 @@ async function share(assessment, holding, dir) {
  * locked), obtain interpreters for the rest (unlocked: downloads and apt take minutes, and other
  * jobs' main and post steps go on meanwhile), register and prove them, persisting them when asked
  * (locked again, the table and the ledger read afresh). Every change to the kernel's table is
- * recorded before it is made (changes.ts).
+ * recorded before it is made (changes.ts). The report ends with what the later steps need to export
+ * for the QEMU that serves x86_64, registered now or before.
  */
 
 
@@ -3466,6 +3661,15 @@ async function share(assessment, holding, dir) {
 
 
 async function setup(request, ctx) {
+    const report = await serve(request, ctx);
+    const remedy = highAddressRemedy(report.platforms, request.install, ctx.host);
+    if (!remedy)
+        return report;
+    ctx.log.warning(remedy.message);
+    return { ...report, environment: remedy.environment };
+}
+/** Steps 1 to 4: what serves each platform now. */
+async function serve(request, ctx) {
     const problem = hostProblem(ctx.host, request.platforms);
     if (problem)
         throw new SetupError(problem);
@@ -3493,9 +3697,9 @@ async function setup(request, ctx) {
 ;// CONCATENATED MODULE: ./src/install/libraries/apt-words.ts
 /**
  * Reading what the private apt says (with LC_ALL=C, so in apt's English): the packages a
- * simulated install would fetch, the machine's network settings to carry over, and which of the
- * failures a person can act on it was. Pure functions over apt's output, so each case is tested
- * on the words apt really prints.
+ * simulated install would fetch, names it took as patterns, where it would fetch each file from,
+ * the machine's network settings to carry over, and which of the failures a person can act on
+ * it was. Pure functions over apt's output, so each case is tested on the words apt really prints.
  */
 /** `name:arch=version`, the form resolved packages are keyed and reported in. */
 function packageId(pkg) {
@@ -3510,6 +3714,48 @@ function parseSimulation(output) {
             packages.push({ name: match[1], version: match[2], arch: match[3] });
     }
     return packages;
+}
+/** apt's `Note, selecting 'X' for regex 'Y'` (or glob): the names Y it took as a pattern (it prints these at quiet level 0 only). */
+function patternNames(output) {
+    const notes = [...output.matchAll(/Note, selecting '[^']+' for (?:regex|glob) '([^']+)'/g)];
+    return [...new Set(notes.map(m => m[1].replace(/:.*$/, '')))];
+}
+/**
+ * The requested names apt could have taken as a pattern ('.' and '+' are regular-expression
+ * characters) that the resolved packages do not hold by that exact name for every architecture:
+ * apt chose other packages for them (by a pattern, or as the providers of a virtual package).
+ */
+function notResolvedByName(names, arches, packages) {
+    const held = (name, arch) => packages.some(p => p.name === name && (p.arch === arch || p.arch === 'all'));
+    return names.filter(name => /[.+]/.test(name) && !arches.every(arch => held(name, arch)));
+}
+/** The names `apt-cache policy` shows with a candidate version (a `name:` or `name:arch:` line, then `  Candidate: version`). */
+function namesWithCandidate(output) {
+    const names = new Set();
+    let current;
+    for (const line of output.split('\n')) {
+        const header = /^([a-z0-9][a-z0-9+.-]+)(?::[a-z0-9-]+)?:$/.exec(line);
+        if (header)
+            current = header[1];
+        const candidate = /^\s+Candidate: (\S+)$/.exec(line);
+        if (candidate && current && candidate[1] !== '(none)')
+            names.add(current);
+        if (candidate)
+            current = undefined;
+    }
+    return names;
+}
+/** Parses `apt-get --print-uris`' `'URI' FILE SIZE TYPE:HASH` lines (the hash empty when the index has none of that type). */
+function parsePrintUris(output) {
+    const uris = [];
+    for (const line of output.split('\n')) {
+        const match = /^'([^'\s]+)' (\S+) (\d+) ?(\S*)$/.exec(line);
+        if (!match)
+            continue;
+        const sha256 = /^SHA256:([0-9a-f]{64})$/i.exec(match[4])?.[1].toLowerCase();
+        uris.push({ uri: match[1], file: match[2], size: Number(match[3]), ...(sha256 ? { sha256 } : {}) });
+    }
+    return uris;
 }
 /** The .deb file name apt stores a package under (an epoch's colon written %3a). */
 function debFileName(pkg) {
@@ -3585,14 +3831,16 @@ const BASE_PACKAGES = ['libc6', 'libgcc-s1', 'libstdc++6', 'zlib1g'];
 /** Debian Policy 5.6.1: lower case letters, digits, + - . ; at least two characters, starting alphanumeric. */
 const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
 const MAX_LENGTH = 4096;
+/** Far more than a program needs named (dependencies come along); bounds what apt is asked in one go. */
+const MAX_NAMES = 200;
+const FEWER = 'name the packages the programs need (their dependencies come along)';
 function shown(value) {
     return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value);
 }
-/** The `libraries` input: names separated by commas or white space, `base` expanded, each once, in order. */
+/** The `libraries` input: names separated by commas or white space, `base` expanded, each once, in order (at most 200). */
 function parseLibraries(value) {
     if (value.length > MAX_LENGTH) {
-        const fix = 'name the packages the programs need (their dependencies come along)';
-        throw new LibrariesError('libraries', `the value is longer than ${MAX_LENGTH} characters`, fix);
+        throw new LibrariesError('libraries', `the value is longer than ${MAX_LENGTH} characters`, FEWER);
     }
     const names = [];
     for (const word of value.split(/[\s,]+/).filter(Boolean)) {
@@ -3606,7 +3854,11 @@ function parseLibraries(value) {
             throw new LibrariesError('libraries', `${shown(word)} is not a package name`, 'use package names of the distribution (lower case letters, digits, + - .), such as libssl3, or base for the C and C++ runtime');
         }
     }
-    return [...new Set(names)];
+    const unique = [...new Set(names)];
+    if (unique.length > MAX_NAMES) {
+        throw new LibrariesError('libraries', `${unique.length} packages named, more than ${MAX_NAMES}`, FEWER);
+    }
+    return unique;
 }
 /**
  * The `libraries-mirror` input: the address of a mirror of the distribution's archive, and
@@ -3711,8 +3963,12 @@ function ubuntuUriFor(uri, suite, arch, distribution) {
         return UBUNTU_PORTS;
     return isSecuritySuite(suite) ? UBUNTU_SECURITY : UBUNTU_PRIMARY;
 }
+/** The distribution's archive keyring as its keyring package installs it (Debian 13 also ships it as .pgp). */
+function archiveKeyring(distribution, extension = 'gpg') {
+    return `/usr/share/keyrings/${distribution.family}-archive-keyring.${extension}`;
+}
 /** What a mirror stands in for when the machine's sources name no archive of the distribution. */
-function defaultEntry(distribution) {
+function defaultEntry(distribution, keyring) {
     const codename = distribution.codename;
     if (!codename)
         return undefined;
@@ -3720,7 +3976,7 @@ function defaultEntry(distribution) {
         uris: [''],
         suites: [codename, `${codename}-updates`, `${codename}-security`],
         components: ['main'],
-        signedBy: `/usr/share/keyrings/${distribution.family}-archive-keyring.gpg`,
+        signedBy: keyring,
         file: 'the distribution default'
     };
 }
@@ -3729,10 +3985,12 @@ function defaultEntry(distribution) {
  * into as few stanzas as the input had. Undefined when the machine's sources name no archive of
  * the distribution and no mirror is given.
  */
-function archiveStanzas(entries, distribution, arches, mirror = []) {
-    let own = entries.filter(entry => isDistributionEntry(entry, distribution));
+function archiveStanzas(entries, distribution, arches, mirror = [], keyring = archiveKeyring(distribution)) {
+    let own = entries
+        .filter(entry => isDistributionEntry(entry, distribution))
+        .map(entry => ({ ...entry, signedBy: entry.signedBy ?? keyring }));
     if (own.length === 0) {
-        const fallback = mirror.length ? defaultEntry(distribution) : undefined;
+        const fallback = mirror.length ? defaultEntry(distribution, keyring) : undefined;
         if (!fallback)
             return undefined;
         own = [fallback];
@@ -3788,8 +4046,8 @@ function renderSources(stanzas) {
         .join('\n');
 }
 /** The private apt's sources text; throws when there is no archive to take the packages from. */
-function privateSources(entries, distribution, arches, mirror = []) {
-    const stanzas = archiveStanzas(entries, distribution, arches, mirror);
+function privateSources(entries, distribution, arches, mirror = [], keyring = archiveKeyring(distribution)) {
+    const stanzas = archiveStanzas(entries, distribution, arches, mirror, keyring);
     if (!stanzas) {
         throw new LibrariesError('libraries', `the machine's apt sources name no archive of ${distribution.name} ` +
             `(no entry for its suites ${distribution.codename || '(none)'} with its archive keyring)`, "set libraries-mirror to the address of the distribution's archive or a mirror of it");
@@ -3797,6 +4055,8 @@ function privateSources(entries, distribution, arches, mirror = []) {
     return renderSources(stanzas);
 }
 
+// EXTERNAL MODULE: ./src/kernel/scratch.ts
+var scratch = __nccwpck_require__(471);
 ;// CONCATENATED MODULE: ./src/install/libraries/cache.ts
 /**
  * The sysroot cache in the tool cache. A sysroot's folder is named by what is in it: the
@@ -3810,10 +4070,11 @@ function privateSources(entries, distribution, arches, mirror = []) {
 
 
 
+
 /** The cache's folder under the tool cache. */
 const SYSROOT_CACHE_FOLDER = 'setup-x86-on-arm-sysroot';
-/** Raised when the way a sysroot is made changes, so older trees are not taken for new ones. */
-const LAYOUT = 1;
+/** Raised when the way a sysroot is made changes, so older trees are not taken for new ones (2: sanitized). */
+const LAYOUT = 2;
 const TEMP_PREFIX = '.tmp-';
 /** A temporary folder this old belongs to a run that died; removing it frees the space. */
 const ABANDONED_AFTER_MS = 60 * 60 * 1000;
@@ -3876,6 +4137,8 @@ async function publishSysroot(cacheDir, key, build) {
         return { path, made: false };
     await (0,promises_.mkdir)(cacheDir, { recursive: true });
     const work = await (0,promises_.mkdtemp)((0,external_node_path_.join)(cacheDir, `${TEMP_PREFIX}${key}-`));
+    // A signal's way out removes it too (faces/signals.ts).
+    (0,scratch/* holdScratch */.ES)(work);
     try {
         const scratch = (0,external_node_path_.join)(work, 'unpacked');
         await (0,promises_.mkdir)(scratch);
@@ -3893,6 +4156,7 @@ async function publishSysroot(cacheDir, key, build) {
     }
     finally {
         await (0,promises_.rm)(work, { recursive: true, force: true });
+        (0,scratch/* dropScratch */.Wl)(work);
     }
 }
 /** Removes temporary folders runs that died left behind (a live run's are younger). */
@@ -3978,13 +4242,6 @@ async function readOsRelease(path) {
 }
 
 ;// CONCATENATED MODULE: ./src/install/libraries/loader.ts
-/**
- * Whether a sysroot can start a dynamically linked program of a platform: it must hold the
- * platform's dynamic loader at the path programs name (PT_INTERP), as an ELF file of that
- * platform. Links are followed inside the root only: QEMU opens `<prefix>/lib/ld-...` through
- * the host's kernel, which takes an absolute link (or one climbing above the root) out to the
- * host's own files, so such a link is a problem to report, not a path to follow.
- */
 
 
 
@@ -4006,7 +4263,8 @@ const LOADERS = {
 const MAX_LINKS = 40;
 /**
  * Resolves a path inside root, following links the way a chroot would but refusing the ones
- * that leave it. The real path relative to root, or why there is none.
+ * that leave it. The real path relative to root, or why there is none (with leaves set when a
+ * link takes it out of root, rather than a part missing or a loop).
  */
 async function resolveInside(root, path) {
     const pending = path.split('/');
@@ -4018,7 +4276,7 @@ async function resolveInside(root, path) {
             continue;
         if (name === '..') {
             if (!done.length)
-                return { problem: `${path} leads above the sysroot` };
+                return { problem: `${path} leads above the sysroot`, leaves: true };
             done.pop();
             continue;
         }
@@ -4038,11 +4296,20 @@ async function resolveInside(root, path) {
             return { problem: `${path} goes through more than ${MAX_LINKS} links` };
         const target = await (0,promises_.readlink)((0,external_node_path_.join)(root, here));
         if (target.startsWith('/')) {
-            return { problem: `${here} links to ${target}, outside the sysroot (QEMU follows links on the host's side)` };
+            return { problem: `${here} links to ${target}, outside the sysroot (QEMU follows links on the host's side)`, leaves: true };
         }
         pending.unshift(...target.split('/'));
     }
     return { path: done.join('/') };
+}
+function kindOf(info) {
+    if (info.isDirectory())
+        return 'a folder';
+    if (info.isFIFO())
+        return 'a FIFO';
+    if (info.isSocket())
+        return 'a socket';
+    return 'a device node';
 }
 /** What keeps a sysroot from serving the targets' programs; undefined when nothing does. */
 async function sysrootProblem(dir, targets, shownAs = dir) {
@@ -4058,7 +4325,11 @@ async function sysrootProblem(dir, targets, shownAs = dir) {
         const found = await resolveInside(dir, loader);
         if ('problem' in found)
             return `${shownAs} holds no dynamic loader for ${target}: ${found.problem}`;
-        const elf = await (0,kernel_elf/* readElf */.o)((0,external_node_path_.join)(dir, found.path));
+        // A FIFO there would block the read forever; a folder or device is no loader either.
+        const info = await (0,promises_.lstat)((0,external_node_path_.join)(dir, found.path));
+        if (!info.isFile())
+            return `${shownAs}/${loader} is not a regular file (it is ${kindOf(info)})`;
+        const elf = await (0,kernel_elf/* readElf */.o)((0,external_node_path_.join)(dir, found.path), { followLinks: false });
         const platform = elf && (0,kernel_platforms/* platformOfHeader */.ab)(elf.header);
         if (platform?.target !== target) {
             return `${shownAs}/${loader} is no loader for ${target} (${platform ? `it is for ${platform.target}` : 'not an ELF file'})`;
@@ -4079,6 +4350,8 @@ async function checkSysroot(dir, targets, input = 'sysroot', shownAs = dir) {
         'or use libraries: base instead');
 }
 
+;// CONCATENATED MODULE: external "node:url"
+const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 ;// CONCATENATED MODULE: ./src/install/libraries/private-apt.ts
 /**
  * apt on private state: its own sources file, lists, cache, log, preferences, an empty dpkg
@@ -4086,9 +4359,17 @@ async function checkSysroot(dir, targets, input = 'sysroot', shownAs = dir) {
  * folder, so the machine's hooks, such as command-not-found's or appstream's update hooks, do not
  * run and its pins do not apply; only its Acquire:: network settings are carried over). The
  * architectures are set outright, so `dpkg --add-architecture` is never needed. apt still checks
- * the Release signatures with the keyrings the sources name; nothing here turns that off. The
- * machine's /etc/apt, /var/lib/apt, /var/lib/dpkg and their locks are never written.
+ * the Release signatures with the keyrings the sources name; nothing here turns that off. Names
+ * are only ever names: apt takes a name no package has as a pattern unless told not to. A file:
+ * archive's packages, which apt leaves where they lie, are copied into the cache and checked
+ * against the signed index. The machine's /etc/apt, /var/lib/apt, /var/lib/dpkg and their locks
+ * are never written.
  */
+
+
+
+
+
 
 
 
@@ -4126,7 +4407,9 @@ function privateOptions(dir, arches) {
         'Acquire::AllowDowngradeToInsecureRepositories=false',
         'APT::Get::AllowUnauthenticated=false',
         'APT::Install-Recommends=false',
-        'APT::Install-Suggests=false'
+        'APT::Install-Suggests=false',
+        // Else a name no package has is tried as a regular expression (zlib1g.dev installs zlib1g-dev).
+        'APT::Cmd::Pattern-Only=true'
     ];
     return settings.flatMap(setting => ['-o', setting]);
 }
@@ -4136,11 +4419,12 @@ async function openPrivateApt(options) {
     const dump = await (0,kernel_process/* runProgram */.mB)('apt-config', ['dump'], { timeoutMs: 30_000 });
     if (missingProgram(dump))
         throw noApt(distribution);
-    const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(options.tempDir, 'setup-x86-on-arm-apt-'));
+    // Fresh, under a parent no untrusted user can change: root's apt reads its configuration from here.
+    // apt fetches as the unprivileged _apt user when run as root: it must be able to reach the lists.
+    const dir = await (0,root_files/* freshFolder */.lj)([options.tempDir], 'setup-x86-on-arm-apt-', 0o755);
+    (0,scratch/* holdScratch */.ES)(dir);
     if (/["\n]/.test(dir))
         throw new Error(`the temporary folder ${dir} has a character apt's configuration cannot hold`);
-    // apt fetches as the unprivileged _apt user when run as root: it must be able to reach the lists.
-    await (0,promises_.chmod)(dir, 0o755);
     for (const sub of ['state/lists/partial', 'cache/archives/partial', 'sources.list.d', 'preferences.d', 'apt.conf.d', 'log']) {
         await (0,promises_.mkdir)((0,external_node_path_.join)(dir, sub), { recursive: true });
     }
@@ -4182,18 +4466,31 @@ async function openPrivateApt(options) {
             throw new LibrariesError('libraries', `apt-get update of ${archiveName} failed (${failure.detail})`, fix);
         },
         async resolve(names) {
-            const result = await aptGet(['-s', '-q', 'install', '--no-install-recommends', ...qualifiedNames(names, arches)], 120_000);
-            if (result.code === 0)
-                return parseSimulation(result.stdout);
+            const noPackage = (missing) => new LibrariesError('libraries', `no package ${missing.join(', ')} in ${archiveName}`, "check the spelling against the distribution's package names (apt-cache search on a machine of it), or leave it out");
+            const simulate = (more, of) => aptGet(['-s', ...more, 'install', '--no-install-recommends', ...qualifiedNames(of, arches)], 120_000);
+            const result = await simulate(['-q'], names);
+            if (result.code === 0) {
+                const packages = parseSimulation(result.stdout);
+                // apt before 2.0 ignores Pattern-Only; a virtual package resolves to other names too. Only
+                // apt's notes (at quiet level 0) tell a pattern from a virtual package.
+                const unsure = notResolvedByName(names, arches, packages);
+                if (unsure.length) {
+                    const again = await simulate(['-o', 'quiet=0'], unsure);
+                    const patterns = patternNames(again.stdout + '\n' + again.stderr).filter(name => unsure.includes(name));
+                    if (patterns.length)
+                        throw noPackage(patterns);
+                }
+                return packages;
+            }
             const failure = resolveFailure(result.stdout + '\n' + result.stderr);
             if (failure.kind === 'missing') {
-                const native = await Promise.all(failure.names.map(async (name) => ((await machineKnows(name)) ? name : undefined)));
-                const elsewhere = native.filter((name) => !!name);
+                const known = await machineKnows(failure.names);
+                const elsewhere = failure.names.filter(name => known.has(name));
                 if (elsewhere.length) {
                     throw new LibrariesError('libraries', `${elsewhere.join(', ')} ${elsewhere.length > 1 ? 'are' : 'is'} not built for ${arches.join(' or ')} ` +
                         `in ${distribution.name}'s archive (the machine's own lists have it)`, "leave it out, or use input 'sysroot' with a root filesystem that holds it");
                 }
-                throw new LibrariesError('libraries', `no package ${failure.names.join(', ')} in ${archiveName}`, "check the spelling against the distribution's package names (apt-cache search on a machine of it), or leave it out");
+                throw noPackage(failure.names);
             }
             if (failure.kind === 'broken') {
                 const problem = `the packages cannot be installed together for ${arches.join(', ')}: ${failure.detail}`;
@@ -4204,29 +4501,110 @@ async function openPrivateApt(options) {
         },
         async download(packages) {
             // Exact versions: what is fetched is what the cache key was computed from.
-            const exact = packages.map(packageId);
-            const result = await aptGet(['-q', '-y', '--download-only', 'install', '--no-install-recommends', ...exact], 900_000);
+            const install = ['-q', '-y', '--download-only', 'install', '--no-install-recommends', ...packages.map(packageId)];
+            const result = await aptGet(install, 900_000);
             if (result.code !== 0) {
                 const problem = `downloading the packages failed (${downloadFailure(result.stdout + '\n' + result.stderr)})`;
                 throw new LibrariesError('libraries', problem, 'run again; if it persists, set libraries-mirror');
             }
             const archives = (0,external_node_path_.join)(dir, 'cache/archives');
             const present = new Set(await (0,promises_.readdir)(archives));
-            const absent = packages.filter(p => !present.has(debFileName(p)));
-            if (absent.length)
-                throw new Error(`apt-get reported success but did not store ${absent.map(debFileName).join(', ')}`);
+            const absent = packages.map(debFileName).filter(file => !present.has(file));
+            if (absent.length) {
+                // apt leaves a file: archive's packages where they lie; it still says where, with the signed index's hash.
+                const listed = await aptGet(['-o', 'Acquire::ForceHash=SHA256', '--print-uris', ...install], 120_000);
+                const local = parsePrintUris(listed.stdout).filter(uri => absent.includes(uri.file) && uri.uri.startsWith('file:'));
+                const lost = absent.filter(file => !local.some(uri => uri.file === file));
+                if (lost.length)
+                    throw new Error(`apt-get reported success but did not store ${lost.join(', ')}`);
+                for (const uri of local)
+                    await copyChecked(uri, (0,external_node_path_.join)(archives, uri.file));
+            }
             return packages.map(p => (0,external_node_path_.join)(archives, debFileName(p)));
         },
         async remove() {
             await (0,promises_.rm)(dir, { recursive: true, force: true });
+            (0,scratch/* dropScratch */.Wl)(dir);
         }
     };
 }
-/** Whether the machine's own apt (its usual lists, read only) knows a package by that name. */
-async function machineKnows(name) {
+/** Names asked of one apt-cache: a few hundred are still a short command line. */
+const LOOKUP_BATCH = 100;
+/** The names the machine's own apt (its usual lists, read only) has a package by, asked a batch at a time. */
+async function machineKnows(names) {
     const env = { ...process.env, LC_ALL: 'C' };
-    const result = await (0,kernel_process/* runProgram */.mB)('apt-cache', ['show', '--no-all-versions', name], { timeoutMs: 30_000, env });
-    return result.code === 0 && /^Package: /m.test(result.stdout);
+    const known = new Set();
+    for (let i = 0; i < names.length; i += LOOKUP_BATCH) {
+        const args = ['-o', 'APT::Cmd::Pattern-Only=true', 'policy', ...names.slice(i, i + LOOKUP_BATCH)];
+        const result = await (0,kernel_process/* runProgram */.mB)('apt-cache', args, { timeoutMs: 60_000, env });
+        if (result.code === 0)
+            for (const name of namesWithCandidate(result.stdout))
+                known.add(name);
+    }
+    return known;
+}
+const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK } = external_node_fs_.constants;
+/**
+ * Copies a package from a file: archive to `to`, checked against the SHA256 apt printed (from the
+ * signed index): the archive's folder may be one others can write, so only the hash vouches for it.
+ */
+async function copyChecked(uri, to) {
+    const refuse = (problem, fix) => new LibrariesError('libraries', problem, fix);
+    const repair = "make the mirror again from the distribution's archive, or set libraries-mirror to another one";
+    if (!uri.sha256) {
+        const fix = 'use a mirror whose indexes carry SHA256 sums, as every Debian and Ubuntu archive does';
+        throw refuse(`the archive's index gives no SHA256 for ${uri.file}, so the copy at ${uri.uri} cannot be checked`, fix);
+    }
+    let from;
+    try {
+        from = (0,external_node_url_namespaceObject.fileURLToPath)(uri.uri);
+    }
+    catch {
+        throw refuse(`apt names ${uri.uri} for ${uri.file}, which is not a file on this machine`, repair);
+    }
+    let source;
+    try {
+        source = await (0,promises_.open)(from, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+    }
+    catch (error) {
+        const code = error.code;
+        const unlinked = 'give the archive with the package files themselves, not links to them';
+        if (code === 'ELOOP')
+            throw refuse(`${from} in the file: archive is a link`, unlinked);
+        throw refuse(`cannot open ${from} in the file: archive (${code})`, repair);
+    }
+    try {
+        const info = await source.stat();
+        if (!info.isFile())
+            throw refuse(`${from} in the file: archive is not a regular file`, repair);
+        if (info.size !== uri.size)
+            throw refuse(`${from} has ${info.size} bytes; the archive's signed index says ${uri.size}`, repair);
+        const target = await (0,promises_.open)(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
+        const hash = (0,external_node_crypto_.createHash)('sha256');
+        try {
+            const buffer = Buffer.alloc(1024 * 1024);
+            // No further than the signed size, whatever the file grows to meanwhile.
+            for (let done = 0; done < uri.size;) {
+                const { bytesRead } = await source.read(buffer, 0, Math.min(buffer.length, uri.size - done), null);
+                if (!bytesRead)
+                    break;
+                hash.update(buffer.subarray(0, bytesRead));
+                await target.write(buffer, 0, bytesRead);
+                done += bytesRead;
+            }
+        }
+        finally {
+            await target.close();
+        }
+        const actual = hash.digest('hex');
+        if (actual !== uri.sha256) {
+            await (0,promises_.unlink)(to);
+            throw refuse(`${from} does not match the archive's signed index (SHA256 ${actual}, expected ${uri.sha256})`, repair);
+        }
+    }
+    finally {
+        await source.close();
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/install/libraries/sources.ts
@@ -4349,7 +4727,11 @@ async function readAptSources(aptEtc = '/etc/apt') {
  * Several architectures share the tree (multiarch: each keeps its libraries in its own triplet
  * folder); when two packages ship the same path the first one stays, unless it is a link and
  * the second a real file.
+ * Packages are not trusted to be tame: nothing is written through a link already in the tree,
+ * and a final pass leaves only root's regular files, folders and links that stay inside, with no
+ * setuid or setgid bit and nothing others may write, as QEMU serves the tree to every program.
  */
+
 
 
 
@@ -4393,28 +4775,63 @@ async function lstatOrUndefined(path) {
         return undefined;
     }
 }
-/** Moves a package's kept files from its unpacked folder into the root. */
-async function placePackage(unpacked, root, relative = '') {
+/**
+ * Makes root/path a chain of real folders, creating the missing ones; false when a part of it
+ * is anything else, a link above all (writing through one could land outside the root).
+ */
+async function realFolders(root, path) {
+    let here = root;
+    for (const name of path.split('/')) {
+        if (name === '' || name === '.')
+            continue;
+        here = (0,external_node_path_.join)(here, name);
+        const info = await lstatOrUndefined(here);
+        if (!info)
+            await (0,promises_.mkdir)(here, { mode: 0o755 });
+        else if (!info.isDirectory())
+            return false;
+    }
+    return true;
+}
+/**
+ * Moves a package's kept files from its unpacked folder into the root: regular files, folders
+ * and links only, never through a link already there. Returns what it left out.
+ */
+async function placePackage(unpacked, root) {
+    const left = { specials: [], blocked: [] };
+    await placeTree(unpacked, root, '', left);
+    return left;
+}
+async function placeTree(unpacked, root, relative, left) {
     for (const entry of await (0,promises_.readdir)((0,external_node_path_.join)(unpacked, relative), { withFileTypes: true })) {
         const path = relative ? `${relative}/${entry.name}` : entry.name;
         const place = mergedPath(path);
         if (!isKept(place)) {
             if (entry.isDirectory() && leadsToKept(place))
-                await placePackage(unpacked, root, path);
+                await placeTree(unpacked, root, path, left);
+            continue;
+        }
+        if (entry.isDirectory()) {
+            if (await realFolders(root, place))
+                await placeTree(unpacked, root, path, left);
+            else
+                left.blocked.push(place);
+            continue;
+        }
+        if (!entry.isFile() && !entry.isSymbolicLink()) {
+            left.specials.push(place);
+            continue;
+        }
+        if (!(await realFolders(root, external_node_path_.posix.dirname(place)))) {
+            left.blocked.push(place);
             continue;
         }
         const destination = (0,external_node_path_.join)(root, place);
         const existing = await lstatOrUndefined(destination);
-        if (entry.isDirectory()) {
-            if (!existing)
-                await (0,promises_.mkdir)(destination, { recursive: true });
-            await placePackage(unpacked, root, path);
-        }
-        else if (entry.isSymbolicLink()) {
+        if (entry.isSymbolicLink()) {
             const target = relocateLink(path, await (0,promises_.readlink)((0,external_node_path_.join)(unpacked, path)));
             if (target === undefined || existing)
                 continue;
-            await (0,promises_.mkdir)((0,external_node_path_.join)(destination, '..'), { recursive: true });
             await (0,promises_.symlink)(target, destination);
         }
         else {
@@ -4422,14 +4839,74 @@ async function placePackage(unpacked, root, relative = '') {
                 continue;
             if (existing)
                 await (0,promises_.unlink)(destination);
-            await (0,promises_.mkdir)((0,external_node_path_.join)(destination, '..'), { recursive: true });
             await (0,promises_.rename)((0,external_node_path_.join)(unpacked, path), destination);
         }
     }
 }
+/**
+ * The final pass over a made sysroot, which others may read and QEMU serves to every program:
+ * only regular files, folders and links stay; every file and folder is owned by whoever made
+ * the tree (root: dpkg-deb as root keeps the packages' owners, such as root:utmp), with no
+ * setuid, setgid or sticky bit and no write for group or others; every link that resolves
+ * outside the root, itself or through other links, is removed. Returns what it changed.
+ */
+async function sanitizeSysroot(root) {
+    const changed = { setIds: [], specials: [] };
+    const links = [];
+    const uid = process.getuid?.() ?? 0;
+    const gid = process.getgid?.() ?? 0;
+    const visit = async (relative) => {
+        const path = relative ? (0,external_node_path_.join)(root, relative) : root;
+        const info = await (0,promises_.lstat)(path);
+        if (info.isSymbolicLink()) {
+            links.push(relative);
+            return;
+        }
+        if (!info.isFile() && !info.isDirectory()) {
+            await (0,promises_.unlink)(path);
+            changed.specials.push(relative);
+            return;
+        }
+        if (info.uid !== uid || info.gid !== gid)
+            await (0,promises_.lchown)(path, uid, gid);
+        if (info.mode & 0o6000)
+            changed.setIds.push(relative || '.');
+        // chown clears setuid on its own, but not always setgid: the mode is set whatever it did.
+        if (info.mode & 0o7022 || info.uid !== uid || info.gid !== gid)
+            await (0,promises_.chmod)(path, info.mode & 0o755);
+        if (info.isDirectory())
+            await Promise.all((await (0,promises_.readdir)(path)).map(name => visit(relative ? `${relative}/${name}` : name)));
+    };
+    await visit('');
+    // Every link is judged before any is removed, so one leaving through another goes as well.
+    const leaving = [];
+    for (const link of links) {
+        const found = await resolveInside(root, link);
+        if ('leaves' in found)
+            leaving.push(link);
+    }
+    for (const link of leaving.sort())
+        await (0,promises_.unlink)((0,external_node_path_.join)(root, link));
+    // The walk is concurrent: sorted, the lists read the same every run.
+    return { leaving, setIds: changed.setIds.sort(), specials: changed.specials.sort() };
+}
+function counted(count, one, many) {
+    return `${count} ${count === 1 ? one : many}`;
+}
+/** One log line for what sanitizing changed; undefined when it changed nothing worth saying. */
+function sanitizedSummary(changed) {
+    const said = [
+        changed.leaving.length && `dropped ${counted(changed.leaving.length, 'link', 'links')} leaving the sysroot`,
+        changed.setIds.length && `cleared setuid/setgid on ${counted(changed.setIds.length, 'file', 'files')}`,
+        changed.specials.length &&
+            `left out ${counted(changed.specials.length, 'device node, FIFO or socket', 'device nodes, FIFOs or sockets')}`,
+        changed.blocked.length && `left out ${counted(changed.blocked.length, 'entry', 'entries')} that would go through a link`
+    ].filter(Boolean);
+    return said.length ? `libraries: ${said.join(', ')}` : undefined;
+}
 /** The merged-/usr links at the root, for every usr/lib* folder there is. */
 async function makeMergedLinks(root) {
-    await (0,promises_.mkdir)((0,external_node_path_.join)(root, 'usr/lib'), { recursive: true });
+    await realFolders(root, 'usr/lib');
     for (const name of ['lib', 'lib32', 'lib64', 'libx32']) {
         if (!(await lstatOrUndefined((0,external_node_path_.join)(root, 'usr', name))))
             continue;
@@ -4445,10 +4922,12 @@ async function inBatches(items, size, work) {
 }
 /**
  * Unpacks the .deb files (in the given order, which decides who wins a shared path) into root,
- * using scratch for the per-package folders. Throws when dpkg-deb is missing or refuses a file.
+ * using scratch, a folder only root can enter, for the per-package folders (each removed once
+ * placed). Returns what sanitizing changed (sanitizedSummary says it in a line). Throws when
+ * dpkg-deb is missing or refuses a file.
  */
 async function unpackDebs(debs, root, scratch) {
-    await (0,promises_.mkdir)(root, { recursive: true });
+    await (0,promises_.mkdir)(root, { recursive: true, mode: 0o755 });
     // xz decompression dominates and uses one core per package: a few at a time keeps every core busy.
     await inBatches(debs, 4, async (deb, index) => {
         const result = await (0,kernel_process/* runProgram */.mB)('dpkg-deb', ['-x', deb, (0,external_node_path_.join)(scratch, String(index))], { timeoutMs: 300_000 });
@@ -4459,9 +4938,17 @@ async function unpackDebs(debs, root, scratch) {
         if (result.code !== 0)
             throw new Error(`dpkg-deb -x ${deb} failed: ${result.stderr.trim().split('\n').slice(-1)[0]}`);
     });
-    for (let index = 0; index < debs.length; index++)
-        await placePackage((0,external_node_path_.join)(scratch, String(index)), root);
+    const left = { specials: [], blocked: [] };
+    for (let index = 0; index < debs.length; index++) {
+        const unpacked = (0,external_node_path_.join)(scratch, String(index));
+        const placed = await placePackage(unpacked, root);
+        left.specials.push(...placed.specials);
+        left.blocked.push(...placed.blocked);
+        await (0,promises_.rm)(unpacked, { recursive: true, force: true });
+    }
     await makeMergedLinks(root);
+    const changed = await sanitizeSysroot(root);
+    return { ...changed, specials: [...left.specials, ...changed.specials], blocked: left.blocked };
 }
 
 ;// CONCATENATED MODULE: ./src/install/libraries/index.ts
@@ -4509,6 +4996,21 @@ async function machineDistribution(osRelease) {
     }
     return distribution;
 }
+/** The distribution's archive keyring on this machine (.pgp, else .gpg), one only root can change. */
+async function machineKeyring(distribution) {
+    const problems = [];
+    for (const extension of ['pgp', 'gpg']) {
+        const path = archiveKeyring(distribution, extension);
+        const problem = await (0,root_files/* rootOnlyProblem */.k)(path, 'file');
+        if (!problem)
+            return path;
+        if (!problem.includes('ENOENT'))
+            problems.push(problem);
+    }
+    const keyringPackage = distribution.family === 'ubuntu' ? 'ubuntu-keyring' : 'debian-archive-keyring';
+    const problem = problems.length ? problems.join('; ') : `no ${archiveKeyring(distribution)} on this machine`;
+    throw new LibrariesError('libraries', `${problem}: the archive's signatures cannot be checked`, `install ${keyringPackage} (as root)`);
+}
 /** Makes (or reuses) the sysroot holding the packages and their dependencies for the targets. */
 async function makeSysroot(request) {
     const log = request.log ?? (() => { });
@@ -4519,8 +5021,9 @@ async function makeSysroot(request) {
     }
     const distribution = await machineDistribution(request.osRelease);
     const arches = debianArches(request.targets);
-    const sources = privateSources(await readAptSources(request.aptEtc), distribution, arches, request.mirror ?? []);
-    const cacheDir = (0,external_node_path_.join)(request.cacheRoot, SYSROOT_CACHE_FOLDER);
+    const keyring = await machineKeyring(distribution);
+    const sources = privateSources(await readAptSources(request.aptEtc), distribution, arches, request.mirror ?? [], keyring);
+    const cacheDir = request.cacheDir;
     const requested = requestKey(distribution, arches, request.packages, sources);
     const record = await readRecord(cacheDir, requested);
     if (record && Date.now() - record.resolvedAt < (request.reuseForMs ?? DAY_MS)) {
@@ -4531,7 +5034,6 @@ async function makeSysroot(request) {
         }
     }
     await removeAbandoned(cacheDir);
-    await (0,promises_.mkdir)(request.tempDir, { recursive: true });
     const apt = await openPrivateApt({ tempDir: request.tempDir, sources, arches, distribution });
     try {
         await timed(log, `apt-get update (private lists for ${arches.join(', ')})`, () => apt.update());
@@ -4545,7 +5047,10 @@ async function makeSysroot(request) {
             await discardSysroot(cacheDir, key);
         const published = await publishSysroot(cacheDir, key, async (root, scratch) => {
             const debs = await timed(log, 'downloading', () => apt.download(resolved));
-            await timed(log, `unpacking ${debs.length} packages`, () => unpackDebs(debs, root, scratch));
+            const changed = await timed(log, `unpacking ${debs.length} packages`, () => unpackDebs(debs, root, scratch));
+            const said = sanitizedSummary(changed);
+            if (said)
+                log(said);
             await checkSysroot(root, request.targets, 'libraries', final);
         });
         await writeRecord(cacheDir, requested, { sysroot: key, packages, resolvedAt: Date.now() });
@@ -4561,11 +5066,15 @@ async function makeSysroot(request) {
  * After setup: the sysroot QEMU_LD_PREFIX points at, so dynamically linked programs of the
  * emulated platforms find their loader and libraries outside containers. It serves only the
  * platforms this run emulates (native ones need none), and is either made of the distribution's
- * own packages (`libraries`, install/libraries) in the tool cache, or the folder the user gives
- * (`sysroot`), checked to hold each platform's loader. When the tool cache cannot be written the
- * action makes it under a temporary folder of its own, which its post step removes. Exporting the
- * variable is the face's business: this module only says which folder.
+ * own packages (`libraries`, install/libraries), or the folder the user gives (`sysroot`), checked
+ * to hold each platform's loader. As root, sysroots are made and kept in a store only root can
+ * change (the tool cache is the runner user's to rewrite, and a sysroot's libraries run in every
+ * emulated program); without root, in the tool cache, or when that cannot be written or others
+ * could change it, under a temporary folder of the action's own, which its post step removes.
+ * Exporting the variable is the face's business: this module only says which folder.
  */
+
+
 
 
 
@@ -4593,6 +5102,32 @@ async function unwritable(dir) {
         throw error;
     }
 }
+/**
+ * Where sysroots are kept: root's store; else the tool cache when it can be written and no one
+ * else can change it; else the temporary folder, with a warning saying why.
+ */
+async function sysrootFolder(places, log) {
+    if (places.store) {
+        await (0,promises_.mkdir)(places.store, { recursive: true, mode: 0o755 });
+        const problem = await (0,root_files/* rootOnlyProblem */.k)(places.store, 'directory');
+        if (problem) {
+            throw new Error(`libraries: the sysroot store ${places.store} is not root's alone: ${problem}; it and every folder above it must be root's and writable by root only`);
+        }
+        return places.store;
+    }
+    const cacheDir = (0,external_node_path_.join)(places.toolCache, SYSROOT_CACHE_FOLDER);
+    const cannotWrite = (await unwritable(places.toolCache)) ?? (await unwritable(cacheDir));
+    const problem = cannotWrite ?? (await (0,root_files/* untrustedProblem */.Ib)(cacheDir, 'folder', (0,root_files/* trustedUids */.dF)()));
+    if (!problem)
+        return cacheDir;
+    if (!places.temporaryRoot) {
+        const label = places.toolCacheLabel ?? 'the tool cache';
+        const fix = cannotWrite ? 'make it writable' : 'make it writable by you alone';
+        throw new Error(`libraries: ${problem}, which is ${label}: ${fix} or choose another folder`);
+    }
+    log.warning(`libraries: ${problem}: the sysroot is made in ${places.temporaryRoot} for this job only, and removed after it`);
+    return (0,external_node_path_.join)(places.temporaryRoot, SYSROOT_CACHE_FOLDER);
+}
 /** The sysroot for the platforms the report emulates; undefined when none is asked for or all are native. */
 async function prepareSysroot(request, report, places, log, make = makeSysroot) {
     if (!wantsSysroot(request))
@@ -4611,25 +5146,17 @@ async function prepareSysroot(request, report, places, log, make = makeSysroot) 
         log.info(`sysroot: ${path} holds the dynamic loader for ${targets.join(', ')}`);
         return { path, origin: 'given', packages: [] };
     }
-    let cacheRoot = places.toolCache;
-    const problem = await unwritable(cacheRoot);
-    if (problem && !places.temporaryRoot) {
-        const label = places.toolCacheLabel ?? 'the tool cache';
-        throw new Error(`libraries: ${problem}, which is ${label}: make it writable or choose another folder`);
-    }
-    if (problem && places.temporaryRoot) {
-        log.warning(`libraries: ${problem}: the sysroot is made in ${places.temporaryRoot} for this job only, and removed after it`);
-        cacheRoot = places.temporaryRoot;
-    }
+    const cacheDir = await sysrootFolder(places, log);
     const made = await make({
         targets,
         packages: request.packages,
         mirror: request.mirror,
-        cacheRoot,
+        cacheDir,
         tempDir: places.tempDir,
         log: log.info
     });
-    const origin = cacheRoot !== places.toolCache ? 'temporary' : made.cacheHit ? 'cached' : 'made';
+    const temporary = places.temporaryRoot !== undefined && cacheDir.startsWith(`${places.temporaryRoot}/`);
+    const origin = temporary ? 'temporary' : made.cacheHit ? 'cached' : 'made';
     log.info(`libraries: ${made.packages.length} packages for ${targets.join(', ')} in ${made.path} (${origin})`);
     return { path: made.path, origin, packages: made.packages };
 }
@@ -4640,8 +5167,11 @@ async function prepareSysroot(request, report, places, log, make = makeSysroot) 
  * `.env`, which the runner service reads at start and hands to every job. The command line's
  * `install --env-file` writes its line there and remembers which line it wrote (a record beside the
  * host's ledger), so a later install replaces its own line and `uninstall` takes exactly that line
- * out again; a QEMU_LD_PREFIX someone else wrote is never changed. The text work is pure.
+ * out again; a QEMU_LD_PREFIX someone else wrote is never changed. The text work is pure. The
+ * command line often runs as root, and the file is the runner user's: it is read and written
+ * without following links (kernel/root-files.ts), so a link there never sends root's write elsewhere.
  */
+
 
 
 const PREFIX_VARIABLE = 'QEMU_LD_PREFIX';
@@ -4686,15 +5216,14 @@ async function env_file_readRecord(ledgerDir) {
 }
 /** Why the file cannot take this tool's QEMU_LD_PREFIX line (it holds someone else's); undefined when it can. */
 async function envFileConflict(file, ledgerDir) {
-    const theirs = foreignPrefix(await env_file_readText(file), (await env_file_readRecord(ledgerDir))[file]);
+    const theirs = foreignPrefix((await (0,root_files/* readRegularText */.Aj)(file)) ?? '', (await env_file_readRecord(ledgerDir))[file]);
     return theirs === undefined ? undefined : `${file} already sets ${PREFIX_VARIABLE}=${theirs}`;
 }
 /** Writes QEMU_LD_PREFIX=path into the file (replacing this tool's earlier line) and remembers it. */
 async function writePrefix(file, path, ledgerDir) {
     const record = await env_file_readRecord(ledgerDir);
     const line = prefixLine(path);
-    await (0,promises_.mkdir)((0,external_node_path_.dirname)(file), { recursive: true });
-    await (0,promises_.writeFile)(file, withLine(await env_file_readText(file), line, record[file]));
+    await (0,root_files/* updateTextFile */.Rc)(file, text => withLine(text, line, record[file]));
     await (0,promises_.mkdir)(ledgerDir, { recursive: true });
     await (0,promises_.writeFile)(recordFile(ledgerDir), JSON.stringify({ ...record, [file]: line }, null, 1));
 }
@@ -4703,12 +5232,14 @@ async function removePrefixes(ledgerDir) {
     const record = await env_file_readRecord(ledgerDir);
     const changed = [];
     for (const [file, line] of Object.entries(record)) {
-        const text = await env_file_readText(file);
-        const kept = withoutLine(text, line);
-        if (kept === text)
-            continue;
-        await (0,promises_.writeFile)(file, kept);
-        changed.push(file);
+        let took = false;
+        await (0,root_files/* updateTextFile */.Rc)(file, text => {
+            const kept = withoutLine(text, line);
+            took = kept !== text;
+            return kept;
+        }, false);
+        if (took)
+            changed.push(file);
     }
     await (0,promises_.rm)(recordFile(ledgerDir), { force: true });
     return changed;
@@ -4969,6 +5500,13 @@ const INTERPRETER_STORE = '/var/lib/setup-x86-on-arm/interpreters';
 function interpreterStoreFor(env) {
     return env.SETUP_X86_ON_ARM_INTERPRETER_STORE || INTERPRETER_STORE;
 }
+/**
+ * Where root keeps sysroots (libraries): beside the interpreter store, root's alone, so a sysroot
+ * that QEMU_LD_PREFIX later hands to programs is one no other user could have changed.
+ */
+function sysrootStoreFor(env) {
+    return (0,external_node_path_.join)((0,external_node_path_.dirname)(interpreterStoreFor(env)), 'sysroots');
+}
 /** The job's proxy variables; undefined when it sets none. */
 function proxyOf(env) {
     const proxy = proxyFromVariables(env);
@@ -5026,6 +5564,7 @@ function jobLabel(env, runnerPid) {
  * `uninstall` undoes the changes, takes those lines out again and lets go of everything the
  * command line and persist hold; `status` lists the kernel's table with a probe of each entry.
  */
+
 
 
 
@@ -5118,7 +5657,7 @@ async function install(options, json, seams) {
         err(`warning: ${warning}\n`);
     const places = commandLinePlaces(env, uid, options['asset-base'], seams.home, options['cache-dir'] && (0,external_node_path_.resolve)(options['cache-dir']));
     const previous = await loadJournal(journalFile);
-    const ctx = (seams.createContext ?? createContext)({
+    const ctx = await (seams.createContext ?? createContext)({
         ...places,
         holder: CLI_HOLDER,
         ledgerDir,
@@ -5131,14 +5670,20 @@ async function install(options, json, seams) {
         const failures = failuresOf(report);
         let sysroot;
         if (wantsSysroot(libraries) && failures.length === 0) {
-            sysroot = await prepareSysroot(libraries, report, { ...places, tempDir: ctx.workDir }, ctx.log, seams.makeSysroot);
+            const store = uid === 0 ? sysrootStoreFor(env) : undefined;
+            sysroot = await prepareSysroot(libraries, report, { ...places, tempDir: (0,external_node_path_.dirname)(ctx.workDir), store }, ctx.log, seams.makeSysroot);
             if (sysroot && envFile)
                 await writePrefix(envFile, sysroot.path, ledgerDir);
         }
+        const environment = report.environment ?? {};
         if (json)
-            out(`${JSON.stringify({ ...outputsOf(report), sysroot: sysroot?.path ?? '', failures }, null, 2)}\n`);
+            out(`${JSON.stringify({ ...outputsOf(report), sysroot: sysroot?.path ?? '', environment, failures }, null, 2)}\n`);
         else
-            out(`${table([SUMMARY_HEADER, ...summaryRows(report)])}\n`);
+            out(`${table([SUMMARY_HEADER, ...summaryRows(report)])}\n${Object.entries(environment)
+                .map(([n, v]) => `${n}=${v}\n`)
+                .join('')}`);
+        for (const name of Object.keys(environment))
+            err(`give the runner service ${name} too (its .env), so its jobs' programs get it\n`);
         if (sysroot) {
             const lines = sysrootLines(sysroot, envFile);
             if (!json)
@@ -5176,13 +5721,15 @@ async function uninstall(json, seams) {
 async function cli_commands_status(json, seams) {
     const { binfmtDir, out } = surroundings(seams);
     const entries = [...(await readTable(binfmtDir)).values()].sort((a, b) => a.name.localeCompare(b.name));
-    const probeDir = (0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), `setup-x86-on-arm-${process.pid}`);
+    const probeDir = await (0,root_files/* freshFolder */.lj)(scratchParents((0,external_node_os_namespaceObject.tmpdir)()), 'setup-x86-on-arm-');
     const prober = new Prober(probeDir, currentHost().machine);
     try {
         const rows = await Promise.all(entries.map(async (entry) => {
             const platform = entry.type === 'M' ? (0,kernel_platforms/* platformOfHeader */.ab)(Buffer.from(entry.magic, 'hex')) : undefined;
-            const probe = platform && entry.enabled ? (await prober.run(platform.target)).ok : undefined;
-            return { ...entry, platform: platform?.docker ?? '', probe };
+            // Probing runs the entry's interpreter as this user: never one someone else could have changed.
+            const untrusted = platform && entry.enabled ? await (0,root_files/* rootOnlyProblem */.k)(entry.interpreter, 'file') : undefined;
+            const probe = platform && entry.enabled && !untrusted ? (await prober.run(platform.target)).ok : undefined;
+            return { ...entry, platform: platform?.docker ?? '', probe, ...(untrusted ? { untrusted } : {}) };
         }));
         if (json)
             out(`${JSON.stringify(rows, null, 2)}\n`);
@@ -5195,7 +5742,7 @@ async function cli_commands_status(json, seams) {
                 r.platform,
                 r.interpreter,
                 r.flags,
-                r.probe === undefined ? '' : r.probe ? 'probe ok' : 'probe FAILS'
+                r.untrusted ? "not probed: its interpreter is not root's alone" : r.probe === undefined ? '' : r.probe ? 'probe ok' : 'probe FAILS'
             ]);
             out(`${table([['Entry', 'State', 'Platform', 'Interpreter', 'Flags', 'Probe'], ...lines])}\n`);
         }
@@ -5366,7 +5913,7 @@ async function runCli(argv, seams = {}) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(70);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(856);
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2));
 
@@ -5745,7 +6292,9 @@ async function walkTar(reader, visit) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _kernel_elf_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(240);
 /* harmony import */ var _kernel_process_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(105);
+/* harmony import */ var _kernel_root_files_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(659);
 /** Finding a QEMU user-mode interpreter already on the machine, and telling its version. */
+
 
 
 
@@ -5780,7 +6329,9 @@ async function findInterpreter(target, flags, pathEnv) {
     for (const path of candidatePaths(target, pathEnv)) {
         if (!(await exists(path)))
             continue;
-        const why = await unsuitability(path, flags);
+        // Registered, it runs for every user of the machine: only root may be able to change it.
+        const untrusted = await (0,_kernel_root_files_js__WEBPACK_IMPORTED_MODULE_4__/* .rootOnlyProblem */ .k)(path, 'file');
+        const why = untrusted ? `${path} is not root's alone (${untrusted})` : await unsuitability(path, flags);
         if (why) {
             rejected.push(why);
             continue;
@@ -5980,9 +6531,12 @@ function knownVersions(manifest) {
 /* harmony export */   o: () => (/* binding */ readElf)
 /* harmony export */ });
 /* unused harmony export parseElf */
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
 /** Just enough ELF reading to tell what a file is for and whether it is statically linked. */
+
 
 const PT_INTERP = 3;
 /** Parses an ELF file's header and program headers; undefined when it is not ELF. */
@@ -6008,16 +6562,22 @@ function parseElf(header, programHeaders) {
             isStatic = false;
     return { bits, littleEndian, machine, isStatic, header: header.subarray(0, 128) };
 }
-/** Reads an ELF file's identity; undefined when the file is missing or not ELF. */
-async function readElf(path) {
+/**
+ * Reads an ELF file's identity; undefined when the file is missing, not a regular file or not
+ * ELF. Opened without blocking so a FIFO put where a program was expected cannot hang the
+ * caller; followLinks false refuses a link in the last place (for paths already resolved).
+ */
+async function readElf(path, { followLinks = true } = {}) {
     let file;
     try {
-        file = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.open)(path, 'r');
+        file = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDONLY | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NONBLOCK | (followLinks ? 0 : node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NOFOLLOW));
     }
     catch {
         return undefined;
     }
     try {
+        if (!(await file.stat()).isFile())
+            return undefined;
         // Program headers sit right after the ELF header in every linker's output: 64 KiB holds them.
         const buffer = Buffer.alloc(65536);
         const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
@@ -6220,6 +6780,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   zm: () => (/* binding */ streamProgram)
 });
 
+// UNUSED EXPORTS: endPrograms
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "node:stream"
@@ -6232,6 +6794,27 @@ const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
  */
 
 
+/** Programs running now, so a signal's way out can end them (faces/signals.ts). */
+const running = new Set();
+function track(child) {
+    running.add(child);
+    child.on('exit', () => running.delete(child));
+    child.on('error', () => running.delete(child));
+}
+/** Ends every program this process started and still runs (SIGTERM), and waits up to `waitMs` for them to go. */
+async function endPrograms(waitMs = 2000) {
+    const left = [...running].filter(child => child.exitCode === null && child.signalCode === null);
+    const gone = left.map(child => new Promise(resolve => child.once('exit', () => resolve())));
+    for (const child of left)
+        child.kill('SIGTERM');
+    let timer;
+    const waited = new Promise(resolve => {
+        timer = setTimeout(resolve, waitMs);
+        timer.unref();
+    });
+    await Promise.race([Promise.all(gone), waited]);
+    clearTimeout(timer);
+}
 /** Runs a program and collects its output; never throws for a non-zero exit. */
 function runProgram(command, args, options = {}) {
     return new Promise(resolve => {
@@ -6240,6 +6823,7 @@ function runProgram(command, args, options = {}) {
             const reason = error && typeof error.code !== 'number' ? `${error.message}\n` : '';
             resolve({ code, stdout: String(stdout), stderr: reason + String(stderr) });
         });
+        track(child);
         if (options.input !== undefined)
             child.stdin?.end(options.input);
     });
@@ -6280,6 +6864,7 @@ async function* streamProgram(command, args, input, options = {}) {
     // The environment is passed explicitly, so a changed process.env (PATH) is what the child sees even
     // where a test runner gives the code its own process.env object.
     const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
+    track(child);
     let stderr = '';
     let failure;
     child.stderr.on('data', (d) => {
@@ -6335,6 +6920,298 @@ async function* streamProgram(command, args, input, options = {}) {
             await exited;
         }
     }
+}
+
+
+/***/ }),
+
+/***/ 659:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Aj: () => (/* binding */ readRegularText),
+/* harmony export */   Ib: () => (/* binding */ untrustedProblem),
+/* harmony export */   Rc: () => (/* binding */ updateTextFile),
+/* harmony export */   dF: () => (/* binding */ trustedUids),
+/* harmony export */   k: () => (/* binding */ rootOnlyProblem),
+/* harmony export */   lj: () => (/* binding */ freshFolder)
+/* harmony export */ });
+/* unused harmony export openFolder */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/**
+ * What this process creates, reads and runs, by one rule: the machine is shared, so nothing that a
+ * user other than the trusted ones can change may steer it. Trusted: root, and the user this
+ * process runs as (without root, its own files; as root under sudo, the admin who invoked it).
+ * - Folders it works in are made fresh (mkdtemp, mode 0700) under a parent that only trusted users
+ *   can change (a sticky folder such as /tmp counts: only an entry's owner may rename it).
+ * - A file it reads, runs or hands to the kernel is a regular file that only trusted users can
+ *   change, and so is every folder above it, as written and once links are resolved.
+ * - Files a person names (an environment file) are opened without following links and without
+ *   blocking on a FIFO. Node has no openat(2): a path is walked one folder at a time through
+ *   /proc/self/fd, so a folder swapped for a link halfway is never followed, and a link is followed
+ *   only where root made it (root's link in a folder only root can write).
+ */
+
+
+
+const { O_RDONLY, O_RDWR, O_CREAT, O_EXCL, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK } = node_fs__WEBPACK_IMPORTED_MODULE_0__.constants;
+const GROUP_OR_OTHER_WRITE = 0o022;
+const STICKY = 0o1000;
+/** Links followed before giving up, as the kernel's limit (ELOOP). */
+const MAX_LINKS = 40;
+/** Root, this process's user, and (as root) the admin who ran it through sudo. */
+function trustedUids(env = process.env, uid = process.getuid?.() ?? 0) {
+    const ids = new Set([0, uid]);
+    if (uid === 0 && /^[1-9]\d*$/.test(env.SUDO_UID ?? ''))
+        ids.add(Number(env.SUDO_UID));
+    return [...ids];
+}
+function ownersText(owners) {
+    return owners.length === 1 ? 'root' : `root or uid ${owners.filter(id => id !== 0).join(' or uid ')}`;
+}
+/** Why one path (not its folders) could be changed by an untrusted user; undefined when it cannot. */
+async function entryProblem(path, kind, owners) {
+    let s;
+    try {
+        s = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.lstat)(path);
+    }
+    catch (err) {
+        return `${path} cannot be read (${err.code ?? err.message})`;
+    }
+    if (!owners.includes(s.uid))
+        return `${path} is owned by uid ${s.uid}, not ${ownersText(owners)}`;
+    // A link's own mode means nothing; where it leads is checked through the resolved path.
+    if (s.isSymbolicLink())
+        return undefined;
+    if (kind === 'file' && !s.isFile())
+        return `${path} is not a regular file`;
+    if (kind !== 'file' && !s.isDirectory())
+        return `${path} is not a folder`;
+    if (s.mode & GROUP_OR_OTHER_WRITE && !(kind === 'parent' && s.mode & STICKY)) {
+        return `${path} is writable by ${s.mode & 0o002 ? 'every user' : 'its group'} (mode ${(s.mode & 0o7777).toString(8)})`;
+    }
+    return undefined;
+}
+/** The path and each folder above it, checked; the first problem found. */
+async function chainProblem(path, kind, owners, seen) {
+    const own = await entryProblem(path, kind, owners);
+    if (own)
+        return own;
+    for (let dir = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(path);; dir = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(dir)) {
+        if (!seen.has(dir))
+            seen.set(dir, await entryProblem(dir, 'parent', owners));
+        const problem = seen.get(dir);
+        if (problem)
+            return problem;
+        if (dir === (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(dir))
+            return undefined;
+    }
+}
+/**
+ * Why a file or folder could be changed by a user not among `owners` (root alone by default):
+ * undefined when it cannot. `seen` remembers folders already checked, so many files walk each once.
+ */
+async function untrustedProblem(path, kind, owners = [0], seen = new Map()) {
+    const absolute = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(path);
+    const written = await chainProblem(absolute, kind, owners, seen);
+    if (written)
+        return written;
+    let real;
+    try {
+        real = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.realpath)(absolute);
+    }
+    catch (err) {
+        return `${absolute} cannot be resolved (${err.code ?? err.message})`;
+    }
+    return real === absolute ? undefined : chainProblem(real, kind, owners, seen);
+}
+/** Why a file or folder is not root's alone (the interpreter and sysroot stores); undefined when it is. */
+function rootOnlyProblem(path, kind, seen) {
+    return untrustedProblem(path, kind === 'directory' ? 'folder' : 'file', [0], seen);
+}
+/**
+ * A new folder for this run (mkdtemp: a name no one can guess, made only if it did not exist,
+ * mode 0700) under the first of `parents` that only trusted users can change; `mode` widens it
+ * where another of root's own users must enter (apt's _apt). Throws one line naming every parent
+ * and why it was passed over.
+ */
+async function freshFolder(parents, prefix, mode = 0o700, owners = trustedUids()) {
+    const problems = [];
+    for (const parent of [...new Set(parents.filter(Boolean).map(p => (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(p)))]) {
+        try {
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(parent, { recursive: true });
+        }
+        catch {
+            // said by the check below
+        }
+        const problem = await untrustedProblem(parent, 'parent', owners);
+        if (problem) {
+            problems.push(problem);
+            continue;
+        }
+        const dir = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(parent, prefix));
+        if (mode !== 0o700)
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.chmod)(dir, mode);
+        return dir;
+    }
+    throw new Error(`no folder to work in that only ${ownersText(owners)} can change: ${problems.join('; ')}; ` +
+        'point RUNNER_TEMP or TMPDIR at a folder of your own that others cannot write');
+}
+const proc = (folder, name) => `/proc/self/fd/${folder.fd}/${name}`;
+/**
+ * Opens a folder by walking its path one name at a time, never following a link that someone other
+ * than root could have made. The caller closes the handle.
+ */
+async function openFolder(path) {
+    let folder = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)('/', O_RDONLY | O_DIRECTORY);
+    const pending = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(path).split('/').filter(Boolean);
+    let links = 0;
+    try {
+        while (pending.length) {
+            const name = pending.shift();
+            if (name === '.')
+                continue;
+            let next;
+            try {
+                next = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(proc(folder, name), O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+            }
+            catch (error) {
+                const code = error.code;
+                const info = code === 'ELOOP' || code === 'ENOTDIR' ? await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.lstat)(proc(folder, name)) : undefined;
+                if (!info?.isSymbolicLink())
+                    throw error;
+                const here = await folder.stat();
+                const rootMade = info.uid === 0 && here.uid === 0 && (!(here.mode & GROUP_OR_OTHER_WRITE) || here.mode & STICKY);
+                if (!rootMade) {
+                    throw new Error(`${path}: ${name} is a link someone other than root may have made; give the path without links`, { cause: error });
+                }
+                if (++links > MAX_LINKS)
+                    throw new Error(`${path} goes through more than ${MAX_LINKS} links`, { cause: error });
+                const target = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readlink)(proc(folder, name));
+                if (target.startsWith('/')) {
+                    await folder.close();
+                    folder = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)('/', O_RDONLY | O_DIRECTORY);
+                }
+                pending.unshift(...target.split('/').filter(Boolean));
+                continue;
+            }
+            await folder.close();
+            folder = next;
+        }
+        return folder;
+    }
+    catch (error) {
+        await folder.close();
+        throw error;
+    }
+}
+/**
+ * Rewrites a text file a person named (`update` gets its text, '' when it does not exist yet)
+ * without following a link at any step. An existing file must be a regular file with one name,
+ * owned by root or by the owner of its folder; a new one is made there (never through a link) and
+ * given to the folder's owner, as if that user had made it (or, with create false, nothing happens).
+ * Unchanged text writes nothing.
+ */
+async function updateTextFile(path, update, create = true) {
+    const folder = await openFolder((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(path))).catch(error => {
+        if (error.code !== 'ENOENT')
+            throw error;
+        throw new Error(`the folder of ${path} does not exist`, { cause: error });
+    });
+    let file;
+    try {
+        const at = proc(folder, (0,node_path__WEBPACK_IMPORTED_MODULE_2__.basename)(path));
+        const owner = await folder.stat();
+        try {
+            file = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(at, O_RDWR | O_NOFOLLOW | O_NONBLOCK);
+        }
+        catch (error) {
+            const code = error.code;
+            if (code === 'ELOOP')
+                throw new Error(`${path} is a link: give the file itself`, { cause: error });
+            if (code !== 'ENOENT')
+                throw error;
+            if (!create)
+                return;
+            file = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(at, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
+            if (process.getuid?.() === 0)
+                await file.chown(owner.uid, owner.gid);
+        }
+        const info = await file.stat();
+        if (!info.isFile())
+            throw new Error(`${path} is not a regular file`);
+        if (info.nlink > 1)
+            throw new Error(`${path} has ${info.nlink} names (hard links): give a file of its own`);
+        if (info.uid !== 0 && info.uid !== owner.uid) {
+            throw new Error(`${path} is owned by uid ${info.uid}, neither root nor the owner of its folder (uid ${owner.uid})`);
+        }
+        const text = (await file.readFile()).toString('utf8');
+        const next = update(text);
+        if (next === text)
+            return;
+        await file.truncate(0);
+        await file.write(next, 0, 'utf8');
+    }
+    finally {
+        await file?.close();
+        await folder.close();
+    }
+}
+/** A regular file's text, read without following a link or blocking on a FIFO; undefined when it does not exist. */
+async function readRegularText(path) {
+    let file;
+    try {
+        file = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ENOENT')
+            return undefined;
+        if (code === 'ELOOP')
+            throw new Error(`${path} is a link: give the file itself`, { cause: error });
+        throw error;
+    }
+    try {
+        if (!(await file.stat()).isFile())
+            throw new Error(`${path} is not a regular file`);
+        return (await file.readFile()).toString('utf8');
+    }
+    finally {
+        await file.close();
+    }
+}
+
+
+/***/ }),
+
+/***/ 471:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ES: () => (/* binding */ holdScratch),
+/* harmony export */   Wl: () => (/* binding */ dropScratch)
+/* harmony export */ });
+/* unused harmony export heldScratch */
+/**
+ * Folders this process is writing outside its run's own scratch folder (a root-only download in
+ * the interpreter store's incoming folder): a signal's way out removes them with the rest
+ * (faces/signals.ts), and the code that made one drops it here when it removes it itself.
+ */
+const live = new Set();
+function holdScratch(dir) {
+    live.add(dir);
+}
+function dropScratch(dir) {
+    live.delete(dir);
+}
+/** The folders held now. */
+function heldScratch() {
+    return [...live];
 }
 
 

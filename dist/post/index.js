@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(670);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(590);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 670:
+/***/ 590:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38,6 +38,15 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
  * (GITHUB_OUTPUT, GITHUB_STATE, GITHUB_ENV). Escaping and formats are those of @actions/core
  * (lib/command.js, lib/file-command.js), which the runner parses; the toolkit itself is not loaded
  * because its module graph (an HTTP client for OIDC tokens) cost the action most of its start-up.
+ *
+ * What the runner parses (actions/runner: ProcessInvoker, ActionCommandManager, ActionCommand): it
+ * reads stdout and stderr a line at a time, ending a line at \n, \r or \r\n (.NET ReadLine), and
+ * takes as a command any line that after its leading white space starts `::name ...::` (TryParseV2)
+ * or that holds `##[name ...]` anywhere (TryParse, the v1 syntax); names match ignoring case.
+ * `::stop-commands::token` makes it act on nothing until a line `::token::`. A command line of ours
+ * is safe whatever its message: escaping keeps it one line, which parses as our command before any
+ * `##[` in it is looked at. Free text, which may quote another program's output, is not: it is
+ * written as it is only when no line of it could parse.
  */
 /** The runner's unescaping of a command's message undoes exactly these. */
 function escapeData(text) {
@@ -64,6 +73,25 @@ function commands_keyValueEntry(name, value, delimiter, eol) {
     if (value.includes(delimiter))
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     return `${name}<<${delimiter}${eol}${value}${eol}${delimiter}`;
+}
+/**
+ * Whether a line of `text` could be read by the runner as a command: `::` first after white space
+ * (.NET's TrimStart also trims U+0085, which \s lacks), or `##[` anywhere.
+ */
+function holdsCommand(text) {
+    return /(?:^|[\r\n])[\s\u0085]*::|##\[/.test(text);
+}
+/**
+ * `text` between `::stop-commands::token` and `::token::`: the runner shows it but acts on none of
+ * its lines. The token is drawn until the text does not hold it, since a line `::token::` (in any
+ * case) inside would resume commands early.
+ */
+function commandsStopped(text, newToken, eol) {
+    const lower = text.toLowerCase();
+    let token = newToken();
+    while (lower.includes(token.toLowerCase()))
+        token = newToken();
+    return `${commandLine('stop-commands', {}, token)}${eol}${text}${eol}${commandLine(token, {}, '')}`;
 }
 
 ;// CONCATENATED MODULE: ./src/faces/actions/summary.ts
@@ -123,9 +151,12 @@ class Summary {
  * The action's side of the Actions runner: inputs, outputs, saved state, exported variables, the
  * log (annotations and groups), the step's failure and the job summary. It behaves as the parts of
  * @actions/core the action used did, byte for byte on stdout and in the runner's files, so the
- * runner sees no difference; it is ours because the toolkit's module graph took most of the
- * action's start-up. Everything here reads process.env and writes process.stdout or the files the
- * runner names, and nothing else: unit tests mock this module (__tests__/__fixtures__/core.ts).
+ * runner sees no difference, but for one thing: a log message the runner could take for a command
+ * (a container's or another program's output quoted in it) is written with commands stopped around
+ * it, where the toolkit let the runner act on it. It is ours because the toolkit's module graph
+ * took most of the action's start-up. Everything here reads process.env and writes process.stdout
+ * or the files the runner names, and nothing else: unit tests mock this module
+ * (__tests__/__fixtures__/core.ts).
  */
 
 
@@ -170,12 +201,17 @@ function exportVariable(name, value) {
     process.env[name] = value;
     fileCommand('ENV', name, value, () => issue('set-env', value, { name }));
 }
+/** The message as it is, or with commands stopped around it when a line of it could parse as one. */
 function info(message) {
-    process.stdout.write(message + external_node_os_namespaceObject.EOL);
+    process.stdout.write((holdsCommand(message) ? commandsStopped(message, external_node_crypto_.randomUUID, external_node_os_namespaceObject.EOL) : message) + external_node_os_namespaceObject.EOL);
 }
 /** Shown only when the run has step debug logging on (the runner filters it). */
 function debug(message) {
     issue('debug', message);
+}
+/** A notice annotation: worth seeing, not a problem with the job. */
+function notice(message) {
+    issue('notice', message);
 }
 function warning(message) {
     issue('warning', message);
@@ -318,6 +354,7 @@ async function probeEngines(timeoutMs = ENGINE_ANSWER_TIMEOUT_MS) {
     }
     return probes;
 }
+/** The engine a probe found answering; undefined when it did not. */
 const engineOf = (probe) => probe.ok && probe.path ? { name: probe.name, path: probe.path, version: probe.version ?? '' } : undefined;
 /** The first container engine on PATH that answers: docker, then podman. */
 async function findEngine(timeoutMs = ENGINE_ANSWER_TIMEOUT_MS) {
@@ -327,11 +364,6 @@ async function findEngine(timeoutMs = ENGINE_ANSWER_TIMEOUT_MS) {
             return engine;
     }
     return undefined;
-}
-/** Every engine on PATH that answers (the post step looks in all of them for what a run left). */
-async function answeringEngines(timeoutMs = ENGINE_ANSWER_TIMEOUT_MS) {
-    const probes = await Promise.all(ENGINE_NAMES.map(name => probeEngine(name, timeoutMs)));
-    return probes.map(engineOf).filter((e) => e !== undefined);
 }
 
 ;// CONCATENATED MODULE: ./src/checks/probe-programs.ts
@@ -1037,8 +1069,52 @@ function levelAdvice(needed, context) {
             "(or set it to max); the action's `x86-64-level` output shows the level the emulator provides"
     };
 }
+/** Where `.` stops matching: a line's parts between these are matched on their own, as `.*` would. */
+const DOT_BREAKS = /[\r\u2028\u2029]/;
+/**
+ * What /a.*b/ finds (each part after the previous one's match, within one part of the line) in
+ * linear time: the regular expression runs `.*` to the line's end again from every place `a`
+ * matches, while the first place each part matches is the only one worth trying.
+ */
+function inOrder(...parts) {
+    // global, to search from lastIndex with the text before it still in view (for \b)
+    const searches = parts.map(part => new RegExp(part.source, `${part.flags.replace('g', '')}g`));
+    return {
+        exec: line => {
+            for (const segment of line.split(DOT_BREAKS)) {
+                let m = null;
+                let from = 0;
+                for (const search of searches) {
+                    search.lastIndex = from;
+                    m = search.exec(segment);
+                    if (!m)
+                        break;
+                    from = m.index + m[0].length;
+                }
+                if (m)
+                    return m;
+            }
+            return null;
+        }
+    };
+}
+/** The first of `matchers` that matches. */
+function anyOf(...matchers) {
+    return {
+        exec: line => {
+            for (const matcher of matchers) {
+                const m = matcher.exec(line);
+                if (m)
+                    return m;
+            }
+            return null;
+        }
+    };
+}
 /** The first QEMU release whose user-mode mmap hands a 64-bit guest the host kernel's own addresses. */
 const HIGH_ADDRESS_QEMU = '9.0.0';
+/** The variable that moves a 48-bit host's addresses below 2^47 for QEMU (core/obtain.ts exports it). */
+const GUEST_BASE = 'QEMU_GUEST_BASE=0x800000000000';
 /** Is this QEMU version one that gives x86_64 programs memory above 2^47 on an arm64 host (9.0 and later)? */
 function givesHighAddresses(version) {
     const [major] = version.split('.').map(Number);
@@ -1112,7 +1188,7 @@ const STATIC_QEMU = 'a statically linked QEMU registered with the F flag: keep `
 const RULES = [
     {
         id: 'binfmt-not-permitted',
-        match: /cannot mount binfmt_misc|binfmt_misc\b.*\b(?:operation not permitted|permission denied|read-only file system)|(?:operation not permitted|permission denied|read-only file system)\b.*binfmt_misc/i,
+        match: anyOf(/cannot mount binfmt_misc/i, inOrder(/binfmt_misc\b/i, /\b(?:operation not permitted|permission denied|read-only file system)/i), inOrder(/(?:operation not permitted|permission denied|read-only file system)\b/i, /binfmt_misc/i)),
         explain: () => ({
             cause: "the job cannot change the kernel's binfmt_misc table: it runs in an unprivileged or rootless container (a job `container:`, " +
                 'rootless Docker or Podman) or without root. The table belongs to the whole machine, so only root on the host or a privileged container may register handlers.',
@@ -1122,7 +1198,8 @@ const RULES = [
     },
     {
         id: 'missing-loader',
-        match: /Could not open '([^']*\/ld[^']*)'/i,
+        // the lookahead looks for /ld once per quoted path; [^']*\/ld[^']* retried the rest of the path from every /ld in it
+        match: /Could not open '((?=[^']*\/ld)[^']*)'/i,
         explain: m => {
             const platform = loaderPlatform(m[1] ?? '');
             const of = platform ? ` ${platform.debian}` : ' target';
@@ -1169,7 +1246,7 @@ const RULES = [
     },
     {
         id: 'qemu-crash',
-        match: /uncaught target signal 11\b|qemu[^:\n]*:.*Segmentation fault/i,
+        match: anyOf(/uncaught target signal 11\b/i, inOrder(/qemu/i, /:/, /Segmentation fault/i)),
         explain: () => ({
             cause: 'the program crashed under emulation (SIGSEGV). When it runs fine natively this is a QEMU bug: some releases crash in particular programs ' +
                 '(QEMU 9.2.0 crashed in emulated ldconfig, fixed in 9.2.2).',
@@ -1182,9 +1259,12 @@ const RULES = [
         explain: (_m, { qemuVersion }) => ({
             cause: `an amd64 Go program was handed memory above the 47-bit address space an x86_64 program can have: QEMU ${qemuVersion ?? '9.0 or later'} passes ` +
                 "the program's memory requests to this arm64 host's kernel, which answers with 48-bit addresses (QEMU 9.0 changed this; 7.2 and 8.x pick " +
-                "addresses below 2^47 themselves), and Go's runtime packs pointers assuming they fit in 47 bits.",
-            fix: 'use the QEMU 7.2 the action downloads by default (`install: download`, leave `qemu-version` empty or set 7.2.22) instead of the QEMU ' +
-                `${qemuVersion ?? 'found on the machine'}; setting QEMU_RESERVED_VA does not help (x86_64's vsyscall page then cannot be placed)`
+                "addresses below 2^47 themselves), and Go's runtime before Go 1.25.4 packs pointers assuming they fit in 47 bits.",
+            fix: `set ${GUEST_BASE} in the program's environment (QEMU reads it like -B: the kernel's addresses [2^47, 2^48) become the program's [0, 2^47)). ` +
+                'The action exports it for its later steps when a QEMU of 9.0 or later serves amd64 on such a host; a container needs it passed in: ' +
+                `\`docker run -e ${GUEST_BASE} ...\`, or \`ENV ${GUEST_BASE}\` in its Dockerfile. Or use the QEMU 7.2 the action downloads by default ` +
+                `(\`install: download\`, \`qemu-version\` empty) instead of the QEMU ${qemuVersion ?? 'found on the machine'}, or build the program with Go 1.25.4 ` +
+                "or later; QEMU_RESERVED_VA does not help (x86_64's vsyscall page then cannot be placed)"
         })
     },
     {
@@ -1199,7 +1279,9 @@ const RULES = [
     },
     {
         id: 'interpreter-not-found',
-        match: /exec user process caused:? "?no such file or directory|exec \S+: no such file or directory|exec container process [`'"]?[^`'"\n]*[`'"]?: No such file or directory|failed to exec \S+: No such file or directory/i,
+        // the path stops at the next `exec container process `: a try from each of them would scan the same text again, and
+        // the last one before the message matches when an earlier one would have
+        match: /exec user process caused:? "?no such file or directory|exec \S+: no such file or directory|exec container process [`'"]?(?:(?!exec container process )[^`'"\n])*[`'"]?: No such file or directory|failed to exec \S+: No such file or directory/i,
         unless: /executable file not found in \$PATH/i,
         explain: () => ({
             cause: 'the kernel found a handler, but its interpreter is not there inside the container: the handler was registered without the F flag (so the path is looked up ' +
@@ -1211,6 +1293,22 @@ const RULES = [
 ];
 /** Longest symptom kept: lines in logs can be huge. */
 const MAX_SYMPTOM = 300;
+/**
+ * How much of a long line's start and of its end the rules read: messages sit at the start (JSON
+ * logs) or the end (prefixed logs), and bounded text keeps a hostile line cheap to match.
+ */
+const MAX_READ = 4096;
+/** The parts of a line the rules read. */
+const readParts = (line) => (line.length <= 2 * MAX_READ ? [line] : [line.slice(0, MAX_READ), line.slice(-MAX_READ)]);
+/** The match in the first of `parts` that has one. */
+function execIn(matcher, parts) {
+    for (const part of parts) {
+        const m = matcher.exec(part);
+        if (m)
+            return m;
+    }
+    return null;
+}
 /** The first failure `text` shows that has a known cause, or undefined. */
 function diagnose_diagnose(text, context = {}) {
     return diagnoseAll(text, context)[0];
@@ -1219,11 +1317,11 @@ function diagnose_diagnose(text, context = {}) {
 function diagnoseAll(text, context = {}) {
     if (!text)
         return [];
-    const lines = text.split(/\r?\n/);
+    const lines = text.split(/\r?\n/).map(line => ({ line, parts: readParts(line) }));
     const found = [];
     for (const rule of RULES) {
-        for (const line of lines) {
-            const m = rule.match.exec(line);
+        for (const { line, parts } of lines) {
+            const m = execIn(rule.match, parts);
             if (!m || rule.unless?.test(line))
                 continue;
             const symptom = line.trim();
@@ -1318,6 +1416,10 @@ const REMOVE_GRACE_MS = 30_000;
 function inspectArgs(image) {
     return ['image', 'inspect', '--format', '{{.Id}} {{.Os}}/{{.Architecture}}', image];
 }
+/** Arguments that print a container's id; they fail when the engine holds no container of that name. */
+function containerInspectArgs(name) {
+    return ['container', 'inspect', '--format', '{{.Id}}', name];
+}
 /** Arguments that pull one platform of an image. */
 function pullArgs(image, platform) {
     return ['pull', '--platform', platform, image];
@@ -1377,8 +1479,12 @@ async function runAndJudge(attempt, image, command) {
     const ran = await runContainer(engine, args, name, timeoutMs);
     const judged = judgeRun(ran, expectedMachine, timeoutMs);
     const result = { ...judged, seconds: 0, command: [engine.path, ...args], pulled: false };
-    if (ran.timedOut)
+    if (ran.timedOut) {
         result.timedOut = true;
+        // Stopped at the limit, the container was removed by name: if it is still there, the post step removes it.
+        if ((await runEngine(engine, containerInspectArgs(name), timeoutMs)).code === 0)
+            result.leftovers = [name];
+    }
     if (!judged.ok) {
         result.stderr = ran.stderr;
         const diagnosis = diagnose(ran.stderr);
@@ -1412,7 +1518,7 @@ async function withProbeImage(attempt, target, runId, dir) {
         leftover = await removeAdded(engine, ref, timeoutMs);
     }
     if (leftover)
-        result.leftovers = [leftover];
+        result.leftovers = [...(result.leftovers ?? []), leftover];
     // The engine loaded the image but does not run it for the platform: a fault of the load step.
     if (!result.ok && result.step === 'pull') {
         Object.assign(result, { step: 'load', error: loadFailureMessage(engine.name, platform, result.stderr ?? '') });
@@ -1440,7 +1546,7 @@ async function withNamedImage(attempt, image) {
         leftover = held ? undefined : await removeAdded(engine, image, timeoutMs);
     }
     if (leftover)
-        result.leftovers = [leftover];
+        result.leftovers = [...(result.leftovers ?? []), leftover];
     if (!result.ok && result.step === 'pull') {
         const localPlatform = inspected.stdout.trim().split(' ')[1] ?? '';
         result.error = held
@@ -1504,13 +1610,34 @@ async function containerCheck(options) {
 /**
  * What a run's container check may leave in an engine when it is cut short (the step cancelled,
  * the process killed between loading the probe image and removing it): the probe image under this
- * run's tag and the check container under this run's name. The post step calls removeProbeImages()
- * with the run id main used; only names carrying that id are touched, never another job's or the
- * user's.
+ * run's tag and the check container under this run's name. Main records a ProbeRun (the run id and
+ * the engine) before the check loads anything, and records it again with no engine once the check
+ * has removed all it added; the post step calls removeProbeImages() with the engines and run id
+ * recorded. Only names carrying that id are touched, never another job's or the user's.
  */
 
 
 
+/** The ProbeRun saved as JSON; a malformed one fails naming `source` and what is wrong. */
+function parseProbeRun(text, source) {
+    if (!text)
+        return undefined;
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch (error) {
+        throw new Error(`${source} is not a probe run: not JSON (${error.message})`, { cause: error });
+    }
+    const { runId, engines } = (typeof value === 'object' && value !== null ? value : {});
+    if (typeof runId !== 'string' || !validRunId(runId)) {
+        throw new Error(`${source} is not a probe run: ${JSON.stringify(runId)} is not a run id`);
+    }
+    if (!Array.isArray(engines) || !engines.every(e => ENGINE_NAMES.includes(e))) {
+        throw new Error(`${source} is not a probe run: its engines ${JSON.stringify(engines)} are not a list of ${ENGINE_NAMES.join(', ')}`);
+    }
+    return { runId, engines: [...new Set(engines)] };
+}
 const CONTAINER_PREFIX = 'setup-x86-on-arm-check-';
 const TIMEOUT_MS = 30_000;
 /** Arguments listing the probe images of a run, as `repository:tag` lines. */
@@ -1564,6 +1691,167 @@ async function removeProbeImages(engines, runId, log) {
     if (removed.length > 0)
         log.info(`removed what the container check left: ${removed.join(', ')}`);
     return removed;
+}
+
+;// CONCATENATED MODULE: ./src/core/report.ts
+/** This host cannot serve the request, or a registration would break it: nothing was changed for it. */
+class SetupError extends (/* unused pure expression or super */ null && (Error)) {
+}
+const unique = (values) => [...new Set(values.filter((v) => !!v))];
+function report_outputsOf(report, sysroot = '') {
+    const working = report.platforms.filter(p => p.status !== 'failed');
+    return {
+        platforms: working.map(p => p.platform.docker).join(','),
+        native: working
+            .filter(p => p.status === 'native')
+            .map(p => p.platform.docker)
+            .join(','),
+        interpreter: unique(working.map(p => p.interpreter)).join(','),
+        'qemu-version': unique(working.map(p => p.qemuVersion)).join(','),
+        'install-method': unique(working.map(p => (p.status === 'existing' ? 'existing' : p.source))).join(','),
+        'cache-hit': report.cacheHit === undefined ? 'false' : String(report.cacheHit),
+        'x86-64-level': report.x86Level ? `x86-64-v${report.x86Level}` : '',
+        sysroot
+    };
+}
+function report_failuresOf(report) {
+    return [
+        ...report.platforms.filter(p => p.status === 'failed').map(p => `${p.platform.docker}: ${p.detail}`),
+        ...report.platforms
+            .filter(p => p.container?.result === 'failed')
+            .map(p => `${p.platform.docker}: container check failed: ${p.container.detail}`)
+    ];
+}
+const RESULT = {
+    native: 'native',
+    existing: 'already set up',
+    registered: 'registered',
+    failed: 'failed'
+};
+/** Rows for the summary table: platform, result, interpreter, QEMU version, flags, time. */
+function summaryRows(report) {
+    return report.platforms.map(p => [
+        p.platform.docker,
+        RESULT[p.status],
+        p.interpreter ?? '',
+        p.qemuVersion ?? '',
+        p.flags ?? '',
+        p.container ? `${p.container.result}${p.container.seconds !== undefined ? ` (${p.container.seconds.toFixed(1)} s)` : ''}` : '',
+        `${p.seconds.toFixed(2)} s`
+    ]);
+}
+const SUMMARY_HEADER = (/* unused pure expression or super */ null && (['Platform', 'Result', 'Interpreter', 'QEMU', 'Flags', 'Container', 'Time']));
+
+;// CONCATENATED MODULE: ./src/core/other-os.ts
+/**
+ * The step on macOS and Windows runners, so one workflow serves a matrix across operating systems
+ * without `if:`. Nothing is registered there: the platforms are taken as that system's own programs
+ * (darwin/amd64, windows/386, ...), which the system runs natively or through its own emulation
+ * (Rosetta 2, Windows' x86 and x64 emulation); Linux programs there need a Linux VM. The step says
+ * which, sets every output to what is true of this host, and fails only where Rosetta 2 is missing.
+ */
+
+
+
+function isOtherOs(os) {
+    return os === 'darwin' || os === 'win32';
+}
+function otherHost() {
+    return { os: process.platform, arch: process.arch, release: release() };
+}
+/** System paths, never PATH: the step trusts only what the system itself ships. */
+const ARCH = '/usr/bin/arch';
+const SYSCTL = '/usr/sbin/sysctl';
+const ROSETTA_CHECK = [ARCH, '-x86_64', '/usr/bin/true'];
+const ROSETTA_FIX = 'softwareupdate --install-rosetta --agree-to-license';
+/** Windows 11's first build: Windows 10 on Arm emulates 32-bit x86 programs only. */
+const WINDOWS_11 = 22000;
+const NATIVE = { runs: 'native' };
+function macWay(target, appleSilicon) {
+    if (target === (appleSilicon ? 'aarch64' : 'x86_64'))
+        return NATIVE;
+    if (target === 'x86_64')
+        return { runs: 'rosetta' };
+    if (target === 'aarch64')
+        return { runs: 'no', why: 'an Intel Mac runs no arm64 programs' };
+    if (target === 'i386' || target === 'arm')
+        return { runs: 'no', why: 'macOS runs no 32-bit programs since 10.15' };
+    return { runs: 'no', why: 'macOS runs arm64 and amd64 programs only' };
+}
+function windowsWay(target, cpu, build) {
+    const own = { arm64: ['aarch64'], x64: ['x86_64', 'i386'], ia32: ['i386'] };
+    if (own[cpu]?.includes(target))
+        return NATIVE;
+    if (cpu === 'arm64' && target === 'i386')
+        return { runs: 'emulated', detail: "x86 Windows programs run through Windows' own emulation" };
+    if (cpu === 'arm64' && target === 'x86_64') {
+        if (build < WINDOWS_11)
+            return { runs: 'no', why: `Windows 10 on Arm (build ${build}) emulates x86 programs only: x64 ones need Windows 11` };
+        return { runs: 'emulated', detail: "x64 Windows programs run through Windows' own emulation" };
+    }
+    if (target === 'aarch64')
+        return { runs: 'no', why: `Windows on ${cpu} runs no arm64 programs` };
+    if (target === 'arm')
+        return { runs: 'no', why: 'Windows 11 24H2 and later run no 32-bit Arm programs' };
+    return { runs: 'no', why: 'Windows runs arm64, x64 and x86 programs only' };
+}
+/** Is this Mac's CPU Apple silicon? An x64 Node says so only through sysctl.proc_translated (1 under Rosetta 2). */
+async function translated(host, run) {
+    if (host.os !== 'darwin' || host.arch !== 'x64')
+        return false;
+    const said = await run(SYSCTL, ['-n', 'sysctl.proc_translated']);
+    // Intel Macs say 0, or (before macOS 11) do not know the name.
+    return said.code === 0 && said.stdout.trim() === '1';
+}
+/** The first line a failed program wrote, or its exit code. */
+function firstLine(result) {
+    const line = result.stderr.trim().split('\n')[0].trim().slice(0, 200);
+    return line || `exit code ${result.code}`;
+}
+async function rosetta(underIt, run) {
+    if (underIt)
+        return { status: 'existing', detail: 'x86_64 macOS programs run through Rosetta 2 (this step itself runs under it)' };
+    const check = ROSETTA_CHECK.join(' ');
+    const result = await run(ROSETTA_CHECK[0], ROSETTA_CHECK.slice(1), { timeoutMs: 60_000 });
+    if (result.code === 0)
+        return { status: 'existing', detail: `x86_64 macOS programs run through Rosetta 2 (checked: ${check})` };
+    const detail = `x86_64 macOS programs need Rosetta 2, and ${check} failed (${firstLine(result)}): install it with ${ROSETTA_FIX}`;
+    return { status: 'failed', detail };
+}
+/**
+ * What this macOS or Windows host runs of the requested platforms. Runs sysctl only for an x64
+ * Node on a Mac, and the Rosetta check only when amd64 is requested on Apple silicon.
+ */
+async function otherOs(platforms, host = otherHost(), run = runProgram) {
+    const mac = host.os === 'darwin';
+    const underRosetta = await translated(host, run);
+    const cpu = underRosetta ? 'arm64' : host.arch;
+    const system = mac ? 'macOS' : 'Windows';
+    const build = Number(host.release.split('.')[2]) || WINDOWS_11;
+    const label = mac ? (cpu === 'arm64' ? 'Apple silicon' : 'Intel') : cpu;
+    const vm = mac ? 'a Linux VM (Docker Desktop, Colima)' : 'WSL or a Linux VM';
+    const lines = [
+        `this is a ${system} runner (${label}): the platforms are taken as ${system} programs; Linux programs run only in ${vm}: nothing is registered here`
+    ];
+    const served = [];
+    for (const platform of platforms) {
+        const named = { ...platform, docker: `${mac ? 'darwin' : 'windows'}/${platform.docker.replace(/^linux\//, '')}` };
+        const way = mac ? macWay(platform.target, cpu === 'arm64') : windowsWay(platform.target, cpu, build);
+        if (way.runs === 'no') {
+            lines.push(`${named.docker}: not served: ${way.why}`);
+            continue;
+        }
+        const found = way.runs === 'native'
+            ? { status: 'native', detail: 'runs natively' }
+            : way.runs === 'rosetta'
+                ? await rosetta(underRosetta, run)
+                : { status: 'existing', detail: way.detail };
+        served.push({ platform: named, ...found, seconds: 0 });
+        lines.push(`${named.docker}: ${found.detail}`);
+    }
+    const report = { platforms: served };
+    const failures = failuresOf(report);
+    return { lines, outputs: outputsOf(report), failure: failures.length > 0 ? failures.join('\n') : undefined };
 }
 
 ;// CONCATENATED MODULE: ./src/kernel/binfmt.ts
@@ -2632,6 +2920,7 @@ class Ledger {
 
 
 
+
 var State;
 (function (State) {
     /** JSON list of the journal's changes, saved after every change. */
@@ -2639,7 +2928,10 @@ var State;
     State["Cleanup"] = "cleanup";
     /** JSON of this job's holder in the host's ledger. */
     State["Holder"] = "holder";
-    /** The container check's run id, saved before it runs: post removes the probe images it left. */
+    /**
+     * JSON of the container check's run id and the engines it loads images into, saved before it
+     * loads any and again with no engine once it removed all it added: post asks only those engines.
+     */
     State["ProbeRun"] = "probe-run";
 })(State || (State = {}));
 function saveChanges(changes) {
@@ -2663,12 +2955,12 @@ function saveHolder(holder) {
 function savedHolder() {
     return parseHolder(getState(State.Holder), `state "${State.Holder}"`);
 }
-function saveProbeRun(runId) {
-    core.saveState(State.ProbeRun, runId);
+function saveProbeRun(run) {
+    core.saveState(State.ProbeRun, JSON.stringify(run));
 }
-/** The run id of main's container check; undefined when none ran. */
+/** Where main's container check may have left something; undefined when none ran, and a malformed one fails naming the state key. */
 function savedProbeRun() {
-    return getState(State.ProbeRun) || undefined;
+    return parseProbeRun(getState(State.ProbeRun), `state "${State.ProbeRun}"`);
 }
 
 ;// CONCATENATED MODULE: ./src/install/apt.ts
@@ -2805,7 +3097,7 @@ async function obtainInterpreters(targets, request, ctx) {
         existing: wanted => onMachine('existing', wanted),
         download: async (wanted) => {
             // Loaded only when a download is tried: its HTTP, TLS and archive code is most of what a start-up would load.
-            const { download, hostArchOf } = await __nccwpck_require__.e(/* import() */ 327).then(__nccwpck_require__.bind(__nccwpck_require__, 327));
+            const { download, hostArchOf } = await __nccwpck_require__.e(/* import() */ 205).then(__nccwpck_require__.bind(__nccwpck_require__, 205));
             const hostArch = hostArchOf(ctx.hostMachine);
             const { qemuVersion: version, qemuUrl: url, qemuSha256: sha256 } = request;
             const result = await download({ targets: wanted, hostArch, version, url, sha256, log: ctx.log, sys: ctx.sys }, ctx.places);
@@ -2850,6 +3142,8 @@ async function obtainInterpreters(targets, request, ctx) {
     return installation;
 }
 
+// EXTERNAL MODULE: ./src/kernel/root-files.ts
+var root_files = __nccwpck_require__(659);
 ;// CONCATENATED MODULE: ./src/install/libraries/names.ts
 /** An error about one input: `input 'NAME': problem; fix`. */
 class names_LibrariesError extends Error {
@@ -2865,14 +3159,16 @@ const BASE_PACKAGES = (/* unused pure expression or super */ null && (['libc6', 
 /** Debian Policy 5.6.1: lower case letters, digits, + - . ; at least two characters, starting alphanumeric. */
 const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
 const MAX_LENGTH = 4096;
+/** Far more than a program needs named (dependencies come along); bounds what apt is asked in one go. */
+const MAX_NAMES = 200;
+const FEWER = 'name the packages the programs need (their dependencies come along)';
 function shown(value) {
     return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value);
 }
-/** The `libraries` input: names separated by commas or white space, `base` expanded, each once, in order. */
+/** The `libraries` input: names separated by commas or white space, `base` expanded, each once, in order (at most 200). */
 function names_parseLibraries(value) {
     if (value.length > MAX_LENGTH) {
-        const fix = 'name the packages the programs need (their dependencies come along)';
-        throw new names_LibrariesError('libraries', `the value is longer than ${MAX_LENGTH} characters`, fix);
+        throw new names_LibrariesError('libraries', `the value is longer than ${MAX_LENGTH} characters`, FEWER);
     }
     const names = [];
     for (const word of value.split(/[\s,]+/).filter(Boolean)) {
@@ -2886,7 +3182,11 @@ function names_parseLibraries(value) {
             throw new names_LibrariesError('libraries', `${shown(word)} is not a package name`, 'use package names of the distribution (lower case letters, digits, + - .), such as libssl3, or base for the C and C++ runtime');
         }
     }
-    return [...new Set(names)];
+    const unique = [...new Set(names)];
+    if (unique.length > MAX_NAMES) {
+        throw new names_LibrariesError('libraries', `${unique.length} packages named, more than ${MAX_NAMES}`, FEWER);
+    }
+    return unique;
 }
 /**
  * The `libraries-mirror` input: the address of a mirror of the distribution's archive, and
@@ -2991,8 +3291,12 @@ function ubuntuUriFor(uri, suite, arch, distribution) {
         return UBUNTU_PORTS;
     return isSecuritySuite(suite) ? UBUNTU_SECURITY : UBUNTU_PRIMARY;
 }
+/** The distribution's archive keyring as its keyring package installs it (Debian 13 also ships it as .pgp). */
+function archive_archiveKeyring(distribution, extension = 'gpg') {
+    return `/usr/share/keyrings/${distribution.family}-archive-keyring.${extension}`;
+}
 /** What a mirror stands in for when the machine's sources name no archive of the distribution. */
-function defaultEntry(distribution) {
+function defaultEntry(distribution, keyring) {
     const codename = distribution.codename;
     if (!codename)
         return undefined;
@@ -3000,7 +3304,7 @@ function defaultEntry(distribution) {
         uris: [''],
         suites: [codename, `${codename}-updates`, `${codename}-security`],
         components: ['main'],
-        signedBy: `/usr/share/keyrings/${distribution.family}-archive-keyring.gpg`,
+        signedBy: keyring,
         file: 'the distribution default'
     };
 }
@@ -3009,10 +3313,12 @@ function defaultEntry(distribution) {
  * into as few stanzas as the input had. Undefined when the machine's sources name no archive of
  * the distribution and no mirror is given.
  */
-function archiveStanzas(entries, distribution, arches, mirror = []) {
-    let own = entries.filter(entry => isDistributionEntry(entry, distribution));
+function archiveStanzas(entries, distribution, arches, mirror = [], keyring = archive_archiveKeyring(distribution)) {
+    let own = entries
+        .filter(entry => isDistributionEntry(entry, distribution))
+        .map(entry => ({ ...entry, signedBy: entry.signedBy ?? keyring }));
     if (own.length === 0) {
-        const fallback = mirror.length ? defaultEntry(distribution) : undefined;
+        const fallback = mirror.length ? defaultEntry(distribution, keyring) : undefined;
         if (!fallback)
             return undefined;
         own = [fallback];
@@ -3068,8 +3374,8 @@ function renderSources(stanzas) {
         .join('\n');
 }
 /** The private apt's sources text; throws when there is no archive to take the packages from. */
-function archive_privateSources(entries, distribution, arches, mirror = []) {
-    const stanzas = archiveStanzas(entries, distribution, arches, mirror);
+function archive_privateSources(entries, distribution, arches, mirror = [], keyring = archive_archiveKeyring(distribution)) {
+    const stanzas = archiveStanzas(entries, distribution, arches, mirror, keyring);
     if (!stanzas) {
         throw new LibrariesError('libraries', `the machine's apt sources name no archive of ${distribution.name} ` +
             `(no entry for its suites ${distribution.codename || '(none)'} with its archive keyring)`, "set libraries-mirror to the address of the distribution's archive or a mirror of it");
@@ -3077,6 +3383,8 @@ function archive_privateSources(entries, distribution, arches, mirror = []) {
     return renderSources(stanzas);
 }
 
+// EXTERNAL MODULE: ./src/kernel/scratch.ts
+var scratch = __nccwpck_require__(471);
 ;// CONCATENATED MODULE: ./src/install/libraries/cache.ts
 /**
  * The sysroot cache in the tool cache. A sysroot's folder is named by what is in it: the
@@ -3090,10 +3398,11 @@ function archive_privateSources(entries, distribution, arches, mirror = []) {
 
 
 
+
 /** The cache's folder under the tool cache. */
-const cache_SYSROOT_CACHE_FOLDER = 'setup-x86-on-arm-sysroot';
-/** Raised when the way a sysroot is made changes, so older trees are not taken for new ones. */
-const LAYOUT = 1;
+const SYSROOT_CACHE_FOLDER = 'setup-x86-on-arm-sysroot';
+/** Raised when the way a sysroot is made changes, so older trees are not taken for new ones (2: sanitized). */
+const LAYOUT = 2;
 const TEMP_PREFIX = '.tmp-';
 /** A temporary folder this old belongs to a run that died; removing it frees the space. */
 const ABANDONED_AFTER_MS = (/* unused pure expression or super */ null && (60 * 60 * 1000));
@@ -3156,6 +3465,8 @@ async function cache_publishSysroot(cacheDir, key, build) {
         return { path, made: false };
     await mkdir(cacheDir, { recursive: true });
     const work = await mkdtemp(join(cacheDir, `${TEMP_PREFIX}${key}-`));
+    // A signal's way out removes it too (faces/signals.ts).
+    holdScratch(work);
     try {
         const scratch = join(work, 'unpacked');
         await mkdir(scratch);
@@ -3173,6 +3484,7 @@ async function cache_publishSysroot(cacheDir, key, build) {
     }
     finally {
         await rm(work, { recursive: true, force: true });
+        dropScratch(work);
     }
 }
 /** Removes temporary folders runs that died left behind (a live run's are younger). */
@@ -3260,13 +3572,6 @@ async function distribution_readOsRelease(path) {
 // EXTERNAL MODULE: ./src/kernel/elf.ts
 var elf = __nccwpck_require__(240);
 ;// CONCATENATED MODULE: ./src/install/libraries/loader.ts
-/**
- * Whether a sysroot can start a dynamically linked program of a platform: it must hold the
- * platform's dynamic loader at the path programs name (PT_INTERP), as an ELF file of that
- * platform. Links are followed inside the root only: QEMU opens `<prefix>/lib/ld-...` through
- * the host's kernel, which takes an absolute link (or one climbing above the root) out to the
- * host's own files, so such a link is a problem to report, not a path to follow.
- */
 
 
 
@@ -3288,9 +3593,10 @@ const LOADERS = {
 const MAX_LINKS = 40;
 /**
  * Resolves a path inside root, following links the way a chroot would but refusing the ones
- * that leave it. The real path relative to root, or why there is none.
+ * that leave it. The real path relative to root, or why there is none (with leaves set when a
+ * link takes it out of root, rather than a part missing or a loop).
  */
-async function resolveInside(root, path) {
+async function loader_resolveInside(root, path) {
     const pending = path.split('/');
     const done = [];
     let links = 0;
@@ -3300,7 +3606,7 @@ async function resolveInside(root, path) {
             continue;
         if (name === '..') {
             if (!done.length)
-                return { problem: `${path} leads above the sysroot` };
+                return { problem: `${path} leads above the sysroot`, leaves: true };
             done.pop();
             continue;
         }
@@ -3320,11 +3626,20 @@ async function resolveInside(root, path) {
             return { problem: `${path} goes through more than ${MAX_LINKS} links` };
         const target = await readlink(join(root, here));
         if (target.startsWith('/')) {
-            return { problem: `${here} links to ${target}, outside the sysroot (QEMU follows links on the host's side)` };
+            return { problem: `${here} links to ${target}, outside the sysroot (QEMU follows links on the host's side)`, leaves: true };
         }
         pending.unshift(...target.split('/'));
     }
     return { path: done.join('/') };
+}
+function kindOf(info) {
+    if (info.isDirectory())
+        return 'a folder';
+    if (info.isFIFO())
+        return 'a FIFO';
+    if (info.isSocket())
+        return 'a socket';
+    return 'a device node';
 }
 /** What keeps a sysroot from serving the targets' programs; undefined when nothing does. */
 async function loader_sysrootProblem(dir, targets, shownAs = dir) {
@@ -3337,10 +3652,14 @@ async function loader_sysrootProblem(dir, targets, shownAs = dir) {
     }
     for (const target of new Set(targets)) {
         const loader = LOADERS[target];
-        const found = await resolveInside(dir, loader);
+        const found = await loader_resolveInside(dir, loader);
         if ('problem' in found)
             return `${shownAs} holds no dynamic loader for ${target}: ${found.problem}`;
-        const elf = await readElf(join(dir, found.path));
+        // A FIFO there would block the read forever; a folder or device is no loader either.
+        const info = await lstat(join(dir, found.path));
+        if (!info.isFile())
+            return `${shownAs}/${loader} is not a regular file (it is ${kindOf(info)})`;
+        const elf = await readElf(join(dir, found.path), { followLinks: false });
         const platform = elf && platformOfHeader(elf.header);
         if (platform?.target !== target) {
             return `${shownAs}/${loader} is no loader for ${target} (${platform ? `it is for ${platform.target}` : 'not an ELF file'})`;
@@ -3361,6 +3680,8 @@ async function loader_checkSysroot(dir, targets, input = 'sysroot', shownAs = di
         'or use libraries: base instead');
 }
 
+;// CONCATENATED MODULE: external "node:url"
+const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 ;// CONCATENATED MODULE: ./src/install/libraries/private-apt.ts
 /**
  * apt on private state: its own sources file, lists, cache, log, preferences, an empty dpkg
@@ -3368,9 +3689,17 @@ async function loader_checkSysroot(dir, targets, input = 'sysroot', shownAs = di
  * folder, so the machine's hooks, such as command-not-found's or appstream's update hooks, do not
  * run and its pins do not apply; only its Acquire:: network settings are carried over). The
  * architectures are set outright, so `dpkg --add-architecture` is never needed. apt still checks
- * the Release signatures with the keyrings the sources name; nothing here turns that off. The
- * machine's /etc/apt, /var/lib/apt, /var/lib/dpkg and their locks are never written.
+ * the Release signatures with the keyrings the sources name; nothing here turns that off. Names
+ * are only ever names: apt takes a name no package has as a pattern unless told not to. A file:
+ * archive's packages, which apt leaves where they lie, are copied into the cache and checked
+ * against the signed index. The machine's /etc/apt, /var/lib/apt, /var/lib/dpkg and their locks
+ * are never written.
  */
+
+
+
+
+
 
 
 
@@ -3408,7 +3737,9 @@ function privateOptions(dir, arches) {
         'Acquire::AllowDowngradeToInsecureRepositories=false',
         'APT::Get::AllowUnauthenticated=false',
         'APT::Install-Recommends=false',
-        'APT::Install-Suggests=false'
+        'APT::Install-Suggests=false',
+        // Else a name no package has is tried as a regular expression (zlib1g.dev installs zlib1g-dev).
+        'APT::Cmd::Pattern-Only=true'
     ];
     return settings.flatMap(setting => ['-o', setting]);
 }
@@ -3418,11 +3749,12 @@ async function private_apt_openPrivateApt(options) {
     const dump = await runProgram('apt-config', ['dump'], { timeoutMs: 30_000 });
     if (missingProgram(dump))
         throw noApt(distribution);
-    const dir = await mkdtemp(join(options.tempDir, 'setup-x86-on-arm-apt-'));
+    // Fresh, under a parent no untrusted user can change: root's apt reads its configuration from here.
+    // apt fetches as the unprivileged _apt user when run as root: it must be able to reach the lists.
+    const dir = await freshFolder([options.tempDir], 'setup-x86-on-arm-apt-', 0o755);
+    holdScratch(dir);
     if (/["\n]/.test(dir))
         throw new Error(`the temporary folder ${dir} has a character apt's configuration cannot hold`);
-    // apt fetches as the unprivileged _apt user when run as root: it must be able to reach the lists.
-    await chmod(dir, 0o755);
     for (const sub of ['state/lists/partial', 'cache/archives/partial', 'sources.list.d', 'preferences.d', 'apt.conf.d', 'log']) {
         await mkdir(join(dir, sub), { recursive: true });
     }
@@ -3464,18 +3796,31 @@ async function private_apt_openPrivateApt(options) {
             throw new LibrariesError('libraries', `apt-get update of ${archiveName} failed (${failure.detail})`, fix);
         },
         async resolve(names) {
-            const result = await aptGet(['-s', '-q', 'install', '--no-install-recommends', ...qualifiedNames(names, arches)], 120_000);
-            if (result.code === 0)
-                return parseSimulation(result.stdout);
+            const noPackage = (missing) => new LibrariesError('libraries', `no package ${missing.join(', ')} in ${archiveName}`, "check the spelling against the distribution's package names (apt-cache search on a machine of it), or leave it out");
+            const simulate = (more, of) => aptGet(['-s', ...more, 'install', '--no-install-recommends', ...qualifiedNames(of, arches)], 120_000);
+            const result = await simulate(['-q'], names);
+            if (result.code === 0) {
+                const packages = parseSimulation(result.stdout);
+                // apt before 2.0 ignores Pattern-Only; a virtual package resolves to other names too. Only
+                // apt's notes (at quiet level 0) tell a pattern from a virtual package.
+                const unsure = notResolvedByName(names, arches, packages);
+                if (unsure.length) {
+                    const again = await simulate(['-o', 'quiet=0'], unsure);
+                    const patterns = patternNames(again.stdout + '\n' + again.stderr).filter(name => unsure.includes(name));
+                    if (patterns.length)
+                        throw noPackage(patterns);
+                }
+                return packages;
+            }
             const failure = resolveFailure(result.stdout + '\n' + result.stderr);
             if (failure.kind === 'missing') {
-                const native = await Promise.all(failure.names.map(async (name) => ((await machineKnows(name)) ? name : undefined)));
-                const elsewhere = native.filter((name) => !!name);
+                const known = await machineKnows(failure.names);
+                const elsewhere = failure.names.filter(name => known.has(name));
                 if (elsewhere.length) {
                     throw new LibrariesError('libraries', `${elsewhere.join(', ')} ${elsewhere.length > 1 ? 'are' : 'is'} not built for ${arches.join(' or ')} ` +
                         `in ${distribution.name}'s archive (the machine's own lists have it)`, "leave it out, or use input 'sysroot' with a root filesystem that holds it");
                 }
-                throw new LibrariesError('libraries', `no package ${failure.names.join(', ')} in ${archiveName}`, "check the spelling against the distribution's package names (apt-cache search on a machine of it), or leave it out");
+                throw noPackage(failure.names);
             }
             if (failure.kind === 'broken') {
                 const problem = `the packages cannot be installed together for ${arches.join(', ')}: ${failure.detail}`;
@@ -3486,29 +3831,110 @@ async function private_apt_openPrivateApt(options) {
         },
         async download(packages) {
             // Exact versions: what is fetched is what the cache key was computed from.
-            const exact = packages.map(packageId);
-            const result = await aptGet(['-q', '-y', '--download-only', 'install', '--no-install-recommends', ...exact], 900_000);
+            const install = ['-q', '-y', '--download-only', 'install', '--no-install-recommends', ...packages.map(packageId)];
+            const result = await aptGet(install, 900_000);
             if (result.code !== 0) {
                 const problem = `downloading the packages failed (${downloadFailure(result.stdout + '\n' + result.stderr)})`;
                 throw new LibrariesError('libraries', problem, 'run again; if it persists, set libraries-mirror');
             }
             const archives = join(dir, 'cache/archives');
             const present = new Set(await readdir(archives));
-            const absent = packages.filter(p => !present.has(debFileName(p)));
-            if (absent.length)
-                throw new Error(`apt-get reported success but did not store ${absent.map(debFileName).join(', ')}`);
+            const absent = packages.map(debFileName).filter(file => !present.has(file));
+            if (absent.length) {
+                // apt leaves a file: archive's packages where they lie; it still says where, with the signed index's hash.
+                const listed = await aptGet(['-o', 'Acquire::ForceHash=SHA256', '--print-uris', ...install], 120_000);
+                const local = parsePrintUris(listed.stdout).filter(uri => absent.includes(uri.file) && uri.uri.startsWith('file:'));
+                const lost = absent.filter(file => !local.some(uri => uri.file === file));
+                if (lost.length)
+                    throw new Error(`apt-get reported success but did not store ${lost.join(', ')}`);
+                for (const uri of local)
+                    await copyChecked(uri, join(archives, uri.file));
+            }
             return packages.map(p => join(archives, debFileName(p)));
         },
         async remove() {
             await rm(dir, { recursive: true, force: true });
+            dropScratch(dir);
         }
     };
 }
-/** Whether the machine's own apt (its usual lists, read only) knows a package by that name. */
-async function machineKnows(name) {
+/** Names asked of one apt-cache: a few hundred are still a short command line. */
+const LOOKUP_BATCH = 100;
+/** The names the machine's own apt (its usual lists, read only) has a package by, asked a batch at a time. */
+async function machineKnows(names) {
     const env = { ...process.env, LC_ALL: 'C' };
-    const result = await runProgram('apt-cache', ['show', '--no-all-versions', name], { timeoutMs: 30_000, env });
-    return result.code === 0 && /^Package: /m.test(result.stdout);
+    const known = new Set();
+    for (let i = 0; i < names.length; i += LOOKUP_BATCH) {
+        const args = ['-o', 'APT::Cmd::Pattern-Only=true', 'policy', ...names.slice(i, i + LOOKUP_BATCH)];
+        const result = await runProgram('apt-cache', args, { timeoutMs: 60_000, env });
+        if (result.code === 0)
+            for (const name of namesWithCandidate(result.stdout))
+                known.add(name);
+    }
+    return known;
+}
+const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK } = external_node_fs_.constants;
+/**
+ * Copies a package from a file: archive to `to`, checked against the SHA256 apt printed (from the
+ * signed index): the archive's folder may be one others can write, so only the hash vouches for it.
+ */
+async function copyChecked(uri, to) {
+    const refuse = (problem, fix) => new LibrariesError('libraries', problem, fix);
+    const repair = "make the mirror again from the distribution's archive, or set libraries-mirror to another one";
+    if (!uri.sha256) {
+        const fix = 'use a mirror whose indexes carry SHA256 sums, as every Debian and Ubuntu archive does';
+        throw refuse(`the archive's index gives no SHA256 for ${uri.file}, so the copy at ${uri.uri} cannot be checked`, fix);
+    }
+    let from;
+    try {
+        from = fileURLToPath(uri.uri);
+    }
+    catch {
+        throw refuse(`apt names ${uri.uri} for ${uri.file}, which is not a file on this machine`, repair);
+    }
+    let source;
+    try {
+        source = await open(from, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+    }
+    catch (error) {
+        const code = error.code;
+        const unlinked = 'give the archive with the package files themselves, not links to them';
+        if (code === 'ELOOP')
+            throw refuse(`${from} in the file: archive is a link`, unlinked);
+        throw refuse(`cannot open ${from} in the file: archive (${code})`, repair);
+    }
+    try {
+        const info = await source.stat();
+        if (!info.isFile())
+            throw refuse(`${from} in the file: archive is not a regular file`, repair);
+        if (info.size !== uri.size)
+            throw refuse(`${from} has ${info.size} bytes; the archive's signed index says ${uri.size}`, repair);
+        const target = await open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
+        const hash = createHash('sha256');
+        try {
+            const buffer = Buffer.alloc(1024 * 1024);
+            // No further than the signed size, whatever the file grows to meanwhile.
+            for (let done = 0; done < uri.size;) {
+                const { bytesRead } = await source.read(buffer, 0, Math.min(buffer.length, uri.size - done), null);
+                if (!bytesRead)
+                    break;
+                hash.update(buffer.subarray(0, bytesRead));
+                await target.write(buffer, 0, bytesRead);
+                done += bytesRead;
+            }
+        }
+        finally {
+            await target.close();
+        }
+        const actual = hash.digest('hex');
+        if (actual !== uri.sha256) {
+            await unlink(to);
+            throw refuse(`${from} does not match the archive's signed index (SHA256 ${actual}, expected ${uri.sha256})`, repair);
+        }
+    }
+    finally {
+        await source.close();
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/install/libraries/sources.ts
@@ -3631,7 +4057,11 @@ async function sources_readAptSources(aptEtc = '/etc/apt') {
  * Several architectures share the tree (multiarch: each keeps its libraries in its own triplet
  * folder); when two packages ship the same path the first one stays, unless it is a link and
  * the second a real file.
+ * Packages are not trusted to be tame: nothing is written through a link already in the tree,
+ * and a final pass leaves only root's regular files, folders and links that stay inside, with no
+ * setuid or setgid bit and nothing others may write, as QEMU serves the tree to every program.
  */
+
 
 
 
@@ -3675,28 +4105,63 @@ async function lstatOrUndefined(path) {
         return undefined;
     }
 }
-/** Moves a package's kept files from its unpacked folder into the root. */
-async function placePackage(unpacked, root, relative = '') {
+/**
+ * Makes root/path a chain of real folders, creating the missing ones; false when a part of it
+ * is anything else, a link above all (writing through one could land outside the root).
+ */
+async function realFolders(root, path) {
+    let here = root;
+    for (const name of path.split('/')) {
+        if (name === '' || name === '.')
+            continue;
+        here = join(here, name);
+        const info = await lstatOrUndefined(here);
+        if (!info)
+            await mkdir(here, { mode: 0o755 });
+        else if (!info.isDirectory())
+            return false;
+    }
+    return true;
+}
+/**
+ * Moves a package's kept files from its unpacked folder into the root: regular files, folders
+ * and links only, never through a link already there. Returns what it left out.
+ */
+async function placePackage(unpacked, root) {
+    const left = { specials: [], blocked: [] };
+    await placeTree(unpacked, root, '', left);
+    return left;
+}
+async function placeTree(unpacked, root, relative, left) {
     for (const entry of await readdir(join(unpacked, relative), { withFileTypes: true })) {
         const path = relative ? `${relative}/${entry.name}` : entry.name;
         const place = mergedPath(path);
         if (!isKept(place)) {
             if (entry.isDirectory() && leadsToKept(place))
-                await placePackage(unpacked, root, path);
+                await placeTree(unpacked, root, path, left);
+            continue;
+        }
+        if (entry.isDirectory()) {
+            if (await realFolders(root, place))
+                await placeTree(unpacked, root, path, left);
+            else
+                left.blocked.push(place);
+            continue;
+        }
+        if (!entry.isFile() && !entry.isSymbolicLink()) {
+            left.specials.push(place);
+            continue;
+        }
+        if (!(await realFolders(root, posix.dirname(place)))) {
+            left.blocked.push(place);
             continue;
         }
         const destination = join(root, place);
         const existing = await lstatOrUndefined(destination);
-        if (entry.isDirectory()) {
-            if (!existing)
-                await mkdir(destination, { recursive: true });
-            await placePackage(unpacked, root, path);
-        }
-        else if (entry.isSymbolicLink()) {
+        if (entry.isSymbolicLink()) {
             const target = relocateLink(path, await readlink(join(unpacked, path)));
             if (target === undefined || existing)
                 continue;
-            await mkdir(join(destination, '..'), { recursive: true });
             await symlink(target, destination);
         }
         else {
@@ -3704,14 +4169,74 @@ async function placePackage(unpacked, root, relative = '') {
                 continue;
             if (existing)
                 await unlink(destination);
-            await mkdir(join(destination, '..'), { recursive: true });
             await rename(join(unpacked, path), destination);
         }
     }
 }
+/**
+ * The final pass over a made sysroot, which others may read and QEMU serves to every program:
+ * only regular files, folders and links stay; every file and folder is owned by whoever made
+ * the tree (root: dpkg-deb as root keeps the packages' owners, such as root:utmp), with no
+ * setuid, setgid or sticky bit and no write for group or others; every link that resolves
+ * outside the root, itself or through other links, is removed. Returns what it changed.
+ */
+async function sanitizeSysroot(root) {
+    const changed = { setIds: [], specials: [] };
+    const links = [];
+    const uid = process.getuid?.() ?? 0;
+    const gid = process.getgid?.() ?? 0;
+    const visit = async (relative) => {
+        const path = relative ? join(root, relative) : root;
+        const info = await lstat(path);
+        if (info.isSymbolicLink()) {
+            links.push(relative);
+            return;
+        }
+        if (!info.isFile() && !info.isDirectory()) {
+            await unlink(path);
+            changed.specials.push(relative);
+            return;
+        }
+        if (info.uid !== uid || info.gid !== gid)
+            await lchown(path, uid, gid);
+        if (info.mode & 0o6000)
+            changed.setIds.push(relative || '.');
+        // chown clears setuid on its own, but not always setgid: the mode is set whatever it did.
+        if (info.mode & 0o7022 || info.uid !== uid || info.gid !== gid)
+            await chmod(path, info.mode & 0o755);
+        if (info.isDirectory())
+            await Promise.all((await readdir(path)).map(name => visit(relative ? `${relative}/${name}` : name)));
+    };
+    await visit('');
+    // Every link is judged before any is removed, so one leaving through another goes as well.
+    const leaving = [];
+    for (const link of links) {
+        const found = await resolveInside(root, link);
+        if ('leaves' in found)
+            leaving.push(link);
+    }
+    for (const link of leaving.sort())
+        await unlink(join(root, link));
+    // The walk is concurrent: sorted, the lists read the same every run.
+    return { leaving, setIds: changed.setIds.sort(), specials: changed.specials.sort() };
+}
+function counted(count, one, many) {
+    return `${count} ${count === 1 ? one : many}`;
+}
+/** One log line for what sanitizing changed; undefined when it changed nothing worth saying. */
+function unpack_sanitizedSummary(changed) {
+    const said = [
+        changed.leaving.length && `dropped ${counted(changed.leaving.length, 'link', 'links')} leaving the sysroot`,
+        changed.setIds.length && `cleared setuid/setgid on ${counted(changed.setIds.length, 'file', 'files')}`,
+        changed.specials.length &&
+            `left out ${counted(changed.specials.length, 'device node, FIFO or socket', 'device nodes, FIFOs or sockets')}`,
+        changed.blocked.length && `left out ${counted(changed.blocked.length, 'entry', 'entries')} that would go through a link`
+    ].filter(Boolean);
+    return said.length ? `libraries: ${said.join(', ')}` : undefined;
+}
 /** The merged-/usr links at the root, for every usr/lib* folder there is. */
 async function makeMergedLinks(root) {
-    await mkdir(join(root, 'usr/lib'), { recursive: true });
+    await realFolders(root, 'usr/lib');
     for (const name of ['lib', 'lib32', 'lib64', 'libx32']) {
         if (!(await lstatOrUndefined(join(root, 'usr', name))))
             continue;
@@ -3727,10 +4252,12 @@ async function inBatches(items, size, work) {
 }
 /**
  * Unpacks the .deb files (in the given order, which decides who wins a shared path) into root,
- * using scratch for the per-package folders. Throws when dpkg-deb is missing or refuses a file.
+ * using scratch, a folder only root can enter, for the per-package folders (each removed once
+ * placed). Returns what sanitizing changed (sanitizedSummary says it in a line). Throws when
+ * dpkg-deb is missing or refuses a file.
  */
 async function unpack_unpackDebs(debs, root, scratch) {
-    await mkdir(root, { recursive: true });
+    await mkdir(root, { recursive: true, mode: 0o755 });
     // xz decompression dominates and uses one core per package: a few at a time keeps every core busy.
     await inBatches(debs, 4, async (deb, index) => {
         const result = await runProgram('dpkg-deb', ['-x', deb, join(scratch, String(index))], { timeoutMs: 300_000 });
@@ -3741,9 +4268,17 @@ async function unpack_unpackDebs(debs, root, scratch) {
         if (result.code !== 0)
             throw new Error(`dpkg-deb -x ${deb} failed: ${result.stderr.trim().split('\n').slice(-1)[0]}`);
     });
-    for (let index = 0; index < debs.length; index++)
-        await placePackage(join(scratch, String(index)), root);
+    const left = { specials: [], blocked: [] };
+    for (let index = 0; index < debs.length; index++) {
+        const unpacked = join(scratch, String(index));
+        const placed = await placePackage(unpacked, root);
+        left.specials.push(...placed.specials);
+        left.blocked.push(...placed.blocked);
+        await rm(unpacked, { recursive: true, force: true });
+    }
     await makeMergedLinks(root);
+    const changed = await sanitizeSysroot(root);
+    return { ...changed, specials: [...left.specials, ...changed.specials], blocked: left.blocked };
 }
 
 ;// CONCATENATED MODULE: ./src/install/libraries/index.ts
@@ -3791,6 +4326,21 @@ async function machineDistribution(osRelease) {
     }
     return distribution;
 }
+/** The distribution's archive keyring on this machine (.pgp, else .gpg), one only root can change. */
+async function machineKeyring(distribution) {
+    const problems = [];
+    for (const extension of ['pgp', 'gpg']) {
+        const path = archiveKeyring(distribution, extension);
+        const problem = await rootOnlyProblem(path, 'file');
+        if (!problem)
+            return path;
+        if (!problem.includes('ENOENT'))
+            problems.push(problem);
+    }
+    const keyringPackage = distribution.family === 'ubuntu' ? 'ubuntu-keyring' : 'debian-archive-keyring';
+    const problem = problems.length ? problems.join('; ') : `no ${archiveKeyring(distribution)} on this machine`;
+    throw new LibrariesError('libraries', `${problem}: the archive's signatures cannot be checked`, `install ${keyringPackage} (as root)`);
+}
 /** Makes (or reuses) the sysroot holding the packages and their dependencies for the targets. */
 async function makeSysroot(request) {
     const log = request.log ?? (() => { });
@@ -3801,8 +4351,9 @@ async function makeSysroot(request) {
     }
     const distribution = await machineDistribution(request.osRelease);
     const arches = debianArches(request.targets);
-    const sources = privateSources(await readAptSources(request.aptEtc), distribution, arches, request.mirror ?? []);
-    const cacheDir = join(request.cacheRoot, SYSROOT_CACHE_FOLDER);
+    const keyring = await machineKeyring(distribution);
+    const sources = privateSources(await readAptSources(request.aptEtc), distribution, arches, request.mirror ?? [], keyring);
+    const cacheDir = request.cacheDir;
     const requested = requestKey(distribution, arches, request.packages, sources);
     const record = await readRecord(cacheDir, requested);
     if (record && Date.now() - record.resolvedAt < (request.reuseForMs ?? DAY_MS)) {
@@ -3813,7 +4364,6 @@ async function makeSysroot(request) {
         }
     }
     await removeAbandoned(cacheDir);
-    await mkdir(request.tempDir, { recursive: true });
     const apt = await openPrivateApt({ tempDir: request.tempDir, sources, arches, distribution });
     try {
         await timed(log, `apt-get update (private lists for ${arches.join(', ')})`, () => apt.update());
@@ -3827,7 +4377,10 @@ async function makeSysroot(request) {
             await discardSysroot(cacheDir, key);
         const published = await publishSysroot(cacheDir, key, async (root, scratch) => {
             const debs = await timed(log, 'downloading', () => apt.download(resolved));
-            await timed(log, `unpacking ${debs.length} packages`, () => unpackDebs(debs, root, scratch));
+            const changed = await timed(log, `unpacking ${debs.length} packages`, () => unpackDebs(debs, root, scratch));
+            const said = sanitizedSummary(changed);
+            if (said)
+                log(said);
             await checkSysroot(root, request.targets, 'libraries', final);
         });
         await writeRecord(cacheDir, requested, { sysroot: key, packages, resolvedAt: Date.now() });
@@ -4093,6 +4646,13 @@ const INTERPRETER_STORE = '/var/lib/setup-x86-on-arm/interpreters';
 function interpreterStoreFor(env) {
     return env.SETUP_X86_ON_ARM_INTERPRETER_STORE || INTERPRETER_STORE;
 }
+/**
+ * Where root keeps sysroots (libraries): beside the interpreter store, root's alone, so a sysroot
+ * that QEMU_LD_PREFIX later hands to programs is one no other user could have changed.
+ */
+function sysrootStoreFor(env) {
+    return join(dirname(interpreterStoreFor(env)), 'sysroots');
+}
 /** The job's proxy variables; undefined when it sets none. */
 function proxyOf(env) {
     const proxy = proxyFromVariables(env);
@@ -4141,18 +4701,17 @@ function jobLabel(env, runnerPid) {
     return [GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_JOB].filter(Boolean).join('/') || `process ${runnerPid}`;
 }
 
-// EXTERNAL MODULE: ./src/kernel/scratch.ts
-var scratch = __nccwpck_require__(471);
 ;// CONCATENATED MODULE: ./src/faces/signals.ts
 /**
  * SIGINT and SIGTERM, as a cancelled job gets them (the runner sends SIGINT, then SIGTERM): no new
  * kernel change begins, the one in progress finishes (its locked ledger section runs to its end and
- * unlocks), the run's scratch folder (probe programs, partial downloads) and any other it holds
+ * unlocks), the programs it started (apt, dpkg-deb) are ended, the run's scratch folder (probe programs, partial downloads) and any other it holds
  * (kernel/scratch.ts: a download in the interpreter store) are removed, and the
  * process exits with 128 + the signal's number. Each change was saved in the journal before it
  * was made, so the post step undoes what was made. A second signal, or a section that does not end
  * within the grace, exits at once, removing the lock file first when this process holds it.
  */
+
 
 
 
@@ -4192,6 +4751,8 @@ class SignalStop {
         });
         await Promise.race([work.ledger?.idle(), grace]);
         clearTimeout(timer);
+        // apt, dpkg-deb or a decompressor still writing into a scratch folder would outlive its removal.
+        await (0,kernel_process/* endPrograms */.vs)();
         leave();
     }
 }
@@ -4213,9 +4774,10 @@ function exitOnSignals(work) {
 
 ;// CONCATENATED MODULE: ./src/faces/post.ts
 /**
- * The action's post step: remove what main's container check may have left in the engines and a
- * sysroot main had to make in the temporary folder (a cached one stays for later jobs), and undo
- * what main changed in the binfmt_misc table, unless cleanup is false.
+ * The action's post step: remove what main's container check may have left in an engine (only one
+ * main recorded loading images into and did not see emptied again is asked), a sysroot main had to
+ * make in the temporary folder (a cached one stays for later jobs), and undo what main changed in
+ * the binfmt_misc table, unless cleanup is false.
  */
 
 
@@ -4229,13 +4791,20 @@ function exitOnSignals(work) {
 
 
 
-/** The probe images and containers of main's container check; a failure here only warns. */
-async function removeCheckLeftovers(seams) {
-    const runId = savedProbeRun();
-    if (!runId)
-        return;
+
+/** The probe images and containers of main's container check, in the engines it recorded; a failure here only warns. */
+async function removeCheckLeftovers() {
     try {
-        await removeProbeImages(await (seams.engines ?? answeringEngines)(), runId, { info: info, warning: warning });
+        const run = savedProbeRun();
+        if (!run || run.engines.length === 0)
+            return;
+        const probes = await Promise.all(run.engines.map(name => probeEngine(name)));
+        for (const probe of probes) {
+            if (!probe.ok)
+                warning(`could not look for what the container check left in ${probe.name}: ${probe.error}`);
+        }
+        const engines = probes.map(engineOf).filter(engine => engine !== undefined);
+        await removeProbeImages(engines, run.runId, { info: info, warning: warning });
     }
     catch (error) {
         warning(`could not remove the container check's probe images: ${error.message}`);
@@ -4255,7 +4824,9 @@ async function removeTemporarySysroot(env) {
     }
 }
 async function run(seams = {}) {
-    await removeCheckLeftovers(seams);
+    if (isOtherOs(process.platform))
+        return; // main changes nothing on macOS and Windows
+    await removeCheckLeftovers();
     await removeTemporarySysroot(seams.env ?? process.env);
     try {
         const changes = savedChanges();
@@ -4305,7 +4876,9 @@ async function run(seams = {}) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _kernel_elf_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(240);
 /* harmony import */ var _kernel_process_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(105);
+/* harmony import */ var _kernel_root_files_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(659);
 /** Finding a QEMU user-mode interpreter already on the machine, and telling its version. */
+
 
 
 
@@ -4340,7 +4913,9 @@ async function findInterpreter(target, flags, pathEnv) {
     for (const path of candidatePaths(target, pathEnv)) {
         if (!(await exists(path)))
             continue;
-        const why = await unsuitability(path, flags);
+        // Registered, it runs for every user of the machine: only root may be able to change it.
+        const untrusted = await rootOnlyProblem(path, 'file');
+        const why = untrusted ? `${path} is not root's alone (${untrusted})` : await unsuitability(path, flags);
         if (why) {
             rejected.push(why);
             continue;
@@ -4368,9 +4943,12 @@ async function qemuVersion(path) {
 /* harmony export */   o: () => (/* binding */ readElf)
 /* harmony export */ });
 /* unused harmony export parseElf */
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
 /** Just enough ELF reading to tell what a file is for and whether it is statically linked. */
+
 
 const PT_INTERP = 3;
 /** Parses an ELF file's header and program headers; undefined when it is not ELF. */
@@ -4396,16 +4974,22 @@ function parseElf(header, programHeaders) {
             isStatic = false;
     return { bits, littleEndian, machine, isStatic, header: header.subarray(0, 128) };
 }
-/** Reads an ELF file's identity; undefined when the file is missing or not ELF. */
-async function readElf(path) {
+/**
+ * Reads an ELF file's identity; undefined when the file is missing, not a regular file or not
+ * ELF. Opened without blocking so a FIFO put where a program was expected cannot hang the
+ * caller; followLinks false refuses a link in the last place (for paths already resolved).
+ */
+async function readElf(path, { followLinks = true } = {}) {
     let file;
     try {
-        file = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.open)(path, 'r');
+        file = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDONLY | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NONBLOCK | (followLinks ? 0 : node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NOFOLLOW));
     }
     catch {
         return undefined;
     }
     try {
+        if (!(await file.stat()).isFile())
+            return undefined;
         // Program headers sit right after the ELF header in every linker's output: 64 KiB holds them.
         const buffer = Buffer.alloc(65536);
         const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
@@ -4599,6 +5183,7 @@ function entryFor(platform, interpreter, flags) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   Zj: () => (/* binding */ ProgramError),
+  vs: () => (/* binding */ endPrograms),
   mB: () => (/* binding */ runProgram),
   zm: () => (/* binding */ streamProgram)
 });
@@ -4615,6 +5200,27 @@ const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
  */
 
 
+/** Programs running now, so a signal's way out can end them (faces/signals.ts). */
+const running = new Set();
+function track(child) {
+    running.add(child);
+    child.on('exit', () => running.delete(child));
+    child.on('error', () => running.delete(child));
+}
+/** Ends every program this process started and still runs (SIGTERM), and waits up to `waitMs` for them to go. */
+async function endPrograms(waitMs = 2000) {
+    const left = [...running].filter(child => child.exitCode === null && child.signalCode === null);
+    const gone = left.map(child => new Promise(resolve => child.once('exit', () => resolve())));
+    for (const child of left)
+        child.kill('SIGTERM');
+    let timer;
+    const waited = new Promise(resolve => {
+        timer = setTimeout(resolve, waitMs);
+        timer.unref();
+    });
+    await Promise.race([Promise.all(gone), waited]);
+    clearTimeout(timer);
+}
 /** Runs a program and collects its output; never throws for a non-zero exit. */
 function runProgram(command, args, options = {}) {
     return new Promise(resolve => {
@@ -4623,6 +5229,7 @@ function runProgram(command, args, options = {}) {
             const reason = error && typeof error.code !== 'number' ? `${error.message}\n` : '';
             resolve({ code, stdout: String(stdout), stderr: reason + String(stderr) });
         });
+        track(child);
         if (options.input !== undefined)
             child.stdin?.end(options.input);
     });
@@ -4663,6 +5270,7 @@ async function* streamProgram(command, args, input, options = {}) {
     // The environment is passed explicitly, so a changed process.env (PATH) is what the child sees even
     // where a test runner gives the code its own process.env object.
     const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
+    track(child);
     let stderr = '';
     let failure;
     child.stderr.on('data', (d) => {
@@ -4717,6 +5325,265 @@ async function* streamProgram(command, args, input, options = {}) {
                 child.kill('SIGTERM');
             await exited;
         }
+    }
+}
+
+
+/***/ }),
+
+/***/ 659:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   k: () => (/* binding */ rootOnlyProblem)
+/* harmony export */ });
+/* unused harmony exports trustedUids, untrustedProblem, freshFolder, openFolder, updateTextFile, readRegularText */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/**
+ * What this process creates, reads and runs, by one rule: the machine is shared, so nothing that a
+ * user other than the trusted ones can change may steer it. Trusted: root, and the user this
+ * process runs as (without root, its own files; as root under sudo, the admin who invoked it).
+ * - Folders it works in are made fresh (mkdtemp, mode 0700) under a parent that only trusted users
+ *   can change (a sticky folder such as /tmp counts: only an entry's owner may rename it).
+ * - A file it reads, runs or hands to the kernel is a regular file that only trusted users can
+ *   change, and so is every folder above it, as written and once links are resolved.
+ * - Files a person names (an environment file) are opened without following links and without
+ *   blocking on a FIFO. Node has no openat(2): a path is walked one folder at a time through
+ *   /proc/self/fd, so a folder swapped for a link halfway is never followed, and a link is followed
+ *   only where root made it (root's link in a folder only root can write).
+ */
+
+
+
+const { O_RDONLY, O_RDWR, O_CREAT, O_EXCL, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK } = node_fs__WEBPACK_IMPORTED_MODULE_0__.constants;
+const GROUP_OR_OTHER_WRITE = 0o022;
+const STICKY = 0o1000;
+/** Links followed before giving up, as the kernel's limit (ELOOP). */
+const MAX_LINKS = 40;
+/** Root, this process's user, and (as root) the admin who ran it through sudo. */
+function trustedUids(env = process.env, uid = process.getuid?.() ?? 0) {
+    const ids = new Set([0, uid]);
+    if (uid === 0 && /^[1-9]\d*$/.test(env.SUDO_UID ?? ''))
+        ids.add(Number(env.SUDO_UID));
+    return [...ids];
+}
+function ownersText(owners) {
+    return owners.length === 1 ? 'root' : `root or uid ${owners.filter(id => id !== 0).join(' or uid ')}`;
+}
+/** Why one path (not its folders) could be changed by an untrusted user; undefined when it cannot. */
+async function entryProblem(path, kind, owners) {
+    let s;
+    try {
+        s = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.lstat)(path);
+    }
+    catch (err) {
+        return `${path} cannot be read (${err.code ?? err.message})`;
+    }
+    if (!owners.includes(s.uid))
+        return `${path} is owned by uid ${s.uid}, not ${ownersText(owners)}`;
+    // A link's own mode means nothing; where it leads is checked through the resolved path.
+    if (s.isSymbolicLink())
+        return undefined;
+    if (kind === 'file' && !s.isFile())
+        return `${path} is not a regular file`;
+    if (kind !== 'file' && !s.isDirectory())
+        return `${path} is not a folder`;
+    if (s.mode & GROUP_OR_OTHER_WRITE && !(kind === 'parent' && s.mode & STICKY)) {
+        return `${path} is writable by ${s.mode & 0o002 ? 'every user' : 'its group'} (mode ${(s.mode & 0o7777).toString(8)})`;
+    }
+    return undefined;
+}
+/** The path and each folder above it, checked; the first problem found. */
+async function chainProblem(path, kind, owners, seen) {
+    const own = await entryProblem(path, kind, owners);
+    if (own)
+        return own;
+    for (let dir = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(path);; dir = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(dir)) {
+        if (!seen.has(dir))
+            seen.set(dir, await entryProblem(dir, 'parent', owners));
+        const problem = seen.get(dir);
+        if (problem)
+            return problem;
+        if (dir === (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(dir))
+            return undefined;
+    }
+}
+/**
+ * Why a file or folder could be changed by a user not among `owners` (root alone by default):
+ * undefined when it cannot. `seen` remembers folders already checked, so many files walk each once.
+ */
+async function untrustedProblem(path, kind, owners = [0], seen = new Map()) {
+    const absolute = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(path);
+    const written = await chainProblem(absolute, kind, owners, seen);
+    if (written)
+        return written;
+    let real;
+    try {
+        real = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.realpath)(absolute);
+    }
+    catch (err) {
+        return `${absolute} cannot be resolved (${err.code ?? err.message})`;
+    }
+    return real === absolute ? undefined : chainProblem(real, kind, owners, seen);
+}
+/** Why a file or folder is not root's alone (the interpreter and sysroot stores); undefined when it is. */
+function rootOnlyProblem(path, kind, seen) {
+    return untrustedProblem(path, kind === 'directory' ? 'folder' : 'file', [0], seen);
+}
+/**
+ * A new folder for this run (mkdtemp: a name no one can guess, made only if it did not exist,
+ * mode 0700) under the first of `parents` that only trusted users can change; `mode` widens it
+ * where another of root's own users must enter (apt's _apt). Throws one line naming every parent
+ * and why it was passed over.
+ */
+async function freshFolder(parents, prefix, mode = 0o700, owners = trustedUids()) {
+    const problems = [];
+    for (const parent of [...new Set(parents.filter(Boolean).map(p => resolve(p)))]) {
+        try {
+            await mkdir(parent, { recursive: true });
+        }
+        catch {
+            // said by the check below
+        }
+        const problem = await untrustedProblem(parent, 'parent', owners);
+        if (problem) {
+            problems.push(problem);
+            continue;
+        }
+        const dir = await mkdtemp(join(parent, prefix));
+        if (mode !== 0o700)
+            await chmod(dir, mode);
+        return dir;
+    }
+    throw new Error(`no folder to work in that only ${ownersText(owners)} can change: ${problems.join('; ')}; ` +
+        'point RUNNER_TEMP or TMPDIR at a folder of your own that others cannot write');
+}
+const proc = (folder, name) => `/proc/self/fd/${folder.fd}/${name}`;
+/**
+ * Opens a folder by walking its path one name at a time, never following a link that someone other
+ * than root could have made. The caller closes the handle.
+ */
+async function openFolder(path) {
+    let folder = await open('/', O_RDONLY | O_DIRECTORY);
+    const pending = resolve(path).split('/').filter(Boolean);
+    let links = 0;
+    try {
+        while (pending.length) {
+            const name = pending.shift();
+            if (name === '.')
+                continue;
+            let next;
+            try {
+                next = await open(proc(folder, name), O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+            }
+            catch (error) {
+                const code = error.code;
+                const info = code === 'ELOOP' || code === 'ENOTDIR' ? await lstat(proc(folder, name)) : undefined;
+                if (!info?.isSymbolicLink())
+                    throw error;
+                const here = await folder.stat();
+                const rootMade = info.uid === 0 && here.uid === 0 && (!(here.mode & GROUP_OR_OTHER_WRITE) || here.mode & STICKY);
+                if (!rootMade) {
+                    throw new Error(`${path}: ${name} is a link someone other than root may have made; give the path without links`, { cause: error });
+                }
+                if (++links > MAX_LINKS)
+                    throw new Error(`${path} goes through more than ${MAX_LINKS} links`, { cause: error });
+                const target = await readlink(proc(folder, name));
+                if (target.startsWith('/')) {
+                    await folder.close();
+                    folder = await open('/', O_RDONLY | O_DIRECTORY);
+                }
+                pending.unshift(...target.split('/').filter(Boolean));
+                continue;
+            }
+            await folder.close();
+            folder = next;
+        }
+        return folder;
+    }
+    catch (error) {
+        await folder.close();
+        throw error;
+    }
+}
+/**
+ * Rewrites a text file a person named (`update` gets its text, '' when it does not exist yet)
+ * without following a link at any step. An existing file must be a regular file with one name,
+ * owned by root or by the owner of its folder; a new one is made there (never through a link) and
+ * given to the folder's owner, as if that user had made it (or, with create false, nothing happens).
+ * Unchanged text writes nothing.
+ */
+async function updateTextFile(path, update, create = true) {
+    const folder = await openFolder(dirname(resolve(path))).catch(error => {
+        if (error.code !== 'ENOENT')
+            throw error;
+        throw new Error(`the folder of ${path} does not exist`, { cause: error });
+    });
+    let file;
+    try {
+        const at = proc(folder, basename(path));
+        const owner = await folder.stat();
+        try {
+            file = await open(at, O_RDWR | O_NOFOLLOW | O_NONBLOCK);
+        }
+        catch (error) {
+            const code = error.code;
+            if (code === 'ELOOP')
+                throw new Error(`${path} is a link: give the file itself`, { cause: error });
+            if (code !== 'ENOENT')
+                throw error;
+            if (!create)
+                return;
+            file = await open(at, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
+            if (process.getuid?.() === 0)
+                await file.chown(owner.uid, owner.gid);
+        }
+        const info = await file.stat();
+        if (!info.isFile())
+            throw new Error(`${path} is not a regular file`);
+        if (info.nlink > 1)
+            throw new Error(`${path} has ${info.nlink} names (hard links): give a file of its own`);
+        if (info.uid !== 0 && info.uid !== owner.uid) {
+            throw new Error(`${path} is owned by uid ${info.uid}, neither root nor the owner of its folder (uid ${owner.uid})`);
+        }
+        const text = (await file.readFile()).toString('utf8');
+        const next = update(text);
+        if (next === text)
+            return;
+        await file.truncate(0);
+        await file.write(next, 0, 'utf8');
+    }
+    finally {
+        await file?.close();
+        await folder.close();
+    }
+}
+/** A regular file's text, read without following a link or blocking on a FIFO; undefined when it does not exist. */
+async function readRegularText(path) {
+    let file;
+    try {
+        file = await open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ENOENT')
+            return undefined;
+        if (code === 'ELOOP')
+            throw new Error(`${path} is a link: give the file itself`, { cause: error });
+        throw error;
+    }
+    try {
+        if (!(await file.stat()).isFile())
+            throw new Error(`${path} is not a regular file`);
+        return (await file.readFile()).toString('utf8');
+    }
+    finally {
+        await file.close();
     }
 }
 
