@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as actions from '../../src/faces/actions/index.js'
-import { commandLine, commandsStopped, keyValueEntry } from '../../src/faces/actions/commands.js'
+import { commandLine, commandsStopped, keyValueEntry, runnerSafe } from '../../src/faces/actions/commands.js'
 
 const RUNNER_VARIABLES = ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_STEP_SUMMARY']
 const INPUT_VARIABLES = ['INPUT_PLATFORMS', 'INPUT_QEMU-VERSION', 'INPUT_MY_INPUT']
@@ -296,5 +296,15 @@ describe("another program's output in the log", () => {
       { name: 'stop-commands', data: 'fresh-2' },
       { name: 'resume', data: 'fresh-2' }
     ])
+  })
+})
+
+describe("the command line's streams inside a job", () => {
+  test('text the runner would take as a command is stopped; plain text, and anything outside a job, is as given', () => {
+    const hostile = 'error: qemu-aarch64 said\n::save-state name=cleanup::false\n'
+    const safe = runnerSafe(hostile, { GITHUB_ACTIONS: 'true' })
+    expect(safe).toMatch(/^::stop-commands::([0-9a-f-]{36})\nerror: qemu-aarch64 said\n::save-state name=cleanup::false\n::\1::\n$/)
+    expect(runnerSafe(hostile, {})).toBe(hostile)
+    expect(runnerSafe('QEMU_LD_PREFIX=/x\n', { GITHUB_ACTIONS: 'true' })).toBe('QEMU_LD_PREFIX=/x\n')
   })
 })

@@ -9,6 +9,7 @@
  * argument exits 2 with one line, any other failure 1. The commands are in cli-commands.ts.
  */
 import { parseArgs } from 'node:util'
+import { runnerSafe } from './actions/commands.js'
 import { type CliSeams, install, status, uninstall } from './cli-commands.js'
 import { diagnoseCommand } from './cli-diagnose.js'
 import { InputError } from './inputs.js'
@@ -91,9 +92,11 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
   return { command, options, json: values.json === true, file: positionals[0] }
 }
 
-export async function runCli(argv: readonly string[], seams: CliSeams = {}): Promise<number> {
-  const out = seams.out ?? (line => process.stdout.write(line))
-  const err = seams.err ?? (line => process.stderr.write(line))
+export async function runCli(argv: readonly string[], given: CliSeams = {}): Promise<number> {
+  // Run from a job's step, what it prints (engine errors, apt's words) must not reach the runner as commands.
+  const out = given.out ?? (text => void process.stdout.write(runnerSafe(text)))
+  const err = given.err ?? (text => void process.stderr.write(runnerSafe(text)))
+  const seams = { ...given, out, err }
   try {
     const { command, options, json, file } = parseCommandLine(argv)
     if (command === 'install') return await install(options, json, seams)

@@ -15,6 +15,8 @@
  * written as it is only when no line of it could parse.
  */
 
+import { randomUUID } from 'node:crypto'
+
 /** The runner's unescaping of a command's message undoes exactly these. */
 export function escapeData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
@@ -61,4 +63,15 @@ export function commandsStopped(text: string, newToken: () => string, eol: strin
   let token = newToken()
   while (lower.includes(token.toLowerCase())) token = newToken()
   return `${commandLine('stop-commands', {}, token)}${eol}${text}${eol}${commandLine(token, {}, '')}`
+}
+
+/**
+ * Text for a stream the runner reads (a `run:` step that calls the command line): inside a job,
+ * text holding something the runner would take as a command is put between stop-commands lines;
+ * elsewhere, as it is.
+ */
+export function runnerSafe(text: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.GITHUB_ACTIONS !== 'true' || !holdsCommand(text)) return text
+  const ends = text.endsWith('\n')
+  return commandsStopped(ends ? text.slice(0, -1) : text, randomUUID, '\n') + (ends ? '\n' : '')
 }
