@@ -1,10 +1,12 @@
 /**
- * The pure parts of the bench (scripts/bench/): statistics, the issue's targets, the Markdown
- * tables and the hand-written SVG chart, the data and the command line. (The measurements
- * themselves run with `npm run bench`.)
+ * The pure parts of the bench (scripts/bench/): statistics, the issues' targets, the Markdown
+ * tables and the hand-written SVG chart, the data and the command line, and which of the default
+ * path's rows run and what their logs must say. (The measurements themselves run with `npm run
+ * bench`.)
  */
 import * as args from '../../scripts/bench/args.js'
 import * as chart from '../../scripts/bench/chart.js'
+import * as defaults from '../../scripts/bench/measure/default-rows.js'
 import * as emulation from '../../scripts/bench/measure/emulation.js'
 import * as report from '../../scripts/bench/report.js'
 import type { Results, Summary } from '../../scripts/bench/results.js'
@@ -117,10 +119,11 @@ describe('statistics', () => {
   })
 })
 
-describe('targets of issues 7 and 16', () => {
+describe('targets of issues 7, 16 and 24', () => {
   const fast = { 'cold-br': 0.45, warm: 0.25, existing: 0.25, post: 0.2, 'post-noop': 0.2 }
+  const defaultPath = { 'default-docker-main': 0.7, 'default-docker-post': 0.22, 'default-podman-main': 0.6, 'default-podman-post': 0.21 }
   test('all met', () => {
-    const checks = b.checkTargets(results(fast))
+    const checks = b.checkTargets(results({ ...fast, ...defaultPath }))
     expect(checks.map(c => [c.id, c.target, c.met])).toEqual([
       ['cold-br', 25, true],
       ['cold-xz', 10, true],
@@ -129,7 +132,11 @@ describe('targets of issues 7 and 16', () => {
       ['warm', 0.12, true],
       ['existing', 0.12, true],
       ['post', 0.08, true],
-      ['post-noop', 0.08, true]
+      ['post-noop', 0.08, true],
+      ['default-docker-main', 0.5, true],
+      ['default-docker-post', 0.05, true],
+      ['default-podman-main', 0.5, true],
+      ['default-podman-post', 0.05, true]
     ])
     expect(checks.find(c => c.id === 'cold-xz')!.actual).toBe(33.3)
     expect(checks.find(c => c.id === 'cold-br')!.actual).toBe(66.7)
@@ -150,9 +157,93 @@ describe('targets of issues 7 and 16', () => {
   })
 
   test('without the apt recipe the ratios are not measured', () => {
-    const checks = b.checkTargets(results({ ...fast, apt: undefined }))
+    const checks = b.checkTargets(results({ ...fast, ...defaultPath, apt: undefined }))
     expect(checks.filter(c => c.met === undefined).map(c => c.id)).toEqual(['cold-br', 'cold-xz', 'cold-tar'])
     expect(b.formatTargets(checks)).toContain('[not measured] label cold-xz')
+  })
+
+  test('the default with either engine against verify: probe: main within 0.5 s of existing, post within 0.05 s of post-noop', () => {
+    const slow = { 'default-docker-main': 0.76, 'default-docker-post': 0.26, 'default-podman-main': 0.9, 'default-podman-post': 0.19 }
+    const checks = b.checkTargets(results({ ...fast, ...slow }))
+    const find = (id: string) => checks.find(c => c.id === id)
+    expect(find('default-docker-main')).toMatchObject({ met: false, actual: 0.51, unit: 's over verify: probe' })
+    expect(find('default-docker-post')).toMatchObject({ met: false, actual: 0.06 })
+    expect(find('default-podman-main')).toMatchObject({ met: false, actual: 0.65 })
+    expect(find('default-podman-post')).toMatchObject({ met: true, actual: -0.01 }) // faster than the baseline is met
+    const text = b.formatTargets(checks)
+    expect(text).toContain('[MISSED] label default-docker-main: within 0.5 s of the same with verify: probe (label existing) (+0.51 s)')
+    expect(text).toContain('[met] label default-podman-post: within 0.05 s of the same with verify: probe (label post-noop) (-0.01 s)')
+  })
+
+  test('the default rows skipped, or no verify: probe rows: not measured', () => {
+    const ids = ['default-docker-main', 'default-docker-post', 'default-podman-main', 'default-podman-post']
+    const skipped = b.checkTargets(results(fast))
+    expect(skipped.filter(c => c.met === undefined).map(c => c.id)).toEqual(ids)
+    const noBaseline = b.checkTargets(results({ ...fast, ...defaultPath, existing: undefined, 'post-noop': undefined }))
+    expect(noBaseline.filter(c => ids.includes(c.id)).map(c => c.met)).toEqual([undefined, undefined, undefined, undefined])
+    expect(b.formatTargets(skipped)).toContain('[not measured] default-docker-post: within 0.05 s')
+  })
+})
+
+describe("the default path's rows (Docker and Podman installed, as on a hosted runner)", () => {
+  test('with both engines: docker as found, and podman with docker passed over by a socket that is not there', () => {
+    const { rows, skipped } = defaults.defaultRows({ dockerAnswers: true, podmanOnPath: true })
+    expect(skipped).toBeUndefined()
+    expect(rows.map(r => [r.id, r.engine, r.inputs.verify, r.env])).toEqual([
+      ['default-docker', 'docker', 'auto', {}],
+      ['default-podman', 'podman', 'auto', { DOCKER_HOST: 'unix:///run/setup-x86-no-docker.sock' }]
+    ])
+    expect(defaults.DEFAULT_ROW_IDS).toEqual(rows.flatMap(r => [`${r.id}-main`, `${r.id}-post`]))
+  })
+
+  test('left out, saying what is missing, unless docker answers and podman is on PATH', () => {
+    const noPodman = defaults.defaultRows({ dockerAnswers: true, podmanOnPath: false })
+    expect(noPodman.rows).toEqual([])
+    expect(noPodman.skipped).toMatch(/podman is not on PATH$/)
+    const noDocker = defaults.defaultRows({ dockerAnswers: false, podmanOnPath: true })
+    expect(noDocker.rows).toEqual([])
+    expect(noDocker.skipped).toMatch(/docker version failed$/)
+    expect(defaults.defaultRows({ dockerAnswers: false, podmanOnPath: false }).skipped).toMatch(
+      /docker version failed; podman is not on PATH/
+    )
+  })
+
+  const setUp = '::group::Set up emulation\nlinux/arm64: qemu-aarch64 already registered and working\n::endgroup::\n::group::Verify\n'
+  const passed = (engine: string) =>
+    `${setUp}linux/arm64 container check passed: ${engine} run --platform linux/arm64 (the action's own probe image) printed aarch64\n::endgroup::\n`
+  const podmanNotice =
+    `${setUp}::notice::container check skipped for linux/arm64: podman cannot run containers here: a container of this host's own ` +
+    'platform failed too (Error: netavark: ...); not a fault of emulation (the probe already proved emulation)\n::endgroup::\n'
+
+  test("main's log: the container check passed with the row's engine, and no warning", () => {
+    expect(defaults.mainProblem('docker', passed('docker'))).toBeUndefined()
+    expect(defaults.mainProblem('podman', passed('podman'))).toBeUndefined()
+    expect(defaults.mainProblem('docker', `${setUp}::endgroup::\n`)).toMatch(/one line about the container check, got 0/)
+    // DOCKER_HOST not heeded: docker answered where podman was meant to
+    expect(defaults.mainProblem('podman', passed('docker'))).toMatch(/pass with podman/)
+    const warned = `${passed('docker')}::warning::docker still holds image x from the container check; the post step removes it\n`
+    expect(defaults.mainProblem('docker', warned)).toMatch(/^main warned: ::warning::docker still holds/)
+  })
+
+  test("main's log: podman that cannot run containers here is one notice for podman only, never a warning", () => {
+    expect(defaults.mainProblem('podman', podmanNotice)).toBeUndefined()
+    expect(defaults.mainProblem('docker', podmanNotice)).toMatch(/pass with docker, got: ::notice::/)
+    const asWarning = podmanNotice.replace('::notice::', '::warning::')
+    expect(defaults.mainProblem('podman', asWarning)).toMatch(/^main warned/)
+    const otherSkip = `${setUp}::notice::container check skipped for linux/arm64: podman load failed\n`
+    expect(defaults.mainProblem('podman', otherSkip)).toMatch(/skipped in a notice that podman cannot run containers here, got/)
+    expect(defaults.mainProblem('podman', `${podmanNotice}${podmanNotice}`)).toMatch(/one line about the container check, got 2/)
+  })
+
+  test("post's log: nothing to restore and no engine asked", () => {
+    expect(defaults.postProblem('nothing to restore: the main step changed nothing\n')).toBeUndefined()
+    const asked =
+      '::warning::could not look for what the container check left in docker: docker version failed\nnothing to restore: the main step changed nothing\n'
+    expect(defaults.postProblem(asked)).toMatch(/^post asked an engine: ::warning::could not look/)
+    expect(defaults.postProblem('removed what the container check left: podman image x\nnothing to restore\n')).toMatch(
+      /post asked an engine/
+    )
+    expect(defaults.postProblem('binfmt_misc table restored: removed qemu-aarch64\n')).toMatch(/nothing to restore/)
   })
 })
 

@@ -5,8 +5,8 @@
  * through tsx.
  *
  * Scenarios (wall time of the step's own `node dist/<step>/index.js` process, spawned the way the
- * Actions runner does, measure/runner.ts):
- *   floor      `node -e 0`
+ * Actions runner does, measure/runner.ts, on the node SETUP_X86_ACTION_NODE names, else this one):
+ *   floor      `node -e 0`, with that node
  *   startup    `node dist/main/index.js` with an invalid input: the bundle's load time
  *   apt        the classic recipe on a fresh runner (measure/apt.ts)
  *   cold-br    install: download, empty caches, the single-binary asset as the project ships it
@@ -16,7 +16,8 @@
  *   warm       cache hit: the root-only interpreter store's copy registered and probed, nothing
  *              downloaded, the tool cache not read (each work folder has its own store)
  *   existing   a working qemu-aarch64 entry is already registered: main finds it
- *   container, libraries-cold, libraries-warm, peer   measure/extras.ts
+ *   container, libraries-cold, libraries-warm, peer, default-{docker,podman}-{main,post}
+ *              measure/extras.ts
  *   post       the post step removing the entry main registered
  *   post-noop  the post step after a main that changed nothing
  * plus the bundle sizes of dist/{main,post,cli}/index.js, and emulation speed (measure/emulation.ts).
@@ -37,10 +38,11 @@ import { renderChart } from './chart.js'
 import { actionScenarios, Samples } from './measure/action.js'
 import { APT_PHASES, aptScenario, type AptPhases } from './measure/apt.js'
 import { emulationScenario } from './measure/emulation.js'
+import { NO_DOCKER_SOCKET } from './measure/default-rows.js'
 import { extraScenarios } from './measure/extras.js'
 import { arm64Busybox, buildAssets, CACHE, keepDebianQemu, qemuVersionOf, snapshotDist, type Asset } from './measure/fixtures.js'
 import { runCleanups, say } from './measure/processes.js'
-import { NOT_ON_RUNNERS, startMirror } from './measure/runner.js'
+import { actionNodeVersion, NOT_ON_RUNNERS, startMirror } from './measure/runner.js'
 import { checkTargets, printReport } from './report.js'
 import type { Machine, Results, Scenario } from './results.js'
 import { summarize } from './stats.js'
@@ -56,14 +58,19 @@ const LABELS: Record<string, [string, string]> = {
   warm: ['warm: cache hit (interpreter store)', 'action'],
   existing: ['already set up', 'action'],
   container: ['already set up + container check (own image, no registry)', 'action'],
+  'default-docker-main': ['the default (verify: auto), already set up, Docker answering', 'action'],
+  'default-podman-main': ['the default (verify: auto), already set up, no Docker daemon: Podman', 'action'],
   'libraries-cold': ['libraries: base, cold (private apt update + packages)', 'action'],
   'libraries-warm': ['libraries: base, warm (sysroot in the tool cache)', 'action'],
   peer: ["peer's mechanism: docker run of a binfmt registrar (local image, no pull)", 'action'],
   post: ['post: remove the entry', 'post'],
-  'post-noop': ['post: nothing to undo', 'post']
+  'post-noop': ['post: nothing to undo', 'post'],
+  'default-docker-post': ['post after the default, Docker answering', 'post'],
+  'default-podman-post': ['post after the default, no Docker daemon: Podman', 'post']
 }
 
-function machine(): Machine {
+/** This machine, and `node`: the version of the node the action's steps ran on (measure/runner.ts's ACTION_NODE). */
+function machine(node: string): Machine {
   const info = readFileSync('/proc/cpuinfo', 'utf8')
   const cpu = /^model name\s*:\s*(.+)$/m.exec(info)?.[1]?.trim() ?? 'unknown'
   let os: string | undefined
@@ -72,7 +79,7 @@ function machine(): Machine {
   } catch {
     os = undefined
   }
-  return { cpu, cores: cpus().length, node: process.version, kernel: kernelRelease(), os, arch: process.arch }
+  return { cpu, cores: cpus().length, node, kernel: kernelRelease(), os, arch: process.arch }
 }
 
 /** The samples as the results' scenarios, with what each one measured. */
@@ -91,6 +98,10 @@ function scenarios(
     if (id === 'peer') {
       const mode = notes.get('peer-mode')
       scenario.conditions = `the image is local: the peer's pull of tonistiigi/binfmt (about 50 MB) comes on top${mode ? `; ${mode}` : ''}`
+    }
+    if (id.startsWith('default-') && wall) {
+      const podman = id.startsWith('default-podman') ? [`DOCKER_HOST=unix://${NO_DOCKER_SOCKET}`, notes.get('default-podman-check')] : []
+      scenario.conditions = [notes.get('default-engines'), ...podman].filter(Boolean).join('; ') || undefined
     }
     if (id === 'libraries-cold') scenario.conditions = "the machine's own archive, over the network"
     if (id === 'apt') {
@@ -130,7 +141,7 @@ async function bench(options: BenchOptions): Promise<void> {
   mkdirSync(CACHE, { recursive: true })
   mkdirSync(options.out, { recursive: true })
   const load = () => loadavg().map(x => x.toFixed(2))[0]
-  const m: Machine = { ...machine(), loadavg: { start: load() } }
+  const m: Machine = { ...machine(await actionNodeVersion()), loadavg: { start: load() } }
   const date = new Date().toISOString()
   const results: Results = { version: 1, date, machine: m, options: { ...options, out: undefined }, scenarios: [] }
   const removed = NOT_ON_RUNNERS.filter(key => process.env[key] !== undefined)

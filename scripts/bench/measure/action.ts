@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import type { Asset } from './fixtures.js'
 import { CACHE } from './fixtures.js'
 import { ensure, run, say } from './processes.js'
-import { actionStep, measuredEnv } from './runner.js'
+import { ACTION_NODE, actionStep, measuredEnv } from './runner.js'
 import { ENTRY, lockedPhase, registerAarch64, removeEntry, tableNames } from './table.js'
 
 /** Wall and CPU seconds per scenario id, in run order. */
@@ -64,7 +64,7 @@ export async function actionScenarios(o: {
 
     // Warm-up (untimed): the page cache, and the tool cache every warm run starts from.
     say('warm-up')
-    await run(process.execPath, ['-e', '0'], { env: measuredEnv() })
+    await run(ACTION_NODE, ['-e', '0'], { env: measuredEnv() })
     const warmDir = join(base, 'warm')
     await mainThenPost('warm-up', warmDir, xzInputs, false)
     const warmCache = join(warmDir, 'tool-cache')
@@ -74,7 +74,7 @@ export async function actionScenarios(o: {
 
     for (let i = 1; i <= runs; i++) {
       say(`action scenarios: round ${i} of ${runs}`)
-      samples.add('floor', await run(process.execPath, ['-e', '0'], { env: measuredEnv() }))
+      samples.add('floor', await run(ACTION_NODE, ['-e', '0'], { env: measuredEnv() }))
 
       const startupDir = fresh('startup')
       const startup = await actionStep(dist, 'main', startupDir, { ...common, platforms: 'not-a-platform' })

@@ -10,11 +10,15 @@
  *                    image holding a static QEMU and a registrar, the way docker/setup-qemu-action
  *                    runs tonistiigi/binfmt (`--install`), until an arm64 program runs. Its pull
  *                    of a ~50 MB image from Docker Hub comes on top on GitHub and is not counted.
+ *   default-*        the default (`verify: auto`) and its post with Docker and Podman both
+ *                    installed, as on a hosted runner (default-rows.ts)
  * A row whose requirement is missing (no engine answering) is left out with a note saying why.
  */
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { findOnPath } from '../../../src/checks/find-on-path.js'
 import type { Samples } from './action.js'
+import { DEFAULT_ROW_IDS, type DefaultRow, defaultRows, mainProblem, NO_DOCKER_SOCKET, postProblem } from './default-rows.js'
 import { CACHE } from './fixtures.js'
 import { atExit, ensure, must, run, say } from './processes.js'
 import { actionStep, measuredEnv } from './runner.js'
@@ -23,8 +27,10 @@ import { ENTRY, isRegistered, lockedPhase, registerAarch64, removeEntry } from '
 const PEER_IMAGE = 'local/setup-x86-bench-binfmt:peer'
 const STATIC_BUSYBOX = '/bin/busybox'
 
-async function engineAnswers(): Promise<boolean> {
-  return (await run('docker', ['version', '--format', '{{.Server.Version}}'])).code === 0
+/** The Docker engine's version when `docker version` answers. */
+async function dockerVersion(): Promise<string | undefined> {
+  const r = await run('docker', ['version', '--format', '{{.Server.Version}}'])
+  return r.code === 0 ? r.stdout.trim() : undefined
 }
 
 /**
@@ -70,29 +76,60 @@ export async function extraScenarios(o: {
   const { dist, qemu, busybox, runs, libraryRuns, samples, notes } = o
   const base = join(CACHE, 'extra-runs')
   rmSync(base, { recursive: true, force: true })
-  const engine = await engineAnswers()
+  const docker = await dockerVersion()
+  const engine = docker !== undefined
   if (!engine) {
     for (const id of ['container', 'peer']) notes.set(id, 'no container engine answered (docker version)')
   } else {
     await buildPeerImage(qemu)
     atExit(() => run('docker', ['image', 'rm', '-f', PEER_IMAGE]))
   }
+  const podman = findOnPath('podman')
+  const defaults = defaultRows({ dockerAnswers: engine, podmanOnPath: podman !== undefined })
+  if (defaults.skipped) {
+    for (const id of DEFAULT_ROW_IDS) notes.set(id, defaults.skipped)
+    say(`the default's rows are left out: ${defaults.skipped}`)
+  } else {
+    ensure(!existsSync(NO_DOCKER_SOCKET), `${NO_DOCKER_SOCKET} exists: the podman rows need that socket absent`)
+    const version = /(\d+\.\d+(?:\.\d+)?)/.exec((await run(podman ?? 'podman', ['--version'])).stdout)?.[1] ?? 'unknown'
+    notes.set('default-engines', `Docker ${docker} and Podman ${version} installed (a hosted runner has Docker 28 and Podman 4.9)`)
+  }
   /** How the peer's container is started: --privileged as the peer does, or where the machine refuses that (a sandbox without every capability), only CAP_SYS_ADMIN with the host's table bound in. */
   let peerArgs = ['--privileged']
 
   await lockedPhase('the extra scenarios', async () => {
     let n = 0
-    /** main over an entry already registered, with the inputs the row adds; post then has nothing to undo. */
-    const overExisting = async (id: string, inputs: Record<string, string>, dir = join(base, `${id}-${++n}`)) => {
+    /** fn with the arm64 entry registered as someone set it up before the job; removed after. */
+    const withEntry = async <T>(fn: () => Promise<T>): Promise<T> => {
       await registerAarch64(qemu)
       try {
-        const main = await actionStep(dist, 'main', dir, { platforms: 'arm64', cleanup: 'true', ...inputs })
-        ensure(main.code === 0 && main.outputs['install-method'] === 'existing', `${id}: main failed or did not find the entry`, main)
-        return main
+        return await fn()
       } finally {
         await removeEntry(ENTRY)
       }
     }
+    const rowInputs = (inputs: Record<string, string>) => ({ platforms: 'arm64', cleanup: 'true', ...inputs })
+    /** main finding the entry, with the inputs (and variables) the row adds; post then has nothing to undo. */
+    const mainOver = async (id: string, inputs: Record<string, string>, dir: string, env: Record<string, string> = {}) => {
+      const main = await actionStep(dist, 'main', dir, rowInputs(inputs), env)
+      ensure(main.code === 0 && main.outputs['install-method'] === 'existing', `${id}: main failed or did not find the entry`, main)
+      return main
+    }
+    const overExisting = (id: string, inputs: Record<string, string>, dir = join(base, `${id}-${++n}`)) =>
+      withEntry(() => mainOver(id, inputs, dir))
+    /** A default row: main, then post in the same work folder with the entry still there, as in a job. */
+    const defaultRow = (row: DefaultRow) =>
+      withEntry(async () => {
+        const dir = join(base, `${row.id}-${++n}`)
+        const main = await mainOver(`${row.id}-main`, row.inputs, dir, row.env)
+        const mainWrong = mainProblem(row.engine, main.stdout)
+        ensure(!mainWrong, `${row.id}-main: ${mainWrong}`, main)
+        const post = await actionStep(dist, 'post', dir, rowInputs(row.inputs), row.env)
+        const postWrong = post.code === 0 ? postProblem(post.stdout) : `post failed (exit ${post.code})`
+        ensure(!postWrong, `${row.id}-post: ${postWrong}`, post)
+        rmSync(dir, { recursive: true, force: true })
+        return { main, post }
+      })
 
     if (engine) {
       for (let i = 1; i <= runs; i++) {
@@ -115,6 +152,19 @@ export async function extraScenarios(o: {
         samples.add('peer', { seconds: peer.seconds + proof.seconds, cpu: peer.cpu + proof.cpu })
         ensure(isRegistered(ENTRY), 'peer: no entry after the run')
         await removeEntry(ENTRY)
+      }
+    }
+
+    for (let i = 1; i <= runs && defaults.rows.length > 0; i++) {
+      say(`the default (verify: auto) with Docker and Podman installed: round ${i} of ${runs}`)
+      for (const row of defaults.rows) {
+        const { main, post } = await defaultRow(row)
+        if (row.engine === 'podman' && i === 1) {
+          const passed = /container check passed/.test(main.stdout)
+          notes.set('default-podman-check', passed ? 'the check passed' : 'podman cannot run containers here: the check stops there, in a notice')
+        }
+        samples.add(`${row.id}-main`, main)
+        samples.add(`${row.id}-post`, post)
       }
     }
 

@@ -1,13 +1,14 @@
 /**
- * The action as the Actions runner runs it: each step's own `node dist/<step>/index.js` process
- * with INPUT_* (defaults from action.yml), GITHUB_OUTPUT/STATE, STATE_* for post, RUNNER_TEMP and
- * RUNNER_TOOL_CACHE, this process staying alive across main and post as the runner does (the
- * file-command parsing is local-run.mjs's). Downloads come from a server in this process.
+ * The action as the Actions runner runs it: each step's own `node dist/<step>/index.js` process,
+ * on the node action.yml declares when SETUP_X86_ACTION_NODE names it, with INPUT_* (defaults
+ * from action.yml), GITHUB_OUTPUT/STATE, STATE_* for post, RUNNER_TEMP and RUNNER_TOOL_CACHE,
+ * this process staying alive across main and post as the runner does (the file-command parsing
+ * is local-run.mjs's). Downloads come from a server in this process.
  */
 import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { basename, join } from 'node:path'
+import { basename, isAbsolute, join } from 'node:path'
 import { actionDefaults, parseFileCommands } from '../../local-run.mjs'
 import { ROOT } from '../args.js'
 import { atExit, run, type Timed } from './processes.js'
@@ -23,6 +24,26 @@ export function measuredEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env }
   for (const key of NOT_ON_RUNNERS) delete env[key]
   return env
+}
+
+/**
+ * The node that runs the bundle and the `node -e 0` floor: the runtime action.yml declares (node24;
+ * `bash scripts/ci/node24.sh` prints one) when SETUP_X86_ACTION_NODE names it, else the bench's own.
+ */
+export const ACTION_NODE = process.env.SETUP_X86_ACTION_NODE || process.execPath
+
+/** ACTION_NODE's own `--version`, the node the results are for; one line naming the variable when it is not a node. */
+export async function actionNodeVersion(): Promise<string> {
+  const fix = 'export SETUP_X86_ACTION_NODE=$(bash scripts/ci/node24.sh), or unset it to use the bench\'s own node'
+  const named = process.env.SETUP_X86_ACTION_NODE
+  if (named && !isAbsolute(named)) throw new Error(`SETUP_X86_ACTION_NODE (${named}) is not an absolute path: ${fix}`)
+  const r = await run(ACTION_NODE, ['--version'], { env: measuredEnv() })
+  const version = r.stdout.trim()
+  if (r.code !== 0 || !/^v\d+\.\d+\.\d+$/.test(version)) {
+    const said = (r.stderr || r.stdout).trim().split('\n')[0] || `exit ${r.code}`
+    throw new Error(`${named ? `SETUP_X86_ACTION_NODE (${named})` : ACTION_NODE} did not answer --version as node does (${said}): ${fix}`)
+  }
+  return version
 }
 
 let defaultInputs: Record<string, string> | undefined
@@ -65,16 +86,20 @@ function stepEnv(step: 'main' | 'post', workdir: string, inputs: Record<string, 
   return env
 }
 
-/** Runs dist/<step>/index.js (the snapshot) for a work folder; returns timing, exit code and outputs. */
+/**
+ * Runs dist/<step>/index.js (the snapshot) on ACTION_NODE for a work folder, with `extra` added
+ * to the step's variables; returns timing, exit code and outputs.
+ */
 export async function actionStep(
   dist: string,
   step: 'main' | 'post',
   workdir: string,
-  inputs: Record<string, string>
+  inputs: Record<string, string>,
+  extra: Record<string, string> = {}
 ): Promise<Timed & { outputs: Record<string, string> }> {
   mkdirSync(workdir, { recursive: true })
-  const env = stepEnv(step, workdir, inputs)
-  const r = await run(process.execPath, [join(dist, step, 'index.js')], { env })
+  const env = { ...stepEnv(step, workdir, inputs), ...extra }
+  const r = await run(ACTION_NODE, [join(dist, step, 'index.js')], { env })
   const outputs = parseFileCommands(readFileSync(join(workdir, `${step}.output`), 'utf8'))
   return { ...r, outputs }
 }
