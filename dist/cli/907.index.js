@@ -1883,6 +1883,10 @@ async function download_download(req, places, options = {}) {
                     req.log(`${err.message}; falling back to ${surveys[i + 1].plan.label}`);
                     continue;
                 }
+                // Say why no fallback was tried (a release set aside while planning: no digest for this host).
+                if (err instanceof DownloadError && err.reason === 'not-found' && problems.length) {
+                    throw new DownloadError(`${err.message}; no fallback download: ${problems.join('; ')}`, err.reason, err.url);
+                }
                 throw err;
             }
             if (store)

@@ -2,7 +2,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 856:
+/***/ 600:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -15,6 +15,83 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(598);
+;// CONCATENATED MODULE: ./src/faces/actions/commands.ts
+/**
+ * The two ways a step talks to the Actions runner, as pure text: a workflow command line on
+ * stdout (`::name key=value,key=value::message`) and a key-value entry of a file command
+ * (GITHUB_OUTPUT, GITHUB_STATE, GITHUB_ENV). Escaping and formats are those of @actions/core
+ * (lib/command.js, lib/file-command.js), which the runner parses; the toolkit itself is not loaded
+ * because its module graph (an HTTP client for OIDC tokens) cost the action most of its start-up.
+ *
+ * What the runner parses (actions/runner: ProcessInvoker, ActionCommandManager, ActionCommand): it
+ * reads stdout and stderr a line at a time, ending a line at \n, \r or \r\n (.NET ReadLine), and
+ * takes as a command any line that after its leading white space starts `::name ...::` (TryParseV2)
+ * or that holds `##[name ...]` anywhere (TryParse, the v1 syntax); names match ignoring case.
+ * `::stop-commands::token` makes it act on nothing until a line `::token::`. A command line of ours
+ * is safe whatever its message: escaping keeps it one line, which parses as our command before any
+ * `##[` in it is looked at. Free text, which may quote another program's output, is not: it is
+ * written as it is only when no line of it could parse.
+ */
+
+/** The runner's unescaping of a command's message undoes exactly these. */
+function escapeData(text) {
+    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+/** A property value also must not end the property list (`,`) or the properties (`:`). */
+function escapeProperty(text) {
+    return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+/** One workflow command, without its line end; properties with an empty value are left out. */
+function commandLine(name, properties, message) {
+    const props = Object.entries(properties)
+        .filter(([, value]) => value)
+        .map(([key, value]) => `${key}=${escapeProperty(value)}`);
+    return `::${name}${props.length > 0 ? ` ${props.join(',')}` : ''}::${escapeData(message)}`;
+}
+/**
+ * A heredoc entry of a file command: `name<<delimiter`, the value, the delimiter. The delimiter is
+ * random so no value can end the entry early and smuggle in another output or variable.
+ */
+function keyValueEntry(name, value, delimiter, eol) {
+    if (name.includes(delimiter))
+        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+    if (value.includes(delimiter))
+        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+    return `${name}<<${delimiter}${eol}${value}${eol}${delimiter}`;
+}
+/**
+ * Whether a line of `text` could be read by the runner as a command: `::` first after white space
+ * (.NET's TrimStart also trims U+0085, which \s lacks), or `##[` anywhere.
+ */
+function holdsCommand(text) {
+    return /(?:^|[\r\n])[\s\u0085]*::|##\[/.test(text);
+}
+/**
+ * `text` between `::stop-commands::token` and `::token::`: the runner shows it but acts on none of
+ * its lines. The token is drawn until the text does not hold it, since a line `::token::` (in any
+ * case) inside would resume commands early.
+ */
+function commandsStopped(text, newToken, eol) {
+    const lower = text.toLowerCase();
+    let token = newToken();
+    while (lower.includes(token.toLowerCase()))
+        token = newToken();
+    return `${commandLine('stop-commands', {}, token)}${eol}${text}${eol}${commandLine(token, {}, '')}`;
+}
+/**
+ * Text for a stream the runner reads (a `run:` step that calls the command line): inside a job,
+ * text holding something the runner would take as a command is put between stop-commands lines;
+ * elsewhere, as it is.
+ */
+function runnerSafe(text, env = process.env) {
+    if (env.GITHUB_ACTIONS !== 'true' || !holdsCommand(text))
+        return text;
+    const ends = text.endsWith('\n');
+    return commandsStopped(ends ? text.slice(0, -1) : text, external_node_crypto_.randomUUID, '\n') + (ends ? '\n' : '');
+}
+
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(455);
 ;// CONCATENATED MODULE: external "node:os"
@@ -1173,8 +1250,6 @@ function validPlatform(platform) {
     return /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/.test(platform);
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(598);
 ;// CONCATENATED MODULE: ./src/checks/tar-writer.ts
 /**
  * Writes small POSIX (ustar) tar archives in memory: regular files and directories with fixed
@@ -5817,6 +5892,7 @@ async function diagnoseCommand(file, options, json, seams = {}) {
 
 
 
+
 const USAGE = `usage: setup-x86-on-arm install [--platforms LIST] [--install auto|apt|download|none] [--flags F] [--verify auto|probe|container|none] [--persist] [--json]
                         [--libraries LIST [--libraries-mirror URL] | --sysroot DIR] [--env-file PATH] [--cache-dir DIR]
        setup-x86-on-arm uninstall [--json]
@@ -5884,9 +5960,11 @@ function parseCommandLine(argv) {
     }
     return { command, options, json: values.json === true, file: positionals[0] };
 }
-async function runCli(argv, seams = {}) {
-    const out = seams.out ?? (line => process.stdout.write(line));
-    const err = seams.err ?? (line => process.stderr.write(line));
+async function runCli(argv, given = {}) {
+    // Run from a job's step, what it prints (engine errors, apt's words) must not reach the runner as commands.
+    const out = given.out ?? (text => void process.stdout.write(runnerSafe(text)));
+    const err = given.err ?? (text => void process.stderr.write(runnerSafe(text)));
+    const seams = { ...given, out, err };
     try {
         const { command, options, json, file } = parseCommandLine(argv);
         if (command === 'install')
@@ -5913,7 +5991,7 @@ async function runCli(argv, seams = {}) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(856);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(600);
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2));
 

@@ -48,6 +48,7 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
  * `##[` in it is looked at. Free text, which may quote another program's output, is not: it is
  * written as it is only when no line of it could parse.
  */
+
 /** The runner's unescaping of a command's message undoes exactly these. */
 function escapeData(text) {
     return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -92,6 +93,17 @@ function commandsStopped(text, newToken, eol) {
     while (lower.includes(token.toLowerCase()))
         token = newToken();
     return `${commandLine('stop-commands', {}, token)}${eol}${text}${eol}${commandLine(token, {}, '')}`;
+}
+/**
+ * Text for a stream the runner reads (a `run:` step that calls the command line): inside a job,
+ * text holding something the runner would take as a command is put between stop-commands lines;
+ * elsewhere, as it is.
+ */
+function runnerSafe(text, env = process.env) {
+    if (env.GITHUB_ACTIONS !== 'true' || !holdsCommand(text))
+        return text;
+    const ends = text.endsWith('\n');
+    return commandsStopped(ends ? text.slice(0, -1) : text, randomUUID, '\n') + (ends ? '\n' : '');
 }
 
 ;// CONCATENATED MODULE: ./src/faces/actions/summary.ts

@@ -10,7 +10,9 @@
 // version) and checked byte for byte against the sha256 and size the manifest pins. A third: the
 // amd64 Go program of scenario 08, built on the host with golang-go (go-stress.mjs). A fourth: the
 // foreign-program corpus of scenario 08 (Debian amd64/i386 programs, a sysroot made by the action's
-// own engine, C builds for x86-64-v3/v4, their native outputs: corpus.mjs).
+// own engine, C builds for x86-64-v3/v4, their native outputs: corpus.mjs). A fifth: Debian 13's
+// static qemu-x86_64 and qemu-i386 (trixie's qemu-user, a QEMU 10) for scenarios 09 and 10
+// (debian13-qemu.mjs).
 //
 //   [SETUP_X86_VM_SLOW=1] node scripts/arm64-vm/fixtures.mjs [--refresh]
 //
@@ -26,6 +28,7 @@ import { fileURLToPath } from 'node:url'
 import { brotliDecompressSync } from 'node:zlib'
 import { apt, aptUpdate, debField, download, downloadFresh, extract } from './apt.mjs'
 import { ensureCorpus } from './corpus.mjs'
+import { ensureDebian13Qemu } from './debian13-qemu.mjs'
 import { ensureGoStress } from './go-stress.mjs'
 import { ensureNodeX64 } from './node-x64.mjs'
 
@@ -423,6 +426,7 @@ export function ensureFixtures({ refresh = false } = {}) {
   manifest.actionAssets = ensureActionAssets({ refresh })
   manifest.goStress = ensureGoStress({ refresh })
   manifest.corpus = ensureCorpus({ refresh })
+  manifest.debian13Qemu = ensureDebian13Qemu({ refresh })
   return manifest
 }
 
@@ -437,6 +441,10 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   }
   if (manifest.goStress.error) {
     process.stderr.write(`fixtures: the amd64 Go program for scenario 08: ${manifest.goStress.error}\n`)
+    process.exitCode = 1
+  }
+  if (manifest.debian13Qemu.error) {
+    process.stderr.write(`fixtures: Debian 13's QEMU for scenarios 09 and 10: ${manifest.debian13Qemu.error}\n`)
     process.exitCode = 1
   }
   for (const error of [manifest.corpus.error, manifest.nodeX64?.error].filter(Boolean)) {

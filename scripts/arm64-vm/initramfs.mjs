@@ -3,10 +3,10 @@
 // base (busybox, glibc, node, qemu-user, docker, kernel modules, the foreign programs, an amd64
 // image, the loopback mirror, xz-utils, the project's own QEMU release assets laid out as a GitHub
 // release's downloads, the amd64 Go program with its native output, the corpus of Debian amd64/i386
-// programs with their sysroot and native outputs) is built from the fixtures once and cached, not
-// compressed (gunzip in the emulated kernel costs more than reading the bytes); the project part
-// (/init, action.yml, package.json, dist/, the local runner, the scenario scripts) is rebuilt and
-// gzip'd at every call because those change.
+// programs with their sysroot and native outputs, Debian 13's qemu-x86_64 and qemu-i386) is built
+// from the fixtures once and cached, not compressed (gunzip in the emulated kernel costs more than
+// reading the bytes); the project part (/init, action.yml, package.json, dist/, the local runner,
+// the scenario scripts) is rebuilt and gzip'd at every call because those change.
 //
 //   node scripts/arm64-vm/initramfs.mjs      builds and prints the initrd's path
 import { execFileSync } from 'node:child_process'
@@ -19,7 +19,7 @@ import { commandsFile, NODE_PROGRAM } from './corpus-programs.mjs'
 import { assetsDir, cacheDir, ensureFixtures, ensureSlowFixtures, fixturesDir, projectRoot, SLOW } from './fixtures.mjs'
 
 /** Bump when the base layout changes. */
-const BASE_SPEC = 9
+const BASE_SPEC = 10
 const S_IFDIR = 0o040000
 const S_IFREG = 0o100000
 const S_IFLNK = 0o120000
@@ -40,7 +40,9 @@ export const GUEST = {
   /** Foreign programs built on the host with their native output: go-stress and go-stress.expected (or go-stress.error). */
   programs: '/opt/programs',
   /** The foreign-program corpus (scenario 08): sysroot/, <arch>/bin/, c/, data/, commands, expected/ (or error). */
-  corpus: '/opt/corpus'
+  corpus: '/opt/corpus',
+  /** Debian 13's static qemu-x86_64 and qemu-i386 and debian13.env; scenarios 09 and 10 copy them to /usr/bin. */
+  debian13Qemu: '/opt/qemu-debian13'
 }
 
 /** The repository the action "runs from" in scenario 07 (GITHUB_ACTION_REPOSITORY): its releases hold the assets. */
@@ -266,6 +268,14 @@ function buildBase(manifest) {
   if (corpus && !corpus.error) cpio.tree(corpus.root, GUEST.corpus)
   else cpio.file(`${GUEST.corpus}/error`, `${corpus?.error ?? 'the fixtures made no corpus'}\n`)
 
+  // Debian 13's QEMU (scenarios 09, 10), out of /usr/bin: every other scenario starts without it
+  const debian13 = manifest.debian13Qemu
+  cpio.file(`${GUEST.debian13Qemu}/debian13.env`, debian13Env(debian13))
+  if (debian13 && !debian13.error) {
+    for (const f of debian13.files)
+      cpio.file(`${GUEST.debian13Qemu}/qemu-${f.target}`, readFileSync(join(debian13.dir, `qemu-${f.target}`)), 0o755)
+  }
+
   writeFileSync(path, cpio.bytes(0))
   writeFileSync(stamp, key)
   return path
@@ -295,6 +305,15 @@ export function releaseEnv(assets = { error: 'the fixtures made no release asset
       })
     }
   }
+  return Object.entries(vars)
+    .map(([name, value]) => `${name}=${shellQuote(value)}\n`)
+    .join('')
+}
+
+/** /opt/qemu-debian13/debian13.env: which Debian 13 QEMU the machine holds, or why none (sourced by busybox sh). */
+export function debian13Env(qemu = { error: 'the fixtures fetched no Debian 13 qemu-user' }) {
+  const vars = { DEBIAN13_ERROR: qemu.error ? qemu.error.split('\n')[0] : '' }
+  if (!qemu.error) Object.assign(vars, { DEBIAN13_PACKAGE: `${qemu.package} ${qemu.version}`, DEBIAN13_QEMU: qemu.qemu })
   return Object.entries(vars)
     .map(([name, value]) => `${name}=${shellQuote(value)}\n`)
     .join('')

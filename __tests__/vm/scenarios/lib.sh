@@ -93,6 +93,52 @@ qemu_on_machine() {
   cp $QEMU_STASH/qemu-x86_64-static $QEMU_STASH/qemu-i386-static /usr/bin/
 }
 
+# file_commands FILE: the `name=value` lines a runner file (GITHUB_OUTPUT, GITHUB_ENV) sets, a
+# `name<<DELIMITER` block as one line (its lines joined with " | ").
+file_commands() {
+  awk '
+    !delim && /^[^=<]+<<.+$/ { at = index($0, "<<"); name = substr($0, 1, at - 1); delim = substr($0, at + 2); value = ""; n = 0; next }
+    delim && $0 == delim { print name "=" value; delim = ""; next }
+    delim { value = (n++ ? value " | " : "") $0; next }
+    /=/ { print }
+  ' "$1"
+}
+
+# later_step ENV_FILE COMMAND ARGS...: COMMAND (a program or a function) as a later step of the job
+# runs it, with the variables the action wrote to GITHUB_ENV (ENV_FILE) in its environment
+# (local-run names no GITHUB_ENV of its own: a scenario exports one before `step main`).
+later_step() {
+  local file=$1 line
+  shift
+  (
+    while IFS= read -r line; do
+      [ -n "$line" ] && export "${line%%=*}=${line#*=}"
+    done <<VARIABLES
+$(file_commands "$file")
+VARIABLES
+    "$@"
+  )
+}
+
+# run_go KEY COMMAND...: the amd64 Go program (/opt/programs/go-stress, built with an old Go) as
+# COMMAND starts it, against its native output: KEY.exit, KEY.seconds, KEY.out, KEY.same,
+# KEY.fatal (the runtime's own words when it aborts: `fatal error: lfstack.push` where QEMU hands it
+# addresses above 2^47), KEY.stderr (its note on what it collected).
+run_go() {
+  local name=$1 t0 rc
+  shift
+  t0=$(now)
+  "$@" > "$WORK/$name.out" 2> "$WORK/$name.err"
+  rc=$?
+  result "$name.exit" $rc
+  result "$name.seconds" "$(since "$t0")"
+  result "$name.out" "$(head -n 5 "$WORK/$name.out")"
+  result "$name.same" "$(cmp -s "$WORK/$name.out" /opt/programs/go-stress.expected && echo yes || echo no)"
+  result "$name.fatal" "$(grep -m 3 -e 'fatal error' -e 'invalid packing' -e '^panic' -e 'SIG' "$WORK/$name.err")"
+  result "$name.stderr" "$(grep -m 1 '^go-stress: ' "$WORK/$name.err")"
+  sed "s/^/$name| /" "$WORK/$name.err" | head -n 20
+}
+
 # step main|post [--input name=value]...: one step of one job through the local runner. As under
 # Runner.Worker, a job's main and post are children of one runner process (the job's holder in the
 # host's ledger): `step main` starts `local-run all --hold` and returns once main has ended (the
@@ -122,12 +168,7 @@ step() {
   result "$phase.errors" "$(grep '^::error' "$WORK/$phase.log")"
   result "$phase.warnings" "$(grep '^::warning' "$WORK/$phase.log")"
   if [ "$phase" = main ] && [ -f "$WORK/main.output" ]; then
-    awk '
-      !delim && /^[^=<]+<<.+$/ { at = index($0, "<<"); name = substr($0, 1, at - 1); delim = substr($0, at + 2); value = ""; n = 0; next }
-      delim && $0 == delim { print name "=" value; delim = ""; next }
-      delim { value = (n++ ? value " | " : "") $0; next }
-      /=/ { print }
-    ' "$WORK/main.output" > "$WORK/outputs"
+    file_commands "$WORK/main.output" > "$WORK/outputs"
     while IFS= read -r line; do result "out.${line%%=*}" "${line#*=}"; done < "$WORK/outputs"
   fi
   return $rc

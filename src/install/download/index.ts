@@ -137,6 +137,10 @@ export async function download(req: DownloadRequest, places: InstallPlaces, opti
           req.log(`${err.message}; falling back to ${surveys[i + 1].plan.label}`)
           continue
         }
+        // Say why no fallback was tried (a release set aside while planning: no digest for this host).
+        if (err instanceof DownloadError && err.reason === 'not-found' && problems.length) {
+          throw new DownloadError(`${err.message}; no fallback download: ${problems.join('; ')}`, err.reason, err.url)
+        }
         throw err
       }
       if (store) verified = await keepInStore(store, plan, verified, ready, work)
