@@ -6,6 +6,8 @@
  * (default F), `verify` (auto|probe|container|none), `verify-image`, `qemu-version`, `cleanup`,
  * `libraries` (packages for a sysroot, `base` for the C and C++ runtime) and `sysroot`.
  */
+import { BASE_PACKAGES } from '../install/libraries/names.js'
+import { PLATFORMS, type Platform } from '../kernel/platforms.js'
 
 export type DiagnosisId =
   | 'binfmt-not-permitted'
@@ -125,31 +127,39 @@ function anyOf(...matchers: LineMatcher[]): LineMatcher {
 }
 
 /** The first QEMU release whose user-mode mmap hands a 64-bit guest the host kernel's own addresses. */
-export const HIGH_ADDRESS_QEMU = '9.0.0'
+export const HIGH_ADDRESS_QEMU = '9.0'
 
 /** The variable that moves a 48-bit host's addresses below 2^47 for QEMU (core/obtain.ts exports it). */
 const GUEST_BASE = 'QEMU_GUEST_BASE=0x800000000000'
 
-/** Is this QEMU version one that gives x86_64 programs memory above 2^47 on an arm64 host (9.0 and later)? */
+/** A version's numbers (major, minor, micro), missing ones 0; undefined when it starts with no number. */
+function versionNumbers(version: string): number[] | undefined {
+  const m = /^(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(version)
+  return m ? [m[1], m[2], m[3]].map(n => Number(n ?? 0)) : undefined
+}
+
+/** Is this QEMU version one that gives x86_64 programs memory above 2^47 on an arm64 host (HIGH_ADDRESS_QEMU or later)? */
 export function givesHighAddresses(version: string): boolean {
-  const [major] = version.split('.').map(Number)
-  return Number.isFinite(major) && major >= 9
+  const given = versionNumbers(version)
+  const first = versionNumbers(HIGH_ADDRESS_QEMU) as number[]
+  if (!given) return false
+  const differs = given.findIndex((n, i) => n !== first[i])
+  return differs === -1 || given[differs] > first[differs]
 }
 
-/** The platform a dynamic loader's path belongs to (docker's and Debian's names), for the messages. */
-function loaderPlatform(path: string): { docker: string; debian: string } | undefined {
-  if (/ld-linux-x86-64/.test(path)) return { docker: 'amd64', debian: 'amd64' }
-  if (/ld-linux\.so\.2$/.test(path)) return { docker: '386', debian: 'i386' }
-  if (/ld-linux-aarch64/.test(path)) return { docker: 'arm64', debian: 'arm64' }
-  if (/ld-linux-armhf/.test(path)) return { docker: 'arm/v7', debian: 'armhf' }
-  if (/ld-linux-riscv64/.test(path)) return { docker: 'riscv64', debian: 'riscv64' }
-  if (/ld64\.so\.2$/.test(path)) return { docker: 'ppc64le', debian: 'ppc64el' }
-  if (/ld64\.so\.1$/.test(path)) return { docker: 's390x', debian: 's390x' }
-  return undefined
+/**
+ * The platform a dynamic loader's path belongs to. A loader whose file name carries its
+ * architecture (ld-linux-x86-64.so.2) is known in any folder (a Nix store's lib, say); the
+ * generic names (ld-linux.so.2, ld64.so.1, ld.so.1) only in their own folder (lib64/ld.so.1),
+ * as other architectures' loaders share them.
+ */
+function loaderPlatform(path: string): Platform | undefined {
+  const file = path.slice(path.lastIndexOf('/') + 1)
+  return (
+    PLATFORMS.find(p => path.endsWith(`/${p.loader}`)) ??
+    PLATFORMS.find(p => file.startsWith('ld-linux-') && p.loader.endsWith(`/${file}`))
+  )
 }
-
-/** The `base` shorthand of `libraries`: the C and C++ runtime. */
-const BASE = ['libc6', 'libgcc-s1', 'libstdc++6', 'zlib1g']
 
 /**
  * The Debian and Ubuntu package holding a library, for the libraries programs most often miss
@@ -187,7 +197,7 @@ const LIBRARY_PACKAGES: Readonly<Record<string, string>> = {
 /** What to add to `libraries` for a missing library file. */
 function libraryFix(file: string): string {
   const pkg = LIBRARY_PACKAGES[file]
-  if (pkg && BASE.includes(pkg)) return `add \`libraries: base\` to the action's step (${pkg}, part of base, holds ${file})`
+  if (pkg && BASE_PACKAGES.includes(pkg)) return `add \`libraries: base\` to the action's step (${pkg}, part of base, holds ${file})`
   if (pkg) return `add ${pkg} to the action's \`libraries\` (it holds ${file}), e.g. \`libraries: base, ${pkg}\``
   return (
     `add the package that holds ${file} to the action's \`libraries\` (\`dpkg -S ${file}\` on a machine of the program's platform, ` +
@@ -223,15 +233,16 @@ const RULES: Rule[] = [
     match: /Could not open '((?=[^']*\/ld)[^']*)'/i,
     explain: m => {
       const platform = loaderPlatform(m[1] ?? '')
-      const of = platform ? ` ${platform.debian}` : ' target'
-      const docker = platform?.docker ?? '<arch>'
-      const debian = platform?.debian ?? '<arch>'
+      const of = platform ? ` ${platform.debian}` : ''
+      const image = platform ? `a ${platform.docker} image` : "an image of the program's platform"
+      const container = platform ? ` (\`docker run --platform ${platform.docker} ...\`)` : ''
+      const multiarch = platform ? ` (libc6:${platform.debian})` : ''
       return {
         cause: `QEMU runs the program, but it is dynamically linked and its${of} dynamic loader ${m[1]} is not on this machine: outside a container there is no${of} C library to load.`,
         fix:
           `add \`libraries: base\` to the action's step (a sysroot of the distribution's${of} C runtime, exported as QEMU_LD_PREFIX for the later ` +
-          `steps), or give \`sysroot\` a${of} root filesystem (e.g. from docker export of a linux/${docker} image); or run the program in a container ` +
-          `of its platform (\`docker run --platform linux/${docker} ...\`), or install the${of} C library through multiarch (libc6:${debian}); ` +
+          `steps), or give \`sysroot\` a${of} root filesystem (e.g. from docker export of ${image}); or run the program in a container ` +
+          `of its platform${container}, or install the${of} C library through multiarch${multiarch}; ` +
           'statically linked programs need none of this'
       }
     }
@@ -286,12 +297,12 @@ const RULES: Rule[] = [
     match: /lfstack\.push invalid packing|fatal error: lfstack\.push/,
     explain: (_m, { qemuVersion }) => ({
       cause:
-        `an amd64 Go program was handed memory above the 47-bit address space an x86_64 program can have: QEMU ${qemuVersion ?? '9.0 or later'} passes ` +
-        "the program's memory requests to this arm64 host's kernel, which answers with 48-bit addresses (QEMU 9.0 changed this; 7.2 and 8.x pick " +
+        `an amd64 Go program was handed memory above the 47-bit address space an x86_64 program can have: QEMU ${qemuVersion ?? `${HIGH_ADDRESS_QEMU} or later`} passes ` +
+        `the program's memory requests to this arm64 host's kernel, which answers with 48-bit addresses (QEMU ${HIGH_ADDRESS_QEMU} changed this; 7.2 and 8.x pick ` +
         "addresses below 2^47 themselves), and Go's runtime before Go 1.25.4 packs pointers assuming they fit in 47 bits.",
       fix:
         `set ${GUEST_BASE} in the program's environment (QEMU reads it like -B: the kernel's addresses [2^47, 2^48) become the program's [0, 2^47)). ` +
-        'The action exports it for its later steps when a QEMU of 9.0 or later serves amd64 on such a host; a container needs it passed in: ' +
+        `The action exports it for its later steps when a QEMU of ${HIGH_ADDRESS_QEMU} or later serves amd64 on such a host; a container needs it passed in: ` +
         `\`docker run -e ${GUEST_BASE} ...\`, or \`ENV ${GUEST_BASE}\` in its Dockerfile. Or use the QEMU 7.2 the action downloads by default ` +
         `(\`install: download\`, \`qemu-version\` empty) instead of the QEMU ${qemuVersion ?? 'found on the machine'}, or build the program with Go 1.25.4 ` +
         "or later; QEMU_RESERVED_VA does not help (x86_64's vsyscall page then cannot be placed)"

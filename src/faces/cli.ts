@@ -1,12 +1,8 @@
 /**
- * The command-line entry, for provisioning a machine outside Actions with the same core:
- *   setup-x86-on-arm install [--platforms LIST] [--install METHOD] [--flags LETTERS] [--verify MODE]
- *                            [--libraries LIST [--libraries-mirror URL] | --sysroot DIR] [--env-file PATH] [--cache-dir DIR] [--json]
- *   setup-x86-on-arm uninstall [--json]
- *   setup-x86-on-arm status [--json]
- *   setup-x86-on-arm diagnose [FILE] [--x86-64-level LEVEL] [--qemu-version VERSION] [--json]
- * This module reads the arguments (node:util parseArgs, strict) and runs the command; a bad
- * argument exits 2 with one line, any other failure 1. The commands are in cli-commands.ts.
+ * The command-line entry, for provisioning a machine outside Actions with the same core; USAGE
+ * is its one description (the README quotes it, a test holds the two equal). This module reads
+ * the arguments (node:util parseArgs, strict) and runs the command; a bad argument exits 2 with
+ * one line, any other failure 1. The commands are in cli-commands.ts.
  */
 import { parseArgs } from 'node:util'
 import { runnerSafe } from './actions/commands.js'
@@ -16,7 +12,9 @@ import { InputError } from './inputs.js'
 
 export type { CliSeams } from './cli-commands.js'
 
+/** Every option each command takes (a test holds it to the option tables below). */
 export const USAGE = `usage: setup-x86-on-arm install [--platforms LIST] [--install auto|apt|download|none] [--flags F] [--verify auto|probe|container|none] [--persist] [--json]
+                        [--verify-image IMAGE] [--qemu-version VERSION] [--qemu-url URL --qemu-sha256 SHA256] [--asset-base URL]
                         [--libraries LIST [--libraries-mirror URL] | --sysroot DIR] [--env-file PATH] [--cache-dir DIR]
        setup-x86-on-arm uninstall [--json]
        setup-x86-on-arm status [--json]
@@ -24,7 +22,7 @@ export const USAGE = `usage: setup-x86-on-arm install [--platforms LIST] [--inst
 
 const text = { type: 'string' } as const
 const flag = { type: 'boolean' } as const
-const INSTALL_OPTIONS = {
+export const INSTALL_OPTIONS = {
   platforms: text,
   install: text,
   flags: text,
@@ -42,8 +40,8 @@ const INSTALL_OPTIONS = {
   persist: flag,
   json: flag
 }
-const OTHER_OPTIONS = { json: flag }
-const DIAGNOSE_OPTIONS = { 'x86-64-level': text, 'qemu-version': text, json: flag }
+export const OTHER_OPTIONS = { json: flag }
+export const DIAGNOSE_OPTIONS = { 'x86-64-level': text, 'qemu-version': text, json: flag }
 const COMMANDS = ['install', 'uninstall', 'status', 'diagnose', 'help', '--help', '-h']
 
 export interface Parsed {

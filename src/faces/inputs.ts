@@ -5,7 +5,7 @@
  * to 'FF', a full-width host name is mapped to ASCII by URL parsing), so what runs is what was
  * written. Only `sysroot`, a path of the machine's own, may hold other characters.
  */
-import { validImageRef } from '../checks/container.js'
+import { BUILT_IN_IMAGE, validImageRef } from '../checks/image-ref.js'
 import type { CheckRequest } from '../core/check.js'
 import type { SetupRequest } from '../core/context.js'
 import type { LibrariesRequest } from '../core/sysroot.js'
@@ -146,7 +146,8 @@ export function parseBoolean(input: string, value: string): boolean {
   throw new InputError(input, `${shown(value)} is not a boolean`, 'use true or false')
 }
 
-export function parseQemuVersion(value: string): string {
+/** The `qemu-version` input: a release to install, or '' for the pinned default. */
+export function parseQemuVersionInput(value: string): string {
   const version = value.trim()
   if (version === '' || version === 'default') return ''
   if (!/^\d{1,3}\.\d{1,3}(\.\d{1,3})?(-\d{1,6})?$/.test(version)) {
@@ -212,10 +213,10 @@ export function readInputs(get: (name: string) => string): { inputs: Inputs; war
     install: oneOf('install', raw('install', 'auto'), INSTALL_METHODS),
     flags,
     verify: oneOf('verify', raw('verify', 'auto'), VERIFY_MODES),
-    verifyImage: parseImage(raw('verify-image', '')),
+    verifyImage: parseImage(raw('verify-image', BUILT_IN_IMAGE)),
     cleanup: parseBoolean('cleanup', raw('cleanup', 'true')),
     persist: parseBoolean('persist', raw('persist', 'false')),
-    qemuVersion: parseQemuVersion(raw('qemu-version', '')),
+    qemuVersion: parseQemuVersionInput(raw('qemu-version', '')),
     qemuUrl: parseUrl(raw('qemu-url', '')),
     qemuSha256: parseSha256(raw('qemu-sha256', '')),
     libraries: asInput(() => parseLibraries(raw('libraries', ''))),

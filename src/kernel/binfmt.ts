@@ -7,6 +7,9 @@ import type { Privileged } from './privileged.js'
 
 export const BINFMT_DIR = '/proc/sys/fs/binfmt_misc'
 
+/** The longest interpreter path the kernel takes in a register line. */
+export const MAX_INTERPRETER_PATH = 127
+
 export interface Entry {
   name: string
   enabled: boolean
@@ -64,7 +67,9 @@ export function registerLine(entry: Omit<Entry, 'enabled'>): string {
   if (FIELD_FORBIDDEN.test(interpreter) || !interpreter.startsWith('/')) {
     throw new Error(`invalid interpreter path: ${JSON.stringify(interpreter)}`)
   }
-  if (interpreter.length > 127) throw new Error(`interpreter path longer than 127 characters: ${interpreter}`)
+  if (interpreter.length > MAX_INTERPRETER_PATH) {
+    throw new Error(`interpreter path longer than ${MAX_INTERPRETER_PATH} characters: ${interpreter}`)
+  }
   if (!/^[POCF]*$/.test(flags)) throw new Error(`invalid binfmt flags: ${JSON.stringify(flags)}`)
   let line: string
   if (type === 'E') {

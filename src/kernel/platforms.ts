@@ -1,6 +1,10 @@
 /**
- * The QEMU linux-user targets the action can register, with the names users write for them and
- * the ELF magic/mask the kernel matches (QEMU's qemu-binfmt-conf.sh values).
+ * The QEMU linux-user targets the action can register, one record each holding every fact the
+ * layers above read about a platform: the names users, Docker and Debian give it, the ELF
+ * magic/mask the kernel matches (QEMU's qemu-binfmt-conf.sh values), its dynamic loader. Tables
+ * elsewhere are derived from these records (perTarget), so none can miss a platform. The probe
+ * programs stay in checks/probe-programs.ts, keyed by target: machine code for the check, not a
+ * fact the kernel layer needs.
  */
 import type { Entry } from './binfmt.js'
 
@@ -20,6 +24,10 @@ export interface Platform {
   machine: RegExp
   /** 64-bit guest: needs a 64-bit userland on the host (QEMU 10 dropped 64-bit guests on 32-bit hosts). */
   bits: 32 | 64
+  /** The dynamic loader glibc programs name (PT_INTERP), relative to the root. */
+  loader: string
+  /** Debian's architecture name: what apt, dpkg and the package file names say. */
+  debian: string
 }
 
 const ELF = '7f454c46'
@@ -43,7 +51,9 @@ export const PLATFORMS: readonly Platform[] = [
     magic: ELF + LE64 + PAD + '0200' + '3e00',
     mask: MASK_A,
     machine: /^x86_64$/,
-    bits: 64
+    bits: 64,
+    loader: 'lib64/ld-linux-x86-64.so.2',
+    debian: 'amd64'
   },
   {
     target: 'i386',
@@ -52,7 +62,9 @@ export const PLATFORMS: readonly Platform[] = [
     magic: ELF + LE32 + PAD + '0200' + '0300',
     mask: MASK_A,
     machine: /^i[3-6]86$/,
-    bits: 32
+    bits: 32,
+    loader: 'lib/ld-linux.so.2',
+    debian: 'i386'
   },
   {
     target: 'aarch64',
@@ -61,7 +73,9 @@ export const PLATFORMS: readonly Platform[] = [
     magic: ELF + LE64 + PAD + '0200' + 'b700',
     mask: MASK_B,
     machine: /^aarch64$/,
-    bits: 64
+    bits: 64,
+    loader: 'lib/ld-linux-aarch64.so.1',
+    debian: 'arm64'
   },
   {
     target: 'arm',
@@ -70,7 +84,9 @@ export const PLATFORMS: readonly Platform[] = [
     magic: ELF + LE32 + PAD + '0200' + '2800',
     mask: MASK_B,
     machine: /^armv\d+[a-z]*$/,
-    bits: 32
+    bits: 32,
+    loader: 'lib/ld-linux-armhf.so.3',
+    debian: 'armhf'
   },
   {
     target: 'riscv64',
@@ -79,7 +95,9 @@ export const PLATFORMS: readonly Platform[] = [
     magic: ELF + LE64 + PAD + '0200' + 'f300',
     mask: MASK_B,
     machine: /^riscv64$/,
-    bits: 64
+    bits: 64,
+    loader: 'lib/ld-linux-riscv64-lp64d.so.1',
+    debian: 'riscv64'
   },
   {
     target: 'ppc64le',
@@ -88,7 +106,9 @@ export const PLATFORMS: readonly Platform[] = [
     magic: ELF + LE64 + PAD + '0200' + '1500',
     mask: MASK_C,
     machine: /^ppc64le$/,
-    bits: 64
+    bits: 64,
+    loader: 'lib64/ld64.so.2',
+    debian: 'ppc64el'
   },
   {
     target: 's390x',
@@ -97,7 +117,9 @@ export const PLATFORMS: readonly Platform[] = [
     magic: ELF + BE64 + PAD + '0002' + '0016',
     mask: MASK_D,
     machine: /^s390x$/,
-    bits: 64
+    bits: 64,
+    loader: 'lib/ld64.so.1',
+    debian: 's390x'
   },
   {
     target: 'mips64el',
@@ -106,7 +128,9 @@ export const PLATFORMS: readonly Platform[] = [
     magic: ELF + LE64 + PAD + '0200' + '0800',
     mask: MASK_F,
     machine: /^mips64$/,
-    bits: 64
+    bits: 64,
+    loader: 'lib64/ld.so.1',
+    debian: 'mips64el'
   },
   {
     target: 'loongarch64',
@@ -115,9 +139,16 @@ export const PLATFORMS: readonly Platform[] = [
     magic: ELF + LE64 + PAD + '0200' + '0201',
     mask: MASK_E,
     machine: /^loongarch64$/,
-    bits: 64
+    bits: 64,
+    loader: 'lib64/ld-linux-loongarch-lp64d.so.1',
+    debian: 'loong64'
   }
 ]
+
+/** One fact of every platform, keyed by target: the tables the other layers read. */
+export function perTarget<T>(fact: (platform: Platform) => T): Readonly<Record<QemuTarget, T>> {
+  return Object.fromEntries(PLATFORMS.map(p => [p.target, fact(p)])) as Record<QemuTarget, T>
+}
 
 export function platformOf(target: QemuTarget): Platform {
   const found = PLATFORMS.find(p => p.target === target)

@@ -9,21 +9,11 @@ import type { Stats } from 'node:fs'
 import { lstat, readlink, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { readElf } from '../../kernel/elf.js'
-import { platformOfHeader, type QemuTarget } from '../../kernel/platforms.js'
+import { perTarget, platformOfHeader, type QemuTarget } from '../../kernel/platforms.js'
 import { LibrariesError } from './names.js'
 
 /** Each platform's dynamic loader, as glibc programs name it, relative to the root. */
-export const LOADERS: Readonly<Record<QemuTarget, string>> = {
-  x86_64: 'lib64/ld-linux-x86-64.so.2',
-  i386: 'lib/ld-linux.so.2',
-  aarch64: 'lib/ld-linux-aarch64.so.1',
-  arm: 'lib/ld-linux-armhf.so.3',
-  riscv64: 'lib/ld-linux-riscv64-lp64d.so.1',
-  ppc64le: 'lib64/ld64.so.2',
-  s390x: 'lib/ld64.so.1',
-  mips64el: 'lib64/ld.so.1',
-  loongarch64: 'lib64/ld-linux-loongarch-lp64d.so.1'
-}
+export const LOADERS = perTarget(p => p.loader)
 
 /** Symbolic links followed before giving up, as the kernel's limit (ELOOP). */
 const MAX_LINKS = 40

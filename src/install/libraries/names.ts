@@ -4,7 +4,7 @@
  * the Debian architecture name of each QEMU target. A bad value fails with one line naming the
  * input and the fix, the same shape as every other input of the action.
  */
-import type { QemuTarget } from '../../kernel/platforms.js'
+import { perTarget, type QemuTarget } from '../../kernel/platforms.js'
 
 /** An error about one input: `input 'NAME': problem; fix`. */
 export class LibrariesError extends Error {
@@ -89,17 +89,7 @@ export function parseMirror(value: string): string[] {
 }
 
 /** Debian's architecture name of each QEMU target (what apt and the package file names say). */
-export const DEBIAN_ARCHES: Readonly<Record<QemuTarget, string>> = {
-  x86_64: 'amd64',
-  i386: 'i386',
-  aarch64: 'arm64',
-  arm: 'armhf',
-  riscv64: 'riscv64',
-  ppc64le: 'ppc64el',
-  s390x: 's390x',
-  mips64el: 'mips64el',
-  loongarch64: 'loong64'
-}
+export const DEBIAN_ARCHES = perTarget(p => p.debian)
 
 /** The Debian architectures for the targets, each once, in the targets' order. */
 export function debianArches(targets: readonly QemuTarget[]): string[] {
