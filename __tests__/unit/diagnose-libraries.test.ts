@@ -5,6 +5,7 @@
  */
 import { describe, expect, test } from '@jest/globals'
 import { diagnose } from '../../src/checks/diagnose.js'
+import { PLATFORMS } from '../../src/kernel/platforms.js'
 
 describe('missing loader', () => {
   test.each([
@@ -20,6 +21,35 @@ describe('missing loader', () => {
     expect(d?.fix).toContain('exported as QEMU_LD_PREFIX for the later steps')
     expect(d?.fix).toContain(`give \`sysroot\` a ${debian} root filesystem (e.g. from docker export of a ${docker} image)`)
     expect(d?.fix.indexOf('`libraries: base`')).toBeLessThan(d?.fix.indexOf('docker run') ?? -1)
+  })
+
+  test.each([
+    ["qemu-mips64el: Could not open '/lib64/ld.so.1': No such file or directory", 'mips64el', 'linux/mips64le'],
+    ["qemu-loongarch64: Could not open '/lib64/ld-linux-loongarch-lp64d.so.1': No such file or directory", 'loong64', 'linux/loong64'],
+    ["qemu-ppc64le: Could not open '/lib64/ld64.so.2': No such file or directory", 'ppc64el', 'linux/ppc64le'],
+    ["qemu-arm: Could not open '/lib/ld-linux-armhf.so.3': No such file or directory", 'armhf', 'linux/arm/v7']
+  ])('%s: names the architecture in Debian and Docker terms', (text, debian, docker) => {
+    const d = diagnose(text)
+    expect(d?.cause).toContain(`its ${debian} dynamic loader`)
+    expect(d?.fix).toContain(`docker export of a ${docker} image`)
+    expect(d?.fix).toContain(`\`docker run --platform ${docker} ...\``)
+    expect(d?.fix).toContain(`(libc6:${debian})`)
+  })
+
+  test.each(PLATFORMS.map(p => [p.target, p.loader] as const))('%s: its loader /%s is known, no placeholder left', (_target, loader) => {
+    const d = diagnose(`qemu: Could not open '/${loader}': No such file or directory`)
+    expect(d?.id).toBe('missing-loader')
+    expect(`${d?.cause} ${d?.fix}`).not.toMatch(/<arch>| target (dynamic loader|C library)/)
+  })
+
+  test('a loader named for its architecture is known in any folder, a generic name only in its own', () => {
+    const nix = diagnose("qemu-x86_64: Could not open '/nix/store/abc-glibc-2.40/lib/ld-linux-x86-64.so.2': No such file or directory")
+    expect(nix?.fix).toContain('`docker run --platform linux/amd64 ...`')
+    // /lib/ld.so.1 is 32-bit MIPS's or PowerPC's loader, not mips64el's /lib64/ld.so.1
+    const other = diagnose("qemu-mips: Could not open '/lib/ld.so.1': No such file or directory")
+    expect(other?.id).toBe('missing-loader')
+    expect(other?.fix).not.toMatch(/mips64|<arch>/)
+    expect(other?.fix).toContain("docker export of an image of the program's platform")
   })
 })
 

@@ -12,12 +12,14 @@ __webpack_require__.d(__webpack_exports__, {
   hostArchOf: () => (/* reexport */ hostArchOf)
 });
 
-// UNUSED EXPORTS: DownloadError, InterpreterStore, MAX_INTERPRETER_PATH, MAX_REDIRECTS, METADATA_FILE, TOOL_NAME, binaryProblem, classifyError, classifyStatus, customCacheVersion, entryDir, fetchToFile, findEntry, hostElf, planDownload, planRelease, proxyFromVariables, redirectTarget, targetProblem, verifyDigest
+// UNUSED EXPORTS: DownloadError, InterpreterStore, MAX_REDIRECTS, METADATA_FILE, TOOL_NAME, binaryProblem, classifyError, classifyStatus, customCacheVersion, entryDir, fetchToFile, findEntry, hostElf, planDownload, planRelease, proxyFromVariables, redirectTarget, targetProblem, verifyDigest
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(760);
+// EXTERNAL MODULE: ./src/kernel/binfmt.ts
+var binfmt = __webpack_require__(281);
 // EXTERNAL MODULE: ./src/kernel/platforms.ts
 var platforms = __webpack_require__(621);
 // EXTERNAL MODULE: ./src/install/manifest.ts + 1 modules
@@ -1807,8 +1809,7 @@ function fileSystemProblem(err, folder, label) {
 
 
 
-/** binfmt_misc takes interpreter paths of at most 127 characters. */
-const MAX_INTERPRETER_PATH = 127;
+
 /** The store the places name, checked to be root's alone and shallow enough for binfmt_misc; undefined when none. */
 async function openStore(places, sys) {
     if (!places.interpreterStore)
@@ -1817,8 +1818,8 @@ async function openStore(places, sys) {
         throw new DownloadError(`the interpreter store ${places.interpreterStore} needs root or sudo to be written`, 'config');
     const store = new InterpreterStore(places.interpreterStore, sys);
     const longest = Math.max(...platforms/* PLATFORMS */.P4.map(p => store.pathOf('0'.repeat(64), p.target).length));
-    if (longest > MAX_INTERPRETER_PATH) {
-        throw new DownloadError(`the interpreter store ${store.root} is too deep: paths in it reach ${longest} characters, and binfmt_misc takes at most ${MAX_INTERPRETER_PATH}`, 'config');
+    if (longest > binfmt/* MAX_INTERPRETER_PATH */.qn) {
+        throw new DownloadError(`the interpreter store ${store.root} is too deep: paths in it reach ${longest} characters, and binfmt_misc takes at most ${binfmt/* MAX_INTERPRETER_PATH */.qn}`, 'config');
     }
     const problem = await store.problem();
     if (problem)
@@ -1964,8 +1965,8 @@ function result(plan, ready, targets, cacheHit, req) {
     const interpreters = new Map();
     for (const target of targets) {
         const { path, version } = ready.get(target);
-        if (path.length > MAX_INTERPRETER_PATH)
-            req.log(`warning: ${path} is longer than the ${MAX_INTERPRETER_PATH} characters binfmt_misc accepts for an interpreter`);
+        if (path.length > binfmt/* MAX_INTERPRETER_PATH */.qn)
+            req.log(`warning: ${path} is longer than the ${binfmt/* MAX_INTERPRETER_PATH */.qn} characters binfmt_misc accepts for an interpreter`);
         interpreters.set(target, { path, version: version ?? plan.qemu });
     }
     const version = plan.qemu ?? (targets.map(t => ready.get(t)?.version).find(Boolean) || req.version || 'unknown');

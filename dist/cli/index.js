@@ -2,7 +2,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 600:
+/***/ 909:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -11,7 +11,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   ak: () => (/* binding */ runCli)
 });
 
-// UNUSED EXPORTS: USAGE, parseCommandLine
+// UNUSED EXPORTS: DIAGNOSE_OPTIONS, INSTALL_OPTIONS, OTHER_OPTIONS, USAGE, parseCommandLine
 
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
@@ -905,6 +905,93 @@ function judgeRun(run, expectedMachine, timeoutMs) {
     return { ok: false, output, step, error: step === 'pull' ? said : `the container failed (exit code ${run.code}): ${said}` };
 }
 
+;// CONCATENATED MODULE: ./src/install/libraries/names.ts
+/**
+ * What the user asks for, checked before anything runs: package names of the distribution
+ * (with the `base` shorthand for the C and C++ runtime), an optional mirror of its archive, and
+ * the Debian architecture name of each QEMU target. A bad value fails with one line naming the
+ * input and the fix, the same shape as every other input of the action.
+ */
+
+/** An error about one input: `input 'NAME': problem; fix`. */
+class LibrariesError extends Error {
+    input;
+    constructor(input, problem, fix) {
+        super(`input '${input}': ${problem}; ${fix}`);
+        this.input = input;
+        this.name = 'LibrariesError';
+    }
+}
+/** `base`: what nearly every C or C++ program needs besides the loader (libc6 holds it). */
+const BASE_PACKAGES = ['libc6', 'libgcc-s1', 'libstdc++6', 'zlib1g'];
+/** Debian Policy 5.6.1: lower case letters, digits, + - . ; at least two characters, starting alphanumeric. */
+const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
+const MAX_LENGTH = 4096;
+/** Far more than a program needs named (dependencies come along); bounds what apt is asked in one go. */
+const MAX_NAMES = 200;
+const FEWER = 'name the packages the programs need (their dependencies come along)';
+function shown(value) {
+    return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value);
+}
+/** The `libraries` input: names separated by commas or white space, `base` expanded, each once, in order (at most 200). */
+function parseLibraries(value) {
+    if (value.length > MAX_LENGTH) {
+        throw new LibrariesError('libraries', `the value is longer than ${MAX_LENGTH} characters`, FEWER);
+    }
+    const names = [];
+    for (const word of value.split(/[\s,]+/).filter(Boolean)) {
+        if (word === 'base') {
+            names.push(...BASE_PACKAGES);
+        }
+        else if (PACKAGE_NAME.test(word)) {
+            names.push(word);
+        }
+        else {
+            throw new LibrariesError('libraries', `${shown(word)} is not a package name`, 'use package names of the distribution (lower case letters, digits, + - .), such as libssl3, or base for the C and C++ runtime');
+        }
+    }
+    const unique = [...new Set(names)];
+    if (unique.length > MAX_NAMES) {
+        throw new LibrariesError('libraries', `${unique.length} packages named, more than ${MAX_NAMES}`, FEWER);
+    }
+    return unique;
+}
+/**
+ * The `libraries-mirror` input: the address of a mirror of the distribution's archive, and
+ * optionally a second one for the `-security` suites (Debian keeps them on another archive).
+ * Empty: the machine's own sources.
+ */
+function parseMirror(value) {
+    const words = value.split(/[\s,]+/).filter(Boolean);
+    const fix = "use the http(s):// or file:// address of a mirror of the distribution's archive, " +
+        'optionally followed by one for the -security suites';
+    if (words.length > 2)
+        throw new LibrariesError('libraries-mirror', `${words.length} addresses given`, fix);
+    return words.map(word => {
+        let url;
+        try {
+            url = new URL(word);
+        }
+        catch {
+            url = undefined;
+        }
+        if (!url || !['http:', 'https:', 'file:'].includes(url.protocol)) {
+            throw new LibrariesError('libraries-mirror', `${shown(word)} is not an address apt can fetch from`, fix);
+        }
+        if (url.username || url.password) {
+            const login = "give apt the login in /etc/apt/auth.conf.d instead (apt's own place for it)";
+            throw new LibrariesError('libraries-mirror', `${shown(url.origin)} carries credentials, which would show in logs`, login);
+        }
+        return word.replace(/\/+$/, '');
+    });
+}
+/** Debian's architecture name of each QEMU target (what apt and the package file names say). */
+const DEBIAN_ARCHES = (0,kernel_platforms/* perTarget */.Ve)(p => p.debian);
+/** The Debian architectures for the targets, each once, in the targets' order. */
+function debianArches(targets) {
+    return [...new Set(targets.map(target => DEBIAN_ARCHES[target]))];
+}
+
 ;// CONCATENATED MODULE: ./src/checks/diagnose.ts
 /**
  * Turns the error messages users meet when running foreign programs into what to do about them.
@@ -914,6 +1001,8 @@ function judgeRun(run, expectedMachine, timeoutMs) {
  * (default F), `verify` (auto|probe|container|none), `verify-image`, `qemu-version`, `cleanup`,
  * `libraries` (packages for a sysroot, `base` for the C and C++ runtime) and `sysroot`.
  */
+
+
 /** The highest x86-64 level any QEMU release emulates: TCG has AVX2 (since 7.2), no AVX-512. */
 const MAX_EMULATED_LEVEL = 'x86-64-v3';
 /** Why a program's CPU level is not there, and what to do: an old QEMU or CPU model, or v4, which no QEMU emulates. */
@@ -979,34 +1068,33 @@ function anyOf(...matchers) {
     };
 }
 /** The first QEMU release whose user-mode mmap hands a 64-bit guest the host kernel's own addresses. */
-const HIGH_ADDRESS_QEMU = '9.0.0';
+const HIGH_ADDRESS_QEMU = '9.0';
 /** The variable that moves a 48-bit host's addresses below 2^47 for QEMU (core/obtain.ts exports it). */
 const GUEST_BASE = 'QEMU_GUEST_BASE=0x800000000000';
-/** Is this QEMU version one that gives x86_64 programs memory above 2^47 on an arm64 host (9.0 and later)? */
+/** A version's numbers (major, minor, micro), missing ones 0; undefined when it starts with no number. */
+function versionNumbers(version) {
+    const m = /^(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(version);
+    return m ? [m[1], m[2], m[3]].map(n => Number(n ?? 0)) : undefined;
+}
+/** Is this QEMU version one that gives x86_64 programs memory above 2^47 on an arm64 host (HIGH_ADDRESS_QEMU or later)? */
 function givesHighAddresses(version) {
-    const [major] = version.split('.').map(Number);
-    return Number.isFinite(major) && major >= 9;
+    const given = versionNumbers(version);
+    const first = versionNumbers(HIGH_ADDRESS_QEMU);
+    if (!given)
+        return false;
+    const differs = given.findIndex((n, i) => n !== first[i]);
+    return differs === -1 || given[differs] > first[differs];
 }
-/** The platform a dynamic loader's path belongs to (docker's and Debian's names), for the messages. */
+/**
+ * The platform a dynamic loader's path belongs to. A loader whose file name carries its
+ * architecture (ld-linux-x86-64.so.2) is known in any folder (a Nix store's lib, say); the
+ * generic names (ld-linux.so.2, ld64.so.1, ld.so.1) only in their own folder (lib64/ld.so.1),
+ * as other architectures' loaders share them.
+ */
 function loaderPlatform(path) {
-    if (/ld-linux-x86-64/.test(path))
-        return { docker: 'amd64', debian: 'amd64' };
-    if (/ld-linux\.so\.2$/.test(path))
-        return { docker: '386', debian: 'i386' };
-    if (/ld-linux-aarch64/.test(path))
-        return { docker: 'arm64', debian: 'arm64' };
-    if (/ld-linux-armhf/.test(path))
-        return { docker: 'arm/v7', debian: 'armhf' };
-    if (/ld-linux-riscv64/.test(path))
-        return { docker: 'riscv64', debian: 'riscv64' };
-    if (/ld64\.so\.2$/.test(path))
-        return { docker: 'ppc64le', debian: 'ppc64el' };
-    if (/ld64\.so\.1$/.test(path))
-        return { docker: 's390x', debian: 's390x' };
-    return undefined;
+    const file = path.slice(path.lastIndexOf('/') + 1);
+    return (kernel_platforms/* PLATFORMS */.P4.find(p => path.endsWith(`/${p.loader}`)) ?? kernel_platforms/* PLATFORMS */.P4.find(p => file.startsWith('ld-linux-') && p.loader.endsWith(`/${file}`)));
 }
-/** The `base` shorthand of `libraries`: the C and C++ runtime. */
-const BASE = ['libc6', 'libgcc-s1', 'libstdc++6', 'zlib1g'];
 /**
  * The Debian and Ubuntu package holding a library, for the libraries programs most often miss
  * (names that differ between releases, such as OpenSSL's libssl3 and libssl3t64, are left out).
@@ -1042,7 +1130,7 @@ const LIBRARY_PACKAGES = {
 /** What to add to `libraries` for a missing library file. */
 function libraryFix(file) {
     const pkg = LIBRARY_PACKAGES[file];
-    if (pkg && BASE.includes(pkg))
+    if (pkg && BASE_PACKAGES.includes(pkg))
         return `add \`libraries: base\` to the action's step (${pkg}, part of base, holds ${file})`;
     if (pkg)
         return `add ${pkg} to the action's \`libraries\` (it holds ${file}), e.g. \`libraries: base, ${pkg}\``;
@@ -1069,14 +1157,15 @@ const RULES = [
         match: /Could not open '((?=[^']*\/ld)[^']*)'/i,
         explain: m => {
             const platform = loaderPlatform(m[1] ?? '');
-            const of = platform ? ` ${platform.debian}` : ' target';
-            const docker = platform?.docker ?? '<arch>';
-            const debian = platform?.debian ?? '<arch>';
+            const of = platform ? ` ${platform.debian}` : '';
+            const image = platform ? `a ${platform.docker} image` : "an image of the program's platform";
+            const container = platform ? ` (\`docker run --platform ${platform.docker} ...\`)` : '';
+            const multiarch = platform ? ` (libc6:${platform.debian})` : '';
             return {
                 cause: `QEMU runs the program, but it is dynamically linked and its${of} dynamic loader ${m[1]} is not on this machine: outside a container there is no${of} C library to load.`,
                 fix: `add \`libraries: base\` to the action's step (a sysroot of the distribution's${of} C runtime, exported as QEMU_LD_PREFIX for the later ` +
-                    `steps), or give \`sysroot\` a${of} root filesystem (e.g. from docker export of a linux/${docker} image); or run the program in a container ` +
-                    `of its platform (\`docker run --platform linux/${docker} ...\`), or install the${of} C library through multiarch (libc6:${debian}); ` +
+                    `steps), or give \`sysroot\` a${of} root filesystem (e.g. from docker export of ${image}); or run the program in a container ` +
+                    `of its platform${container}, or install the${of} C library through multiarch${multiarch}; ` +
                     'statically linked programs need none of this'
             };
         }
@@ -1124,11 +1213,11 @@ const RULES = [
         id: 'go-high-address',
         match: /lfstack\.push invalid packing|fatal error: lfstack\.push/,
         explain: (_m, { qemuVersion }) => ({
-            cause: `an amd64 Go program was handed memory above the 47-bit address space an x86_64 program can have: QEMU ${qemuVersion ?? '9.0 or later'} passes ` +
-                "the program's memory requests to this arm64 host's kernel, which answers with 48-bit addresses (QEMU 9.0 changed this; 7.2 and 8.x pick " +
+            cause: `an amd64 Go program was handed memory above the 47-bit address space an x86_64 program can have: QEMU ${qemuVersion ?? `${HIGH_ADDRESS_QEMU} or later`} passes ` +
+                `the program's memory requests to this arm64 host's kernel, which answers with 48-bit addresses (QEMU ${HIGH_ADDRESS_QEMU} changed this; 7.2 and 8.x pick ` +
                 "addresses below 2^47 themselves), and Go's runtime before Go 1.25.4 packs pointers assuming they fit in 47 bits.",
             fix: `set ${GUEST_BASE} in the program's environment (QEMU reads it like -B: the kernel's addresses [2^47, 2^48) become the program's [0, 2^47)). ` +
-                'The action exports it for its later steps when a QEMU of 9.0 or later serves amd64 on such a host; a container needs it passed in: ' +
+                `The action exports it for its later steps when a QEMU of ${HIGH_ADDRESS_QEMU} or later serves amd64 on such a host; a container needs it passed in: ` +
                 `\`docker run -e ${GUEST_BASE} ...\`, or \`ENV ${GUEST_BASE}\` in its Dockerfile. Or use the QEMU 7.2 the action downloads by default ` +
                 `(\`install: download\`, \`qemu-version\` empty) instead of the QEMU ${qemuVersion ?? 'found on the machine'}, or build the program with Go 1.25.4 ` +
                 "or later; QEMU_RESERVED_VA does not help (x86_64's vsyscall page then cannot be placed)"
@@ -1215,12 +1304,6 @@ function formatDiagnosis(d) {
  */
 /** An empty `verify-image` (the default): the check's own probe image, made on the spot (probe-image.ts). */
 const BUILT_IN_IMAGE = '';
-/**
- * The old default `verify-image`, pulled from Docker Hub. Only faces/inputs.ts still reads it, as
- * its fallback for an empty input; once it reads an empty input as BUILT_IN_IMAGE this goes.
- * @deprecated
- */
-const DEFAULT_VERIFY_IMAGE = 'docker.io/library/busybox:stable';
 const MAX_IMAGE_REF = 512;
 // The image reference grammar of the distribution/reference package (docker, podman), without
 // IPv6 literal hosts: [host[:port]/]path[:tag][@algorithm:hex].
@@ -2020,190 +2103,8 @@ async function obtainInterpreters(targets, request, ctx) {
     return installation;
 }
 
-;// CONCATENATED MODULE: ./src/kernel/binfmt.ts
-/**
- * The kernel's binfmt_misc interface: parse entries, build register lines, read the table.
- * Pure functions first; the few that touch /proc take a Privileged writer for the writes.
- */
-
-const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
-/** Parses the text of /proc/sys/fs/binfmt_misc/<name>. */
-function parseEntry(name, text) {
-    const entry = { name, enabled: false, interpreter: '', flags: '', type: 'M', offset: 0, magic: '', mask: '' };
-    for (const line of text.split('\n')) {
-        const [key, ...rest] = line.trim().split(' ');
-        const value = rest.join(' ');
-        if (key === 'enabled')
-            entry.enabled = true;
-        else if (key === 'disabled')
-            entry.enabled = false;
-        else if (key === 'interpreter')
-            entry.interpreter = value;
-        else if (key === 'flags:')
-            entry.flags = value;
-        else if (key === 'offset')
-            entry.offset = Number(value);
-        else if (key === 'magic')
-            entry.magic = value.toLowerCase();
-        else if (key === 'mask')
-            entry.mask = value.toLowerCase();
-        else if (key === 'extension') {
-            entry.type = 'E';
-            entry.magic = value.replace(/^\./, '');
-        }
-    }
-    return entry;
-}
-const FIELD_FORBIDDEN = /[:\n\0]/;
-/** Escapes hex bytes as the \xHH form the kernel decodes in a register line. */
-function escapeHex(hex) {
-    return hex.replace(/(..)/g, '\\x$1');
-}
-/**
- * The line written to /proc/sys/fs/binfmt_misc/register for an entry. Throws on anything the
- * kernel would misread: a field holding ':' or a newline, a '/' in the name, lengths past its limits.
- */
-function registerLine(entry) {
-    const { name, type, offset, magic, mask, interpreter, flags } = entry;
-    // 'register' and 'status' are the kernel's own control files in the same folder.
-    if (!name || name.includes('/') || ['.', '..', 'register', 'status'].includes(name) || FIELD_FORBIDDEN.test(name)) {
-        throw new Error(`invalid binfmt entry name: ${JSON.stringify(name)}`);
-    }
-    if (FIELD_FORBIDDEN.test(interpreter) || !interpreter.startsWith('/')) {
-        throw new Error(`invalid interpreter path: ${JSON.stringify(interpreter)}`);
-    }
-    if (interpreter.length > 127)
-        throw new Error(`interpreter path longer than 127 characters: ${interpreter}`);
-    if (!/^[POCF]*$/.test(flags))
-        throw new Error(`invalid binfmt flags: ${JSON.stringify(flags)}`);
-    let line;
-    if (type === 'E') {
-        if (FIELD_FORBIDDEN.test(magic) || magic.includes('/'))
-            throw new Error(`invalid extension: ${magic}`);
-        line = `:${name}:E::${magic}::${interpreter}:${flags}`;
-    }
-    else {
-        if (!/^([0-9a-f]{2})+$/.test(magic) || (mask !== '' && !/^([0-9a-f]{2})+$/.test(mask))) {
-            throw new Error('magic and mask must be hex bytes');
-        }
-        if (mask !== '' && mask.length !== magic.length)
-            throw new Error('mask and magic differ in length');
-        if (offset + magic.length / 2 > 128)
-            throw new Error('magic must lie within the first 128 bytes');
-        line = `:${name}:M:${offset || ''}:${escapeHex(magic)}:${escapeHex(mask)}:${interpreter}:${flags}`;
-    }
-    if (line.length > 1920)
-        throw new Error('register line longer than the kernel accepts');
-    return line;
-}
-/** Is binfmt_misc mounted (its status file present)? */
-async function isMounted(dir = BINFMT_DIR) {
-    try {
-        await (0,promises_.readFile)(`${dir}/status`, 'utf8');
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-/** Reads every entry of the table (empty when binfmt_misc is not mounted). */
-async function readTable(dir = BINFMT_DIR) {
-    const table = new Map();
-    let names;
-    try {
-        names = await (0,promises_.readdir)(dir);
-    }
-    catch {
-        return table;
-    }
-    await Promise.all(names
-        .filter(name => name !== 'register' && name !== 'status')
-        .map(async (name) => {
-        try {
-            table.set(name, parseEntry(name, await (0,promises_.readFile)(`${dir}/${name}`, 'utf8')));
-        }
-        catch {
-            // removed between readdir and read: not part of the table
-        }
-    }));
-    return table;
-}
-/** Do two entries register the same handler (everything but the enabled state)? */
-function sameHandler(a, b) {
-    return (a.type === b.type &&
-        a.offset === b.offset &&
-        a.magic === b.magic &&
-        a.mask === b.mask &&
-        a.interpreter === b.interpreter &&
-        [...a.flags].sort().join('') === [...b.flags].sort().join(''));
-}
-function diffTables(before, after) {
-    const diff = { added: [], removed: [], changed: [] };
-    for (const [name, entry] of after) {
-        const old = before.get(name);
-        if (!old)
-            diff.added.push(entry);
-        else if (!sameHandler(old, entry) || old.enabled !== entry.enabled)
-            diff.changed.push({ before: old, after: entry });
-    }
-    for (const [name, entry] of before)
-        if (!after.has(name))
-            diff.removed.push(entry);
-    return diff;
-}
-/** A change the kernel refused, explained in one line with what to do. */
-class BinfmtError extends Error {
-}
-const UNPRIVILEGED = "this job may not change the kernel's binfmt_misc table (an unprivileged container job, or a user namespace): run the step on the host, or in a container started with --privileged";
-/** Turns what the kernel or mount(8) said into the cause and the fix. */
-function explainKernelError(doing, error) {
-    const code = error.code ?? '';
-    const text = `${code} ${error.message ?? error}`;
-    let why;
-    if (/EROFS|read-only/i.test(text)) {
-        why =
-            "binfmt_misc is read-only here (a container's /proc/sys, or a runner service with ProtectKernelTunables=yes): run the step on the host, or give the container --privileged";
-    }
-    else if (/EPERM|EACCES|not permitted|permission denied/i.test(text))
-        why = `operation not permitted: ${UNPRIVILEGED}`;
-    else if (/unknown filesystem type|mount point does not exist|ENOENT|No such file/i.test(text)) {
-        why = 'this kernel has no binfmt_misc (CONFIG_BINFMT_MISC): use a kernel built with it, as every mainstream distribution is';
-    }
-    else if (/EEXIST|File exists/i.test(text))
-        why = 'another process registered the same name at the same moment: run the step again';
-    else
-        why = text.trim();
-    return new BinfmtError(`cannot ${doing}: ${why}`);
-}
-/** Registers an entry (and disables it again when it was recorded disabled). */
-async function register(sys, entry, dir = BINFMT_DIR) {
-    const line = registerLine(entry);
-    await sys.write(`${dir}/register`, line).catch(error => {
-        throw explainKernelError(`register ${entry.name} in binfmt_misc`, error);
-    });
-    if (!entry.enabled)
-        await sys.write(`${dir}/${entry.name}`, '0');
-}
-/** Removes one entry by name. Never writes to `status` (that would remove every entry). */
-async function remove(sys, name, dir = BINFMT_DIR) {
-    if (!name || name.includes('/') || name === 'status' || name === 'register') {
-        throw new Error(`refusing to remove binfmt entry ${JSON.stringify(name)}`);
-    }
-    await sys.write(`${dir}/${name}`, '-1');
-}
-/** Mounts binfmt_misc, loading the module first when the kernel needs it. */
-async function mount(sys, dir = BINFMT_DIR) {
-    if (await isMounted(dir))
-        return;
-    await sys.run('modprobe', ['binfmt_misc']).catch(() => undefined); // built in, or already loaded
-    await sys.run('mount', ['-t', 'binfmt_misc', 'binfmt_misc', dir]).catch(error => {
-        throw explainKernelError('mount binfmt_misc', error);
-    });
-}
-async function unmount(sys, dir = BINFMT_DIR) {
-    await sys.run('umount', [dir]);
-}
-
+// EXTERNAL MODULE: ./src/kernel/binfmt.ts
+var binfmt = __nccwpck_require__(281);
 ;// CONCATENATED MODULE: ./src/kernel/address-space.ts
 /**
  * How high the kernel hands out user addresses on this host. The top of the main thread's stack
@@ -2419,7 +2320,7 @@ function entryProblem(value) {
     if (typeof entry.offset !== 'number' || !Number.isSafeInteger(entry.offset) || entry.offset < 0)
         return 'its offset is not a number';
     try {
-        registerLine(entry);
+        (0,binfmt/* registerLine */.AM)(entry);
     }
     catch (error) {
         return error.message;
@@ -2834,7 +2735,7 @@ class LedgerData {
     forgetObsolete(table) {
         for (const [name, held] of Object.entries(this.entries)) {
             const current = table.get(name);
-            const obsolete = held.removed ? !!current : !current || !sameHandler(current, held.entry);
+            const obsolete = held.removed ? !!current : !current || !(0,binfmt/* sameHandler */.lQ)(current, held.entry);
             if (obsolete)
                 delete this.entries[name];
         }
@@ -2968,7 +2869,7 @@ class Ledger {
             return new LedgerData(entries);
         const aside = `${this.file}.damaged-${new Date(this.clock.now()).toISOString().replace(/[:.]/g, '-')}`;
         await (0,promises_.rename)(this.file, aside);
-        const table = await readTable(repair.binfmtDir);
+        const table = await (0,binfmt/* readTable */.xz)(repair.binfmtDir);
         repair.warn(`the host's ledger ${this.file} could not be trusted (${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; ...' : ''}); ` +
             `it was moved to ${aside} and written again from the kernel's binfmt table, and none of the ${table.size} entries there ` +
             'will be removed by a post step, as other jobs may still hold them. Nothing to do for this job; if it happens again, find what ' +
@@ -3054,7 +2955,7 @@ async function createContext(env) {
         log: env.log,
         places: installPlacesOf(env),
         obtain: obtainInterpreters,
-        binfmtDir: BINFMT_DIR,
+        binfmtDir: binfmt/* BINFMT_DIR */.x6,
         bootDir: BINFMT_D,
         workDir,
         interpreterProblem: path => (0,root_files/* rootOnlyProblem */.k)(path, 'file')
@@ -3147,27 +3048,27 @@ function nameOf(change) {
 function settled(step, current) {
     if (!step.original)
         return !current;
-    return !!current && sameHandler(current, step.original) && current.enabled === step.original.enabled;
+    return !!current && (0,binfmt/* sameHandler */.lQ)(current, step.original) && current.enabled === step.original.enabled;
 }
 async function undo(step, sys, warn, dir, report) {
-    const current = (await readTable(dir)).get(step.name);
+    const current = (await (0,binfmt/* readTable */.xz)(dir)).get(step.name);
     if (settled(step, current)) {
         if (step.persisted)
             await sys.run('rm', ['-f', step.persisted]);
         return; // never made, or already back
     }
-    if (current && (!step.ours || !sameHandler(current, step.ours))) {
+    if (current && (!step.ours || !(0,binfmt/* sameHandler */.lQ)(current, step.ours))) {
         warn(`binfmt entry ${step.name} changed since this job registered it; leaving it as it is`);
         report.skipped.push(step.name);
         return;
     }
     if (current) {
-        await remove(sys, step.name, dir);
+        await (0,binfmt/* remove */.TF)(sys, step.name, dir);
         if (!step.original)
             report.removed.push(step.name);
     }
     if (step.original) {
-        await register(sys, step.original, dir);
+        await (0,binfmt/* register */.kz)(sys, step.original, dir);
         report.restored.push(step.name);
     }
     if (step.persisted)
@@ -3189,7 +3090,7 @@ function checkHolder(holder, releaseAll = [], runnerPid) {
     }
 }
 async function restore(changes, sys, warn, options = {}) {
-    const dir = options.dir ?? BINFMT_DIR;
+    const dir = options.dir ?? binfmt/* BINFMT_DIR */.x6;
     const report = { removed: [], restored: [], unmounted: false, skipped: [], kept: [], invalid: [] };
     if (changes.length === 0 && !options.releaseAll)
         return report;
@@ -3220,7 +3121,7 @@ async function restore(changes, sys, warn, options = {}) {
             if (ledger.get(name)?.holders.length)
                 return void report.kept.push(name);
             const step = undoOf(change);
-            if (step && !settled(step, (await readTable(dir)).get(name))) {
+            if (step && !settled(step, (await (0,binfmt/* readTable */.xz)(dir)).get(name))) {
                 warn(`binfmt entry ${name}: the host's ledger does not say this job made that change; leaving it as it is`);
                 report.skipped.push(name);
             }
@@ -3251,8 +3152,8 @@ async function restore(changes, sys, warn, options = {}) {
         for (const [name, held] of ledger?.takeAbandoned() ?? [])
             await undo(undoOfHeld(name, held), sys, warn, dir, report);
         // Last, once every entry that goes is gone. (Not mounted: a main killed between recording the mount and making it.)
-        if (valid.some(c => c.kind === 'mounted') && (await isMounted(dir)) && (await readTable(dir)).size === 0) {
-            await unmount(sys, dir);
+        if (valid.some(c => c.kind === 'mounted') && (await (0,binfmt/* isMounted */.BX)(dir)) && (await (0,binfmt/* readTable */.xz)(dir)).size === 0) {
+            await (0,binfmt/* unmount */.vs)(sys, dir);
             report.unmounted = true;
         }
     };
@@ -3323,7 +3224,7 @@ async function describeWorking(platform, entry, seconds, printed, host) {
 }
 async function assess(request, ctx) {
     const started = performance.now();
-    const before = await readTable(ctx.binfmtDir);
+    const before = await (0,binfmt/* readTable */.xz)(ctx.binfmtDir);
     const reports = new Map();
     const untrusted = new Set();
     const handler = new Map(request.platforms.map(p => [p, handlerOf(before, p)]));
@@ -3407,10 +3308,10 @@ class Changes {
     /** Mounts binfmt_misc, when it is not mounted yet. */
     async mount() {
         await this.section(async () => {
-            if (await isMounted(this.dir))
+            if (await (0,binfmt/* isMounted */.BX)(this.dir))
                 return;
             await this.books.journal.record({ kind: 'mounted' });
-            await mount(this.sys, this.dir);
+            await (0,binfmt/* mount */.Or)(this.sys, this.dir);
             this.log.info(`mounted binfmt_misc on ${this.dir}`);
         });
     }
@@ -3418,17 +3319,17 @@ class Changes {
     async register(entry) {
         const { journal, holder } = this.books;
         return this.section(async ({ data, save }) => {
-            const existing = (await readTable(this.dir)).get(entry.name);
+            const existing = (await (0,binfmt/* readTable */.xz)(this.dir)).get(entry.name);
             const change = existing ? { kind: 'replaced', original: existing, entry } : { kind: 'added', entry };
             // The journal first: once the run is stopping it refuses, and then nothing else is touched.
             await journal.record(change);
             const previous = data.registering(entry, existing, holder);
             await save();
             if (existing) {
-                await remove(this.sys, entry.name, this.dir);
+                await (0,binfmt/* remove */.TF)(this.sys, entry.name, this.dir);
                 this.log.info(`replacing ${entry.name} (interpreter ${existing.interpreter}, flags ${existing.flags || 'none'}): it did not work`);
             }
-            await register(this.sys, entry, this.dir);
+            await (0,binfmt/* register */.kz)(this.sys, entry, this.dir);
             return { entry, change, previous };
         });
     }
@@ -3445,7 +3346,7 @@ class Changes {
     async share(entry) {
         return this.section(async ({ data, save }) => {
             const held = data.get(entry.name);
-            if (!held || held.removed || !sameHandler(held.entry, entry))
+            if (!held || held.removed || !(0,binfmt/* sameHandler */.lQ)(held.entry, entry))
                 return false;
             if (!data.holds(entry.name, this.books.holder)) {
                 await this.books.journal.record({ kind: 'shared', name: entry.name });
@@ -3463,7 +3364,7 @@ class Changes {
      */
     async watch(step) {
         const before = await this.section(async ({ data }) => ({
-            table: await readTable(this.dir),
+            table: await (0,binfmt/* readTable */.xz)(this.dir),
             recorded: new Set(Object.keys(data.entries))
         }));
         try {
@@ -3475,11 +3376,11 @@ class Changes {
     }
     async recordWatched(before, recordedBefore, { data, save }) {
         const { journal, holder } = this.books;
-        const diff = diffTables(before, await readTable(this.dir));
+        const diff = (0,binfmt/* diffTables */.Nv)(before, await (0,binfmt/* readTable */.xz)(this.dir));
         // The ledger records this very entry: another job registered it meanwhile (or its package did).
         const recorded = (entry) => {
             const held = data.get(entry.name);
-            return !!held && !held.removed && sameHandler(held.entry, entry);
+            return !!held && !held.removed && (0,binfmt/* sameHandler */.lQ)(held.entry, entry);
         };
         // Left out: step 4 holds the one a platform of this run needs (Changes.share).
         const theirs = new Set([...diff.added, ...diff.changed.map(c => c.after)].filter(recorded).map(e => e.name));
@@ -3510,7 +3411,7 @@ class Changes {
             const path = `${bootDir}/${entry.name}.conf`;
             await this.sys.run('mkdir', ['-p', bootDir]);
             const header = '# written by setup-x86-on-arm (persist: true); undo: setup-x86-on-arm uninstall';
-            await this.sys.write(path, `${header}\n${registerLine(entry)}\n`);
+            await this.sys.write(path, `${header}\n${(0,binfmt/* registerLine */.AM)(entry)}\n`);
             data.persisted(entry.name, path);
             await save();
             return path;
@@ -3617,7 +3518,7 @@ async function registerAll(needed, installation, at) {
 async function registeredByPackage(platform, interpreter, at, since) {
     if (interpreter.source !== 'apt')
         return undefined;
-    const entry = handlerOf(await readTable(at.ctx.binfmtDir), platform);
+    const entry = handlerOf(await (0,binfmt/* readTable */.xz)(at.ctx.binfmtDir), platform);
     if (entry && (await at.ctx.interpreterProblem(entry.interpreter)))
         return undefined;
     if (!(await works(platform, at.request.flags, at.ctx, at.sys)).ok)
@@ -3631,9 +3532,9 @@ async function registeredByPackage(platform, interpreter, at, since) {
 }
 /** A handler another job registered while this one was getting its interpreter: held, when it works. */
 async function registeredMeanwhile(platform, at, since) {
-    const entry = handlerOf(await readTable(at.ctx.binfmtDir), platform);
+    const entry = handlerOf(await (0,binfmt/* readTable */.xz)(at.ctx.binfmtDir), platform);
     const found = entry && at.before.get(entry.name);
-    if (!entry || (found && sameHandler(found, entry) && found.enabled === entry.enabled))
+    if (!entry || (found && (0,binfmt/* sameHandler */.lQ)(found, entry) && found.enabled === entry.enabled))
         return undefined;
     if (await at.ctx.interpreterProblem(entry.interpreter))
         return undefined;
@@ -3698,13 +3599,13 @@ function sharedEntries(assessment) {
 /** Holds what still works; returns every platform that needs a handler now (step 1's and the lost ones). */
 async function share(assessment, holding, dir) {
     const { journal, holder, data, save } = holding;
-    const now = await readTable(dir);
+    const now = await (0,binfmt/* readTable */.xz)(dir);
     data.forgetObsolete(now);
     const lost = [];
     for (const [platform, name] of sharedEntries(assessment)) {
         const entry = now.get(name);
         const found = assessment.before.get(name);
-        if (!entry || !found || !sameHandler(entry, found)) {
+        if (!entry || !found || !(0,binfmt/* sameHandler */.lQ)(entry, found)) {
             lost.push(platform);
             assessment.reports.delete(platform);
         }
@@ -3889,96 +3790,6 @@ function resolveFailure(output) {
 function downloadFailure(output) {
     const fetch = /Failed to fetch (\S+)\s+(.*)/.exec(output);
     return fetch ? `${fetch[1]}: ${fetch[2].trim()}` : lastErrors(output);
-}
-
-;// CONCATENATED MODULE: ./src/install/libraries/names.ts
-/** An error about one input: `input 'NAME': problem; fix`. */
-class LibrariesError extends Error {
-    input;
-    constructor(input, problem, fix) {
-        super(`input '${input}': ${problem}; ${fix}`);
-        this.input = input;
-        this.name = 'LibrariesError';
-    }
-}
-/** `base`: what nearly every C or C++ program needs besides the loader (libc6 holds it). */
-const BASE_PACKAGES = ['libc6', 'libgcc-s1', 'libstdc++6', 'zlib1g'];
-/** Debian Policy 5.6.1: lower case letters, digits, + - . ; at least two characters, starting alphanumeric. */
-const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
-const MAX_LENGTH = 4096;
-/** Far more than a program needs named (dependencies come along); bounds what apt is asked in one go. */
-const MAX_NAMES = 200;
-const FEWER = 'name the packages the programs need (their dependencies come along)';
-function shown(value) {
-    return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value);
-}
-/** The `libraries` input: names separated by commas or white space, `base` expanded, each once, in order (at most 200). */
-function parseLibraries(value) {
-    if (value.length > MAX_LENGTH) {
-        throw new LibrariesError('libraries', `the value is longer than ${MAX_LENGTH} characters`, FEWER);
-    }
-    const names = [];
-    for (const word of value.split(/[\s,]+/).filter(Boolean)) {
-        if (word === 'base') {
-            names.push(...BASE_PACKAGES);
-        }
-        else if (PACKAGE_NAME.test(word)) {
-            names.push(word);
-        }
-        else {
-            throw new LibrariesError('libraries', `${shown(word)} is not a package name`, 'use package names of the distribution (lower case letters, digits, + - .), such as libssl3, or base for the C and C++ runtime');
-        }
-    }
-    const unique = [...new Set(names)];
-    if (unique.length > MAX_NAMES) {
-        throw new LibrariesError('libraries', `${unique.length} packages named, more than ${MAX_NAMES}`, FEWER);
-    }
-    return unique;
-}
-/**
- * The `libraries-mirror` input: the address of a mirror of the distribution's archive, and
- * optionally a second one for the `-security` suites (Debian keeps them on another archive).
- * Empty: the machine's own sources.
- */
-function parseMirror(value) {
-    const words = value.split(/[\s,]+/).filter(Boolean);
-    const fix = "use the http(s):// or file:// address of a mirror of the distribution's archive, " +
-        'optionally followed by one for the -security suites';
-    if (words.length > 2)
-        throw new LibrariesError('libraries-mirror', `${words.length} addresses given`, fix);
-    return words.map(word => {
-        let url;
-        try {
-            url = new URL(word);
-        }
-        catch {
-            url = undefined;
-        }
-        if (!url || !['http:', 'https:', 'file:'].includes(url.protocol)) {
-            throw new LibrariesError('libraries-mirror', `${shown(word)} is not an address apt can fetch from`, fix);
-        }
-        if (url.username || url.password) {
-            const login = "give apt the login in /etc/apt/auth.conf.d instead (apt's own place for it)";
-            throw new LibrariesError('libraries-mirror', `${shown(url.origin)} carries credentials, which would show in logs`, login);
-        }
-        return word.replace(/\/+$/, '');
-    });
-}
-/** Debian's architecture name of each QEMU target (what apt and the package file names say). */
-const DEBIAN_ARCHES = {
-    x86_64: 'amd64',
-    i386: 'i386',
-    aarch64: 'arm64',
-    arm: 'armhf',
-    riscv64: 'riscv64',
-    ppc64le: 'ppc64el',
-    s390x: 's390x',
-    mips64el: 'mips64el',
-    loongarch64: 'loong64'
-};
-/** The Debian architectures for the targets, each once, in the targets' order. */
-function debianArches(targets) {
-    return [...new Set(targets.map(target => DEBIAN_ARCHES[target]))];
 }
 
 ;// CONCATENATED MODULE: ./src/install/libraries/archive.ts
@@ -4323,17 +4134,7 @@ async function readOsRelease(path) {
 
 
 /** Each platform's dynamic loader, as glibc programs name it, relative to the root. */
-const LOADERS = {
-    x86_64: 'lib64/ld-linux-x86-64.so.2',
-    i386: 'lib/ld-linux.so.2',
-    aarch64: 'lib/ld-linux-aarch64.so.1',
-    arm: 'lib/ld-linux-armhf.so.3',
-    riscv64: 'lib/ld-linux-riscv64-lp64d.so.1',
-    ppc64le: 'lib64/ld64.so.2',
-    s390x: 'lib/ld64.so.1',
-    mips64el: 'lib64/ld.so.1',
-    loongarch64: 'lib64/ld-linux-loongarch-lp64d.so.1'
-};
+const LOADERS = (0,kernel_platforms/* perTarget */.Ve)(p => p.loader);
 /** Symbolic links followed before giving up, as the kernel's limit (ELOOP). */
 const MAX_LINKS = 40;
 /**
@@ -5429,7 +5230,8 @@ function parseBoolean(input, value) {
         return false;
     throw new InputError(input, `${inputs_shown(value)} is not a boolean`, 'use true or false');
 }
-function parseQemuVersion(value) {
+/** The `qemu-version` input: a release to install, or '' for the pinned default. */
+function parseQemuVersionInput(value) {
     const version = value.trim();
     if (version === '' || version === 'default')
         return '';
@@ -5491,10 +5293,10 @@ function readInputs(get) {
         install: oneOf('install', raw('install', 'auto'), INSTALL_METHODS),
         flags,
         verify: oneOf('verify', raw('verify', 'auto'), VERIFY_MODES),
-        verifyImage: parseImage(raw('verify-image', '')),
+        verifyImage: parseImage(raw('verify-image', BUILT_IN_IMAGE)),
         cleanup: parseBoolean('cleanup', raw('cleanup', 'true')),
         persist: parseBoolean('persist', raw('persist', 'false')),
-        qemuVersion: parseQemuVersion(raw('qemu-version', '')),
+        qemuVersion: parseQemuVersionInput(raw('qemu-version', '')),
         qemuUrl: parseUrl(raw('qemu-url', '')),
         qemuSha256: parseSha256(raw('qemu-sha256', '')),
         libraries: asInput(() => parseLibraries(raw('libraries', ''))),
@@ -5670,7 +5472,7 @@ function surroundings(seams) {
         uid,
         ledgerDir,
         journalFile: (0,external_node_path_.join)(ledgerDir, 'cli-changes.json'),
-        binfmtDir: seams.binfmtDir ?? BINFMT_DIR,
+        binfmtDir: seams.binfmtDir ?? binfmt/* BINFMT_DIR */.x6,
         out: seams.out ?? ((text) => void process.stdout.write(text)),
         err: seams.err ?? ((text) => void process.stderr.write(text))
     };
@@ -5795,7 +5597,7 @@ async function uninstall(json, seams) {
 }
 async function cli_commands_status(json, seams) {
     const { binfmtDir, out } = surroundings(seams);
-    const entries = [...(await readTable(binfmtDir)).values()].sort((a, b) => a.name.localeCompare(b.name));
+    const entries = [...(await (0,binfmt/* readTable */.xz)(binfmtDir)).values()].sort((a, b) => a.name.localeCompare(b.name));
     const probeDir = await (0,root_files/* freshFolder */.lj)(scratchParents((0,external_node_os_namespaceObject.tmpdir)()), 'setup-x86-on-arm-');
     const prober = new Prober(probeDir, currentHost().machine);
     try {
@@ -5879,21 +5681,19 @@ async function diagnoseCommand(file, options, json, seams = {}) {
 
 ;// CONCATENATED MODULE: ./src/faces/cli.ts
 /**
- * The command-line entry, for provisioning a machine outside Actions with the same core:
- *   setup-x86-on-arm install [--platforms LIST] [--install METHOD] [--flags LETTERS] [--verify MODE]
- *                            [--libraries LIST [--libraries-mirror URL] | --sysroot DIR] [--env-file PATH] [--cache-dir DIR] [--json]
- *   setup-x86-on-arm uninstall [--json]
- *   setup-x86-on-arm status [--json]
- *   setup-x86-on-arm diagnose [FILE] [--x86-64-level LEVEL] [--qemu-version VERSION] [--json]
- * This module reads the arguments (node:util parseArgs, strict) and runs the command; a bad
- * argument exits 2 with one line, any other failure 1. The commands are in cli-commands.ts.
+ * The command-line entry, for provisioning a machine outside Actions with the same core; USAGE
+ * is its one description (the README quotes it, a test holds the two equal). This module reads
+ * the arguments (node:util parseArgs, strict) and runs the command; a bad argument exits 2 with
+ * one line, any other failure 1. The commands are in cli-commands.ts.
  */
 
 
 
 
 
+/** Every option each command takes (a test holds it to the option tables below). */
 const USAGE = `usage: setup-x86-on-arm install [--platforms LIST] [--install auto|apt|download|none] [--flags F] [--verify auto|probe|container|none] [--persist] [--json]
+                        [--verify-image IMAGE] [--qemu-version VERSION] [--qemu-url URL --qemu-sha256 SHA256] [--asset-base URL]
                         [--libraries LIST [--libraries-mirror URL] | --sysroot DIR] [--env-file PATH] [--cache-dir DIR]
        setup-x86-on-arm uninstall [--json]
        setup-x86-on-arm status [--json]
@@ -5991,7 +5791,7 @@ async function runCli(argv, given = {}) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(600);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(909);
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2));
 
@@ -6602,6 +6402,214 @@ function knownVersions(manifest) {
 
 /***/ }),
 
+/***/ 281:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AM: () => (/* binding */ registerLine),
+/* harmony export */   BX: () => (/* binding */ isMounted),
+/* harmony export */   Nv: () => (/* binding */ diffTables),
+/* harmony export */   Or: () => (/* binding */ mount),
+/* harmony export */   TF: () => (/* binding */ remove),
+/* harmony export */   kz: () => (/* binding */ register),
+/* harmony export */   lQ: () => (/* binding */ sameHandler),
+/* harmony export */   qn: () => (/* binding */ MAX_INTERPRETER_PATH),
+/* harmony export */   vs: () => (/* binding */ unmount),
+/* harmony export */   x6: () => (/* binding */ BINFMT_DIR),
+/* harmony export */   xz: () => (/* binding */ readTable)
+/* harmony export */ });
+/* unused harmony exports parseEntry, BinfmtError, explainKernelError */
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * The kernel's binfmt_misc interface: parse entries, build register lines, read the table.
+ * Pure functions first; the few that touch /proc take a Privileged writer for the writes.
+ */
+
+const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
+/** The longest interpreter path the kernel takes in a register line. */
+const MAX_INTERPRETER_PATH = 127;
+/** Parses the text of /proc/sys/fs/binfmt_misc/<name>. */
+function parseEntry(name, text) {
+    const entry = { name, enabled: false, interpreter: '', flags: '', type: 'M', offset: 0, magic: '', mask: '' };
+    for (const line of text.split('\n')) {
+        const [key, ...rest] = line.trim().split(' ');
+        const value = rest.join(' ');
+        if (key === 'enabled')
+            entry.enabled = true;
+        else if (key === 'disabled')
+            entry.enabled = false;
+        else if (key === 'interpreter')
+            entry.interpreter = value;
+        else if (key === 'flags:')
+            entry.flags = value;
+        else if (key === 'offset')
+            entry.offset = Number(value);
+        else if (key === 'magic')
+            entry.magic = value.toLowerCase();
+        else if (key === 'mask')
+            entry.mask = value.toLowerCase();
+        else if (key === 'extension') {
+            entry.type = 'E';
+            entry.magic = value.replace(/^\./, '');
+        }
+    }
+    return entry;
+}
+const FIELD_FORBIDDEN = /[:\n\0]/;
+/** Escapes hex bytes as the \xHH form the kernel decodes in a register line. */
+function escapeHex(hex) {
+    return hex.replace(/(..)/g, '\\x$1');
+}
+/**
+ * The line written to /proc/sys/fs/binfmt_misc/register for an entry. Throws on anything the
+ * kernel would misread: a field holding ':' or a newline, a '/' in the name, lengths past its limits.
+ */
+function registerLine(entry) {
+    const { name, type, offset, magic, mask, interpreter, flags } = entry;
+    // 'register' and 'status' are the kernel's own control files in the same folder.
+    if (!name || name.includes('/') || ['.', '..', 'register', 'status'].includes(name) || FIELD_FORBIDDEN.test(name)) {
+        throw new Error(`invalid binfmt entry name: ${JSON.stringify(name)}`);
+    }
+    if (FIELD_FORBIDDEN.test(interpreter) || !interpreter.startsWith('/')) {
+        throw new Error(`invalid interpreter path: ${JSON.stringify(interpreter)}`);
+    }
+    if (interpreter.length > MAX_INTERPRETER_PATH) {
+        throw new Error(`interpreter path longer than ${MAX_INTERPRETER_PATH} characters: ${interpreter}`);
+    }
+    if (!/^[POCF]*$/.test(flags))
+        throw new Error(`invalid binfmt flags: ${JSON.stringify(flags)}`);
+    let line;
+    if (type === 'E') {
+        if (FIELD_FORBIDDEN.test(magic) || magic.includes('/'))
+            throw new Error(`invalid extension: ${magic}`);
+        line = `:${name}:E::${magic}::${interpreter}:${flags}`;
+    }
+    else {
+        if (!/^([0-9a-f]{2})+$/.test(magic) || (mask !== '' && !/^([0-9a-f]{2})+$/.test(mask))) {
+            throw new Error('magic and mask must be hex bytes');
+        }
+        if (mask !== '' && mask.length !== magic.length)
+            throw new Error('mask and magic differ in length');
+        if (offset + magic.length / 2 > 128)
+            throw new Error('magic must lie within the first 128 bytes');
+        line = `:${name}:M:${offset || ''}:${escapeHex(magic)}:${escapeHex(mask)}:${interpreter}:${flags}`;
+    }
+    if (line.length > 1920)
+        throw new Error('register line longer than the kernel accepts');
+    return line;
+}
+/** Is binfmt_misc mounted (its status file present)? */
+async function isMounted(dir = BINFMT_DIR) {
+    try {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(`${dir}/status`, 'utf8');
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** Reads every entry of the table (empty when binfmt_misc is not mounted). */
+async function readTable(dir = BINFMT_DIR) {
+    const table = new Map();
+    let names;
+    try {
+        names = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)(dir);
+    }
+    catch {
+        return table;
+    }
+    await Promise.all(names
+        .filter(name => name !== 'register' && name !== 'status')
+        .map(async (name) => {
+        try {
+            table.set(name, parseEntry(name, await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(`${dir}/${name}`, 'utf8')));
+        }
+        catch {
+            // removed between readdir and read: not part of the table
+        }
+    }));
+    return table;
+}
+/** Do two entries register the same handler (everything but the enabled state)? */
+function sameHandler(a, b) {
+    return (a.type === b.type &&
+        a.offset === b.offset &&
+        a.magic === b.magic &&
+        a.mask === b.mask &&
+        a.interpreter === b.interpreter &&
+        [...a.flags].sort().join('') === [...b.flags].sort().join(''));
+}
+function diffTables(before, after) {
+    const diff = { added: [], removed: [], changed: [] };
+    for (const [name, entry] of after) {
+        const old = before.get(name);
+        if (!old)
+            diff.added.push(entry);
+        else if (!sameHandler(old, entry) || old.enabled !== entry.enabled)
+            diff.changed.push({ before: old, after: entry });
+    }
+    for (const [name, entry] of before)
+        if (!after.has(name))
+            diff.removed.push(entry);
+    return diff;
+}
+/** A change the kernel refused, explained in one line with what to do. */
+class BinfmtError extends Error {
+}
+const UNPRIVILEGED = "this job may not change the kernel's binfmt_misc table (an unprivileged container job, or a user namespace): run the step on the host, or in a container started with --privileged";
+/** Turns what the kernel or mount(8) said into the cause and the fix. */
+function explainKernelError(doing, error) {
+    const code = error.code ?? '';
+    const text = `${code} ${error.message ?? error}`;
+    let why;
+    if (/EROFS|read-only/i.test(text)) {
+        why =
+            "binfmt_misc is read-only here (a container's /proc/sys, or a runner service with ProtectKernelTunables=yes): run the step on the host, or give the container --privileged";
+    }
+    else if (/EPERM|EACCES|not permitted|permission denied/i.test(text))
+        why = `operation not permitted: ${UNPRIVILEGED}`;
+    else if (/unknown filesystem type|mount point does not exist|ENOENT|No such file/i.test(text)) {
+        why = 'this kernel has no binfmt_misc (CONFIG_BINFMT_MISC): use a kernel built with it, as every mainstream distribution is';
+    }
+    else if (/EEXIST|File exists/i.test(text))
+        why = 'another process registered the same name at the same moment: run the step again';
+    else
+        why = text.trim();
+    return new BinfmtError(`cannot ${doing}: ${why}`);
+}
+/** Registers an entry (and disables it again when it was recorded disabled). */
+async function register(sys, entry, dir = BINFMT_DIR) {
+    const line = registerLine(entry);
+    await sys.write(`${dir}/register`, line).catch(error => {
+        throw explainKernelError(`register ${entry.name} in binfmt_misc`, error);
+    });
+    if (!entry.enabled)
+        await sys.write(`${dir}/${entry.name}`, '0');
+}
+/** Removes one entry by name. Never writes to `status` (that would remove every entry). */
+async function remove(sys, name, dir = BINFMT_DIR) {
+    if (!name || name.includes('/') || name === 'status' || name === 'register') {
+        throw new Error(`refusing to remove binfmt entry ${JSON.stringify(name)}`);
+    }
+    await sys.write(`${dir}/${name}`, '-1');
+}
+/** Mounts binfmt_misc, loading the module first when the kernel needs it. */
+async function mount(sys, dir = BINFMT_DIR) {
+    if (await isMounted(dir))
+        return;
+    await sys.run('modprobe', ['binfmt_misc']).catch(() => undefined); // built in, or already loaded
+    await sys.run('mount', ['-t', 'binfmt_misc', 'binfmt_misc', dir]).catch(error => {
+        throw explainKernelError('mount binfmt_misc', error);
+    });
+}
+async function unmount(sys, dir = BINFMT_DIR) {
+    await sys.run('umount', [dir]);
+}
+
+
+/***/ }),
+
 /***/ 240:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -6677,6 +6685,7 @@ async function readElf(path, { followLinks = true } = {}) {
 /* harmony export */   Fr: () => (/* binding */ hostFamily),
 /* harmony export */   P4: () => (/* binding */ PLATFORMS),
 /* harmony export */   PD: () => (/* binding */ headerMatches),
+/* harmony export */   Ve: () => (/* binding */ perTarget),
 /* harmony export */   Yx: () => (/* binding */ lookupPlatform),
 /* harmony export */   ab: () => (/* binding */ platformOfHeader),
 /* harmony export */   cy: () => (/* binding */ entryFor),
@@ -6702,7 +6711,9 @@ const PLATFORMS = [
         magic: ELF + LE64 + PAD + '0200' + '3e00',
         mask: MASK_A,
         machine: /^x86_64$/,
-        bits: 64
+        bits: 64,
+        loader: 'lib64/ld-linux-x86-64.so.2',
+        debian: 'amd64'
     },
     {
         target: 'i386',
@@ -6711,7 +6722,9 @@ const PLATFORMS = [
         magic: ELF + LE32 + PAD + '0200' + '0300',
         mask: MASK_A,
         machine: /^i[3-6]86$/,
-        bits: 32
+        bits: 32,
+        loader: 'lib/ld-linux.so.2',
+        debian: 'i386'
     },
     {
         target: 'aarch64',
@@ -6720,7 +6733,9 @@ const PLATFORMS = [
         magic: ELF + LE64 + PAD + '0200' + 'b700',
         mask: MASK_B,
         machine: /^aarch64$/,
-        bits: 64
+        bits: 64,
+        loader: 'lib/ld-linux-aarch64.so.1',
+        debian: 'arm64'
     },
     {
         target: 'arm',
@@ -6729,7 +6744,9 @@ const PLATFORMS = [
         magic: ELF + LE32 + PAD + '0200' + '2800',
         mask: MASK_B,
         machine: /^armv\d+[a-z]*$/,
-        bits: 32
+        bits: 32,
+        loader: 'lib/ld-linux-armhf.so.3',
+        debian: 'armhf'
     },
     {
         target: 'riscv64',
@@ -6738,7 +6755,9 @@ const PLATFORMS = [
         magic: ELF + LE64 + PAD + '0200' + 'f300',
         mask: MASK_B,
         machine: /^riscv64$/,
-        bits: 64
+        bits: 64,
+        loader: 'lib/ld-linux-riscv64-lp64d.so.1',
+        debian: 'riscv64'
     },
     {
         target: 'ppc64le',
@@ -6747,7 +6766,9 @@ const PLATFORMS = [
         magic: ELF + LE64 + PAD + '0200' + '1500',
         mask: MASK_C,
         machine: /^ppc64le$/,
-        bits: 64
+        bits: 64,
+        loader: 'lib64/ld64.so.2',
+        debian: 'ppc64el'
     },
     {
         target: 's390x',
@@ -6756,7 +6777,9 @@ const PLATFORMS = [
         magic: ELF + BE64 + PAD + '0002' + '0016',
         mask: MASK_D,
         machine: /^s390x$/,
-        bits: 64
+        bits: 64,
+        loader: 'lib/ld64.so.1',
+        debian: 's390x'
     },
     {
         target: 'mips64el',
@@ -6765,7 +6788,9 @@ const PLATFORMS = [
         magic: ELF + LE64 + PAD + '0200' + '0800',
         mask: MASK_F,
         machine: /^mips64$/,
-        bits: 64
+        bits: 64,
+        loader: 'lib64/ld.so.1',
+        debian: 'mips64el'
     },
     {
         target: 'loongarch64',
@@ -6774,9 +6799,15 @@ const PLATFORMS = [
         magic: ELF + LE64 + PAD + '0200' + '0201',
         mask: MASK_E,
         machine: /^loongarch64$/,
-        bits: 64
+        bits: 64,
+        loader: 'lib64/ld-linux-loongarch-lp64d.so.1',
+        debian: 'loong64'
     }
 ];
+/** One fact of every platform, keyed by target: the tables the other layers read. */
+function perTarget(fact) {
+    return Object.fromEntries(PLATFORMS.map(p => [p.target, fact(p)]));
+}
 function platformOf(target) {
     const found = PLATFORMS.find(p => p.target === target);
     if (!found)

@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(590);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(782);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 590:
+/***/ 782:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1050,6 +1050,93 @@ function container_judge_judgeRun(run, expectedMachine, timeoutMs) {
     return { ok: false, output, step, error: step === 'pull' ? said : `the container failed (exit code ${run.code}): ${said}` };
 }
 
+;// CONCATENATED MODULE: ./src/install/libraries/names.ts
+/**
+ * What the user asks for, checked before anything runs: package names of the distribution
+ * (with the `base` shorthand for the C and C++ runtime), an optional mirror of its archive, and
+ * the Debian architecture name of each QEMU target. A bad value fails with one line naming the
+ * input and the fix, the same shape as every other input of the action.
+ */
+
+/** An error about one input: `input 'NAME': problem; fix`. */
+class names_LibrariesError extends Error {
+    input;
+    constructor(input, problem, fix) {
+        super(`input '${input}': ${problem}; ${fix}`);
+        this.input = input;
+        this.name = 'LibrariesError';
+    }
+}
+/** `base`: what nearly every C or C++ program needs besides the loader (libc6 holds it). */
+const BASE_PACKAGES = ['libc6', 'libgcc-s1', 'libstdc++6', 'zlib1g'];
+/** Debian Policy 5.6.1: lower case letters, digits, + - . ; at least two characters, starting alphanumeric. */
+const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
+const MAX_LENGTH = 4096;
+/** Far more than a program needs named (dependencies come along); bounds what apt is asked in one go. */
+const MAX_NAMES = 200;
+const FEWER = 'name the packages the programs need (their dependencies come along)';
+function shown(value) {
+    return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value);
+}
+/** The `libraries` input: names separated by commas or white space, `base` expanded, each once, in order (at most 200). */
+function names_parseLibraries(value) {
+    if (value.length > MAX_LENGTH) {
+        throw new names_LibrariesError('libraries', `the value is longer than ${MAX_LENGTH} characters`, FEWER);
+    }
+    const names = [];
+    for (const word of value.split(/[\s,]+/).filter(Boolean)) {
+        if (word === 'base') {
+            names.push(...BASE_PACKAGES);
+        }
+        else if (PACKAGE_NAME.test(word)) {
+            names.push(word);
+        }
+        else {
+            throw new names_LibrariesError('libraries', `${shown(word)} is not a package name`, 'use package names of the distribution (lower case letters, digits, + - .), such as libssl3, or base for the C and C++ runtime');
+        }
+    }
+    const unique = [...new Set(names)];
+    if (unique.length > MAX_NAMES) {
+        throw new names_LibrariesError('libraries', `${unique.length} packages named, more than ${MAX_NAMES}`, FEWER);
+    }
+    return unique;
+}
+/**
+ * The `libraries-mirror` input: the address of a mirror of the distribution's archive, and
+ * optionally a second one for the `-security` suites (Debian keeps them on another archive).
+ * Empty: the machine's own sources.
+ */
+function names_parseMirror(value) {
+    const words = value.split(/[\s,]+/).filter(Boolean);
+    const fix = "use the http(s):// or file:// address of a mirror of the distribution's archive, " +
+        'optionally followed by one for the -security suites';
+    if (words.length > 2)
+        throw new names_LibrariesError('libraries-mirror', `${words.length} addresses given`, fix);
+    return words.map(word => {
+        let url;
+        try {
+            url = new URL(word);
+        }
+        catch {
+            url = undefined;
+        }
+        if (!url || !['http:', 'https:', 'file:'].includes(url.protocol)) {
+            throw new names_LibrariesError('libraries-mirror', `${shown(word)} is not an address apt can fetch from`, fix);
+        }
+        if (url.username || url.password) {
+            const login = "give apt the login in /etc/apt/auth.conf.d instead (apt's own place for it)";
+            throw new names_LibrariesError('libraries-mirror', `${shown(url.origin)} carries credentials, which would show in logs`, login);
+        }
+        return word.replace(/\/+$/, '');
+    });
+}
+/** Debian's architecture name of each QEMU target (what apt and the package file names say). */
+const DEBIAN_ARCHES = (0,platforms/* perTarget */.Ve)(p => p.debian);
+/** The Debian architectures for the targets, each once, in the targets' order. */
+function names_debianArches(targets) {
+    return [...new Set(targets.map(target => DEBIAN_ARCHES[target]))];
+}
+
 ;// CONCATENATED MODULE: ./src/checks/diagnose.ts
 /**
  * Turns the error messages users meet when running foreign programs into what to do about them.
@@ -1059,6 +1146,8 @@ function container_judge_judgeRun(run, expectedMachine, timeoutMs) {
  * (default F), `verify` (auto|probe|container|none), `verify-image`, `qemu-version`, `cleanup`,
  * `libraries` (packages for a sysroot, `base` for the C and C++ runtime) and `sysroot`.
  */
+
+
 /** The highest x86-64 level any QEMU release emulates: TCG has AVX2 (since 7.2), no AVX-512. */
 const MAX_EMULATED_LEVEL = 'x86-64-v3';
 /** Why a program's CPU level is not there, and what to do: an old QEMU or CPU model, or v4, which no QEMU emulates. */
@@ -1124,34 +1213,33 @@ function anyOf(...matchers) {
     };
 }
 /** The first QEMU release whose user-mode mmap hands a 64-bit guest the host kernel's own addresses. */
-const HIGH_ADDRESS_QEMU = '9.0.0';
+const HIGH_ADDRESS_QEMU = '9.0';
 /** The variable that moves a 48-bit host's addresses below 2^47 for QEMU (core/obtain.ts exports it). */
 const GUEST_BASE = 'QEMU_GUEST_BASE=0x800000000000';
-/** Is this QEMU version one that gives x86_64 programs memory above 2^47 on an arm64 host (9.0 and later)? */
+/** A version's numbers (major, minor, micro), missing ones 0; undefined when it starts with no number. */
+function versionNumbers(version) {
+    const m = /^(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(version);
+    return m ? [m[1], m[2], m[3]].map(n => Number(n ?? 0)) : undefined;
+}
+/** Is this QEMU version one that gives x86_64 programs memory above 2^47 on an arm64 host (HIGH_ADDRESS_QEMU or later)? */
 function givesHighAddresses(version) {
-    const [major] = version.split('.').map(Number);
-    return Number.isFinite(major) && major >= 9;
+    const given = versionNumbers(version);
+    const first = versionNumbers(HIGH_ADDRESS_QEMU);
+    if (!given)
+        return false;
+    const differs = given.findIndex((n, i) => n !== first[i]);
+    return differs === -1 || given[differs] > first[differs];
 }
-/** The platform a dynamic loader's path belongs to (docker's and Debian's names), for the messages. */
+/**
+ * The platform a dynamic loader's path belongs to. A loader whose file name carries its
+ * architecture (ld-linux-x86-64.so.2) is known in any folder (a Nix store's lib, say); the
+ * generic names (ld-linux.so.2, ld64.so.1, ld.so.1) only in their own folder (lib64/ld.so.1),
+ * as other architectures' loaders share them.
+ */
 function loaderPlatform(path) {
-    if (/ld-linux-x86-64/.test(path))
-        return { docker: 'amd64', debian: 'amd64' };
-    if (/ld-linux\.so\.2$/.test(path))
-        return { docker: '386', debian: 'i386' };
-    if (/ld-linux-aarch64/.test(path))
-        return { docker: 'arm64', debian: 'arm64' };
-    if (/ld-linux-armhf/.test(path))
-        return { docker: 'arm/v7', debian: 'armhf' };
-    if (/ld-linux-riscv64/.test(path))
-        return { docker: 'riscv64', debian: 'riscv64' };
-    if (/ld64\.so\.2$/.test(path))
-        return { docker: 'ppc64le', debian: 'ppc64el' };
-    if (/ld64\.so\.1$/.test(path))
-        return { docker: 's390x', debian: 's390x' };
-    return undefined;
+    const file = path.slice(path.lastIndexOf('/') + 1);
+    return (platforms/* PLATFORMS */.P4.find(p => path.endsWith(`/${p.loader}`)) ?? platforms/* PLATFORMS */.P4.find(p => file.startsWith('ld-linux-') && p.loader.endsWith(`/${file}`)));
 }
-/** The `base` shorthand of `libraries`: the C and C++ runtime. */
-const BASE = ['libc6', 'libgcc-s1', 'libstdc++6', 'zlib1g'];
 /**
  * The Debian and Ubuntu package holding a library, for the libraries programs most often miss
  * (names that differ between releases, such as OpenSSL's libssl3 and libssl3t64, are left out).
@@ -1187,7 +1275,7 @@ const LIBRARY_PACKAGES = {
 /** What to add to `libraries` for a missing library file. */
 function libraryFix(file) {
     const pkg = LIBRARY_PACKAGES[file];
-    if (pkg && BASE.includes(pkg))
+    if (pkg && BASE_PACKAGES.includes(pkg))
         return `add \`libraries: base\` to the action's step (${pkg}, part of base, holds ${file})`;
     if (pkg)
         return `add ${pkg} to the action's \`libraries\` (it holds ${file}), e.g. \`libraries: base, ${pkg}\``;
@@ -1214,14 +1302,15 @@ const RULES = [
         match: /Could not open '((?=[^']*\/ld)[^']*)'/i,
         explain: m => {
             const platform = loaderPlatform(m[1] ?? '');
-            const of = platform ? ` ${platform.debian}` : ' target';
-            const docker = platform?.docker ?? '<arch>';
-            const debian = platform?.debian ?? '<arch>';
+            const of = platform ? ` ${platform.debian}` : '';
+            const image = platform ? `a ${platform.docker} image` : "an image of the program's platform";
+            const container = platform ? ` (\`docker run --platform ${platform.docker} ...\`)` : '';
+            const multiarch = platform ? ` (libc6:${platform.debian})` : '';
             return {
                 cause: `QEMU runs the program, but it is dynamically linked and its${of} dynamic loader ${m[1]} is not on this machine: outside a container there is no${of} C library to load.`,
                 fix: `add \`libraries: base\` to the action's step (a sysroot of the distribution's${of} C runtime, exported as QEMU_LD_PREFIX for the later ` +
-                    `steps), or give \`sysroot\` a${of} root filesystem (e.g. from docker export of a linux/${docker} image); or run the program in a container ` +
-                    `of its platform (\`docker run --platform linux/${docker} ...\`), or install the${of} C library through multiarch (libc6:${debian}); ` +
+                    `steps), or give \`sysroot\` a${of} root filesystem (e.g. from docker export of ${image}); or run the program in a container ` +
+                    `of its platform${container}, or install the${of} C library through multiarch${multiarch}; ` +
                     'statically linked programs need none of this'
             };
         }
@@ -1269,11 +1358,11 @@ const RULES = [
         id: 'go-high-address',
         match: /lfstack\.push invalid packing|fatal error: lfstack\.push/,
         explain: (_m, { qemuVersion }) => ({
-            cause: `an amd64 Go program was handed memory above the 47-bit address space an x86_64 program can have: QEMU ${qemuVersion ?? '9.0 or later'} passes ` +
-                "the program's memory requests to this arm64 host's kernel, which answers with 48-bit addresses (QEMU 9.0 changed this; 7.2 and 8.x pick " +
+            cause: `an amd64 Go program was handed memory above the 47-bit address space an x86_64 program can have: QEMU ${qemuVersion ?? `${HIGH_ADDRESS_QEMU} or later`} passes ` +
+                `the program's memory requests to this arm64 host's kernel, which answers with 48-bit addresses (QEMU ${HIGH_ADDRESS_QEMU} changed this; 7.2 and 8.x pick ` +
                 "addresses below 2^47 themselves), and Go's runtime before Go 1.25.4 packs pointers assuming they fit in 47 bits.",
             fix: `set ${GUEST_BASE} in the program's environment (QEMU reads it like -B: the kernel's addresses [2^47, 2^48) become the program's [0, 2^47)). ` +
-                'The action exports it for its later steps when a QEMU of 9.0 or later serves amd64 on such a host; a container needs it passed in: ' +
+                `The action exports it for its later steps when a QEMU of ${HIGH_ADDRESS_QEMU} or later serves amd64 on such a host; a container needs it passed in: ` +
                 `\`docker run -e ${GUEST_BASE} ...\`, or \`ENV ${GUEST_BASE}\` in its Dockerfile. Or use the QEMU 7.2 the action downloads by default ` +
                 `(\`install: download\`, \`qemu-version\` empty) instead of the QEMU ${qemuVersion ?? 'found on the machine'}, or build the program with Go 1.25.4 ` +
                 "or later; QEMU_RESERVED_VA does not help (x86_64's vsyscall page then cannot be placed)"
@@ -1360,12 +1449,6 @@ function formatDiagnosis(d) {
  */
 /** An empty `verify-image` (the default): the check's own probe image, made on the spot (probe-image.ts). */
 const image_ref_BUILT_IN_IMAGE = '';
-/**
- * The old default `verify-image`, pulled from Docker Hub. Only faces/inputs.ts still reads it, as
- * its fallback for an empty input; once it reads an empty input as BUILT_IN_IMAGE this goes.
- * @deprecated
- */
-const DEFAULT_VERIFY_IMAGE = 'docker.io/library/busybox:stable';
 const MAX_IMAGE_REF = 512;
 // The image reference grammar of the distribution/reference package (docker, podman), without
 // IPv6 literal hosts: [host[:port]/]path[:tag][@algorithm:hex].
@@ -1866,190 +1949,8 @@ async function otherOs(platforms, host = otherHost(), run = runProgram) {
     return { lines, outputs: outputsOf(report), failure: failures.length > 0 ? failures.join('\n') : undefined };
 }
 
-;// CONCATENATED MODULE: ./src/kernel/binfmt.ts
-/**
- * The kernel's binfmt_misc interface: parse entries, build register lines, read the table.
- * Pure functions first; the few that touch /proc take a Privileged writer for the writes.
- */
-
-const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
-/** Parses the text of /proc/sys/fs/binfmt_misc/<name>. */
-function parseEntry(name, text) {
-    const entry = { name, enabled: false, interpreter: '', flags: '', type: 'M', offset: 0, magic: '', mask: '' };
-    for (const line of text.split('\n')) {
-        const [key, ...rest] = line.trim().split(' ');
-        const value = rest.join(' ');
-        if (key === 'enabled')
-            entry.enabled = true;
-        else if (key === 'disabled')
-            entry.enabled = false;
-        else if (key === 'interpreter')
-            entry.interpreter = value;
-        else if (key === 'flags:')
-            entry.flags = value;
-        else if (key === 'offset')
-            entry.offset = Number(value);
-        else if (key === 'magic')
-            entry.magic = value.toLowerCase();
-        else if (key === 'mask')
-            entry.mask = value.toLowerCase();
-        else if (key === 'extension') {
-            entry.type = 'E';
-            entry.magic = value.replace(/^\./, '');
-        }
-    }
-    return entry;
-}
-const FIELD_FORBIDDEN = /[:\n\0]/;
-/** Escapes hex bytes as the \xHH form the kernel decodes in a register line. */
-function escapeHex(hex) {
-    return hex.replace(/(..)/g, '\\x$1');
-}
-/**
- * The line written to /proc/sys/fs/binfmt_misc/register for an entry. Throws on anything the
- * kernel would misread: a field holding ':' or a newline, a '/' in the name, lengths past its limits.
- */
-function registerLine(entry) {
-    const { name, type, offset, magic, mask, interpreter, flags } = entry;
-    // 'register' and 'status' are the kernel's own control files in the same folder.
-    if (!name || name.includes('/') || ['.', '..', 'register', 'status'].includes(name) || FIELD_FORBIDDEN.test(name)) {
-        throw new Error(`invalid binfmt entry name: ${JSON.stringify(name)}`);
-    }
-    if (FIELD_FORBIDDEN.test(interpreter) || !interpreter.startsWith('/')) {
-        throw new Error(`invalid interpreter path: ${JSON.stringify(interpreter)}`);
-    }
-    if (interpreter.length > 127)
-        throw new Error(`interpreter path longer than 127 characters: ${interpreter}`);
-    if (!/^[POCF]*$/.test(flags))
-        throw new Error(`invalid binfmt flags: ${JSON.stringify(flags)}`);
-    let line;
-    if (type === 'E') {
-        if (FIELD_FORBIDDEN.test(magic) || magic.includes('/'))
-            throw new Error(`invalid extension: ${magic}`);
-        line = `:${name}:E::${magic}::${interpreter}:${flags}`;
-    }
-    else {
-        if (!/^([0-9a-f]{2})+$/.test(magic) || (mask !== '' && !/^([0-9a-f]{2})+$/.test(mask))) {
-            throw new Error('magic and mask must be hex bytes');
-        }
-        if (mask !== '' && mask.length !== magic.length)
-            throw new Error('mask and magic differ in length');
-        if (offset + magic.length / 2 > 128)
-            throw new Error('magic must lie within the first 128 bytes');
-        line = `:${name}:M:${offset || ''}:${escapeHex(magic)}:${escapeHex(mask)}:${interpreter}:${flags}`;
-    }
-    if (line.length > 1920)
-        throw new Error('register line longer than the kernel accepts');
-    return line;
-}
-/** Is binfmt_misc mounted (its status file present)? */
-async function isMounted(dir = BINFMT_DIR) {
-    try {
-        await (0,promises_.readFile)(`${dir}/status`, 'utf8');
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-/** Reads every entry of the table (empty when binfmt_misc is not mounted). */
-async function readTable(dir = BINFMT_DIR) {
-    const table = new Map();
-    let names;
-    try {
-        names = await (0,promises_.readdir)(dir);
-    }
-    catch {
-        return table;
-    }
-    await Promise.all(names
-        .filter(name => name !== 'register' && name !== 'status')
-        .map(async (name) => {
-        try {
-            table.set(name, parseEntry(name, await (0,promises_.readFile)(`${dir}/${name}`, 'utf8')));
-        }
-        catch {
-            // removed between readdir and read: not part of the table
-        }
-    }));
-    return table;
-}
-/** Do two entries register the same handler (everything but the enabled state)? */
-function sameHandler(a, b) {
-    return (a.type === b.type &&
-        a.offset === b.offset &&
-        a.magic === b.magic &&
-        a.mask === b.mask &&
-        a.interpreter === b.interpreter &&
-        [...a.flags].sort().join('') === [...b.flags].sort().join(''));
-}
-function diffTables(before, after) {
-    const diff = { added: [], removed: [], changed: [] };
-    for (const [name, entry] of after) {
-        const old = before.get(name);
-        if (!old)
-            diff.added.push(entry);
-        else if (!sameHandler(old, entry) || old.enabled !== entry.enabled)
-            diff.changed.push({ before: old, after: entry });
-    }
-    for (const [name, entry] of before)
-        if (!after.has(name))
-            diff.removed.push(entry);
-    return diff;
-}
-/** A change the kernel refused, explained in one line with what to do. */
-class BinfmtError extends Error {
-}
-const UNPRIVILEGED = "this job may not change the kernel's binfmt_misc table (an unprivileged container job, or a user namespace): run the step on the host, or in a container started with --privileged";
-/** Turns what the kernel or mount(8) said into the cause and the fix. */
-function explainKernelError(doing, error) {
-    const code = error.code ?? '';
-    const text = `${code} ${error.message ?? error}`;
-    let why;
-    if (/EROFS|read-only/i.test(text)) {
-        why =
-            "binfmt_misc is read-only here (a container's /proc/sys, or a runner service with ProtectKernelTunables=yes): run the step on the host, or give the container --privileged";
-    }
-    else if (/EPERM|EACCES|not permitted|permission denied/i.test(text))
-        why = `operation not permitted: ${UNPRIVILEGED}`;
-    else if (/unknown filesystem type|mount point does not exist|ENOENT|No such file/i.test(text)) {
-        why = 'this kernel has no binfmt_misc (CONFIG_BINFMT_MISC): use a kernel built with it, as every mainstream distribution is';
-    }
-    else if (/EEXIST|File exists/i.test(text))
-        why = 'another process registered the same name at the same moment: run the step again';
-    else
-        why = text.trim();
-    return new BinfmtError(`cannot ${doing}: ${why}`);
-}
-/** Registers an entry (and disables it again when it was recorded disabled). */
-async function register(sys, entry, dir = BINFMT_DIR) {
-    const line = registerLine(entry);
-    await sys.write(`${dir}/register`, line).catch(error => {
-        throw explainKernelError(`register ${entry.name} in binfmt_misc`, error);
-    });
-    if (!entry.enabled)
-        await sys.write(`${dir}/${entry.name}`, '0');
-}
-/** Removes one entry by name. Never writes to `status` (that would remove every entry). */
-async function remove(sys, name, dir = BINFMT_DIR) {
-    if (!name || name.includes('/') || name === 'status' || name === 'register') {
-        throw new Error(`refusing to remove binfmt entry ${JSON.stringify(name)}`);
-    }
-    await sys.write(`${dir}/${name}`, '-1');
-}
-/** Mounts binfmt_misc, loading the module first when the kernel needs it. */
-async function mount(sys, dir = BINFMT_DIR) {
-    if (await isMounted(dir))
-        return;
-    await sys.run('modprobe', ['binfmt_misc']).catch(() => undefined); // built in, or already loaded
-    await sys.run('mount', ['-t', 'binfmt_misc', 'binfmt_misc', dir]).catch(error => {
-        throw explainKernelError('mount binfmt_misc', error);
-    });
-}
-async function unmount(sys, dir = BINFMT_DIR) {
-    await sys.run('umount', [dir]);
-}
-
+// EXTERNAL MODULE: ./src/kernel/binfmt.ts
+var binfmt = __nccwpck_require__(281);
 ;// CONCATENATED MODULE: ./src/records/holder.ts
 /**
  * Who holds an entry in the host's ledger: a job (its runner process, which outlives main and
@@ -2215,7 +2116,7 @@ function entryProblem(value) {
     if (typeof entry.offset !== 'number' || !Number.isSafeInteger(entry.offset) || entry.offset < 0)
         return 'its offset is not a number';
     try {
-        registerLine(entry);
+        (0,binfmt/* registerLine */.AM)(entry);
     }
     catch (error) {
         return error.message;
@@ -2286,27 +2187,27 @@ function nameOf(change) {
 function settled(step, current) {
     if (!step.original)
         return !current;
-    return !!current && sameHandler(current, step.original) && current.enabled === step.original.enabled;
+    return !!current && (0,binfmt/* sameHandler */.lQ)(current, step.original) && current.enabled === step.original.enabled;
 }
 async function undo(step, sys, warn, dir, report) {
-    const current = (await readTable(dir)).get(step.name);
+    const current = (await (0,binfmt/* readTable */.xz)(dir)).get(step.name);
     if (settled(step, current)) {
         if (step.persisted)
             await sys.run('rm', ['-f', step.persisted]);
         return; // never made, or already back
     }
-    if (current && (!step.ours || !sameHandler(current, step.ours))) {
+    if (current && (!step.ours || !(0,binfmt/* sameHandler */.lQ)(current, step.ours))) {
         warn(`binfmt entry ${step.name} changed since this job registered it; leaving it as it is`);
         report.skipped.push(step.name);
         return;
     }
     if (current) {
-        await remove(sys, step.name, dir);
+        await (0,binfmt/* remove */.TF)(sys, step.name, dir);
         if (!step.original)
             report.removed.push(step.name);
     }
     if (step.original) {
-        await register(sys, step.original, dir);
+        await (0,binfmt/* register */.kz)(sys, step.original, dir);
         report.restored.push(step.name);
     }
     if (step.persisted)
@@ -2328,7 +2229,7 @@ function checkHolder(holder, releaseAll = [], runnerPid) {
     }
 }
 async function restore(changes, sys, warn, options = {}) {
-    const dir = options.dir ?? BINFMT_DIR;
+    const dir = options.dir ?? binfmt/* BINFMT_DIR */.x6;
     const report = { removed: [], restored: [], unmounted: false, skipped: [], kept: [], invalid: [] };
     if (changes.length === 0 && !options.releaseAll)
         return report;
@@ -2359,7 +2260,7 @@ async function restore(changes, sys, warn, options = {}) {
             if (ledger.get(name)?.holders.length)
                 return void report.kept.push(name);
             const step = undoOf(change);
-            if (step && !settled(step, (await readTable(dir)).get(name))) {
+            if (step && !settled(step, (await (0,binfmt/* readTable */.xz)(dir)).get(name))) {
                 warn(`binfmt entry ${name}: the host's ledger does not say this job made that change; leaving it as it is`);
                 report.skipped.push(name);
             }
@@ -2390,8 +2291,8 @@ async function restore(changes, sys, warn, options = {}) {
         for (const [name, held] of ledger?.takeAbandoned() ?? [])
             await undo(undoOfHeld(name, held), sys, warn, dir, report);
         // Last, once every entry that goes is gone. (Not mounted: a main killed between recording the mount and making it.)
-        if (valid.some(c => c.kind === 'mounted') && (await isMounted(dir)) && (await readTable(dir)).size === 0) {
-            await unmount(sys, dir);
+        if (valid.some(c => c.kind === 'mounted') && (await (0,binfmt/* isMounted */.BX)(dir)) && (await (0,binfmt/* readTable */.xz)(dir)).size === 0) {
+            await (0,binfmt/* unmount */.vs)(sys, dir);
             report.unmounted = true;
         }
     };
@@ -2747,7 +2648,7 @@ class LedgerData {
     forgetObsolete(table) {
         for (const [name, held] of Object.entries(this.entries)) {
             const current = table.get(name);
-            const obsolete = held.removed ? !!current : !current || !sameHandler(current, held.entry);
+            const obsolete = held.removed ? !!current : !current || !(0,binfmt/* sameHandler */.lQ)(current, held.entry);
             if (obsolete)
                 delete this.entries[name];
         }
@@ -2881,7 +2782,7 @@ class Ledger {
             return new LedgerData(entries);
         const aside = `${this.file}.damaged-${new Date(this.clock.now()).toISOString().replace(/[:.]/g, '-')}`;
         await (0,promises_.rename)(this.file, aside);
-        const table = await readTable(repair.binfmtDir);
+        const table = await (0,binfmt/* readTable */.xz)(repair.binfmtDir);
         repair.warn(`the host's ledger ${this.file} could not be trusted (${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; ...' : ''}); ` +
             `it was moved to ${aside} and written again from the kernel's binfmt table, and none of the ${table.size} entries there ` +
             'will be removed by a post step, as other jobs may still hold them. Nothing to do for this job; if it happens again, find what ' +
@@ -3156,96 +3057,6 @@ async function obtainInterpreters(targets, request, ctx) {
 
 // EXTERNAL MODULE: ./src/kernel/root-files.ts
 var root_files = __nccwpck_require__(659);
-;// CONCATENATED MODULE: ./src/install/libraries/names.ts
-/** An error about one input: `input 'NAME': problem; fix`. */
-class names_LibrariesError extends Error {
-    input;
-    constructor(input, problem, fix) {
-        super(`input '${input}': ${problem}; ${fix}`);
-        this.input = input;
-        this.name = 'LibrariesError';
-    }
-}
-/** `base`: what nearly every C or C++ program needs besides the loader (libc6 holds it). */
-const BASE_PACKAGES = (/* unused pure expression or super */ null && (['libc6', 'libgcc-s1', 'libstdc++6', 'zlib1g']));
-/** Debian Policy 5.6.1: lower case letters, digits, + - . ; at least two characters, starting alphanumeric. */
-const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
-const MAX_LENGTH = 4096;
-/** Far more than a program needs named (dependencies come along); bounds what apt is asked in one go. */
-const MAX_NAMES = 200;
-const FEWER = 'name the packages the programs need (their dependencies come along)';
-function shown(value) {
-    return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value);
-}
-/** The `libraries` input: names separated by commas or white space, `base` expanded, each once, in order (at most 200). */
-function names_parseLibraries(value) {
-    if (value.length > MAX_LENGTH) {
-        throw new names_LibrariesError('libraries', `the value is longer than ${MAX_LENGTH} characters`, FEWER);
-    }
-    const names = [];
-    for (const word of value.split(/[\s,]+/).filter(Boolean)) {
-        if (word === 'base') {
-            names.push(...BASE_PACKAGES);
-        }
-        else if (PACKAGE_NAME.test(word)) {
-            names.push(word);
-        }
-        else {
-            throw new names_LibrariesError('libraries', `${shown(word)} is not a package name`, 'use package names of the distribution (lower case letters, digits, + - .), such as libssl3, or base for the C and C++ runtime');
-        }
-    }
-    const unique = [...new Set(names)];
-    if (unique.length > MAX_NAMES) {
-        throw new names_LibrariesError('libraries', `${unique.length} packages named, more than ${MAX_NAMES}`, FEWER);
-    }
-    return unique;
-}
-/**
- * The `libraries-mirror` input: the address of a mirror of the distribution's archive, and
- * optionally a second one for the `-security` suites (Debian keeps them on another archive).
- * Empty: the machine's own sources.
- */
-function names_parseMirror(value) {
-    const words = value.split(/[\s,]+/).filter(Boolean);
-    const fix = "use the http(s):// or file:// address of a mirror of the distribution's archive, " +
-        'optionally followed by one for the -security suites';
-    if (words.length > 2)
-        throw new names_LibrariesError('libraries-mirror', `${words.length} addresses given`, fix);
-    return words.map(word => {
-        let url;
-        try {
-            url = new URL(word);
-        }
-        catch {
-            url = undefined;
-        }
-        if (!url || !['http:', 'https:', 'file:'].includes(url.protocol)) {
-            throw new names_LibrariesError('libraries-mirror', `${shown(word)} is not an address apt can fetch from`, fix);
-        }
-        if (url.username || url.password) {
-            const login = "give apt the login in /etc/apt/auth.conf.d instead (apt's own place for it)";
-            throw new names_LibrariesError('libraries-mirror', `${shown(url.origin)} carries credentials, which would show in logs`, login);
-        }
-        return word.replace(/\/+$/, '');
-    });
-}
-/** Debian's architecture name of each QEMU target (what apt and the package file names say). */
-const DEBIAN_ARCHES = {
-    x86_64: 'amd64',
-    i386: 'i386',
-    aarch64: 'arm64',
-    arm: 'armhf',
-    riscv64: 'riscv64',
-    ppc64le: 'ppc64el',
-    s390x: 's390x',
-    mips64el: 'mips64el',
-    loongarch64: 'loong64'
-};
-/** The Debian architectures for the targets, each once, in the targets' order. */
-function names_debianArches(targets) {
-    return [...new Set(targets.map(target => DEBIAN_ARCHES[target]))];
-}
-
 ;// CONCATENATED MODULE: ./src/install/libraries/archive.ts
 
 const UBUNTU_PRIMARY = 'http://archive.ubuntu.com/ubuntu';
@@ -3590,17 +3401,7 @@ var elf = __nccwpck_require__(240);
 
 
 /** Each platform's dynamic loader, as glibc programs name it, relative to the root. */
-const LOADERS = {
-    x86_64: 'lib64/ld-linux-x86-64.so.2',
-    i386: 'lib/ld-linux.so.2',
-    aarch64: 'lib/ld-linux-aarch64.so.1',
-    arm: 'lib/ld-linux-armhf.so.3',
-    riscv64: 'lib/ld-linux-riscv64-lp64d.so.1',
-    ppc64le: 'lib64/ld64.so.2',
-    s390x: 'lib/ld64.so.1',
-    mips64el: 'lib64/ld.so.1',
-    loongarch64: 'lib64/ld-linux-loongarch-lp64d.so.1'
-};
+const LOADERS = (0,platforms/* perTarget */.Ve)(p => p.loader);
 /** Symbolic links followed before giving up, as the kernel's limit (ELOOP). */
 const MAX_LINKS = 40;
 /**
@@ -4512,7 +4313,8 @@ function parseBoolean(input, value) {
         return false;
     throw new InputError(input, `${inputs_shown(value)} is not a boolean`, 'use true or false');
 }
-function parseQemuVersion(value) {
+/** The `qemu-version` input: a release to install, or '' for the pinned default. */
+function parseQemuVersionInput(value) {
     const version = value.trim();
     if (version === '' || version === 'default')
         return '';
@@ -4574,10 +4376,10 @@ function readInputs(get) {
         install: oneOf('install', raw('install', 'auto'), INSTALL_METHODS),
         flags,
         verify: oneOf('verify', raw('verify', 'auto'), VERIFY_MODES),
-        verifyImage: parseImage(raw('verify-image', '')),
+        verifyImage: parseImage(raw('verify-image', BUILT_IN_IMAGE)),
         cleanup: parseBoolean('cleanup', raw('cleanup', 'true')),
         persist: parseBoolean('persist', raw('persist', 'false')),
-        qemuVersion: parseQemuVersion(raw('qemu-version', '')),
+        qemuVersion: parseQemuVersionInput(raw('qemu-version', '')),
         qemuUrl: parseUrl(raw('qemu-url', '')),
         qemuSha256: parseSha256(raw('qemu-sha256', '')),
         libraries: asInput(() => parseLibraries(raw('libraries', ''))),
@@ -4857,7 +4659,7 @@ async function run(seams = {}) {
             ledger,
             holder: savedHolder(),
             runnerPid: seams.runnerPid,
-            dir: seams.binfmtDir ?? BINFMT_DIR
+            dir: seams.binfmtDir ?? binfmt/* BINFMT_DIR */.x6
         });
         const done = [
             report.removed.length ? `removed ${report.removed.join(', ')}` : '',
@@ -4948,6 +4750,212 @@ async function qemuVersion(path) {
 
 /***/ }),
 
+/***/ 281:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AM: () => (/* binding */ registerLine),
+/* harmony export */   BX: () => (/* binding */ isMounted),
+/* harmony export */   TF: () => (/* binding */ remove),
+/* harmony export */   kz: () => (/* binding */ register),
+/* harmony export */   lQ: () => (/* binding */ sameHandler),
+/* harmony export */   qn: () => (/* binding */ MAX_INTERPRETER_PATH),
+/* harmony export */   vs: () => (/* binding */ unmount),
+/* harmony export */   x6: () => (/* binding */ BINFMT_DIR),
+/* harmony export */   xz: () => (/* binding */ readTable)
+/* harmony export */ });
+/* unused harmony exports parseEntry, diffTables, BinfmtError, explainKernelError, mount */
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * The kernel's binfmt_misc interface: parse entries, build register lines, read the table.
+ * Pure functions first; the few that touch /proc take a Privileged writer for the writes.
+ */
+
+const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
+/** The longest interpreter path the kernel takes in a register line. */
+const MAX_INTERPRETER_PATH = 127;
+/** Parses the text of /proc/sys/fs/binfmt_misc/<name>. */
+function parseEntry(name, text) {
+    const entry = { name, enabled: false, interpreter: '', flags: '', type: 'M', offset: 0, magic: '', mask: '' };
+    for (const line of text.split('\n')) {
+        const [key, ...rest] = line.trim().split(' ');
+        const value = rest.join(' ');
+        if (key === 'enabled')
+            entry.enabled = true;
+        else if (key === 'disabled')
+            entry.enabled = false;
+        else if (key === 'interpreter')
+            entry.interpreter = value;
+        else if (key === 'flags:')
+            entry.flags = value;
+        else if (key === 'offset')
+            entry.offset = Number(value);
+        else if (key === 'magic')
+            entry.magic = value.toLowerCase();
+        else if (key === 'mask')
+            entry.mask = value.toLowerCase();
+        else if (key === 'extension') {
+            entry.type = 'E';
+            entry.magic = value.replace(/^\./, '');
+        }
+    }
+    return entry;
+}
+const FIELD_FORBIDDEN = /[:\n\0]/;
+/** Escapes hex bytes as the \xHH form the kernel decodes in a register line. */
+function escapeHex(hex) {
+    return hex.replace(/(..)/g, '\\x$1');
+}
+/**
+ * The line written to /proc/sys/fs/binfmt_misc/register for an entry. Throws on anything the
+ * kernel would misread: a field holding ':' or a newline, a '/' in the name, lengths past its limits.
+ */
+function registerLine(entry) {
+    const { name, type, offset, magic, mask, interpreter, flags } = entry;
+    // 'register' and 'status' are the kernel's own control files in the same folder.
+    if (!name || name.includes('/') || ['.', '..', 'register', 'status'].includes(name) || FIELD_FORBIDDEN.test(name)) {
+        throw new Error(`invalid binfmt entry name: ${JSON.stringify(name)}`);
+    }
+    if (FIELD_FORBIDDEN.test(interpreter) || !interpreter.startsWith('/')) {
+        throw new Error(`invalid interpreter path: ${JSON.stringify(interpreter)}`);
+    }
+    if (interpreter.length > MAX_INTERPRETER_PATH) {
+        throw new Error(`interpreter path longer than ${MAX_INTERPRETER_PATH} characters: ${interpreter}`);
+    }
+    if (!/^[POCF]*$/.test(flags))
+        throw new Error(`invalid binfmt flags: ${JSON.stringify(flags)}`);
+    let line;
+    if (type === 'E') {
+        if (FIELD_FORBIDDEN.test(magic) || magic.includes('/'))
+            throw new Error(`invalid extension: ${magic}`);
+        line = `:${name}:E::${magic}::${interpreter}:${flags}`;
+    }
+    else {
+        if (!/^([0-9a-f]{2})+$/.test(magic) || (mask !== '' && !/^([0-9a-f]{2})+$/.test(mask))) {
+            throw new Error('magic and mask must be hex bytes');
+        }
+        if (mask !== '' && mask.length !== magic.length)
+            throw new Error('mask and magic differ in length');
+        if (offset + magic.length / 2 > 128)
+            throw new Error('magic must lie within the first 128 bytes');
+        line = `:${name}:M:${offset || ''}:${escapeHex(magic)}:${escapeHex(mask)}:${interpreter}:${flags}`;
+    }
+    if (line.length > 1920)
+        throw new Error('register line longer than the kernel accepts');
+    return line;
+}
+/** Is binfmt_misc mounted (its status file present)? */
+async function isMounted(dir = BINFMT_DIR) {
+    try {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(`${dir}/status`, 'utf8');
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** Reads every entry of the table (empty when binfmt_misc is not mounted). */
+async function readTable(dir = BINFMT_DIR) {
+    const table = new Map();
+    let names;
+    try {
+        names = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)(dir);
+    }
+    catch {
+        return table;
+    }
+    await Promise.all(names
+        .filter(name => name !== 'register' && name !== 'status')
+        .map(async (name) => {
+        try {
+            table.set(name, parseEntry(name, await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(`${dir}/${name}`, 'utf8')));
+        }
+        catch {
+            // removed between readdir and read: not part of the table
+        }
+    }));
+    return table;
+}
+/** Do two entries register the same handler (everything but the enabled state)? */
+function sameHandler(a, b) {
+    return (a.type === b.type &&
+        a.offset === b.offset &&
+        a.magic === b.magic &&
+        a.mask === b.mask &&
+        a.interpreter === b.interpreter &&
+        [...a.flags].sort().join('') === [...b.flags].sort().join(''));
+}
+function diffTables(before, after) {
+    const diff = { added: [], removed: [], changed: [] };
+    for (const [name, entry] of after) {
+        const old = before.get(name);
+        if (!old)
+            diff.added.push(entry);
+        else if (!sameHandler(old, entry) || old.enabled !== entry.enabled)
+            diff.changed.push({ before: old, after: entry });
+    }
+    for (const [name, entry] of before)
+        if (!after.has(name))
+            diff.removed.push(entry);
+    return diff;
+}
+/** A change the kernel refused, explained in one line with what to do. */
+class BinfmtError extends Error {
+}
+const UNPRIVILEGED = "this job may not change the kernel's binfmt_misc table (an unprivileged container job, or a user namespace): run the step on the host, or in a container started with --privileged";
+/** Turns what the kernel or mount(8) said into the cause and the fix. */
+function explainKernelError(doing, error) {
+    const code = error.code ?? '';
+    const text = `${code} ${error.message ?? error}`;
+    let why;
+    if (/EROFS|read-only/i.test(text)) {
+        why =
+            "binfmt_misc is read-only here (a container's /proc/sys, or a runner service with ProtectKernelTunables=yes): run the step on the host, or give the container --privileged";
+    }
+    else if (/EPERM|EACCES|not permitted|permission denied/i.test(text))
+        why = `operation not permitted: ${UNPRIVILEGED}`;
+    else if (/unknown filesystem type|mount point does not exist|ENOENT|No such file/i.test(text)) {
+        why = 'this kernel has no binfmt_misc (CONFIG_BINFMT_MISC): use a kernel built with it, as every mainstream distribution is';
+    }
+    else if (/EEXIST|File exists/i.test(text))
+        why = 'another process registered the same name at the same moment: run the step again';
+    else
+        why = text.trim();
+    return new BinfmtError(`cannot ${doing}: ${why}`);
+}
+/** Registers an entry (and disables it again when it was recorded disabled). */
+async function register(sys, entry, dir = BINFMT_DIR) {
+    const line = registerLine(entry);
+    await sys.write(`${dir}/register`, line).catch(error => {
+        throw explainKernelError(`register ${entry.name} in binfmt_misc`, error);
+    });
+    if (!entry.enabled)
+        await sys.write(`${dir}/${entry.name}`, '0');
+}
+/** Removes one entry by name. Never writes to `status` (that would remove every entry). */
+async function remove(sys, name, dir = BINFMT_DIR) {
+    if (!name || name.includes('/') || name === 'status' || name === 'register') {
+        throw new Error(`refusing to remove binfmt entry ${JSON.stringify(name)}`);
+    }
+    await sys.write(`${dir}/${name}`, '-1');
+}
+/** Mounts binfmt_misc, loading the module first when the kernel needs it. */
+async function mount(sys, dir = BINFMT_DIR) {
+    if (await isMounted(dir))
+        return;
+    await sys.run('modprobe', ['binfmt_misc']).catch(() => undefined); // built in, or already loaded
+    await sys.run('mount', ['-t', 'binfmt_misc', 'binfmt_misc', dir]).catch(error => {
+        throw explainKernelError('mount binfmt_misc', error);
+    });
+}
+async function unmount(sys, dir = BINFMT_DIR) {
+    await sys.run('umount', [dir]);
+}
+
+
+/***/ }),
+
 /***/ 240:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -5020,7 +5028,8 @@ async function readElf(path, { followLinks = true } = {}) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   P4: () => (/* binding */ PLATFORMS)
+/* harmony export */   P4: () => (/* binding */ PLATFORMS),
+/* harmony export */   Ve: () => (/* binding */ perTarget)
 /* harmony export */ });
 /* unused harmony exports platformOf, lookupPlatform, hostFamily, headerMatches, platformOfHeader, entryFor */
 const ELF = '7f454c46';
@@ -5043,7 +5052,9 @@ const PLATFORMS = [
         magic: ELF + LE64 + PAD + '0200' + '3e00',
         mask: MASK_A,
         machine: /^x86_64$/,
-        bits: 64
+        bits: 64,
+        loader: 'lib64/ld-linux-x86-64.so.2',
+        debian: 'amd64'
     },
     {
         target: 'i386',
@@ -5052,7 +5063,9 @@ const PLATFORMS = [
         magic: ELF + LE32 + PAD + '0200' + '0300',
         mask: MASK_A,
         machine: /^i[3-6]86$/,
-        bits: 32
+        bits: 32,
+        loader: 'lib/ld-linux.so.2',
+        debian: 'i386'
     },
     {
         target: 'aarch64',
@@ -5061,7 +5074,9 @@ const PLATFORMS = [
         magic: ELF + LE64 + PAD + '0200' + 'b700',
         mask: MASK_B,
         machine: /^aarch64$/,
-        bits: 64
+        bits: 64,
+        loader: 'lib/ld-linux-aarch64.so.1',
+        debian: 'arm64'
     },
     {
         target: 'arm',
@@ -5070,7 +5085,9 @@ const PLATFORMS = [
         magic: ELF + LE32 + PAD + '0200' + '2800',
         mask: MASK_B,
         machine: /^armv\d+[a-z]*$/,
-        bits: 32
+        bits: 32,
+        loader: 'lib/ld-linux-armhf.so.3',
+        debian: 'armhf'
     },
     {
         target: 'riscv64',
@@ -5079,7 +5096,9 @@ const PLATFORMS = [
         magic: ELF + LE64 + PAD + '0200' + 'f300',
         mask: MASK_B,
         machine: /^riscv64$/,
-        bits: 64
+        bits: 64,
+        loader: 'lib/ld-linux-riscv64-lp64d.so.1',
+        debian: 'riscv64'
     },
     {
         target: 'ppc64le',
@@ -5088,7 +5107,9 @@ const PLATFORMS = [
         magic: ELF + LE64 + PAD + '0200' + '1500',
         mask: MASK_C,
         machine: /^ppc64le$/,
-        bits: 64
+        bits: 64,
+        loader: 'lib64/ld64.so.2',
+        debian: 'ppc64el'
     },
     {
         target: 's390x',
@@ -5097,7 +5118,9 @@ const PLATFORMS = [
         magic: ELF + BE64 + PAD + '0002' + '0016',
         mask: MASK_D,
         machine: /^s390x$/,
-        bits: 64
+        bits: 64,
+        loader: 'lib/ld64.so.1',
+        debian: 's390x'
     },
     {
         target: 'mips64el',
@@ -5106,7 +5129,9 @@ const PLATFORMS = [
         magic: ELF + LE64 + PAD + '0200' + '0800',
         mask: MASK_F,
         machine: /^mips64$/,
-        bits: 64
+        bits: 64,
+        loader: 'lib64/ld.so.1',
+        debian: 'mips64el'
     },
     {
         target: 'loongarch64',
@@ -5115,9 +5140,15 @@ const PLATFORMS = [
         magic: ELF + LE64 + PAD + '0200' + '0201',
         mask: MASK_E,
         machine: /^loongarch64$/,
-        bits: 64
+        bits: 64,
+        loader: 'lib64/ld-linux-loongarch-lp64d.so.1',
+        debian: 'loong64'
     }
 ];
+/** One fact of every platform, keyed by target: the tables the other layers read. */
+function perTarget(fact) {
+    return Object.fromEntries(PLATFORMS.map(p => [p.target, fact(p)]));
+}
 function platformOf(target) {
     const found = PLATFORMS.find(p => p.target === target);
     if (!found)

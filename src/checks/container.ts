@@ -22,7 +22,7 @@ import { checkContainerName, newRunId, probeImageArchive, probeImageRef } from '
 
 // Re-exported for the callers of the check's earlier single module.
 export { classifyFailure, type ContainerStep, judgeRun, pullFailureMessage } from './container-judge.js'
-export { DEFAULT_VERIFY_IMAGE, validImageRef, validPlatform } from './image-ref.js'
+export { validImageRef, validPlatform } from './image-ref.js'
 export {
   type Engine,
   type EngineName,

@@ -156,8 +156,7 @@ export function givesHighAddresses(version: string): boolean {
 function loaderPlatform(path: string): Platform | undefined {
   const file = path.slice(path.lastIndexOf('/') + 1)
   return (
-    PLATFORMS.find(p => path.endsWith(`/${p.loader}`)) ??
-    PLATFORMS.find(p => file.startsWith('ld-linux-') && p.loader.endsWith(`/${file}`))
+    PLATFORMS.find(p => path.endsWith(`/${p.loader}`)) ?? PLATFORMS.find(p => file.startsWith('ld-linux-') && p.loader.endsWith(`/${file}`))
   )
 }
 

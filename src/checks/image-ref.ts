@@ -7,13 +7,6 @@
 /** An empty `verify-image` (the default): the check's own probe image, made on the spot (probe-image.ts). */
 export const BUILT_IN_IMAGE = ''
 
-/**
- * The old default `verify-image`, pulled from Docker Hub. Only faces/inputs.ts still reads it, as
- * its fallback for an empty input; once it reads an empty input as BUILT_IN_IMAGE this goes.
- * @deprecated
- */
-export const DEFAULT_VERIFY_IMAGE = 'docker.io/library/busybox:stable'
-
 const MAX_IMAGE_REF = 512
 
 // The image reference grammar of the distribution/reference package (docker, podman), without

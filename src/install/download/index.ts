@@ -11,6 +11,7 @@
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { MAX_INTERPRETER_PATH } from '../../kernel/binfmt.js'
 import { PLATFORMS, type QemuTarget } from '../../kernel/platforms.js'
 import type { Privileged } from '../../kernel/privileged.js'
 import { MANIFEST, type Manifest } from '../manifest.js'
@@ -54,9 +55,6 @@ export interface Downloaded {
 export interface DownloadOptions extends HttpOptions {
   manifest?: Manifest
 }
-
-/** binfmt_misc takes interpreter paths of at most 127 characters. */
-export const MAX_INTERPRETER_PATH = 127
 
 /** The store the places name, checked to be root's alone and shallow enough for binfmt_misc; undefined when none. */
 async function openStore(places: InstallPlaces, sys: Privileged | undefined): Promise<InterpreterStore | undefined> {
