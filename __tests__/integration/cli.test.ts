@@ -69,6 +69,23 @@ describeWhen([root, command('/usr/bin/qemu-aarch64-static')], 'the setup-x86-on-
     expect(tableText()).toEqual(initial)
   })
 
+  test('as root with a PATH without /usr/sbin (su, a bare service): the chroot probe still finds chroot', () => {
+    const result = spawnSync(
+      ACTION_NODE,
+      [join(ROOT, 'dist', 'cli', 'index.js'), 'install', '--platforms', 'arm64', '--verify', 'probe', '--json'],
+      {
+        encoding: 'utf8',
+        timeout: 120_000,
+        env: { ...process.env, PATH: '/usr/bin:/bin' }
+      }
+    )
+    expect(result.stderr).not.toMatch(/probe failed/)
+    expect(result.status).toBe(0)
+    expect(JSON.parse(result.stdout)).toMatchObject({ platforms: 'linux/arm64', failures: [] })
+    expect(cli('uninstall').code).toBe(0)
+    expect(tableText()).toEqual(initial)
+  })
+
   test('bad arguments: one line, exit 2', () => {
     const bad = cli('install', '--platforms', 'sparc')
     expect(bad.code).toBe(2)

@@ -61,7 +61,7 @@ const LABELS: Record<string, [string, string]> = {
   'default-docker-main': ['the default (verify: auto), already set up, Docker answering', 'action'],
   'default-podman-main': ['the default (verify: auto), already set up, no Docker daemon: Podman', 'action'],
   'libraries-cold': ['libraries: base, cold (private apt update + packages)', 'action'],
-  'libraries-warm': ['libraries: base, warm (sysroot in the tool cache)', 'action'],
+  'libraries-warm': ['libraries: base, warm (sysroot in the sysroot store)', 'action'],
   peer: ["peer's mechanism: docker run of a binfmt registrar (local image, no pull)", 'action'],
   post: ['post: remove the entry', 'post'],
   'post-noop': ['post: nothing to undo', 'post'],

@@ -5,7 +5,7 @@
  *                    probe image (built in-process, loaded, run with --network none, removed)
  *   libraries-cold   main with `libraries: base`, an empty tool cache: a private apt update of the
  *                    machine's own archive for arm64 and the C/C++ runtime's packages, unpacked
- *   libraries-warm   the same with the sysroot already in the tool cache
+ *   libraries-warm   the same with the sysroot already made (as root: in the sysroot store)
  *   peer             the peer's mechanism, measured here: `docker run --privileged` of a local
  *                    image holding a static QEMU and a registrar, the way docker/setup-qemu-action
  *                    runs tonistiigi/binfmt (`--install`), until an arm64 program runs. Its pull
@@ -21,7 +21,7 @@ import type { Samples } from './action.js'
 import { DEFAULT_ROW_IDS, type DefaultRow, defaultRows, mainProblem, NO_DOCKER_SOCKET, postProblem } from './default-rows.js'
 import { CACHE } from './fixtures.js'
 import { atExit, ensure, must, run, say } from './processes.js'
-import { actionStep, measuredEnv } from './runner.js'
+import { actionStep, measuredEnv, STORES } from './runner.js'
 import { ENTRY, isRegistered, lockedPhase, registerAarch64, removeEntry } from './table.js'
 
 const PEER_IMAGE = 'local/setup-x86-bench-binfmt:peer'
@@ -170,6 +170,8 @@ export async function extraScenarios(o: {
 
     for (let i = 1; i <= libraryRuns; i++) {
       say(`libraries: base, cold: round ${i} of ${libraryRuns}`)
+      // As root the sysroot is kept in the store beside the interpreter stores (shared by every row): cold starts without it.
+      rmSync(join(STORES, 'sysroots'), { recursive: true, force: true })
       const cold = await overExisting('libraries-cold', { libraries: 'base', verify: 'probe' })
       ensure(cold.outputs.sysroot, 'libraries-cold: no sysroot output', cold)
       samples.add('libraries-cold', cold)
