@@ -20,7 +20,15 @@ import {
   runArgs,
   type ContainerResult
 } from '../../src/checks/container.js'
-import { DOCKER_DEFAULT_SOCKET, dockerSocket, findEngine, probeEngines, type Engine } from '../../src/checks/engine.js'
+import {
+  DOCKER_DEFAULT_SOCKET,
+  dockerSocket,
+  engineStamp,
+  type EngineStamp,
+  findEngine,
+  probeEngines,
+  type Engine
+} from '../../src/checks/engine.js'
 import { removeProbeImages } from '../../src/checks/probe-leftovers.js'
 import { verifyContainers, verifyTargets } from '../../src/checks/verify.js'
 import { lookupPlatform } from '../../src/kernel/platforms.js'
@@ -249,6 +257,45 @@ describe('with fake engines', () => {
     test('none on PATH', async () => {
       process.env.PATH = bin
       expect(await findEngine()).toBeUndefined()
+    })
+
+    test('an engine passed over (its record) is not started, and the search ends there, as at one that answers', async () => {
+      const docker = fake('docker')
+      const podman = fake('podman')
+      process.env.PATH = bin
+      const asked: [string, EngineStamp][] = []
+      const probes = await probeEngines(undefined, async (name, stamp) => {
+        asked.push([name, stamp])
+        return 'docker could not run containers on this machine'
+      })
+      expect(probes).toEqual([
+        { name: 'docker', path: docker.path, ok: false, passedOver: 'docker could not run containers on this machine' }
+      ])
+      expect(asked).toEqual([['docker', await engineStamp('docker', docker.path)]])
+      expect(calls(docker)).toEqual([])
+      expect(calls(podman)).toEqual([])
+    })
+
+    test("an engine's stamp: its CLI's path, size and mtime, and docker's daemon socket, made anew when the daemon starts", async () => {
+      const docker = fake('docker')
+      const podman = fake('podman')
+      const size = FAKE.length
+      expect(await engineStamp('podman', podman.path)).toEqual({ path: podman.path, size, mtimeMs: expect.any(Number) })
+      const before = await engineStamp('docker', docker.path)
+      expect(before).toEqual({
+        path: docker.path,
+        size,
+        mtimeMs: expect.any(Number),
+        daemon: expect.stringContaining(join(bin, 'docker.sock'))
+      })
+      // the daemon restarted: its socket is a new file
+      rmSync(join(bin, 'docker.sock'))
+      writeFileSync(join(bin, 'other'), '')
+      writeFileSync(join(bin, 'docker.sock'), '')
+      rmSync(join(bin, 'other'))
+      expect((await engineStamp('docker', docker.path))?.daemon).not.toBe(before?.daemon)
+      expect(await engineStamp('docker', docker.path, { DOCKER_HOST: 'tcp://127.0.0.1:2375' })).toBeUndefined()
+      expect(await engineStamp('podman', join(bin, 'gone'))).toBeUndefined()
     })
   })
 
@@ -487,6 +534,29 @@ describe('with fake engines', () => {
       expect(calls(docker)).toEqual([])
     })
 
+    test('an engine the caller passed over (its record): said in its place, once, as an info line', async () => {
+      const docker = fake('docker')
+      process.env.PATH = bin
+      const passedOver = 'podman could not run containers on this machine (checked 2026-03-02T10:00:00Z: ...)'
+      const checked = await verifyContainers(targets, { mode: 'auto', image: '', engine: null, passedOver }, tmpdir(), logger)
+      expect([...checked.outcomes.values()]).toEqual([
+        { result: 'skipped', detail: passedOver },
+        { result: 'skipped', detail: passedOver }
+      ])
+      expect(log).toEqual({ info: [`container check skipped: ${passedOver}`], notice: [], warning: [] })
+      expect(checked.engineFinding).toBeUndefined()
+      expect(calls(docker)).toEqual([])
+    })
+
+    test('what the check showed of its engine: nothing when no container got as far as its run, not unusable when one ran', async () => {
+      work = mkdtempSync(join(tmpdir(), 'verify-dir-'))
+      const broken = fake('docker', { 'load-error': 'Error: no space left on device\n' })
+      const settings = { mode: 'auto' as const, image: '', runId: 'run8' }
+      expect((await verifyContainers(targets, { ...settings, engine: broken }, work, logger)).engineFinding).toBeUndefined()
+      const engine = fake('docker', { 'run-stdout-linux_arm64': 'aarch64\n', 'run-stdout-linux_riscv64': 'riscv64\n' })
+      expect((await verifyContainers(targets, { ...settings, engine }, work, logger)).engineFinding).toEqual({ engine })
+    })
+
     test('probe and none check no container', async () => {
       const engine = fake('docker')
       for (const mode of ['probe', 'none'] as const) {
@@ -522,6 +592,19 @@ describe('with fake engines', () => {
           [`localhost/setup-x86-on-arm-probe:${host!.target}-run5`]
         ])
         expect(calls(engine).filter(c => c.startsWith('run'))).toHaveLength(2)
+      }
+    )
+
+    onOtherHost(
+      'an engine that cannot run even this host’s own container is found unusable, with why in one line for its record',
+      async () => {
+        work = mkdtempSync(join(tmpdir(), 'verify-dir-'))
+        const engine = fake('docker', { 'run-stderr': rlimit, 'run-code': '126' })
+        const { engineFinding } = await verifyContainers(targets, { mode: 'auto', image: '', runId: 'run9', engine }, work, logger)
+        expect(engineFinding).toEqual({
+          engine,
+          unusable: `a container of this host's own platform failed (the container failed (exit code 126): ${rlimit.trim()})`
+        })
       }
     )
 

@@ -72,6 +72,8 @@ export interface ContainerResult {
   timedOut?: boolean
   /** Set when the engine cannot run even a container of this host's own platform: not a fault of emulation. */
   engineFault?: string
+  /** With engineFault: how that container of the host's own platform failed, in short. */
+  hostFailure?: string
   /** Images and containers the check added and could not remove (the post step's removeProbeImages() tries again). */
   leftovers?: string[]
 }
@@ -282,8 +284,8 @@ export async function containerCheck(options: ContainerCheckOptions): Promise<Co
   const result = builtIn && target ? await withProbeImage(attempt, target, runId, options.dir) : await withNamedImage(attempt, image)
   const fault = await engineFault(attempt, result, runId, options.dir)
   if (fault) {
-    const said = engineMessage(fault.error ?? 'it failed', 2)
-    result.engineFault = `${engine.name} cannot run containers here: a container of this host's own platform failed too (${said})`
+    result.hostFailure = engineMessage(fault.error ?? 'it failed', 2)
+    result.engineFault = `${engine.name} cannot run containers here: a container of this host's own platform failed too (${result.hostFailure})`
   }
   return { ...result, seconds: elapsed(started) }
 }

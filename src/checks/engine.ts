@@ -5,6 +5,7 @@
  * has no daemon, and `info` proves its storage and runtime can be set up.
  */
 import { existsSync, readFileSync } from 'node:fs'
+import { stat } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { runProgram, type RunResult } from '../kernel/process.js'
@@ -31,7 +32,24 @@ export interface EngineProbe {
   ok: boolean
   version?: string
   error?: string
+  /** Why it was passed over without being started (a record that it cannot run containers here). */
+  passedOver?: string
 }
+
+/**
+ * What tells one install of an engine from another without starting it, for a record of what it
+ * could do: its CLI (path, size, mtime) and, for docker, the daemon's socket, made anew each time
+ * the daemon starts. A type, not an interface: a record keeps it as a plain map of names to values.
+ */
+export type EngineStamp = {
+  path: string
+  size: number
+  mtimeMs: number
+  daemon?: string
+}
+
+/** Why an engine found on PATH is not to be started (see probeEngine); undefined: start it. */
+export type PassOver = (name: EngineName, stamp: EngineStamp) => Promise<string | undefined>
 
 export interface EngineRun extends RunResult {
   /** The command was stopped at its time limit. */
@@ -87,11 +105,33 @@ export function dockerSocket(env: NodeJS.ProcessEnv = process.env, defaultSocket
   return defaultSocket
 }
 
-/** Is `name` on PATH, and does it answer (`docker version`, `podman info`) within timeoutMs? */
+/**
+ * The stamp of the engine whose CLI is at `path`; undefined when it cannot be told without starting
+ * it (docker talking to its daemon through tcp, ssh or a context).
+ */
+export async function engineStamp(name: EngineName, path: string, env?: Record<string, string>): Promise<EngineStamp | undefined> {
+  try {
+    const cli = await stat(path)
+    const stamp = { path, size: cli.size, mtimeMs: cli.mtimeMs }
+    if (name !== 'docker') return stamp
+    const socket = dockerSocket({ ...process.env, ...env })
+    if (!socket) return undefined
+    const made = await stat(socket)
+    return { ...stamp, daemon: `${socket} ${made.ino} ${made.ctimeMs}` }
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Is `name` on PATH, and does it answer (`docker version`, `podman info`) within timeoutMs? One
+ * that `passOver` gives a reason for is not started at all.
+ */
 export async function probeEngine(
   name: EngineName,
   timeoutMs = ENGINE_ANSWER_TIMEOUT_MS,
-  env?: Record<string, string>
+  env?: Record<string, string>,
+  passOver?: PassOver
 ): Promise<EngineProbe> {
   const path = findOnPath(name)
   if (!path) return { name, ok: false, error: `${name} is not on PATH` }
@@ -99,6 +139,9 @@ export async function probeEngine(
   const socket = name === 'docker' ? dockerSocket({ ...process.env, ...env }) : undefined
   if (socket && !existsSync(socket))
     return { name, path, ok: false, error: `docker's daemon socket ${socket} is not there (no docker daemon runs)` }
+  const stamp = passOver && (await engineStamp(name, path, env))
+  const passedOver = stamp && (await passOver(name, stamp))
+  if (passedOver) return { name, path, ok: false, passedOver }
   const args = name === 'docker' ? ['version', '--format', '{{.Server.Version}}'] : ['info', '--format', '{{.Version.Version}}']
   const ran = await runEngine({ path, env }, args, timeoutMs)
   if (ran.timedOut) return { name, path, ok: false, error: `${name} ${args[0]} did not answer within ${secondsText(timeoutMs)} s` }
@@ -108,13 +151,17 @@ export async function probeEngine(
   return { name, path, ok: true, version: ran.stdout.trim().split('\n')[0] ?? '' }
 }
 
-/** Every engine looked for, in order (docker, then podman) up to the first that answers, with why the others cannot be used. */
-export async function probeEngines(timeoutMs = ENGINE_ANSWER_TIMEOUT_MS): Promise<EngineProbe[]> {
+/**
+ * Every engine looked for, in order (docker, then podman) up to the first that answers, with why the
+ * others cannot be used. One passed over ends the search too: it stands where it would have been
+ * used, so the engines after it are not tried, as they would not be when it answers.
+ */
+export async function probeEngines(timeoutMs = ENGINE_ANSWER_TIMEOUT_MS, passOver?: PassOver): Promise<EngineProbe[]> {
   const probes: EngineProbe[] = []
   for (const name of ENGINE_NAMES) {
-    const probe = await probeEngine(name, timeoutMs)
+    const probe = await probeEngine(name, timeoutMs, undefined, passOver)
     probes.push(probe)
-    if (probe.ok) break
+    if (probe.ok || probe.passedOver) break
   }
   return probes
 }

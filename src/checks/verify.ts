@@ -37,6 +37,8 @@ export interface ContainerSettings {
    * before any is loaded); null: none answers. Left out, the first of docker and podman that answers.
    */
   engine?: Engine | null
+  /** With engine null: why the engine found was passed over (a record that it cannot run containers here), said in place of the check. */
+  passedOver?: string
   /** Limit for each engine command. */
   timeoutMs?: number
 }
@@ -58,18 +60,28 @@ async function isStatic(path: string | undefined): Promise<boolean | undefined> 
   return path ? (await readElf(path))?.isStatic : undefined
 }
 
+/** What a check that got as far as running a container showed of its engine. */
+export interface EngineFinding {
+  engine: Engine
+  /** Why it cannot run any container, not even one of this host's own platform; absent: it was not found so. */
+  unusable?: string
+}
+
 export interface ContainersChecked {
   outcomes: Map<Platform, ContainerOutcome>
   /** What the check added and could not remove, by engine (the post step removes it). */
   leftovers: string[]
+  /** Absent when no container was run, or none got as far as its run (the image could not be had). */
+  engineFinding?: EngineFinding
 }
 
 /**
- * Runs the container check for each emulated target. No engine: skipped (quietly) under auto,
- * failed under container. An engine that cannot run even a container of this host's own platform
- * is said once, in a notice under auto, and the platforms after the one that found it are not
- * tried: they would fail the same way. `dir` receives the probe images' archives while they are
- * loaded.
+ * Runs the container check for each emulated target. No engine: skipped (quietly, with the reason
+ * one was passed over when the caller gives it) under auto, failed under container. An engine that
+ * cannot run even a container of this host's own platform is said once, in a notice under auto,
+ * and the platforms after the one that found it are not tried: they would fail the same way; the
+ * result's engineFinding tells the caller, who may keep it for later jobs. `dir` receives the probe
+ * images' archives while they are loaded.
  */
 export async function verifyContainers(
   targets: readonly ContainerTarget[],
@@ -84,7 +96,7 @@ export async function verifyContainers(
   if ((mode !== 'auto' && mode !== 'container') || emulated.length === 0) return checked
   const engine = settings.engine === undefined ? await findEngine() : settings.engine
   if (!engine) {
-    const detail = 'no container engine (docker, podman) answers'
+    const detail = settings.passedOver ?? 'no container engine (docker, podman) answers'
     for (const t of emulated) outcomes.set(t.platform, { result: mode === 'container' ? 'failed' : 'skipped', detail })
     if (mode === 'auto') log.info(`container check skipped: ${detail}`)
     return checked
@@ -94,6 +106,9 @@ export async function verifyContainers(
     const { timeoutMs } = settings
     const check = { engine, image, platform: platform.docker, expectedMachine: platform.machine, dir, runId, timeoutMs }
     const result = await containerCheck(check)
+    if (result.engineFault)
+      checked.engineFinding = { engine, unusable: `a container of this host's own platform failed (${result.hostFailure})` }
+    else if (result.step === 'run') checked.engineFinding ??= { engine }
     const interpreterStatic = result.ok ? undefined : await isStatic(handler?.interpreter)
     const outcome = outcomeOf(result, { engine: engine.name, platform, image, mode, handler, interpreterStatic })
     // An engine that cannot run containers at all fails the platforms not yet tried alike: not run, said with this one.
@@ -130,6 +145,8 @@ export interface Checked {
   containers: Map<Platform, ContainerOutcome>
   /** What the container check added and could not remove, by engine (the post step removes it). */
   leftovers: string[]
+  /** What the container check showed of its engine, when it showed anything. */
+  engineFinding?: EngineFinding
   /** Measured when x86_64 runs. */
   x86Level?: number
 }
@@ -140,15 +157,16 @@ export interface Checked {
  */
 export async function verifyTargets(targets: readonly ContainerTarget[], request: CheckRequest, log: Log): Promise<Checked> {
   if (request.mode === 'none') return { containers: new Map(), leftovers: [] }
-  const { outcomes: containers, leftovers } = await verifyContainers(targets, request, request.dir, log)
-  if (!targets.some(t => t.platform.target === 'x86_64')) return { containers, leftovers }
+  const { outcomes: containers, leftovers, engineFinding } = await verifyContainers(targets, request, request.dir, log)
+  const checked: Checked = { containers, leftovers, ...(engineFinding && { engineFinding }) }
+  if (!targets.some(t => t.platform.target === 'x86_64')) return checked
   const level = await x86Level(request.dir)
   if (level === 1) {
     log.warning(
       'x86_64 programs see an x86-64-v1 CPU: many current distributions need v2 (RHEL 10 and UBI 10 need v3); set qemu-version to a newer QEMU'
     )
   } else if (level) log.info(`x86_64 programs see an x86-64-v${level} CPU`)
-  return { containers, leftovers, x86Level: level }
+  return { ...checked, x86Level: level }
 }
 
 // What verify() and hasChecks() read of setup's report and the inputs, by shape. They serve the

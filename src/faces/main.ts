@@ -91,7 +91,7 @@ export async function run(seams: MainSeams = {}): Promise<void> {
       // The remedies setup chose for the job's later steps (QEMU_GUEST_BASE); a value the job sets itself stays.
       for (const [name, value] of Object.entries(report.environment ?? {})) if (env[name] === undefined) core.exportVariable(name, value)
       const request = { ...checkRequestOf(inputs), runId: newRunId() }
-      const check = { ...request, engine: await checkEngine(report, request) }
+      const check = { ...request, ...(await checkEngine(report, request, ctx)) }
       // Saved before the check loads anything: one cut short leaves its images for the post step to remove.
       if (check.engine) saveProbeRun({ runId: check.runId, engines: [check.engine.name] })
       if (needsChecks(report, check)) {
