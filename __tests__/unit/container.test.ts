@@ -276,16 +276,21 @@ describe('with fake engines', () => {
       expect(calls(podman)).toEqual([])
     })
 
-    test("an engine's stamp: its CLI's path, size and mtime, and docker's daemon socket, made anew when the daemon starts", async () => {
+    test("an engine's stamp: its CLI's path, size and mtime, its configuration, and docker's daemon socket, made anew when the daemon starts", async () => {
       const docker = fake('docker')
       const podman = fake('podman')
       const size = FAKE.length
-      expect(await engineStamp('podman', podman.path)).toEqual({ path: podman.path, size, mtimeMs: expect.any(Number) })
+      const config = expect.stringMatching(/^[0-9a-f]{16}$/)
+      expect(await engineStamp('podman', podman.path)).toEqual({ path: podman.path, size, mtimeMs: expect.any(Number), config })
+      // another configuration (podman's storage, say) may work where this one did not
+      const other = await engineStamp('podman', podman.path, { CONTAINERS_STORAGE_CONF: '/etc/other-storage.conf' })
+      expect(other?.config).not.toBe((await engineStamp('podman', podman.path))?.config)
       const before = await engineStamp('docker', docker.path)
       expect(before).toEqual({
         path: docker.path,
         size,
         mtimeMs: expect.any(Number),
+        config,
         daemon: expect.stringContaining(join(bin, 'docker.sock'))
       })
       // the daemon restarted: its socket is a new file

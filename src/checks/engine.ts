@@ -4,6 +4,7 @@
  * extra environment and a time limit). docker answers `version` only when its daemon does; podman
  * has no daemon, and `info` proves its storage and runtime can be set up.
  */
+import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { homedir } from 'node:os'
@@ -46,6 +47,32 @@ export type EngineStamp = {
   size: number
   mtimeMs: number
   daemon?: string
+  /** The configuration it runs with (who, and the variables engines read): another one may work. */
+  config: string
+}
+
+/** The variables docker and podman read their configuration from. */
+const ENGINE_VARIABLES = [
+  'DOCKER_HOST',
+  'DOCKER_CONFIG',
+  'DOCKER_CONTEXT',
+  'CONTAINER_HOST',
+  'CONTAINER_CONNECTION',
+  'CONTAINERS_CONF',
+  'CONTAINERS_STORAGE_CONF',
+  'CONTAINERS_REGISTRIES_CONF',
+  'XDG_RUNTIME_DIR',
+  'XDG_CONFIG_HOME',
+  'XDG_DATA_HOME',
+  'HOME'
+]
+
+function configOf(env: NodeJS.ProcessEnv): string {
+  const set = ENGINE_VARIABLES.filter(name => env[name] !== undefined).map(name => `${name}=${env[name]}`)
+  return createHash('sha256')
+    .update(JSON.stringify([process.getuid?.() ?? -1, set]))
+    .digest('hex')
+    .slice(0, 16)
 }
 
 /** Why an engine found on PATH is not to be started (see probeEngine); undefined: start it. */
@@ -112,7 +139,7 @@ export function dockerSocket(env: NodeJS.ProcessEnv = process.env, defaultSocket
 export async function engineStamp(name: EngineName, path: string, env?: Record<string, string>): Promise<EngineStamp | undefined> {
   try {
     const cli = await stat(path)
-    const stamp = { path, size: cli.size, mtimeMs: cli.mtimeMs }
+    const stamp = { path, size: cli.size, mtimeMs: cli.mtimeMs, config: configOf({ ...process.env, ...env }) }
     if (name !== 'docker') return stamp
     const socket = dockerSocket({ ...process.env, ...env })
     if (!socket) return undefined

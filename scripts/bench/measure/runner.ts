@@ -82,6 +82,8 @@ function stepEnv(step: 'main' | 'post', workdir: string, inputs: Record<string, 
   const places = { RUNNER_TEMP: join(workdir, 'temp'), RUNNER_TOOL_CACHE: join(workdir, 'tool-cache') }
   Object.assign(env, { GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: output, GITHUB_STATE: state, GITHUB_STEP_SUMMARY: summary }, places)
   env.SETUP_X86_ON_ARM_INTERPRETER_STORE = storeOf(workdir)
+  // The bench's own ledger folder (its records, such as an engine that cannot run containers, go with it).
+  env.SETUP_X86_ON_ARM_LEDGER_DIR = join(STORES, 'ledger')
   for (const dir of Object.values(places)) mkdirSync(dir, { recursive: true })
   return env
 }
