@@ -4,7 +4,7 @@
  * another live job (or persist) still holds.
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { createContext, disposeContext, type SetupRequest } from '../../src/core/context.js'
 import { restore } from '../../src/core/restore.js'
@@ -126,6 +126,7 @@ describe('createContext', () => {
   test('builds the core from what it is given: places, holder, ledger folder, journal', async () => {
     const saved: number[] = []
     const holder = f.procs.job(55)
+    mkdirSync(f.bootDir, { recursive: true })
     const ctx = await createContext({
       toolCache: join(f.bootDir, 'cache'),
       tempDir: f.bootDir,

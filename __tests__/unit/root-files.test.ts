@@ -4,7 +4,18 @@
  * another user could have made. nobody (uid 65534) plays the other user; it needs root.
  */
 import { afterEach, beforeEach, expect, test } from '@jest/globals'
-import { chmodSync, lchownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  lchownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freshFolder, openFolder, rootOnlyProblem, trustedUids, untrustedProblem } from '../../src/kernel/root-files.js'
@@ -56,6 +67,12 @@ describeWhen([root], 'as root, with nobody as the other user', () => {
       `no folder to work in that only root can change: ${theirs} is owned by uid ${NOBODY}, not root; point RUNNER_TEMP or TMPDIR`
     )
     expect(readdirSync(join(theirs, 'temp'))).toEqual([])
+  })
+
+  test('a parent that does not exist is passed over, and not made (making it would follow links on its path)', async () => {
+    const made = await freshFolder([join(dir, 'missing/temp'), dir], 'work-')
+    expect(made.startsWith(`${dir}/work-`)).toBe(true)
+    expect(existsSync(join(dir, 'missing'))).toBe(false)
   })
 
   test("a parent that is another user's link is not followed", async () => {

@@ -12,7 +12,7 @@
  *   only where root made it (root's link in a folder only root can write).
  */
 import { constants } from 'node:fs'
-import { chmod, type FileHandle, lstat, mkdir, mkdtemp, open, readlink, realpath } from 'node:fs/promises'
+import { chmod, type FileHandle, lstat, mkdtemp, open, readlink, realpath } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 
 const { O_RDONLY, O_RDWR, O_CREAT, O_EXCL, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK } = constants
@@ -110,12 +110,8 @@ export function rootOnlyProblem(
  */
 export async function freshFolder(parents: readonly string[], prefix: string, mode = 0o700, owners = trustedUids()): Promise<string> {
   const problems: string[] = []
+  // A parent is never made here: making a path as root would follow whatever links are on it.
   for (const parent of [...new Set(parents.filter(Boolean).map(p => resolve(p)))]) {
-    try {
-      await mkdir(parent, { recursive: true })
-    } catch {
-      // said by the check below
-    }
     const problem = await untrustedProblem(parent, 'parent', owners)
     if (problem) {
       problems.push(problem)
