@@ -8,14 +8,9 @@
 # container fails again.
 . /opt/vm/scenarios/lib.sh
 qemu_on_machine
-mkdir -p /sys/fs/cgroup /var/lib/docker /etc/docker
-grep -q ' /sys/fs/cgroup ' /proc/mounts || mount -t cgroup2 cgroup2 /sys/fs/cgroup
-t0=$(now)
-DOCKER_RAMDISK=true dockerd --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs \
-  --data-root /var/lib/docker > "$WORK/dockerd.log" 2>&1 &
-dockerd_pid=$!
+start_dockerd
 for i in $(seq 1 120); do docker version > /dev/null 2>&1 && break; sleep 0.5; done
-result dockerd.seconds "$(since "$t0")"
+result dockerd.seconds "$(since "$dockerd_t0")"
 result dockerd.version "$(docker version --format '{{.Server.Version}}' 2>&1)"
 result image.load "$(docker load -i /opt/images/busybox-amd64.tar 2>&1)"
 result image.platform "$(docker image inspect --format '{{.Os}}/{{.Architecture}}' busybox:stable 2>&1)"

@@ -22,12 +22,7 @@ result program.error "$(cat $PROGRAMS/go-stress.error 2>/dev/null)"
 cp /opt/qemu-debian13/qemu-x86_64 /opt/qemu-debian13/qemu-i386 /usr/bin/
 
 # the engine starts while main runs (as in scenario 06)
-mkdir -p /sys/fs/cgroup /var/lib/docker /etc/docker
-grep -q ' /sys/fs/cgroup ' /proc/mounts || mount -t cgroup2 cgroup2 /sys/fs/cgroup
-t0=$(now)
-DOCKER_RAMDISK=true dockerd --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs \
-  --data-root /var/lib/docker > "$WORK/dockerd.log" 2>&1 &
-dockerd_pid=$!
+start_dockerd
 
 export RUNNER_TOOL_CACHE=/tmp/tool-cache
 rm -rf $RUNNER_TOOL_CACHE
@@ -39,7 +34,7 @@ result env.file "$(file_commands "$GITHUB_ENV")"
 record_binfmt during
 
 for i in $(seq 1 120); do docker version > /dev/null 2>&1 && break; sleep 0.5; done
-result dockerd.seconds "$(since "$t0")"
+result dockerd.seconds "$(since "$dockerd_t0")"
 result dockerd.version "$(docker version --format '{{.Server.Version}}' 2>&1)"
 result image.load "$(docker load -i /opt/images/busybox-amd64.tar 2>&1)"
 result image.platform "$(docker image inspect --format '{{.Os}}/{{.Architecture}}' busybox:stable 2>&1)"

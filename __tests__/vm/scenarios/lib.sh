@@ -12,6 +12,17 @@ mkdir -p "$WORK"
 
 now() { cut -d' ' -f1 /proc/uptime; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# Starts the VM's Docker engine in the background (no network of its own, vfs): sets dockerd_pid,
+# and dockerd_t0 to when it started; its log goes to $WORK/dockerd.log.
+start_dockerd() {
+  mkdir -p /sys/fs/cgroup /var/lib/docker /etc/docker
+  grep -q ' /sys/fs/cgroup ' /proc/mounts || mount -t cgroup2 cgroup2 /sys/fs/cgroup
+  dockerd_t0=$(now)
+  DOCKER_RAMDISK=true dockerd --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs \
+    --data-root /var/lib/docker > "$WORK/dockerd.log" 2>&1 &
+  dockerd_pid=$!
+}
 oneline() { awk 'BEGIN { ORS = "" } { sub(/\r$/, ""); if (NR > 1) print " | "; print }'; }
 
 result() {
