@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(52);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(79);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 52:
+/***/ 79:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -926,7 +926,31 @@ function findOnPath(name, path = process.env.PATH ?? '') {
 
 
 
+
+
 const engine_ENGINE_NAMES = ['docker', 'podman'];
+/** The variables docker and podman read their configuration from. */
+const ENGINE_VARIABLES = [
+    'DOCKER_HOST',
+    'DOCKER_CONFIG',
+    'DOCKER_CONTEXT',
+    'CONTAINER_HOST',
+    'CONTAINER_CONNECTION',
+    'CONTAINERS_CONF',
+    'CONTAINERS_STORAGE_CONF',
+    'CONTAINERS_REGISTRIES_CONF',
+    'XDG_RUNTIME_DIR',
+    'XDG_CONFIG_HOME',
+    'XDG_DATA_HOME',
+    'HOME'
+];
+function configOf(env) {
+    const set = ENGINE_VARIABLES.filter(name => env[name] !== undefined).map(name => `${name}=${env[name]}`);
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(JSON.stringify([process.getuid?.() ?? -1, set]))
+        .digest('hex')
+        .slice(0, 16);
+}
 const ENGINE_ANSWER_TIMEOUT_MS = 10_000;
 /** Milliseconds as seconds for messages: 500 -> "0.5", 120000 -> "120". */
 function secondsText(ms) {
@@ -975,8 +999,31 @@ function dockerSocket(env = process.env, defaultSocket = DOCKER_DEFAULT_SOCKET) 
     }
     return defaultSocket;
 }
-/** Is `name` on PATH, and does it answer (`docker version`, `podman info`) within timeoutMs? */
-async function probeEngine(name, timeoutMs = ENGINE_ANSWER_TIMEOUT_MS, env) {
+/**
+ * The stamp of the engine whose CLI is at `path`; undefined when it cannot be told without starting
+ * it (docker talking to its daemon through tcp, ssh or a context).
+ */
+async function engineStamp(name, path, env) {
+    try {
+        const cli = await (0,promises_.stat)(path);
+        const stamp = { path, size: cli.size, mtimeMs: cli.mtimeMs, config: configOf({ ...process.env, ...env }) };
+        if (name !== 'docker')
+            return stamp;
+        const socket = dockerSocket({ ...process.env, ...env });
+        if (!socket)
+            return undefined;
+        const made = await (0,promises_.stat)(socket);
+        return { ...stamp, daemon: `${socket} ${made.ino} ${made.ctimeMs}` };
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Is `name` on PATH, and does it answer (`docker version`, `podman info`) within timeoutMs? One
+ * that `passOver` gives a reason for is not started at all.
+ */
+async function probeEngine(name, timeoutMs = ENGINE_ANSWER_TIMEOUT_MS, env, passOver) {
     const path = findOnPath(name);
     if (!path)
         return { name, ok: false, error: `${name} is not on PATH` };
@@ -984,6 +1031,10 @@ async function probeEngine(name, timeoutMs = ENGINE_ANSWER_TIMEOUT_MS, env) {
     const socket = name === 'docker' ? dockerSocket({ ...process.env, ...env }) : undefined;
     if (socket && !(0,external_node_fs_.existsSync)(socket))
         return { name, path, ok: false, error: `docker's daemon socket ${socket} is not there (no docker daemon runs)` };
+    const stamp = passOver && (await engineStamp(name, path, env));
+    const passedOver = stamp && (await passOver(name, stamp));
+    if (passedOver)
+        return { name, path, ok: false, passedOver };
     const args = name === 'docker' ? ['version', '--format', '{{.Server.Version}}'] : ['info', '--format', '{{.Version.Version}}'];
     const ran = await engine_runEngine({ path, env }, args, timeoutMs);
     if (ran.timedOut)
@@ -993,13 +1044,17 @@ async function probeEngine(name, timeoutMs = ENGINE_ANSWER_TIMEOUT_MS, env) {
     }
     return { name, path, ok: true, version: ran.stdout.trim().split('\n')[0] ?? '' };
 }
-/** Every engine looked for, in order (docker, then podman) up to the first that answers, with why the others cannot be used. */
-async function probeEngines(timeoutMs = ENGINE_ANSWER_TIMEOUT_MS) {
+/**
+ * Every engine looked for, in order (docker, then podman) up to the first that answers, with why the
+ * others cannot be used. One passed over ends the search too: it stands where it would have been
+ * used, so the engines after it are not tried, as they would not be when it answers.
+ */
+async function probeEngines(timeoutMs = ENGINE_ANSWER_TIMEOUT_MS, passOver) {
     const probes = [];
     for (const name of engine_ENGINE_NAMES) {
-        const probe = await probeEngine(name, timeoutMs);
+        const probe = await probeEngine(name, timeoutMs, undefined, passOver);
         probes.push(probe);
-        if (probe.ok)
+        if (probe.ok || probe.passedOver)
             break;
     }
     return probes;
@@ -1752,8 +1807,8 @@ async function containerCheck(options) {
     const result = builtIn && target ? await withProbeImage(attempt, target, runId, options.dir) : await withNamedImage(attempt, image);
     const fault = await engineFault(attempt, result, runId, options.dir);
     if (fault) {
-        const said = engine_engineMessage(fault.error ?? 'it failed', 2);
-        result.engineFault = `${engine.name} cannot run containers here: a container of this host's own platform failed too (${said})`;
+        result.hostFailure = engine_engineMessage(fault.error ?? 'it failed', 2);
+        result.engineFault = `${engine.name} cannot run containers here: a container of this host's own platform failed too (${result.hostFailure})`;
     }
     return { ...result, seconds: elapsed(started) };
 }
@@ -1828,11 +1883,12 @@ async function isStatic(path) {
     return path ? (await (0,kernel_elf/* readElf */.o)(path))?.isStatic : undefined;
 }
 /**
- * Runs the container check for each emulated target. No engine: skipped (quietly) under auto,
- * failed under container. An engine that cannot run even a container of this host's own platform
- * is said once, in a notice under auto, and the platforms after the one that found it are not
- * tried: they would fail the same way. `dir` receives the probe images' archives while they are
- * loaded.
+ * Runs the container check for each emulated target. No engine: skipped (quietly, with the reason
+ * one was passed over when the caller gives it) under auto, failed under container. An engine that
+ * cannot run even a container of this host's own platform is said once, in a notice under auto,
+ * and the platforms after the one that found it are not tried: they would fail the same way; the
+ * result's engineFinding tells the caller, who may keep it for later jobs. `dir` receives the probe
+ * images' archives while they are loaded.
  */
 async function verifyContainers(targets, settings, dir, log) {
     const checked = { outcomes: new Map(), leftovers: [] };
@@ -1843,7 +1899,7 @@ async function verifyContainers(targets, settings, dir, log) {
         return checked;
     const engine = settings.engine === undefined ? await findEngine() : settings.engine;
     if (!engine) {
-        const detail = 'no container engine (docker, podman) answers';
+        const detail = settings.passedOver ?? 'no container engine (docker, podman) answers';
         for (const t of emulated)
             outcomes.set(t.platform, { result: mode === 'container' ? 'failed' : 'skipped', detail });
         if (mode === 'auto')
@@ -1855,6 +1911,10 @@ async function verifyContainers(targets, settings, dir, log) {
         const { timeoutMs } = settings;
         const check = { engine, image, platform: platform.docker, expectedMachine: platform.machine, dir, runId, timeoutMs };
         const result = await containerCheck(check);
+        if (result.engineFault)
+            checked.engineFinding = { engine, unusable: `a container of this host's own platform failed (${result.hostFailure})` };
+        else if (result.step === 'run')
+            checked.engineFinding ??= { engine };
         const interpreterStatic = result.ok ? undefined : await isStatic(handler?.interpreter);
         const outcome = outcomeOf(result, { engine: engine.name, platform, image, mode, handler, interpreterStatic });
         // An engine that cannot run containers at all fails the platforms not yet tried alike: not run, said with this one.
@@ -1892,16 +1952,17 @@ async function x86Level(dir) {
 async function verifyTargets(targets, request, log) {
     if (request.mode === 'none')
         return { containers: new Map(), leftovers: [] };
-    const { outcomes: containers, leftovers } = await verifyContainers(targets, request, request.dir, log);
+    const { outcomes: containers, leftovers, engineFinding } = await verifyContainers(targets, request, request.dir, log);
+    const checked = { containers, leftovers, ...(engineFinding && { engineFinding }) };
     if (!targets.some(t => t.platform.target === 'x86_64'))
-        return { containers, leftovers };
+        return checked;
     const level = await x86Level(request.dir);
     if (level === 1) {
         log.warning('x86_64 programs see an x86-64-v1 CPU: many current distributions need v2 (RHEL 10 and UBI 10 need v3); set qemu-version to a newer QEMU');
     }
     else if (level)
         log.info(`x86_64 programs see an x86-64-v${level} CPU`);
-    return { containers, leftovers, x86Level: level };
+    return { ...checked, x86Level: level };
 }
 const isEmulated = (p) => p.status === 'registered' || p.status === 'existing';
 const runsX86 = (report) => report.platforms.some(p => p.platform.target === 'x86_64' && p.status !== 'failed');
@@ -1929,12 +1990,229 @@ async function verify(report, inputs, dir, log, runId) {
         report.x86Level = checked.x86Level;
 }
 
+// EXTERNAL MODULE: ./src/kernel/root-files.ts
+var root_files = __nccwpck_require__(659);
+;// CONCATENATED MODULE: ./src/records/holder.ts
+/**
+ * Who holds an entry in the host's ledger: a job (its runner process, which outlives main and
+ * post), or a holder that never goes stale (the command line, persist, a ledger rebuilt after
+ * damage). A job's holder counts while its process lives in this boot; a reused pid or an earlier
+ * boot makes it stale. A holder read back from a file is checked field by field (holderProblem).
+ */
+
+const procInfo = {
+    async bootId() {
+        return (await (0,promises_.readFile)('/proc/sys/kernel/random/boot_id', 'utf8').catch(() => 'unknown')).trim();
+    },
+    async startTime(pid) {
+        try {
+            const stat = await (0,promises_.readFile)(`/proc/${pid}/stat`, 'utf8');
+            // Field 22; the command name (field 2) may hold spaces and parentheses, so count from its end.
+            return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+        }
+        catch {
+            return undefined;
+        }
+    },
+    async bootTime() {
+        const stat = await (0,promises_.readFile)('/proc/stat', 'utf8').catch(() => '');
+        const seconds = Number(/^btime (\d+)$/m.exec(stat)?.[1]);
+        return seconds > 0 ? seconds * 1000 : undefined;
+    }
+};
+/** `persist: true` holds an entry for good: only `setup-x86-on-arm uninstall` lets it go. */
+const PERSIST_HOLDER = { pid: 0, start: '', boot: '', label: 'persist' };
+/** The command line's registrations stay until `uninstall`: a holder that never goes stale. */
+const CLI_HOLDER = { pid: 0, start: '', boot: '', label: 'command line' };
+/**
+ * Holds every entry of the kernel's table when the ledger had to be rebuilt from it: who else held
+ * them is lost, so none is removed until the kernel loses it (a reboot, or removal by hand).
+ */
+const REBUILT_HOLDER = { pid: 0, start: '', boot: '', label: 'unknown (the ledger was rebuilt after damage)' };
+function sameHolder(a, b) {
+    return a.pid === b.pid && a.start === b.start && a.boot === b.boot && a.label === b.label;
+}
+/** A holder that never goes stale (command line, persist, rebuilt): no job's post step lets it go. */
+function neverStale(holder) {
+    return holder.pid === 0;
+}
+/** What is wrong with a value read back as a holder; undefined when it is one. */
+function holderProblem(value) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return `${JSON.stringify(value)} is not an object`;
+    const { pid, start, boot, label } = value;
+    if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid < 0)
+        return `pid ${JSON.stringify(pid)} is not a process id`;
+    for (const [field, text] of Object.entries({ start, boot, label })) {
+        if (typeof text !== 'string')
+            return `${field} ${JSON.stringify(text)} is not a string`;
+    }
+    return undefined;
+}
+/**
+ * A holder saved as JSON (the Actions state), checked; undefined when none was saved. `source`
+ * names where it was read from (e.g. 'state "holder"'), so a damaged one says where to look.
+ */
+function holder_parseHolder(text, source) {
+    if (!text)
+        return undefined;
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch (error) {
+        throw new Error(`${source} is not a holder: not JSON (${error.message})`, { cause: error });
+    }
+    const problem = holderProblem(value);
+    if (problem)
+        throw new Error(`${source} is not a holder: ${problem}`);
+    return value;
+}
+/** Whether a holder still counts: a never-stale holder, or a live process of this boot. */
+async function isLive(holder, info = procInfo) {
+    if (holder.pid === 0)
+        return true;
+    if (holder.boot !== (await info.bootId()))
+        return false;
+    return (await info.startTime(holder.pid)) === holder.start;
+}
+/** The holder for a process (a job's runner is the parent of its main and post steps). */
+async function holderFor(pid, label, info = procInfo) {
+    return { pid, start: (await info.startTime(pid)) ?? '', boot: await info.bootId(), label };
+}
+
+;// CONCATENATED MODULE: ./src/records/engine-record.ts
+/**
+ * The machine's record of container engines found unable to run any container, not even one of
+ * the host's own platform (podman without the rights to set a container's limits, say). Finding
+ * that costs every job a probe image load, two runs and removals; the record lets later jobs skip
+ * the container check at once while nothing that decides it has changed: the same engine install
+ * (its CLI's path, size and mtime, as the caller's stamp tells it), the same boot, under 24 h ago.
+ *
+ * One small JSON file per engine beside the host's ledger, in a folder only this user may write
+ * (as the ledger's own). It is written whole (a new file renamed over it, so a link there is
+ * replaced, never followed) and read without following a link; one that cannot be read, does not
+ * parse or does not match is ignored, and replaced by the next finding.
+ */
+
+
+
+
+
+
+/** How long a record holds: an engine's configuration may change without an update or a reboot. */
+const RECORD_HOLDS_MS = 24 * 3600_000;
+const UNKNOWN_BOOT = 'unknown';
+function recordPath(dir, engine) {
+    if (!/^[a-z]+$/.test(engine))
+        throw new Error(`not an engine name: ${JSON.stringify(engine)}`);
+    return (0,external_node_path_.join)(dir, `unusable-engine-${engine}.json`);
+}
+/** Is `dir` a folder of this user's that no one else may write (as the ledger's)? */
+async function ownFolder(dir) {
+    const info = await (0,promises_.stat)(dir).catch(() => undefined);
+    return !!info && info.isDirectory() && info.uid === (process.getuid?.() ?? 0) && (info.mode & 0o022) === 0;
+}
+function sameStamp(a, b) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every(k => a[k] === b[k]);
+}
+/** A record read back, checked field by field; undefined when it is not one. */
+function parseRecord(text) {
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+    const r = value;
+    if (!r || typeof r !== 'object')
+        return undefined;
+    const { engine, stamp, boot, checked, reason } = r;
+    if (typeof engine !== 'string' || typeof boot !== 'string' || typeof checked !== 'string' || typeof reason !== 'string')
+        return undefined;
+    if (!stamp || typeof stamp !== 'object' || Array.isArray(stamp))
+        return undefined;
+    if (!Object.values(stamp).every(v => typeof v === 'string' || typeof v === 'number'))
+        return undefined;
+    if (Number.isNaN(Date.parse(checked)))
+        return undefined;
+    return { engine, stamp, boot, checked, reason };
+}
+/**
+ * The record that `engine` could not run containers here, when it still holds: the same install
+ * (`stamp`), the same boot and under 24 h old; undefined otherwise (or when there is none).
+ */
+async function findUnusable(dir, engine, stamp, seams = {}) {
+    const text = await (0,root_files/* readRegularText */.Aj)(recordPath(dir, engine)).catch(() => undefined);
+    const record = text === undefined ? undefined : parseRecord(text);
+    if (!record || record.engine !== engine || !sameStamp(record.stamp, stamp))
+        return undefined;
+    const age = (seams.now ?? Date.now)() - Date.parse(record.checked);
+    if (age < 0 || age >= RECORD_HOLDS_MS)
+        return undefined;
+    const boot = await (seams.bootId ?? procInfo.bootId)();
+    if (boot === UNKNOWN_BOOT || record.boot !== boot)
+        return undefined;
+    return (await ownFolder(dir)) ? record : undefined;
+}
+/** Records that `engine` (as `stamp` tells it) cannot run containers here, replacing any record of it. */
+async function recordUnusable(dir, engine, stamp, reason, seams = {}) {
+    const boot = await (seams.bootId ?? procInfo.bootId)();
+    // Without a boot id a reboot could not be told: a record would outlive what it says.
+    if (boot === UNKNOWN_BOOT)
+        return;
+    const file = recordPath(dir, engine);
+    await (0,promises_.mkdir)(dir, { recursive: true, mode: 0o700 });
+    if (!(await ownFolder(dir)))
+        throw new Error(`${dir} must belong to uid ${process.getuid?.() ?? 0} and not be writable by others`);
+    const checked = new Date((seams.now ?? Date.now)()).toISOString();
+    const record = { engine, stamp, boot, checked, reason: reason.replace(/\s*\n\s*/g, '; ') };
+    const next = `${file}.${(0,external_node_crypto_.randomUUID)()}`;
+    const handle = await (0,promises_.open)(next, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_EXCL | external_node_fs_.constants.O_NOFOLLOW, 0o600);
+    try {
+        try {
+            await handle.writeFile(`${JSON.stringify(record, null, 1)}\n`);
+        }
+        finally {
+            await handle.close();
+        }
+        await (0,promises_.rename)(next, file);
+    }
+    catch (error) {
+        await (0,promises_.rm)(next, { force: true });
+        throw error;
+    }
+}
+/** Drops the record of `engine` (it ran a container after all); nothing when there is none. */
+async function forgetUnusable(dir, engine) {
+    const file = recordPath(dir, engine);
+    if (!(await ownFolder(dir)))
+        return;
+    await (0,promises_.unlink)(file).catch(error => {
+        if (error.code !== 'ENOENT')
+            throw error;
+    });
+}
+/** What a job says in place of the check: the record, and what makes the engine checked again. */
+function unusableText(record) {
+    const checked = record.checked.replace(/\.\d+Z$/, 'Z');
+    return (`${record.engine} could not run containers on this machine (checked ${checked}: ${record.reason}); ` +
+        'it is checked again after a reboot, an engine update or 24 h');
+}
+
 ;// CONCATENATED MODULE: ./src/core/check.ts
 /**
  * The checks after setup (checks/verify): a container for each emulated platform, and the x86-64
  * level x86_64 programs see. The checks are handed only what they need, the platforms that run,
  * whether each is emulated and by which handler; their findings are written back into the report.
+ *
+ * An engine the check found unable to run any container is recorded beside the host's ledger
+ * (records/engine-record.ts, in the ledger's folder, which the Context already names), so that
+ * later jobs under verify: auto pass it over without starting it; verify: container always runs it.
  */
+
 
 
 
@@ -1959,19 +2237,47 @@ function runsContainers(report, check) {
 /**
  * The engine the container check will load its images into (docker, then podman, the first that
  * answers), looked for before the check so that the caller can record it before anything is
- * loaded; null when none answers, undefined when no container is to run.
+ * loaded: null when none answers, or (verify: auto) when the one found is recorded as unable to
+ * run containers here, with why in passedOver; nothing when no container is to run.
  */
-async function checkEngine(report, check) {
+async function checkEngine(report, check, ctx) {
     if (!runsContainers(report, check))
-        return undefined;
-    return (await findEngine()) ?? null;
+        return {};
+    const passOver = async (name, stamp) => {
+        const record = await findUnusable(ctx.ledger.dir, name, stamp);
+        return record && unusableText(record);
+    };
+    // Under verify: container the check is the job's own demand: always run, never answered from a record.
+    const probes = await probeEngines(undefined, check.mode === 'auto' ? passOver : undefined);
+    const passedOver = probes.find(p => p.passedOver)?.passedOver;
+    if (passedOver)
+        return { engine: null, passedOver };
+    return { engine: probes.map(engineOf).find(Boolean) ?? null };
+}
+/** Keeps what the check showed of its engine: recorded when it cannot run containers, the record dropped when it can. */
+async function keepFinding(dir, { engine, unusable }, log) {
+    try {
+        if (!unusable)
+            return await forgetUnusable(dir, engine.name);
+        const stamp = await engineStamp(engine.name, engine.path, engine.env);
+        if (stamp)
+            await recordUnusable(dir, engine.name, stamp, unusable);
+    }
+    catch (error) {
+        // Only later jobs' time is at stake: the check runs again for them.
+        log.info(`the record of whether ${engine.name} can run containers was not updated: ${error.message}`);
+    }
 }
 /** Runs the checks, writing their findings into the report; returns what the container check could not remove. */
 async function checkSetup(report, check, ctx) {
     if (!needsChecks(report, check))
         return { leftovers: [] };
     await (0,promises_.mkdir)(ctx.workDir, { recursive: true });
-    const checked = await verifyTargets(targetsOf(report), { ...check, dir: ctx.workDir }, ctx.log);
+    // The command line leaves the engine to be found here.
+    const found = check.engine === undefined ? await checkEngine(report, check, ctx) : {};
+    const checked = await verifyTargets(targetsOf(report), { ...check, ...found, dir: ctx.workDir }, ctx.log);
+    if (checked.engineFinding)
+        await keepFinding(ctx.ledger.dir, checked.engineFinding, ctx.log);
     for (const p of report.platforms) {
         const outcome = checked.containers.get(p.platform);
         if (outcome)
@@ -2392,8 +2698,6 @@ async function findPrivileged() {
         '(an unprivileged container job cannot do this; run it on the host or in a --privileged container)');
 }
 
-// EXTERNAL MODULE: ./src/kernel/root-files.ts
-var root_files = __nccwpck_require__(659);
 ;// CONCATENATED MODULE: ./src/records/journal.ts
 /**
  * What a run changed in the kernel's binfmt table, recorded before each change is made
@@ -2505,95 +2809,6 @@ function changeProblem(value) {
         default:
             return `its kind ${JSON.stringify(change.kind)} is not mounted, added, replaced or shared`;
     }
-}
-
-;// CONCATENATED MODULE: ./src/records/holder.ts
-/**
- * Who holds an entry in the host's ledger: a job (its runner process, which outlives main and
- * post), or a holder that never goes stale (the command line, persist, a ledger rebuilt after
- * damage). A job's holder counts while its process lives in this boot; a reused pid or an earlier
- * boot makes it stale. A holder read back from a file is checked field by field (holderProblem).
- */
-
-const procInfo = {
-    async bootId() {
-        return (await (0,promises_.readFile)('/proc/sys/kernel/random/boot_id', 'utf8').catch(() => 'unknown')).trim();
-    },
-    async startTime(pid) {
-        try {
-            const stat = await (0,promises_.readFile)(`/proc/${pid}/stat`, 'utf8');
-            // Field 22; the command name (field 2) may hold spaces and parentheses, so count from its end.
-            return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-        }
-        catch {
-            return undefined;
-        }
-    },
-    async bootTime() {
-        const stat = await (0,promises_.readFile)('/proc/stat', 'utf8').catch(() => '');
-        const seconds = Number(/^btime (\d+)$/m.exec(stat)?.[1]);
-        return seconds > 0 ? seconds * 1000 : undefined;
-    }
-};
-/** `persist: true` holds an entry for good: only `setup-x86-on-arm uninstall` lets it go. */
-const PERSIST_HOLDER = { pid: 0, start: '', boot: '', label: 'persist' };
-/** The command line's registrations stay until `uninstall`: a holder that never goes stale. */
-const CLI_HOLDER = { pid: 0, start: '', boot: '', label: 'command line' };
-/**
- * Holds every entry of the kernel's table when the ledger had to be rebuilt from it: who else held
- * them is lost, so none is removed until the kernel loses it (a reboot, or removal by hand).
- */
-const REBUILT_HOLDER = { pid: 0, start: '', boot: '', label: 'unknown (the ledger was rebuilt after damage)' };
-function sameHolder(a, b) {
-    return a.pid === b.pid && a.start === b.start && a.boot === b.boot && a.label === b.label;
-}
-/** A holder that never goes stale (command line, persist, rebuilt): no job's post step lets it go. */
-function neverStale(holder) {
-    return holder.pid === 0;
-}
-/** What is wrong with a value read back as a holder; undefined when it is one. */
-function holderProblem(value) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
-        return `${JSON.stringify(value)} is not an object`;
-    const { pid, start, boot, label } = value;
-    if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid < 0)
-        return `pid ${JSON.stringify(pid)} is not a process id`;
-    for (const [field, text] of Object.entries({ start, boot, label })) {
-        if (typeof text !== 'string')
-            return `${field} ${JSON.stringify(text)} is not a string`;
-    }
-    return undefined;
-}
-/**
- * A holder saved as JSON (the Actions state), checked; undefined when none was saved. `source`
- * names where it was read from (e.g. 'state "holder"'), so a damaged one says where to look.
- */
-function holder_parseHolder(text, source) {
-    if (!text)
-        return undefined;
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch (error) {
-        throw new Error(`${source} is not a holder: not JSON (${error.message})`, { cause: error });
-    }
-    const problem = holderProblem(value);
-    if (problem)
-        throw new Error(`${source} is not a holder: ${problem}`);
-    return value;
-}
-/** Whether a holder still counts: a never-stale holder, or a live process of this boot. */
-async function isLive(holder, info = procInfo) {
-    if (holder.pid === 0)
-        return true;
-    if (holder.boot !== (await info.bootId()))
-        return false;
-    return (await info.startTime(holder.pid)) === holder.start;
-}
-/** The holder for a process (a job's runner is the parent of its main and post steps). */
-async function holderFor(pid, label, info = procInfo) {
-    return { pid, start: (await info.startTime(pid)) ?? '', boot: await info.bootId(), label };
 }
 
 ;// CONCATENATED MODULE: ./src/records/ledger-salvage.ts
@@ -4244,12 +4459,12 @@ function requestKey(distribution, arches, names, sources) {
     const { id, release } = distribution;
     return digest({ layout: LAYOUT, id, release, arches: [...new Set(arches)].sort(), names: [...new Set(names)].sort(), sources });
 }
-function recordPath(cacheDir, request) {
+function cache_recordPath(cacheDir, request) {
     return (0,external_node_path_.join)(cacheDir, 'requests', `${request}.json`);
 }
 async function readRecord(cacheDir, request) {
     try {
-        const record = JSON.parse(await (0,promises_.readFile)(recordPath(cacheDir, request), 'utf8'));
+        const record = JSON.parse(await (0,promises_.readFile)(cache_recordPath(cacheDir, request), 'utf8'));
         const whole = typeof record.sysroot === 'string' && Array.isArray(record.packages) && typeof record.resolvedAt === 'number';
         return whole ? record : undefined;
     }
@@ -4259,7 +4474,7 @@ async function readRecord(cacheDir, request) {
 }
 /** Writes the record whole (temporary file, then rename), so a reader never sees half of one. */
 async function writeRecord(cacheDir, request, record) {
-    const path = recordPath(cacheDir, request);
+    const path = cache_recordPath(cacheDir, request);
     await (0,promises_.mkdir)((0,external_node_path_.join)(cacheDir, 'requests'), { recursive: true });
     const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
     await (0,promises_.writeFile)(temporary, JSON.stringify(record) + '\n');
@@ -5900,7 +6115,7 @@ async function run(seams = {}) {
                 if (env[name] === undefined)
                     exportVariable(name, value);
             const request = { ...checkRequestOf(inputs), runId: newRunId() };
-            const check = { ...request, engine: await checkEngine(report, request) };
+            const check = { ...request, ...(await checkEngine(report, request, ctx)) };
             // Saved before the check loads anything: one cut short leaves its images for the post step to remove.
             if (check.engine)
                 saveProbeRun({ runId: check.runId, engines: [check.engine.name] });
@@ -7171,12 +7386,13 @@ async function* streamProgram(command, args, input, options = {}) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Aj: () => (/* binding */ readRegularText),
 /* harmony export */   Ib: () => (/* binding */ untrustedProblem),
 /* harmony export */   dF: () => (/* binding */ trustedUids),
 /* harmony export */   k: () => (/* binding */ rootOnlyProblem),
 /* harmony export */   lj: () => (/* binding */ freshFolder)
 /* harmony export */ });
-/* unused harmony exports openFolder, updateTextFile, readRegularText */
+/* unused harmony exports openFolder, updateTextFile */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(455);
@@ -7282,13 +7498,8 @@ function rootOnlyProblem(path, kind, seen) {
  */
 async function freshFolder(parents, prefix, mode = 0o700, owners = trustedUids()) {
     const problems = [];
+    // A parent is never made here: making a path as root would follow whatever links are on it.
     for (const parent of [...new Set(parents.filter(Boolean).map(p => (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(p)))]) {
-        try {
-            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(parent, { recursive: true });
-        }
-        catch {
-            // said by the check below
-        }
         const problem = await untrustedProblem(parent, 'parent', owners);
         if (problem) {
             problems.push(problem);
@@ -7406,7 +7617,7 @@ async function updateTextFile(path, update, create = true) {
 async function readRegularText(path) {
     let file;
     try {
-        file = await open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+        file = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
     }
     catch (error) {
         const code = error.code;

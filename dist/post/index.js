@@ -288,7 +288,31 @@ function findOnPath(name, path = process.env.PATH ?? '') {
 
 
 
+
+
 const ENGINE_NAMES = ['docker', 'podman'];
+/** The variables docker and podman read their configuration from. */
+const ENGINE_VARIABLES = [
+    'DOCKER_HOST',
+    'DOCKER_CONFIG',
+    'DOCKER_CONTEXT',
+    'CONTAINER_HOST',
+    'CONTAINER_CONNECTION',
+    'CONTAINERS_CONF',
+    'CONTAINERS_STORAGE_CONF',
+    'CONTAINERS_REGISTRIES_CONF',
+    'XDG_RUNTIME_DIR',
+    'XDG_CONFIG_HOME',
+    'XDG_DATA_HOME',
+    'HOME'
+];
+function configOf(env) {
+    const set = ENGINE_VARIABLES.filter(name => env[name] !== undefined).map(name => `${name}=${env[name]}`);
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(JSON.stringify([process.getuid?.() ?? -1, set]))
+        .digest('hex')
+        .slice(0, 16);
+}
 const ENGINE_ANSWER_TIMEOUT_MS = 10_000;
 /** Milliseconds as seconds for messages: 500 -> "0.5", 120000 -> "120". */
 function engine_secondsText(ms) {
@@ -337,8 +361,31 @@ function dockerSocket(env = process.env, defaultSocket = DOCKER_DEFAULT_SOCKET) 
     }
     return defaultSocket;
 }
-/** Is `name` on PATH, and does it answer (`docker version`, `podman info`) within timeoutMs? */
-async function probeEngine(name, timeoutMs = ENGINE_ANSWER_TIMEOUT_MS, env) {
+/**
+ * The stamp of the engine whose CLI is at `path`; undefined when it cannot be told without starting
+ * it (docker talking to its daemon through tcp, ssh or a context).
+ */
+async function engineStamp(name, path, env) {
+    try {
+        const cli = await (0,promises_.stat)(path);
+        const stamp = { path, size: cli.size, mtimeMs: cli.mtimeMs, config: configOf({ ...process.env, ...env }) };
+        if (name !== 'docker')
+            return stamp;
+        const socket = dockerSocket({ ...process.env, ...env });
+        if (!socket)
+            return undefined;
+        const made = await (0,promises_.stat)(socket);
+        return { ...stamp, daemon: `${socket} ${made.ino} ${made.ctimeMs}` };
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Is `name` on PATH, and does it answer (`docker version`, `podman info`) within timeoutMs? One
+ * that `passOver` gives a reason for is not started at all.
+ */
+async function probeEngine(name, timeoutMs = ENGINE_ANSWER_TIMEOUT_MS, env, passOver) {
     const path = findOnPath(name);
     if (!path)
         return { name, ok: false, error: `${name} is not on PATH` };
@@ -346,6 +393,10 @@ async function probeEngine(name, timeoutMs = ENGINE_ANSWER_TIMEOUT_MS, env) {
     const socket = name === 'docker' ? dockerSocket({ ...process.env, ...env }) : undefined;
     if (socket && !(0,external_node_fs_.existsSync)(socket))
         return { name, path, ok: false, error: `docker's daemon socket ${socket} is not there (no docker daemon runs)` };
+    const stamp = passOver && (await engineStamp(name, path, env));
+    const passedOver = stamp && (await passOver(name, stamp));
+    if (passedOver)
+        return { name, path, ok: false, passedOver };
     const args = name === 'docker' ? ['version', '--format', '{{.Server.Version}}'] : ['info', '--format', '{{.Version.Version}}'];
     const ran = await engine_runEngine({ path, env }, args, timeoutMs);
     if (ran.timedOut)
@@ -355,13 +406,17 @@ async function probeEngine(name, timeoutMs = ENGINE_ANSWER_TIMEOUT_MS, env) {
     }
     return { name, path, ok: true, version: ran.stdout.trim().split('\n')[0] ?? '' };
 }
-/** Every engine looked for, in order (docker, then podman) up to the first that answers, with why the others cannot be used. */
-async function probeEngines(timeoutMs = ENGINE_ANSWER_TIMEOUT_MS) {
+/**
+ * Every engine looked for, in order (docker, then podman) up to the first that answers, with why the
+ * others cannot be used. One passed over ends the search too: it stands where it would have been
+ * used, so the engines after it are not tried, as they would not be when it answers.
+ */
+async function probeEngines(timeoutMs = ENGINE_ANSWER_TIMEOUT_MS, passOver) {
     const probes = [];
     for (const name of ENGINE_NAMES) {
-        const probe = await probeEngine(name, timeoutMs);
+        const probe = await probeEngine(name, timeoutMs, undefined, passOver);
         probes.push(probe);
-        if (probe.ok)
+        if (probe.ok || probe.passedOver)
             break;
     }
     return probes;
@@ -1695,8 +1750,8 @@ async function containerCheck(options) {
     const result = builtIn && target ? await withProbeImage(attempt, target, runId, options.dir) : await withNamedImage(attempt, image);
     const fault = await engineFault(attempt, result, runId, options.dir);
     if (fault) {
-        const said = engineMessage(fault.error ?? 'it failed', 2);
-        result.engineFault = `${engine.name} cannot run containers here: a container of this host's own platform failed too (${said})`;
+        result.hostFailure = engineMessage(fault.error ?? 'it failed', 2);
+        result.engineFault = `${engine.name} cannot run containers here: a container of this host's own platform failed too (${result.hostFailure})`;
     }
     return { ...result, seconds: elapsed(started) };
 }
@@ -5486,13 +5541,8 @@ function rootOnlyProblem(path, kind, seen) {
  */
 async function freshFolder(parents, prefix, mode = 0o700, owners = trustedUids()) {
     const problems = [];
+    // A parent is never made here: making a path as root would follow whatever links are on it.
     for (const parent of [...new Set(parents.filter(Boolean).map(p => resolve(p)))]) {
-        try {
-            await mkdir(parent, { recursive: true });
-        }
-        catch {
-            // said by the check below
-        }
         const problem = await untrustedProblem(parent, 'parent', owners);
         if (problem) {
             problems.push(problem);
