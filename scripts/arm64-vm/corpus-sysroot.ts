@@ -9,6 +9,7 @@
  * prints {"path": "...", "cacheHit": false, "packages": ["name:arch=version", ...]} on stdout (the
  * engine's log goes to stderr), or exits 1 with the engine's message.
  */
+import { mkdirSync } from 'node:fs'
 import { makeSysroot, parseLibraries } from '../../src/install/libraries/index.js'
 import type { QemuTarget } from '../../src/kernel/platforms.js'
 
@@ -23,6 +24,8 @@ interface Request {
 
 async function main(argv: string[]): Promise<void> {
   const request = JSON.parse(argv[0] ?? '{}') as Request
+  // The engine makes its apt folder fresh inside tempDir, and never makes tempDir itself.
+  mkdirSync(request.tempDir, { recursive: true })
   const sysroot = await makeSysroot({
     ...request,
     // as the action reads its `libraries` input: `base` is the C and C++ runtime
