@@ -18,7 +18,7 @@ deps() {
   step "apt packages"
   local packages=(
     qemu-user-static  # foreign interpreters (arm64, riscv64, ...) for the real-kernel tests
-    busybox-static xz-utils ca-certificates python3
+    busybox-static xz-utils zstd openssl ca-certificates python3  # the archive formats and TLS the download tests serve
     mmdebstrap arch-test  # a foreign Debian root file system built under emulation (seed-uses test)
     golang-go   # the amd64 Go program the arm64 VM runs (Go's runtime is what crashes on a bad QEMU)
     # the probe programs' assembly sources are checked against the embedded bytes
