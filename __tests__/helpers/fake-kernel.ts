@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { basename, join, resolve } from 'node:path'
 import type { Privileged } from '../../src/kernel/privileged.js'
 
 function unescape(field: string): string {
@@ -67,9 +67,10 @@ export class FakeKernel implements Privileged {
   }
 
   async run(command: string, args: string[]): Promise<string> {
-    this.log.push(`${command} ${args.join(' ')}`)
-    if (command === 'mount' && args.at(-1) === this.dir) this.mountNow()
-    else if (command === 'umount' && args[0] === this.dir) {
+    const program = basename(command) // the system's programs are run by absolute path
+    this.log.push(`${program} ${args.join(' ')}`)
+    if (program === 'mount' && args.at(-1) === this.dir) this.mountNow()
+    else if (program === 'umount' && args[0] === this.dir) {
       rmSync(join(this.dir, 'status'), { force: true })
       rmSync(join(this.dir, 'register'), { force: true })
     } else if (command === 'mkdir' && args[0] === '-p') mkdirSync(insideTemp(args[1]), { recursive: true })

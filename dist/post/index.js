@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(782);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(695);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 782:
+/***/ 695:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -252,30 +252,8 @@ const summary = new Summary();
 var external_node_path_ = __nccwpck_require__(760);
 // EXTERNAL MODULE: ./src/kernel/process.ts + 2 modules
 var kernel_process = __nccwpck_require__(105);
-;// CONCATENATED MODULE: ./src/checks/find-on-path.ts
-/** Finding a program the way a shell would: the first executable file of that name on PATH. */
-
-
-/** The absolute path of `name` in the first PATH folder that holds it as an executable file. */
-function findOnPath(name, path = process.env.PATH ?? '') {
-    for (const dir of path.split(external_node_path_.delimiter)) {
-        // Relative PATH entries would depend on the working folder: not ours to follow.
-        if (!dir.startsWith('/'))
-            continue;
-        const candidate = (0,external_node_path_.join)(dir, name);
-        try {
-            if (!(0,external_node_fs_.statSync)(candidate).isFile())
-                continue;
-            (0,external_node_fs_.accessSync)(candidate, external_node_fs_.constants.X_OK);
-            return candidate;
-        }
-        catch {
-            // not here
-        }
-    }
-    return undefined;
-}
-
+// EXTERNAL MODULE: ./src/kernel/find-on-path.ts
+var find_on_path = __nccwpck_require__(404);
 ;// CONCATENATED MODULE: ./src/checks/engine.ts
 /**
  * Container engines as the check sees them: which of docker and podman is on PATH and answers,
@@ -386,7 +364,7 @@ async function engineStamp(name, path, env) {
  * that `passOver` gives a reason for is not started at all.
  */
 async function probeEngine(name, timeoutMs = ENGINE_ANSWER_TIMEOUT_MS, env, passOver) {
-    const path = findOnPath(name);
+    const path = (0,find_on_path/* findOnPath */.aY)(name);
     if (!path)
         return { name, ok: false, error: `${name} is not on PATH` };
     // No socket, no daemon: said without starting the CLI (a second or more on a slow ARM board).
@@ -4822,10 +4800,12 @@ async function qemuVersion(path) {
 /* unused harmony exports parseEntry, diffTables, BinfmtError, explainKernelError, mount */
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _find_on_path_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(404);
 /**
  * The kernel's binfmt_misc interface: parse entries, build register lines, read the table.
  * Pure functions first; the few that touch /proc take a Privileged writer for the writes.
  */
+
 
 const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
 /** The longest interpreter path the kernel takes in a register line. */
@@ -4999,13 +4979,19 @@ async function remove(sys, name, dir = BINFMT_DIR) {
 async function mount(sys, dir = BINFMT_DIR) {
     if (await isMounted(dir))
         return;
-    await sys.run('modprobe', ['binfmt_misc']).catch(() => undefined); // built in, or already loaded
-    await sys.run('mount', ['-t', 'binfmt_misc', 'binfmt_misc', dir]).catch(error => {
+    // Built in, or already loaded: then modprobe has nothing to do (or is not there).
+    const modprobe = systemProgram('modprobe');
+    if (modprobe)
+        await sys.run(modprobe, ['binfmt_misc']).catch(() => undefined);
+    const mounter = systemProgram('mount');
+    if (!mounter)
+        throw new BinfmtError(`cannot mount binfmt_misc: this machine has no mount program in ${SYSTEM_PATH} (util-linux's mount package)`);
+    await sys.run(mounter, ['-t', 'binfmt_misc', 'binfmt_misc', dir]).catch(error => {
         throw explainKernelError('mount binfmt_misc', error);
     });
 }
 async function unmount(sys, dir = BINFMT_DIR) {
-    await sys.run('umount', [dir]);
+    await sys.run((0,_find_on_path_js__WEBPACK_IMPORTED_MODULE_1__/* .systemProgram */ .CA)('umount') ?? 'umount', [dir]);
 }
 
 
@@ -5074,6 +5060,54 @@ async function readElf(path, { followLinks = true } = {}) {
     finally {
         await file.close();
     }
+}
+
+
+/***/ }),
+
+/***/ 404:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CA: () => (/* binding */ systemProgram),
+/* harmony export */   aY: () => (/* binding */ findOnPath)
+/* harmony export */ });
+/* unused harmony export SYSTEM_PATH */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/** Finding a program the way a shell would: the first executable file of that name on PATH. */
+
+
+/** The absolute path of `name` in the first PATH folder that holds it as an executable file. */
+function findOnPath(name, path = process.env.PATH ?? '') {
+    for (const dir of path.split(node_path__WEBPACK_IMPORTED_MODULE_1__.delimiter)) {
+        // Relative PATH entries would depend on the working folder: not ours to follow.
+        if (!dir.startsWith('/'))
+            continue;
+        const candidate = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, name);
+        try {
+            if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(candidate).isFile())
+                continue;
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.accessSync)(candidate, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.X_OK);
+            return candidate;
+        }
+        catch {
+            // not here
+        }
+    }
+    return undefined;
+}
+/**
+ * Where root's own tools (chroot, mount, modprobe) are looked for: by absolute path, never through
+ * a PATH without /usr/sbin (su, a bare service), where they would seem missing and the kernel or
+ * the F flag would take the blame.
+ */
+const SYSTEM_PATH = '/usr/sbin:/usr/bin:/sbin:/bin';
+/** The absolute path of one of the system's own programs; undefined when the machine has none. */
+function systemProgram(name) {
+    return findOnPath(name, SYSTEM_PATH);
 }
 
 

@@ -10,7 +10,7 @@ import { stat } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { runProgram, type RunResult } from '../kernel/process.js'
-import { findOnPath } from './find-on-path.js'
+import { findOnPath } from '../kernel/find-on-path.js'
 
 export type EngineName = 'docker' | 'podman'
 

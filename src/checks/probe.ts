@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { platformOf, type QemuTarget } from '../kernel/platforms.js'
 import type { Privileged } from '../kernel/privileged.js'
 import { type RunResult, runProgram } from '../kernel/process.js'
-import { findOnPath } from './find-on-path.js'
+import { SYSTEM_PATH, systemProgram } from '../kernel/find-on-path.js'
 import { probeProgram } from './probe-programs.js'
 
 export interface ProbeResult {
@@ -35,12 +35,6 @@ export function judgeProbe(target: QemuTarget, result: RunResult, program = '', 
   if (program && said.includes(program)) return { ok: false, output: 'Exec format error', failure: 'exec-format' }
   return { ok: false, output: said.split('\n').slice(-2).join(' ') || `exit ${result.code}`, failure: 'other' }
 }
-
-/**
- * Where chroot is looked for: by its absolute path, as root runs it, never through a PATH without
- * /usr/sbin (su, a bare service) where it would seem missing and the F flag would take the blame.
- */
-export const CHROOT_PATH = '/usr/sbin:/usr/bin:/sbin:/bin'
 
 export class Prober {
   private readonly written = new Map<QemuTarget, string>()
@@ -75,8 +69,8 @@ export class Prober {
     const root = join(this.dir, `root-${target}`)
     await mkdir(root, { recursive: true })
     await copyFile(await this.program(target), join(root, 'probe'))
-    const chroot = findOnPath('chroot', CHROOT_PATH)
-    if (!chroot) return { ok: false, output: `no chroot program in ${CHROOT_PATH} (coreutils has it)`, failure: 'other' }
+    const chroot = systemProgram('chroot')
+    if (!chroot) return { ok: false, output: `no chroot program in ${SYSTEM_PATH} (coreutils has it)`, failure: 'other' }
     try {
       const stdout = await sys.run(chroot, [root, '/probe'], { timeoutMs: 20_000 })
       return judgeProbe(target, { code: 0, stdout, stderr: '' }, '', this.nativeMachine)

@@ -3,6 +3,7 @@
  * Pure functions first; the few that touch /proc take a Privileged writer for the writes.
  */
 import { readdir, readFile } from 'node:fs/promises'
+import { SYSTEM_PATH, systemProgram } from './find-on-path.js'
 import type { Privileged } from './privileged.js'
 
 export const BINFMT_DIR = '/proc/sys/fs/binfmt_misc'
@@ -191,12 +192,17 @@ export async function remove(sys: Privileged, name: string, dir = BINFMT_DIR): P
 /** Mounts binfmt_misc, loading the module first when the kernel needs it. */
 export async function mount(sys: Privileged, dir = BINFMT_DIR): Promise<void> {
   if (await isMounted(dir)) return
-  await sys.run('modprobe', ['binfmt_misc']).catch(() => undefined) // built in, or already loaded
-  await sys.run('mount', ['-t', 'binfmt_misc', 'binfmt_misc', dir]).catch(error => {
+  // Built in, or already loaded: then modprobe has nothing to do (or is not there).
+  const modprobe = systemProgram('modprobe')
+  if (modprobe) await sys.run(modprobe, ['binfmt_misc']).catch(() => undefined)
+  const mounter = systemProgram('mount')
+  if (!mounter)
+    throw new BinfmtError(`cannot mount binfmt_misc: this machine has no mount program in ${SYSTEM_PATH} (util-linux's mount package)`)
+  await sys.run(mounter, ['-t', 'binfmt_misc', 'binfmt_misc', dir]).catch(error => {
     throw explainKernelError('mount binfmt_misc', error)
   })
 }
 
 export async function unmount(sys: Privileged, dir = BINFMT_DIR): Promise<void> {
-  await sys.run('umount', [dir])
+  await sys.run(systemProgram('umount') ?? 'umount', [dir])
 }

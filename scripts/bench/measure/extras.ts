@@ -16,7 +16,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { findOnPath } from '../../../src/checks/find-on-path.js'
+import { findOnPath } from '../../../src/kernel/find-on-path.js'
 import type { Samples } from './action.js'
 import { DEFAULT_ROW_IDS, type DefaultRow, defaultRows, mainProblem, NO_DOCKER_SOCKET, postProblem } from './default-rows.js'
 import { CACHE } from './fixtures.js'

@@ -18,3 +18,15 @@ export function findOnPath(name: string, path = process.env.PATH ?? ''): string 
   }
   return undefined
 }
+
+/**
+ * Where root's own tools (chroot, mount, modprobe) are looked for: by absolute path, never through
+ * a PATH without /usr/sbin (su, a bare service), where they would seem missing and the kernel or
+ * the F flag would take the blame.
+ */
+export const SYSTEM_PATH = '/usr/sbin:/usr/bin:/sbin:/bin'
+
+/** The absolute path of one of the system's own programs; undefined when the machine has none. */
+export function systemProgram(name: string): string | undefined {
+  return findOnPath(name, SYSTEM_PATH)
+}
