@@ -1994,8 +1994,8 @@ async function holderFor(pid, label, info = procInfo) {
  * the container check at once while nothing that decides it has changed: the same engine install
  * (its CLI's path, size and mtime, as the caller's stamp tells it), the same boot, under 24 h ago.
  *
- * One small JSON file per engine beside the host's ledger, in a folder only this user may write
- * (as the ledger's own). It is written whole (a new file renamed over it, so a link there is
+ * One small JSON file per engine beside the host's ledger, in a folder only trusted users can
+ * change (the project's one rule, kernel/root-files.ts). It is written whole (a new file renamed over it, so a link there is
  * replaced, never followed) and read without following a link; one that cannot be read, does not
  * parse or does not match is ignored, and replaced by the next finding.
  */
@@ -2013,10 +2013,9 @@ function recordPath(dir, engine) {
         throw new Error(`not an engine name: ${JSON.stringify(engine)}`);
     return (0,external_node_path_.join)(dir, `unusable-engine-${engine}.json`);
 }
-/** Is `dir` a folder of this user's that no one else may write (as the ledger's)? */
+/** Is `dir` a folder that only trusted users can change, it and every folder above it (kernel/root-files.ts)? */
 async function ownFolder(dir) {
-    const info = await (0,promises_.stat)(dir).catch(() => undefined);
-    return !!info && info.isDirectory() && info.uid === (process.getuid?.() ?? 0) && (info.mode & 0o022) === 0;
+    return (await (0,root_files/* untrustedProblem */.Ib)(dir, 'folder', (0,root_files/* trustedUids */.dF)())) === undefined;
 }
 function sameStamp(a, b) {
     const keys = Object.keys(a);
@@ -2070,8 +2069,9 @@ async function recordUnusable(dir, engine, stamp, reason, seams = {}) {
         return;
     const file = recordPath(dir, engine);
     await (0,promises_.mkdir)(dir, { recursive: true, mode: 0o700 });
-    if (!(await ownFolder(dir)))
-        throw new Error(`${dir} must belong to uid ${process.getuid?.() ?? 0} and not be writable by others`);
+    const problem = await (0,root_files/* untrustedProblem */.Ib)(dir, 'folder', (0,root_files/* trustedUids */.dF)());
+    if (problem)
+        throw new Error(`${dir} must belong to uid ${process.getuid?.() ?? 0} and not be writable by others (${problem})`);
     const checked = new Date((seams.now ?? Date.now)()).toISOString();
     const record = { engine, stamp, boot, checked, reason: reason.replace(/\s*\n\s*/g, '; ') };
     const next = `${file}.${(0,external_node_crypto_.randomUUID)()}`;

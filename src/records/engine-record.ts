@@ -5,16 +5,16 @@
  * the container check at once while nothing that decides it has changed: the same engine install
  * (its CLI's path, size and mtime, as the caller's stamp tells it), the same boot, under 24 h ago.
  *
- * One small JSON file per engine beside the host's ledger, in a folder only this user may write
- * (as the ledger's own). It is written whole (a new file renamed over it, so a link there is
+ * One small JSON file per engine beside the host's ledger, in a folder only trusted users can
+ * change (the project's one rule, kernel/root-files.ts). It is written whole (a new file renamed over it, so a link there is
  * replaced, never followed) and read without following a link; one that cannot be read, does not
  * parse or does not match is ignored, and replaced by the next finding.
  */
 import { randomUUID } from 'node:crypto'
 import { constants } from 'node:fs'
-import { mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises'
+import { mkdir, open, rename, rm, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { readRegularText } from '../kernel/root-files.js'
+import { readRegularText, trustedUids, untrustedProblem } from '../kernel/root-files.js'
 import { procInfo } from './holder.js'
 
 /** What tells one install of an engine from another without starting it (checks/engine.ts engineStamp). */
@@ -47,10 +47,9 @@ export function recordPath(dir: string, engine: string): string {
   return join(dir, `unusable-engine-${engine}.json`)
 }
 
-/** Is `dir` a folder of this user's that no one else may write (as the ledger's)? */
+/** Is `dir` a folder that only trusted users can change, it and every folder above it (kernel/root-files.ts)? */
 async function ownFolder(dir: string): Promise<boolean> {
-  const info = await stat(dir).catch(() => undefined)
-  return !!info && info.isDirectory() && info.uid === (process.getuid?.() ?? 0) && (info.mode & 0o022) === 0
+  return (await untrustedProblem(dir, 'folder', trustedUids())) === undefined
 }
 
 function sameStamp(a: EngineStamp, b: EngineStamp): boolean {
@@ -109,7 +108,8 @@ export async function recordUnusable(
   if (boot === UNKNOWN_BOOT) return
   const file = recordPath(dir, engine)
   await mkdir(dir, { recursive: true, mode: 0o700 })
-  if (!(await ownFolder(dir))) throw new Error(`${dir} must belong to uid ${process.getuid?.() ?? 0} and not be writable by others`)
+  const problem = await untrustedProblem(dir, 'folder', trustedUids())
+  if (problem) throw new Error(`${dir} must belong to uid ${process.getuid?.() ?? 0} and not be writable by others (${problem})`)
   const checked = new Date((seams.now ?? Date.now)()).toISOString()
   const record: UnusableEngine = { engine, stamp, boot, checked, reason: reason.replace(/\s*\n\s*/g, '; ') }
   const next = `${file}.${randomUUID()}`
