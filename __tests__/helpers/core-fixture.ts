@@ -139,6 +139,8 @@ export interface Fixture {
   untrusted: Set<string>
   ctx: Context
   /** A context for another job on the same host (same kernel, ledger and machine). */
+  /** What the context's makeSysroot calls. */
+  sysroots: { make: Context['makeSysroot'] }
   jobContext(holder: Holder): Context
   dispose(): void
 }
@@ -167,6 +169,12 @@ export function fixture(options: { mounted?: boolean; host?: Host; holder?: Hold
   let asked = 0
   /** Interpreter paths that someone other than root could change (the real check: kernel/root-files.ts). */
   const untrusted = new Set<string>()
+  /** The sysroot maker the context hands out: a test that asks for libraries puts its fake here. */
+  const sysroots: Fixture['sysroots'] = {
+    make: async () => {
+      throw new Error('this test makes no sysroot')
+    }
+  }
   const jobContext = (holder: Holder): Context => ({
     host,
     prober,
@@ -184,6 +192,7 @@ export function fixture(options: { mounted?: boolean; host?: Host; holder?: Hold
     log: { info: m => logs.push(m), warning: m => warnings.push(m) },
     places: { toolCache: join(scratch, 'tool-cache'), tempDir: scratch, assetBase: 'http://127.0.0.1:9/me/setup-x86-on-arm' },
     obtain: installer.obtain,
+    makeSysroot: request => sysroots.make(request),
     binfmtDir: kernel.dir,
     bootDir,
     workDir: join(scratch, 'work'),
@@ -193,6 +202,7 @@ export function fixture(options: { mounted?: boolean; host?: Host; holder?: Hold
     kernel,
     prober,
     installer,
+    sysroots,
     procs,
     ledgerDir,
     bootDir,

@@ -1,14 +1,16 @@
 /**
  * The command line without the kernel: its arguments (parseArgs, strict; a bad one exits 2 with
  * one line), the folders it defaults to outside Actions, and install/uninstall/status on the fake
- * machine through an injected context.
+ * machine through the context factory runCli is given; the process's variables are set per test and
+ * what it prints is read from spies on stdout and stderr.
  */
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
+import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { Readable } from 'node:stream'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Context, Environment } from '../../src/core/context.js'
-import { type CliSeams, parseCommandLine, runCli, USAGE } from '../../src/faces/cli.js'
+import { parseCommandLine, runCli, USAGE } from '../../src/faces/cli.js'
 import { actionAssetBase, actionPlaces, commandLinePlaces, commandLineToolCache, INTERPRETER_STORE } from '../../src/faces/environment.js'
 import type { SysrootRequest } from '../../src/install/libraries/index.js'
 import { register } from '../../src/kernel/binfmt.js'
@@ -22,32 +24,49 @@ let given: Environment | undefined
 let out: string
 let err: string
 
+/** Variables a test sets on process.env, put back after it. */
+const setVariables: string[] = []
+function variables(vars: Record<string, string>): void {
+  for (const [name, value] of Object.entries(vars)) {
+    if (!setVariables.includes(name)) setVariables.push(name)
+    process.env[name] = value
+  }
+}
+const before = { ...process.env }
+
 beforeEach(() => {
   f = fixture()
   given = undefined
   out = ''
   err = ''
+  variables({ SETUP_X86_ON_ARM_LEDGER_DIR: f.ledgerDir })
+  jest.spyOn(process.stdout, 'write').mockImplementation(text => (out += String(text)).length > 0)
+  // Node's own warnings (the VM modules jest runs on) are not the command line's.
+  jest.spyOn(process.stderr, 'write').mockImplementation(text => (err += String(text).replace(/^\((node:\d+|Use `node)[^\n]*\n/gm, '')).length >= 0)
 })
-afterEach(() => f.dispose())
+afterEach(() => {
+  jest.restoreAllMocks()
+  for (const name of setVariables.splice(0)) {
+    if (before[name] === undefined) delete process.env[name]
+    else process.env[name] = before[name]
+  }
+  f.dispose()
+})
 
-const seams = (over: CliSeams = {}): CliSeams => ({
-  env: { SETUP_X86_ON_ARM_LEDGER_DIR: f.ledgerDir },
-  uid: 0,
-  createContext: (env: Environment): Context => {
-    given = env
-    return {
-      ...f.jobContext(env.holder),
-      journal: new Journal(env.persistJournal),
-      places: { toolCache: env.toolCache, tempDir: env.tempDir, assetBase: env.assetBase }
-    }
-  },
-  privileged: async () => f.kernel,
-  binfmtDir: f.kernel.dir,
-  out: text => void (out += text),
-  err: text => void (err += text),
-  ...over
-})
-const cli = (args: string[], over?: CliSeams) => runCli(args, seams(over))
+/** The context factory: the fake machine's context, with the journal and places the command line chose. */
+const contextFor = async (env: Environment): Promise<Context> => {
+  given = env
+  return {
+    ...f.jobContext(env.holder),
+    journal: new Journal(env.persistJournal),
+    places: { toolCache: env.toolCache, tempDir: env.tempDir, assetBase: env.assetBase }
+  }
+}
+const cli = (args: string[]) => runCli(args, contextFor)
+/** Standard input holding `text`, for diagnose without a FILE. */
+function stdin(text: string): void {
+  jest.spyOn(process, 'stdin', 'get').mockReturnValue(Readable.from([Buffer.from(text)]) as unknown as typeof process.stdin)
+}
 
 describe('arguments', () => {
   test('install options become the action inputs; --persist and --json are switches', () => {
@@ -98,19 +117,19 @@ describe('arguments', () => {
   })
 
   test('diagnose: a v4 program under the most QEMU emulates is told to build for v3; stdin works; nothing known exits 1', async () => {
-    const stdin = async () => 'c/simd-checksum-v4: CPU ISA level is lower than required\n'
-    expect(await cli(['diagnose', '--x86-64-level', 'x86-64-v3'], { stdin })).toBe(0)
+    stdin('c/simd-checksum-v4: CPU ISA level is lower than required\n')
+    expect(await cli(['diagnose', '--x86-64-level', 'x86-64-v3'])).toBe(0)
     expect(out).toMatch(
       /^c\/simd-checksum-v4: CPU ISA level is lower than required\n {2}likely cause: the program needs a higher x86-64 level than the emulated CPU has \(the emulated CPU offers x86-64-v3\): no QEMU release emulates AVX-512/
     )
     expect(out).toMatch(/what helps: build the program for x86-64-v3 or lower/)
     out = ''
-    expect(
-      await cli(['diagnose', '--json'], { stdin: async () => 'qemu: uncaught target signal 4 (Illegal instruction) - core dumped' })
-    ).toBe(0)
+    stdin('qemu: uncaught target signal 4 (Illegal instruction) - core dumped')
+    expect(await cli(['diagnose', '--json'])).toBe(0)
     expect(JSON.parse(out).diagnoses.map((d: { id: string }) => d.id)).toEqual(['illegal-instruction'])
     out = ''
-    expect(await cli(['diagnose'], { stdin: async () => 'all fine\n' })).toBe(1)
+    stdin('all fine\n')
+    expect(await cli(['diagnose'])).toBe(1)
     expect(out).toBe('no failure this tool knows of in the text\n')
     expect(given).toBeUndefined() // nothing set up, nothing read from the machine
   })
@@ -141,9 +160,8 @@ describe('defaults outside Actions', () => {
   })
 
   test('install --install download outside Actions gets a tool cache and the OS temp folder', async () => {
-    await cli(['install', '--platforms', 'riscv64', '--install', 'download', '--verify', 'probe'], {
-      env: { SETUP_X86_ON_ARM_LEDGER_DIR: f.ledgerDir, HOME: '/x' }
-    })
+    variables({ HOME: '/x' })
+    await cli(['install', '--platforms', 'riscv64', '--install', 'download', '--verify', 'probe'])
     expect(given).toMatchObject({ toolCache: '/var/cache/setup-x86-on-arm', tempDir: tmpdir(), assetBase: undefined })
     expect(f.installer.calls[0].request.method).toBe('download')
   })
@@ -265,12 +283,11 @@ describe('install --libraries', () => {
   const store = () => join(f.ledgerDir, 'state/sysroots')
   const sysroot = () => join(store(), 'debian-12-riscv64-0123')
   const withLibraries = (...more: string[]) =>
-    cli(['install', '--platforms', 'riscv64', '--verify', 'probe', '--cache-dir', cacheDir(), '--libraries', 'base', ...more], {
-      makeSysroot,
-      env: { SETUP_X86_ON_ARM_LEDGER_DIR: f.ledgerDir, SETUP_X86_ON_ARM_INTERPRETER_STORE: join(f.ledgerDir, 'state/interpreters') }
-    })
+    cli(['install', '--platforms', 'riscv64', '--verify', 'probe', '--cache-dir', cacheDir(), '--libraries', 'base', ...more])
   beforeEach(() => {
     asked = []
+    f.sysroots.make = makeSysroot
+    variables({ SETUP_X86_ON_ARM_INTERPRETER_STORE: join(f.ledgerDir, 'state/interpreters') })
     f.prober.interpreters.set(QEMU, 'riscv64')
     f.installer.served.set('riscv64', { path: QEMU, version: '10.0.3', source: 'download' })
   })
@@ -316,7 +333,7 @@ describe('install --libraries', () => {
     [['--libraries', 'Foo_Bar'], `error: input 'libraries': "Foo_Bar" is not a package name;`],
     [['--libraries', 'base', '--sysroot', '/srv/root'], "error: input 'sysroot': is given together with libraries;"]
   ])('%j exits 2 with one line, before anything changes', async (args, message) => {
-    expect(await cli(['install', '--platforms', 'riscv64', '--verify', 'probe', ...args], { makeSysroot })).toBe(2)
+    expect(await cli(['install', '--platforms', 'riscv64', '--verify', 'probe', ...args])).toBe(2)
     expect(err.startsWith(message)).toBe(true)
     expect(err.trim()).not.toContain('\n')
     expect(given).toBeUndefined()

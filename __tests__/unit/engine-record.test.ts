@@ -3,10 +3,11 @@
  * it holds only for the same engine install, the same boot and 24 h; it is written whole, never
  * through a link, and one that cannot be trusted or read is ignored.
  */
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
+import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals'
 import { chmodSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { procInfo } from '../../src/records/holder.js'
 import { findUnusable, forgetUnusable, RECORD_HOLDS_MS, recordPath, recordUnusable, unusableText } from '../../src/records/engine-record.js'
 
 const stamp = { path: '/usr/bin/podman', size: 52_000_000, mtimeMs: 1_700_000_000_123.25 }
@@ -17,16 +18,21 @@ const T = Date.parse('2026-03-02T10:00:00.000Z')
 let dir: string
 let boot: string
 let now: number
-const seams = { bootId: async () => boot, now: () => now }
-const record = () => recordUnusable(dir, 'podman', stamp, reason, seams)
-const find = (s: Record<string, string | number> = stamp) => findUnusable(dir, 'podman', s, seams)
+const record = () => recordUnusable(dir, 'podman', stamp, reason)
+const find = (s: Record<string, string | number> = stamp) => findUnusable(dir, 'podman', s)
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'engine-record-'))
   boot = 'b1d0e8a4-3f7c-4c1e-9a51-1f0c2d3e4f5a'
   now = T
+  // The clock and the kernel's boot id, as the record reads them.
+  jest.spyOn(Date, 'now').mockImplementation(() => now)
+  jest.spyOn(procInfo, 'bootId').mockImplementation(async () => boot)
 })
-afterEach(() => rmSync(dir, { recursive: true, force: true }))
+afterEach(() => {
+  jest.restoreAllMocks()
+  rmSync(dir, { recursive: true, force: true })
+})
 
 describe('what a record holds for', () => {
   test('the same install, in the same boot, within 24 h: found, and said with when and why', async () => {
@@ -46,7 +52,7 @@ describe('what a record holds for', () => {
     expect(await find({ ...stamp, mtimeMs: stamp.mtimeMs + 1 })).toBeUndefined()
     expect(await find({ ...stamp, path: '/usr/local/bin/podman' })).toBeUndefined()
     expect(await find({ ...stamp, daemon: '/run/docker.sock 12 34' })).toBeUndefined()
-    expect(await findUnusable(dir, 'docker', stamp, seams)).toBeUndefined()
+    expect(await findUnusable(dir, 'docker', stamp)).toBeUndefined()
     expect(await find()).toBeDefined()
   })
 
@@ -73,14 +79,14 @@ describe('what a record holds for', () => {
 describe('the file', () => {
   test('written whole, one line of reason, in a folder made for it (0700); a new finding replaces it', async () => {
     const folder = join(dir, 'ledger')
-    await recordUnusable(folder, 'podman', stamp, 'a container failed (first line\n  second line)', seams)
+    await recordUnusable(folder, 'podman', stamp, 'a container failed (first line\n  second line)')
     expect(lstatSync(folder).mode & 0o777).toBe(0o700)
     expect(readdirSync(folder)).toEqual(['unusable-engine-podman.json'])
     expect(JSON.parse(readFileSync(recordPath(folder, 'podman'), 'utf8')).reason).toBe('a container failed (first line; second line)')
     now = T + 1000
-    await recordUnusable(folder, 'podman', stamp, reason, seams)
+    await recordUnusable(folder, 'podman', stamp, reason)
     expect(readdirSync(folder)).toEqual(['unusable-engine-podman.json'])
-    expect(await findUnusable(folder, 'podman', stamp, seams)).toMatchObject({ checked: '2026-03-02T10:00:01.000Z', reason })
+    expect(await findUnusable(folder, 'podman', stamp)).toMatchObject({ checked: '2026-03-02T10:00:01.000Z', reason })
   })
 
   test('an engine that works drops its record; none there is nothing to drop', async () => {

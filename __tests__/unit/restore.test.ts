@@ -215,11 +215,6 @@ describe('with the host ledger', () => {
     expect(Object.keys(kernel.snapshot())).toEqual(['qemu-aarch64'])
   })
 
-  test("with the runner's process given, another job's holder is refused", async () => {
-    const undo = restore([{ kind: 'mounted' }], kernel, noWarnings, { ...asJobA(), holder: jobB, runnerPid: 101 })
-    await expect(undo).rejects.toThrow('holder "job B" is process 202, not this job\'s runner (process 101)')
-  })
-
   test('a holder of the wrong shape is refused, saying what is wrong', async () => {
     const holder = { pid: '101', start: 't101', boot: 'boot-1', label: 'job A' } as unknown as Holder
     await expect(restore([{ kind: 'mounted' }], kernel, noWarnings, { dir: kernel.dir, ledger: ledger(), holder })).rejects.toThrow(

@@ -1,9 +1,9 @@
 /**
  * SIGINT and SIGTERM in main or post: no new change begins, the locked section in progress ends,
  * the scratch folder (probe programs, partial downloads) is removed, the lock file is not left
- * behind, and the process exits with 128 + the signal's number. The exit is a seam here.
+ * behind, and the process exits with 128 + the signal's number. process.exit and stderr are spied on.
  */
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
+import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -29,7 +29,10 @@ beforeEach(() => {
   mkdirSync(join(workDir, 'qemu-download-x'), { recursive: true })
   writeFileSync(join(workDir, 'qemu-download-x', 'qemu.deb.part'), 'half a download')
 })
-afterEach(() => rmSync(dir, { recursive: true, force: true }))
+afterEach(() => {
+  jest.restoreAllMocks()
+  rmSync(dir, { recursive: true, force: true })
+})
 
 const repair = { binfmtDir: join(tmpdir(), 'no-binfmt-here'), warn: () => undefined }
 const lockFile = () => join(dir, 'ledger', 'lock')
@@ -38,7 +41,9 @@ const lockFile = () => join(dir, 'ledger', 'lock')
 function stopper(work: InProgress, graceMs = 60_000) {
   const exits: number[] = []
   const said: string[] = []
-  const stop = new SignalStop(() => work, { exit: code => void exits.push(code), say: line => void said.push(line), graceMs })
+  jest.spyOn(process, 'exit').mockImplementation(code => void exits.push(Number(code)) as never)
+  jest.spyOn(process.stderr, 'write').mockImplementation(line => said.push(String(line).replace(/\n$/, '')) > 0)
+  const stop = new SignalStop(() => work, graceMs)
   return { stop, exits, said }
 }
 

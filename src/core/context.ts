@@ -2,12 +2,15 @@
  * Everything the core works with, built in one place for the action's main step and the command
  * line. What comes from where the core runs (folders, where its own QEMU builds are published, who
  * this run is in the host's ledger, where its journal is kept) arrives as an Environment: the core
- * reads no process.env itself. Unit tests build a Context of fakes directly.
+ * reads no process.env itself. It is the one seam: the faces (main, post, the command line) get
+ * theirs from a ContextFactory (createContext, or a unit test's factory of fakes), and the signal
+ * handler is given the parts it stops.
  */
 import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { Prober } from '../checks/probe.js'
 import { type InstallPlaces, type InstallRequest, obtainInterpreters } from '../install/index.js'
+import { makeSysroot } from '../install/libraries/index.js'
 import { BINFMT_DIR } from '../kernel/binfmt.js'
 import { currentHost, type Host } from '../kernel/host.js'
 import type { Platform } from '../kernel/platforms.js'
@@ -67,6 +70,8 @@ export interface Context {
   places: InstallPlaces
   /** The install layer: interpreters for the targets that need one. */
   obtain: typeof obtainInterpreters
+  /** The install layer: the sysroot `libraries` asks for. */
+  makeSysroot: typeof makeSysroot
   /** The kernel's binfmt_misc folder. */
   binfmtDir: string
   /** Where `persist` writes entries for systemd-binfmt to register at boot. */
@@ -76,6 +81,9 @@ export interface Context {
   /** Why an interpreter must not be run here (someone other than root could change it); undefined when it may. */
   interpreterProblem: (path: string) => Promise<string | undefined>
 }
+
+/** How a face gets its Context from the Environment it made. */
+export type ContextFactory = (env: Environment) => Promise<Context>
 
 export const BINFMT_D = '/etc/binfmt.d'
 
@@ -106,6 +114,7 @@ export async function createContext(env: Environment): Promise<Context> {
     log: env.log,
     places: installPlacesOf(env),
     obtain: obtainInterpreters,
+    makeSysroot,
     binfmtDir: BINFMT_DIR,
     bootDir: BINFMT_D,
     workDir,

@@ -33,8 +33,6 @@ export interface RestoreOptions {
   holder?: Holder
   /** Holders to drop from every ledger entry (uninstall: the command line's and persist's). */
   releaseAll?: Holder[]
-  /** A job's runner process (the post step's parent): the holder must be it, not another job's. */
-  runnerPid?: number
 }
 
 /** What to undo for one name: what we put there (if anything) and what was there before (if anything). */
@@ -95,16 +93,13 @@ async function undo(step: Undo, sys: Privileged, warn: Warn, dir: string, report
 }
 
 /** A job's holder, or one uninstall lets go of: anything else may not undo entries held in the ledger. */
-function checkHolder(holder: Holder | undefined, releaseAll: readonly Holder[] = [], runnerPid?: number): void {
+function checkHolder(holder: Holder | undefined, releaseAll: readonly Holder[] = []): void {
   if (holder === undefined) return
   const problem = holderProblem(holder)
   if (problem) throw new Error(`holder is not valid: ${problem}`)
   if (neverStale(holder) && !releaseAll.some(h => sameHolder(h, holder))) {
     const why = "only setup-x86-on-arm uninstall lets go of what it holds, never a job's post step"
     throw new Error(`holder "${holder.label}" is not a job's: ${why}`)
-  }
-  if (runnerPid !== undefined && holder.pid !== runnerPid) {
-    throw new Error(`holder "${holder.label}" is process ${holder.pid}, not this job's runner (process ${runnerPid})`)
   }
 }
 
@@ -118,7 +113,7 @@ export async function restore(
   const report: RestoreReport = { removed: [], restored: [], unmounted: false, skipped: [], kept: [], invalid: [] }
   if (changes.length === 0 && !options.releaseAll) return report
   const { holder, releaseAll } = options
-  checkHolder(holder, releaseAll, options.runnerPid)
+  checkHolder(holder, releaseAll)
 
   const valid: Change[] = []
   for (const [at, change] of changes.entries()) {

@@ -7,58 +7,38 @@
  * command line and persist hold; `status` lists the kernel's table with a probe of each entry.
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import { Prober } from '../checks/probe.js'
 import { checkSetup } from '../core/check.js'
-import { type Context, createContext, disposeContext, type Environment, scratchParents } from '../core/context.js'
+import { type ContextFactory, disposeContext, type Environment } from '../core/context.js'
 import { failuresOf, outputsOf, SUMMARY_HEADER, summaryRows } from '../core/report.js'
 import { restore } from '../core/restore.js'
 import { setup } from '../core/setup.js'
 import { type PreparedSysroot, prepareSysroot, wantsSysroot } from '../core/sysroot.js'
-import type { makeSysroot } from '../install/libraries/index.js'
-import { BINFMT_DIR, readTable } from '../kernel/binfmt.js'
-import { currentHost } from '../kernel/host.js'
+import { readTable } from '../kernel/binfmt.js'
 import { platformOfHeader } from '../kernel/platforms.js'
-import { type Privileged, privileged } from '../kernel/privileged.js'
-import { freshFolder, rootOnlyProblem } from '../kernel/root-files.js'
 import { CLI_HOLDER, PERSIST_HOLDER } from '../records/holder.js'
 import { type Change, Journal } from '../records/journal.js'
-import { Ledger, ledgerDirFor } from '../records/ledger.js'
+import { ledgerDirFor } from '../records/ledger.js'
+import { err, out } from './cli-output.js'
 import { envFileConflict, PREFIX_VARIABLE, prefixLine, removePrefixes, writePrefix } from './env-file.js'
-import { commandLinePlaces, sysrootStoreFor, type Variables } from './environment.js'
+import { commandLinePlaces, sysrootStoreFor } from './environment.js'
 import { checkRequestOf, InputError, librariesRequestOf, readInputs, setupRequestOf } from './inputs.js'
 
-export interface CliSeams {
-  /** The process's variables (process.env). */
-  env?: Variables
-  uid?: number
-  home?: string
-  /** Builds the core's context (unit tests build one of fakes). */
-  createContext?: (env: Environment) => Context | Promise<Context>
-  privileged?: () => Promise<Privileged>
-  binfmtDir?: string
-  out?: (text: string) => void
-  err?: (text: string) => void
-  /** Standard input's text (diagnose without a FILE). */
-  stdin?: () => Promise<string>
-  /** Makes the sysroot for --libraries (unit tests pass a fake). */
-  makeSysroot?: typeof makeSysroot
+/** Who runs the command line, and where its records are. */
+function whereabouts() {
+  const uid = process.getuid?.() ?? 0
+  const ledgerDir = ledgerDirFor(uid, process.env)
+  return { uid, ledgerDir, journalFile: join(ledgerDir, 'cli-changes.json') }
 }
 
-/** What the commands work with, from the seams or the process. */
-function surroundings(seams: CliSeams) {
-  const env = seams.env ?? process.env
-  const uid = seams.uid ?? process.getuid?.() ?? 0
-  const ledgerDir = ledgerDirFor(uid, env)
+/** The Environment of the commands that only read or undo: the command line's default places. */
+function plainEnvironment(uid: number, ledgerDir: string): Environment {
   return {
-    env,
-    uid,
+    ...commandLinePlaces(process.env, uid),
+    holder: CLI_HOLDER,
     ledgerDir,
-    journalFile: join(ledgerDir, 'cli-changes.json'),
-    binfmtDir: seams.binfmtDir ?? BINFMT_DIR,
-    out: seams.out ?? ((text: string) => void process.stdout.write(text)),
-    err: seams.err ?? ((text: string) => void process.stderr.write(text))
+    persistJournal: () => undefined,
+    log: { info: m => err(`${m}\n`), warning: m => err(`warning: ${m}\n`) }
   }
 }
 
@@ -113,15 +93,21 @@ function sysrootLines(sysroot: PreparedSysroot, envFile: string | undefined): { 
   return { out: `${line}\n`, note }
 }
 
-export async function install(options: Record<string, string>, json: boolean, seams: CliSeams): Promise<number> {
-  const { env, uid, ledgerDir, journalFile, out, err } = surroundings(seams)
+export async function install(options: Record<string, string>, json: boolean, contextFor: ContextFactory): Promise<number> {
+  const { uid, ledgerDir, journalFile } = whereabouts()
   const { inputs, warnings } = readInputs(name => options[name] ?? '')
   const libraries = librariesRequestOf(inputs)
   const envFile = await envFileOption(options, wantsSysroot(libraries), ledgerDir)
   for (const warning of warnings) err(`warning: ${warning}\n`)
-  const places = commandLinePlaces(env, uid, options['asset-base'], seams.home, options['cache-dir'] && resolve(options['cache-dir']))
+  const places = commandLinePlaces(
+    process.env,
+    uid,
+    options['asset-base'],
+    undefined,
+    options['cache-dir'] && resolve(options['cache-dir'])
+  )
   const previous = await loadJournal(journalFile)
-  const ctx = await (seams.createContext ?? createContext)({
+  const ctx = await contextFor({
     ...places,
     holder: CLI_HOLDER,
     ledgerDir,
@@ -134,8 +120,8 @@ export async function install(options: Record<string, string>, json: boolean, se
     const failures = failuresOf(report)
     let sysroot: PreparedSysroot | undefined
     if (wantsSysroot(libraries) && failures.length === 0) {
-      const store = uid === 0 ? sysrootStoreFor(env) : undefined
-      sysroot = await prepareSysroot(libraries, report, { ...places, tempDir: dirname(ctx.workDir), store }, ctx.log, seams.makeSysroot)
+      const store = uid === 0 ? sysrootStoreFor(process.env) : undefined
+      sysroot = await prepareSysroot(libraries, report, { ...places, tempDir: dirname(ctx.workDir), store }, ctx.log, ctx.makeSysroot)
       if (sysroot && envFile) await writePrefix(envFile, sysroot.path, ledgerDir)
     }
     const environment = report.environment ?? {}
@@ -159,15 +145,21 @@ export async function install(options: Record<string, string>, json: boolean, se
   }
 }
 
-export async function uninstall(json: boolean, seams: CliSeams): Promise<number> {
-  const { ledgerDir, journalFile, binfmtDir, out, err } = surroundings(seams)
+export async function uninstall(json: boolean, contextFor: ContextFactory): Promise<number> {
+  const { uid, ledgerDir, journalFile } = whereabouts()
   const changes = await loadJournal(journalFile)
-  const report = await restore(changes, await (seams.privileged ?? privileged)(), m => err(`warning: ${m}\n`), {
-    dir: binfmtDir,
-    ledger: new Ledger(ledgerDir),
-    holder: CLI_HOLDER,
-    releaseAll: [CLI_HOLDER, PERSIST_HOLDER]
-  })
+  const ctx = await contextFor(plainEnvironment(uid, ledgerDir))
+  let report: Awaited<ReturnType<typeof restore>>
+  try {
+    report = await restore(changes, await ctx.privileged(), m => err(`warning: ${m}\n`), {
+      dir: ctx.binfmtDir,
+      ledger: ctx.ledger,
+      holder: CLI_HOLDER,
+      releaseAll: [CLI_HOLDER, PERSIST_HOLDER]
+    })
+  } finally {
+    await disposeContext(ctx)
+  }
   await rm(journalFile, { force: true })
   const envFiles = await removePrefixes(ledgerDir)
   if (json) out(`${JSON.stringify({ ...report, envFiles }, null, 2)}\n`)
@@ -178,18 +170,17 @@ export async function uninstall(json: boolean, seams: CliSeams): Promise<number>
   return 0
 }
 
-export async function status(json: boolean, seams: CliSeams): Promise<number> {
-  const { binfmtDir, out } = surroundings(seams)
-  const entries = [...(await readTable(binfmtDir)).values()].sort((a, b) => a.name.localeCompare(b.name))
-  const probeDir = await freshFolder(scratchParents(tmpdir()), 'setup-x86-on-arm-')
-  const prober = new Prober(probeDir, currentHost().machine)
+export async function status(json: boolean, contextFor: ContextFactory): Promise<number> {
+  const { uid, ledgerDir } = whereabouts()
+  const ctx = await contextFor(plainEnvironment(uid, ledgerDir))
   try {
+    const entries = [...(await readTable(ctx.binfmtDir)).values()].sort((a, b) => a.name.localeCompare(b.name))
     const rows = await Promise.all(
       entries.map(async entry => {
         const platform = entry.type === 'M' ? platformOfHeader(Buffer.from(entry.magic, 'hex')) : undefined
         // Probing runs the entry's interpreter as this user: never one someone else could have changed.
-        const untrusted = platform && entry.enabled ? await rootOnlyProblem(entry.interpreter, 'file') : undefined
-        const probe = platform && entry.enabled && !untrusted ? (await prober.run(platform.target)).ok : undefined
+        const untrusted = platform && entry.enabled ? await ctx.interpreterProblem(entry.interpreter) : undefined
+        const probe = platform && entry.enabled && !untrusted ? (await ctx.prober.run(platform.target)).ok : undefined
         return { ...entry, platform: platform?.docker ?? '', probe, ...(untrusted ? { untrusted } : {}) }
       })
     )
@@ -208,6 +199,6 @@ export async function status(json: boolean, seams: CliSeams): Promise<number> {
     }
     return 0
   } finally {
-    await rm(probeDir, { recursive: true, force: true })
+    await disposeContext(ctx)
   }
 }

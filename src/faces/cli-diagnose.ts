@@ -7,13 +7,8 @@
  */
 import { readFile } from 'node:fs/promises'
 import { type DiagnosisContext, diagnoseAll, formatDiagnosis } from '../checks/diagnose.js'
+import { out } from './cli-output.js'
 import { InputError } from './inputs.js'
-
-export interface DiagnoseSeams {
-  /** The text when no file is named (standard input). */
-  stdin?: () => Promise<string>
-  out?: (text: string) => void
-}
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = []
@@ -38,17 +33,11 @@ export function diagnosisContextOf(options: Record<string, string>): DiagnosisCo
   return { x86Level: level, qemuVersion: version }
 }
 
-export async function diagnoseCommand(
-  file: string | undefined,
-  options: Record<string, string>,
-  json: boolean,
-  seams: DiagnoseSeams = {}
-): Promise<number> {
+export async function diagnoseCommand(file: string | undefined, options: Record<string, string>, json: boolean): Promise<number> {
   const context = diagnosisContextOf(options)
-  const out = seams.out ?? ((text: string) => void process.stdout.write(text))
   let text: string
   try {
-    text = file === undefined ? await (seams.stdin ?? readStdin)() : await readFile(file, 'utf8')
+    text = file === undefined ? await readStdin() : await readFile(file, 'utf8')
   } catch (error) {
     throw new InputError(
       'FILE',

@@ -5,12 +5,11 @@
  * one line, any other failure 1. The commands are in cli-commands.ts.
  */
 import { parseArgs } from 'node:util'
-import { runnerSafe } from './actions/commands.js'
-import { type CliSeams, install, status, uninstall } from './cli-commands.js'
+import { type ContextFactory, createContext } from '../core/context.js'
+import { install, status, uninstall } from './cli-commands.js'
 import { diagnoseCommand } from './cli-diagnose.js'
+import { err, out } from './cli-output.js'
 import { InputError } from './inputs.js'
-
-export type { CliSeams } from './cli-commands.js'
 
 /** Every option each command takes (a test holds it to the option tables below). */
 export const USAGE = `usage: setup-x86-on-arm install [--platforms LIST] [--install auto|apt|download|none] [--flags F] [--verify auto|probe|container|none] [--persist] [--json]
@@ -90,17 +89,14 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
   return { command, options, json: values.json === true, file: positionals[0] }
 }
 
-export async function runCli(argv: readonly string[], given: CliSeams = {}): Promise<number> {
-  // Run from a job's step, what it prints (engine errors, apt's words) must not reach the runner as commands.
-  const out = given.out ?? (text => void process.stdout.write(runnerSafe(text)))
-  const err = given.err ?? (text => void process.stderr.write(runnerSafe(text)))
-  const seams = { ...given, out, err }
+/** Runs the command `argv` names; its exit code. The context of install, uninstall and status comes from `contextFor`. */
+export async function runCli(argv: readonly string[], contextFor: ContextFactory = createContext): Promise<number> {
   try {
     const { command, options, json, file } = parseCommandLine(argv)
-    if (command === 'install') return await install(options, json, seams)
-    if (command === 'diagnose') return await diagnoseCommand(file, options, json, { out, stdin: seams.stdin })
-    if (command === 'uninstall') return await uninstall(json, seams)
-    if (command === 'status') return await status(json, seams)
+    if (command === 'install') return await install(options, json, contextFor)
+    if (command === 'diagnose') return await diagnoseCommand(file, options, json)
+    if (command === 'uninstall') return await uninstall(json, contextFor)
+    if (command === 'status') return await status(json, contextFor)
     out(`${USAGE}\n`)
     return 0
   } catch (error) {

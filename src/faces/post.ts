@@ -24,12 +24,6 @@ export interface PostSeams {
   ledger?: Ledger
   privileged?: () => Promise<Privileged>
   binfmtDir?: string
-  /**
-   * The job's runner process, when the caller knows it: a holder of another process is then
-   * refused. Not the default: a local runner (scripts/local-run.mjs main, then post) is a new
-   * process per step, and the ledger's holder check already covers another job's entries.
-   */
-  runnerPid?: number
 }
 
 /** The probe images and containers of main's container check, in the engines it recorded; a failure here only warns. */
@@ -80,7 +74,6 @@ export async function run(seams: PostSeams = {}): Promise<void> {
     const report = await restore(changes, sys, core.warning, {
       ledger,
       holder: savedHolder(),
-      runnerPid: seams.runnerPid,
       dir: seams.binfmtDir ?? BINFMT_DIR
     })
     const done = [

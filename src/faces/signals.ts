@@ -22,12 +22,8 @@ export interface InProgress {
   workDir?: string
 }
 
-export interface StopSeams {
-  exit?: (code: number) => void
-  say?: (line: string) => void
-  /** How long the change in progress may take to finish: the runner sends SIGTERM 7.5 s after SIGINT. */
-  graceMs?: number
-}
+/** How long the change in progress may take to finish: the runner sends SIGTERM 7.5 s after SIGINT. */
+export const GRACE_MS = 5000
 
 export type StopSignal = 'SIGINT' | 'SIGTERM'
 
@@ -42,25 +38,24 @@ export class SignalStop {
 
   constructor(
     private readonly work: () => InProgress,
-    private readonly seams: StopSeams = {}
+    private readonly graceMs = GRACE_MS
   ) {}
 
   async stop(signal: StopSignal): Promise<void> {
     const work = this.work()
-    const { exit = code => process.exit(code), say = line => void process.stderr.write(`${line}\n`), graceMs = 5000 } = this.seams
     const leave = () => {
       work.ledger?.releaseNow()
       for (const dir of [work.workDir, ...heldScratch()]) if (dir) rmSync(dir, { recursive: true, force: true })
-      exit(exitCodeOf(signal))
+      process.exit(exitCodeOf(signal))
     }
     if (this.waiting) return leave()
     this.waiting = true
-    say(`${signal}: finishing the change in progress, then stopping; the post step undoes what this step changed`)
+    process.stderr.write(`${signal}: finishing the change in progress, then stopping; the post step undoes what this step changed\n`)
     work.journal?.stop(`stopped by ${signal}`)
     work.ledger?.stop(`stopped by ${signal}`)
     let timer: NodeJS.Timeout | undefined
     const grace = new Promise<void>(resolve => {
-      timer = setTimeout(resolve, graceMs)
+      timer = setTimeout(resolve, this.graceMs)
       timer.unref()
     })
     await Promise.race([work.ledger?.idle(), grace])

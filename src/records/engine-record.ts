@@ -31,12 +31,6 @@ export interface UnusableEngine {
   reason: string
 }
 
-export interface RecordSeams {
-  /** The kernel's boot id (/proc/sys/kernel/random/boot_id). */
-  bootId?: () => Promise<string>
-  now?: () => number
-}
-
 /** How long a record holds: an engine's configuration may change without an update or a reboot. */
 export const RECORD_HOLDS_MS = 24 * 3600_000
 
@@ -79,38 +73,27 @@ export function parseRecord(text: string): UnusableEngine | undefined {
  * The record that `engine` could not run containers here, when it still holds: the same install
  * (`stamp`), the same boot and under 24 h old; undefined otherwise (or when there is none).
  */
-export async function findUnusable(
-  dir: string,
-  engine: string,
-  stamp: EngineStamp,
-  seams: RecordSeams = {}
-): Promise<UnusableEngine | undefined> {
+export async function findUnusable(dir: string, engine: string, stamp: EngineStamp): Promise<UnusableEngine | undefined> {
   const text = await readRegularText(recordPath(dir, engine)).catch(() => undefined)
   const record = text === undefined ? undefined : parseRecord(text)
   if (!record || record.engine !== engine || !sameStamp(record.stamp, stamp)) return undefined
-  const age = (seams.now ?? Date.now)() - Date.parse(record.checked)
+  const age = Date.now() - Date.parse(record.checked)
   if (age < 0 || age >= RECORD_HOLDS_MS) return undefined
-  const boot = await (seams.bootId ?? procInfo.bootId)()
+  const boot = await procInfo.bootId()
   if (boot === UNKNOWN_BOOT || record.boot !== boot) return undefined
   return (await ownFolder(dir)) ? record : undefined
 }
 
 /** Records that `engine` (as `stamp` tells it) cannot run containers here, replacing any record of it. */
-export async function recordUnusable(
-  dir: string,
-  engine: string,
-  stamp: EngineStamp,
-  reason: string,
-  seams: RecordSeams = {}
-): Promise<void> {
-  const boot = await (seams.bootId ?? procInfo.bootId)()
+export async function recordUnusable(dir: string, engine: string, stamp: EngineStamp, reason: string): Promise<void> {
+  const boot = await procInfo.bootId()
   // Without a boot id a reboot could not be told: a record would outlive what it says.
   if (boot === UNKNOWN_BOOT) return
   const file = recordPath(dir, engine)
   await mkdir(dir, { recursive: true, mode: 0o700 })
   const problem = await untrustedProblem(dir, 'folder', trustedUids())
   if (problem) throw new Error(`${dir} must belong to uid ${process.getuid?.() ?? 0} and not be writable by others (${problem})`)
-  const checked = new Date((seams.now ?? Date.now)()).toISOString()
+  const checked = new Date(Date.now()).toISOString()
   const record: UnusableEngine = { engine, stamp, boot, checked, reason: reason.replace(/\s*\n\s*/g, '; ') }
   const next = `${file}.${randomUUID()}`
   const handle = await open(next, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600)
