@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from '@jest/
 import { spawn, spawnSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { privateSources } from '../../src/install/libraries/archive.js'
+import { privateSources } from '../../src/install/libraries/foreign-sources.js'
 import { distributionOf, parseOsRelease } from '../../src/install/libraries/distribution.js'
 import { SYSROOT_CACHE_FOLDER } from '../../src/install/libraries/index.js'
 import { openPrivateApt } from '../../src/install/libraries/private-apt.js'

@@ -15,7 +15,7 @@ import {
   UBUNTU_PORTS,
   UBUNTU_PRIMARY,
   UBUNTU_SECURITY
-} from '../../src/install/libraries/archive.js'
+} from '../../src/install/libraries/foreign-sources.js'
 import { distributionOf, parseOsRelease, type Distribution } from '../../src/install/libraries/distribution.js'
 import { parseDeb822Sources, parseOneLineSources, readAptSources } from '../../src/install/libraries/sources.js'
 

@@ -14,14 +14,14 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { machine, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { lookupPlatform, type Platform } from '../kernel/platforms.js'
-import { type ContainerStep, judgeRun, loadFailureMessage, localTagMessage, pullFailureMessage } from './container-judge.js'
+import { type ContainerStep, judgeRun, loadFailureMessage, localTagMessage, pullFailureMessage } from './container-failure.js'
 import { diagnose, type Diagnosis } from './diagnose.js'
 import { type Engine, type EngineName, engineMessage, type EngineRun, runEngine, secondsText } from './engine.js'
 import { BUILT_IN_IMAGE, validImageRef, validPlatform } from './image-ref.js'
 import { checkContainerName, newRunId, probeImageArchive, probeImageRef } from './probe-image.js'
 
 // Re-exported for the callers of the check's earlier single module.
-export { classifyFailure, type ContainerStep, judgeRun, pullFailureMessage } from './container-judge.js'
+export { classifyFailure, type ContainerStep, judgeRun, pullFailureMessage } from './container-failure.js'
 export { validImageRef, validPlatform } from './image-ref.js'
 export {
   type Engine,

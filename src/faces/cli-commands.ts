@@ -8,7 +8,7 @@
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
-import { checkSetup } from '../core/check.js'
+import { checkSetup } from '../core/check-setup.js'
 import { type ContextFactory, disposeContext, type Environment } from '../core/context.js'
 import { failuresOf, outputsOf, SUMMARY_HEADER, summaryRows } from '../core/report.js'
 import { restore } from '../core/restore.js'

@@ -6,7 +6,7 @@
  * written. Only `sysroot`, a path of the machine's own, may hold other characters.
  */
 import { BUILT_IN_IMAGE, validImageRef } from '../checks/image-ref.js'
-import type { CheckRequest } from '../core/check.js'
+import type { CheckRequest } from '../core/check-setup.js'
 import type { SetupRequest } from '../core/context.js'
 import type { LibrariesRequest } from '../core/sysroot.js'
 import { LibrariesError, parseLibraries, parseMirror } from '../install/libraries/index.js'

@@ -2,7 +2,7 @@
 import { dirname } from 'node:path'
 import * as core from './actions/index.js'
 import { newRunId } from '../checks/probe-image.js'
-import { checkEngine, checkSetup, needsChecks } from '../core/check.js'
+import { checkEngine, checkSetup, needsChecks } from '../core/check-setup.js'
 import { type Context, createContext, disposeContext, type Environment } from '../core/context.js'
 import { isOtherOs, otherOs } from '../core/other-os.js'
 import { failuresOf, outputsOf, type Report, SUMMARY_HEADER, summaryRows } from '../core/report.js'

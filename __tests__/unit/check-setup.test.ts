@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { appendFileSync, chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { machine, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type CheckRequest, checkEngine, checkSetup, needsChecks, runsContainers, targetsOf } from '../../src/core/check.js'
+import { type CheckRequest, checkEngine, checkSetup, needsChecks, runsContainers, targetsOf } from '../../src/core/check-setup.js'
 import type { Report } from '../../src/core/report.js'
 import { lookupPlatform, platformOf } from '../../src/kernel/platforms.js'
 import { recordPath } from '../../src/records/engine-record.js'

@@ -4,7 +4,7 @@
  * engine, image and platform.
  */
 import { describe, expect, test } from '@jest/globals'
-import { classifyFailure, judgeRun, loadFailureMessage, localTagMessage, pullFailureMessage } from '../../src/checks/container-judge.js'
+import { classifyFailure, judgeRun, loadFailureMessage, localTagMessage, pullFailureMessage } from '../../src/checks/container-failure.js'
 import { engineMessage } from '../../src/checks/engine.js'
 
 describe('classifyFailure', () => {
