@@ -2,6 +2,15 @@
  * The one way this project runs a program: an argument array, never a shell string. runProgram
  * collects bounded output under a timeout (privileged root or sudo runs build on it);
  * streamProgram runs a filter (a decompressor) with data piped through it as it comes.
+ *
+ * Ours, not @actions/exec (3.0.0, read for this): its exec and getExecOutput never hand out the
+ * child process and pass only cwd and env to spawn, so a run can have no deadline (a hung apt-get
+ * or engine would hold the job to its own timeout) and cannot be ended when a signal stops the
+ * step before its scratch folder goes (faces/signals.ts); its input is one Buffer, not a stream
+ * (the decompressors here take a download as it arrives); it keeps all output, unbounded; and
+ * without `silent` it writes each command line to stdout, where the runner reads workflow
+ * commands. Each of those is a guarantee this project makes, so the wrapper would have to
+ * re-implement spawn around it.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { Readable } from 'node:stream'
