@@ -11,10 +11,10 @@ const medianOf = (results: Results, id: string) => results.scenarios.find(s => s
 const labelOf = (results: Results, id: string) => results.scenarios.find(s => s.id === id)?.label ?? id
 
 /**
- * Checks the targets against a results object (issue 7's, tightened by issue 16): the default
- * cold download (.br) at least 25x faster than the apt recipe and within 0.35 s of the node floor,
- * the other cold downloads at least 10x faster than apt, warm and already-set-up within 0.12 s of
- * the floor, post within 0.08 s; and issue 24's, the default (`verify: auto`) with Docker and
+ * Checks the targets against a results object (issue 7's, as issue 23 set them for the Actions
+ * toolkit's start-up): the default cold download (.br) at least 25x faster than the apt recipe and
+ * within 0.4 s of the node floor, the other cold downloads at least 10x faster than apt, warm and
+ * already-set-up within 0.2 s of the floor, post within 0.12 s; and issue 24's, the default (`verify: auto`) with Docker and
  * Podman installed as on a hosted runner: main within 0.5 s of main with `verify: probe`, post
  * within 0.05 s of the post after it (no engine asked). A target whose figures are missing is
  * reported with met: undefined.
@@ -41,11 +41,11 @@ export function checkTargets(results: Results): Check[] {
     })
   }
   const limits: [string, number][] = [
-    ['cold-br', 0.35],
-    ['warm', 0.12],
-    ['existing', 0.12],
-    ['post', 0.08],
-    ['post-noop', 0.08]
+    ['cold-br', 0.4],
+    ['warm', 0.2],
+    ['existing', 0.2],
+    ['post', 0.12],
+    ['post-noop', 0.12]
   ]
   for (const [id, limit] of limits) {
     const t = medianOf(results, id)
