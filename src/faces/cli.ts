@@ -5,7 +5,7 @@
  * one line, any other failure 1. The commands are in cli-commands.ts.
  */
 import { parseArgs } from 'node:util'
-import { runnerSafe } from './actions/commands.js'
+import { runnerSafe } from './runner-text.js'
 import { type CliSeams, install, status, uninstall } from './cli-commands.js'
 import { diagnoseCommand } from './cli-diagnose.js'
 import { InputError } from './inputs.js'
