@@ -1,5 +1,5 @@
 /**
- * The action's main step with the Actions layer mocked and the core's context built of fakes: what it
+ * The action's main step with @actions/core mocked and the core's context built of fakes: what it
  * reads from the runner, what it saves for post, the outputs it sets and when it fails the step.
  */
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals'
@@ -11,10 +11,7 @@ import type { SysrootRequest } from '../../src/install/libraries/index.js'
 import { Journal } from '../../src/records/journal.js'
 import { fixture, type Fixture } from '../helpers/core-fixture.js'
 
-/** Variables main exports for the job's later steps (the fixture has no exportVariable yet: it is added beside it here). */
-const exported = new Map<string, string>()
-const exportVariable = jest.fn((name: string, value: string) => void exported.set(name, value))
-jest.unstable_mockModule('../../src/faces/actions/index.js', () => ({ ...core, exportVariable }))
+jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../../src/faces/main.js')
 
 const QEMU = '/fake/bin/qemu-riscv64-static'
@@ -35,8 +32,6 @@ const runMain = (seams: Parameters<typeof run>[0] = {}) =>
 
 beforeEach(() => {
   core.reset()
-  exported.clear()
-  exportVariable.mockClear()
   f = fixture()
   given = undefined
   Object.assign(core.inputs, { platforms: 'riscv64', verify: 'probe' })
@@ -63,13 +58,13 @@ describe('main', () => {
       'x86-64-level': '',
       sysroot: ''
     })
-    expect(exportVariable).not.toHaveBeenCalled()
+    expect(core.exportVariable).not.toHaveBeenCalled()
     expect(core.state.get('cleanup')).toBe('true')
     expect(JSON.parse(core.state.get('holder')!)).toMatchObject({ pid: process.ppid, label: `process ${process.ppid}` })
     expect(JSON.parse(core.state.get('changes')!)).toEqual([
       { kind: 'added', entry: expect.objectContaining({ name: 'qemu-riscv64', interpreter: QEMU }) }
     ])
-    expect(core.summaryTables).toHaveLength(1)
+    expect(core.summary.addTable).toHaveBeenCalledTimes(1)
     expect(core.group.mock.calls.map(c => c[0])).toEqual(['Set up emulation', 'Verify'])
   })
 
@@ -116,6 +111,13 @@ describe('main', () => {
     core.inputs.flags = 'P'
     await runMain()
     expect(core.warning).toHaveBeenCalledWith(expect.stringMatching(/^flags without F/))
+  })
+
+  test("a command line in another program's output that the core logs reaches the runner with commands stopped", async () => {
+    serve()
+    await runMain()
+    given!.log.info('verify-image: uname -m said\n::save-state name=cleanup::false')
+    expect(core.logged.at(-1)).toMatch(/^::stop-commands::(\S+)\nverify-image: uname -m said\n::save-state name=cleanup::false\n::\1::$/)
   })
 
   test('a setup that throws fails the step with its message and removes the scratch folder', async () => {
@@ -217,7 +219,7 @@ describe('main', () => {
       // root keeps sysroots in its store beside the interpreter store; another user in the tool cache
       const kept = process.getuid?.() === 0 ? 'state/sysroots' : 'tool-cache/setup-x86-on-arm-sysroot'
       const path = join(f.ledgerDir, kept, 'debian-12-riscv64-0123')
-      expect(Object.fromEntries(exported)).toEqual({ QEMU_LD_PREFIX: path })
+      expect(Object.fromEntries(core.exported)).toEqual({ QEMU_LD_PREFIX: path })
       expect(core.outputs.get('sysroot')).toBe(path)
       expect(core.group.mock.calls.map(c => c[0])).toEqual(['Set up emulation', 'Verify', 'Libraries'])
     })
@@ -240,7 +242,7 @@ describe('main', () => {
       await runMain({ makeSysroot, ...runner() })
       expect(core.setFailed).toHaveBeenCalledWith(expect.stringMatching(/^linux\/riscv64: no qemu-riscv64/))
       expect(asked).toEqual([])
-      expect(exportVariable).not.toHaveBeenCalled()
+      expect(core.exportVariable).not.toHaveBeenCalled()
     })
 
     test('a package the archive does not have fails the step with its one line; nothing is exported', async () => {
@@ -258,7 +260,7 @@ describe('main', () => {
       expect(core.setFailed).toHaveBeenCalledWith(
         "input 'libraries': no package nosuchpackage in Debian GNU/Linux 12 (bookworm)'s archive for riscv64; check the spelling"
       )
-      expect(exportVariable).not.toHaveBeenCalled()
+      expect(core.exportVariable).not.toHaveBeenCalled()
       // What setup registered is in the state, for the post step to undo as usual.
       expect(JSON.parse(core.state.get('changes')!)).toEqual([{ kind: 'added', entry: expect.objectContaining({ name: 'qemu-riscv64' }) }])
     })
@@ -268,7 +270,7 @@ describe('main', () => {
       core.inputs.libraries = 'base'
       await runMain({ makeSysroot, ...runner() })
       expect(asked).toEqual([])
-      expect(exportVariable).not.toHaveBeenCalled()
+      expect(core.exportVariable).not.toHaveBeenCalled()
       expect(core.outputs.get('sysroot')).toBe('')
       expect(f.logs).toContain('libraries: linux/amd64 runs natively here; no sysroot is needed and QEMU_LD_PREFIX is not set')
     })

@@ -10,7 +10,7 @@ import { entryFor, platformOf } from '../../src/kernel/platforms.js'
 import { CLI_HOLDER, PERSIST_HOLDER } from '../../src/records/holder.js'
 import { fixture, type Fixture } from '../helpers/core-fixture.js'
 
-jest.unstable_mockModule('../../src/faces/actions/index.js', () => core)
+jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../../src/faces/post.js')
 
 const QEMU = '/fake/bin/qemu-riscv64-static'

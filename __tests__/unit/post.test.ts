@@ -1,5 +1,5 @@
 /**
- * The action's post step with the Actions layer mocked, on the fake machine: it restores what main
+ * The action's post step with @actions/core mocked, on the fake machine: it restores what main
  * saved, keeps what other jobs hold, leaves everything with cleanup: false, and fails the step
  * with a line that says restoring failed. With fake engines on PATH: it asks only the engines main
  * recorded loading probe images into, and main records that before the load.
@@ -16,7 +16,7 @@ import { platformOf } from '../../src/kernel/platforms.js'
 import { Journal } from '../../src/records/journal.js'
 import { fixture, type Fixture } from '../helpers/core-fixture.js'
 
-jest.unstable_mockModule('../../src/faces/actions/index.js', () => core)
+jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../../src/faces/post.js')
 const main = await import('../../src/faces/main.js')
 

@@ -2,7 +2,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 941:
+/***/ 176:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -17,50 +17,26 @@ __nccwpck_require__.d(__webpack_exports__, {
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(598);
-;// CONCATENATED MODULE: ./src/faces/actions/commands.ts
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/faces/runner-text.ts
 /**
- * The two ways a step talks to the Actions runner, as pure text: a workflow command line on
- * stdout (`::name key=value,key=value::message`) and a key-value entry of a file command
- * (GITHUB_OUTPUT, GITHUB_STATE, GITHUB_ENV). Escaping and formats are those of @actions/core
- * (lib/command.js, lib/file-command.js), which the runner parses; the toolkit itself is not loaded
- * because its module graph (an HTTP client for OIDC tokens) cost the action most of its start-up.
+ * Free text for a stream the Actions runner reads, so that no program's output reaches it as a
+ * workflow command. @actions/core cannot do this: its info writes the message as it is, so a line
+ * of a container's or another program's output quoted in it (`::save-state ...`, `##[...]`) would
+ * be acted on as the action's own command, and it has no call that stops commands. Annotations,
+ * debug lines and group names need nothing here: the toolkit escapes their message (% \r \n) to one
+ * line, which parses as that command before any `##[` in it is looked at. Pure, and free of the
+ * toolkit, whose module graph the command line (cli.ts) has no use for.
  *
  * What the runner parses (actions/runner: ProcessInvoker, ActionCommandManager, ActionCommand): it
  * reads stdout and stderr a line at a time, ending a line at \n, \r or \r\n (.NET ReadLine), and
  * takes as a command any line that after its leading white space starts `::name ...::` (TryParseV2)
  * or that holds `##[name ...]` anywhere (TryParse, the v1 syntax); names match ignoring case.
- * `::stop-commands::token` makes it act on nothing until a line `::token::`. A command line of ours
- * is safe whatever its message: escaping keeps it one line, which parses as our command before any
- * `##[` in it is looked at. Free text, which may quote another program's output, is not: it is
- * written as it is only when no line of it could parse.
+ * `::stop-commands::token` makes it act on nothing until a line `::token::`.
  */
 
-/** The runner's unescaping of a command's message undoes exactly these. */
-function escapeData(text) {
-    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-/** A property value also must not end the property list (`,`) or the properties (`:`). */
-function escapeProperty(text) {
-    return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
-/** One workflow command, without its line end; properties with an empty value are left out. */
-function commandLine(name, properties, message) {
-    const props = Object.entries(properties)
-        .filter(([, value]) => value)
-        .map(([key, value]) => `${key}=${escapeProperty(value)}`);
-    return `::${name}${props.length > 0 ? ` ${props.join(',')}` : ''}::${escapeData(message)}`;
-}
-/**
- * A heredoc entry of a file command: `name<<delimiter`, the value, the delimiter. The delimiter is
- * random so no value can end the entry early and smuggle in another output or variable.
- */
-function keyValueEntry(name, value, delimiter, eol) {
-    if (name.includes(delimiter))
-        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
-    if (value.includes(delimiter))
-        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
-    return `${name}<<${delimiter}${eol}${value}${eol}${delimiter}`;
-}
+
 /**
  * Whether a line of `text` could be read by the runner as a command: `::` first after white space
  * (.NET's TrimStart also trims U+0085, which \s lacks), or `##[` anywhere.
@@ -78,7 +54,11 @@ function commandsStopped(text, newToken, eol) {
     let token = newToken();
     while (lower.includes(token.toLowerCase()))
         token = newToken();
-    return `${commandLine('stop-commands', {}, token)}${eol}${text}${eol}${commandLine(token, {}, '')}`;
+    return `::stop-commands::${token}${eol}${text}${eol}::${token}::`;
+}
+/** `text` as it is, or between stop-commands lines when a line of it could parse as a command. */
+function commandFree(text, eol = external_node_os_namespaceObject.EOL) {
+    return holdsCommand(text) ? commandsStopped(text, external_node_crypto_.randomUUID, eol) : text;
 }
 /**
  * Text for a stream the runner reads (a `run:` step that calls the command line): inside a job,
@@ -86,24 +66,21 @@ function commandsStopped(text, newToken, eol) {
  * elsewhere, as it is.
  */
 function runnerSafe(text, env = process.env) {
-    if (env.GITHUB_ACTIONS !== 'true' || !holdsCommand(text))
+    if (env.GITHUB_ACTIONS !== 'true')
         return text;
-    const ends = text.endsWith('\n');
-    return commandsStopped(ends ? text.slice(0, -1) : text, external_node_crypto_.randomUUID, '\n') + (ends ? '\n' : '');
+    return text.endsWith('\n') ? commandFree(text.slice(0, -1), '\n') + '\n' : commandFree(text, '\n');
 }
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(455);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(760);
 // EXTERNAL MODULE: ./src/kernel/platforms.ts
-var kernel_platforms = __nccwpck_require__(621);
+var kernel_platforms = __nccwpck_require__(915);
 // EXTERNAL MODULE: ./src/kernel/process.ts + 2 modules
-var kernel_process = __nccwpck_require__(105);
+var kernel_process = __nccwpck_require__(292);
 // EXTERNAL MODULE: ./src/kernel/find-on-path.ts
-var find_on_path = __nccwpck_require__(404);
+var find_on_path = __nccwpck_require__(758);
 ;// CONCATENATED MODULE: ./src/checks/probe-programs.ts
 /** Every probe program is smaller than this (they are 150-370 bytes). */
 const PROBE_MAX_BYTES = 1024;
@@ -845,7 +822,7 @@ async function findEngine(timeoutMs = ENGINE_ANSWER_TIMEOUT_MS) {
 }
 
 // EXTERNAL MODULE: ./src/kernel/elf.ts
-var kernel_elf = __nccwpck_require__(240);
+var kernel_elf = __nccwpck_require__(634);
 ;// CONCATENATED MODULE: ./src/checks/container-judge.ts
 
 /** Words of a container runtime failing to start or exec the program: the image was there. */
@@ -1896,7 +1873,7 @@ async function verify(report, inputs, dir, log, runId) {
 }
 
 // EXTERNAL MODULE: ./src/kernel/root-files.ts
-var root_files = __nccwpck_require__(659);
+var root_files = __nccwpck_require__(833);
 ;// CONCATENATED MODULE: ./src/records/holder.ts
 /**
  * Who holds an entry in the host's ledger: a job (its runner process, which outlives main and
@@ -2293,7 +2270,7 @@ async function aptInstall(sys, log) {
 }
 
 // EXTERNAL MODULE: ./src/install/interpreter.ts
-var interpreter = __nccwpck_require__(237);
+var interpreter = __nccwpck_require__(123);
 ;// CONCATENATED MODULE: ./src/install/download/proxy-settings.ts
 /**
  * The proxy settings from a map of environment variables: lower case first, then upper case,
@@ -2337,7 +2314,7 @@ async function obtainInterpreters(targets, request, ctx) {
         existing: wanted => onMachine('existing', wanted),
         download: async (wanted) => {
             // Loaded only when a download is tried: its HTTP, TLS and archive code is most of what a start-up would load.
-            const { download, hostArchOf } = await __nccwpck_require__.e(/* import() */ 907).then(__nccwpck_require__.bind(__nccwpck_require__, 907));
+            const { download, hostArchOf } = await __nccwpck_require__.e(/* import() */ 938).then(__nccwpck_require__.bind(__nccwpck_require__, 938));
             const hostArch = hostArchOf(ctx.hostMachine);
             const { qemuVersion: version, qemuUrl: url, qemuSha256: sha256 } = request;
             const result = await download({ targets: wanted, hostArch, version, url, sha256, log: ctx.log, sys: ctx.sys }, ctx.places);
@@ -2383,7 +2360,7 @@ async function obtainInterpreters(targets, request, ctx) {
 }
 
 // EXTERNAL MODULE: ./src/kernel/binfmt.ts
-var binfmt = __nccwpck_require__(281);
+var binfmt = __nccwpck_require__(823);
 ;// CONCATENATED MODULE: ./src/kernel/address-space.ts
 /**
  * How high the kernel hands out user addresses on this host. The top of the main thread's stack
@@ -3608,7 +3585,7 @@ class Changes {
 }
 
 // EXTERNAL MODULE: ./src/install/manifest.ts + 1 modules
-var manifest = __nccwpck_require__(98);
+var manifest = __nccwpck_require__(749);
 ;// CONCATENATED MODULE: ./src/core/obtain.ts
 /**
  * Step 3 of setup: interpreters for the platforms that need one, from the install layer.
@@ -4130,7 +4107,7 @@ function privateSources(entries, distribution, arches, mirror = [], keyring = ar
 }
 
 // EXTERNAL MODULE: ./src/kernel/scratch.ts
-var scratch = __nccwpck_require__(471);
+var scratch = __nccwpck_require__(621);
 ;// CONCATENATED MODULE: ./src/install/libraries/cache.ts
 /**
  * The sysroot cache in the tool cache. A sysroot's folder is named by what is in it: the
@@ -5975,11 +5952,11 @@ async function runCli(argv, given = {}) {
 
 /***/ }),
 
-/***/ 439:
+/***/ 973:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(941);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(176);
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2));
 
@@ -5988,7 +5965,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 264:
+/***/ 718:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -6004,7 +5981,7 @@ class ArchiveError extends Error {
 
 /***/ }),
 
-/***/ 715:
+/***/ 569:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -6018,8 +5995,8 @@ class ArchiveError extends Error {
 /* harmony export */   rc: () => (/* binding */ describeContainer),
 /* harmony export */   t8: () => (/* binding */ containerOf)
 /* harmony export */ });
-/* harmony import */ var _error_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(264);
-/* harmony import */ var _tar_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(293);
+/* harmony import */ var _error_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(718);
+/* harmony import */ var _tar_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(239);
 /**
  * What a downloaded file is: its compression (gzip, xz, zstd, brotli or none) and its container (a
  * tar archive, a .deb, or a single program), told from a manifest's format name, from the file's
@@ -6167,7 +6144,7 @@ function confirmFormat(declared, head) {
 
 /***/ }),
 
-/***/ 293:
+/***/ 239:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -6175,7 +6152,7 @@ function confirmFormat(declared, head) {
 /* harmony export */   OH: () => (/* binding */ parseTarHeader)
 /* harmony export */ });
 /* unused harmony exports tarNumber, parsePax */
-/* harmony import */ var _error_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(264);
+/* harmony import */ var _error_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(718);
 /**
  * Reading tar archives as a stream: 512-byte ustar/GNU headers (octal or base-256 numbers, the
  * ustar path prefix), pax and GNU long-name records, and a walker that shows each member to a
@@ -6343,7 +6320,7 @@ async function walkTar(reader, visit) {
 
 /***/ }),
 
-/***/ 237:
+/***/ 123:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -6356,9 +6333,9 @@ async function walkTar(reader, visit) {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _kernel_elf_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(240);
-/* harmony import */ var _kernel_process_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(105);
-/* harmony import */ var _kernel_root_files_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(659);
+/* harmony import */ var _kernel_elf_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(634);
+/* harmony import */ var _kernel_process_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(292);
+/* harmony import */ var _kernel_root_files_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(833);
 /** Finding a QEMU user-mode interpreter already on the machine, and telling its version. */
 
 
@@ -6418,7 +6395,7 @@ async function qemuVersion(path) {
 
 /***/ }),
 
-/***/ 98:
+/***/ 749:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -6435,11 +6412,11 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: ManifestError, isCacheVersion, validateManifest
 
 // EXTERNAL MODULE: ./src/kernel/platforms.ts
-var platforms = __nccwpck_require__(621);
+var platforms = __nccwpck_require__(915);
 ;// CONCATENATED MODULE: ./src/install/manifest.json
 const manifest_namespaceObject = /*#__PURE__*/JSON.parse('{"comment":"Known QEMU builds for install: download. Each release: id (what qemu-version names; also the tool-cache version), qemu (the QEMU version it reports), source (a GitHub owner/repo, or \\"action\\" for assets published by the repository the action runs from: <its address, e.g. GITHUB_SERVER_URL/GITHUB_ACTION_REPOSITORY>/releases/download/<tag>/<file>), optional fallback (the id to use when this release\'s assets are missing), assets. An asset serves one host architecture (Docker names: amd64, arm64, arm, ...); with target it is that one interpreter alone, without it an archive holding several. sha256 null = no known digest: the asset is refused until `npm run manifest -- <id>` fills it from GitHub\'s release API. digestSource says where each sha256 came from. Releases with source \\"action\\" are made by `npm run package-qemu -- <debian-version>` (scripts/package-qemu.mjs) from Debian\'s signed qemu-user packages, one compressed static interpreter per file: brotli (format br, qemu-<target>-linux-<host>.br, decoded in-process by node:zlib) for new releases, xz (.xz) for older ones; binarySha256 is the sha256 of the interpreter once decompressed. Their debian field records the suite, the package version per host and the compression (settings and encoder version), and `npm run package-qemu -- --rebuild <id>` makes the same bytes again.","default":"7.2.22","releases":[{"id":"10.0.13","qemu":"10.0.13","source":"action","tag":"qemu-v10.0.13","fallback":"10.2.3-68","debian":{"suite":"trixie","package":"qemu-user","versions":{"amd64":"1:10.0.13+ds-0+deb13u1","arm64":"1:10.0.13+ds-0+deb13u1","arm":"1:10.0.13+ds-0+deb13u1"},"compression":"xz -9 --check=crc64 -T1 (XZ Utils 5.4.1)"},"assets":[{"host":"amd64","target":"aarch64","file":"qemu-aarch64-linux-amd64.xz","format":"xz","sha256":"27b16ac570f289e024929128afe6dbe2632cb4b98782e149d88ec14b060619eb","binarySha256":"73cc2584f119f9e74c85c0a8549dbb6fd104ae3897a06a7500797f9e5b4d0943","size":2567500,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-aarch64 compressed with xz -9 --check=crc64 -T1"},{"host":"amd64","target":"arm","file":"qemu-arm-linux-amd64.xz","format":"xz","sha256":"c63955c07264d4167fd2aa1b19aac490bf917385d0211cc429d36e3af9ca1250","binarySha256":"94f4d938a299230026c759b348a5c8f8eaf05969ee5d7a6819598de8c6d342bb","size":2275112,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-arm compressed with xz -9 --check=crc64 -T1"},{"host":"amd64","target":"riscv64","file":"qemu-riscv64-linux-amd64.xz","format":"xz","sha256":"a1f0e21443cf5c1cae156fcbf3a2613c288fe8e941ed5be25a13995791ab59a1","binarySha256":"f2bb9b35eb97fc6b67c43a65d944ea9dcd7b1908df95faf28cea68511e762dc5","size":2168420,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-riscv64 compressed with xz -9 --check=crc64 -T1"},{"host":"amd64","target":"ppc64le","file":"qemu-ppc64le-linux-amd64.xz","format":"xz","sha256":"6e1a472eb57f4cc442345de788db61cb738f50184bf2cfe12b171b96d9794ec7","binarySha256":"450b03fd35025e483e9347e59f444ab45ab5a232047d04b036cd1c4ebcf42e89","size":2202964,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-ppc64le compressed with xz -9 --check=crc64 -T1"},{"host":"amd64","target":"s390x","file":"qemu-s390x-linux-amd64.xz","format":"xz","sha256":"27246b3e2dfc2b72f094874d56ee6f11f34f58dafa1756d0f831aece24628ccd","binarySha256":"9f97454561433373d0e0c14b6decabb0fd4c150cdd102299704498bc0fc7d7d2","size":2079932,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-s390x compressed with xz -9 --check=crc64 -T1"},{"host":"amd64","target":"mips64el","file":"qemu-mips64el-linux-amd64.xz","format":"xz","sha256":"67548b6072f948eb1e50c1a2e65257471c256f03e991aceb8d3c42a88afcf7b9","binarySha256":"34b47fcbaecc5c9cecc9293e097f61d8773c2d8b2578d06692494cc5a04ed149","size":2166412,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-mips64el compressed with xz -9 --check=crc64 -T1"},{"host":"amd64","target":"loongarch64","file":"qemu-loongarch64-linux-amd64.xz","format":"xz","sha256":"07b4f1dcb60d68306aa45a04e988c73a555333c0536b9008841c647ba4dcb4f3","binarySha256":"b09614fd066fb73ecc02d026b61d20b1fc6ac9f6403476f5ef395346f6ce2d60","size":2075092,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-loongarch64 compressed with xz -9 --check=crc64 -T1"},{"host":"arm64","target":"x86_64","file":"qemu-x86_64-linux-arm64.xz","format":"xz","sha256":"ef28e6918eaf7dc9375984b3e11b006ea75cdf1a47a1a0f7dd6e469211bcc776","binarySha256":"9af86352fd463ad9ec25bdd6a4b891ac6b6a7f3d46a7db3da6f23e2c09094a59","size":1936712,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (arm64, trixie; .deb sha256 c73711af02b97cd5e2667e735d9c06890c57165517110ca4e646c95a7083158d), its usr/bin/qemu-x86_64 compressed with xz -9 --check=crc64 -T1"},{"host":"arm64","target":"i386","file":"qemu-i386-linux-arm64.xz","format":"xz","sha256":"d9f85335a79e5a54f3bcb5b9b9ba82a0448e0d62ec3384a04d584edf5d3cc2c4","binarySha256":"05861488755f4f14fad16200cb9d33257654b48206ced0be2b8a64b954870a7f","size":1938872,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (arm64, trixie; .deb sha256 c73711af02b97cd5e2667e735d9c06890c57165517110ca4e646c95a7083158d), its usr/bin/qemu-i386 compressed with xz -9 --check=crc64 -T1"},{"host":"arm","target":"i386","file":"qemu-i386-linux-arm.xz","format":"xz","sha256":"a3fc3748a744afc1d37c106719eee57ef2eeb48ef288db6417b11a041f815559","binarySha256":"1d2499b79d614b3770eface3a9309efffd7c5f6e804b0f169342d631c9d90f59","size":1756168,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (armhf, trixie; .deb sha256 ec0504b60e9b3def620ef946d69b3c07cf0f0216bc29bbcaaa0c4a079fc743c8), its usr/bin/qemu-i386 compressed with xz -9 --check=crc64 -T1"}]},{"id":"7.2.22","qemu":"7.2.22","source":"action","tag":"qemu-v7.2.22","fallback":"10.2.3-68","debian":{"suite":"bookworm","package":"qemu-user-static","versions":{"amd64":"1:7.2+dfsg-7+deb12u18+b3","arm64":"1:7.2+dfsg-7+deb12u18+b3","arm":"1:7.2+dfsg-7+deb12u18+b3"},"compression":"node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length (brotli 1.1.0)"},"assets":[{"host":"amd64","target":"aarch64","file":"qemu-aarch64-linux-amd64.br","format":"br","sha256":"c82e8ba270d22c14e03c1d2d57e0dd07b5fecc2a4c300ba6272d819f880f3011","binarySha256":"4f55e2e88dc05dc0f619562d5795b8eb25ed2ad2547504fb4835207a6911c350","size":2342163,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (amd64, bookworm; .deb sha256 c3e3ba2bd87f8c5b9a5da5ef21b5a3b82d7c63b89dd448d9ddaa4eabc5b6e402), its usr/bin/qemu-aarch64-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"amd64","target":"arm","file":"qemu-arm-linux-amd64.br","format":"br","sha256":"ef35d726db018adb7b78e7c53011146486752363fa17ac1d9bce9c8e5b9bbf65","binarySha256":"4707fc8fee4660dba6d150d930152d995f2aa784e3b52b4deb8be282533d1f87","size":2062002,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (amd64, bookworm; .deb sha256 c3e3ba2bd87f8c5b9a5da5ef21b5a3b82d7c63b89dd448d9ddaa4eabc5b6e402), its usr/bin/qemu-arm-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"amd64","target":"riscv64","file":"qemu-riscv64-linux-amd64.br","format":"br","sha256":"661df45cc0b9a1b2762d1473d4f1d5b5fcd5cd5f495a025673358855ba53f6d3","binarySha256":"555165a5f638551572c53cf0844942b781aaa13681bb6a838170d8ef4f1c207c","size":1920674,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (amd64, bookworm; .deb sha256 c3e3ba2bd87f8c5b9a5da5ef21b5a3b82d7c63b89dd448d9ddaa4eabc5b6e402), its usr/bin/qemu-riscv64-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"amd64","target":"ppc64le","file":"qemu-ppc64le-linux-amd64.br","format":"br","sha256":"ef41e0a2fba84ee5e8d0a934811d98914902198654c0feb6f5b72c8a83ff0639","binarySha256":"8bb66df7a3ebc66356fc89f5ec08acf3184dfa2af684fa03f737e2c37f5d5e2b","size":1992202,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (amd64, bookworm; .deb sha256 c3e3ba2bd87f8c5b9a5da5ef21b5a3b82d7c63b89dd448d9ddaa4eabc5b6e402), its usr/bin/qemu-ppc64le-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"amd64","target":"s390x","file":"qemu-s390x-linux-amd64.br","format":"br","sha256":"83cab5a3133605333d4dbf2942e091074fbab092250abaf4f422e020bfc805d5","binarySha256":"eaae13a250d6f10419de73f3a04ee11f6b27b4f1d05251ac74340a8f5d67dddb","size":1868175,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (amd64, bookworm; .deb sha256 c3e3ba2bd87f8c5b9a5da5ef21b5a3b82d7c63b89dd448d9ddaa4eabc5b6e402), its usr/bin/qemu-s390x-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"amd64","target":"mips64el","file":"qemu-mips64el-linux-amd64.br","format":"br","sha256":"ea1de93c12d6530a9e24476756efb6ce4b43bafc1db650b56de1b8229e48e17d","binarySha256":"60a4f793e8df59b94bf69810b8b7b778ea81956eaf4a788194387f7dd5554336","size":1962899,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (amd64, bookworm; .deb sha256 c3e3ba2bd87f8c5b9a5da5ef21b5a3b82d7c63b89dd448d9ddaa4eabc5b6e402), its usr/bin/qemu-mips64el-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"amd64","target":"loongarch64","file":"qemu-loongarch64-linux-amd64.br","format":"br","sha256":"13bf7be53fee52b25b58c501d207c32b557a0ff715482e8b755963379fb26930","binarySha256":"bd9a514632619fb0f90692b1f5df8ec93e5f4a562a361056e5e6a36b966cd10d","size":1763457,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (amd64, bookworm; .deb sha256 c3e3ba2bd87f8c5b9a5da5ef21b5a3b82d7c63b89dd448d9ddaa4eabc5b6e402), its usr/bin/qemu-loongarch64-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"arm64","target":"x86_64","file":"qemu-x86_64-linux-arm64.br","format":"br","sha256":"9102405cb6674271496d7c997eae90ef0e713e3722969c98c364471127603c93","binarySha256":"16ce7dbb6626f3c0e1f932f831817dbf3b506c848a168d16f2172151e9666594","size":1788451,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (arm64, bookworm; .deb sha256 e420c417c12b42ca774795b62888d5388da0e08c1ef263dea1490e5ce4e32a0b), its usr/bin/qemu-x86_64-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"arm64","target":"i386","file":"qemu-i386-linux-arm64.br","format":"br","sha256":"815ed90838213b9787803b83778f18cc1b91f9913c3ca4b28bb6eddf2dc3119b","binarySha256":"780a2ba1b55023d2a86a4d6a500fb33d91ec8a42d410cee042031a26a0b57c86","size":1794649,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (arm64, bookworm; .deb sha256 e420c417c12b42ca774795b62888d5388da0e08c1ef263dea1490e5ce4e32a0b), its usr/bin/qemu-i386-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"arm","target":"x86_64","file":"qemu-x86_64-linux-arm.br","format":"br","sha256":"a3cca481ed3ecb792df7371d48b7ed2406f377d2c45ca3caa2a324aded4715ba","binarySha256":"64091c6ea817eaa080ed1309b5ccf040e7d980e95174f64e0af3bcd66c539eca","size":1568551,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (armhf, bookworm; .deb sha256 426cea7e531bcbf6a14c174cf018a58a731c2056765278f732986a09aede9f89), its usr/bin/qemu-x86_64-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"arm","target":"i386","file":"qemu-i386-linux-arm.br","format":"br","sha256":"c4c4962e40997c2aeaca0db1d3fac78f401f8ecbcd774eefe1acbef1adda5a1a","binarySha256":"0821e2c05101db7ee1ece187b810d8ed5b0d113417254255103485d6ac1fb2bf","size":1559017,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (armhf, bookworm; .deb sha256 426cea7e531bcbf6a14c174cf018a58a731c2056765278f732986a09aede9f89), its usr/bin/qemu-i386-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"}]},{"id":"10.2.3-68","qemu":"10.2.3","source":"tonistiigi/binfmt","tag":"deploy/v10.2.3-68","assets":[{"host":"amd64","url":"https://github.com/tonistiigi/binfmt/releases/download/deploy%2Fv10.2.3-68/qemu_v10.2.3_linux-amd64.tar.gz","format":"tar.gz","sha256":"8e7d8f4c0c7809fc3fea0085199fd6b16f671e7c73d9bf6bec711e1cb535920a","digestSource":"unverified: the same value pinned by two unrelated public repositories (a Dockerfile ADD --checksum and an install script); not yet checked against GitHub\'s release API. Run npm run manifest -- 10.2.3-68 to replace it."},{"host":"arm64","url":"https://github.com/tonistiigi/binfmt/releases/download/deploy%2Fv10.2.3-68/qemu_v10.2.3_linux-arm64.tar.gz","format":"tar.gz","sha256":null,"digestSource":"unknown: no digest could be learned without GitHub access. Run npm run manifest -- 10.2.3-68."},{"host":"arm","url":"https://github.com/tonistiigi/binfmt/releases/download/deploy%2Fv10.2.3-68/qemu_v10.2.3_linux-arm-v7.tar.gz","format":"tar.gz","sha256":null,"digestSource":"unknown: no digest could be learned without GitHub access. Run npm run manifest -- 10.2.3-68."}]}]}');
 // EXTERNAL MODULE: ./src/install/archive/format.ts
-var format = __nccwpck_require__(715);
+var format = __nccwpck_require__(569);
 ;// CONCATENATED MODULE: ./src/install/manifest.ts
 /**
  * The repository's list of known QEMU builds (manifest.json): which file to download for a QEMU
@@ -6590,7 +6567,7 @@ function knownVersions(manifest) {
 
 /***/ }),
 
-/***/ 281:
+/***/ 823:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -6609,7 +6586,7 @@ function knownVersions(manifest) {
 /* unused harmony exports parseEntry, BinfmtError, explainKernelError */
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _find_on_path_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(404);
+/* harmony import */ var _find_on_path_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(758);
 /**
  * The kernel's binfmt_misc interface: parse entries, build register lines, read the table.
  * Pure functions first; the few that touch /proc take a Privileged writer for the writes.
@@ -6806,7 +6783,7 @@ async function unmount(sys, dir = BINFMT_DIR) {
 
 /***/ }),
 
-/***/ 240:
+/***/ 634:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -6874,7 +6851,7 @@ async function readElf(path, { followLinks = true } = {}) {
 
 /***/ }),
 
-/***/ 404:
+/***/ 758:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -6922,7 +6899,7 @@ function systemProgram(name) {
 
 /***/ }),
 
-/***/ 621:
+/***/ 915:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -7122,7 +7099,7 @@ function entryFor(platform, interpreter, flags) {
 
 /***/ }),
 
-/***/ 105:
+/***/ 292:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -7278,7 +7255,7 @@ async function* streamProgram(command, args, input, options = {}) {
 
 /***/ }),
 
-/***/ 659:
+/***/ 833:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -7537,7 +7514,7 @@ async function readRegularText(path) {
 
 /***/ }),
 
-/***/ 471:
+/***/ 621:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -7869,6 +7846,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(439);
+/******/ var __webpack_exports__ = __nccwpck_require__(973);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -1,6 +1,7 @@
 /** The action's main step: inputs -> setup -> checks -> the sysroot (libraries) -> outputs and summary. */
 import { dirname } from 'node:path'
-import * as core from './actions/index.js'
+import * as core from '@actions/core'
+import { info } from './log.js'
 import { newRunId } from '../checks/probe-image.js'
 import { checkEngine, checkSetup, needsChecks } from '../core/check-setup.js'
 import { type Context, createContext, disposeContext, type Environment } from '../core/context.js'
@@ -41,7 +42,7 @@ async function jobEnvironment(env: Variables, afterRecord?: (recorded: number) =
       saveChanges(changes)
       afterRecord?.(changes.length)
     },
-    log: { info: core.info, notice: core.notice, warning: core.warning }
+    log: { info, notice: core.notice, warning: core.warning }
   }
 }
 
@@ -76,7 +77,7 @@ export async function run(seams: MainSeams = {}): Promise<void> {
     if (isOtherOs(process.platform)) {
       // macOS and Windows: what runs x86 programs there is the system's own; nothing to register.
       const other = await otherOs(inputs.platforms)
-      for (const line of other.lines) core.info(line)
+      for (const line of other.lines) info(line)
       for (const [name, value] of Object.entries(other.outputs)) core.setOutput(name, value)
       if (other.failure) core.setFailed(other.failure)
       return

@@ -6,7 +6,8 @@
  */
 import { existsSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
-import * as core from './actions/index.js'
+import * as core from '@actions/core'
+import { info } from './log.js'
 import { engineOf, probeEngine } from '../checks/engine.js'
 import { removeProbeImages } from '../checks/probe-leftovers.js'
 import { isOtherOs } from '../core/other-os.js'
@@ -36,7 +37,7 @@ async function removeCheckLeftovers(): Promise<void> {
       if (!probe.ok) core.warning(`could not look for what the container check left in ${probe.name}: ${probe.error}`)
     }
     const engines = probes.map(engineOf).filter(engine => engine !== undefined)
-    await removeProbeImages(engines, run.runId, { info: core.info, warning: core.warning })
+    await removeProbeImages(engines, run.runId, { info, warning: core.warning })
   } catch (error) {
     core.warning(`could not remove the container check's probe images: ${(error as Error).message}`)
   }
@@ -48,7 +49,7 @@ async function removeTemporarySysroot(env: Variables): Promise<void> {
   if (!existsSync(dir)) return
   try {
     await rm(dir, { recursive: true, force: true })
-    core.info(`removed the temporary sysroot ${dir}`)
+    info(`removed the temporary sysroot ${dir}`)
   } catch (error) {
     core.warning(`could not remove the temporary sysroot ${dir}: ${(error as Error).message}`)
   }
@@ -61,11 +62,11 @@ export async function run(seams: PostSeams = {}): Promise<void> {
   try {
     const changes = savedChanges()
     if (changes.length === 0) {
-      core.info('nothing to restore: the main step changed nothing')
+      info('nothing to restore: the main step changed nothing')
       return
     }
     if (!savedCleanup()) {
-      core.info(`cleanup: false, leaving ${changes.length} change(s) to the binfmt_misc table in place`)
+      info(`cleanup: false, leaving ${changes.length} change(s) to the binfmt_misc table in place`)
       return
     }
     const ledger = seams.ledger ?? new Ledger(ledgerDirFor(process.getuid?.() ?? 0, seams.env ?? process.env))
@@ -82,7 +83,7 @@ export async function run(seams: PostSeams = {}): Promise<void> {
       report.unmounted ? 'unmounted binfmt_misc' : '',
       report.kept.length ? `kept ${report.kept.join(', ')} (still held by other jobs on this machine, or by persist: true)` : ''
     ].filter(Boolean)
-    core.info(`binfmt_misc table restored: ${done.join('; ') || 'nothing left to undo'}`)
+    info(`binfmt_misc table restored: ${done.join('; ') || 'nothing left to undo'}`)
   } catch (error) {
     core.setFailed(`restoring the binfmt_misc table failed: ${(error as Error).message}`)
   }

@@ -2,7 +2,7 @@
  * What the main step hands to the post step, through the runner's saved state: one typed getter
  * and setter per key, so neither step spells a key or a format itself.
  */
-import * as core from './actions/index.js'
+import * as core from '@actions/core'
 import { parseProbeRun, type ProbeRun } from '../checks/probe-leftovers.js'
 import { parseHolder, type Holder } from '../records/holder.js'
 import { type Change, Journal } from '../records/journal.js'
