@@ -17,6 +17,7 @@ import { register } from '../../src/kernel/binfmt.js'
 import { entryFor, platformOf } from '../../src/kernel/platforms.js'
 import { Journal } from '../../src/records/journal.js'
 import { fixture, type Fixture } from '../helpers/core-fixture.js'
+import { jobVariables, restoreVariables, setVariables } from '../helpers/variables.js'
 
 const QEMU = '/fake/bin/qemu-riscv64-static'
 let f: Fixture
@@ -24,32 +25,21 @@ let given: Environment | undefined
 let out: string
 let err: string
 
-/** Variables a test sets on process.env, put back after it. */
-const setVariables: string[] = []
-function variables(vars: Record<string, string>): void {
-  for (const [name, value] of Object.entries(vars)) {
-    if (!setVariables.includes(name)) setVariables.push(name)
-    process.env[name] = value
-  }
-}
-const before = { ...process.env }
-
 beforeEach(() => {
   f = fixture()
   given = undefined
   out = ''
   err = ''
-  variables({ SETUP_X86_ON_ARM_LEDGER_DIR: f.ledgerDir })
+  jobVariables({ SETUP_X86_ON_ARM_LEDGER_DIR: f.ledgerDir })
   jest.spyOn(process.stdout, 'write').mockImplementation(text => (out += String(text)).length > 0)
   // Node's own warnings (the VM modules jest runs on) are not the command line's.
-  jest.spyOn(process.stderr, 'write').mockImplementation(text => (err += String(text).replace(/^\((node:\d+|Use `node)[^\n]*\n/gm, '')).length >= 0)
+  jest
+    .spyOn(process.stderr, 'write')
+    .mockImplementation(text => (err += String(text).replace(/^\((node:\d+|Use `node)[^\n]*\n/gm, '')).length >= 0)
 })
 afterEach(() => {
   jest.restoreAllMocks()
-  for (const name of setVariables.splice(0)) {
-    if (before[name] === undefined) delete process.env[name]
-    else process.env[name] = before[name]
-  }
+  restoreVariables()
   f.dispose()
 })
 
@@ -160,7 +150,7 @@ describe('defaults outside Actions', () => {
   })
 
   test('install --install download outside Actions gets a tool cache and the OS temp folder', async () => {
-    variables({ HOME: '/x' })
+    setVariables({ HOME: '/x' })
     await cli(['install', '--platforms', 'riscv64', '--install', 'download', '--verify', 'probe'])
     expect(given).toMatchObject({ toolCache: '/var/cache/setup-x86-on-arm', tempDir: tmpdir(), assetBase: undefined })
     expect(f.installer.calls[0].request.method).toBe('download')
@@ -287,7 +277,7 @@ describe('install --libraries', () => {
   beforeEach(() => {
     asked = []
     f.sysroots.make = makeSysroot
-    variables({ SETUP_X86_ON_ARM_INTERPRETER_STORE: join(f.ledgerDir, 'state/interpreters') })
+    setVariables({ SETUP_X86_ON_ARM_INTERPRETER_STORE: join(f.ledgerDir, 'state/interpreters') })
     f.prober.interpreters.set(QEMU, 'riscv64')
     f.installer.served.set('riscv64', { path: QEMU, version: '10.0.3', source: 'download' })
   })

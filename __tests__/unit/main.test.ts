@@ -10,6 +10,7 @@ import type { Context, Environment } from '../../src/core/context.js'
 import type { SysrootRequest } from '../../src/install/libraries/index.js'
 import { Journal } from '../../src/records/journal.js'
 import { fixture, type Fixture } from '../helpers/core-fixture.js'
+import { jobVariables, restoreVariables } from '../helpers/variables.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../../src/faces/main.js')
@@ -27,8 +28,31 @@ const fakeContext = (env: Environment): Context => {
     places: { toolCache: env.toolCache, tempDir: env.tempDir, assetBase: env.assetBase }
   }
 }
-const runMain = (seams: Parameters<typeof run>[0] = {}) =>
-  run({ env: { SETUP_X86_ON_ARM_LEDGER_DIR: f.ledgerDir }, createContext: fakeContext, ...seams })
+interface Runner {
+  /** The runner's variables for this run (process.env), beside the fake machine's ledger folder. */
+  env?: Record<string, string>
+  /** The test's own context factory. */
+  createContext?: (env: Environment) => Context
+  /** What the context's makeSysroot does. */
+  makeSysroot?: Context['makeSysroot']
+  /** Told the number of changes main has saved for post, each time it saves them. */
+  onSave?: (saved: number) => void
+}
+const runMain = ({ env, createContext = fakeContext, makeSysroot, onSave }: Runner = {}) => {
+  jobVariables({ SETUP_X86_ON_ARM_LEDGER_DIR: f.ledgerDir, ...env })
+  if (makeSysroot) f.sysroots.make = makeSysroot
+  return run(async env => {
+    const ctx = createContext(env)
+    if (!onSave) return ctx
+    return {
+      ...ctx,
+      journal: new Journal(changes => {
+        env.persistJournal(changes)
+        onSave(changes.length)
+      })
+    }
+  })
+}
 
 beforeEach(() => {
   core.reset()
@@ -36,7 +60,10 @@ beforeEach(() => {
   given = undefined
   Object.assign(core.inputs, { platforms: 'riscv64', verify: 'probe' })
 })
-afterEach(() => f.dispose())
+afterEach(() => {
+  restoreVariables()
+  f.dispose()
+})
 
 function serve(): void {
   f.prober.interpreters.set(QEMU, 'riscv64')
@@ -136,13 +163,13 @@ describe('main', () => {
     expect(existsSync(workDir)).toBe(false)
   })
 
-  test('the afterRecord seam sees each recorded change, before it is made', async () => {
+  test('each change is saved for post before it is made', async () => {
     serve()
     f.prober.interpreters.set('/fake/bin/qemu-ppc64le-static', 'ppc64le')
     f.installer.served.set('ppc64le', { path: '/fake/bin/qemu-ppc64le-static', source: 'download' })
     core.inputs.platforms = 'riscv64,ppc64le'
     const seen: string[] = []
-    await runMain({ afterRecord: n => seen.push(`${n}: ${Object.keys(f.kernel.snapshot()).join(',')}`) })
+    await runMain({ onSave: n => seen.push(`${n}: ${Object.keys(f.kernel.snapshot()).join(',')}`) })
     expect(seen).toEqual(['1: ', '2: qemu-riscv64'])
   })
 

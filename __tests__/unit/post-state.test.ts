@@ -5,9 +5,11 @@
  */
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals'
 import * as core from '../__fixtures__/core.js'
+import type { Context, Environment } from '../../src/core/context.js'
 import { setup } from '../../src/core/setup.js'
 import { entryFor, platformOf } from '../../src/kernel/platforms.js'
 import { CLI_HOLDER, PERSIST_HOLDER } from '../../src/records/holder.js'
+import { jobVariables, restoreVariables } from '../helpers/variables.js'
 import { fixture, type Fixture } from '../helpers/core-fixture.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
@@ -21,9 +23,15 @@ beforeEach(() => {
   f.prober.interpreters.set(QEMU, 'riscv64')
   f.installer.served.set('riscv64', { path: QEMU, source: 'download' })
 })
-afterEach(() => f.dispose())
+afterEach(() => {
+  restoreVariables()
+  f.dispose()
+})
 
-const runPost = () => run({ ledger: f.ctx.ledger, privileged: async () => f.kernel, binfmtDir: f.kernel.dir, runnerPid: f.ctx.holder.pid })
+const runPost = () => {
+  jobVariables({ SETUP_X86_ON_ARM_LEDGER_DIR: f.ledgerDir })
+  return run(async (env: Environment): Promise<Context> => f.jobContext(env.holder))
+}
 
 /** Main registered riscv64 for this job; the state is then edited by `tamper`. */
 async function mainRan(tamper: (changes: unknown[]) => unknown[] = c => c): Promise<void> {

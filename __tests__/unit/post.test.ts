@@ -14,6 +14,7 @@ import { setup } from '../../src/core/setup.js'
 import { temporarySysrootRoot } from '../../src/faces/environment.js'
 import { platformOf } from '../../src/kernel/platforms.js'
 import { Journal } from '../../src/records/journal.js'
+import { jobVariables, restoreVariables } from '../helpers/variables.js'
 import { fixture, type Fixture } from '../helpers/core-fixture.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
@@ -28,10 +29,19 @@ beforeEach(() => {
   f.prober.interpreters.set(QEMU, 'riscv64')
   f.installer.served.set('riscv64', { path: QEMU, source: 'download' })
 })
-afterEach(() => f.dispose())
+afterEach(() => {
+  restoreVariables()
+  f.dispose()
+})
 
-const runPost = (runnerPid = f.ctx.holder.pid) =>
-  run({ ledger: f.ctx.ledger, privileged: async () => f.kernel, binfmtDir: f.kernel.dir, runnerPid })
+/** Post's context: the fake machine's, for the holder post names. */
+const postContext =
+  (privileged?: Context['privileged']) =>
+  async (env: Environment): Promise<Context> => ({ ...f.jobContext(env.holder), ...(privileged ? { privileged } : {}) })
+const runPost = (env: Record<string, string> = {}, privileged?: Context['privileged']) => {
+  jobVariables({ SETUP_X86_ON_ARM_LEDGER_DIR: f.ledgerDir, ...env })
+  return run(postContext(privileged))
+}
 
 /** What main leaves in the state after registering riscv64 for a job. */
 async function mainRan(ctx = f.ctx, cleanup = true): Promise<void> {
@@ -72,7 +82,7 @@ describe('post', () => {
       },
       other
     )
-    await runPost(101)
+    await runPost()
     expect(core.logged).toContain(
       'binfmt_misc table restored: kept qemu-riscv64 (still held by other jobs on this machine, or by persist: true)'
     )
@@ -93,12 +103,7 @@ describe('post', () => {
 
   test('a failure to restore fails the step, saying so', async () => {
     await mainRan()
-    await run({
-      ledger: f.ctx.ledger,
-      privileged: async () => Promise.reject(new Error('sudo: a password is required')),
-      binfmtDir: f.kernel.dir,
-      runnerPid: f.ctx.holder.pid
-    })
+    await runPost({}, async () => Promise.reject(new Error('sudo: a password is required')))
     expect(core.setFailed).toHaveBeenCalledWith('restoring the binfmt_misc table failed: sudo: a password is required')
   })
 
@@ -113,7 +118,7 @@ describe('post', () => {
         writeFileSync(join(root, 'lib64', 'ld-linux-x86-64.so.2'), 'loader')
       }
       await mainRan()
-      await run({ env, ledger: f.ctx.ledger, privileged: async () => f.kernel, binfmtDir: f.kernel.dir, runnerPid: f.ctx.holder.pid })
+      await runPost(env)
       expect(existsSync(temporary)).toBe(false)
       expect(existsSync(join(cached, 'lib64', 'ld-linux-x86-64.so.2'))).toBe(true)
       expect(core.logged).toContain(`removed the temporary sysroot ${temporary}`)
@@ -156,8 +161,6 @@ describe("the container check's leftovers", () => {
     return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : []
   }
   const verbs = (name: 'docker' | 'podman') => calls(name).map(c => c.split(' ')[0])
-  const runPost = () =>
-    run({ ledger: f.ctx.ledger, privileged: async () => f.kernel, binfmtDir: f.kernel.dir, runnerPid: f.ctx.holder.pid })
   const recorded = () => JSON.parse(core.state.get('probe-run') ?? 'null')
 
   beforeAll(() => {
@@ -237,7 +240,8 @@ describe("the container check's leftovers", () => {
         journal: new Journal(env.persistJournal),
         places: { toolCache: env.toolCache, tempDir: env.tempDir, assetBase: env.assetBase }
       })
-      return main.run({ env: { SETUP_X86_ON_ARM_LEDGER_DIR: f.ledgerDir }, createContext })
+      jobVariables({ SETUP_X86_ON_ARM_LEDGER_DIR: f.ledgerDir })
+      return main.run(async env => createContext(env))
     }
 
     test('the engine is recorded before the probe image is loaded: a check cut short there leaves it for post', async () => {

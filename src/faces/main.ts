@@ -4,12 +4,11 @@ import * as core from '@actions/core'
 import { info } from './log.js'
 import { newRunId } from '../checks/probe-image.js'
 import { checkEngine, checkSetup, needsChecks } from '../core/check-setup.js'
-import { type Context, createContext, disposeContext, type Environment } from '../core/context.js'
+import { type Context, type ContextFactory, createContext, disposeContext, type Environment } from '../core/context.js'
 import { isOtherOs, otherOs } from '../core/other-os.js'
 import { failuresOf, outputsOf, type Report, SUMMARY_HEADER, summaryRows } from '../core/report.js'
 import { setup } from '../core/setup.js'
 import { type LibrariesRequest, prepareSysroot, wantsSysroot } from '../core/sysroot.js'
-import type { makeSysroot } from '../install/libraries/index.js'
 import { holderFor } from '../records/holder.js'
 import { ledgerDirFor } from '../records/ledger.js'
 import { saveChanges, saveCleanup, saveHolder, saveProbeRun } from './state.js'
@@ -17,19 +16,8 @@ import { actionPlaces, jobLabel, sysrootStoreFor, temporarySysrootRoot, type Var
 import { checkPrefixFree, checkRequestOf, librariesRequestOf, readInputs, setupRequestOf } from './inputs.js'
 import { exitOnSignals } from './signals.js'
 
-export interface MainSeams {
-  /** The runner's variables (process.env). */
-  env?: Variables
-  /** Builds the core's context (unit tests build one of fakes). */
-  createContext?: (env: Environment) => Context | Promise<Context>
-  /** Called after each change is recorded and before it is made: the interruption tests' seam. */
-  afterRecord?: (recorded: number) => void
-  /** Makes the sysroot for `libraries` (unit tests pass a fake). */
-  makeSysroot?: typeof makeSysroot
-}
-
 /** The Environment of a job: the runner's folders and variables, and its runner process as the holder. */
-async function jobEnvironment(env: Variables, afterRecord?: (recorded: number) => void): Promise<Environment> {
+export async function jobEnvironment(env: Variables): Promise<Environment> {
   const uid = process.getuid?.() ?? 0
   // The job's runner process outlives main and post: it is this job's identity in the host's ledger.
   const holder = await holderFor(process.ppid, jobLabel(env, process.ppid))
@@ -38,10 +26,7 @@ async function jobEnvironment(env: Variables, afterRecord?: (recorded: number) =
     ...actionPlaces(env, uid),
     holder,
     ledgerDir: ledgerDirFor(uid, env),
-    persistJournal: changes => {
-      saveChanges(changes)
-      afterRecord?.(changes.length)
-    },
+    persistJournal: saveChanges,
     log: { info, notice: core.notice, warning: core.warning }
   }
 }
@@ -51,13 +36,7 @@ async function jobEnvironment(env: Variables, afterRecord?: (recorded: number) =
  * QEMU_LD_PREFIX for the job's later steps (the runner reads GITHUB_ENV when this step ends); its
  * path, or '' when there is none.
  */
-async function exportSysroot(
-  libraries: LibrariesRequest,
-  report: Report,
-  ctx: Context,
-  env: Variables,
-  make?: typeof makeSysroot
-): Promise<string> {
+async function exportSysroot(libraries: LibrariesRequest, report: Report, ctx: Context, env: Variables): Promise<string> {
   if (!wantsSysroot(libraries) || failuresOf(report).length > 0) return ''
   const places = {
     ...ctx.places,
@@ -65,14 +44,15 @@ async function exportSysroot(
     temporaryRoot: temporarySysrootRoot(env, process.ppid),
     store: process.getuid?.() === 0 ? sysrootStoreFor(env) : undefined
   }
-  const made = await core.group('Libraries', () => prepareSysroot(libraries, report, places, ctx.log, make))
+  const made = await core.group('Libraries', () => prepareSysroot(libraries, report, places, ctx.log, ctx.makeSysroot))
   if (made) core.exportVariable('QEMU_LD_PREFIX', made.path)
   return made?.path ?? ''
 }
 
-export async function run(seams: MainSeams = {}): Promise<void> {
+/** The step; its Context comes from `contextFor` (createContext; a unit test's factory of fakes). */
+export async function run(contextFor: ContextFactory = createContext): Promise<void> {
   try {
-    const env = seams.env ?? process.env
+    const env = process.env
     const { inputs, warnings } = readInputs(name => core.getInput(name))
     if (isOtherOs(process.platform)) {
       // macOS and Windows: what runs x86 programs there is the system's own; nothing to register.
@@ -85,7 +65,7 @@ export async function run(seams: MainSeams = {}): Promise<void> {
     checkPrefixFree(inputs, env.QEMU_LD_PREFIX)
     for (const warning of warnings) core.warning(warning)
     saveCleanup(inputs.cleanup)
-    const ctx = await (seams.createContext ?? createContext)(await jobEnvironment(env, seams.afterRecord))
+    const ctx = await contextFor(await jobEnvironment(env))
     exitOnSignals(ctx)
     try {
       const report = await core.group('Set up emulation', () => setup(setupRequestOf(inputs), ctx))
@@ -100,7 +80,7 @@ export async function run(seams: MainSeams = {}): Promise<void> {
         // The check removed all it added: the post step has no engine to ask.
         if (check.engine && leftovers.length === 0) saveProbeRun({ runId: check.runId, engines: [] })
       }
-      const sysroot = await exportSysroot(librariesRequestOf(inputs), report, ctx, env, seams.makeSysroot)
+      const sysroot = await exportSysroot(librariesRequestOf(inputs), report, ctx, env)
       for (const [name, value] of Object.entries(outputsOf(report, sysroot))) core.setOutput(name, value)
       await core.summary
         .addHeading('setup-x86-on-arm', 3)

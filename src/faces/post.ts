@@ -11,21 +11,13 @@ import { info } from './log.js'
 import { engineOf, probeEngine } from '../checks/engine.js'
 import { removeProbeImages } from '../checks/probe-leftovers.js'
 import { isOtherOs } from '../core/other-os.js'
+import { type ContextFactory, createContext, disposeContext } from '../core/context.js'
 import { restore } from '../core/restore.js'
-import { BINFMT_DIR } from '../kernel/binfmt.js'
-import { type Privileged, privileged } from '../kernel/privileged.js'
-import { Ledger, ledgerDirFor } from '../records/ledger.js'
+import { holderFor } from '../records/holder.js'
+import { ledgerDirFor } from '../records/ledger.js'
 import { savedChanges, savedCleanup, savedHolder, savedProbeRun } from './state.js'
-import { temporarySysrootRoot, type Variables } from './environment.js'
+import { actionPlaces, jobLabel, temporarySysrootRoot, type Variables } from './environment.js'
 import { exitOnSignals } from './signals.js'
-
-export interface PostSeams {
-  /** The runner's variables (process.env): where the host's ledger is. */
-  env?: Variables
-  ledger?: Ledger
-  privileged?: () => Promise<Privileged>
-  binfmtDir?: string
-}
 
 /** The probe images and containers of main's container check, in the engines it recorded; a failure here only warns. */
 async function removeCheckLeftovers(): Promise<void> {
@@ -55,10 +47,12 @@ async function removeTemporarySysroot(env: Variables): Promise<void> {
   }
 }
 
-export async function run(seams: PostSeams = {}): Promise<void> {
+/** The step; its Context comes from `contextFor` (createContext; a unit test's factory of fakes). */
+export async function run(contextFor: ContextFactory = createContext): Promise<void> {
   if (isOtherOs(process.platform)) return // main changes nothing on macOS and Windows
+  const env = process.env
   await removeCheckLeftovers()
-  await removeTemporarySysroot(seams.env ?? process.env)
+  await removeTemporarySysroot(env)
   try {
     const changes = savedChanges()
     if (changes.length === 0) {
@@ -69,14 +63,23 @@ export async function run(seams: PostSeams = {}): Promise<void> {
       info(`cleanup: false, leaving ${changes.length} change(s) to the binfmt_misc table in place`)
       return
     }
-    const ledger = seams.ledger ?? new Ledger(ledgerDirFor(process.getuid?.() ?? 0, seams.env ?? process.env))
-    exitOnSignals({ ledger })
-    const sys = await (seams.privileged ?? privileged)()
-    const report = await restore(changes, sys, core.warning, {
-      ledger,
-      holder: savedHolder(),
-      dir: seams.binfmtDir ?? BINFMT_DIR
+    const uid = process.getuid?.() ?? 0
+    const holder = savedHolder()
+    const ctx = await contextFor({
+      ...actionPlaces(env, uid),
+      // The job's runner process, as main saved it (or, when main saved none, as it is).
+      holder: holder ?? (await holderFor(process.ppid, jobLabel(env, process.ppid))),
+      ledgerDir: ledgerDirFor(uid, env),
+      persistJournal: () => undefined,
+      log: { info, notice: core.notice, warning: core.warning }
     })
+    let report: Awaited<ReturnType<typeof restore>>
+    try {
+      exitOnSignals(ctx)
+      report = await restore(changes, await ctx.privileged(), core.warning, { ledger: ctx.ledger, holder, dir: ctx.binfmtDir })
+    } finally {
+      await disposeContext(ctx)
+    }
     const done = [
       report.removed.length ? `removed ${report.removed.join(', ')}` : '',
       report.restored.length ? `restored ${report.restored.join(', ')}` : '',
