@@ -2,7 +2,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 176:
+/***/ 118:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -15,72 +15,18 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(598);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/faces/runner-text.ts
-/**
- * Free text for a stream the Actions runner reads, so that no program's output reaches it as a
- * workflow command. @actions/core cannot do this: its info writes the message as it is, so a line
- * of a container's or another program's output quoted in it (`::save-state ...`, `##[...]`) would
- * be acted on as the action's own command, and it has no call that stops commands. Annotations,
- * debug lines and group names need nothing here: the toolkit escapes their message (% \r \n) to one
- * line, which parses as that command before any `##[` in it is looked at. Pure, and free of the
- * toolkit, whose module graph the command line (cli.ts) has no use for.
- *
- * What the runner parses (actions/runner: ProcessInvoker, ActionCommandManager, ActionCommand): it
- * reads stdout and stderr a line at a time, ending a line at \n, \r or \r\n (.NET ReadLine), and
- * takes as a command any line that after its leading white space starts `::name ...::` (TryParseV2)
- * or that holds `##[name ...]` anywhere (TryParse, the v1 syntax); names match ignoring case.
- * `::stop-commands::token` makes it act on nothing until a line `::token::`.
- */
-
-
-/**
- * Whether a line of `text` could be read by the runner as a command: `::` first after white space
- * (.NET's TrimStart also trims U+0085, which \s lacks), or `##[` anywhere.
- */
-function holdsCommand(text) {
-    return /(?:^|[\r\n])[\s\u0085]*::|##\[/.test(text);
-}
-/**
- * `text` between `::stop-commands::token` and `::token::`: the runner shows it but acts on none of
- * its lines. The token is drawn until the text does not hold it, since a line `::token::` (in any
- * case) inside would resume commands early.
- */
-function commandsStopped(text, newToken, eol) {
-    const lower = text.toLowerCase();
-    let token = newToken();
-    while (lower.includes(token.toLowerCase()))
-        token = newToken();
-    return `::stop-commands::${token}${eol}${text}${eol}::${token}::`;
-}
-/** `text` as it is, or between stop-commands lines when a line of it could parse as a command. */
-function commandFree(text, eol = external_node_os_namespaceObject.EOL) {
-    return holdsCommand(text) ? commandsStopped(text, external_node_crypto_.randomUUID, eol) : text;
-}
-/**
- * Text for a stream the runner reads (a `run:` step that calls the command line): inside a job,
- * text holding something the runner would take as a command is put between stop-commands lines;
- * elsewhere, as it is.
- */
-function runnerSafe(text, env = process.env) {
-    if (env.GITHUB_ACTIONS !== 'true')
-        return text;
-    return text.endsWith('\n') ? commandFree(text.slice(0, -1), '\n') + '\n' : commandFree(text, '\n');
-}
-
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(455);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(760);
 // EXTERNAL MODULE: ./src/kernel/platforms.ts
-var kernel_platforms = __nccwpck_require__(915);
+var kernel_platforms = __nccwpck_require__(621);
 // EXTERNAL MODULE: ./src/kernel/process.ts + 2 modules
-var kernel_process = __nccwpck_require__(292);
+var kernel_process = __nccwpck_require__(105);
 // EXTERNAL MODULE: ./src/kernel/find-on-path.ts
-var find_on_path = __nccwpck_require__(758);
+var find_on_path = __nccwpck_require__(404);
 ;// CONCATENATED MODULE: ./src/checks/probe-programs.ts
 /** Every probe program is smaller than this (they are 150-370 bytes). */
 const PROBE_MAX_BYTES = 1024;
@@ -662,8 +608,2421 @@ class Prober {
     }
 }
 
+;// CONCATENATED MODULE: ./src/install/apt.ts
+
+class AptError extends Error {
+}
+/** Parses `apt-cache policy A B ...` into each package's candidate version. */
+function parseCandidates(text) {
+    const candidates = {};
+    let current;
+    for (const line of text.split('\n')) {
+        const name = /^(\S+):$/.exec(line);
+        if (name)
+            current = name[1];
+        const candidate = /^\s+Candidate:\s*(\S+)/.exec(line);
+        if (candidate && current)
+            candidates[current] = candidate[1] === '(none)' ? '' : candidate[1];
+    }
+    return candidates;
+}
+const PACKAGE_NAMES = ['qemu-user-static', 'binfmt-support', 'qemu-user', 'qemu-user-binfmt'];
+/**
+ * The packages to install: qemu-user-static + binfmt-support where they exist (Debian 12,
+ * Ubuntu 22.04/24.04); else qemu-user + qemu-user-binfmt (Debian 13+, where qemu-user is static).
+ * Undefined when apt offers neither.
+ */
+function choosePackages(candidates) {
+    const has = (name) => !!candidates[name];
+    if (has('qemu-user-static'))
+        return ['qemu-user-static', ...(has('binfmt-support') ? ['binfmt-support'] : [])];
+    if (has('qemu-user'))
+        return ['qemu-user', ...(has('qemu-user-binfmt') ? ['qemu-user-binfmt'] : [])];
+    return undefined;
+}
+/** Turns apt's own words into one line a person can act on. */
+function explainAptFailure(output) {
+    const lock = /Could not get lock ([^\s]+?)\.?(?:\s|$)/.exec(output);
+    if (lock) {
+        const holder = /held by process \d+(?: \([^)]*\))?/.exec(output)?.[0];
+        return `apt could not get the dpkg lock ${lock[1]} within 120 s${holder ? ` (${holder})` : ''}: another apt run (often unattended-upgrades on a fresh runner) is still going; retry later or use install: download`;
+    }
+    if (/Unable to locate package|has no installation candidate/.test(output))
+        return "apt has no QEMU user-mode package in this machine's sources: use install: download";
+    const last = output
+        .trim()
+        .split('\n')
+        .filter(l => /^(E:|W:)/.test(l))
+        .slice(-2)
+        .join(' ');
+    return last || output.trim().split('\n').slice(-2).join(' ');
+}
+const APT_OPTIONS = ['-o', 'DPkg::Lock::Timeout=120', '-o', 'Acquire::Retries=3', '-o', 'Dpkg::Use-Pty=0'];
+async function hasApt() {
+    return (await (0,kernel_process/* runProgram */.mB)('apt-get', ['--version'], { timeoutMs: 10_000 })).code === 0;
+}
+async function candidates() {
+    const policy = await (0,kernel_process/* runProgram */.mB)('apt-cache', ['policy', ...PACKAGE_NAMES], { timeoutMs: 60_000 });
+    return parseCandidates(policy.stdout);
+}
+async function aptGet(sys, args) {
+    await sys.run('apt-get', [...APT_OPTIONS, ...args], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeoutMs: 600_000 });
+}
+/**
+ * Installs the packages, running `apt-get update` only when the lists lack them or are stale.
+ * Returns the packages installed.
+ */
+async function aptInstall(sys, log) {
+    if (!(await hasApt()))
+        throw new AptError('install: apt needs apt-get, and this machine has none (not Debian or Ubuntu)');
+    let packages = choosePackages(await candidates());
+    let updated = false;
+    const update = async () => {
+        log('apt-get update');
+        await aptGet(sys, ['update', '-q']).catch(error => {
+            throw new AptError(`apt-get update failed: ${explainAptFailure(error.message)}`);
+        });
+        updated = true;
+    };
+    if (!packages) {
+        await update();
+        packages = choosePackages(await candidates());
+        if (!packages)
+            throw new AptError("apt has no QEMU user-mode package (qemu-user-static or qemu-user) in this machine's sources: use install: download");
+    }
+    const install = () => aptGet(sys, ['install', '-y', '-q', '--no-install-recommends', ...packages]);
+    log(`apt-get install ${packages.join(' ')}`);
+    try {
+        await install();
+    }
+    catch (error) {
+        const message = error.message;
+        if (updated || !/404|Unable to fetch|Failed to fetch|--fix-missing/.test(message))
+            throw new AptError(`apt-get install ${packages.join(' ')} failed: ${explainAptFailure(message)}`);
+        await update(); // stale package lists: the mirror moved on
+        await install().catch(again => {
+            throw new AptError(`apt-get install ${packages.join(' ')} failed: ${explainAptFailure(again.message)}`);
+        });
+    }
+    return packages;
+}
+
+// EXTERNAL MODULE: ./src/install/interpreter.ts
+var interpreter = __nccwpck_require__(237);
+;// CONCATENATED MODULE: ./src/install/download/proxy-settings.ts
+/**
+ * The proxy settings from a map of environment variables: lower case first, then upper case,
+ * as @actions/http-client reads them. A pure function of the map it is given.
+ */
+function proxyFromVariables(env) {
+    const pick = (name) => env[name] || env[name.toUpperCase()] || undefined;
+    return { httpsProxy: pick('https_proxy'), httpProxy: pick('http_proxy'), noProxy: pick('no_proxy') };
+}
+
+;// CONCATENATED MODULE: ./src/install/index.ts
+
+
+
+/** The sources a method tries, in order. */
+function sourcesFor(method) {
+    if (method === 'auto')
+        return ['existing', 'download', 'apt'];
+    if (method === 'none')
+        return ['existing'];
+    return [method];
+}
+/** Interpreters for the targets, trying the sources the method allows in order until all are served. */
+async function obtainInterpreters(targets, request, ctx) {
+    const installation = { interpreters: new Map(), missing: new Map() };
+    const tried = new Map(targets.map(t => [t, []]));
+    const onMachine = async (source, wanted) => {
+        const found = new Map();
+        for (const target of wanted) {
+            const search = await (0,interpreter/* findInterpreter */.Ax)(target, request.flags);
+            if (search.found)
+                found.set(target, { ...search.found, source });
+            else
+                tried
+                    .get(target)
+                    .push(`no static qemu-${target} on the machine${search.rejected.length ? ` (${search.rejected.join('; ')})` : ''}`);
+        }
+        return { found };
+    };
+    const steps = {
+        existing: wanted => onMachine('existing', wanted),
+        download: async (wanted) => {
+            // Loaded only when a download is tried: its HTTP, TLS and archive code is most of what a start-up would load.
+            const { download, hostArchOf } = await __nccwpck_require__.e(/* import() */ 907).then(__nccwpck_require__.bind(__nccwpck_require__, 907));
+            const hostArch = hostArchOf(ctx.hostMachine);
+            const { qemuVersion: version, qemuUrl: url, qemuSha256: sha256 } = request;
+            const result = await download({ targets: wanted, hostArch, version, url, sha256, log: ctx.log, sys: ctx.sys }, ctx.places);
+            const found = new Map();
+            for (const [target, interpreter] of result.interpreters)
+                found.set(target, { ...interpreter, source: 'download' });
+            return { found, cacheHit: result.cacheHit };
+        },
+        apt: async (wanted) => {
+            await ctx.watch(() => aptInstall(ctx.sys, ctx.log));
+            return onMachine('apt', wanted);
+        }
+    };
+    let wanted = [...targets];
+    for (const source of sourcesFor(request.method)) {
+        if (wanted.length === 0)
+            break;
+        try {
+            const { found, cacheHit } = await steps[source](wanted);
+            for (const [target, interpreter] of found)
+                installation.interpreters.set(target, interpreter);
+            if (cacheHit !== undefined)
+                installation.cacheHit = cacheHit;
+            if (source !== 'existing' && found.size > 0)
+                ctx.log(`${source}: got ${[...found.keys()].map(t => `qemu-${t}`).join(', ')}`);
+        }
+        catch (error) {
+            const message = error.message;
+            if (request.method === 'apt' && error instanceof AptError && !/install: download/.test(message)) {
+                throw new AptError(`${message}: use install: download`);
+            }
+            if (request.method !== 'auto')
+                throw error;
+            ctx.log(`${source} did not work: ${message}`);
+            for (const target of wanted)
+                tried.get(target).push(`${source}: ${message}`);
+        }
+        wanted = wanted.filter(t => !installation.interpreters.has(t));
+    }
+    for (const target of wanted)
+        installation.missing.set(target, tried.get(target).join('; ') || `no qemu-${target}`);
+    return installation;
+}
+
+;// CONCATENATED MODULE: ./src/install/libraries/apt-words.ts
+/**
+ * Reading what the private apt says (with LC_ALL=C, so in apt's English): the packages a
+ * simulated install would fetch, names it took as patterns, where it would fetch each file from,
+ * the machine's network settings to carry over, and which of the failures a person can act on
+ * it was. Pure functions over apt's output, so each case is tested on the words apt really prints.
+ */
+/** `name:arch=version`, the form resolved packages are keyed and reported in. */
+function packageId(pkg) {
+    return `${pkg.name}:${pkg.arch}=${pkg.version}`;
+}
+/** Parses `apt-get -s install`'s `Inst name[:arch] (version origins [arch])` lines. */
+function parseSimulation(output) {
+    const packages = [];
+    for (const line of output.split('\n')) {
+        const match = /^Inst ([a-z0-9][a-z0-9+.-]+)(?::\S+)? (?:\[[^\]]*\] )?\((\S+) .*\[([a-z0-9-]+)\]\)/.exec(line);
+        if (match)
+            packages.push({ name: match[1], version: match[2], arch: match[3] });
+    }
+    return packages;
+}
+/** apt's `Note, selecting 'X' for regex 'Y'` (or glob): the names Y it took as a pattern (it prints these at quiet level 0 only). */
+function patternNames(output) {
+    const notes = [...output.matchAll(/Note, selecting '[^']+' for (?:regex|glob) '([^']+)'/g)];
+    return [...new Set(notes.map(m => m[1].replace(/:.*$/, '')))];
+}
+/**
+ * The requested names apt could have taken as a pattern ('.' and '+' are regular-expression
+ * characters) that the resolved packages do not hold by that exact name for every architecture:
+ * apt chose other packages for them (by a pattern, or as the providers of a virtual package).
+ */
+function notResolvedByName(names, arches, packages) {
+    const held = (name, arch) => packages.some(p => p.name === name && (p.arch === arch || p.arch === 'all'));
+    return names.filter(name => /[.+]/.test(name) && !arches.every(arch => held(name, arch)));
+}
+/** The names `apt-cache policy` shows with a candidate version (a `name:` or `name:arch:` line, then `  Candidate: version`). */
+function namesWithCandidate(output) {
+    const names = new Set();
+    let current;
+    for (const line of output.split('\n')) {
+        const header = /^([a-z0-9][a-z0-9+.-]+)(?::[a-z0-9-]+)?:$/.exec(line);
+        if (header)
+            current = header[1];
+        const candidate = /^\s+Candidate: (\S+)$/.exec(line);
+        if (candidate && current && candidate[1] !== '(none)')
+            names.add(current);
+        if (candidate)
+            current = undefined;
+    }
+    return names;
+}
+/** Parses `apt-get --print-uris`' `'URI' FILE SIZE TYPE:HASH` lines (the hash empty when the index has none of that type). */
+function parsePrintUris(output) {
+    const uris = [];
+    for (const line of output.split('\n')) {
+        const match = /^'([^'\s]+)' (\S+) (\d+) ?(\S*)$/.exec(line);
+        if (!match)
+            continue;
+        const sha256 = /^SHA256:([0-9a-f]{64})$/i.exec(match[4])?.[1].toLowerCase();
+        uris.push({ uri: match[1], file: match[2], size: Number(match[3]), ...(sha256 ? { sha256 } : {}) });
+    }
+    return uris;
+}
+/** The .deb file name apt stores a package under (an epoch's colon written %3a). */
+function debFileName(pkg) {
+    return `${pkg.name}_${pkg.version.replace(/:/g, '%3a')}_${pkg.arch}.deb`;
+}
+/**
+ * The machine's Acquire:: settings from `apt-config dump` (proxies, timeouts, a mirror's
+ * Check-Valid-Until), without index targets other tools add (DEP-11 icons, command-not-found
+ * databases) and without anything that would let an unsigned archive through.
+ */
+function acquireSettings(dump) {
+    return dump
+        .split('\n')
+        .filter(line => /^Acquire::\S+ "[^"]*";$/.test(line))
+        .filter(line => !/^Acquire::(IndexTargets|Allow\w*(Insecure|Weak)\w*)\b/i.test(line));
+}
+function lastErrors(output) {
+    const lines = output.split('\n').filter(line => /^(E|W|Err):/.test(line.trim()));
+    return (lines.length ? lines : output.trim().split('\n')).slice(-2).join(' ').trim();
+}
+function updateFailure(output, code) {
+    const gpg = /GPG error: (\S+) (\S+) \S+: (.*)/.exec(output);
+    const unsigned = /The repository '(\S+) (\S+) \S+' is not signed/.exec(output);
+    if (gpg || unsigned || /NO_PUBKEY|BADSIG|EXPKEYSIG|signatures were invalid|signature verification failed/.test(output)) {
+        const where = gpg ? `${gpg[1]} ${gpg[2]}` : unsigned ? `${unsigned[1]} ${unsigned[2]}` : 'the archive';
+        const said = gpg?.[3] ?? (unsigned ? 'it is not signed with a key the sources name' : lastErrors(output));
+        const detail = said.replace(/^The following signatures couldn't be verified because /, '');
+        return { kind: 'signature', where, detail };
+    }
+    const fetch = /Failed to fetch (\S+)\s+(.*)/.exec(output);
+    if (fetch)
+        return { kind: 'unreachable', where: fetch[1].replace(/\/dists\/.*$/, ''), detail: fetch[2].trim() };
+    const noRelease = /The repository '(\S+) (\S+) \S+' does not have a Release file/.exec(output);
+    if (noRelease)
+        return { kind: 'unreachable', where: `${noRelease[1]} ${noRelease[2]}`, detail: 'it has no Release file for this suite' };
+    if (/Some index files failed to download/.test(output))
+        return { kind: 'unreachable', where: 'the archive', detail: lastErrors(output) };
+    if (code !== 0)
+        return { kind: 'other', detail: lastErrors(output) };
+    return undefined;
+}
+function resolveFailure(output) {
+    const missing = [
+        ...[...output.matchAll(/Unable to locate package (\S+)/g)].map(m => m[1]),
+        ...[...output.matchAll(/Package '([^']+)' has no installation candidate/g)].map(m => m[1])
+    ].map(name => name.replace(/:.*$/, ''));
+    if (missing.length)
+        return { kind: 'missing', names: [...new Set(missing)] };
+    const depends = /^\s*(\S+) : (?:Pre-)?Depends: (.*)$/m.exec(output);
+    if (depends || /unmet dependencies|held broken packages/.test(output)) {
+        return { kind: 'broken', detail: depends ? `${depends[1]} depends on ${depends[2].trim()}` : lastErrors(output) };
+    }
+    return { kind: 'other', detail: lastErrors(output) };
+}
+/** The failure of a download: the archive not answering (or changing under us), or something else. */
+function downloadFailure(output) {
+    const fetch = /Failed to fetch (\S+)\s+(.*)/.exec(output);
+    return fetch ? `${fetch[1]}: ${fetch[2].trim()}` : lastErrors(output);
+}
+
+// EXTERNAL MODULE: ./src/kernel/root-files.ts
+var root_files = __nccwpck_require__(659);
+;// CONCATENATED MODULE: ./src/install/libraries/names.ts
+/**
+ * What the user asks for, checked before anything runs: package names of the distribution
+ * (with the `base` shorthand for the C and C++ runtime), an optional mirror of its archive, and
+ * the Debian architecture name of each QEMU target. A bad value fails with one line naming the
+ * input and the fix, the same shape as every other input of the action.
+ */
+
+/** An error about one input: `input 'NAME': problem; fix`. */
+class LibrariesError extends Error {
+    input;
+    constructor(input, problem, fix) {
+        super(`input '${input}': ${problem}; ${fix}`);
+        this.input = input;
+        this.name = 'LibrariesError';
+    }
+}
+/** `base`: what nearly every C or C++ program needs besides the loader (libc6 holds it). */
+const BASE_PACKAGES = ['libc6', 'libgcc-s1', 'libstdc++6', 'zlib1g'];
+/** Debian Policy 5.6.1: lower case letters, digits, + - . ; at least two characters, starting alphanumeric. */
+const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
+const MAX_LENGTH = 4096;
+/** Far more than a program needs named (dependencies come along); bounds what apt is asked in one go. */
+const MAX_NAMES = 200;
+const FEWER = 'name the packages the programs need (their dependencies come along)';
+function shown(value) {
+    return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value);
+}
+/** The `libraries` input: names separated by commas or white space, `base` expanded, each once, in order (at most 200). */
+function parseLibraries(value) {
+    if (value.length > MAX_LENGTH) {
+        throw new LibrariesError('libraries', `the value is longer than ${MAX_LENGTH} characters`, FEWER);
+    }
+    const names = [];
+    for (const word of value.split(/[\s,]+/).filter(Boolean)) {
+        if (word === 'base') {
+            names.push(...BASE_PACKAGES);
+        }
+        else if (PACKAGE_NAME.test(word)) {
+            names.push(word);
+        }
+        else {
+            throw new LibrariesError('libraries', `${shown(word)} is not a package name`, 'use package names of the distribution (lower case letters, digits, + - .), such as libssl3, or base for the C and C++ runtime');
+        }
+    }
+    const unique = [...new Set(names)];
+    if (unique.length > MAX_NAMES) {
+        throw new LibrariesError('libraries', `${unique.length} packages named, more than ${MAX_NAMES}`, FEWER);
+    }
+    return unique;
+}
+/**
+ * The `libraries-mirror` input: the address of a mirror of the distribution's archive, and
+ * optionally a second one for the `-security` suites (Debian keeps them on another archive).
+ * Empty: the machine's own sources.
+ */
+function parseMirror(value) {
+    const words = value.split(/[\s,]+/).filter(Boolean);
+    const fix = "use the http(s):// or file:// address of a mirror of the distribution's archive, " +
+        'optionally followed by one for the -security suites';
+    if (words.length > 2)
+        throw new LibrariesError('libraries-mirror', `${words.length} addresses given`, fix);
+    return words.map(word => {
+        let url;
+        try {
+            url = new URL(word);
+        }
+        catch {
+            url = undefined;
+        }
+        if (!url || !['http:', 'https:', 'file:'].includes(url.protocol)) {
+            throw new LibrariesError('libraries-mirror', `${shown(word)} is not an address apt can fetch from`, fix);
+        }
+        if (url.username || url.password) {
+            const login = "give apt the login in /etc/apt/auth.conf.d instead (apt's own place for it)";
+            throw new LibrariesError('libraries-mirror', `${shown(url.origin)} carries credentials, which would show in logs`, login);
+        }
+        return word.replace(/\/+$/, '');
+    });
+}
+/** Debian's architecture name of each QEMU target (what apt and the package file names say). */
+const DEBIAN_ARCHES = (0,kernel_platforms/* perTarget */.Ve)(p => p.debian);
+/** The Debian architectures for the targets, each once, in the targets' order. */
+function debianArches(targets) {
+    return [...new Set(targets.map(target => DEBIAN_ARCHES[target]))];
+}
+
+;// CONCATENATED MODULE: ./src/install/libraries/foreign-sources.ts
+
+const UBUNTU_PRIMARY = 'http://archive.ubuntu.com/ubuntu';
+const UBUNTU_SECURITY = 'http://security.ubuntu.com/ubuntu';
+const UBUNTU_PORTS = 'http://ports.ubuntu.com/ubuntu-ports';
+const COMPONENTS = {
+    debian: ['main', 'contrib', 'non-free', 'non-free-firmware'],
+    ubuntu: ['main', 'restricted', 'universe', 'multiverse']
+};
+/** Debian machines may name their suites by role instead of codename. */
+const DEBIAN_SUITE_ALIASES = ['oldoldstable', 'oldstable', 'stable', 'testing', 'unstable', 'sid', 'experimental'];
+/** Ubuntu's primary archive serves these; the ports archive serves every other architecture. */
+const UBUNTU_PRIMARY_ARCHES = ['amd64', 'i386'];
+function isSecuritySuite(suite) {
+    return /-security$|\/updates$/.test(suite);
+}
+function suiteBelongs(suite, distribution) {
+    const release = suite.split(/[-/]/)[0];
+    if (release !== '' && release === distribution.codename)
+        return true;
+    return distribution.family === 'debian' && DEBIAN_SUITE_ALIASES.includes(release);
+}
+/** Addresses the distribution's archives live at (or apt's mirror lists, which GitHub's Ubuntu runners use). */
+function uriLooksLikeDistribution(uri, distribution) {
+    if (uri.startsWith('mirror+'))
+        return true;
+    if (distribution.family === 'ubuntu')
+        return /\/ubuntu(-ports)?\/?$/.test(uri) && !/launchpad/i.test(uri);
+    return /\/debian(-security)?\/?$/.test(uri) || /\/debian(-security)?\/\d{8}T\d{6}Z\/?$/.test(uri);
+}
+/** The distribution's own entries: its suites and components, signed with its archive keyring (or, unsigned-by, at its archive's path). */
+function isDistributionEntry(entry, distribution) {
+    if (!entry.suites.every(suite => suiteBelongs(suite, distribution)))
+        return false;
+    if (!entry.components.length || !entry.components.every(c => COMPONENTS[distribution.family].includes(c)))
+        return false;
+    const keyring = entry.signedBy;
+    if (keyring && !keyring.includes('\n')) {
+        return keyring.split(/\s+/).every(file => (file.split('/').pop() ?? '').startsWith(`${distribution.family}-archive`));
+    }
+    return entry.uris.every(uri => uriLooksLikeDistribution(uri, distribution));
+}
+function atLeast(release, major, minor) {
+    const [a, b] = release.split('.').map(Number);
+    return a > major || (a === major && (b ?? 0) >= minor);
+}
+/** The Ubuntu archive that serves an architecture, given where the machine's entry points. */
+function ubuntuUriFor(uri, suite, arch, distribution) {
+    const onPorts = /\/ubuntu-ports\/?$/.test(uri) || /^\w+:\/\/ports\./.test(uri);
+    // Ubuntu 25.10 and later serve arm64 from the primary archive too.
+    const primaryServes = UBUNTU_PRIMARY_ARCHES.includes(arch) || (arch === 'arm64' && atLeast(distribution.release, 25, 10));
+    if (onPorts ? !UBUNTU_PRIMARY_ARCHES.includes(arch) : primaryServes)
+        return uri;
+    if (!onPorts)
+        return UBUNTU_PORTS;
+    return isSecuritySuite(suite) ? UBUNTU_SECURITY : UBUNTU_PRIMARY;
+}
+/** The distribution's archive keyring as its keyring package installs it (Debian 13 also ships it as .pgp). */
+function archiveKeyring(distribution, extension = 'gpg') {
+    return `/usr/share/keyrings/${distribution.family}-archive-keyring.${extension}`;
+}
+/** What a mirror stands in for when the machine's sources name no archive of the distribution. */
+function defaultEntry(distribution, keyring) {
+    const codename = distribution.codename;
+    if (!codename)
+        return undefined;
+    return {
+        uris: [''],
+        suites: [codename, `${codename}-updates`, `${codename}-security`],
+        components: ['main'],
+        signedBy: keyring,
+        file: 'the distribution default'
+    };
+}
+/**
+ * The stanzas for the private apt: every (address, suite) the architectures need, merged back
+ * into as few stanzas as the input had. Undefined when the machine's sources name no archive of
+ * the distribution and no mirror is given.
+ */
+function archiveStanzas(entries, distribution, arches, mirror = [], keyring = archiveKeyring(distribution)) {
+    let own = entries
+        .filter(entry => isDistributionEntry(entry, distribution))
+        .map(entry => ({ ...entry, signedBy: entry.signedBy ?? keyring }));
+    if (own.length === 0) {
+        const fallback = mirror.length ? defaultEntry(distribution, keyring) : undefined;
+        if (!fallback)
+            return undefined;
+        own = [fallback];
+    }
+    const bySuite = new Map();
+    for (const arch of arches) {
+        for (const entry of own) {
+            for (const uri of entry.uris) {
+                for (const suite of entry.suites) {
+                    const chosen = mirror.length
+                        ? (isSecuritySuite(suite) && mirror[1]) || mirror[0]
+                        : distribution.family === 'ubuntu'
+                            ? ubuntuUriFor(uri, suite, arch, distribution)
+                            : uri;
+                    const key = JSON.stringify([chosen, suite, entry.signedBy ?? '']);
+                    const item = bySuite.get(key) ?? { uri: chosen, suite, signedBy: entry.signedBy, components: new Set(), arches: new Set() };
+                    entry.components.forEach(c => item.components.add(c));
+                    item.arches.add(arch);
+                    bySuite.set(key, item);
+                }
+            }
+        }
+    }
+    const stanzas = new Map();
+    for (const item of bySuite.values()) {
+        const components = [...item.components];
+        const itemArches = [...item.arches];
+        const key = JSON.stringify([item.uri, item.signedBy ?? '', components, itemArches]);
+        const keyring = item.signedBy ? { signedBy: item.signedBy } : {};
+        const stanza = stanzas.get(key) ?? { uri: item.uri, suites: [], components, arches: itemArches, ...keyring };
+        stanza.suites.push(item.suite);
+        stanzas.set(key, stanza);
+    }
+    return [...stanzas.values()];
+}
+/** deb822 text of the stanzas (an inline key keeps its lines, an empty one written as " ."). */
+function renderSources(stanzas) {
+    return stanzas
+        .map(stanza => {
+        const lines = [
+            'Types: deb',
+            `URIs: ${stanza.uri}`,
+            `Suites: ${stanza.suites.join(' ')}`,
+            `Components: ${stanza.components.join(' ')}`,
+            `Architectures: ${stanza.arches.join(' ')}`
+        ];
+        if (stanza.signedBy?.includes('\n'))
+            lines.push('Signed-By:', ...stanza.signedBy.split('\n').map(line => ` ${line || '.'}`));
+        else if (stanza.signedBy)
+            lines.push(`Signed-By: ${stanza.signedBy}`);
+        return lines.join('\n') + '\n';
+    })
+        .join('\n');
+}
+/** The private apt's sources text; throws when there is no archive to take the packages from. */
+function privateSources(entries, distribution, arches, mirror = [], keyring = archiveKeyring(distribution)) {
+    const stanzas = archiveStanzas(entries, distribution, arches, mirror, keyring);
+    if (!stanzas) {
+        throw new LibrariesError('libraries', `the machine's apt sources name no archive of ${distribution.name} ` +
+            `(no entry for its suites ${distribution.codename || '(none)'} with its archive keyring)`, "set libraries-mirror to the address of the distribution's archive or a mirror of it");
+    }
+    return renderSources(stanzas);
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(598);
+// EXTERNAL MODULE: ./src/kernel/scratch.ts
+var scratch = __nccwpck_require__(471);
+;// CONCATENATED MODULE: ./src/install/libraries/cache.ts
+/**
+ * The sysroot cache in the tool cache. A sysroot's folder is named by what is in it: the
+ * distribution and release, the architectures and the sorted list of resolved
+ * package:arch=version, so a second job reuses it and a security update makes a new one.
+ * A folder appears whole or not at all: it is built in a temporary sibling and renamed into
+ * place. A request record (the asked-for names and the sources they came from -> the sysroot
+ * they resolved to, and when) lets a warm run skip apt altogether while the record is recent.
+ */
+
+
+
+
+
+/** The cache's folder under the tool cache. */
+const SYSROOT_CACHE_FOLDER = 'setup-x86-on-arm-sysroot';
+/** Raised when the way a sysroot is made changes, so older trees are not taken for new ones (2: sanitized). */
+const LAYOUT = 2;
+const TEMP_PREFIX = '.tmp-';
+/** A temporary folder this old belongs to a run that died; removing it frees the space. */
+const ABANDONED_AFTER_MS = 60 * 60 * 1000;
+function digest(value) {
+    return (0,external_node_crypto_.createHash)('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+}
+function safe(text) {
+    return text.replace(/[^A-Za-z0-9.+-]/g, '_');
+}
+/** The folder name of a sysroot holding exactly these packages. */
+function sysrootKey(distribution, arches, packages) {
+    const sortedArches = [...new Set(arches)].sort();
+    const ids = [...new Set(packages.map(packageId))].sort();
+    const hash = digest({ layout: LAYOUT, id: distribution.id, release: distribution.release, arches: sortedArches, packages: ids });
+    return safe(`${distribution.id}-${distribution.release}-${sortedArches.join('+')}-${hash}`);
+}
+/** The key of a request: the same names from the same archive for the same architectures. */
+function requestKey(distribution, arches, names, sources) {
+    const { id, release } = distribution;
+    return digest({ layout: LAYOUT, id, release, arches: [...new Set(arches)].sort(), names: [...new Set(names)].sort(), sources });
+}
+function recordPath(cacheDir, request) {
+    return (0,external_node_path_.join)(cacheDir, 'requests', `${request}.json`);
+}
+async function readRecord(cacheDir, request) {
+    try {
+        const record = JSON.parse(await (0,promises_.readFile)(recordPath(cacheDir, request), 'utf8'));
+        const whole = typeof record.sysroot === 'string' && Array.isArray(record.packages) && typeof record.resolvedAt === 'number';
+        return whole ? record : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Writes the record whole (temporary file, then rename), so a reader never sees half of one. */
+async function writeRecord(cacheDir, request, record) {
+    const path = recordPath(cacheDir, request);
+    await (0,promises_.mkdir)((0,external_node_path_.join)(cacheDir, 'requests'), { recursive: true });
+    const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
+    await (0,promises_.writeFile)(temporary, JSON.stringify(record) + '\n');
+    await (0,promises_.rename)(temporary, path);
+}
+async function exists(path) {
+    try {
+        await (0,promises_.stat)(path);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * The sysroot folder for key: the one already there, or one build() makes in a temporary
+ * sibling (root, with scratch space beside it), renamed into place when it is complete. When
+ * build() throws, or another job finishes the same folder first, nothing of this run stays.
+ */
+async function publishSysroot(cacheDir, key, build) {
+    const path = (0,external_node_path_.join)(cacheDir, key);
+    if (await exists(path))
+        return { path, made: false };
+    await (0,promises_.mkdir)(cacheDir, { recursive: true });
+    const work = await (0,promises_.mkdtemp)((0,external_node_path_.join)(cacheDir, `${TEMP_PREFIX}${key}-`));
+    // A signal's way out removes it too (faces/signals.ts).
+    (0,scratch/* holdScratch */.ES)(work);
+    try {
+        const scratch = (0,external_node_path_.join)(work, 'unpacked');
+        await (0,promises_.mkdir)(scratch);
+        await build((0,external_node_path_.join)(work, 'root'), scratch);
+        try {
+            await (0,promises_.rename)((0,external_node_path_.join)(work, 'root'), path);
+            return { path, made: true };
+        }
+        catch (error) {
+            const code = error.code;
+            if ((code === 'ENOTEMPTY' || code === 'EEXIST') && (await exists(path)))
+                return { path, made: false };
+            throw error;
+        }
+    }
+    finally {
+        await (0,promises_.rm)(work, { recursive: true, force: true });
+        (0,scratch/* dropScratch */.Wl)(work);
+    }
+}
+/** Removes temporary folders runs that died left behind (a live run's are younger). */
+async function removeAbandoned(cacheDir, now = Date.now()) {
+    let names;
+    try {
+        names = await (0,promises_.readdir)(cacheDir);
+    }
+    catch {
+        return;
+    }
+    for (const name of names.filter(n => n.startsWith(TEMP_PREFIX))) {
+        const path = (0,external_node_path_.join)(cacheDir, name);
+        try {
+            if (now - (await (0,promises_.stat)(path)).mtimeMs > ABANDONED_AFTER_MS)
+                await (0,promises_.rm)(path, { recursive: true, force: true });
+        }
+        catch {
+            // another run removed it first
+        }
+    }
+}
+/** Takes a sysroot out of the cache: renamed aside first, so no one finds it half removed. */
+async function discardSysroot(cacheDir, key) {
+    const aside = (0,external_node_path_.join)(cacheDir, `${TEMP_PREFIX}discarded-${key}-${process.pid}-${Date.now()}`);
+    try {
+        await (0,promises_.rename)((0,external_node_path_.join)(cacheDir, key), aside);
+    }
+    catch {
+        return;
+    }
+    await (0,promises_.rm)(aside, { recursive: true, force: true });
+}
+
+;// CONCATENATED MODULE: ./src/install/libraries/distribution.ts
+/**
+ * Which distribution the machine runs, from os-release(5): its id and release name the cache
+ * key, its family decides how the archive for another architecture is found (Debian serves
+ * every architecture from one archive; Ubuntu splits them between two), and its codename tells
+ * the distribution's own suites from a third party's in the machine's apt sources.
+ */
+
+/** Parses os-release's KEY=value lines (values optionally quoted, with backslash escapes). */
+function parseOsRelease(text) {
+    const fields = {};
+    for (const line of text.split('\n')) {
+        const match = /^\s*([A-Z0-9_]+)=(.*?)\s*$/.exec(line);
+        if (!match)
+            continue;
+        let value = match[2];
+        const quote = value[0];
+        if ((quote === '"' || quote === "'") && value.endsWith(quote) && value.length >= 2) {
+            value = value.slice(1, -1);
+            if (quote === '"')
+                value = value.replace(/\\(["\\$`])/g, '$1');
+        }
+        fields[match[1]] = value;
+    }
+    return fields;
+}
+/** The distribution an os-release describes; undefined when it is neither Debian nor Ubuntu (nor based on one). */
+function distributionOf(fields) {
+    const id = (fields.ID ?? '').toLowerCase();
+    const like = (fields.ID_LIKE ?? '').toLowerCase().split(/\s+/);
+    const family = id === 'ubuntu' || like.includes('ubuntu') ? 'ubuntu' : id === 'debian' || like.includes('debian') ? 'debian' : undefined;
+    if (!family || !id)
+        return undefined;
+    // Derivatives (Mint, Pop!_OS) name the Ubuntu release their archive entries use.
+    const codename = (family === 'ubuntu' ? fields.UBUNTU_CODENAME || fields.VERSION_CODENAME : fields.VERSION_CODENAME) ?? '';
+    return { id, family, release: fields.VERSION_ID || codename || 'unknown', codename, name: fields.PRETTY_NAME || id };
+}
+/** Reads the machine's os-release (/etc, else /usr/lib as the man page says); the text, or undefined. */
+async function readOsRelease(path) {
+    for (const candidate of path ? [path] : ['/etc/os-release', '/usr/lib/os-release']) {
+        try {
+            return await (0,promises_.readFile)(candidate, 'utf8');
+        }
+        catch {
+            // try the next place
+        }
+    }
+    return undefined;
+}
+
+// EXTERNAL MODULE: ./src/kernel/elf.ts
+var kernel_elf = __nccwpck_require__(240);
+;// CONCATENATED MODULE: ./src/install/libraries/loader.ts
+
+
+
+
+
+/** Each platform's dynamic loader, as glibc programs name it, relative to the root. */
+const LOADERS = (0,kernel_platforms/* perTarget */.Ve)(p => p.loader);
+/** Symbolic links followed before giving up, as the kernel's limit (ELOOP). */
+const MAX_LINKS = 40;
+/**
+ * Resolves a path inside root, following links the way a chroot would but refusing the ones
+ * that leave it. The real path relative to root, or why there is none (with leaves set when a
+ * link takes it out of root, rather than a part missing or a loop).
+ */
+async function resolveInside(root, path) {
+    const pending = path.split('/');
+    const done = [];
+    let links = 0;
+    while (pending.length) {
+        const name = pending.shift();
+        if (name === '' || name === '.')
+            continue;
+        if (name === '..') {
+            if (!done.length)
+                return { problem: `${path} leads above the sysroot`, leaves: true };
+            done.pop();
+            continue;
+        }
+        const here = [...done, name].join('/');
+        let info;
+        try {
+            info = await (0,promises_.lstat)((0,external_node_path_.join)(root, here));
+        }
+        catch {
+            return { problem: `${path} is missing${here !== path ? ` (no ${here})` : ''}` };
+        }
+        if (!info.isSymbolicLink()) {
+            done.push(name);
+            continue;
+        }
+        if (++links > MAX_LINKS)
+            return { problem: `${path} goes through more than ${MAX_LINKS} links` };
+        const target = await (0,promises_.readlink)((0,external_node_path_.join)(root, here));
+        if (target.startsWith('/')) {
+            return { problem: `${here} links to ${target}, outside the sysroot (QEMU follows links on the host's side)`, leaves: true };
+        }
+        pending.unshift(...target.split('/'));
+    }
+    return { path: done.join('/') };
+}
+function kindOf(info) {
+    if (info.isDirectory())
+        return 'a folder';
+    if (info.isFIFO())
+        return 'a FIFO';
+    if (info.isSocket())
+        return 'a socket';
+    return 'a device node';
+}
+/** What keeps a sysroot from serving the targets' programs; undefined when nothing does. */
+async function sysrootProblem(dir, targets, shownAs = dir) {
+    try {
+        if (!(await (0,promises_.stat)(dir)).isDirectory())
+            return `${shownAs} is not a folder`;
+    }
+    catch {
+        return `${shownAs} does not exist`;
+    }
+    for (const target of new Set(targets)) {
+        const loader = LOADERS[target];
+        const found = await resolveInside(dir, loader);
+        if ('problem' in found)
+            return `${shownAs} holds no dynamic loader for ${target}: ${found.problem}`;
+        // A FIFO there would block the read forever; a folder or device is no loader either.
+        const info = await (0,promises_.lstat)((0,external_node_path_.join)(dir, found.path));
+        if (!info.isFile())
+            return `${shownAs}/${loader} is not a regular file (it is ${kindOf(info)})`;
+        const elf = await (0,kernel_elf/* readElf */.o)((0,external_node_path_.join)(dir, found.path), { followLinks: false });
+        const platform = elf && (0,kernel_platforms/* platformOfHeader */.ab)(elf.header);
+        if (platform?.target !== target) {
+            return `${shownAs}/${loader} is no loader for ${target} (${platform ? `it is for ${platform.target}` : 'not an ELF file'})`;
+        }
+    }
+    return undefined;
+}
+/** Throws the sysroot's problem as one line about the input it came from (naming dir as shownAs). */
+async function checkSysroot(dir, targets, input = 'sysroot', shownAs = dir) {
+    const problem = await sysrootProblem(dir, targets, shownAs);
+    if (!problem)
+        return;
+    if (input === 'libraries') {
+        const fix = 'add base (libc6 holds the loader) to libraries';
+        throw new LibrariesError('libraries', `the packages made a sysroot without a loader: ${problem}`, fix);
+    }
+    throw new LibrariesError('sysroot', problem, 'give a root filesystem of the emulated platform (for example from docker export of an image for it) with relative links, ' +
+        'or use libraries: base instead');
+}
+
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(24);
+;// CONCATENATED MODULE: external "node:url"
+const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+;// CONCATENATED MODULE: ./src/install/libraries/private-apt.ts
+/**
+ * apt on private state: its own sources file, lists, cache, log, preferences, an empty dpkg
+ * status and its own configuration (APT_CONFIG points the configuration parts at an empty
+ * folder, so the machine's hooks, such as command-not-found's or appstream's update hooks, do not
+ * run and its pins do not apply; only its Acquire:: network settings are carried over). The
+ * architectures are set outright, so `dpkg --add-architecture` is never needed. apt still checks
+ * the Release signatures with the keyrings the sources name; nothing here turns that off. Names
+ * are only ever names: apt takes a name no package has as a pattern unless told not to. A file:
+ * archive's packages, which apt leaves where they lie, are copied into the cache and checked
+ * against the signed index. The machine's /etc/apt, /var/lib/apt, /var/lib/dpkg and their locks
+ * are never written.
+ */
+
+
+
+
+
+
+
+
+
+
+const NO_APT_FIX = "use input 'sysroot' with a root filesystem of the platform instead";
+function noApt(distribution) {
+    const problem = `this machine (${distribution.name}) has no apt-get, which fetches the distribution's packages`;
+    return new LibrariesError('libraries', problem, NO_APT_FIX);
+}
+function missingProgram(result) {
+    return result.code === 127 && /ENOENT/.test(result.stderr);
+}
+/** The names to ask apt for: plain for the native architecture, name:arch for the others. */
+function qualifiedNames(names, arches) {
+    return arches.flatMap((arch, i) => names.map(name => (i === 0 ? name : `${name}:${arch}`)));
+}
+/** apt's options for the private state in dir (apart from the configuration file APT_CONFIG names). */
+function privateOptions(dir, arches) {
+    const settings = [
+        `APT::Architecture=${arches[0]}`,
+        `APT::Architectures=${arches.join(',')}`,
+        `Dir::State=${dir}/state`,
+        `Dir::State::Lists=${dir}/state/lists`,
+        `Dir::State::status=${dir}/state/status`,
+        `Dir::Cache=${dir}/cache`,
+        'Dir::Cache::srcpkgcache=',
+        `Dir::Etc::SourceList=${dir}/sources.list`,
+        `Dir::Etc::SourceParts=${dir}/sources.list.d`,
+        `Dir::Etc::Preferences=${dir}/preferences`,
+        `Dir::Etc::PreferencesParts=${dir}/preferences.d`,
+        `Dir::Log=${dir}/log`,
+        'Acquire::Languages=none',
+        'Acquire::AllowInsecureRepositories=false',
+        'Acquire::AllowDowngradeToInsecureRepositories=false',
+        'APT::Get::AllowUnauthenticated=false',
+        'APT::Install-Recommends=false',
+        'APT::Install-Suggests=false',
+        // Else a name no package has is tried as a regular expression (zlib1g.dev installs zlib1g-dev).
+        'APT::Cmd::Pattern-Only=true'
+    ];
+    return settings.flatMap(setting => ['-o', setting]);
+}
+/** Makes the private state folder and its configuration; throws when the machine has no apt. */
+async function openPrivateApt(options) {
+    const { arches, distribution } = options;
+    const dump = await (0,kernel_process/* runProgram */.mB)('apt-config', ['dump'], { timeoutMs: 30_000 });
+    if (missingProgram(dump))
+        throw noApt(distribution);
+    // Fresh, under a parent no untrusted user can change: root's apt reads its configuration from here.
+    // apt fetches as the unprivileged _apt user when run as root: it must be able to reach the lists.
+    const dir = await (0,root_files/* freshFolder */.lj)([options.tempDir], 'setup-x86-on-arm-apt-', 0o755);
+    (0,scratch/* holdScratch */.ES)(dir);
+    if (/["\n]/.test(dir))
+        throw new Error(`the temporary folder ${dir} has a character apt's configuration cannot hold`);
+    for (const sub of ['state/lists/partial', 'cache/archives/partial', 'sources.list.d', 'preferences.d', 'apt.conf.d', 'log']) {
+        await (0,promises_.mkdir)((0,external_node_path_.join)(dir, sub), { recursive: true });
+    }
+    await (0,promises_.writeFile)((0,external_node_path_.join)(dir, 'state/status'), '');
+    await (0,promises_.writeFile)((0,external_node_path_.join)(dir, 'sources.list.d/archive.sources'), options.sources);
+    const config = [`Dir::Etc::Main "${dir}/apt.conf.main";`, `Dir::Etc::Parts "${dir}/apt.conf.d";`, ...acquireSettings(dump.stdout)];
+    await (0,promises_.writeFile)((0,external_node_path_.join)(dir, 'apt.conf'), config.join('\n') + '\n');
+    const env = { ...process.env, APT_CONFIG: (0,external_node_path_.join)(dir, 'apt.conf'), LC_ALL: 'C', DEBIAN_FRONTEND: 'noninteractive' };
+    delete env.LANGUAGE;
+    const aptGet = async (args, timeoutMs) => {
+        const result = await (0,kernel_process/* runProgram */.mB)('apt-get', [...privateOptions(dir, arches), ...args], { env, timeoutMs });
+        if (missingProgram(result))
+            throw noApt(distribution);
+        return result;
+    };
+    const archiveName = `${distribution.name}'s archive for ${arches.join(' and ')}`;
+    return {
+        dir,
+        async update() {
+            const result = await aptGet(['-q', 'update'], 300_000);
+            const failure = updateFailure(result.stdout + '\n' + result.stderr, result.code);
+            if (!failure) {
+                // apt only notes an archive without the architecture; with no index for it, nothing could resolve.
+                const lists = await (0,promises_.readdir)((0,external_node_path_.join)(dir, 'state/lists'));
+                const absent = arches.filter(arch => !lists.some(name => name.includes(`_binary-${arch}_Packages`)));
+                if (!absent.length)
+                    return;
+                throw new LibrariesError('libraries', `${distribution.name}'s archive has no packages for ${absent.join(', ')}`, 'leave that platform out of libraries, or set libraries-mirror to an archive that builds for it');
+            }
+            if (failure.kind === 'signature') {
+                throw new LibrariesError('libraries', `the Release signature of ${failure.where} does not verify (${failure.detail})`, "install the distribution's archive keyring that the machine's sources name (Signed-By), " +
+                    "or set libraries-mirror to a mirror that serves the distribution's signed files");
+            }
+            if (failure.kind === 'unreachable') {
+                const fix = 'check the network, or set libraries-mirror to a reachable mirror of the archive';
+                throw new LibrariesError('libraries', `the archive ${failure.where} does not answer (${failure.detail})`, fix);
+            }
+            const fix = 'check the archive address, or set libraries-mirror';
+            throw new LibrariesError('libraries', `apt-get update of ${archiveName} failed (${failure.detail})`, fix);
+        },
+        async resolve(names) {
+            const noPackage = (missing) => new LibrariesError('libraries', `no package ${missing.join(', ')} in ${archiveName}`, "check the spelling against the distribution's package names (apt-cache search on a machine of it), or leave it out");
+            const simulate = (more, of) => aptGet(['-s', ...more, 'install', '--no-install-recommends', ...qualifiedNames(of, arches)], 120_000);
+            const result = await simulate(['-q'], names);
+            if (result.code === 0) {
+                const packages = parseSimulation(result.stdout);
+                // apt before 2.0 ignores Pattern-Only; a virtual package resolves to other names too. Only
+                // apt's notes (at quiet level 0) tell a pattern from a virtual package.
+                const unsure = notResolvedByName(names, arches, packages);
+                if (unsure.length) {
+                    const again = await simulate(['-o', 'quiet=0'], unsure);
+                    const patterns = patternNames(again.stdout + '\n' + again.stderr).filter(name => unsure.includes(name));
+                    if (patterns.length)
+                        throw noPackage(patterns);
+                }
+                return packages;
+            }
+            const failure = resolveFailure(result.stdout + '\n' + result.stderr);
+            if (failure.kind === 'missing') {
+                const known = await machineKnows(failure.names);
+                const elsewhere = failure.names.filter(name => known.has(name));
+                if (elsewhere.length) {
+                    throw new LibrariesError('libraries', `${elsewhere.join(', ')} ${elsewhere.length > 1 ? 'are' : 'is'} not built for ${arches.join(' or ')} ` +
+                        `in ${distribution.name}'s archive (the machine's own lists have it)`, "leave it out, or use input 'sysroot' with a root filesystem that holds it");
+                }
+                throw noPackage(failure.names);
+            }
+            if (failure.kind === 'broken') {
+                const problem = `the packages cannot be installed together for ${arches.join(', ')}: ${failure.detail}`;
+                throw new LibrariesError('libraries', problem, 'leave out the package that pulls it in');
+            }
+            const problem = `apt could not resolve the packages in ${archiveName} (${failure.detail})`;
+            throw new LibrariesError('libraries', problem, 'check the package names');
+        },
+        async download(packages) {
+            // Exact versions: what is fetched is what the cache key was computed from.
+            const install = ['-q', '-y', '--download-only', 'install', '--no-install-recommends', ...packages.map(packageId)];
+            const result = await aptGet(install, 900_000);
+            if (result.code !== 0) {
+                const problem = `downloading the packages failed (${downloadFailure(result.stdout + '\n' + result.stderr)})`;
+                throw new LibrariesError('libraries', problem, 'run again; if it persists, set libraries-mirror');
+            }
+            const archives = (0,external_node_path_.join)(dir, 'cache/archives');
+            const present = new Set(await (0,promises_.readdir)(archives));
+            const absent = packages.map(debFileName).filter(file => !present.has(file));
+            if (absent.length) {
+                // apt leaves a file: archive's packages where they lie; it still says where, with the signed index's hash.
+                const listed = await aptGet(['-o', 'Acquire::ForceHash=SHA256', '--print-uris', ...install], 120_000);
+                const local = parsePrintUris(listed.stdout).filter(uri => absent.includes(uri.file) && uri.uri.startsWith('file:'));
+                const lost = absent.filter(file => !local.some(uri => uri.file === file));
+                if (lost.length)
+                    throw new Error(`apt-get reported success but did not store ${lost.join(', ')}`);
+                for (const uri of local)
+                    await copyChecked(uri, (0,external_node_path_.join)(archives, uri.file));
+            }
+            return packages.map(p => (0,external_node_path_.join)(archives, debFileName(p)));
+        },
+        async remove() {
+            await (0,promises_.rm)(dir, { recursive: true, force: true });
+            (0,scratch/* dropScratch */.Wl)(dir);
+        }
+    };
+}
+/** Names asked of one apt-cache: a few hundred are still a short command line. */
+const LOOKUP_BATCH = 100;
+/** The names the machine's own apt (its usual lists, read only) has a package by, asked a batch at a time. */
+async function machineKnows(names) {
+    const env = { ...process.env, LC_ALL: 'C' };
+    const known = new Set();
+    for (let i = 0; i < names.length; i += LOOKUP_BATCH) {
+        const args = ['-o', 'APT::Cmd::Pattern-Only=true', 'policy', ...names.slice(i, i + LOOKUP_BATCH)];
+        const result = await (0,kernel_process/* runProgram */.mB)('apt-cache', args, { timeoutMs: 60_000, env });
+        if (result.code === 0)
+            for (const name of namesWithCandidate(result.stdout))
+                known.add(name);
+    }
+    return known;
+}
+const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK } = external_node_fs_.constants;
+/**
+ * Copies a package from a file: archive to `to`, checked against the SHA256 apt printed (from the
+ * signed index): the archive's folder may be one others can write, so only the hash vouches for it.
+ */
+async function copyChecked(uri, to) {
+    const refuse = (problem, fix) => new LibrariesError('libraries', problem, fix);
+    const repair = "make the mirror again from the distribution's archive, or set libraries-mirror to another one";
+    if (!uri.sha256) {
+        const fix = 'use a mirror whose indexes carry SHA256 sums, as every Debian and Ubuntu archive does';
+        throw refuse(`the archive's index gives no SHA256 for ${uri.file}, so the copy at ${uri.uri} cannot be checked`, fix);
+    }
+    let from;
+    try {
+        from = (0,external_node_url_namespaceObject.fileURLToPath)(uri.uri);
+    }
+    catch {
+        throw refuse(`apt names ${uri.uri} for ${uri.file}, which is not a file on this machine`, repair);
+    }
+    let source;
+    try {
+        source = await (0,promises_.open)(from, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+    }
+    catch (error) {
+        const code = error.code;
+        const unlinked = 'give the archive with the package files themselves, not links to them';
+        if (code === 'ELOOP')
+            throw refuse(`${from} in the file: archive is a link`, unlinked);
+        throw refuse(`cannot open ${from} in the file: archive (${code})`, repair);
+    }
+    try {
+        const info = await source.stat();
+        if (!info.isFile())
+            throw refuse(`${from} in the file: archive is not a regular file`, repair);
+        if (info.size !== uri.size)
+            throw refuse(`${from} has ${info.size} bytes; the archive's signed index says ${uri.size}`, repair);
+        const target = await (0,promises_.open)(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
+        const hash = (0,external_node_crypto_.createHash)('sha256');
+        try {
+            const buffer = Buffer.alloc(1024 * 1024);
+            // No further than the signed size, whatever the file grows to meanwhile.
+            for (let done = 0; done < uri.size;) {
+                const { bytesRead } = await source.read(buffer, 0, Math.min(buffer.length, uri.size - done), null);
+                if (!bytesRead)
+                    break;
+                hash.update(buffer.subarray(0, bytesRead));
+                await target.write(buffer, 0, bytesRead);
+                done += bytesRead;
+            }
+        }
+        finally {
+            await target.close();
+        }
+        const actual = hash.digest('hex');
+        if (actual !== uri.sha256) {
+            await (0,promises_.unlink)(to);
+            throw refuse(`${from} does not match the archive's signed index (SHA256 ${actual}, expected ${uri.sha256})`, repair);
+        }
+    }
+    finally {
+        await source.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/install/libraries/sources.ts
+/**
+ * The machine's apt sources, read as apt reads them (sources.list(5)): the one-line format of
+ * sources.list and sources.list.d/*.list, and the deb822 stanzas of sources.list.d/*.sources.
+ * Only what finding an archive needs is kept: where (URIs), which suites and components, and
+ * which keyring signs it (Signed-By, a file or a key written inline).
+ */
+
+
+/** Parses deb822 stanzas; keeps the enabled `deb` ones (not deb-src). */
+function parseDeb822Sources(text, file) {
+    const entries = [];
+    for (const stanza of text.replace(/\r\n/g, '\n').split(/\n[ \t]*\n/)) {
+        const fields = new Map();
+        let current;
+        for (const line of stanza.split('\n')) {
+            if (/^\s*#/.test(line) || line.trim() === '')
+                continue;
+            if (/^\s/.test(line)) {
+                // A continuation line; a lone "." stands for an empty line.
+                current?.push(line.trim() === '.' ? '' : line.trim());
+                continue;
+            }
+            const field = /^([^:\s]+):\s*(.*)$/.exec(line);
+            if (!field)
+                continue;
+            current = field[2] === '' ? [] : [field[2].trim()];
+            fields.set(field[1].toLowerCase(), current);
+        }
+        const words = (name) => (fields.get(name) ?? []).join(' ').split(/\s+/).filter(Boolean);
+        if (!words('types').includes('deb'))
+            continue;
+        if (['no', 'false', '0'].includes((fields.get('enabled')?.[0] ?? 'yes').toLowerCase()))
+            continue;
+        const signedBy = fields.get('signed-by');
+        entries.push({
+            uris: words('uris'),
+            suites: words('suites'),
+            components: words('components'),
+            ...(signedBy && signedBy.length ? { signedBy: signedBy.length > 1 ? signedBy.join('\n').trim() : signedBy[0] } : {}),
+            file
+        });
+    }
+    return entries.filter(entry => entry.uris.length && entry.suites.length);
+}
+/** Parses one-line `deb [options] uri suite components...` lines. */
+function parseOneLineSources(text, file) {
+    const entries = [];
+    for (const raw of text.split('\n')) {
+        const line = raw.replace(/#.*$/, '').trim();
+        const match = /^deb\s+(?:\[([^\]]*)\]\s*)?(\S+)\s+(\S+)(.*)$/.exec(line);
+        if (!match)
+            continue;
+        const options = new Map();
+        for (const option of (match[1] ?? '').trim().split(/\s+/).filter(Boolean)) {
+            const pair = /^([A-Za-z-]+?)[+-]?=(.*)$/.exec(option);
+            if (pair)
+                options.set(pair[1].toLowerCase(), pair[2]);
+        }
+        const signedBy = options.get('signed-by');
+        entries.push({
+            uris: [match[2]],
+            suites: [match[3]],
+            components: match[4].trim().split(/\s+/).filter(Boolean),
+            ...(signedBy ? { signedBy: signedBy.split(',').join(' ') } : {}),
+            file
+        });
+    }
+    return entries;
+}
+async function listDir(dir) {
+    try {
+        return (await (0,promises_.readdir)(dir)).sort();
+    }
+    catch {
+        return [];
+    }
+}
+async function readText(path) {
+    try {
+        return await (0,promises_.readFile)(path, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Every `deb` entry of an apt configuration directory (/etc/apt), in apt's order:
+ * sources.list, then sources.list.d's *.list and *.sources by name (apt ignores other names).
+ */
+async function readAptSources(aptEtc = '/etc/apt') {
+    const entries = [];
+    const main = (0,external_node_path_.join)(aptEtc, 'sources.list');
+    const mainText = await readText(main);
+    if (mainText !== undefined)
+        entries.push(...parseOneLineSources(mainText, main));
+    const partsDir = (0,external_node_path_.join)(aptEtc, 'sources.list.d');
+    for (const name of await listDir(partsDir)) {
+        if (!/^[A-Za-z0-9_.-]+\.(list|sources)$/.test(name))
+            continue;
+        const path = (0,external_node_path_.join)(partsDir, name);
+        const text = await readText(path);
+        if (text === undefined)
+            continue;
+        entries.push(...(name.endsWith('.sources') ? parseDeb822Sources(text, path) : parseOneLineSources(text, path)));
+    }
+    return entries;
+}
+
+;// CONCATENATED MODULE: ./src/install/libraries/unpack.ts
+/**
+ * From .deb files to a sysroot a dynamic loader can use: each package is unpacked with
+ * `dpkg-deb -x` into a folder of its own, and only its library trees (lib*, usr/lib*) move into
+ * the root, in the merged-/usr layout (lib -> usr/lib, lib64 -> usr/lib64, ... as base-files
+ * makes them), so packages built before and after the merge land in one tree. Every link is
+ * rewritten relative to its own place: QEMU looks a path up under its prefix with the host's
+ * kernel, which would follow an absolute link out to the host's own files.
+ * Several architectures share the tree (multiarch: each keeps its libraries in its own triplet
+ * folder); when two packages ship the same path the first one stays, unless it is a link and
+ * the second a real file.
+ * Packages are not trusted to be tame: nothing is written through a link already in the tree,
+ * and a final pass leaves only root's regular files, folders and links that stay inside, with no
+ * setuid or setgid bit and nothing others may write, as QEMU serves the tree to every program.
+ */
+
+
+
+
+
+/** The top-level folders merged-/usr systems keep under usr/ (the links to them are made at the end). */
+const MERGED = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'];
+/** The trees a loader and the libraries' own data need. */
+const KEPT_TREES = ['usr/lib', 'usr/lib32', 'usr/lib64', 'usr/libx32'];
+/** A package path in the merged-/usr layout: lib/x -> usr/lib/x. */
+function mergedPath(path) {
+    const first = path.split('/')[0];
+    return MERGED.includes(first) ? `usr/${path}` : path;
+}
+function isKept(path) {
+    return KEPT_TREES.some(tree => path === tree || path.startsWith(`${tree}/`));
+}
+/** Whether a folder may hold kept trees further down (usr itself, or a folder merged into usr). */
+function leadsToKept(path) {
+    return KEPT_TREES.some(tree => tree.startsWith(`${path}/`));
+}
+/**
+ * Where a package's link should point once it sits in the merged tree, relative to the link's
+ * own folder; undefined when it would point at itself (the same file shipped under /lib and
+ * /usr/lib). A target above the package's root stops at the root, as in a chroot.
+ */
+function relocateLink(linkPath, target) {
+    const fromRoot = target.startsWith('/') ? target : external_node_path_.posix.join(external_node_path_.posix.dirname(linkPath), target);
+    // Normalising an absolute path stops `..` at the root.
+    const absolute = external_node_path_.posix.normalize('/' + fromRoot).slice(1);
+    const destination = mergedPath(absolute);
+    const place = mergedPath(linkPath);
+    if (destination === place)
+        return undefined;
+    return external_node_path_.posix.relative(external_node_path_.posix.dirname(place), destination) || '.';
+}
+async function lstatOrUndefined(path) {
+    try {
+        return await (0,promises_.lstat)(path);
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Makes root/path a chain of real folders, creating the missing ones; false when a part of it
+ * is anything else, a link above all (writing through one could land outside the root).
+ */
+async function realFolders(root, path) {
+    let here = root;
+    for (const name of path.split('/')) {
+        if (name === '' || name === '.')
+            continue;
+        here = (0,external_node_path_.join)(here, name);
+        const info = await lstatOrUndefined(here);
+        if (!info)
+            await (0,promises_.mkdir)(here, { mode: 0o755 });
+        else if (!info.isDirectory())
+            return false;
+    }
+    return true;
+}
+/**
+ * Moves a package's kept files from its unpacked folder into the root: regular files, folders
+ * and links only, never through a link already there. Returns what it left out.
+ */
+async function placePackage(unpacked, root) {
+    const left = { specials: [], blocked: [] };
+    await placeTree(unpacked, root, '', left);
+    return left;
+}
+async function placeTree(unpacked, root, relative, left) {
+    for (const entry of await (0,promises_.readdir)((0,external_node_path_.join)(unpacked, relative), { withFileTypes: true })) {
+        const path = relative ? `${relative}/${entry.name}` : entry.name;
+        const place = mergedPath(path);
+        if (!isKept(place)) {
+            if (entry.isDirectory() && leadsToKept(place))
+                await placeTree(unpacked, root, path, left);
+            continue;
+        }
+        if (entry.isDirectory()) {
+            if (await realFolders(root, place))
+                await placeTree(unpacked, root, path, left);
+            else
+                left.blocked.push(place);
+            continue;
+        }
+        if (!entry.isFile() && !entry.isSymbolicLink()) {
+            left.specials.push(place);
+            continue;
+        }
+        if (!(await realFolders(root, external_node_path_.posix.dirname(place)))) {
+            left.blocked.push(place);
+            continue;
+        }
+        const destination = (0,external_node_path_.join)(root, place);
+        const existing = await lstatOrUndefined(destination);
+        if (entry.isSymbolicLink()) {
+            const target = relocateLink(path, await (0,promises_.readlink)((0,external_node_path_.join)(unpacked, path)));
+            if (target === undefined || existing)
+                continue;
+            await (0,promises_.symlink)(target, destination);
+        }
+        else {
+            if (existing && !existing.isSymbolicLink())
+                continue;
+            if (existing)
+                await (0,promises_.unlink)(destination);
+            await (0,promises_.rename)((0,external_node_path_.join)(unpacked, path), destination);
+        }
+    }
+}
+/**
+ * The final pass over a made sysroot, which others may read and QEMU serves to every program:
+ * only regular files, folders and links stay; every file and folder is owned by whoever made
+ * the tree (root: dpkg-deb as root keeps the packages' owners, such as root:utmp), with no
+ * setuid, setgid or sticky bit and no write for group or others; every link that resolves
+ * outside the root, itself or through other links, is removed. Returns what it changed.
+ */
+async function sanitizeSysroot(root) {
+    const changed = { setIds: [], specials: [] };
+    const links = [];
+    const uid = process.getuid?.() ?? 0;
+    const gid = process.getgid?.() ?? 0;
+    const visit = async (relative) => {
+        const path = relative ? (0,external_node_path_.join)(root, relative) : root;
+        const info = await (0,promises_.lstat)(path);
+        if (info.isSymbolicLink()) {
+            links.push(relative);
+            return;
+        }
+        if (!info.isFile() && !info.isDirectory()) {
+            await (0,promises_.unlink)(path);
+            changed.specials.push(relative);
+            return;
+        }
+        if (info.uid !== uid || info.gid !== gid)
+            await (0,promises_.lchown)(path, uid, gid);
+        if (info.mode & 0o6000)
+            changed.setIds.push(relative || '.');
+        // chown clears setuid on its own, but not always setgid: the mode is set whatever it did.
+        if (info.mode & 0o7022 || info.uid !== uid || info.gid !== gid)
+            await (0,promises_.chmod)(path, info.mode & 0o755);
+        if (info.isDirectory())
+            await Promise.all((await (0,promises_.readdir)(path)).map(name => visit(relative ? `${relative}/${name}` : name)));
+    };
+    await visit('');
+    // Every link is judged before any is removed, so one leaving through another goes as well.
+    const leaving = [];
+    for (const link of links) {
+        const found = await resolveInside(root, link);
+        if ('leaves' in found)
+            leaving.push(link);
+    }
+    for (const link of leaving.sort())
+        await (0,promises_.unlink)((0,external_node_path_.join)(root, link));
+    // The walk is concurrent: sorted, the lists read the same every run.
+    return { leaving, setIds: changed.setIds.sort(), specials: changed.specials.sort() };
+}
+function counted(count, one, many) {
+    return `${count} ${count === 1 ? one : many}`;
+}
+/** One log line for what sanitizing changed; undefined when it changed nothing worth saying. */
+function sanitizedSummary(changed) {
+    const said = [
+        changed.leaving.length && `dropped ${counted(changed.leaving.length, 'link', 'links')} leaving the sysroot`,
+        changed.setIds.length && `cleared setuid/setgid on ${counted(changed.setIds.length, 'file', 'files')}`,
+        changed.specials.length &&
+            `left out ${counted(changed.specials.length, 'device node, FIFO or socket', 'device nodes, FIFOs or sockets')}`,
+        changed.blocked.length && `left out ${counted(changed.blocked.length, 'entry', 'entries')} that would go through a link`
+    ].filter(Boolean);
+    return said.length ? `libraries: ${said.join(', ')}` : undefined;
+}
+/** The merged-/usr links at the root, for every usr/lib* folder there is. */
+async function makeMergedLinks(root) {
+    await realFolders(root, 'usr/lib');
+    for (const name of ['lib', 'lib32', 'lib64', 'libx32']) {
+        if (!(await lstatOrUndefined((0,external_node_path_.join)(root, 'usr', name))))
+            continue;
+        if (await lstatOrUndefined((0,external_node_path_.join)(root, name)))
+            continue;
+        await (0,promises_.symlink)(`usr/${name}`, (0,external_node_path_.join)(root, name));
+    }
+}
+async function inBatches(items, size, work) {
+    for (let start = 0; start < items.length; start += size) {
+        await Promise.all(items.slice(start, start + size).map((item, i) => work(item, start + i)));
+    }
+}
+/**
+ * Unpacks the .deb files (in the given order, which decides who wins a shared path) into root,
+ * using scratch, a folder only root can enter, for the per-package folders (each removed once
+ * placed). Returns what sanitizing changed (sanitizedSummary says it in a line). Throws when
+ * dpkg-deb is missing or refuses a file.
+ */
+async function unpackDebs(debs, root, scratch) {
+    await (0,promises_.mkdir)(root, { recursive: true, mode: 0o755 });
+    // xz decompression dominates and uses one core per package: a few at a time keeps every core busy.
+    await inBatches(debs, 4, async (deb, index) => {
+        const result = await (0,kernel_process/* runProgram */.mB)('dpkg-deb', ['-x', deb, (0,external_node_path_.join)(scratch, String(index))], { timeoutMs: 300_000 });
+        if (result.code === 127 && /ENOENT/.test(result.stderr)) {
+            const fix = "install the dpkg package, or use input 'sysroot'";
+            throw new LibrariesError('libraries', 'this machine has no dpkg-deb, which unpacks the packages', fix);
+        }
+        if (result.code !== 0)
+            throw new Error(`dpkg-deb -x ${deb} failed: ${result.stderr.trim().split('\n').slice(-1)[0]}`);
+    });
+    const left = { specials: [], blocked: [] };
+    for (let index = 0; index < debs.length; index++) {
+        const unpacked = (0,external_node_path_.join)(scratch, String(index));
+        const placed = await placePackage(unpacked, root);
+        left.specials.push(...placed.specials);
+        left.blocked.push(...placed.blocked);
+        await (0,promises_.rm)(unpacked, { recursive: true, force: true });
+    }
+    await makeMergedLinks(root);
+    const changed = await sanitizeSysroot(root);
+    return { ...changed, specials: [...left.specials, ...changed.specials], blocked: left.blocked };
+}
+
+;// CONCATENATED MODULE: ./src/install/libraries/index.ts
+/**
+ * Real foreign programs on the host: a sysroot (QEMU_LD_PREFIX) made of the distribution's own
+ * packages for the emulated architectures. makeSysroot is the whole story: find the machine's
+ * distribution and the archive that serves the architectures, reuse a recent sysroot for the
+ * same request, or resolve the packages with a private apt (signatures checked as always),
+ * reuse the sysroot those exact versions made, or download, unpack and publish a new one.
+ * Nothing here reads the action's inputs or the environment's variables; the caller passes
+ * parsed values (parseLibraries, parseMirror) and places (tool cache, temporary folder).
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+async function timed(log, what, work) {
+    const started = performance.now();
+    const result = await work();
+    log(`libraries: ${what} took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    return result;
+}
+const USE_SYSROOT = "use input 'sysroot' with a root filesystem of the platform instead";
+async function machineDistribution(osRelease) {
+    const text = await readOsRelease(osRelease);
+    if (text === undefined) {
+        const problem = `cannot tell which distribution this machine runs (no ${osRelease ?? '/etc/os-release'})`;
+        throw new LibrariesError('libraries', problem, USE_SYSROOT);
+    }
+    const fields = parseOsRelease(text);
+    const distribution = distributionOf(fields);
+    if (!distribution) {
+        throw new LibrariesError('libraries', `this machine runs ${fields.PRETTY_NAME || fields.ID || 'an unknown system'}; libraries come from Debian's or Ubuntu's archive`, USE_SYSROOT);
+    }
+    return distribution;
+}
+/** The distribution's archive keyring on this machine (.pgp, else .gpg), one only root can change. */
+async function machineKeyring(distribution) {
+    const problems = [];
+    for (const extension of ['pgp', 'gpg']) {
+        const path = archiveKeyring(distribution, extension);
+        const problem = await (0,root_files/* rootOnlyProblem */.k)(path, 'file');
+        if (!problem)
+            return path;
+        if (!problem.includes('ENOENT'))
+            problems.push(problem);
+    }
+    const keyringPackage = distribution.family === 'ubuntu' ? 'ubuntu-keyring' : 'debian-archive-keyring';
+    const problem = problems.length ? problems.join('; ') : `no ${archiveKeyring(distribution)} on this machine`;
+    throw new LibrariesError('libraries', `${problem}: the archive's signatures cannot be checked`, `install ${keyringPackage} (as root)`);
+}
+/** Makes (or reuses) the sysroot holding the packages and their dependencies for the targets. */
+async function makeSysroot(request) {
+    const log = request.log ?? (() => { });
+    if (!request.targets.length)
+        throw new Error('makeSysroot needs at least one target');
+    if (!request.packages.length) {
+        throw new LibrariesError('libraries', 'no package named', 'name packages of the distribution, such as base, libssl3');
+    }
+    const distribution = await machineDistribution(request.osRelease);
+    const arches = debianArches(request.targets);
+    const keyring = await machineKeyring(distribution);
+    const sources = privateSources(await readAptSources(request.aptEtc), distribution, arches, request.mirror ?? [], keyring);
+    const cacheDir = request.cacheDir;
+    const requested = requestKey(distribution, arches, request.packages, sources);
+    const record = await readRecord(cacheDir, requested);
+    if (record && Date.now() - record.resolvedAt < (request.reuseForMs ?? DAY_MS)) {
+        const path = (0,external_node_path_.join)(cacheDir, record.sysroot);
+        if (!(await sysrootProblem(path, request.targets))) {
+            log(`libraries: reusing ${path} (resolved ${new Date(record.resolvedAt).toISOString()})`);
+            return { path, cacheHit: true, packages: record.packages };
+        }
+    }
+    await removeAbandoned(cacheDir);
+    const apt = await openPrivateApt({ tempDir: request.tempDir, sources, arches, distribution });
+    try {
+        await timed(log, `apt-get update (private lists for ${arches.join(', ')})`, () => apt.update());
+        const resolved = await timed(log, 'resolving', () => apt.resolve(request.packages));
+        const packages = resolved.map(packageId).sort();
+        const key = sysrootKey(distribution, arches, resolved);
+        log(`libraries: ${resolved.length} packages for ${arches.join(', ')} -> ${key}`);
+        const final = (0,external_node_path_.join)(cacheDir, key);
+        // A cached tree something damaged is made again rather than trusted.
+        if ((await exists(final)) && (await sysrootProblem(final, request.targets)))
+            await discardSysroot(cacheDir, key);
+        const published = await publishSysroot(cacheDir, key, async (root, scratch) => {
+            const debs = await timed(log, 'downloading', () => apt.download(resolved));
+            const changed = await timed(log, `unpacking ${debs.length} packages`, () => unpackDebs(debs, root, scratch));
+            const said = sanitizedSummary(changed);
+            if (said)
+                log(said);
+            await checkSysroot(root, request.targets, 'libraries', final);
+        });
+        await writeRecord(cacheDir, requested, { sysroot: key, packages, resolvedAt: Date.now() });
+        return { path: published.path, cacheHit: !published.made, packages };
+    }
+    finally {
+        await apt.remove();
+    }
+}
+
+// EXTERNAL MODULE: ./src/kernel/binfmt.ts
+var binfmt = __nccwpck_require__(281);
+;// CONCATENATED MODULE: ./src/kernel/address-space.ts
+/**
+ * How high the kernel hands out user addresses on this host. The top of the main thread's stack
+ * tells: the kernel puts it at the top of the user address space (just below 2^47 on x86_64,
+ * 2^48 on most arm64 kernels, 2^39 on Raspberry Pi's). The highest mapping of all does not:
+ * x86_64's vsyscall page sits far above the user address space.
+ */
+
+/** The bits an x86_64 program's user addresses may take. */
+const X86_64_ADDRESS_BITS = 47;
+/** The bits the user address space takes, from /proc/<pid>/maps text; undefined without a [stack] line. */
+function userAddressBits(maps) {
+    for (const line of maps.split('\n')) {
+        const fields = line.trim().split(/\s+/);
+        // exactly: a file's path is absolute, so one whose name ends in " [stack]" has more fields
+        if (fields.length !== 6 || fields[5] !== '[stack]')
+            continue;
+        const end = /^[0-9a-f]+-([0-9a-f]{1,16})$/i.exec(fields[0])?.[1];
+        const top = end ? BigInt(`0x${end}`) : 0n;
+        // the end is exclusive: the stack's last byte is the highest user address
+        return top > 0n ? (top - 1n).toString(2).length : undefined;
+    }
+    return undefined;
+}
+/** Does the user address space reach past what x86_64 programs may have (2^47)? */
+function beyondX86_64(bits) {
+    return bits !== undefined && bits > X86_64_ADDRESS_BITS;
+}
+/**
+ * QEMU's guest base (-B, QEMU_GUEST_BASE) that puts the addresses this host's kernel hands out
+ * where x86_64 programs may have them, or undefined when none is needed or none would do: with 48
+ * bits, guest address = host address - 2^47 turns the kernel's [2^47, 2^48) into [0, 2^47); with 47
+ * bits or fewer nothing is needed (and that base would put the memory out of the guest's reach).
+ */
+function x86_64GuestBase(bits) {
+    return bits === X86_64_ADDRESS_BITS + 1 ? `0x${(1n << BigInt(X86_64_ADDRESS_BITS)).toString(16)}` : undefined;
+}
+/** userAddressBits of this process; undefined where /proc cannot be read. */
+function readUserAddressBits(path = '/proc/self/maps') {
+    try {
+        return userAddressBits((0,external_node_fs_.readFileSync)(path, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/kernel/host.ts
+/** What machine the action runs on, read from the kernel and the running Node. */
+
+
+
+const BITS_32 = new Set(['arm', 'ia32', 'x32', 'mips', 'mipsel', 'ppc']);
+function currentHost() {
+    const kernelMachine = process.platform === 'linux' ? (0,external_node_os_namespaceObject.machine)() : process.arch;
+    return {
+        os: process.platform,
+        machine: kernelMachine,
+        userlandBits: BITS_32.has(process.arch) ? 32 : 64,
+        family: (0,kernel_platforms/* hostFamily */.Fr)(kernelMachine),
+        addressBits: process.platform === 'linux' ? readUserAddressBits() : undefined
+    };
+}
+/** A reason the action cannot serve these platforms on this host, or undefined. */
+function hostProblem(host, platforms) {
+    if (host.os !== 'linux') {
+        const how = host.os === 'darwin'
+            ? 'macOS runs x86_64 programs through Rosetta 2'
+            : host.os === 'win32'
+                ? 'Windows on ARM emulates x64 programs itself'
+                : 'it has no binfmt_misc';
+        return `setup-x86-on-arm works on Linux runners only; this one runs ${host.os} (${how}): run this step only where runner.os == 'Linux'`;
+    }
+    const wide = platforms.filter(p => p.bits === 64 && !host.family.includes(p.target));
+    if (host.userlandBits === 32 && wide.length > 0) {
+        return (`this ${host.machine} kernel runs a 32-bit userland, and 64-bit guests (${wide.map(p => p.docker).join(', ')}) ` +
+            'need a 64-bit one (QEMU 10 dropped 64-bit guests on 32-bit hosts): use a 64-bit OS image (e.g. 64-bit Raspberry Pi OS) or request only 32-bit platforms such as 386');
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/kernel/privileged.ts
+/**
+ * Changes that need root: directly when the process is root, through `sudo -n` otherwise.
+ * Every command is an argument array; nothing goes through a shell.
+ */
+
+
+class PrivilegeError extends Error {
+}
+function failure(command, args, result) {
+    const said = (result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ');
+    return new Error(`${[command, ...args].join(' ')} failed (exit ${result.code}): ${said}`);
+}
+const asRoot = {
+    inProcess: true,
+    async write(path, data) {
+        await (0,promises_.writeFile)(path, data);
+    },
+    async run(command, args, options = {}) {
+        const result = await (0,kernel_process/* runProgram */.mB)(command, args, options);
+        if (result.code !== 0)
+            throw failure(command, args, result);
+        return result.stdout;
+    }
+};
+const throughSudo = {
+    async write(path, data) {
+        const result = await (0,kernel_process/* runProgram */.mB)('sudo', ['-n', 'tee', path], { input: data });
+        if (result.code !== 0)
+            throw failure('sudo -n tee', [path], result);
+    },
+    async run(command, args, options = {}) {
+        const env = options.env ? Object.entries(options.env).map(([k, v]) => `${k}=${v ?? ''}`) : [];
+        const prefix = env.length ? ['-n', 'env', ...env] : ['-n'];
+        const result = await (0,kernel_process/* runProgram */.mB)('sudo', [...prefix, command, ...args], { timeoutMs: options.timeoutMs });
+        if (result.code !== 0)
+            throw failure(command, args, result);
+        return result.stdout;
+    }
+};
+let found;
+/** Root, or passwordless sudo, or a PrivilegeError that says what is needed (asked once a process). */
+function privileged() {
+    found ??= findPrivileged();
+    return found;
+}
+async function findPrivileged() {
+    if (process.getuid?.() === 0)
+        return asRoot;
+    const sudo = await (0,kernel_process/* runProgram */.mB)('sudo', ['-n', 'true'], { timeoutMs: 10_000 });
+    if (sudo.code === 0)
+        return throughSudo;
+    throw new PrivilegeError('registering binfmt_misc handlers needs root: run the job as root or allow passwordless sudo ' +
+        '(an unprivileged container job cannot do this; run it on the host or in a --privileged container)');
+}
+
+;// CONCATENATED MODULE: ./src/records/journal.ts
+/**
+ * What a run changed in the kernel's binfmt table, recorded before each change is made
+ * (write-ahead), so a post step can undo a main that failed or was killed half-way. Once the run is
+ * stopped (a signal), nothing more is recorded, so no new change starts. A saved list is read back
+ * item by item: the file it lives in can be edited, so each change is checked (changeProblem)
+ * before anything acts on it.
+ */
+
+/** A change refused because the run is stopping: the change it would have begun is never made. */
+class Stopped extends Error {
+}
+class Journal {
+    persist;
+    changes = [];
+    stopped;
+    /** `persist` saves the whole list after every change (the Actions state, or a file). */
+    constructor(persist = () => undefined) {
+        this.persist = persist;
+    }
+    /** Refuses every later record(): the changes recorded so far stay, for the post step to undo. */
+    stop(why) {
+        this.stopped ??= why;
+    }
+    async record(change) {
+        if (this.stopped)
+            throw new Stopped(this.stopped);
+        this.changes.push(change);
+        await this.persist(this.changes);
+    }
+    /** Replaces a recorded change (a 'replaced' record completed), or drops it (undefined: undone). */
+    async update(change, next) {
+        const at = this.changes.indexOf(change);
+        if (at < 0)
+            return;
+        if (next)
+            this.changes[at] = next;
+        else
+            this.changes.splice(at, 1);
+        await this.persist(this.changes);
+    }
+    /**
+     * The saved list, unchecked item by item: whoever acts on a change checks it with changeProblem
+     * first, so one damaged change is skipped and the others still count.
+     */
+    static parse(text) {
+        if (!text)
+            return [];
+        let value;
+        try {
+            value = JSON.parse(text);
+        }
+        catch (error) {
+            throw new Error(`the saved changes are not JSON (${error.message})`, { cause: error });
+        }
+        if (!Array.isArray(value))
+            throw new Error('the saved changes are not a list');
+        return value;
+    }
+}
+/** What is wrong with a value read back as an entry; undefined when the kernel would take it. */
+function entryProblem(value) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return 'not an object';
+    const entry = value;
+    for (const field of ['name', 'interpreter', 'flags', 'magic', 'mask']) {
+        if (typeof entry[field] !== 'string')
+            return `its ${field} is not a string`;
+    }
+    if (typeof entry.enabled !== 'boolean')
+        return 'its enabled is not true or false';
+    if (entry.type !== 'M' && entry.type !== 'E')
+        return `its type ${JSON.stringify(entry.type)} is not M or E`;
+    if (typeof entry.offset !== 'number' || !Number.isSafeInteger(entry.offset) || entry.offset < 0)
+        return 'its offset is not a number';
+    try {
+        (0,binfmt/* registerLine */.AM)(entry);
+    }
+    catch (error) {
+        return error.message;
+    }
+    return undefined;
+}
+/** What is wrong with a value read back as a change; undefined when it is one this action records. */
+function changeProblem(value) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return `${JSON.stringify(value)} is not an object`;
+    const change = value;
+    const entry = (field, optional = false) => {
+        if (optional && change[field] === undefined)
+            return undefined;
+        const problem = entryProblem(change[field]);
+        return problem && `its ${field} is not a binfmt entry (${problem})`;
+    };
+    switch (change.kind) {
+        case 'mounted':
+            return undefined;
+        case 'added':
+            return entry('entry');
+        case 'replaced': {
+            const problem = entry('original') ?? entry('entry', true);
+            if (problem)
+                return problem;
+            const { original, entry: replacement } = change;
+            return replacement && replacement.name !== original.name ? `it replaces ${original.name} with ${replacement.name}` : undefined;
+        }
+        case 'shared':
+            return typeof change.name === 'string' && change.name !== '' ? undefined : 'its name is not a string';
+        default:
+            return `its kind ${JSON.stringify(change.kind)} is not mounted, added, replaced or shared`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/records/holder.ts
+/**
+ * Who holds an entry in the host's ledger: a job (its runner process, which outlives main and
+ * post), or a holder that never goes stale (the command line, persist, a ledger rebuilt after
+ * damage). A job's holder counts while its process lives in this boot; a reused pid or an earlier
+ * boot makes it stale. A holder read back from a file is checked field by field (holderProblem).
+ */
+
+const procInfo = {
+    async bootId() {
+        return (await (0,promises_.readFile)('/proc/sys/kernel/random/boot_id', 'utf8').catch(() => 'unknown')).trim();
+    },
+    async startTime(pid) {
+        try {
+            const stat = await (0,promises_.readFile)(`/proc/${pid}/stat`, 'utf8');
+            // Field 22; the command name (field 2) may hold spaces and parentheses, so count from its end.
+            return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+        }
+        catch {
+            return undefined;
+        }
+    },
+    async bootTime() {
+        const stat = await (0,promises_.readFile)('/proc/stat', 'utf8').catch(() => '');
+        const seconds = Number(/^btime (\d+)$/m.exec(stat)?.[1]);
+        return seconds > 0 ? seconds * 1000 : undefined;
+    }
+};
+/** `persist: true` holds an entry for good: only `setup-x86-on-arm uninstall` lets it go. */
+const PERSIST_HOLDER = { pid: 0, start: '', boot: '', label: 'persist' };
+/** The command line's registrations stay until `uninstall`: a holder that never goes stale. */
+const CLI_HOLDER = { pid: 0, start: '', boot: '', label: 'command line' };
+/**
+ * Holds every entry of the kernel's table when the ledger had to be rebuilt from it: who else held
+ * them is lost, so none is removed until the kernel loses it (a reboot, or removal by hand).
+ */
+const REBUILT_HOLDER = { pid: 0, start: '', boot: '', label: 'unknown (the ledger was rebuilt after damage)' };
+function sameHolder(a, b) {
+    return a.pid === b.pid && a.start === b.start && a.boot === b.boot && a.label === b.label;
+}
+/** A holder that never goes stale (command line, persist, rebuilt): no job's post step lets it go. */
+function neverStale(holder) {
+    return holder.pid === 0;
+}
+/** What is wrong with a value read back as a holder; undefined when it is one. */
+function holderProblem(value) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return `${JSON.stringify(value)} is not an object`;
+    const { pid, start, boot, label } = value;
+    if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid < 0)
+        return `pid ${JSON.stringify(pid)} is not a process id`;
+    for (const [field, text] of Object.entries({ start, boot, label })) {
+        if (typeof text !== 'string')
+            return `${field} ${JSON.stringify(text)} is not a string`;
+    }
+    return undefined;
+}
+/**
+ * A holder saved as JSON (the Actions state), checked; undefined when none was saved. `source`
+ * names where it was read from (e.g. 'state "holder"'), so a damaged one says where to look.
+ */
+function parseHolder(text, source) {
+    if (!text)
+        return undefined;
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch (error) {
+        throw new Error(`${source} is not a holder: not JSON (${error.message})`, { cause: error });
+    }
+    const problem = holderProblem(value);
+    if (problem)
+        throw new Error(`${source} is not a holder: ${problem}`);
+    return value;
+}
+/** Whether a holder still counts: a never-stale holder, or a live process of this boot. */
+async function isLive(holder, info = procInfo) {
+    if (holder.pid === 0)
+        return true;
+    if (holder.boot !== (await info.bootId()))
+        return false;
+    return (await info.startTime(holder.pid)) === holder.start;
+}
+/** The holder for a process (a job's runner is the parent of its main and post steps). */
+async function holderFor(pid, label, info = procInfo) {
+    return { pid, start: (await info.startTime(pid)) ?? '', boot: await info.bootId(), label };
+}
+
+;// CONCATENATED MODULE: ./src/records/ledger-salvage.ts
+
+
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** One record, checked field by field; undefined when not even its entry can be read. */
+function salvageRecord(name, value, problems) {
+    const say = (what) => problems.push(`record ${JSON.stringify(name)}: ${what}`);
+    if (!isObject(value))
+        return void say('is not an object');
+    const entryWrong = entryProblem(value.entry);
+    if (entryWrong)
+        return void say(`its entry is not a binfmt entry (${entryWrong})`);
+    const entry = value.entry;
+    if (entry.name !== name)
+        return void say(`its entry is named ${JSON.stringify(entry.name)}`);
+    const held = { entry, holders: [] };
+    if (value.original !== undefined) {
+        const originalWrong = entryProblem(value.original);
+        if (originalWrong)
+            say(`its original is not a binfmt entry (${originalWrong})`);
+        else
+            held.original = value.original;
+    }
+    if (!Array.isArray(value.holders))
+        say('its holders are not a list');
+    else {
+        for (const holder of value.holders) {
+            const holderWrong = holderProblem(holder);
+            if (holderWrong)
+                say(`a holder is damaged (${holderWrong})`);
+            else if (!held.holders.some(h => sameHolder(h, holder)))
+                held.holders.push(holder);
+        }
+    }
+    if (value.persisted !== undefined) {
+        if (typeof value.persisted === 'string' && value.persisted.startsWith('/'))
+            held.persisted = value.persisted;
+        else
+            say('its persisted file is not a path');
+    }
+    if (value.removed === true)
+        held.removed = true;
+    else if (value.removed !== undefined)
+        say('its removed mark is not true');
+    return held;
+}
+/** A parsed ledger file, checked field by field. */
+function salvage(value) {
+    const problems = [];
+    if (!isObject(value))
+        return { entries: {}, problems: ['it is not a JSON object'] };
+    if (!isObject(value.entries)) {
+        return { entries: {}, problems: [`its entries are ${JSON.stringify(value.entries) ?? 'missing'}, not an object`] };
+    }
+    const entries = {};
+    for (const [name, record] of Object.entries(value.entries)) {
+        const held = salvageRecord(name, record, problems);
+        if (held)
+            entries[name] = held;
+    }
+    return { entries, problems };
+}
+/**
+ * The records to write back over a damaged ledger: what was sound, and every entry of the kernel's
+ * table held by REBUILT_HOLDER (the other holders it had are lost, so it is kept for them).
+ */
+function rebuild(sound, table) {
+    const entries = { ...sound };
+    for (const [name, entry] of table) {
+        const held = (entries[name] ??= { entry, holders: [] });
+        if (!held.holders.some(h => sameHolder(h, REBUILT_HOLDER)))
+            held.holders.push(REBUILT_HOLDER);
+    }
+    return entries;
+}
+
+;// CONCATENATED MODULE: ./src/records/lock.ts
+/**
+ * The ledger's lock: a file created exclusively, holding its owner ("pid start-time boot-id"). A
+ * lock whose owner is gone (dead, a reused pid, an earlier boot) is broken at once; one whose
+ * owner cannot be read (its process died between creating the file and writing it) is broken
+ * after a short grace; one older than the boot is stale whatever it says. Breaking renames the file
+ * aside first and checks it is still the one judged, so a fresh lock another waiter just took is
+ * never removed. The clock is injected, so tests wait no real time.
+ */
+
+
+
+
+const realClock = {
+    now: () => Date.now(),
+    sleep: ms => new Promise(resolve => setTimeout(resolve, ms))
+};
+class LockTimeout extends Error {
+}
+/** The run is stopping (a signal): no lock is taken any more. */
+class LockRefused extends Error {
+}
+class LockFile {
+    path;
+    options;
+    mine;
+    refused;
+    constructor(path, options) {
+        this.path = path;
+        this.options = options;
+    }
+    /** Whether this process holds the lock now. */
+    get held() {
+        return this.mine !== undefined;
+    }
+    /** Takes no lock from now on (a signal); a wait in progress ends with LockRefused. */
+    refuse(why) {
+        this.refused ??= why;
+    }
+    async acquire() {
+        const { info, clock, waitMs } = this.options;
+        const me = `${process.pid} ${(await info.startTime(process.pid)) ?? ''} ${await info.bootId()}`;
+        const deadline = clock.now() + waitMs;
+        for (;;) {
+            if (this.refused)
+                throw new LockRefused(this.refused);
+            if (await this.create(me))
+                return;
+            const verdict = await this.judge();
+            if (verdict.state === 'stale')
+                await this.breakStale(verdict.file);
+            else if (verdict.state === 'live' && clock.now() > deadline) {
+                const who = verdict.owner ? `process ${verdict.owner.split(' ')[0]}` : 'owner not written yet';
+                throw new LockTimeout(`another job has held ${this.path} for over ${Math.round(waitMs / 1000)} s (${who})`);
+            }
+            else if (verdict.state === 'live')
+                await clock.sleep(25 + Math.random() * 50);
+        }
+    }
+    async release() {
+        if (!this.mine)
+            return;
+        this.mine = undefined;
+        await (0,promises_.unlink)(this.path).catch(() => undefined);
+    }
+    /** Removes the lock at once, without waiting on anything: for a process about to exit on a signal. */
+    releaseNow() {
+        if (!this.mine)
+            return;
+        this.mine = undefined;
+        try {
+            (0,external_node_fs_.unlinkSync)(this.path);
+        }
+        catch {
+            // gone already
+        }
+    }
+    /** Creates the lock with this process as its owner; false when it exists. */
+    async create(me) {
+        let handle;
+        try {
+            handle = await (0,promises_.open)(this.path, 'wx', 0o600);
+        }
+        catch (error) {
+            if (error.code === 'EEXIST')
+                return false;
+            throw error;
+        }
+        this.mine = me; // from its creation: releaseNow removes it even before its owner is written
+        try {
+            await handle.writeFile(me);
+            await handle.close();
+        }
+        catch (error) {
+            // A lock whose owner was never written would make every other job wait out the grace.
+            await handle.close().catch(() => undefined);
+            await this.release();
+            throw error;
+        }
+        return true;
+    }
+    async judge() {
+        const { info, clock, unreadableGraceMs } = this.options;
+        const found = await (0,promises_.lstat)(this.path).catch(() => undefined);
+        if (!found)
+            return { state: 'gone' };
+        const file = { ino: found.ino, mtimeMs: found.mtimeMs };
+        const owner = (await (0,promises_.readFile)(this.path, 'utf8').catch(() => '')).trim();
+        const fields = /^(\d+) (\S*) (\S+)$/.exec(owner);
+        if (!fields) {
+            // Its process died before writing it, or is writing it right now: the grace tells them apart.
+            // A readable owner's boot id says more than the file's time, which a clock set at boot can move.
+            const bootTime = await info.bootTime?.();
+            const beforeBoot = bootTime !== undefined && found.mtimeMs < bootTime;
+            return beforeBoot || clock.now() - found.mtimeMs > unreadableGraceMs ? { state: 'stale', file } : { state: 'live', owner: '' };
+        }
+        const alive = await isLive({ pid: Number(fields[1]), start: fields[2], boot: fields[3], label: '' }, info);
+        return alive ? { state: 'live', owner } : { state: 'stale', file };
+    }
+    /** Breaks the lock judged stale, unless it was replaced since: then the new one is put back. */
+    async breakStale(judged) {
+        const aside = `${this.path}.stale.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
+        try {
+            await (0,promises_.rename)(this.path, aside);
+        }
+        catch {
+            return; // someone else broke it first
+        }
+        const moved = await (0,promises_.lstat)(aside).catch(() => undefined);
+        const replaced = moved && (moved.ino !== judged.ino || moved.mtimeMs !== judged.mtimeMs);
+        if (replaced)
+            await (0,promises_.link)(aside, this.path).catch(() => undefined); // a fresh lock: put it back
+        await (0,promises_.rm)(aside, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/records/ledger.ts
+/**
+ * The host-wide record of the entries this action registered and which jobs use them. The kernel's
+ * binfmt table is one per machine, shared by every runner service on it: a job's post step
+ * removes an entry only when no other live job still holds it. A holder whose runner process is
+ * gone, or who registered before the last boot, is stale and does not count (holder.ts).
+ *
+ * LedgerData holds the records and every operation on them; Ledger is the file they live in,
+ * behind one lock file (lock.ts) held only while the records and the kernel's table are read and
+ * written, never across a download or apt. A file that cannot be trusted is set aside, reported,
+ * and written back sound from what the kernel's table shows (ledger-salvage.ts).
+ */
+
+
+
+
+
+
+
+
+
+class LedgerData {
+    entries;
+    constructor(entries = {}) {
+        this.entries = entries;
+    }
+    get(name) {
+        return this.entries[name];
+    }
+    /** Whether the record of an entry lists this holder: only then may its post step undo the entry. */
+    holds(name, holder) {
+        return this.entries[name]?.holders.some(h => sameHolder(h, holder)) ?? false;
+    }
+    /** Adds a holder to an entry's record, when the entry has one. */
+    claim(name, holder) {
+        const held = this.entries[name];
+        if (held && !held.holders.some(h => sameHolder(h, holder)))
+            held.holders.push(holder);
+    }
+    /**
+     * Records the entry about to be registered under its name (or that a package registered there),
+     * keeping the holders already there. A broken entry another job registered keeps its own original:
+     * that is what must come back. Returns the record it replaces, for `putBack` when it is undone.
+     */
+    registering(entry, existing, holder) {
+        const previous = this.entries[entry.name];
+        const original = existing && previous ? previous.original : existing;
+        this.entries[entry.name] = { entry, original, holders: [...(previous?.holders ?? [])] };
+        this.claim(entry.name, holder);
+        return previous;
+    }
+    /** Records that a package this job installed removed an entry; a record the name has already is held instead. */
+    removing(entry, holder) {
+        this.entries[entry.name] ??= { entry, holders: [], removed: true };
+        this.claim(entry.name, holder);
+    }
+    /** Undoes `registering`: the record as it was before (none when there was none). */
+    putBack(name, previous) {
+        if (previous)
+            this.entries[name] = previous;
+        else
+            delete this.entries[name];
+    }
+    /** Notes the /etc/binfmt.d file written for an entry, which then holds it for good. */
+    persisted(name, path) {
+        const held = this.entries[name];
+        if (!held)
+            return;
+        held.persisted = path;
+        this.claim(name, PERSIST_HOLDER);
+    }
+    /** Drops records the kernel's table no longer bears out: the entry is gone or changed (a removal: the name is taken again). */
+    forgetObsolete(table) {
+        for (const [name, held] of Object.entries(this.entries)) {
+            const current = table.get(name);
+            const obsolete = held.removed ? !!current : !current || !(0,binfmt/* sameHandler */.lQ)(current, held.entry);
+            if (obsolete)
+                delete this.entries[name];
+        }
+    }
+    /** Lets go of an entry for one holder; the record is dropped with its last holder. */
+    release(name, holder) {
+        const held = this.entries[name];
+        if (!held)
+            return { kept: false };
+        held.holders = held.holders.filter(h => !sameHolder(h, holder));
+        if (held.holders.length > 0)
+            return { kept: true };
+        delete this.entries[name];
+        return { kept: false, last: held };
+    }
+    /** Drops these holders from every record (uninstall: the command line's and persist's). */
+    releaseEverywhere(holders) {
+        for (const held of Object.values(this.entries))
+            held.holders = held.holders.filter(h => !holders.some(r => sameHolder(r, h)));
+    }
+    /** Removes and returns the records nobody holds: their jobs died without a post step. */
+    takeAbandoned() {
+        const abandoned = Object.entries(this.entries).filter(([, held]) => held.holders.length === 0);
+        for (const [name] of abandoned)
+            delete this.entries[name];
+        return abandoned;
+    }
+    /** Removes stale holders of every entry. */
+    async prune(info) {
+        for (const held of Object.values(this.entries)) {
+            const live = [];
+            for (const holder of held.holders)
+                if (await isLive(holder, info))
+                    live.push(holder);
+            held.holders = live;
+        }
+    }
+    toJSON() {
+        return { entries: this.entries };
+    }
+}
+/**
+ * Where the ledger lives: /var/lib for root (it outlives a reboot, like entries kept with persist;
+ * holders from an earlier boot are stale), else a folder of the user's. `env` is the caller's:
+ * this layer reads no environment itself.
+ */
+function ledgerDirFor(uid, env = {}) {
+    if (env.SETUP_X86_ON_ARM_LEDGER_DIR)
+        return env.SETUP_X86_ON_ARM_LEDGER_DIR;
+    return uid === 0 ? '/var/lib/setup-x86-on-arm' : (0,external_node_path_.join)(env.XDG_RUNTIME_DIR || (0,external_node_os_namespaceObject.tmpdir)(), `setup-x86-on-arm-${uid}`);
+}
+class Ledger {
+    dir;
+    info;
+    clock;
+    lock;
+    running = 0;
+    waiting = [];
+    constructor(dir, options = {}) {
+        this.dir = dir;
+        this.info = options.info ?? procInfo;
+        this.clock = options.clock ?? realClock;
+        this.lock = new LockFile((0,external_node_path_.join)(dir, 'lock'), {
+            info: this.info,
+            clock: this.clock,
+            waitMs: options.waitMs ?? 600_000,
+            unreadableGraceMs: options.unreadableGraceMs ?? 10_000
+        });
+    }
+    get file() {
+        return (0,external_node_path_.join)(this.dir, 'ledger.json');
+    }
+    /**
+     * Runs `work` with the ledger locked and its stale holders pruned; `save` writes the records now
+     * (after each change), and they are saved at the end. Keep `work` to reading and writing the
+     * records and the kernel's table: every other job's main and post step waits for it.
+     */
+    async locked(work, repair) {
+        this.running++;
+        try {
+            await this.prepareDir();
+            await this.lock.acquire();
+            try {
+                const data = await this.read(repair);
+                const save = () => this.write(data);
+                try {
+                    await data.prune(this.info);
+                    return await work(data, save);
+                }
+                finally {
+                    await save();
+                }
+            }
+            finally {
+                await this.lock.release();
+            }
+        }
+        finally {
+            if (--this.running === 0)
+                for (const wake of this.waiting.splice(0))
+                    wake();
+        }
+    }
+    /** Resolves once no locked section of this ledger runs (a signal handler waits for the one in progress). */
+    idle() {
+        return this.running === 0 ? Promise.resolve() : new Promise(resolve => this.waiting.push(resolve));
+    }
+    /** Takes the lock no more (a signal): a section running goes on to its end, a wait for the lock ends. */
+    stop(why) {
+        this.lock.refuse(why);
+    }
+    /** Removes the lock file at once when this process holds it: for a process exiting on a signal. */
+    releaseNow() {
+        this.lock.releaseNow();
+    }
+    async prepareDir() {
+        await (0,promises_.mkdir)(this.dir, { recursive: true, mode: 0o700 });
+        const info = await (0,promises_.stat)(this.dir);
+        const uid = process.getuid?.() ?? 0;
+        if (info.uid !== uid || (info.mode & 0o022) !== 0) {
+            throw new Error(`${this.dir} must belong to uid ${uid} and not be writable by others: the post step acts on what it records`);
+        }
+    }
+    /** The records, checked; a damaged file is set aside and its sound parts kept, with the kernel's table held. */
+    async read(repair) {
+        const found = await this.readFile();
+        if (found === undefined)
+            return new LedgerData();
+        const { entries, problems } = 'unreadable' in found ? { entries: {}, problems: [found.unreadable] } : salvage(found.value);
+        if (problems.length === 0)
+            return new LedgerData(entries);
+        const aside = `${this.file}.damaged-${new Date(this.clock.now()).toISOString().replace(/[:.]/g, '-')}`;
+        await (0,promises_.rename)(this.file, aside);
+        const table = await (0,binfmt/* readTable */.xz)(repair.binfmtDir);
+        repair.warn(`the host's ledger ${this.file} could not be trusted (${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; ...' : ''}); ` +
+            `it was moved to ${aside} and written again from the kernel's binfmt table, and none of the ${table.size} entries there ` +
+            'will be removed by a post step, as other jobs may still hold them. Nothing to do for this job; if it happens again, find what ' +
+            `else writes to ${this.dir}. Remove unneeded entries by hand (echo -1 > ${repair.binfmtDir}/NAME) when no job runs, or reboot.`);
+        return new LedgerData(rebuild(entries, table));
+    }
+    /** The parsed file; undefined when there is none yet; why not when it cannot be read as JSON. */
+    async readFile() {
+        let text;
+        try {
+            const found = await (0,promises_.lstat)(this.file);
+            if (found.isSymbolicLink())
+                return { unreadable: 'it is a symbolic link, not a file' };
+            if (!found.isFile())
+                return { unreadable: 'it is not a regular file' };
+            text = await (0,promises_.readFile)(this.file, { encoding: 'utf8', flag: external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW });
+        }
+        catch (error) {
+            if (error.code === 'ENOENT')
+                return undefined;
+            return { unreadable: `it cannot be read: ${error.message}` };
+        }
+        try {
+            return { value: JSON.parse(text) };
+        }
+        catch (error) {
+            return { unreadable: `it is not JSON: ${error.message}` };
+        }
+    }
+    async write(data) {
+        const next = `${this.file}.${process.pid}`;
+        const handle = await (0,promises_.open)(next, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_TRUNC | external_node_fs_.constants.O_NOFOLLOW, 0o600);
+        try {
+            await handle.writeFile(JSON.stringify(data, null, 1));
+        }
+        finally {
+            await handle.close();
+        }
+        await (0,promises_.rename)(next, this.file); // whole or nothing, even when killed mid-write
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/context.ts
+/**
+ * Everything the core works with, built in one place for the action's main step and the command
+ * line. What comes from where the core runs (folders, where its own QEMU builds are published, who
+ * this run is in the host's ledger, where its journal is kept) arrives as an Environment: the core
+ * reads no process.env itself. It is the one seam: the faces (main, post, the command line) get
+ * theirs from a ContextFactory (createContext, or a unit test's factory of fakes), and the signal
+ * handler is given the parts it stops.
+ */
+
+
+
+
+
+
+
+
+
+
+
+const BINFMT_D = '/etc/binfmt.d';
+/** The install layer's places, copied field by field so nothing else of the Environment leaks into install/. */
+function installPlacesOf(env) {
+    const { toolCache, toolCacheLabel, tempDir, assetBase, interpreterStore, proxy } = env;
+    return { toolCache, toolCacheLabel, tempDir, assetBase, interpreterStore, proxy };
+}
+/**
+ * Where this run's folders are made: the temporary folder it was given, else the machine's, the
+ * first that no untrusted user can change (kernel/root-files.ts).
+ */
+function scratchParents(tempDir) {
+    return [tempDir, (0,external_node_os_namespaceObject.tmpdir)(), '/tmp'];
+}
+async function createContext(env) {
+    const host = currentHost();
+    const workDir = await (0,root_files/* freshFolder */.lj)(scratchParents(env.tempDir), 'setup-x86-on-arm-');
+    return {
+        host,
+        prober: new Prober(workDir, host.machine),
+        journal: new Journal(env.persistJournal),
+        ledger: new Ledger(env.ledgerDir ?? ledgerDirFor(process.getuid?.() ?? 0)),
+        holder: env.holder,
+        privileged: privileged,
+        log: env.log,
+        places: installPlacesOf(env),
+        obtain: obtainInterpreters,
+        makeSysroot: makeSysroot,
+        binfmtDir: binfmt/* BINFMT_DIR */.x6,
+        bootDir: BINFMT_D,
+        workDir,
+        interpreterProblem: path => (0,root_files/* rootOnlyProblem */.k)(path, 'file')
+    };
+}
+async function disposeContext(ctx) {
+    await (0,promises_.rm)(ctx.workDir, { recursive: true, force: true });
+}
+
 ;// CONCATENATED MODULE: ./src/checks/engine.ts
 /**
  * Container engines as the check sees them: which of docker and podman is on PATH and answers,
@@ -821,9 +3180,7 @@ async function findEngine(timeoutMs = ENGINE_ANSWER_TIMEOUT_MS) {
     return undefined;
 }
 
-// EXTERNAL MODULE: ./src/kernel/elf.ts
-var kernel_elf = __nccwpck_require__(634);
-;// CONCATENATED MODULE: ./src/checks/container-judge.ts
+;// CONCATENATED MODULE: ./src/checks/container-failure.ts
 
 /** Words of a container runtime failing to start or exec the program: the image was there. */
 const RUNTIME_FAILURE = [
@@ -908,93 +3265,6 @@ function judgeRun(run, expectedMachine, timeoutMs) {
     const step = classifyFailure(run.stderr, run.code);
     const said = engineMessage(run.stderr) || `exit code ${run.code}`;
     return { ok: false, output, step, error: step === 'pull' ? said : `the container failed (exit code ${run.code}): ${said}` };
-}
-
-;// CONCATENATED MODULE: ./src/install/libraries/names.ts
-/**
- * What the user asks for, checked before anything runs: package names of the distribution
- * (with the `base` shorthand for the C and C++ runtime), an optional mirror of its archive, and
- * the Debian architecture name of each QEMU target. A bad value fails with one line naming the
- * input and the fix, the same shape as every other input of the action.
- */
-
-/** An error about one input: `input 'NAME': problem; fix`. */
-class LibrariesError extends Error {
-    input;
-    constructor(input, problem, fix) {
-        super(`input '${input}': ${problem}; ${fix}`);
-        this.input = input;
-        this.name = 'LibrariesError';
-    }
-}
-/** `base`: what nearly every C or C++ program needs besides the loader (libc6 holds it). */
-const BASE_PACKAGES = ['libc6', 'libgcc-s1', 'libstdc++6', 'zlib1g'];
-/** Debian Policy 5.6.1: lower case letters, digits, + - . ; at least two characters, starting alphanumeric. */
-const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
-const MAX_LENGTH = 4096;
-/** Far more than a program needs named (dependencies come along); bounds what apt is asked in one go. */
-const MAX_NAMES = 200;
-const FEWER = 'name the packages the programs need (their dependencies come along)';
-function shown(value) {
-    return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value);
-}
-/** The `libraries` input: names separated by commas or white space, `base` expanded, each once, in order (at most 200). */
-function parseLibraries(value) {
-    if (value.length > MAX_LENGTH) {
-        throw new LibrariesError('libraries', `the value is longer than ${MAX_LENGTH} characters`, FEWER);
-    }
-    const names = [];
-    for (const word of value.split(/[\s,]+/).filter(Boolean)) {
-        if (word === 'base') {
-            names.push(...BASE_PACKAGES);
-        }
-        else if (PACKAGE_NAME.test(word)) {
-            names.push(word);
-        }
-        else {
-            throw new LibrariesError('libraries', `${shown(word)} is not a package name`, 'use package names of the distribution (lower case letters, digits, + - .), such as libssl3, or base for the C and C++ runtime');
-        }
-    }
-    const unique = [...new Set(names)];
-    if (unique.length > MAX_NAMES) {
-        throw new LibrariesError('libraries', `${unique.length} packages named, more than ${MAX_NAMES}`, FEWER);
-    }
-    return unique;
-}
-/**
- * The `libraries-mirror` input: the address of a mirror of the distribution's archive, and
- * optionally a second one for the `-security` suites (Debian keeps them on another archive).
- * Empty: the machine's own sources.
- */
-function parseMirror(value) {
-    const words = value.split(/[\s,]+/).filter(Boolean);
-    const fix = "use the http(s):// or file:// address of a mirror of the distribution's archive, " +
-        'optionally followed by one for the -security suites';
-    if (words.length > 2)
-        throw new LibrariesError('libraries-mirror', `${words.length} addresses given`, fix);
-    return words.map(word => {
-        let url;
-        try {
-            url = new URL(word);
-        }
-        catch {
-            url = undefined;
-        }
-        if (!url || !['http:', 'https:', 'file:'].includes(url.protocol)) {
-            throw new LibrariesError('libraries-mirror', `${shown(word)} is not an address apt can fetch from`, fix);
-        }
-        if (url.username || url.password) {
-            const login = "give apt the login in /etc/apt/auth.conf.d instead (apt's own place for it)";
-            throw new LibrariesError('libraries-mirror', `${shown(url.origin)} carries credentials, which would show in logs`, login);
-        }
-        return word.replace(/\/+$/, '');
-    });
-}
-/** Debian's architecture name of each QEMU target (what apt and the package file names say). */
-const DEBIAN_ARCHES = (0,kernel_platforms/* perTarget */.Ve)(p => p.debian);
-/** The Debian architectures for the targets, each once, in the targets' order. */
-function debianArches(targets) {
-    return [...new Set(targets.map(target => DEBIAN_ARCHES[target]))];
 }
 
 ;// CONCATENATED MODULE: ./src/checks/diagnose.ts
@@ -1872,97 +4142,6 @@ async function verify(report, inputs, dir, log, runId) {
         report.x86Level = checked.x86Level;
 }
 
-// EXTERNAL MODULE: ./src/kernel/root-files.ts
-var root_files = __nccwpck_require__(833);
-;// CONCATENATED MODULE: ./src/records/holder.ts
-/**
- * Who holds an entry in the host's ledger: a job (its runner process, which outlives main and
- * post), or a holder that never goes stale (the command line, persist, a ledger rebuilt after
- * damage). A job's holder counts while its process lives in this boot; a reused pid or an earlier
- * boot makes it stale. A holder read back from a file is checked field by field (holderProblem).
- */
-
-const procInfo = {
-    async bootId() {
-        return (await (0,promises_.readFile)('/proc/sys/kernel/random/boot_id', 'utf8').catch(() => 'unknown')).trim();
-    },
-    async startTime(pid) {
-        try {
-            const stat = await (0,promises_.readFile)(`/proc/${pid}/stat`, 'utf8');
-            // Field 22; the command name (field 2) may hold spaces and parentheses, so count from its end.
-            return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-        }
-        catch {
-            return undefined;
-        }
-    },
-    async bootTime() {
-        const stat = await (0,promises_.readFile)('/proc/stat', 'utf8').catch(() => '');
-        const seconds = Number(/^btime (\d+)$/m.exec(stat)?.[1]);
-        return seconds > 0 ? seconds * 1000 : undefined;
-    }
-};
-/** `persist: true` holds an entry for good: only `setup-x86-on-arm uninstall` lets it go. */
-const PERSIST_HOLDER = { pid: 0, start: '', boot: '', label: 'persist' };
-/** The command line's registrations stay until `uninstall`: a holder that never goes stale. */
-const CLI_HOLDER = { pid: 0, start: '', boot: '', label: 'command line' };
-/**
- * Holds every entry of the kernel's table when the ledger had to be rebuilt from it: who else held
- * them is lost, so none is removed until the kernel loses it (a reboot, or removal by hand).
- */
-const REBUILT_HOLDER = { pid: 0, start: '', boot: '', label: 'unknown (the ledger was rebuilt after damage)' };
-function sameHolder(a, b) {
-    return a.pid === b.pid && a.start === b.start && a.boot === b.boot && a.label === b.label;
-}
-/** A holder that never goes stale (command line, persist, rebuilt): no job's post step lets it go. */
-function neverStale(holder) {
-    return holder.pid === 0;
-}
-/** What is wrong with a value read back as a holder; undefined when it is one. */
-function holderProblem(value) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
-        return `${JSON.stringify(value)} is not an object`;
-    const { pid, start, boot, label } = value;
-    if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid < 0)
-        return `pid ${JSON.stringify(pid)} is not a process id`;
-    for (const [field, text] of Object.entries({ start, boot, label })) {
-        if (typeof text !== 'string')
-            return `${field} ${JSON.stringify(text)} is not a string`;
-    }
-    return undefined;
-}
-/**
- * A holder saved as JSON (the Actions state), checked; undefined when none was saved. `source`
- * names where it was read from (e.g. 'state "holder"'), so a damaged one says where to look.
- */
-function parseHolder(text, source) {
-    if (!text)
-        return undefined;
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch (error) {
-        throw new Error(`${source} is not a holder: not JSON (${error.message})`, { cause: error });
-    }
-    const problem = holderProblem(value);
-    if (problem)
-        throw new Error(`${source} is not a holder: ${problem}`);
-    return value;
-}
-/** Whether a holder still counts: a never-stale holder, or a live process of this boot. */
-async function isLive(holder, info = procInfo) {
-    if (holder.pid === 0)
-        return true;
-    if (holder.boot !== (await info.bootId()))
-        return false;
-    return (await info.startTime(holder.pid)) === holder.start;
-}
-/** The holder for a process (a job's runner is the parent of its main and post steps). */
-async function holderFor(pid, label, info = procInfo) {
-    return { pid, start: (await info.startTime(pid)) ?? '', boot: await info.bootId(), label };
-}
-
 ;// CONCATENATED MODULE: ./src/records/engine-record.ts
 /**
  * The machine's record of container engines found unable to run any container, not even one of
@@ -1985,7 +4164,7 @@ async function holderFor(pid, label, info = procInfo) {
 /** How long a record holds: an engine's configuration may change without an update or a reboot. */
 const RECORD_HOLDS_MS = 24 * 3600_000;
 const UNKNOWN_BOOT = 'unknown';
-function recordPath(dir, engine) {
+function engine_record_recordPath(dir, engine) {
     if (!/^[a-z]+$/.test(engine))
         throw new Error(`not an engine name: ${JSON.stringify(engine)}`);
     return (0,external_node_path_.join)(dir, `unusable-engine-${engine}.json`);
@@ -2025,31 +4204,31 @@ function parseRecord(text) {
  * The record that `engine` could not run containers here, when it still holds: the same install
  * (`stamp`), the same boot and under 24 h old; undefined otherwise (or when there is none).
  */
-async function findUnusable(dir, engine, stamp, seams = {}) {
-    const text = await (0,root_files/* readRegularText */.Aj)(recordPath(dir, engine)).catch(() => undefined);
+async function findUnusable(dir, engine, stamp) {
+    const text = await (0,root_files/* readRegularText */.Aj)(engine_record_recordPath(dir, engine)).catch(() => undefined);
     const record = text === undefined ? undefined : parseRecord(text);
     if (!record || record.engine !== engine || !sameStamp(record.stamp, stamp))
         return undefined;
-    const age = (seams.now ?? Date.now)() - Date.parse(record.checked);
+    const age = Date.now() - Date.parse(record.checked);
     if (age < 0 || age >= RECORD_HOLDS_MS)
         return undefined;
-    const boot = await (seams.bootId ?? procInfo.bootId)();
+    const boot = await procInfo.bootId();
     if (boot === UNKNOWN_BOOT || record.boot !== boot)
         return undefined;
     return (await ownFolder(dir)) ? record : undefined;
 }
 /** Records that `engine` (as `stamp` tells it) cannot run containers here, replacing any record of it. */
-async function recordUnusable(dir, engine, stamp, reason, seams = {}) {
-    const boot = await (seams.bootId ?? procInfo.bootId)();
+async function recordUnusable(dir, engine, stamp, reason) {
+    const boot = await procInfo.bootId();
     // Without a boot id a reboot could not be told: a record would outlive what it says.
     if (boot === UNKNOWN_BOOT)
         return;
-    const file = recordPath(dir, engine);
+    const file = engine_record_recordPath(dir, engine);
     await (0,promises_.mkdir)(dir, { recursive: true, mode: 0o700 });
     const problem = await (0,root_files/* untrustedProblem */.Ib)(dir, 'folder', (0,root_files/* trustedUids */.dF)());
     if (problem)
         throw new Error(`${dir} must belong to uid ${process.getuid?.() ?? 0} and not be writable by others (${problem})`);
-    const checked = new Date((seams.now ?? Date.now)()).toISOString();
+    const checked = new Date(Date.now()).toISOString();
     const record = { engine, stamp, boot, checked, reason: reason.replace(/\s*\n\s*/g, '; ') };
     const next = `${file}.${(0,external_node_crypto_.randomUUID)()}`;
     const handle = await (0,promises_.open)(next, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_EXCL | external_node_fs_.constants.O_NOFOLLOW, 0o600);
@@ -2069,7 +4248,7 @@ async function recordUnusable(dir, engine, stamp, reason, seams = {}) {
 }
 /** Drops the record of `engine` (it ran a container after all); nothing when there is none. */
 async function forgetUnusable(dir, engine) {
-    const file = recordPath(dir, engine);
+    const file = engine_record_recordPath(dir, engine);
     if (!(await ownFolder(dir)))
         return;
     await (0,promises_.unlink)(file).catch(error => {
@@ -2084,7 +4263,7 @@ function unusableText(record) {
         'it is checked again after a reboot, an engine update or 24 h');
 }
 
-;// CONCATENATED MODULE: ./src/core/check.ts
+;// CONCATENATED MODULE: ./src/core/check-setup.ts
 /**
  * The checks after setup (checks/verify): a container for each emulated platform, and the x86-64
  * level x86_64 programs see. The checks are handed only what they need, the platforms that run,
@@ -2168,966 +4347,6 @@ async function checkSetup(report, check, ctx) {
     if (checked.x86Level !== undefined)
         report.x86Level = checked.x86Level;
     return { leftovers: checked.leftovers };
-}
-
-;// CONCATENATED MODULE: ./src/install/apt.ts
-
-class AptError extends Error {
-}
-/** Parses `apt-cache policy A B ...` into each package's candidate version. */
-function parseCandidates(text) {
-    const candidates = {};
-    let current;
-    for (const line of text.split('\n')) {
-        const name = /^(\S+):$/.exec(line);
-        if (name)
-            current = name[1];
-        const candidate = /^\s+Candidate:\s*(\S+)/.exec(line);
-        if (candidate && current)
-            candidates[current] = candidate[1] === '(none)' ? '' : candidate[1];
-    }
-    return candidates;
-}
-const PACKAGE_NAMES = ['qemu-user-static', 'binfmt-support', 'qemu-user', 'qemu-user-binfmt'];
-/**
- * The packages to install: qemu-user-static + binfmt-support where they exist (Debian 12,
- * Ubuntu 22.04/24.04); else qemu-user + qemu-user-binfmt (Debian 13+, where qemu-user is static).
- * Undefined when apt offers neither.
- */
-function choosePackages(candidates) {
-    const has = (name) => !!candidates[name];
-    if (has('qemu-user-static'))
-        return ['qemu-user-static', ...(has('binfmt-support') ? ['binfmt-support'] : [])];
-    if (has('qemu-user'))
-        return ['qemu-user', ...(has('qemu-user-binfmt') ? ['qemu-user-binfmt'] : [])];
-    return undefined;
-}
-/** Turns apt's own words into one line a person can act on. */
-function explainAptFailure(output) {
-    const lock = /Could not get lock ([^\s]+?)\.?(?:\s|$)/.exec(output);
-    if (lock) {
-        const holder = /held by process \d+(?: \([^)]*\))?/.exec(output)?.[0];
-        return `apt could not get the dpkg lock ${lock[1]} within 120 s${holder ? ` (${holder})` : ''}: another apt run (often unattended-upgrades on a fresh runner) is still going; retry later or use install: download`;
-    }
-    if (/Unable to locate package|has no installation candidate/.test(output))
-        return "apt has no QEMU user-mode package in this machine's sources: use install: download";
-    const last = output
-        .trim()
-        .split('\n')
-        .filter(l => /^(E:|W:)/.test(l))
-        .slice(-2)
-        .join(' ');
-    return last || output.trim().split('\n').slice(-2).join(' ');
-}
-const APT_OPTIONS = ['-o', 'DPkg::Lock::Timeout=120', '-o', 'Acquire::Retries=3', '-o', 'Dpkg::Use-Pty=0'];
-async function hasApt() {
-    return (await (0,kernel_process/* runProgram */.mB)('apt-get', ['--version'], { timeoutMs: 10_000 })).code === 0;
-}
-async function candidates() {
-    const policy = await (0,kernel_process/* runProgram */.mB)('apt-cache', ['policy', ...PACKAGE_NAMES], { timeoutMs: 60_000 });
-    return parseCandidates(policy.stdout);
-}
-async function aptGet(sys, args) {
-    await sys.run('apt-get', [...APT_OPTIONS, ...args], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeoutMs: 600_000 });
-}
-/**
- * Installs the packages, running `apt-get update` only when the lists lack them or are stale.
- * Returns the packages installed.
- */
-async function aptInstall(sys, log) {
-    if (!(await hasApt()))
-        throw new AptError('install: apt needs apt-get, and this machine has none (not Debian or Ubuntu)');
-    let packages = choosePackages(await candidates());
-    let updated = false;
-    const update = async () => {
-        log('apt-get update');
-        await aptGet(sys, ['update', '-q']).catch(error => {
-            throw new AptError(`apt-get update failed: ${explainAptFailure(error.message)}`);
-        });
-        updated = true;
-    };
-    if (!packages) {
-        await update();
-        packages = choosePackages(await candidates());
-        if (!packages)
-            throw new AptError("apt has no QEMU user-mode package (qemu-user-static or qemu-user) in this machine's sources: use install: download");
-    }
-    const install = () => aptGet(sys, ['install', '-y', '-q', '--no-install-recommends', ...packages]);
-    log(`apt-get install ${packages.join(' ')}`);
-    try {
-        await install();
-    }
-    catch (error) {
-        const message = error.message;
-        if (updated || !/404|Unable to fetch|Failed to fetch|--fix-missing/.test(message))
-            throw new AptError(`apt-get install ${packages.join(' ')} failed: ${explainAptFailure(message)}`);
-        await update(); // stale package lists: the mirror moved on
-        await install().catch(again => {
-            throw new AptError(`apt-get install ${packages.join(' ')} failed: ${explainAptFailure(again.message)}`);
-        });
-    }
-    return packages;
-}
-
-// EXTERNAL MODULE: ./src/install/interpreter.ts
-var interpreter = __nccwpck_require__(123);
-;// CONCATENATED MODULE: ./src/install/download/proxy-settings.ts
-/**
- * The proxy settings from a map of environment variables: lower case first, then upper case,
- * as @actions/http-client reads them. A pure function of the map it is given.
- */
-function proxyFromVariables(env) {
-    const pick = (name) => env[name] || env[name.toUpperCase()] || undefined;
-    return { httpsProxy: pick('https_proxy'), httpProxy: pick('http_proxy'), noProxy: pick('no_proxy') };
-}
-
-;// CONCATENATED MODULE: ./src/install/index.ts
-
-
-
-/** The sources a method tries, in order. */
-function sourcesFor(method) {
-    if (method === 'auto')
-        return ['existing', 'download', 'apt'];
-    if (method === 'none')
-        return ['existing'];
-    return [method];
-}
-/** Interpreters for the targets, trying the sources the method allows in order until all are served. */
-async function obtainInterpreters(targets, request, ctx) {
-    const installation = { interpreters: new Map(), missing: new Map() };
-    const tried = new Map(targets.map(t => [t, []]));
-    const onMachine = async (source, wanted) => {
-        const found = new Map();
-        for (const target of wanted) {
-            const search = await (0,interpreter/* findInterpreter */.Ax)(target, request.flags);
-            if (search.found)
-                found.set(target, { ...search.found, source });
-            else
-                tried
-                    .get(target)
-                    .push(`no static qemu-${target} on the machine${search.rejected.length ? ` (${search.rejected.join('; ')})` : ''}`);
-        }
-        return { found };
-    };
-    const steps = {
-        existing: wanted => onMachine('existing', wanted),
-        download: async (wanted) => {
-            // Loaded only when a download is tried: its HTTP, TLS and archive code is most of what a start-up would load.
-            const { download, hostArchOf } = await __nccwpck_require__.e(/* import() */ 938).then(__nccwpck_require__.bind(__nccwpck_require__, 938));
-            const hostArch = hostArchOf(ctx.hostMachine);
-            const { qemuVersion: version, qemuUrl: url, qemuSha256: sha256 } = request;
-            const result = await download({ targets: wanted, hostArch, version, url, sha256, log: ctx.log, sys: ctx.sys }, ctx.places);
-            const found = new Map();
-            for (const [target, interpreter] of result.interpreters)
-                found.set(target, { ...interpreter, source: 'download' });
-            return { found, cacheHit: result.cacheHit };
-        },
-        apt: async (wanted) => {
-            await ctx.watch(() => aptInstall(ctx.sys, ctx.log));
-            return onMachine('apt', wanted);
-        }
-    };
-    let wanted = [...targets];
-    for (const source of sourcesFor(request.method)) {
-        if (wanted.length === 0)
-            break;
-        try {
-            const { found, cacheHit } = await steps[source](wanted);
-            for (const [target, interpreter] of found)
-                installation.interpreters.set(target, interpreter);
-            if (cacheHit !== undefined)
-                installation.cacheHit = cacheHit;
-            if (source !== 'existing' && found.size > 0)
-                ctx.log(`${source}: got ${[...found.keys()].map(t => `qemu-${t}`).join(', ')}`);
-        }
-        catch (error) {
-            const message = error.message;
-            if (request.method === 'apt' && error instanceof AptError && !/install: download/.test(message)) {
-                throw new AptError(`${message}: use install: download`);
-            }
-            if (request.method !== 'auto')
-                throw error;
-            ctx.log(`${source} did not work: ${message}`);
-            for (const target of wanted)
-                tried.get(target).push(`${source}: ${message}`);
-        }
-        wanted = wanted.filter(t => !installation.interpreters.has(t));
-    }
-    for (const target of wanted)
-        installation.missing.set(target, tried.get(target).join('; ') || `no qemu-${target}`);
-    return installation;
-}
-
-// EXTERNAL MODULE: ./src/kernel/binfmt.ts
-var binfmt = __nccwpck_require__(823);
-;// CONCATENATED MODULE: ./src/kernel/address-space.ts
-/**
- * How high the kernel hands out user addresses on this host. The top of the main thread's stack
- * tells: the kernel puts it at the top of the user address space (just below 2^47 on x86_64,
- * 2^48 on most arm64 kernels, 2^39 on Raspberry Pi's). The highest mapping of all does not:
- * x86_64's vsyscall page sits far above the user address space.
- */
-
-/** The bits an x86_64 program's user addresses may take. */
-const X86_64_ADDRESS_BITS = 47;
-/** The bits the user address space takes, from /proc/<pid>/maps text; undefined without a [stack] line. */
-function userAddressBits(maps) {
-    for (const line of maps.split('\n')) {
-        const fields = line.trim().split(/\s+/);
-        // exactly: a file's path is absolute, so one whose name ends in " [stack]" has more fields
-        if (fields.length !== 6 || fields[5] !== '[stack]')
-            continue;
-        const end = /^[0-9a-f]+-([0-9a-f]{1,16})$/i.exec(fields[0])?.[1];
-        const top = end ? BigInt(`0x${end}`) : 0n;
-        // the end is exclusive: the stack's last byte is the highest user address
-        return top > 0n ? (top - 1n).toString(2).length : undefined;
-    }
-    return undefined;
-}
-/** Does the user address space reach past what x86_64 programs may have (2^47)? */
-function beyondX86_64(bits) {
-    return bits !== undefined && bits > X86_64_ADDRESS_BITS;
-}
-/**
- * QEMU's guest base (-B, QEMU_GUEST_BASE) that puts the addresses this host's kernel hands out
- * where x86_64 programs may have them, or undefined when none is needed or none would do: with 48
- * bits, guest address = host address - 2^47 turns the kernel's [2^47, 2^48) into [0, 2^47); with 47
- * bits or fewer nothing is needed (and that base would put the memory out of the guest's reach).
- */
-function x86_64GuestBase(bits) {
-    return bits === X86_64_ADDRESS_BITS + 1 ? `0x${(1n << BigInt(X86_64_ADDRESS_BITS)).toString(16)}` : undefined;
-}
-/** userAddressBits of this process; undefined where /proc cannot be read. */
-function readUserAddressBits(path = '/proc/self/maps') {
-    try {
-        return userAddressBits((0,external_node_fs_.readFileSync)(path, 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/kernel/host.ts
-/** What machine the action runs on, read from the kernel and the running Node. */
-
-
-
-const BITS_32 = new Set(['arm', 'ia32', 'x32', 'mips', 'mipsel', 'ppc']);
-function currentHost() {
-    const kernelMachine = process.platform === 'linux' ? (0,external_node_os_namespaceObject.machine)() : process.arch;
-    return {
-        os: process.platform,
-        machine: kernelMachine,
-        userlandBits: BITS_32.has(process.arch) ? 32 : 64,
-        family: (0,kernel_platforms/* hostFamily */.Fr)(kernelMachine),
-        addressBits: process.platform === 'linux' ? readUserAddressBits() : undefined
-    };
-}
-/** A reason the action cannot serve these platforms on this host, or undefined. */
-function hostProblem(host, platforms) {
-    if (host.os !== 'linux') {
-        const how = host.os === 'darwin'
-            ? 'macOS runs x86_64 programs through Rosetta 2'
-            : host.os === 'win32'
-                ? 'Windows on ARM emulates x64 programs itself'
-                : 'it has no binfmt_misc';
-        return `setup-x86-on-arm works on Linux runners only; this one runs ${host.os} (${how}): run this step only where runner.os == 'Linux'`;
-    }
-    const wide = platforms.filter(p => p.bits === 64 && !host.family.includes(p.target));
-    if (host.userlandBits === 32 && wide.length > 0) {
-        return (`this ${host.machine} kernel runs a 32-bit userland, and 64-bit guests (${wide.map(p => p.docker).join(', ')}) ` +
-            'need a 64-bit one (QEMU 10 dropped 64-bit guests on 32-bit hosts): use a 64-bit OS image (e.g. 64-bit Raspberry Pi OS) or request only 32-bit platforms such as 386');
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/kernel/privileged.ts
-/**
- * Changes that need root: directly when the process is root, through `sudo -n` otherwise.
- * Every command is an argument array; nothing goes through a shell.
- */
-
-
-class PrivilegeError extends Error {
-}
-function failure(command, args, result) {
-    const said = (result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ');
-    return new Error(`${[command, ...args].join(' ')} failed (exit ${result.code}): ${said}`);
-}
-const asRoot = {
-    inProcess: true,
-    async write(path, data) {
-        await (0,promises_.writeFile)(path, data);
-    },
-    async run(command, args, options = {}) {
-        const result = await (0,kernel_process/* runProgram */.mB)(command, args, options);
-        if (result.code !== 0)
-            throw failure(command, args, result);
-        return result.stdout;
-    }
-};
-const throughSudo = {
-    async write(path, data) {
-        const result = await (0,kernel_process/* runProgram */.mB)('sudo', ['-n', 'tee', path], { input: data });
-        if (result.code !== 0)
-            throw failure('sudo -n tee', [path], result);
-    },
-    async run(command, args, options = {}) {
-        const env = options.env ? Object.entries(options.env).map(([k, v]) => `${k}=${v ?? ''}`) : [];
-        const prefix = env.length ? ['-n', 'env', ...env] : ['-n'];
-        const result = await (0,kernel_process/* runProgram */.mB)('sudo', [...prefix, command, ...args], { timeoutMs: options.timeoutMs });
-        if (result.code !== 0)
-            throw failure(command, args, result);
-        return result.stdout;
-    }
-};
-let found;
-/** Root, or passwordless sudo, or a PrivilegeError that says what is needed (asked once a process). */
-function privileged() {
-    found ??= findPrivileged();
-    return found;
-}
-async function findPrivileged() {
-    if (process.getuid?.() === 0)
-        return asRoot;
-    const sudo = await (0,kernel_process/* runProgram */.mB)('sudo', ['-n', 'true'], { timeoutMs: 10_000 });
-    if (sudo.code === 0)
-        return throughSudo;
-    throw new PrivilegeError('registering binfmt_misc handlers needs root: run the job as root or allow passwordless sudo ' +
-        '(an unprivileged container job cannot do this; run it on the host or in a --privileged container)');
-}
-
-;// CONCATENATED MODULE: ./src/records/journal.ts
-/**
- * What a run changed in the kernel's binfmt table, recorded before each change is made
- * (write-ahead), so a post step can undo a main that failed or was killed half-way. Once the run is
- * stopped (a signal), nothing more is recorded, so no new change starts. A saved list is read back
- * item by item: the file it lives in can be edited, so each change is checked (changeProblem)
- * before anything acts on it.
- */
-
-/** A change refused because the run is stopping: the change it would have begun is never made. */
-class Stopped extends Error {
-}
-class Journal {
-    persist;
-    changes = [];
-    stopped;
-    /** `persist` saves the whole list after every change (the Actions state, or a file). */
-    constructor(persist = () => undefined) {
-        this.persist = persist;
-    }
-    /** Refuses every later record(): the changes recorded so far stay, for the post step to undo. */
-    stop(why) {
-        this.stopped ??= why;
-    }
-    async record(change) {
-        if (this.stopped)
-            throw new Stopped(this.stopped);
-        this.changes.push(change);
-        await this.persist(this.changes);
-    }
-    /** Replaces a recorded change (a 'replaced' record completed), or drops it (undefined: undone). */
-    async update(change, next) {
-        const at = this.changes.indexOf(change);
-        if (at < 0)
-            return;
-        if (next)
-            this.changes[at] = next;
-        else
-            this.changes.splice(at, 1);
-        await this.persist(this.changes);
-    }
-    /**
-     * The saved list, unchecked item by item: whoever acts on a change checks it with changeProblem
-     * first, so one damaged change is skipped and the others still count.
-     */
-    static parse(text) {
-        if (!text)
-            return [];
-        let value;
-        try {
-            value = JSON.parse(text);
-        }
-        catch (error) {
-            throw new Error(`the saved changes are not JSON (${error.message})`, { cause: error });
-        }
-        if (!Array.isArray(value))
-            throw new Error('the saved changes are not a list');
-        return value;
-    }
-}
-/** What is wrong with a value read back as an entry; undefined when the kernel would take it. */
-function entryProblem(value) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
-        return 'not an object';
-    const entry = value;
-    for (const field of ['name', 'interpreter', 'flags', 'magic', 'mask']) {
-        if (typeof entry[field] !== 'string')
-            return `its ${field} is not a string`;
-    }
-    if (typeof entry.enabled !== 'boolean')
-        return 'its enabled is not true or false';
-    if (entry.type !== 'M' && entry.type !== 'E')
-        return `its type ${JSON.stringify(entry.type)} is not M or E`;
-    if (typeof entry.offset !== 'number' || !Number.isSafeInteger(entry.offset) || entry.offset < 0)
-        return 'its offset is not a number';
-    try {
-        (0,binfmt/* registerLine */.AM)(entry);
-    }
-    catch (error) {
-        return error.message;
-    }
-    return undefined;
-}
-/** What is wrong with a value read back as a change; undefined when it is one this action records. */
-function changeProblem(value) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
-        return `${JSON.stringify(value)} is not an object`;
-    const change = value;
-    const entry = (field, optional = false) => {
-        if (optional && change[field] === undefined)
-            return undefined;
-        const problem = entryProblem(change[field]);
-        return problem && `its ${field} is not a binfmt entry (${problem})`;
-    };
-    switch (change.kind) {
-        case 'mounted':
-            return undefined;
-        case 'added':
-            return entry('entry');
-        case 'replaced': {
-            const problem = entry('original') ?? entry('entry', true);
-            if (problem)
-                return problem;
-            const { original, entry: replacement } = change;
-            return replacement && replacement.name !== original.name ? `it replaces ${original.name} with ${replacement.name}` : undefined;
-        }
-        case 'shared':
-            return typeof change.name === 'string' && change.name !== '' ? undefined : 'its name is not a string';
-        default:
-            return `its kind ${JSON.stringify(change.kind)} is not mounted, added, replaced or shared`;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/records/ledger-salvage.ts
-
-
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** One record, checked field by field; undefined when not even its entry can be read. */
-function salvageRecord(name, value, problems) {
-    const say = (what) => problems.push(`record ${JSON.stringify(name)}: ${what}`);
-    if (!isObject(value))
-        return void say('is not an object');
-    const entryWrong = entryProblem(value.entry);
-    if (entryWrong)
-        return void say(`its entry is not a binfmt entry (${entryWrong})`);
-    const entry = value.entry;
-    if (entry.name !== name)
-        return void say(`its entry is named ${JSON.stringify(entry.name)}`);
-    const held = { entry, holders: [] };
-    if (value.original !== undefined) {
-        const originalWrong = entryProblem(value.original);
-        if (originalWrong)
-            say(`its original is not a binfmt entry (${originalWrong})`);
-        else
-            held.original = value.original;
-    }
-    if (!Array.isArray(value.holders))
-        say('its holders are not a list');
-    else {
-        for (const holder of value.holders) {
-            const holderWrong = holderProblem(holder);
-            if (holderWrong)
-                say(`a holder is damaged (${holderWrong})`);
-            else if (!held.holders.some(h => sameHolder(h, holder)))
-                held.holders.push(holder);
-        }
-    }
-    if (value.persisted !== undefined) {
-        if (typeof value.persisted === 'string' && value.persisted.startsWith('/'))
-            held.persisted = value.persisted;
-        else
-            say('its persisted file is not a path');
-    }
-    if (value.removed === true)
-        held.removed = true;
-    else if (value.removed !== undefined)
-        say('its removed mark is not true');
-    return held;
-}
-/** A parsed ledger file, checked field by field. */
-function salvage(value) {
-    const problems = [];
-    if (!isObject(value))
-        return { entries: {}, problems: ['it is not a JSON object'] };
-    if (!isObject(value.entries)) {
-        return { entries: {}, problems: [`its entries are ${JSON.stringify(value.entries) ?? 'missing'}, not an object`] };
-    }
-    const entries = {};
-    for (const [name, record] of Object.entries(value.entries)) {
-        const held = salvageRecord(name, record, problems);
-        if (held)
-            entries[name] = held;
-    }
-    return { entries, problems };
-}
-/**
- * The records to write back over a damaged ledger: what was sound, and every entry of the kernel's
- * table held by REBUILT_HOLDER (the other holders it had are lost, so it is kept for them).
- */
-function rebuild(sound, table) {
-    const entries = { ...sound };
-    for (const [name, entry] of table) {
-        const held = (entries[name] ??= { entry, holders: [] });
-        if (!held.holders.some(h => sameHolder(h, REBUILT_HOLDER)))
-            held.holders.push(REBUILT_HOLDER);
-    }
-    return entries;
-}
-
-;// CONCATENATED MODULE: ./src/records/lock.ts
-/**
- * The ledger's lock: a file created exclusively, holding its owner ("pid start-time boot-id"). A
- * lock whose owner is gone (dead, a reused pid, an earlier boot) is broken at once; one whose
- * owner cannot be read (its process died between creating the file and writing it) is broken
- * after a short grace; one older than the boot is stale whatever it says. Breaking renames the file
- * aside first and checks it is still the one judged, so a fresh lock another waiter just took is
- * never removed. The clock is injected, so tests wait no real time.
- */
-
-
-
-
-const realClock = {
-    now: () => Date.now(),
-    sleep: ms => new Promise(resolve => setTimeout(resolve, ms))
-};
-class LockTimeout extends Error {
-}
-/** The run is stopping (a signal): no lock is taken any more. */
-class LockRefused extends Error {
-}
-class LockFile {
-    path;
-    options;
-    mine;
-    refused;
-    constructor(path, options) {
-        this.path = path;
-        this.options = options;
-    }
-    /** Whether this process holds the lock now. */
-    get held() {
-        return this.mine !== undefined;
-    }
-    /** Takes no lock from now on (a signal); a wait in progress ends with LockRefused. */
-    refuse(why) {
-        this.refused ??= why;
-    }
-    async acquire() {
-        const { info, clock, waitMs } = this.options;
-        const me = `${process.pid} ${(await info.startTime(process.pid)) ?? ''} ${await info.bootId()}`;
-        const deadline = clock.now() + waitMs;
-        for (;;) {
-            if (this.refused)
-                throw new LockRefused(this.refused);
-            if (await this.create(me))
-                return;
-            const verdict = await this.judge();
-            if (verdict.state === 'stale')
-                await this.breakStale(verdict.file);
-            else if (verdict.state === 'live' && clock.now() > deadline) {
-                const who = verdict.owner ? `process ${verdict.owner.split(' ')[0]}` : 'owner not written yet';
-                throw new LockTimeout(`another job has held ${this.path} for over ${Math.round(waitMs / 1000)} s (${who})`);
-            }
-            else if (verdict.state === 'live')
-                await clock.sleep(25 + Math.random() * 50);
-        }
-    }
-    async release() {
-        if (!this.mine)
-            return;
-        this.mine = undefined;
-        await (0,promises_.unlink)(this.path).catch(() => undefined);
-    }
-    /** Removes the lock at once, without waiting on anything: for a process about to exit on a signal. */
-    releaseNow() {
-        if (!this.mine)
-            return;
-        this.mine = undefined;
-        try {
-            (0,external_node_fs_.unlinkSync)(this.path);
-        }
-        catch {
-            // gone already
-        }
-    }
-    /** Creates the lock with this process as its owner; false when it exists. */
-    async create(me) {
-        let handle;
-        try {
-            handle = await (0,promises_.open)(this.path, 'wx', 0o600);
-        }
-        catch (error) {
-            if (error.code === 'EEXIST')
-                return false;
-            throw error;
-        }
-        this.mine = me; // from its creation: releaseNow removes it even before its owner is written
-        try {
-            await handle.writeFile(me);
-            await handle.close();
-        }
-        catch (error) {
-            // A lock whose owner was never written would make every other job wait out the grace.
-            await handle.close().catch(() => undefined);
-            await this.release();
-            throw error;
-        }
-        return true;
-    }
-    async judge() {
-        const { info, clock, unreadableGraceMs } = this.options;
-        const found = await (0,promises_.lstat)(this.path).catch(() => undefined);
-        if (!found)
-            return { state: 'gone' };
-        const file = { ino: found.ino, mtimeMs: found.mtimeMs };
-        const owner = (await (0,promises_.readFile)(this.path, 'utf8').catch(() => '')).trim();
-        const fields = /^(\d+) (\S*) (\S+)$/.exec(owner);
-        if (!fields) {
-            // Its process died before writing it, or is writing it right now: the grace tells them apart.
-            // A readable owner's boot id says more than the file's time, which a clock set at boot can move.
-            const bootTime = await info.bootTime?.();
-            const beforeBoot = bootTime !== undefined && found.mtimeMs < bootTime;
-            return beforeBoot || clock.now() - found.mtimeMs > unreadableGraceMs ? { state: 'stale', file } : { state: 'live', owner: '' };
-        }
-        const alive = await isLive({ pid: Number(fields[1]), start: fields[2], boot: fields[3], label: '' }, info);
-        return alive ? { state: 'live', owner } : { state: 'stale', file };
-    }
-    /** Breaks the lock judged stale, unless it was replaced since: then the new one is put back. */
-    async breakStale(judged) {
-        const aside = `${this.path}.stale.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
-        try {
-            await (0,promises_.rename)(this.path, aside);
-        }
-        catch {
-            return; // someone else broke it first
-        }
-        const moved = await (0,promises_.lstat)(aside).catch(() => undefined);
-        const replaced = moved && (moved.ino !== judged.ino || moved.mtimeMs !== judged.mtimeMs);
-        if (replaced)
-            await (0,promises_.link)(aside, this.path).catch(() => undefined); // a fresh lock: put it back
-        await (0,promises_.rm)(aside, { recursive: true, force: true });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/records/ledger.ts
-/**
- * The host-wide record of the entries this action registered and which jobs use them. The kernel's
- * binfmt table is one per machine, shared by every runner service on it: a job's post step
- * removes an entry only when no other live job still holds it. A holder whose runner process is
- * gone, or who registered before the last boot, is stale and does not count (holder.ts).
- *
- * LedgerData holds the records and every operation on them; Ledger is the file they live in,
- * behind one lock file (lock.ts) held only while the records and the kernel's table are read and
- * written, never across a download or apt. A file that cannot be trusted is set aside, reported,
- * and written back sound from what the kernel's table shows (ledger-salvage.ts).
- */
-
-
-
-
-
-
-
-
-
-class LedgerData {
-    entries;
-    constructor(entries = {}) {
-        this.entries = entries;
-    }
-    get(name) {
-        return this.entries[name];
-    }
-    /** Whether the record of an entry lists this holder: only then may its post step undo the entry. */
-    holds(name, holder) {
-        return this.entries[name]?.holders.some(h => sameHolder(h, holder)) ?? false;
-    }
-    /** Adds a holder to an entry's record, when the entry has one. */
-    claim(name, holder) {
-        const held = this.entries[name];
-        if (held && !held.holders.some(h => sameHolder(h, holder)))
-            held.holders.push(holder);
-    }
-    /**
-     * Records the entry about to be registered under its name (or that a package registered there),
-     * keeping the holders already there. A broken entry another job registered keeps its own original:
-     * that is what must come back. Returns the record it replaces, for `putBack` when it is undone.
-     */
-    registering(entry, existing, holder) {
-        const previous = this.entries[entry.name];
-        const original = existing && previous ? previous.original : existing;
-        this.entries[entry.name] = { entry, original, holders: [...(previous?.holders ?? [])] };
-        this.claim(entry.name, holder);
-        return previous;
-    }
-    /** Records that a package this job installed removed an entry; a record the name has already is held instead. */
-    removing(entry, holder) {
-        this.entries[entry.name] ??= { entry, holders: [], removed: true };
-        this.claim(entry.name, holder);
-    }
-    /** Undoes `registering`: the record as it was before (none when there was none). */
-    putBack(name, previous) {
-        if (previous)
-            this.entries[name] = previous;
-        else
-            delete this.entries[name];
-    }
-    /** Notes the /etc/binfmt.d file written for an entry, which then holds it for good. */
-    persisted(name, path) {
-        const held = this.entries[name];
-        if (!held)
-            return;
-        held.persisted = path;
-        this.claim(name, PERSIST_HOLDER);
-    }
-    /** Drops records the kernel's table no longer bears out: the entry is gone or changed (a removal: the name is taken again). */
-    forgetObsolete(table) {
-        for (const [name, held] of Object.entries(this.entries)) {
-            const current = table.get(name);
-            const obsolete = held.removed ? !!current : !current || !(0,binfmt/* sameHandler */.lQ)(current, held.entry);
-            if (obsolete)
-                delete this.entries[name];
-        }
-    }
-    /** Lets go of an entry for one holder; the record is dropped with its last holder. */
-    release(name, holder) {
-        const held = this.entries[name];
-        if (!held)
-            return { kept: false };
-        held.holders = held.holders.filter(h => !sameHolder(h, holder));
-        if (held.holders.length > 0)
-            return { kept: true };
-        delete this.entries[name];
-        return { kept: false, last: held };
-    }
-    /** Drops these holders from every record (uninstall: the command line's and persist's). */
-    releaseEverywhere(holders) {
-        for (const held of Object.values(this.entries))
-            held.holders = held.holders.filter(h => !holders.some(r => sameHolder(r, h)));
-    }
-    /** Removes and returns the records nobody holds: their jobs died without a post step. */
-    takeAbandoned() {
-        const abandoned = Object.entries(this.entries).filter(([, held]) => held.holders.length === 0);
-        for (const [name] of abandoned)
-            delete this.entries[name];
-        return abandoned;
-    }
-    /** Removes stale holders of every entry. */
-    async prune(info) {
-        for (const held of Object.values(this.entries)) {
-            const live = [];
-            for (const holder of held.holders)
-                if (await isLive(holder, info))
-                    live.push(holder);
-            held.holders = live;
-        }
-    }
-    toJSON() {
-        return { entries: this.entries };
-    }
-}
-/**
- * Where the ledger lives: /var/lib for root (it outlives a reboot, like entries kept with persist;
- * holders from an earlier boot are stale), else a folder of the user's. `env` is the caller's:
- * this layer reads no environment itself.
- */
-function ledgerDirFor(uid, env = {}) {
-    if (env.SETUP_X86_ON_ARM_LEDGER_DIR)
-        return env.SETUP_X86_ON_ARM_LEDGER_DIR;
-    return uid === 0 ? '/var/lib/setup-x86-on-arm' : (0,external_node_path_.join)(env.XDG_RUNTIME_DIR || (0,external_node_os_namespaceObject.tmpdir)(), `setup-x86-on-arm-${uid}`);
-}
-class Ledger {
-    dir;
-    info;
-    clock;
-    lock;
-    running = 0;
-    waiting = [];
-    constructor(dir, options = {}) {
-        this.dir = dir;
-        this.info = options.info ?? procInfo;
-        this.clock = options.clock ?? realClock;
-        this.lock = new LockFile((0,external_node_path_.join)(dir, 'lock'), {
-            info: this.info,
-            clock: this.clock,
-            waitMs: options.waitMs ?? 600_000,
-            unreadableGraceMs: options.unreadableGraceMs ?? 10_000
-        });
-    }
-    get file() {
-        return (0,external_node_path_.join)(this.dir, 'ledger.json');
-    }
-    /**
-     * Runs `work` with the ledger locked and its stale holders pruned; `save` writes the records now
-     * (after each change), and they are saved at the end. Keep `work` to reading and writing the
-     * records and the kernel's table: every other job's main and post step waits for it.
-     */
-    async locked(work, repair) {
-        this.running++;
-        try {
-            await this.prepareDir();
-            await this.lock.acquire();
-            try {
-                const data = await this.read(repair);
-                const save = () => this.write(data);
-                try {
-                    await data.prune(this.info);
-                    return await work(data, save);
-                }
-                finally {
-                    await save();
-                }
-            }
-            finally {
-                await this.lock.release();
-            }
-        }
-        finally {
-            if (--this.running === 0)
-                for (const wake of this.waiting.splice(0))
-                    wake();
-        }
-    }
-    /** Resolves once no locked section of this ledger runs (a signal handler waits for the one in progress). */
-    idle() {
-        return this.running === 0 ? Promise.resolve() : new Promise(resolve => this.waiting.push(resolve));
-    }
-    /** Takes the lock no more (a signal): a section running goes on to its end, a wait for the lock ends. */
-    stop(why) {
-        this.lock.refuse(why);
-    }
-    /** Removes the lock file at once when this process holds it: for a process exiting on a signal. */
-    releaseNow() {
-        this.lock.releaseNow();
-    }
-    async prepareDir() {
-        await (0,promises_.mkdir)(this.dir, { recursive: true, mode: 0o700 });
-        const info = await (0,promises_.stat)(this.dir);
-        const uid = process.getuid?.() ?? 0;
-        if (info.uid !== uid || (info.mode & 0o022) !== 0) {
-            throw new Error(`${this.dir} must belong to uid ${uid} and not be writable by others: the post step acts on what it records`);
-        }
-    }
-    /** The records, checked; a damaged file is set aside and its sound parts kept, with the kernel's table held. */
-    async read(repair) {
-        const found = await this.readFile();
-        if (found === undefined)
-            return new LedgerData();
-        const { entries, problems } = 'unreadable' in found ? { entries: {}, problems: [found.unreadable] } : salvage(found.value);
-        if (problems.length === 0)
-            return new LedgerData(entries);
-        const aside = `${this.file}.damaged-${new Date(this.clock.now()).toISOString().replace(/[:.]/g, '-')}`;
-        await (0,promises_.rename)(this.file, aside);
-        const table = await (0,binfmt/* readTable */.xz)(repair.binfmtDir);
-        repair.warn(`the host's ledger ${this.file} could not be trusted (${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; ...' : ''}); ` +
-            `it was moved to ${aside} and written again from the kernel's binfmt table, and none of the ${table.size} entries there ` +
-            'will be removed by a post step, as other jobs may still hold them. Nothing to do for this job; if it happens again, find what ' +
-            `else writes to ${this.dir}. Remove unneeded entries by hand (echo -1 > ${repair.binfmtDir}/NAME) when no job runs, or reboot.`);
-        return new LedgerData(rebuild(entries, table));
-    }
-    /** The parsed file; undefined when there is none yet; why not when it cannot be read as JSON. */
-    async readFile() {
-        let text;
-        try {
-            const found = await (0,promises_.lstat)(this.file);
-            if (found.isSymbolicLink())
-                return { unreadable: 'it is a symbolic link, not a file' };
-            if (!found.isFile())
-                return { unreadable: 'it is not a regular file' };
-            text = await (0,promises_.readFile)(this.file, { encoding: 'utf8', flag: external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW });
-        }
-        catch (error) {
-            if (error.code === 'ENOENT')
-                return undefined;
-            return { unreadable: `it cannot be read: ${error.message}` };
-        }
-        try {
-            return { value: JSON.parse(text) };
-        }
-        catch (error) {
-            return { unreadable: `it is not JSON: ${error.message}` };
-        }
-    }
-    async write(data) {
-        const next = `${this.file}.${process.pid}`;
-        const handle = await (0,promises_.open)(next, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_TRUNC | external_node_fs_.constants.O_NOFOLLOW, 0o600);
-        try {
-            await handle.writeFile(JSON.stringify(data, null, 1));
-        }
-        finally {
-            await handle.close();
-        }
-        await (0,promises_.rename)(next, this.file); // whole or nothing, even when killed mid-write
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/context.ts
-/**
- * Everything the core works with, built in one place for the action's main step and the command
- * line. What comes from where the core runs (folders, where its own QEMU builds are published, who
- * this run is in the host's ledger, where its journal is kept) arrives as an Environment: the core
- * reads no process.env itself. Unit tests build a Context of fakes directly.
- */
-
-
-
-
-
-
-
-
-
-
-const BINFMT_D = '/etc/binfmt.d';
-/** The install layer's places, copied field by field so nothing else of the Environment leaks into install/. */
-function installPlacesOf(env) {
-    const { toolCache, toolCacheLabel, tempDir, assetBase, interpreterStore, proxy } = env;
-    return { toolCache, toolCacheLabel, tempDir, assetBase, interpreterStore, proxy };
-}
-/**
- * Where this run's folders are made: the temporary folder it was given, else the machine's, the
- * first that no untrusted user can change (kernel/root-files.ts).
- */
-function scratchParents(tempDir) {
-    return [tempDir, (0,external_node_os_namespaceObject.tmpdir)(), '/tmp'];
-}
-async function createContext(env) {
-    const host = currentHost();
-    const workDir = await (0,root_files/* freshFolder */.lj)(scratchParents(env.tempDir), 'setup-x86-on-arm-');
-    return {
-        host,
-        prober: new Prober(workDir, host.machine),
-        journal: new Journal(env.persistJournal),
-        ledger: new Ledger(env.ledgerDir ?? ledgerDirFor(process.getuid?.() ?? 0)),
-        holder: env.holder,
-        privileged: privileged,
-        log: env.log,
-        places: installPlacesOf(env),
-        obtain: obtainInterpreters,
-        binfmtDir: binfmt/* BINFMT_DIR */.x6,
-        bootDir: BINFMT_D,
-        workDir,
-        interpreterProblem: path => (0,root_files/* rootOnlyProblem */.k)(path, 'file')
-    };
-}
-async function disposeContext(ctx) {
-    await (0,promises_.rm)(ctx.workDir, { recursive: true, force: true });
 }
 
 ;// CONCATENATED MODULE: ./src/core/report.ts
@@ -3240,7 +4459,7 @@ async function undo(step, sys, warn, dir, report) {
         await sys.run('rm', ['-f', step.persisted]);
 }
 /** A job's holder, or one uninstall lets go of: anything else may not undo entries held in the ledger. */
-function checkHolder(holder, releaseAll = [], runnerPid) {
+function checkHolder(holder, releaseAll = []) {
     if (holder === undefined)
         return;
     const problem = holderProblem(holder);
@@ -3250,9 +4469,6 @@ function checkHolder(holder, releaseAll = [], runnerPid) {
         const why = "only setup-x86-on-arm uninstall lets go of what it holds, never a job's post step";
         throw new Error(`holder "${holder.label}" is not a job's: ${why}`);
     }
-    if (runnerPid !== undefined && holder.pid !== runnerPid) {
-        throw new Error(`holder "${holder.label}" is process ${holder.pid}, not this job's runner (process ${runnerPid})`);
-    }
 }
 async function restore(changes, sys, warn, options = {}) {
     const dir = options.dir ?? binfmt/* BINFMT_DIR */.x6;
@@ -3260,7 +4476,7 @@ async function restore(changes, sys, warn, options = {}) {
     if (changes.length === 0 && !options.releaseAll)
         return report;
     const { holder, releaseAll } = options;
-    checkHolder(holder, releaseAll, options.runnerPid);
+    checkHolder(holder, releaseAll);
     const valid = [];
     for (const [at, change] of changes.entries()) {
         const problem = changeProblem(change);
@@ -3585,7 +4801,7 @@ class Changes {
 }
 
 // EXTERNAL MODULE: ./src/install/manifest.ts + 1 modules
-var manifest = __nccwpck_require__(749);
+var manifest = __nccwpck_require__(98);
 ;// CONCATENATED MODULE: ./src/core/obtain.ts
 /**
  * Step 3 of setup: interpreters for the platforms that need one, from the install layer.
@@ -3835,1273 +5051,6 @@ async function serve(request, ctx) {
     return { platforms: inOrder(), cacheHit: installation.cacheHit };
 }
 
-;// CONCATENATED MODULE: ./src/install/libraries/apt-words.ts
-/**
- * Reading what the private apt says (with LC_ALL=C, so in apt's English): the packages a
- * simulated install would fetch, names it took as patterns, where it would fetch each file from,
- * the machine's network settings to carry over, and which of the failures a person can act on
- * it was. Pure functions over apt's output, so each case is tested on the words apt really prints.
- */
-/** `name:arch=version`, the form resolved packages are keyed and reported in. */
-function packageId(pkg) {
-    return `${pkg.name}:${pkg.arch}=${pkg.version}`;
-}
-/** Parses `apt-get -s install`'s `Inst name[:arch] (version origins [arch])` lines. */
-function parseSimulation(output) {
-    const packages = [];
-    for (const line of output.split('\n')) {
-        const match = /^Inst ([a-z0-9][a-z0-9+.-]+)(?::\S+)? (?:\[[^\]]*\] )?\((\S+) .*\[([a-z0-9-]+)\]\)/.exec(line);
-        if (match)
-            packages.push({ name: match[1], version: match[2], arch: match[3] });
-    }
-    return packages;
-}
-/** apt's `Note, selecting 'X' for regex 'Y'` (or glob): the names Y it took as a pattern (it prints these at quiet level 0 only). */
-function patternNames(output) {
-    const notes = [...output.matchAll(/Note, selecting '[^']+' for (?:regex|glob) '([^']+)'/g)];
-    return [...new Set(notes.map(m => m[1].replace(/:.*$/, '')))];
-}
-/**
- * The requested names apt could have taken as a pattern ('.' and '+' are regular-expression
- * characters) that the resolved packages do not hold by that exact name for every architecture:
- * apt chose other packages for them (by a pattern, or as the providers of a virtual package).
- */
-function notResolvedByName(names, arches, packages) {
-    const held = (name, arch) => packages.some(p => p.name === name && (p.arch === arch || p.arch === 'all'));
-    return names.filter(name => /[.+]/.test(name) && !arches.every(arch => held(name, arch)));
-}
-/** The names `apt-cache policy` shows with a candidate version (a `name:` or `name:arch:` line, then `  Candidate: version`). */
-function namesWithCandidate(output) {
-    const names = new Set();
-    let current;
-    for (const line of output.split('\n')) {
-        const header = /^([a-z0-9][a-z0-9+.-]+)(?::[a-z0-9-]+)?:$/.exec(line);
-        if (header)
-            current = header[1];
-        const candidate = /^\s+Candidate: (\S+)$/.exec(line);
-        if (candidate && current && candidate[1] !== '(none)')
-            names.add(current);
-        if (candidate)
-            current = undefined;
-    }
-    return names;
-}
-/** Parses `apt-get --print-uris`' `'URI' FILE SIZE TYPE:HASH` lines (the hash empty when the index has none of that type). */
-function parsePrintUris(output) {
-    const uris = [];
-    for (const line of output.split('\n')) {
-        const match = /^'([^'\s]+)' (\S+) (\d+) ?(\S*)$/.exec(line);
-        if (!match)
-            continue;
-        const sha256 = /^SHA256:([0-9a-f]{64})$/i.exec(match[4])?.[1].toLowerCase();
-        uris.push({ uri: match[1], file: match[2], size: Number(match[3]), ...(sha256 ? { sha256 } : {}) });
-    }
-    return uris;
-}
-/** The .deb file name apt stores a package under (an epoch's colon written %3a). */
-function debFileName(pkg) {
-    return `${pkg.name}_${pkg.version.replace(/:/g, '%3a')}_${pkg.arch}.deb`;
-}
-/**
- * The machine's Acquire:: settings from `apt-config dump` (proxies, timeouts, a mirror's
- * Check-Valid-Until), without index targets other tools add (DEP-11 icons, command-not-found
- * databases) and without anything that would let an unsigned archive through.
- */
-function acquireSettings(dump) {
-    return dump
-        .split('\n')
-        .filter(line => /^Acquire::\S+ "[^"]*";$/.test(line))
-        .filter(line => !/^Acquire::(IndexTargets|Allow\w*(Insecure|Weak)\w*)\b/i.test(line));
-}
-function lastErrors(output) {
-    const lines = output.split('\n').filter(line => /^(E|W|Err):/.test(line.trim()));
-    return (lines.length ? lines : output.trim().split('\n')).slice(-2).join(' ').trim();
-}
-function updateFailure(output, code) {
-    const gpg = /GPG error: (\S+) (\S+) \S+: (.*)/.exec(output);
-    const unsigned = /The repository '(\S+) (\S+) \S+' is not signed/.exec(output);
-    if (gpg || unsigned || /NO_PUBKEY|BADSIG|EXPKEYSIG|signatures were invalid|signature verification failed/.test(output)) {
-        const where = gpg ? `${gpg[1]} ${gpg[2]}` : unsigned ? `${unsigned[1]} ${unsigned[2]}` : 'the archive';
-        const said = gpg?.[3] ?? (unsigned ? 'it is not signed with a key the sources name' : lastErrors(output));
-        const detail = said.replace(/^The following signatures couldn't be verified because /, '');
-        return { kind: 'signature', where, detail };
-    }
-    const fetch = /Failed to fetch (\S+)\s+(.*)/.exec(output);
-    if (fetch)
-        return { kind: 'unreachable', where: fetch[1].replace(/\/dists\/.*$/, ''), detail: fetch[2].trim() };
-    const noRelease = /The repository '(\S+) (\S+) \S+' does not have a Release file/.exec(output);
-    if (noRelease)
-        return { kind: 'unreachable', where: `${noRelease[1]} ${noRelease[2]}`, detail: 'it has no Release file for this suite' };
-    if (/Some index files failed to download/.test(output))
-        return { kind: 'unreachable', where: 'the archive', detail: lastErrors(output) };
-    if (code !== 0)
-        return { kind: 'other', detail: lastErrors(output) };
-    return undefined;
-}
-function resolveFailure(output) {
-    const missing = [
-        ...[...output.matchAll(/Unable to locate package (\S+)/g)].map(m => m[1]),
-        ...[...output.matchAll(/Package '([^']+)' has no installation candidate/g)].map(m => m[1])
-    ].map(name => name.replace(/:.*$/, ''));
-    if (missing.length)
-        return { kind: 'missing', names: [...new Set(missing)] };
-    const depends = /^\s*(\S+) : (?:Pre-)?Depends: (.*)$/m.exec(output);
-    if (depends || /unmet dependencies|held broken packages/.test(output)) {
-        return { kind: 'broken', detail: depends ? `${depends[1]} depends on ${depends[2].trim()}` : lastErrors(output) };
-    }
-    return { kind: 'other', detail: lastErrors(output) };
-}
-/** The failure of a download: the archive not answering (or changing under us), or something else. */
-function downloadFailure(output) {
-    const fetch = /Failed to fetch (\S+)\s+(.*)/.exec(output);
-    return fetch ? `${fetch[1]}: ${fetch[2].trim()}` : lastErrors(output);
-}
-
-;// CONCATENATED MODULE: ./src/install/libraries/archive.ts
-
-const UBUNTU_PRIMARY = 'http://archive.ubuntu.com/ubuntu';
-const UBUNTU_SECURITY = 'http://security.ubuntu.com/ubuntu';
-const UBUNTU_PORTS = 'http://ports.ubuntu.com/ubuntu-ports';
-const COMPONENTS = {
-    debian: ['main', 'contrib', 'non-free', 'non-free-firmware'],
-    ubuntu: ['main', 'restricted', 'universe', 'multiverse']
-};
-/** Debian machines may name their suites by role instead of codename. */
-const DEBIAN_SUITE_ALIASES = ['oldoldstable', 'oldstable', 'stable', 'testing', 'unstable', 'sid', 'experimental'];
-/** Ubuntu's primary archive serves these; the ports archive serves every other architecture. */
-const UBUNTU_PRIMARY_ARCHES = ['amd64', 'i386'];
-function isSecuritySuite(suite) {
-    return /-security$|\/updates$/.test(suite);
-}
-function suiteBelongs(suite, distribution) {
-    const release = suite.split(/[-/]/)[0];
-    if (release !== '' && release === distribution.codename)
-        return true;
-    return distribution.family === 'debian' && DEBIAN_SUITE_ALIASES.includes(release);
-}
-/** Addresses the distribution's archives live at (or apt's mirror lists, which GitHub's Ubuntu runners use). */
-function uriLooksLikeDistribution(uri, distribution) {
-    if (uri.startsWith('mirror+'))
-        return true;
-    if (distribution.family === 'ubuntu')
-        return /\/ubuntu(-ports)?\/?$/.test(uri) && !/launchpad/i.test(uri);
-    return /\/debian(-security)?\/?$/.test(uri) || /\/debian(-security)?\/\d{8}T\d{6}Z\/?$/.test(uri);
-}
-/** The distribution's own entries: its suites and components, signed with its archive keyring (or, unsigned-by, at its archive's path). */
-function isDistributionEntry(entry, distribution) {
-    if (!entry.suites.every(suite => suiteBelongs(suite, distribution)))
-        return false;
-    if (!entry.components.length || !entry.components.every(c => COMPONENTS[distribution.family].includes(c)))
-        return false;
-    const keyring = entry.signedBy;
-    if (keyring && !keyring.includes('\n')) {
-        return keyring.split(/\s+/).every(file => (file.split('/').pop() ?? '').startsWith(`${distribution.family}-archive`));
-    }
-    return entry.uris.every(uri => uriLooksLikeDistribution(uri, distribution));
-}
-function atLeast(release, major, minor) {
-    const [a, b] = release.split('.').map(Number);
-    return a > major || (a === major && (b ?? 0) >= minor);
-}
-/** The Ubuntu archive that serves an architecture, given where the machine's entry points. */
-function ubuntuUriFor(uri, suite, arch, distribution) {
-    const onPorts = /\/ubuntu-ports\/?$/.test(uri) || /^\w+:\/\/ports\./.test(uri);
-    // Ubuntu 25.10 and later serve arm64 from the primary archive too.
-    const primaryServes = UBUNTU_PRIMARY_ARCHES.includes(arch) || (arch === 'arm64' && atLeast(distribution.release, 25, 10));
-    if (onPorts ? !UBUNTU_PRIMARY_ARCHES.includes(arch) : primaryServes)
-        return uri;
-    if (!onPorts)
-        return UBUNTU_PORTS;
-    return isSecuritySuite(suite) ? UBUNTU_SECURITY : UBUNTU_PRIMARY;
-}
-/** The distribution's archive keyring as its keyring package installs it (Debian 13 also ships it as .pgp). */
-function archiveKeyring(distribution, extension = 'gpg') {
-    return `/usr/share/keyrings/${distribution.family}-archive-keyring.${extension}`;
-}
-/** What a mirror stands in for when the machine's sources name no archive of the distribution. */
-function defaultEntry(distribution, keyring) {
-    const codename = distribution.codename;
-    if (!codename)
-        return undefined;
-    return {
-        uris: [''],
-        suites: [codename, `${codename}-updates`, `${codename}-security`],
-        components: ['main'],
-        signedBy: keyring,
-        file: 'the distribution default'
-    };
-}
-/**
- * The stanzas for the private apt: every (address, suite) the architectures need, merged back
- * into as few stanzas as the input had. Undefined when the machine's sources name no archive of
- * the distribution and no mirror is given.
- */
-function archiveStanzas(entries, distribution, arches, mirror = [], keyring = archiveKeyring(distribution)) {
-    let own = entries
-        .filter(entry => isDistributionEntry(entry, distribution))
-        .map(entry => ({ ...entry, signedBy: entry.signedBy ?? keyring }));
-    if (own.length === 0) {
-        const fallback = mirror.length ? defaultEntry(distribution, keyring) : undefined;
-        if (!fallback)
-            return undefined;
-        own = [fallback];
-    }
-    const bySuite = new Map();
-    for (const arch of arches) {
-        for (const entry of own) {
-            for (const uri of entry.uris) {
-                for (const suite of entry.suites) {
-                    const chosen = mirror.length
-                        ? (isSecuritySuite(suite) && mirror[1]) || mirror[0]
-                        : distribution.family === 'ubuntu'
-                            ? ubuntuUriFor(uri, suite, arch, distribution)
-                            : uri;
-                    const key = JSON.stringify([chosen, suite, entry.signedBy ?? '']);
-                    const item = bySuite.get(key) ?? { uri: chosen, suite, signedBy: entry.signedBy, components: new Set(), arches: new Set() };
-                    entry.components.forEach(c => item.components.add(c));
-                    item.arches.add(arch);
-                    bySuite.set(key, item);
-                }
-            }
-        }
-    }
-    const stanzas = new Map();
-    for (const item of bySuite.values()) {
-        const components = [...item.components];
-        const itemArches = [...item.arches];
-        const key = JSON.stringify([item.uri, item.signedBy ?? '', components, itemArches]);
-        const keyring = item.signedBy ? { signedBy: item.signedBy } : {};
-        const stanza = stanzas.get(key) ?? { uri: item.uri, suites: [], components, arches: itemArches, ...keyring };
-        stanza.suites.push(item.suite);
-        stanzas.set(key, stanza);
-    }
-    return [...stanzas.values()];
-}
-/** deb822 text of the stanzas (an inline key keeps its lines, an empty one written as " ."). */
-function renderSources(stanzas) {
-    return stanzas
-        .map(stanza => {
-        const lines = [
-            'Types: deb',
-            `URIs: ${stanza.uri}`,
-            `Suites: ${stanza.suites.join(' ')}`,
-            `Components: ${stanza.components.join(' ')}`,
-            `Architectures: ${stanza.arches.join(' ')}`
-        ];
-        if (stanza.signedBy?.includes('\n'))
-            lines.push('Signed-By:', ...stanza.signedBy.split('\n').map(line => ` ${line || '.'}`));
-        else if (stanza.signedBy)
-            lines.push(`Signed-By: ${stanza.signedBy}`);
-        return lines.join('\n') + '\n';
-    })
-        .join('\n');
-}
-/** The private apt's sources text; throws when there is no archive to take the packages from. */
-function privateSources(entries, distribution, arches, mirror = [], keyring = archiveKeyring(distribution)) {
-    const stanzas = archiveStanzas(entries, distribution, arches, mirror, keyring);
-    if (!stanzas) {
-        throw new LibrariesError('libraries', `the machine's apt sources name no archive of ${distribution.name} ` +
-            `(no entry for its suites ${distribution.codename || '(none)'} with its archive keyring)`, "set libraries-mirror to the address of the distribution's archive or a mirror of it");
-    }
-    return renderSources(stanzas);
-}
-
-// EXTERNAL MODULE: ./src/kernel/scratch.ts
-var scratch = __nccwpck_require__(621);
-;// CONCATENATED MODULE: ./src/install/libraries/cache.ts
-/**
- * The sysroot cache in the tool cache. A sysroot's folder is named by what is in it: the
- * distribution and release, the architectures and the sorted list of resolved
- * package:arch=version, so a second job reuses it and a security update makes a new one.
- * A folder appears whole or not at all: it is built in a temporary sibling and renamed into
- * place. A request record (the asked-for names and the sources they came from -> the sysroot
- * they resolved to, and when) lets a warm run skip apt altogether while the record is recent.
- */
-
-
-
-
-
-/** The cache's folder under the tool cache. */
-const SYSROOT_CACHE_FOLDER = 'setup-x86-on-arm-sysroot';
-/** Raised when the way a sysroot is made changes, so older trees are not taken for new ones (2: sanitized). */
-const LAYOUT = 2;
-const TEMP_PREFIX = '.tmp-';
-/** A temporary folder this old belongs to a run that died; removing it frees the space. */
-const ABANDONED_AFTER_MS = 60 * 60 * 1000;
-function digest(value) {
-    return (0,external_node_crypto_.createHash)('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
-}
-function safe(text) {
-    return text.replace(/[^A-Za-z0-9.+-]/g, '_');
-}
-/** The folder name of a sysroot holding exactly these packages. */
-function sysrootKey(distribution, arches, packages) {
-    const sortedArches = [...new Set(arches)].sort();
-    const ids = [...new Set(packages.map(packageId))].sort();
-    const hash = digest({ layout: LAYOUT, id: distribution.id, release: distribution.release, arches: sortedArches, packages: ids });
-    return safe(`${distribution.id}-${distribution.release}-${sortedArches.join('+')}-${hash}`);
-}
-/** The key of a request: the same names from the same archive for the same architectures. */
-function requestKey(distribution, arches, names, sources) {
-    const { id, release } = distribution;
-    return digest({ layout: LAYOUT, id, release, arches: [...new Set(arches)].sort(), names: [...new Set(names)].sort(), sources });
-}
-function cache_recordPath(cacheDir, request) {
-    return (0,external_node_path_.join)(cacheDir, 'requests', `${request}.json`);
-}
-async function readRecord(cacheDir, request) {
-    try {
-        const record = JSON.parse(await (0,promises_.readFile)(cache_recordPath(cacheDir, request), 'utf8'));
-        const whole = typeof record.sysroot === 'string' && Array.isArray(record.packages) && typeof record.resolvedAt === 'number';
-        return whole ? record : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Writes the record whole (temporary file, then rename), so a reader never sees half of one. */
-async function writeRecord(cacheDir, request, record) {
-    const path = cache_recordPath(cacheDir, request);
-    await (0,promises_.mkdir)((0,external_node_path_.join)(cacheDir, 'requests'), { recursive: true });
-    const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-    await (0,promises_.writeFile)(temporary, JSON.stringify(record) + '\n');
-    await (0,promises_.rename)(temporary, path);
-}
-async function exists(path) {
-    try {
-        await (0,promises_.stat)(path);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-/**
- * The sysroot folder for key: the one already there, or one build() makes in a temporary
- * sibling (root, with scratch space beside it), renamed into place when it is complete. When
- * build() throws, or another job finishes the same folder first, nothing of this run stays.
- */
-async function publishSysroot(cacheDir, key, build) {
-    const path = (0,external_node_path_.join)(cacheDir, key);
-    if (await exists(path))
-        return { path, made: false };
-    await (0,promises_.mkdir)(cacheDir, { recursive: true });
-    const work = await (0,promises_.mkdtemp)((0,external_node_path_.join)(cacheDir, `${TEMP_PREFIX}${key}-`));
-    // A signal's way out removes it too (faces/signals.ts).
-    (0,scratch/* holdScratch */.ES)(work);
-    try {
-        const scratch = (0,external_node_path_.join)(work, 'unpacked');
-        await (0,promises_.mkdir)(scratch);
-        await build((0,external_node_path_.join)(work, 'root'), scratch);
-        try {
-            await (0,promises_.rename)((0,external_node_path_.join)(work, 'root'), path);
-            return { path, made: true };
-        }
-        catch (error) {
-            const code = error.code;
-            if ((code === 'ENOTEMPTY' || code === 'EEXIST') && (await exists(path)))
-                return { path, made: false };
-            throw error;
-        }
-    }
-    finally {
-        await (0,promises_.rm)(work, { recursive: true, force: true });
-        (0,scratch/* dropScratch */.Wl)(work);
-    }
-}
-/** Removes temporary folders runs that died left behind (a live run's are younger). */
-async function removeAbandoned(cacheDir, now = Date.now()) {
-    let names;
-    try {
-        names = await (0,promises_.readdir)(cacheDir);
-    }
-    catch {
-        return;
-    }
-    for (const name of names.filter(n => n.startsWith(TEMP_PREFIX))) {
-        const path = (0,external_node_path_.join)(cacheDir, name);
-        try {
-            if (now - (await (0,promises_.stat)(path)).mtimeMs > ABANDONED_AFTER_MS)
-                await (0,promises_.rm)(path, { recursive: true, force: true });
-        }
-        catch {
-            // another run removed it first
-        }
-    }
-}
-/** Takes a sysroot out of the cache: renamed aside first, so no one finds it half removed. */
-async function discardSysroot(cacheDir, key) {
-    const aside = (0,external_node_path_.join)(cacheDir, `${TEMP_PREFIX}discarded-${key}-${process.pid}-${Date.now()}`);
-    try {
-        await (0,promises_.rename)((0,external_node_path_.join)(cacheDir, key), aside);
-    }
-    catch {
-        return;
-    }
-    await (0,promises_.rm)(aside, { recursive: true, force: true });
-}
-
-;// CONCATENATED MODULE: ./src/install/libraries/distribution.ts
-/**
- * Which distribution the machine runs, from os-release(5): its id and release name the cache
- * key, its family decides how the archive for another architecture is found (Debian serves
- * every architecture from one archive; Ubuntu splits them between two), and its codename tells
- * the distribution's own suites from a third party's in the machine's apt sources.
- */
-
-/** Parses os-release's KEY=value lines (values optionally quoted, with backslash escapes). */
-function parseOsRelease(text) {
-    const fields = {};
-    for (const line of text.split('\n')) {
-        const match = /^\s*([A-Z0-9_]+)=(.*?)\s*$/.exec(line);
-        if (!match)
-            continue;
-        let value = match[2];
-        const quote = value[0];
-        if ((quote === '"' || quote === "'") && value.endsWith(quote) && value.length >= 2) {
-            value = value.slice(1, -1);
-            if (quote === '"')
-                value = value.replace(/\\(["\\$`])/g, '$1');
-        }
-        fields[match[1]] = value;
-    }
-    return fields;
-}
-/** The distribution an os-release describes; undefined when it is neither Debian nor Ubuntu (nor based on one). */
-function distributionOf(fields) {
-    const id = (fields.ID ?? '').toLowerCase();
-    const like = (fields.ID_LIKE ?? '').toLowerCase().split(/\s+/);
-    const family = id === 'ubuntu' || like.includes('ubuntu') ? 'ubuntu' : id === 'debian' || like.includes('debian') ? 'debian' : undefined;
-    if (!family || !id)
-        return undefined;
-    // Derivatives (Mint, Pop!_OS) name the Ubuntu release their archive entries use.
-    const codename = (family === 'ubuntu' ? fields.UBUNTU_CODENAME || fields.VERSION_CODENAME : fields.VERSION_CODENAME) ?? '';
-    return { id, family, release: fields.VERSION_ID || codename || 'unknown', codename, name: fields.PRETTY_NAME || id };
-}
-/** Reads the machine's os-release (/etc, else /usr/lib as the man page says); the text, or undefined. */
-async function readOsRelease(path) {
-    for (const candidate of path ? [path] : ['/etc/os-release', '/usr/lib/os-release']) {
-        try {
-            return await (0,promises_.readFile)(candidate, 'utf8');
-        }
-        catch {
-            // try the next place
-        }
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/install/libraries/loader.ts
-
-
-
-
-
-/** Each platform's dynamic loader, as glibc programs name it, relative to the root. */
-const LOADERS = (0,kernel_platforms/* perTarget */.Ve)(p => p.loader);
-/** Symbolic links followed before giving up, as the kernel's limit (ELOOP). */
-const MAX_LINKS = 40;
-/**
- * Resolves a path inside root, following links the way a chroot would but refusing the ones
- * that leave it. The real path relative to root, or why there is none (with leaves set when a
- * link takes it out of root, rather than a part missing or a loop).
- */
-async function resolveInside(root, path) {
-    const pending = path.split('/');
-    const done = [];
-    let links = 0;
-    while (pending.length) {
-        const name = pending.shift();
-        if (name === '' || name === '.')
-            continue;
-        if (name === '..') {
-            if (!done.length)
-                return { problem: `${path} leads above the sysroot`, leaves: true };
-            done.pop();
-            continue;
-        }
-        const here = [...done, name].join('/');
-        let info;
-        try {
-            info = await (0,promises_.lstat)((0,external_node_path_.join)(root, here));
-        }
-        catch {
-            return { problem: `${path} is missing${here !== path ? ` (no ${here})` : ''}` };
-        }
-        if (!info.isSymbolicLink()) {
-            done.push(name);
-            continue;
-        }
-        if (++links > MAX_LINKS)
-            return { problem: `${path} goes through more than ${MAX_LINKS} links` };
-        const target = await (0,promises_.readlink)((0,external_node_path_.join)(root, here));
-        if (target.startsWith('/')) {
-            return { problem: `${here} links to ${target}, outside the sysroot (QEMU follows links on the host's side)`, leaves: true };
-        }
-        pending.unshift(...target.split('/'));
-    }
-    return { path: done.join('/') };
-}
-function kindOf(info) {
-    if (info.isDirectory())
-        return 'a folder';
-    if (info.isFIFO())
-        return 'a FIFO';
-    if (info.isSocket())
-        return 'a socket';
-    return 'a device node';
-}
-/** What keeps a sysroot from serving the targets' programs; undefined when nothing does. */
-async function sysrootProblem(dir, targets, shownAs = dir) {
-    try {
-        if (!(await (0,promises_.stat)(dir)).isDirectory())
-            return `${shownAs} is not a folder`;
-    }
-    catch {
-        return `${shownAs} does not exist`;
-    }
-    for (const target of new Set(targets)) {
-        const loader = LOADERS[target];
-        const found = await resolveInside(dir, loader);
-        if ('problem' in found)
-            return `${shownAs} holds no dynamic loader for ${target}: ${found.problem}`;
-        // A FIFO there would block the read forever; a folder or device is no loader either.
-        const info = await (0,promises_.lstat)((0,external_node_path_.join)(dir, found.path));
-        if (!info.isFile())
-            return `${shownAs}/${loader} is not a regular file (it is ${kindOf(info)})`;
-        const elf = await (0,kernel_elf/* readElf */.o)((0,external_node_path_.join)(dir, found.path), { followLinks: false });
-        const platform = elf && (0,kernel_platforms/* platformOfHeader */.ab)(elf.header);
-        if (platform?.target !== target) {
-            return `${shownAs}/${loader} is no loader for ${target} (${platform ? `it is for ${platform.target}` : 'not an ELF file'})`;
-        }
-    }
-    return undefined;
-}
-/** Throws the sysroot's problem as one line about the input it came from (naming dir as shownAs). */
-async function checkSysroot(dir, targets, input = 'sysroot', shownAs = dir) {
-    const problem = await sysrootProblem(dir, targets, shownAs);
-    if (!problem)
-        return;
-    if (input === 'libraries') {
-        const fix = 'add base (libc6 holds the loader) to libraries';
-        throw new LibrariesError('libraries', `the packages made a sysroot without a loader: ${problem}`, fix);
-    }
-    throw new LibrariesError('sysroot', problem, 'give a root filesystem of the emulated platform (for example from docker export of an image for it) with relative links, ' +
-        'or use libraries: base instead');
-}
-
-;// CONCATENATED MODULE: external "node:url"
-const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-;// CONCATENATED MODULE: ./src/install/libraries/private-apt.ts
-/**
- * apt on private state: its own sources file, lists, cache, log, preferences, an empty dpkg
- * status and its own configuration (APT_CONFIG points the configuration parts at an empty
- * folder, so the machine's hooks, such as command-not-found's or appstream's update hooks, do not
- * run and its pins do not apply; only its Acquire:: network settings are carried over). The
- * architectures are set outright, so `dpkg --add-architecture` is never needed. apt still checks
- * the Release signatures with the keyrings the sources name; nothing here turns that off. Names
- * are only ever names: apt takes a name no package has as a pattern unless told not to. A file:
- * archive's packages, which apt leaves where they lie, are copied into the cache and checked
- * against the signed index. The machine's /etc/apt, /var/lib/apt, /var/lib/dpkg and their locks
- * are never written.
- */
-
-
-
-
-
-
-
-
-
-
-const NO_APT_FIX = "use input 'sysroot' with a root filesystem of the platform instead";
-function noApt(distribution) {
-    const problem = `this machine (${distribution.name}) has no apt-get, which fetches the distribution's packages`;
-    return new LibrariesError('libraries', problem, NO_APT_FIX);
-}
-function missingProgram(result) {
-    return result.code === 127 && /ENOENT/.test(result.stderr);
-}
-/** The names to ask apt for: plain for the native architecture, name:arch for the others. */
-function qualifiedNames(names, arches) {
-    return arches.flatMap((arch, i) => names.map(name => (i === 0 ? name : `${name}:${arch}`)));
-}
-/** apt's options for the private state in dir (apart from the configuration file APT_CONFIG names). */
-function privateOptions(dir, arches) {
-    const settings = [
-        `APT::Architecture=${arches[0]}`,
-        `APT::Architectures=${arches.join(',')}`,
-        `Dir::State=${dir}/state`,
-        `Dir::State::Lists=${dir}/state/lists`,
-        `Dir::State::status=${dir}/state/status`,
-        `Dir::Cache=${dir}/cache`,
-        'Dir::Cache::srcpkgcache=',
-        `Dir::Etc::SourceList=${dir}/sources.list`,
-        `Dir::Etc::SourceParts=${dir}/sources.list.d`,
-        `Dir::Etc::Preferences=${dir}/preferences`,
-        `Dir::Etc::PreferencesParts=${dir}/preferences.d`,
-        `Dir::Log=${dir}/log`,
-        'Acquire::Languages=none',
-        'Acquire::AllowInsecureRepositories=false',
-        'Acquire::AllowDowngradeToInsecureRepositories=false',
-        'APT::Get::AllowUnauthenticated=false',
-        'APT::Install-Recommends=false',
-        'APT::Install-Suggests=false',
-        // Else a name no package has is tried as a regular expression (zlib1g.dev installs zlib1g-dev).
-        'APT::Cmd::Pattern-Only=true'
-    ];
-    return settings.flatMap(setting => ['-o', setting]);
-}
-/** Makes the private state folder and its configuration; throws when the machine has no apt. */
-async function openPrivateApt(options) {
-    const { arches, distribution } = options;
-    const dump = await (0,kernel_process/* runProgram */.mB)('apt-config', ['dump'], { timeoutMs: 30_000 });
-    if (missingProgram(dump))
-        throw noApt(distribution);
-    // Fresh, under a parent no untrusted user can change: root's apt reads its configuration from here.
-    // apt fetches as the unprivileged _apt user when run as root: it must be able to reach the lists.
-    const dir = await (0,root_files/* freshFolder */.lj)([options.tempDir], 'setup-x86-on-arm-apt-', 0o755);
-    (0,scratch/* holdScratch */.ES)(dir);
-    if (/["\n]/.test(dir))
-        throw new Error(`the temporary folder ${dir} has a character apt's configuration cannot hold`);
-    for (const sub of ['state/lists/partial', 'cache/archives/partial', 'sources.list.d', 'preferences.d', 'apt.conf.d', 'log']) {
-        await (0,promises_.mkdir)((0,external_node_path_.join)(dir, sub), { recursive: true });
-    }
-    await (0,promises_.writeFile)((0,external_node_path_.join)(dir, 'state/status'), '');
-    await (0,promises_.writeFile)((0,external_node_path_.join)(dir, 'sources.list.d/archive.sources'), options.sources);
-    const config = [`Dir::Etc::Main "${dir}/apt.conf.main";`, `Dir::Etc::Parts "${dir}/apt.conf.d";`, ...acquireSettings(dump.stdout)];
-    await (0,promises_.writeFile)((0,external_node_path_.join)(dir, 'apt.conf'), config.join('\n') + '\n');
-    const env = { ...process.env, APT_CONFIG: (0,external_node_path_.join)(dir, 'apt.conf'), LC_ALL: 'C', DEBIAN_FRONTEND: 'noninteractive' };
-    delete env.LANGUAGE;
-    const aptGet = async (args, timeoutMs) => {
-        const result = await (0,kernel_process/* runProgram */.mB)('apt-get', [...privateOptions(dir, arches), ...args], { env, timeoutMs });
-        if (missingProgram(result))
-            throw noApt(distribution);
-        return result;
-    };
-    const archiveName = `${distribution.name}'s archive for ${arches.join(' and ')}`;
-    return {
-        dir,
-        async update() {
-            const result = await aptGet(['-q', 'update'], 300_000);
-            const failure = updateFailure(result.stdout + '\n' + result.stderr, result.code);
-            if (!failure) {
-                // apt only notes an archive without the architecture; with no index for it, nothing could resolve.
-                const lists = await (0,promises_.readdir)((0,external_node_path_.join)(dir, 'state/lists'));
-                const absent = arches.filter(arch => !lists.some(name => name.includes(`_binary-${arch}_Packages`)));
-                if (!absent.length)
-                    return;
-                throw new LibrariesError('libraries', `${distribution.name}'s archive has no packages for ${absent.join(', ')}`, 'leave that platform out of libraries, or set libraries-mirror to an archive that builds for it');
-            }
-            if (failure.kind === 'signature') {
-                throw new LibrariesError('libraries', `the Release signature of ${failure.where} does not verify (${failure.detail})`, "install the distribution's archive keyring that the machine's sources name (Signed-By), " +
-                    "or set libraries-mirror to a mirror that serves the distribution's signed files");
-            }
-            if (failure.kind === 'unreachable') {
-                const fix = 'check the network, or set libraries-mirror to a reachable mirror of the archive';
-                throw new LibrariesError('libraries', `the archive ${failure.where} does not answer (${failure.detail})`, fix);
-            }
-            const fix = 'check the archive address, or set libraries-mirror';
-            throw new LibrariesError('libraries', `apt-get update of ${archiveName} failed (${failure.detail})`, fix);
-        },
-        async resolve(names) {
-            const noPackage = (missing) => new LibrariesError('libraries', `no package ${missing.join(', ')} in ${archiveName}`, "check the spelling against the distribution's package names (apt-cache search on a machine of it), or leave it out");
-            const simulate = (more, of) => aptGet(['-s', ...more, 'install', '--no-install-recommends', ...qualifiedNames(of, arches)], 120_000);
-            const result = await simulate(['-q'], names);
-            if (result.code === 0) {
-                const packages = parseSimulation(result.stdout);
-                // apt before 2.0 ignores Pattern-Only; a virtual package resolves to other names too. Only
-                // apt's notes (at quiet level 0) tell a pattern from a virtual package.
-                const unsure = notResolvedByName(names, arches, packages);
-                if (unsure.length) {
-                    const again = await simulate(['-o', 'quiet=0'], unsure);
-                    const patterns = patternNames(again.stdout + '\n' + again.stderr).filter(name => unsure.includes(name));
-                    if (patterns.length)
-                        throw noPackage(patterns);
-                }
-                return packages;
-            }
-            const failure = resolveFailure(result.stdout + '\n' + result.stderr);
-            if (failure.kind === 'missing') {
-                const known = await machineKnows(failure.names);
-                const elsewhere = failure.names.filter(name => known.has(name));
-                if (elsewhere.length) {
-                    throw new LibrariesError('libraries', `${elsewhere.join(', ')} ${elsewhere.length > 1 ? 'are' : 'is'} not built for ${arches.join(' or ')} ` +
-                        `in ${distribution.name}'s archive (the machine's own lists have it)`, "leave it out, or use input 'sysroot' with a root filesystem that holds it");
-                }
-                throw noPackage(failure.names);
-            }
-            if (failure.kind === 'broken') {
-                const problem = `the packages cannot be installed together for ${arches.join(', ')}: ${failure.detail}`;
-                throw new LibrariesError('libraries', problem, 'leave out the package that pulls it in');
-            }
-            const problem = `apt could not resolve the packages in ${archiveName} (${failure.detail})`;
-            throw new LibrariesError('libraries', problem, 'check the package names');
-        },
-        async download(packages) {
-            // Exact versions: what is fetched is what the cache key was computed from.
-            const install = ['-q', '-y', '--download-only', 'install', '--no-install-recommends', ...packages.map(packageId)];
-            const result = await aptGet(install, 900_000);
-            if (result.code !== 0) {
-                const problem = `downloading the packages failed (${downloadFailure(result.stdout + '\n' + result.stderr)})`;
-                throw new LibrariesError('libraries', problem, 'run again; if it persists, set libraries-mirror');
-            }
-            const archives = (0,external_node_path_.join)(dir, 'cache/archives');
-            const present = new Set(await (0,promises_.readdir)(archives));
-            const absent = packages.map(debFileName).filter(file => !present.has(file));
-            if (absent.length) {
-                // apt leaves a file: archive's packages where they lie; it still says where, with the signed index's hash.
-                const listed = await aptGet(['-o', 'Acquire::ForceHash=SHA256', '--print-uris', ...install], 120_000);
-                const local = parsePrintUris(listed.stdout).filter(uri => absent.includes(uri.file) && uri.uri.startsWith('file:'));
-                const lost = absent.filter(file => !local.some(uri => uri.file === file));
-                if (lost.length)
-                    throw new Error(`apt-get reported success but did not store ${lost.join(', ')}`);
-                for (const uri of local)
-                    await copyChecked(uri, (0,external_node_path_.join)(archives, uri.file));
-            }
-            return packages.map(p => (0,external_node_path_.join)(archives, debFileName(p)));
-        },
-        async remove() {
-            await (0,promises_.rm)(dir, { recursive: true, force: true });
-            (0,scratch/* dropScratch */.Wl)(dir);
-        }
-    };
-}
-/** Names asked of one apt-cache: a few hundred are still a short command line. */
-const LOOKUP_BATCH = 100;
-/** The names the machine's own apt (its usual lists, read only) has a package by, asked a batch at a time. */
-async function machineKnows(names) {
-    const env = { ...process.env, LC_ALL: 'C' };
-    const known = new Set();
-    for (let i = 0; i < names.length; i += LOOKUP_BATCH) {
-        const args = ['-o', 'APT::Cmd::Pattern-Only=true', 'policy', ...names.slice(i, i + LOOKUP_BATCH)];
-        const result = await (0,kernel_process/* runProgram */.mB)('apt-cache', args, { timeoutMs: 60_000, env });
-        if (result.code === 0)
-            for (const name of namesWithCandidate(result.stdout))
-                known.add(name);
-    }
-    return known;
-}
-const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK } = external_node_fs_.constants;
-/**
- * Copies a package from a file: archive to `to`, checked against the SHA256 apt printed (from the
- * signed index): the archive's folder may be one others can write, so only the hash vouches for it.
- */
-async function copyChecked(uri, to) {
-    const refuse = (problem, fix) => new LibrariesError('libraries', problem, fix);
-    const repair = "make the mirror again from the distribution's archive, or set libraries-mirror to another one";
-    if (!uri.sha256) {
-        const fix = 'use a mirror whose indexes carry SHA256 sums, as every Debian and Ubuntu archive does';
-        throw refuse(`the archive's index gives no SHA256 for ${uri.file}, so the copy at ${uri.uri} cannot be checked`, fix);
-    }
-    let from;
-    try {
-        from = (0,external_node_url_namespaceObject.fileURLToPath)(uri.uri);
-    }
-    catch {
-        throw refuse(`apt names ${uri.uri} for ${uri.file}, which is not a file on this machine`, repair);
-    }
-    let source;
-    try {
-        source = await (0,promises_.open)(from, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
-    }
-    catch (error) {
-        const code = error.code;
-        const unlinked = 'give the archive with the package files themselves, not links to them';
-        if (code === 'ELOOP')
-            throw refuse(`${from} in the file: archive is a link`, unlinked);
-        throw refuse(`cannot open ${from} in the file: archive (${code})`, repair);
-    }
-    try {
-        const info = await source.stat();
-        if (!info.isFile())
-            throw refuse(`${from} in the file: archive is not a regular file`, repair);
-        if (info.size !== uri.size)
-            throw refuse(`${from} has ${info.size} bytes; the archive's signed index says ${uri.size}`, repair);
-        const target = await (0,promises_.open)(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
-        const hash = (0,external_node_crypto_.createHash)('sha256');
-        try {
-            const buffer = Buffer.alloc(1024 * 1024);
-            // No further than the signed size, whatever the file grows to meanwhile.
-            for (let done = 0; done < uri.size;) {
-                const { bytesRead } = await source.read(buffer, 0, Math.min(buffer.length, uri.size - done), null);
-                if (!bytesRead)
-                    break;
-                hash.update(buffer.subarray(0, bytesRead));
-                await target.write(buffer, 0, bytesRead);
-                done += bytesRead;
-            }
-        }
-        finally {
-            await target.close();
-        }
-        const actual = hash.digest('hex');
-        if (actual !== uri.sha256) {
-            await (0,promises_.unlink)(to);
-            throw refuse(`${from} does not match the archive's signed index (SHA256 ${actual}, expected ${uri.sha256})`, repair);
-        }
-    }
-    finally {
-        await source.close();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/install/libraries/sources.ts
-/**
- * The machine's apt sources, read as apt reads them (sources.list(5)): the one-line format of
- * sources.list and sources.list.d/*.list, and the deb822 stanzas of sources.list.d/*.sources.
- * Only what finding an archive needs is kept: where (URIs), which suites and components, and
- * which keyring signs it (Signed-By, a file or a key written inline).
- */
-
-
-/** Parses deb822 stanzas; keeps the enabled `deb` ones (not deb-src). */
-function parseDeb822Sources(text, file) {
-    const entries = [];
-    for (const stanza of text.replace(/\r\n/g, '\n').split(/\n[ \t]*\n/)) {
-        const fields = new Map();
-        let current;
-        for (const line of stanza.split('\n')) {
-            if (/^\s*#/.test(line) || line.trim() === '')
-                continue;
-            if (/^\s/.test(line)) {
-                // A continuation line; a lone "." stands for an empty line.
-                current?.push(line.trim() === '.' ? '' : line.trim());
-                continue;
-            }
-            const field = /^([^:\s]+):\s*(.*)$/.exec(line);
-            if (!field)
-                continue;
-            current = field[2] === '' ? [] : [field[2].trim()];
-            fields.set(field[1].toLowerCase(), current);
-        }
-        const words = (name) => (fields.get(name) ?? []).join(' ').split(/\s+/).filter(Boolean);
-        if (!words('types').includes('deb'))
-            continue;
-        if (['no', 'false', '0'].includes((fields.get('enabled')?.[0] ?? 'yes').toLowerCase()))
-            continue;
-        const signedBy = fields.get('signed-by');
-        entries.push({
-            uris: words('uris'),
-            suites: words('suites'),
-            components: words('components'),
-            ...(signedBy && signedBy.length ? { signedBy: signedBy.length > 1 ? signedBy.join('\n').trim() : signedBy[0] } : {}),
-            file
-        });
-    }
-    return entries.filter(entry => entry.uris.length && entry.suites.length);
-}
-/** Parses one-line `deb [options] uri suite components...` lines. */
-function parseOneLineSources(text, file) {
-    const entries = [];
-    for (const raw of text.split('\n')) {
-        const line = raw.replace(/#.*$/, '').trim();
-        const match = /^deb\s+(?:\[([^\]]*)\]\s*)?(\S+)\s+(\S+)(.*)$/.exec(line);
-        if (!match)
-            continue;
-        const options = new Map();
-        for (const option of (match[1] ?? '').trim().split(/\s+/).filter(Boolean)) {
-            const pair = /^([A-Za-z-]+?)[+-]?=(.*)$/.exec(option);
-            if (pair)
-                options.set(pair[1].toLowerCase(), pair[2]);
-        }
-        const signedBy = options.get('signed-by');
-        entries.push({
-            uris: [match[2]],
-            suites: [match[3]],
-            components: match[4].trim().split(/\s+/).filter(Boolean),
-            ...(signedBy ? { signedBy: signedBy.split(',').join(' ') } : {}),
-            file
-        });
-    }
-    return entries;
-}
-async function listDir(dir) {
-    try {
-        return (await (0,promises_.readdir)(dir)).sort();
-    }
-    catch {
-        return [];
-    }
-}
-async function readText(path) {
-    try {
-        return await (0,promises_.readFile)(path, 'utf8');
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * Every `deb` entry of an apt configuration directory (/etc/apt), in apt's order:
- * sources.list, then sources.list.d's *.list and *.sources by name (apt ignores other names).
- */
-async function readAptSources(aptEtc = '/etc/apt') {
-    const entries = [];
-    const main = (0,external_node_path_.join)(aptEtc, 'sources.list');
-    const mainText = await readText(main);
-    if (mainText !== undefined)
-        entries.push(...parseOneLineSources(mainText, main));
-    const partsDir = (0,external_node_path_.join)(aptEtc, 'sources.list.d');
-    for (const name of await listDir(partsDir)) {
-        if (!/^[A-Za-z0-9_.-]+\.(list|sources)$/.test(name))
-            continue;
-        const path = (0,external_node_path_.join)(partsDir, name);
-        const text = await readText(path);
-        if (text === undefined)
-            continue;
-        entries.push(...(name.endsWith('.sources') ? parseDeb822Sources(text, path) : parseOneLineSources(text, path)));
-    }
-    return entries;
-}
-
-;// CONCATENATED MODULE: ./src/install/libraries/unpack.ts
-/**
- * From .deb files to a sysroot a dynamic loader can use: each package is unpacked with
- * `dpkg-deb -x` into a folder of its own, and only its library trees (lib*, usr/lib*) move into
- * the root, in the merged-/usr layout (lib -> usr/lib, lib64 -> usr/lib64, ... as base-files
- * makes them), so packages built before and after the merge land in one tree. Every link is
- * rewritten relative to its own place: QEMU looks a path up under its prefix with the host's
- * kernel, which would follow an absolute link out to the host's own files.
- * Several architectures share the tree (multiarch: each keeps its libraries in its own triplet
- * folder); when two packages ship the same path the first one stays, unless it is a link and
- * the second a real file.
- * Packages are not trusted to be tame: nothing is written through a link already in the tree,
- * and a final pass leaves only root's regular files, folders and links that stay inside, with no
- * setuid or setgid bit and nothing others may write, as QEMU serves the tree to every program.
- */
-
-
-
-
-
-/** The top-level folders merged-/usr systems keep under usr/ (the links to them are made at the end). */
-const MERGED = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'];
-/** The trees a loader and the libraries' own data need. */
-const KEPT_TREES = ['usr/lib', 'usr/lib32', 'usr/lib64', 'usr/libx32'];
-/** A package path in the merged-/usr layout: lib/x -> usr/lib/x. */
-function mergedPath(path) {
-    const first = path.split('/')[0];
-    return MERGED.includes(first) ? `usr/${path}` : path;
-}
-function isKept(path) {
-    return KEPT_TREES.some(tree => path === tree || path.startsWith(`${tree}/`));
-}
-/** Whether a folder may hold kept trees further down (usr itself, or a folder merged into usr). */
-function leadsToKept(path) {
-    return KEPT_TREES.some(tree => tree.startsWith(`${path}/`));
-}
-/**
- * Where a package's link should point once it sits in the merged tree, relative to the link's
- * own folder; undefined when it would point at itself (the same file shipped under /lib and
- * /usr/lib). A target above the package's root stops at the root, as in a chroot.
- */
-function relocateLink(linkPath, target) {
-    const fromRoot = target.startsWith('/') ? target : external_node_path_.posix.join(external_node_path_.posix.dirname(linkPath), target);
-    // Normalising an absolute path stops `..` at the root.
-    const absolute = external_node_path_.posix.normalize('/' + fromRoot).slice(1);
-    const destination = mergedPath(absolute);
-    const place = mergedPath(linkPath);
-    if (destination === place)
-        return undefined;
-    return external_node_path_.posix.relative(external_node_path_.posix.dirname(place), destination) || '.';
-}
-async function lstatOrUndefined(path) {
-    try {
-        return await (0,promises_.lstat)(path);
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * Makes root/path a chain of real folders, creating the missing ones; false when a part of it
- * is anything else, a link above all (writing through one could land outside the root).
- */
-async function realFolders(root, path) {
-    let here = root;
-    for (const name of path.split('/')) {
-        if (name === '' || name === '.')
-            continue;
-        here = (0,external_node_path_.join)(here, name);
-        const info = await lstatOrUndefined(here);
-        if (!info)
-            await (0,promises_.mkdir)(here, { mode: 0o755 });
-        else if (!info.isDirectory())
-            return false;
-    }
-    return true;
-}
-/**
- * Moves a package's kept files from its unpacked folder into the root: regular files, folders
- * and links only, never through a link already there. Returns what it left out.
- */
-async function placePackage(unpacked, root) {
-    const left = { specials: [], blocked: [] };
-    await placeTree(unpacked, root, '', left);
-    return left;
-}
-async function placeTree(unpacked, root, relative, left) {
-    for (const entry of await (0,promises_.readdir)((0,external_node_path_.join)(unpacked, relative), { withFileTypes: true })) {
-        const path = relative ? `${relative}/${entry.name}` : entry.name;
-        const place = mergedPath(path);
-        if (!isKept(place)) {
-            if (entry.isDirectory() && leadsToKept(place))
-                await placeTree(unpacked, root, path, left);
-            continue;
-        }
-        if (entry.isDirectory()) {
-            if (await realFolders(root, place))
-                await placeTree(unpacked, root, path, left);
-            else
-                left.blocked.push(place);
-            continue;
-        }
-        if (!entry.isFile() && !entry.isSymbolicLink()) {
-            left.specials.push(place);
-            continue;
-        }
-        if (!(await realFolders(root, external_node_path_.posix.dirname(place)))) {
-            left.blocked.push(place);
-            continue;
-        }
-        const destination = (0,external_node_path_.join)(root, place);
-        const existing = await lstatOrUndefined(destination);
-        if (entry.isSymbolicLink()) {
-            const target = relocateLink(path, await (0,promises_.readlink)((0,external_node_path_.join)(unpacked, path)));
-            if (target === undefined || existing)
-                continue;
-            await (0,promises_.symlink)(target, destination);
-        }
-        else {
-            if (existing && !existing.isSymbolicLink())
-                continue;
-            if (existing)
-                await (0,promises_.unlink)(destination);
-            await (0,promises_.rename)((0,external_node_path_.join)(unpacked, path), destination);
-        }
-    }
-}
-/**
- * The final pass over a made sysroot, which others may read and QEMU serves to every program:
- * only regular files, folders and links stay; every file and folder is owned by whoever made
- * the tree (root: dpkg-deb as root keeps the packages' owners, such as root:utmp), with no
- * setuid, setgid or sticky bit and no write for group or others; every link that resolves
- * outside the root, itself or through other links, is removed. Returns what it changed.
- */
-async function sanitizeSysroot(root) {
-    const changed = { setIds: [], specials: [] };
-    const links = [];
-    const uid = process.getuid?.() ?? 0;
-    const gid = process.getgid?.() ?? 0;
-    const visit = async (relative) => {
-        const path = relative ? (0,external_node_path_.join)(root, relative) : root;
-        const info = await (0,promises_.lstat)(path);
-        if (info.isSymbolicLink()) {
-            links.push(relative);
-            return;
-        }
-        if (!info.isFile() && !info.isDirectory()) {
-            await (0,promises_.unlink)(path);
-            changed.specials.push(relative);
-            return;
-        }
-        if (info.uid !== uid || info.gid !== gid)
-            await (0,promises_.lchown)(path, uid, gid);
-        if (info.mode & 0o6000)
-            changed.setIds.push(relative || '.');
-        // chown clears setuid on its own, but not always setgid: the mode is set whatever it did.
-        if (info.mode & 0o7022 || info.uid !== uid || info.gid !== gid)
-            await (0,promises_.chmod)(path, info.mode & 0o755);
-        if (info.isDirectory())
-            await Promise.all((await (0,promises_.readdir)(path)).map(name => visit(relative ? `${relative}/${name}` : name)));
-    };
-    await visit('');
-    // Every link is judged before any is removed, so one leaving through another goes as well.
-    const leaving = [];
-    for (const link of links) {
-        const found = await resolveInside(root, link);
-        if ('leaves' in found)
-            leaving.push(link);
-    }
-    for (const link of leaving.sort())
-        await (0,promises_.unlink)((0,external_node_path_.join)(root, link));
-    // The walk is concurrent: sorted, the lists read the same every run.
-    return { leaving, setIds: changed.setIds.sort(), specials: changed.specials.sort() };
-}
-function counted(count, one, many) {
-    return `${count} ${count === 1 ? one : many}`;
-}
-/** One log line for what sanitizing changed; undefined when it changed nothing worth saying. */
-function sanitizedSummary(changed) {
-    const said = [
-        changed.leaving.length && `dropped ${counted(changed.leaving.length, 'link', 'links')} leaving the sysroot`,
-        changed.setIds.length && `cleared setuid/setgid on ${counted(changed.setIds.length, 'file', 'files')}`,
-        changed.specials.length &&
-            `left out ${counted(changed.specials.length, 'device node, FIFO or socket', 'device nodes, FIFOs or sockets')}`,
-        changed.blocked.length && `left out ${counted(changed.blocked.length, 'entry', 'entries')} that would go through a link`
-    ].filter(Boolean);
-    return said.length ? `libraries: ${said.join(', ')}` : undefined;
-}
-/** The merged-/usr links at the root, for every usr/lib* folder there is. */
-async function makeMergedLinks(root) {
-    await realFolders(root, 'usr/lib');
-    for (const name of ['lib', 'lib32', 'lib64', 'libx32']) {
-        if (!(await lstatOrUndefined((0,external_node_path_.join)(root, 'usr', name))))
-            continue;
-        if (await lstatOrUndefined((0,external_node_path_.join)(root, name)))
-            continue;
-        await (0,promises_.symlink)(`usr/${name}`, (0,external_node_path_.join)(root, name));
-    }
-}
-async function inBatches(items, size, work) {
-    for (let start = 0; start < items.length; start += size) {
-        await Promise.all(items.slice(start, start + size).map((item, i) => work(item, start + i)));
-    }
-}
-/**
- * Unpacks the .deb files (in the given order, which decides who wins a shared path) into root,
- * using scratch, a folder only root can enter, for the per-package folders (each removed once
- * placed). Returns what sanitizing changed (sanitizedSummary says it in a line). Throws when
- * dpkg-deb is missing or refuses a file.
- */
-async function unpackDebs(debs, root, scratch) {
-    await (0,promises_.mkdir)(root, { recursive: true, mode: 0o755 });
-    // xz decompression dominates and uses one core per package: a few at a time keeps every core busy.
-    await inBatches(debs, 4, async (deb, index) => {
-        const result = await (0,kernel_process/* runProgram */.mB)('dpkg-deb', ['-x', deb, (0,external_node_path_.join)(scratch, String(index))], { timeoutMs: 300_000 });
-        if (result.code === 127 && /ENOENT/.test(result.stderr)) {
-            const fix = "install the dpkg package, or use input 'sysroot'";
-            throw new LibrariesError('libraries', 'this machine has no dpkg-deb, which unpacks the packages', fix);
-        }
-        if (result.code !== 0)
-            throw new Error(`dpkg-deb -x ${deb} failed: ${result.stderr.trim().split('\n').slice(-1)[0]}`);
-    });
-    const left = { specials: [], blocked: [] };
-    for (let index = 0; index < debs.length; index++) {
-        const unpacked = (0,external_node_path_.join)(scratch, String(index));
-        const placed = await placePackage(unpacked, root);
-        left.specials.push(...placed.specials);
-        left.blocked.push(...placed.blocked);
-        await (0,promises_.rm)(unpacked, { recursive: true, force: true });
-    }
-    await makeMergedLinks(root);
-    const changed = await sanitizeSysroot(root);
-    return { ...changed, specials: [...left.specials, ...changed.specials], blocked: left.blocked };
-}
-
-;// CONCATENATED MODULE: ./src/install/libraries/index.ts
-/**
- * Real foreign programs on the host: a sysroot (QEMU_LD_PREFIX) made of the distribution's own
- * packages for the emulated architectures. makeSysroot is the whole story: find the machine's
- * distribution and the archive that serves the architectures, reuse a recent sysroot for the
- * same request, or resolve the packages with a private apt (signatures checked as always),
- * reuse the sysroot those exact versions made, or download, unpack and publish a new one.
- * Nothing here reads the action's inputs or the environment's variables; the caller passes
- * parsed values (parseLibraries, parseMirror) and places (tool cache, temporary folder).
- */
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-async function timed(log, what, work) {
-    const started = performance.now();
-    const result = await work();
-    log(`libraries: ${what} took ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    return result;
-}
-const USE_SYSROOT = "use input 'sysroot' with a root filesystem of the platform instead";
-async function machineDistribution(osRelease) {
-    const text = await readOsRelease(osRelease);
-    if (text === undefined) {
-        const problem = `cannot tell which distribution this machine runs (no ${osRelease ?? '/etc/os-release'})`;
-        throw new LibrariesError('libraries', problem, USE_SYSROOT);
-    }
-    const fields = parseOsRelease(text);
-    const distribution = distributionOf(fields);
-    if (!distribution) {
-        throw new LibrariesError('libraries', `this machine runs ${fields.PRETTY_NAME || fields.ID || 'an unknown system'}; libraries come from Debian's or Ubuntu's archive`, USE_SYSROOT);
-    }
-    return distribution;
-}
-/** The distribution's archive keyring on this machine (.pgp, else .gpg), one only root can change. */
-async function machineKeyring(distribution) {
-    const problems = [];
-    for (const extension of ['pgp', 'gpg']) {
-        const path = archiveKeyring(distribution, extension);
-        const problem = await (0,root_files/* rootOnlyProblem */.k)(path, 'file');
-        if (!problem)
-            return path;
-        if (!problem.includes('ENOENT'))
-            problems.push(problem);
-    }
-    const keyringPackage = distribution.family === 'ubuntu' ? 'ubuntu-keyring' : 'debian-archive-keyring';
-    const problem = problems.length ? problems.join('; ') : `no ${archiveKeyring(distribution)} on this machine`;
-    throw new LibrariesError('libraries', `${problem}: the archive's signatures cannot be checked`, `install ${keyringPackage} (as root)`);
-}
-/** Makes (or reuses) the sysroot holding the packages and their dependencies for the targets. */
-async function makeSysroot(request) {
-    const log = request.log ?? (() => { });
-    if (!request.targets.length)
-        throw new Error('makeSysroot needs at least one target');
-    if (!request.packages.length) {
-        throw new LibrariesError('libraries', 'no package named', 'name packages of the distribution, such as base, libssl3');
-    }
-    const distribution = await machineDistribution(request.osRelease);
-    const arches = debianArches(request.targets);
-    const keyring = await machineKeyring(distribution);
-    const sources = privateSources(await readAptSources(request.aptEtc), distribution, arches, request.mirror ?? [], keyring);
-    const cacheDir = request.cacheDir;
-    const requested = requestKey(distribution, arches, request.packages, sources);
-    const record = await readRecord(cacheDir, requested);
-    if (record && Date.now() - record.resolvedAt < (request.reuseForMs ?? DAY_MS)) {
-        const path = (0,external_node_path_.join)(cacheDir, record.sysroot);
-        if (!(await sysrootProblem(path, request.targets))) {
-            log(`libraries: reusing ${path} (resolved ${new Date(record.resolvedAt).toISOString()})`);
-            return { path, cacheHit: true, packages: record.packages };
-        }
-    }
-    await removeAbandoned(cacheDir);
-    const apt = await openPrivateApt({ tempDir: request.tempDir, sources, arches, distribution });
-    try {
-        await timed(log, `apt-get update (private lists for ${arches.join(', ')})`, () => apt.update());
-        const resolved = await timed(log, 'resolving', () => apt.resolve(request.packages));
-        const packages = resolved.map(packageId).sort();
-        const key = sysrootKey(distribution, arches, resolved);
-        log(`libraries: ${resolved.length} packages for ${arches.join(', ')} -> ${key}`);
-        const final = (0,external_node_path_.join)(cacheDir, key);
-        // A cached tree something damaged is made again rather than trusted.
-        if ((await exists(final)) && (await sysrootProblem(final, request.targets)))
-            await discardSysroot(cacheDir, key);
-        const published = await publishSysroot(cacheDir, key, async (root, scratch) => {
-            const debs = await timed(log, 'downloading', () => apt.download(resolved));
-            const changed = await timed(log, `unpacking ${debs.length} packages`, () => unpackDebs(debs, root, scratch));
-            const said = sanitizedSummary(changed);
-            if (said)
-                log(said);
-            await checkSysroot(root, request.targets, 'libraries', final);
-        });
-        await writeRecord(cacheDir, requested, { sysroot: key, packages, resolvedAt: Date.now() });
-        return { path: published.path, cacheHit: !published.made, packages };
-    }
-    finally {
-        await apt.remove();
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/core/sysroot.ts
 /**
  * After setup: the sysroot QEMU_LD_PREFIX points at, so dynamically linked programs of the
@@ -5201,6 +5150,64 @@ async function prepareSysroot(request, report, places, log, make = makeSysroot) 
     log.info(`libraries: ${made.packages.length} packages for ${targets.join(', ')} in ${made.path} (${origin})`);
     return { path: made.path, origin, packages: made.packages };
 }
+
+;// CONCATENATED MODULE: ./src/faces/runner-text.ts
+/**
+ * Free text for a stream the Actions runner reads, so that no program's output reaches it as a
+ * workflow command. @actions/core cannot do this: its info writes the message as it is, so a line
+ * of a container's or another program's output quoted in it (`::save-state ...`, `##[...]`) would
+ * be acted on as the action's own command, and it has no call that stops commands. Annotations,
+ * debug lines and group names need nothing here: the toolkit escapes their message (% \r \n) to one
+ * line, which parses as that command before any `##[` in it is looked at. Pure, and free of the
+ * toolkit, whose module graph the command line (cli.ts) has no use for.
+ *
+ * What the runner parses (actions/runner: ProcessInvoker, ActionCommandManager, ActionCommand): it
+ * reads stdout and stderr a line at a time, ending a line at \n, \r or \r\n (.NET ReadLine), and
+ * takes as a command any line that after its leading white space starts `::name ...::` (TryParseV2)
+ * or that holds `##[name ...]` anywhere (TryParse, the v1 syntax); names match ignoring case.
+ * `::stop-commands::token` makes it act on nothing until a line `::token::`.
+ */
+
+
+/**
+ * Whether a line of `text` could be read by the runner as a command: `::` first after white space
+ * (.NET's TrimStart also trims U+0085, which \s lacks), or `##[` anywhere.
+ */
+function holdsCommand(text) {
+    return /(?:^|[\r\n])[\s\u0085]*::|##\[/.test(text);
+}
+/**
+ * `text` between `::stop-commands::token` and `::token::`: the runner shows it but acts on none of
+ * its lines. The token is drawn until the text does not hold it, since a line `::token::` (in any
+ * case) inside would resume commands early.
+ */
+function commandsStopped(text, newToken, eol) {
+    const lower = text.toLowerCase();
+    let token = newToken();
+    while (lower.includes(token.toLowerCase()))
+        token = newToken();
+    return `::stop-commands::${token}${eol}${text}${eol}::${token}::`;
+}
+/** `text` as it is, or between stop-commands lines when a line of it could parse as a command. */
+function commandFree(text, eol = external_node_os_namespaceObject.EOL) {
+    return holdsCommand(text) ? commandsStopped(text, external_node_crypto_.randomUUID, eol) : text;
+}
+/**
+ * Text for a stream the runner reads (a `run:` step that calls the command line): inside a job,
+ * text holding something the runner would take as a command is put between stop-commands lines;
+ * elsewhere, as it is.
+ */
+function runnerSafe(text, env = process.env) {
+    if (env.GITHUB_ACTIONS !== 'true')
+        return text;
+    return text.endsWith('\n') ? commandFree(text.slice(0, -1), '\n') + '\n' : commandFree(text, '\n');
+}
+
+;// CONCATENATED MODULE: ./src/faces/cli-output.ts
+/** What the command line prints: inside a job's step, nothing it quotes (engine errors, apt's words) reaches the runner as a command. */
+
+const out = (text) => void process.stdout.write(runnerSafe(text));
+const err = (text) => void process.stderr.write(runnerSafe(text));
 
 ;// CONCATENATED MODULE: ./src/faces/env-file.ts
 /**
@@ -5623,23 +5630,20 @@ function jobLabel(env, runnerPid) {
 
 
 
-
-
-
-
-/** What the commands work with, from the seams or the process. */
-function surroundings(seams) {
-    const env = seams.env ?? process.env;
-    const uid = seams.uid ?? process.getuid?.() ?? 0;
-    const ledgerDir = ledgerDirFor(uid, env);
+/** Who runs the command line, and where its records are. */
+function whereabouts() {
+    const uid = process.getuid?.() ?? 0;
+    const ledgerDir = ledgerDirFor(uid, process.env);
+    return { uid, ledgerDir, journalFile: (0,external_node_path_.join)(ledgerDir, 'cli-changes.json') };
+}
+/** The Environment of the commands that only read or undo: the command line's default places. */
+function plainEnvironment(uid, ledgerDir) {
     return {
-        env,
-        uid,
+        ...commandLinePlaces(process.env, uid),
+        holder: CLI_HOLDER,
         ledgerDir,
-        journalFile: (0,external_node_path_.join)(ledgerDir, 'cli-changes.json'),
-        binfmtDir: seams.binfmtDir ?? binfmt/* BINFMT_DIR */.x6,
-        out: seams.out ?? ((text) => void process.stdout.write(text)),
-        err: seams.err ?? ((text) => void process.stderr.write(text))
+        persistJournal: () => undefined,
+        log: { info: m => err(`${m}\n`), warning: m => err(`warning: ${m}\n`) }
     };
 }
 async function loadJournal(file) {
@@ -5690,16 +5694,16 @@ function sysrootLines(sysroot, envFile) {
         : `give the runner service ${line} (for example with --env-file .../actions-runner/.env) so its jobs see it\n`;
     return { out: `${line}\n`, note };
 }
-async function install(options, json, seams) {
-    const { env, uid, ledgerDir, journalFile, out, err } = surroundings(seams);
+async function install(options, json, contextFor) {
+    const { uid, ledgerDir, journalFile } = whereabouts();
     const { inputs, warnings } = readInputs(name => options[name] ?? '');
     const libraries = librariesRequestOf(inputs);
     const envFile = await envFileOption(options, wantsSysroot(libraries), ledgerDir);
     for (const warning of warnings)
         err(`warning: ${warning}\n`);
-    const places = commandLinePlaces(env, uid, options['asset-base'], seams.home, options['cache-dir'] && (0,external_node_path_.resolve)(options['cache-dir']));
+    const places = commandLinePlaces(process.env, uid, options['asset-base'], undefined, options['cache-dir'] && (0,external_node_path_.resolve)(options['cache-dir']));
     const previous = await loadJournal(journalFile);
-    const ctx = await (seams.createContext ?? createContext)({
+    const ctx = await contextFor({
         ...places,
         holder: CLI_HOLDER,
         ledgerDir,
@@ -5712,8 +5716,8 @@ async function install(options, json, seams) {
         const failures = failuresOf(report);
         let sysroot;
         if (wantsSysroot(libraries) && failures.length === 0) {
-            const store = uid === 0 ? sysrootStoreFor(env) : undefined;
-            sysroot = await prepareSysroot(libraries, report, { ...places, tempDir: (0,external_node_path_.dirname)(ctx.workDir), store }, ctx.log, seams.makeSysroot);
+            const store = uid === 0 ? sysrootStoreFor(process.env) : undefined;
+            sysroot = await prepareSysroot(libraries, report, { ...places, tempDir: (0,external_node_path_.dirname)(ctx.workDir), store }, ctx.log, ctx.makeSysroot);
             if (sysroot && envFile)
                 await writePrefix(envFile, sysroot.path, ledgerDir);
         }
@@ -5740,15 +5744,22 @@ async function install(options, json, seams) {
         await disposeContext(ctx);
     }
 }
-async function uninstall(json, seams) {
-    const { ledgerDir, journalFile, binfmtDir, out, err } = surroundings(seams);
+async function uninstall(json, contextFor) {
+    const { uid, ledgerDir, journalFile } = whereabouts();
     const changes = await loadJournal(journalFile);
-    const report = await restore(changes, await (seams.privileged ?? privileged)(), m => err(`warning: ${m}\n`), {
-        dir: binfmtDir,
-        ledger: new Ledger(ledgerDir),
-        holder: CLI_HOLDER,
-        releaseAll: [CLI_HOLDER, PERSIST_HOLDER]
-    });
+    const ctx = await contextFor(plainEnvironment(uid, ledgerDir));
+    let report;
+    try {
+        report = await restore(changes, await ctx.privileged(), m => err(`warning: ${m}\n`), {
+            dir: ctx.binfmtDir,
+            ledger: ctx.ledger,
+            holder: CLI_HOLDER,
+            releaseAll: [CLI_HOLDER, PERSIST_HOLDER]
+        });
+    }
+    finally {
+        await disposeContext(ctx);
+    }
     await (0,promises_.rm)(journalFile, { force: true });
     const envFiles = await removePrefixes(ledgerDir);
     if (json)
@@ -5760,17 +5771,16 @@ async function uninstall(json, seams) {
     }
     return 0;
 }
-async function cli_commands_status(json, seams) {
-    const { binfmtDir, out } = surroundings(seams);
-    const entries = [...(await (0,binfmt/* readTable */.xz)(binfmtDir)).values()].sort((a, b) => a.name.localeCompare(b.name));
-    const probeDir = await (0,root_files/* freshFolder */.lj)(scratchParents((0,external_node_os_namespaceObject.tmpdir)()), 'setup-x86-on-arm-');
-    const prober = new Prober(probeDir, currentHost().machine);
+async function cli_commands_status(json, contextFor) {
+    const { uid, ledgerDir } = whereabouts();
+    const ctx = await contextFor(plainEnvironment(uid, ledgerDir));
     try {
+        const entries = [...(await (0,binfmt/* readTable */.xz)(ctx.binfmtDir)).values()].sort((a, b) => a.name.localeCompare(b.name));
         const rows = await Promise.all(entries.map(async (entry) => {
             const platform = entry.type === 'M' ? (0,kernel_platforms/* platformOfHeader */.ab)(Buffer.from(entry.magic, 'hex')) : undefined;
             // Probing runs the entry's interpreter as this user: never one someone else could have changed.
-            const untrusted = platform && entry.enabled ? await (0,root_files/* rootOnlyProblem */.k)(entry.interpreter, 'file') : undefined;
-            const probe = platform && entry.enabled && !untrusted ? (await prober.run(platform.target)).ok : undefined;
+            const untrusted = platform && entry.enabled ? await ctx.interpreterProblem(entry.interpreter) : undefined;
+            const probe = platform && entry.enabled && !untrusted ? (await ctx.prober.run(platform.target)).ok : undefined;
             return { ...entry, platform: platform?.docker ?? '', probe, ...(untrusted ? { untrusted } : {}) };
         }));
         if (json)
@@ -5791,7 +5801,7 @@ async function cli_commands_status(json, seams) {
         return 0;
     }
     finally {
-        await (0,promises_.rm)(probeDir, { recursive: true, force: true });
+        await disposeContext(ctx);
     }
 }
 
@@ -5803,6 +5813,7 @@ async function cli_commands_status(json, seams) {
  *   ./my-x86_64-tool 2> err.txt || { setup-x86-on-arm diagnose err.txt --x86-64-level "$LEVEL"; exit 1; }
  * Exit 0 when it recognised a failure, 1 when it knows none of what the text shows.
  */
+
 
 
 
@@ -5824,12 +5835,11 @@ function diagnosisContextOf(options) {
     }
     return { x86Level: level, qemuVersion: version };
 }
-async function diagnoseCommand(file, options, json, seams = {}) {
+async function diagnoseCommand(file, options, json) {
     const context = diagnosisContextOf(options);
-    const out = seams.out ?? ((text) => void process.stdout.write(text));
     let text;
     try {
-        text = file === undefined ? await (seams.stdin ?? readStdin)() : await (0,promises_.readFile)(file, 'utf8');
+        text = file === undefined ? await readStdin() : await (0,promises_.readFile)(file, 'utf8');
     }
     catch (error) {
         throw new InputError('FILE', `cannot read ${file ?? 'standard input'}: ${error.code ?? error.message}`, 'name a readable file, or pipe the error output in');
@@ -5851,6 +5861,7 @@ async function diagnoseCommand(file, options, json, seams = {}) {
  * the arguments (node:util parseArgs, strict) and runs the command; a bad argument exits 2 with
  * one line, any other failure 1. The commands are in cli-commands.ts.
  */
+
 
 
 
@@ -5925,21 +5936,18 @@ function parseCommandLine(argv) {
     }
     return { command, options, json: values.json === true, file: positionals[0] };
 }
-async function runCli(argv, given = {}) {
-    // Run from a job's step, what it prints (engine errors, apt's words) must not reach the runner as commands.
-    const out = given.out ?? (text => void process.stdout.write(runnerSafe(text)));
-    const err = given.err ?? (text => void process.stderr.write(runnerSafe(text)));
-    const seams = { ...given, out, err };
+/** Runs the command `argv` names; its exit code. The context of install, uninstall and status comes from `contextFor`. */
+async function runCli(argv, contextFor = createContext) {
     try {
         const { command, options, json, file } = parseCommandLine(argv);
         if (command === 'install')
-            return await install(options, json, seams);
+            return await install(options, json, contextFor);
         if (command === 'diagnose')
-            return await diagnoseCommand(file, options, json, { out, stdin: seams.stdin });
+            return await diagnoseCommand(file, options, json);
         if (command === 'uninstall')
-            return await uninstall(json, seams);
+            return await uninstall(json, contextFor);
         if (command === 'status')
-            return await cli_commands_status(json, seams);
+            return await cli_commands_status(json, contextFor);
         out(`${USAGE}\n`);
         return 0;
     }
@@ -5952,11 +5960,11 @@ async function runCli(argv, given = {}) {
 
 /***/ }),
 
-/***/ 973:
+/***/ 439:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(176);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(118);
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2));
 
@@ -5965,7 +5973,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 718:
+/***/ 264:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -5981,7 +5989,7 @@ class ArchiveError extends Error {
 
 /***/ }),
 
-/***/ 569:
+/***/ 715:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -5995,8 +6003,8 @@ class ArchiveError extends Error {
 /* harmony export */   rc: () => (/* binding */ describeContainer),
 /* harmony export */   t8: () => (/* binding */ containerOf)
 /* harmony export */ });
-/* harmony import */ var _error_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(718);
-/* harmony import */ var _tar_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(239);
+/* harmony import */ var _error_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(264);
+/* harmony import */ var _tar_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(293);
 /**
  * What a downloaded file is: its compression (gzip, xz, zstd, brotli or none) and its container (a
  * tar archive, a .deb, or a single program), told from a manifest's format name, from the file's
@@ -6144,7 +6152,7 @@ function confirmFormat(declared, head) {
 
 /***/ }),
 
-/***/ 239:
+/***/ 293:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -6152,7 +6160,7 @@ function confirmFormat(declared, head) {
 /* harmony export */   OH: () => (/* binding */ parseTarHeader)
 /* harmony export */ });
 /* unused harmony exports tarNumber, parsePax */
-/* harmony import */ var _error_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(718);
+/* harmony import */ var _error_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(264);
 /**
  * Reading tar archives as a stream: 512-byte ustar/GNU headers (octal or base-256 numbers, the
  * ustar path prefix), pax and GNU long-name records, and a walker that shows each member to a
@@ -6320,7 +6328,7 @@ async function walkTar(reader, visit) {
 
 /***/ }),
 
-/***/ 123:
+/***/ 237:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -6333,9 +6341,9 @@ async function walkTar(reader, visit) {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _kernel_elf_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(634);
-/* harmony import */ var _kernel_process_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(292);
-/* harmony import */ var _kernel_root_files_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(833);
+/* harmony import */ var _kernel_elf_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(240);
+/* harmony import */ var _kernel_process_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(105);
+/* harmony import */ var _kernel_root_files_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(659);
 /** Finding a QEMU user-mode interpreter already on the machine, and telling its version. */
 
 
@@ -6395,7 +6403,7 @@ async function qemuVersion(path) {
 
 /***/ }),
 
-/***/ 749:
+/***/ 98:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -6412,11 +6420,11 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: ManifestError, isCacheVersion, validateManifest
 
 // EXTERNAL MODULE: ./src/kernel/platforms.ts
-var platforms = __nccwpck_require__(915);
+var platforms = __nccwpck_require__(621);
 ;// CONCATENATED MODULE: ./src/install/manifest.json
 const manifest_namespaceObject = /*#__PURE__*/JSON.parse('{"comment":"Known QEMU builds for install: download. Each release: id (what qemu-version names; also the tool-cache version), qemu (the QEMU version it reports), source (a GitHub owner/repo, or \\"action\\" for assets published by the repository the action runs from: <its address, e.g. GITHUB_SERVER_URL/GITHUB_ACTION_REPOSITORY>/releases/download/<tag>/<file>), optional fallback (the id to use when this release\'s assets are missing), assets. An asset serves one host architecture (Docker names: amd64, arm64, arm, ...); with target it is that one interpreter alone, without it an archive holding several. sha256 null = no known digest: the asset is refused until `npm run manifest -- <id>` fills it from GitHub\'s release API. digestSource says where each sha256 came from. Releases with source \\"action\\" are made by `npm run package-qemu -- <debian-version>` (scripts/package-qemu.mjs) from Debian\'s signed qemu-user packages, one compressed static interpreter per file: brotli (format br, qemu-<target>-linux-<host>.br, decoded in-process by node:zlib) for new releases, xz (.xz) for older ones; binarySha256 is the sha256 of the interpreter once decompressed. Their debian field records the suite, the package version per host and the compression (settings and encoder version), and `npm run package-qemu -- --rebuild <id>` makes the same bytes again.","default":"7.2.22","releases":[{"id":"10.0.13","qemu":"10.0.13","source":"action","tag":"qemu-v10.0.13","fallback":"10.2.3-68","debian":{"suite":"trixie","package":"qemu-user","versions":{"amd64":"1:10.0.13+ds-0+deb13u1","arm64":"1:10.0.13+ds-0+deb13u1","arm":"1:10.0.13+ds-0+deb13u1"},"compression":"xz -9 --check=crc64 -T1 (XZ Utils 5.4.1)"},"assets":[{"host":"amd64","target":"aarch64","file":"qemu-aarch64-linux-amd64.xz","format":"xz","sha256":"27b16ac570f289e024929128afe6dbe2632cb4b98782e149d88ec14b060619eb","binarySha256":"73cc2584f119f9e74c85c0a8549dbb6fd104ae3897a06a7500797f9e5b4d0943","size":2567500,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-aarch64 compressed with xz -9 --check=crc64 -T1"},{"host":"amd64","target":"arm","file":"qemu-arm-linux-amd64.xz","format":"xz","sha256":"c63955c07264d4167fd2aa1b19aac490bf917385d0211cc429d36e3af9ca1250","binarySha256":"94f4d938a299230026c759b348a5c8f8eaf05969ee5d7a6819598de8c6d342bb","size":2275112,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-arm compressed with xz -9 --check=crc64 -T1"},{"host":"amd64","target":"riscv64","file":"qemu-riscv64-linux-amd64.xz","format":"xz","sha256":"a1f0e21443cf5c1cae156fcbf3a2613c288fe8e941ed5be25a13995791ab59a1","binarySha256":"f2bb9b35eb97fc6b67c43a65d944ea9dcd7b1908df95faf28cea68511e762dc5","size":2168420,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-riscv64 compressed with xz -9 --check=crc64 -T1"},{"host":"amd64","target":"ppc64le","file":"qemu-ppc64le-linux-amd64.xz","format":"xz","sha256":"6e1a472eb57f4cc442345de788db61cb738f50184bf2cfe12b171b96d9794ec7","binarySha256":"450b03fd35025e483e9347e59f444ab45ab5a232047d04b036cd1c4ebcf42e89","size":2202964,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-ppc64le compressed with xz -9 --check=crc64 -T1"},{"host":"amd64","target":"s390x","file":"qemu-s390x-linux-amd64.xz","format":"xz","sha256":"27246b3e2dfc2b72f094874d56ee6f11f34f58dafa1756d0f831aece24628ccd","binarySha256":"9f97454561433373d0e0c14b6decabb0fd4c150cdd102299704498bc0fc7d7d2","size":2079932,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-s390x compressed with xz -9 --check=crc64 -T1"},{"host":"amd64","target":"mips64el","file":"qemu-mips64el-linux-amd64.xz","format":"xz","sha256":"67548b6072f948eb1e50c1a2e65257471c256f03e991aceb8d3c42a88afcf7b9","binarySha256":"34b47fcbaecc5c9cecc9293e097f61d8773c2d8b2578d06692494cc5a04ed149","size":2166412,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-mips64el compressed with xz -9 --check=crc64 -T1"},{"host":"amd64","target":"loongarch64","file":"qemu-loongarch64-linux-amd64.xz","format":"xz","sha256":"07b4f1dcb60d68306aa45a04e988c73a555333c0536b9008841c647ba4dcb4f3","binarySha256":"b09614fd066fb73ecc02d026b61d20b1fc6ac9f6403476f5ef395346f6ce2d60","size":2075092,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-loongarch64 compressed with xz -9 --check=crc64 -T1"},{"host":"arm64","target":"x86_64","file":"qemu-x86_64-linux-arm64.xz","format":"xz","sha256":"ef28e6918eaf7dc9375984b3e11b006ea75cdf1a47a1a0f7dd6e469211bcc776","binarySha256":"9af86352fd463ad9ec25bdd6a4b891ac6b6a7f3d46a7db3da6f23e2c09094a59","size":1936712,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (arm64, trixie; .deb sha256 c73711af02b97cd5e2667e735d9c06890c57165517110ca4e646c95a7083158d), its usr/bin/qemu-x86_64 compressed with xz -9 --check=crc64 -T1"},{"host":"arm64","target":"i386","file":"qemu-i386-linux-arm64.xz","format":"xz","sha256":"d9f85335a79e5a54f3bcb5b9b9ba82a0448e0d62ec3384a04d584edf5d3cc2c4","binarySha256":"05861488755f4f14fad16200cb9d33257654b48206ced0be2b8a64b954870a7f","size":1938872,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (arm64, trixie; .deb sha256 c73711af02b97cd5e2667e735d9c06890c57165517110ca4e646c95a7083158d), its usr/bin/qemu-i386 compressed with xz -9 --check=crc64 -T1"},{"host":"arm","target":"i386","file":"qemu-i386-linux-arm.xz","format":"xz","sha256":"a3fc3748a744afc1d37c106719eee57ef2eeb48ef288db6417b11a041f815559","binarySha256":"1d2499b79d614b3770eface3a9309efffd7c5f6e804b0f169342d631c9d90f59","size":1756168,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (armhf, trixie; .deb sha256 ec0504b60e9b3def620ef946d69b3c07cf0f0216bc29bbcaaa0c4a079fc743c8), its usr/bin/qemu-i386 compressed with xz -9 --check=crc64 -T1"}]},{"id":"7.2.22","qemu":"7.2.22","source":"action","tag":"qemu-v7.2.22","fallback":"10.2.3-68","debian":{"suite":"bookworm","package":"qemu-user-static","versions":{"amd64":"1:7.2+dfsg-7+deb12u18+b3","arm64":"1:7.2+dfsg-7+deb12u18+b3","arm":"1:7.2+dfsg-7+deb12u18+b3"},"compression":"node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length (brotli 1.1.0)"},"assets":[{"host":"amd64","target":"aarch64","file":"qemu-aarch64-linux-amd64.br","format":"br","sha256":"c82e8ba270d22c14e03c1d2d57e0dd07b5fecc2a4c300ba6272d819f880f3011","binarySha256":"4f55e2e88dc05dc0f619562d5795b8eb25ed2ad2547504fb4835207a6911c350","size":2342163,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (amd64, bookworm; .deb sha256 c3e3ba2bd87f8c5b9a5da5ef21b5a3b82d7c63b89dd448d9ddaa4eabc5b6e402), its usr/bin/qemu-aarch64-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"amd64","target":"arm","file":"qemu-arm-linux-amd64.br","format":"br","sha256":"ef35d726db018adb7b78e7c53011146486752363fa17ac1d9bce9c8e5b9bbf65","binarySha256":"4707fc8fee4660dba6d150d930152d995f2aa784e3b52b4deb8be282533d1f87","size":2062002,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (amd64, bookworm; .deb sha256 c3e3ba2bd87f8c5b9a5da5ef21b5a3b82d7c63b89dd448d9ddaa4eabc5b6e402), its usr/bin/qemu-arm-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"amd64","target":"riscv64","file":"qemu-riscv64-linux-amd64.br","format":"br","sha256":"661df45cc0b9a1b2762d1473d4f1d5b5fcd5cd5f495a025673358855ba53f6d3","binarySha256":"555165a5f638551572c53cf0844942b781aaa13681bb6a838170d8ef4f1c207c","size":1920674,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (amd64, bookworm; .deb sha256 c3e3ba2bd87f8c5b9a5da5ef21b5a3b82d7c63b89dd448d9ddaa4eabc5b6e402), its usr/bin/qemu-riscv64-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"amd64","target":"ppc64le","file":"qemu-ppc64le-linux-amd64.br","format":"br","sha256":"ef41e0a2fba84ee5e8d0a934811d98914902198654c0feb6f5b72c8a83ff0639","binarySha256":"8bb66df7a3ebc66356fc89f5ec08acf3184dfa2af684fa03f737e2c37f5d5e2b","size":1992202,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (amd64, bookworm; .deb sha256 c3e3ba2bd87f8c5b9a5da5ef21b5a3b82d7c63b89dd448d9ddaa4eabc5b6e402), its usr/bin/qemu-ppc64le-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"amd64","target":"s390x","file":"qemu-s390x-linux-amd64.br","format":"br","sha256":"83cab5a3133605333d4dbf2942e091074fbab092250abaf4f422e020bfc805d5","binarySha256":"eaae13a250d6f10419de73f3a04ee11f6b27b4f1d05251ac74340a8f5d67dddb","size":1868175,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (amd64, bookworm; .deb sha256 c3e3ba2bd87f8c5b9a5da5ef21b5a3b82d7c63b89dd448d9ddaa4eabc5b6e402), its usr/bin/qemu-s390x-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"amd64","target":"mips64el","file":"qemu-mips64el-linux-amd64.br","format":"br","sha256":"ea1de93c12d6530a9e24476756efb6ce4b43bafc1db650b56de1b8229e48e17d","binarySha256":"60a4f793e8df59b94bf69810b8b7b778ea81956eaf4a788194387f7dd5554336","size":1962899,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (amd64, bookworm; .deb sha256 c3e3ba2bd87f8c5b9a5da5ef21b5a3b82d7c63b89dd448d9ddaa4eabc5b6e402), its usr/bin/qemu-mips64el-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"amd64","target":"loongarch64","file":"qemu-loongarch64-linux-amd64.br","format":"br","sha256":"13bf7be53fee52b25b58c501d207c32b557a0ff715482e8b755963379fb26930","binarySha256":"bd9a514632619fb0f90692b1f5df8ec93e5f4a562a361056e5e6a36b966cd10d","size":1763457,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (amd64, bookworm; .deb sha256 c3e3ba2bd87f8c5b9a5da5ef21b5a3b82d7c63b89dd448d9ddaa4eabc5b6e402), its usr/bin/qemu-loongarch64-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"arm64","target":"x86_64","file":"qemu-x86_64-linux-arm64.br","format":"br","sha256":"9102405cb6674271496d7c997eae90ef0e713e3722969c98c364471127603c93","binarySha256":"16ce7dbb6626f3c0e1f932f831817dbf3b506c848a168d16f2172151e9666594","size":1788451,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (arm64, bookworm; .deb sha256 e420c417c12b42ca774795b62888d5388da0e08c1ef263dea1490e5ce4e32a0b), its usr/bin/qemu-x86_64-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"arm64","target":"i386","file":"qemu-i386-linux-arm64.br","format":"br","sha256":"815ed90838213b9787803b83778f18cc1b91f9913c3ca4b28bb6eddf2dc3119b","binarySha256":"780a2ba1b55023d2a86a4d6a500fb33d91ec8a42d410cee042031a26a0b57c86","size":1794649,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (arm64, bookworm; .deb sha256 e420c417c12b42ca774795b62888d5388da0e08c1ef263dea1490e5ce4e32a0b), its usr/bin/qemu-i386-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"arm","target":"x86_64","file":"qemu-x86_64-linux-arm.br","format":"br","sha256":"a3cca481ed3ecb792df7371d48b7ed2406f377d2c45ca3caa2a324aded4715ba","binarySha256":"64091c6ea817eaa080ed1309b5ccf040e7d980e95174f64e0af3bcd66c539eca","size":1568551,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (armhf, bookworm; .deb sha256 426cea7e531bcbf6a14c174cf018a58a731c2056765278f732986a09aede9f89), its usr/bin/qemu-x86_64-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"arm","target":"i386","file":"qemu-i386-linux-arm.br","format":"br","sha256":"c4c4962e40997c2aeaca0db1d3fac78f401f8ecbcd774eefe1acbef1adda5a1a","binarySha256":"0821e2c05101db7ee1ece187b810d8ed5b0d113417254255103485d6ac1fb2bf","size":1559017,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (armhf, bookworm; .deb sha256 426cea7e531bcbf6a14c174cf018a58a731c2056765278f732986a09aede9f89), its usr/bin/qemu-i386-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"}]},{"id":"10.2.3-68","qemu":"10.2.3","source":"tonistiigi/binfmt","tag":"deploy/v10.2.3-68","assets":[{"host":"amd64","url":"https://github.com/tonistiigi/binfmt/releases/download/deploy%2Fv10.2.3-68/qemu_v10.2.3_linux-amd64.tar.gz","format":"tar.gz","sha256":"8e7d8f4c0c7809fc3fea0085199fd6b16f671e7c73d9bf6bec711e1cb535920a","digestSource":"unverified: the same value pinned by two unrelated public repositories (a Dockerfile ADD --checksum and an install script); not yet checked against GitHub\'s release API. Run npm run manifest -- 10.2.3-68 to replace it."},{"host":"arm64","url":"https://github.com/tonistiigi/binfmt/releases/download/deploy%2Fv10.2.3-68/qemu_v10.2.3_linux-arm64.tar.gz","format":"tar.gz","sha256":null,"digestSource":"unknown: no digest could be learned without GitHub access. Run npm run manifest -- 10.2.3-68."},{"host":"arm","url":"https://github.com/tonistiigi/binfmt/releases/download/deploy%2Fv10.2.3-68/qemu_v10.2.3_linux-arm-v7.tar.gz","format":"tar.gz","sha256":null,"digestSource":"unknown: no digest could be learned without GitHub access. Run npm run manifest -- 10.2.3-68."}]}]}');
 // EXTERNAL MODULE: ./src/install/archive/format.ts
-var format = __nccwpck_require__(569);
+var format = __nccwpck_require__(715);
 ;// CONCATENATED MODULE: ./src/install/manifest.ts
 /**
  * The repository's list of known QEMU builds (manifest.json): which file to download for a QEMU
@@ -6567,7 +6575,7 @@ function knownVersions(manifest) {
 
 /***/ }),
 
-/***/ 823:
+/***/ 281:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -6586,7 +6594,7 @@ function knownVersions(manifest) {
 /* unused harmony exports parseEntry, BinfmtError, explainKernelError */
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _find_on_path_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(758);
+/* harmony import */ var _find_on_path_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(404);
 /**
  * The kernel's binfmt_misc interface: parse entries, build register lines, read the table.
  * Pure functions first; the few that touch /proc take a Privileged writer for the writes.
@@ -6783,7 +6791,7 @@ async function unmount(sys, dir = BINFMT_DIR) {
 
 /***/ }),
 
-/***/ 634:
+/***/ 240:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -6851,7 +6859,7 @@ async function readElf(path, { followLinks = true } = {}) {
 
 /***/ }),
 
-/***/ 758:
+/***/ 404:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -6899,7 +6907,7 @@ function systemProgram(name) {
 
 /***/ }),
 
-/***/ 915:
+/***/ 621:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -7099,7 +7107,7 @@ function entryFor(platform, interpreter, flags) {
 
 /***/ }),
 
-/***/ 292:
+/***/ 105:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -7121,6 +7129,15 @@ const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
  * The one way this project runs a program: an argument array, never a shell string. runProgram
  * collects bounded output under a timeout (privileged root or sudo runs build on it);
  * streamProgram runs a filter (a decompressor) with data piped through it as it comes.
+ *
+ * Ours, not @actions/exec (3.0.0, read for this): its exec and getExecOutput never hand out the
+ * child process and pass only cwd and env to spawn, so a run can have no deadline (a hung apt-get
+ * or engine would hold the job to its own timeout) and cannot be ended when a signal stops the
+ * step before its scratch folder goes (faces/signals.ts); its input is one Buffer, not a stream
+ * (the decompressors here take a download as it arrives); it keeps all output, unbounded; and
+ * without `silent` it writes each command line to stdout, where the runner reads workflow
+ * commands. Each of those is a guarantee this project makes, so the wrapper would have to
+ * re-implement spawn around it.
  */
 
 
@@ -7255,7 +7272,7 @@ async function* streamProgram(command, args, input, options = {}) {
 
 /***/ }),
 
-/***/ 833:
+/***/ 659:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -7514,7 +7531,7 @@ async function readRegularText(path) {
 
 /***/ }),
 
-/***/ 621:
+/***/ 471:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -7846,6 +7863,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(973);
+/******/ var __webpack_exports__ = __nccwpck_require__(439);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -1,15 +1,15 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 8482:
+/***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(9290);
+/* unused reexport */ __nccwpck_require__(218);
 
 
 /***/ }),
 
-/***/ 9290:
+/***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
@@ -281,34 +281,34 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 2480:
+/***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-const Client = __nccwpck_require__(1285)
-const Dispatcher = __nccwpck_require__(7939)
-const Pool = __nccwpck_require__(2244)
-const BalancedPool = __nccwpck_require__(2549)
-const Agent = __nccwpck_require__(8285)
-const ProxyAgent = __nccwpck_require__(9920)
-const EnvHttpProxyAgent = __nccwpck_require__(929)
-const RetryAgent = __nccwpck_require__(1346)
-const errors = __nccwpck_require__(4627)
-const util = __nccwpck_require__(4640)
+const Client = __nccwpck_require__(3701)
+const Dispatcher = __nccwpck_require__(883)
+const Pool = __nccwpck_require__(628)
+const BalancedPool = __nccwpck_require__(837)
+const Agent = __nccwpck_require__(7405)
+const ProxyAgent = __nccwpck_require__(6672)
+const EnvHttpProxyAgent = __nccwpck_require__(3137)
+const RetryAgent = __nccwpck_require__(50)
+const errors = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(8567)
-const buildConnector = __nccwpck_require__(2784)
-const MockClient = __nccwpck_require__(9493)
-const MockAgent = __nccwpck_require__(1437)
-const MockPool = __nccwpck_require__(5220)
-const mockErrors = __nccwpck_require__(9917)
-const RetryHandler = __nccwpck_require__(5640)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(8421)
-const DecoratorHandler = __nccwpck_require__(91)
-const RedirectHandler = __nccwpck_require__(7970)
-const createRedirectInterceptor = __nccwpck_require__(6036)
+const api = __nccwpck_require__(6615)
+const buildConnector = __nccwpck_require__(9136)
+const MockClient = __nccwpck_require__(7365)
+const MockAgent = __nccwpck_require__(7501)
+const MockPool = __nccwpck_require__(4004)
+const mockErrors = __nccwpck_require__(2429)
+const RetryHandler = __nccwpck_require__(7816)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(2581)
+const DecoratorHandler = __nccwpck_require__(8155)
+const RedirectHandler = __nccwpck_require__(8754)
+const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -326,10 +326,10 @@ __webpack_unused_export__ = DecoratorHandler
 __webpack_unused_export__ = RedirectHandler
 __webpack_unused_export__ = createRedirectInterceptor
 __webpack_unused_export__ = {
-  redirect: __nccwpck_require__(730),
-  retry: __nccwpck_require__(4346),
-  dump: __nccwpck_require__(8412),
-  dns: __nccwpck_require__(8731)
+  redirect: __nccwpck_require__(1514),
+  retry: __nccwpck_require__(2026),
+  dump: __nccwpck_require__(8060),
+  dns: __nccwpck_require__(379)
 }
 
 __webpack_unused_export__ = buildConnector
@@ -391,7 +391,7 @@ function makeDispatcher (fn) {
 __webpack_unused_export__ = setGlobalDispatcher
 __webpack_unused_export__ = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(8702).fetch)
+const fetchImpl = (__nccwpck_require__(4398).fetch)
 __webpack_unused_export__ = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
@@ -403,39 +403,39 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(5524).Headers
-/* unused reexport */ __nccwpck_require__(715).Response
-/* unused reexport */ __nccwpck_require__(175).Request
-/* unused reexport */ __nccwpck_require__(1142).FormData
+/* unused reexport */ __nccwpck_require__(660).Headers
+/* unused reexport */ __nccwpck_require__(9051).Response
+/* unused reexport */ __nccwpck_require__(9967).Request
+/* unused reexport */ __nccwpck_require__(5910).FormData
 __webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(4848).FileReader
+/* unused reexport */ __nccwpck_require__(8355).FileReader
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(179)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
 __webpack_unused_export__ = setGlobalOrigin
 __webpack_unused_export__ = getGlobalOrigin
 
-const { CacheStorage } = __nccwpck_require__(5965)
-const { kConstruct } = __nccwpck_require__(61)
+const { CacheStorage } = __nccwpck_require__(3245)
+const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
 __webpack_unused_export__ = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(6933)
+const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
 __webpack_unused_export__ = deleteCookie
 __webpack_unused_export__ = getCookies
 __webpack_unused_export__ = getSetCookies
 __webpack_unused_export__ = setCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(7708)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
 __webpack_unused_export__ = parseMIMEType
 __webpack_unused_export__ = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(7316)
-/* unused reexport */ __nccwpck_require__(1886).WebSocket
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
+/* unused reexport */ __nccwpck_require__(3726).WebSocket
 __webpack_unused_export__ = CloseEvent
 __webpack_unused_export__ = ErrorEvent
 __webpack_unused_export__ = MessageEvent
@@ -451,18 +451,18 @@ __webpack_unused_export__ = MockPool
 __webpack_unused_export__ = MockAgent
 __webpack_unused_export__ = mockErrors
 
-const { EventSource } = __nccwpck_require__(1670)
+const { EventSource } = __nccwpck_require__(1238)
 
 __webpack_unused_export__ = EventSource
 
 
 /***/ }),
 
-/***/ 670:
+/***/ 158:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { addAbortListener } = __nccwpck_require__(4640)
-const { RequestAbortedError } = __nccwpck_require__(4627)
+const { addAbortListener } = __nccwpck_require__(3440)
+const { RequestAbortedError } = __nccwpck_require__(8707)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -522,16 +522,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2004:
+/***/ 2279:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(4627)
-const util = __nccwpck_require__(4640)
-const { addSignal, removeSignal } = __nccwpck_require__(670)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -637,7 +637,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 5646:
+/***/ 6862:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -651,10 +651,10 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(4627)
-const util = __nccwpck_require__(4640)
+} = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(670)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 const assert = __nccwpck_require__(4589)
 
 const kResume = Symbol('resume')
@@ -895,16 +895,16 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 4203:
+/***/ 4043:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(471)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(4627)
-const util = __nccwpck_require__(4640)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(2247)
+const { Readable } = __nccwpck_require__(9927)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
 const { AsyncResource } = __nccwpck_require__(6698)
 
 class RequestHandler extends AsyncResource {
@@ -1116,18 +1116,18 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 9656:
+/***/ 3560:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { finished, PassThrough } = __nccwpck_require__(7075)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(4627)
-const util = __nccwpck_require__(4640)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(2247)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(670)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 
 class StreamHandler extends AsyncResource {
   constructor (opts, factory, callback) {
@@ -1343,15 +1343,15 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 6730:
+/***/ 1882:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(4627)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
 const { AsyncResource } = __nccwpck_require__(6698)
-const util = __nccwpck_require__(4640)
-const { addSignal, removeSignal } = __nccwpck_require__(670)
+const util = __nccwpck_require__(3440)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 const assert = __nccwpck_require__(4589)
 
 class UpgradeHandler extends AsyncResource {
@@ -1458,21 +1458,21 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 8567:
+/***/ 6615:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(4203)
-module.exports.stream = __nccwpck_require__(9656)
-module.exports.pipeline = __nccwpck_require__(5646)
-module.exports.upgrade = __nccwpck_require__(6730)
-module.exports.connect = __nccwpck_require__(2004)
+module.exports.request = __nccwpck_require__(4043)
+module.exports.stream = __nccwpck_require__(3560)
+module.exports.pipeline = __nccwpck_require__(6862)
+module.exports.upgrade = __nccwpck_require__(1882)
+module.exports.connect = __nccwpck_require__(2279)
 
 
 /***/ }),
 
-/***/ 471:
+/***/ 9927:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Ported from https://github.com/nodejs/undici/pull/907
@@ -1481,9 +1481,9 @@ module.exports.connect = __nccwpck_require__(2004)
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(4627)
-const util = __nccwpck_require__(4640)
-const { ReadableStreamFrom } = __nccwpck_require__(4640)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { ReadableStreamFrom } = __nccwpck_require__(3440)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -1864,15 +1864,15 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 
 /***/ }),
 
-/***/ 2247:
+/***/ 7655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const assert = __nccwpck_require__(4589)
 const {
   ResponseStatusCodeError
-} = __nccwpck_require__(4627)
+} = __nccwpck_require__(8707)
 
-const { chunksDecode } = __nccwpck_require__(471)
+const { chunksDecode } = __nccwpck_require__(9927)
 const CHUNK_LIMIT = 128 * 1024
 
 async function getResolveErrorBodyCallback ({ callback, body, contentType, statusCode, statusMessage, headers }) {
@@ -1964,16 +1964,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2784:
+/***/ 9136:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(4640)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(4627)
-const timers = __nccwpck_require__(1275)
+const util = __nccwpck_require__(3440)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
+const timers = __nccwpck_require__(6603)
 
 function noop () {}
 
@@ -2211,7 +2211,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 2303:
+/***/ 735:
 /***/ ((module) => {
 
 
@@ -2336,7 +2336,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3374:
+/***/ 2414:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -2545,7 +2545,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4627:
+/***/ 8707:
 /***/ ((module) => {
 
 
@@ -2977,7 +2977,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7311:
+/***/ 4655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -2985,7 +2985,7 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(4627)
+} = __nccwpck_require__(8707)
 const assert = __nccwpck_require__(4589)
 const {
   isValidHTTPToken,
@@ -3000,9 +3000,9 @@ const {
   validateHandler,
   getServerName,
   normalizedMethodRecords
-} = __nccwpck_require__(4640)
-const { channels } = __nccwpck_require__(3374)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(2303)
+} = __nccwpck_require__(3440)
+const { channels } = __nccwpck_require__(2414)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -3466,7 +3466,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 4043:
+/***/ 6443:
 /***/ ((module) => {
 
 module.exports = {
@@ -3540,7 +3540,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4152:
+/***/ 7752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -3548,7 +3548,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(2303)
+} = __nccwpck_require__(735)
 
 class TstNode {
   /** @type {any} */
@@ -3699,13 +3699,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4640:
+/***/ 3440:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(4043)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(6443)
 const { IncomingMessage } = __nccwpck_require__(7067)
 const stream = __nccwpck_require__(7075)
 const net = __nccwpck_require__(7030)
@@ -3713,9 +3713,9 @@ const { Blob } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 const { stringify } = __nccwpck_require__(1792)
 const { EventEmitter: EE } = __nccwpck_require__(8474)
-const { InvalidArgumentError } = __nccwpck_require__(4627)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(2303)
-const { tree } = __nccwpck_require__(4152)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
+const { tree } = __nccwpck_require__(7752)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v))
 
@@ -4425,18 +4425,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8285:
+/***/ 7405:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(4627)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(4043)
-const DispatcherBase = __nccwpck_require__(9265)
-const Pool = __nccwpck_require__(2244)
-const Client = __nccwpck_require__(1285)
-const util = __nccwpck_require__(4640)
-const createRedirectInterceptor = __nccwpck_require__(6036)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
+const DispatcherBase = __nccwpck_require__(1841)
+const Pool = __nccwpck_require__(628)
+const Client = __nccwpck_require__(3701)
+const util = __nccwpck_require__(3440)
+const createRedirectInterceptor = __nccwpck_require__(5092)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -4565,7 +4565,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 2549:
+/***/ 837:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -4573,7 +4573,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(4627)
+} = __nccwpck_require__(8707)
 const {
   PoolBase,
   kClients,
@@ -4581,10 +4581,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(3856)
-const Pool = __nccwpck_require__(2244)
-const { kUrl, kInterceptors } = __nccwpck_require__(4043)
-const { parseOrigin } = __nccwpck_require__(4640)
+} = __nccwpck_require__(2128)
+const Pool = __nccwpck_require__(628)
+const { kUrl, kInterceptors } = __nccwpck_require__(6443)
+const { parseOrigin } = __nccwpck_require__(3440)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -4781,7 +4781,7 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 9133:
+/***/ 637:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -4789,9 +4789,9 @@ module.exports = BalancedPool
 /* global WebAssembly */
 
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(4640)
-const { channels } = __nccwpck_require__(3374)
-const timers = __nccwpck_require__(1275)
+const util = __nccwpck_require__(3440)
+const { channels } = __nccwpck_require__(2414)
+const timers = __nccwpck_require__(6603)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -4804,7 +4804,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(4627)
+} = __nccwpck_require__(8707)
 const {
   kUrl,
   kReset,
@@ -4837,9 +4837,9 @@ const {
   kOnError,
   kResume,
   kHTTPContext
-} = __nccwpck_require__(4043)
+} = __nccwpck_require__(6443)
 
-const constants = __nccwpck_require__(776)
+const constants = __nccwpck_require__(2824)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const addListener = util.addListener
@@ -4851,11 +4851,11 @@ const kSocketUsed = Symbol('kSocketUsed')
 let extractBody
 
 async function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(7630) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(3870) : undefined
 
   let mod
   try {
-    mod = await WebAssembly.compile(__nccwpck_require__(8586))
+    mod = await WebAssembly.compile(__nccwpck_require__(3434))
   } catch (e) {
     /* istanbul ignore next */
 
@@ -4863,7 +4863,7 @@ async function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(7630))
+    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(3870))
   }
 
   return await WebAssembly.instantiate(mod, {
@@ -5778,7 +5778,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(6396).extractBody)
+      extractBody = (__nccwpck_require__(4492).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -6301,7 +6301,7 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 4548:
+/***/ 8788:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -6309,13 +6309,13 @@ module.exports = connectH1
 const assert = __nccwpck_require__(4589)
 const { errorMonitor } = __nccwpck_require__(8474)
 const { pipeline } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(4640)
+const util = __nccwpck_require__(3440)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
   SocketError,
   InformationalError
-} = __nccwpck_require__(4627)
+} = __nccwpck_require__(8707)
 const {
   kUrl,
   kReset,
@@ -6334,7 +6334,7 @@ const {
   kResume,
   kSize,
   kHTTPContext
-} = __nccwpck_require__(4043)
+} = __nccwpck_require__(6443)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -6740,7 +6740,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(6396).extractBody)
+    extractBody ??= (__nccwpck_require__(4492).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -7100,7 +7100,7 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 1285:
+/***/ 3701:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // @ts-check
@@ -7110,16 +7110,16 @@ module.exports = connectH2
 const assert = __nccwpck_require__(4589)
 const net = __nccwpck_require__(7030)
 const http = __nccwpck_require__(7067)
-const util = __nccwpck_require__(4640)
-const { channels } = __nccwpck_require__(3374)
-const Request = __nccwpck_require__(7311)
-const DispatcherBase = __nccwpck_require__(9265)
+const util = __nccwpck_require__(3440)
+const { channels } = __nccwpck_require__(2414)
+const Request = __nccwpck_require__(4655)
+const DispatcherBase = __nccwpck_require__(1841)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(4627)
-const buildConnector = __nccwpck_require__(2784)
+} = __nccwpck_require__(8707)
+const buildConnector = __nccwpck_require__(9136)
 const {
   kUrl,
   kServerName,
@@ -7161,9 +7161,9 @@ const {
   kHTTPContext,
   kMaxConcurrentStreams,
   kResume
-} = __nccwpck_require__(4043)
-const connectH1 = __nccwpck_require__(9133)
-const connectH2 = __nccwpck_require__(4548)
+} = __nccwpck_require__(6443)
+const connectH1 = __nccwpck_require__(637)
+const connectH2 = __nccwpck_require__(8788)
 let deprecatedInterceptorWarned = false
 
 const kClosedResolve = Symbol('kClosedResolve')
@@ -7471,7 +7471,7 @@ class Client extends DispatcherBase {
   }
 }
 
-const createRedirectInterceptor = __nccwpck_require__(6036)
+const createRedirectInterceptor = __nccwpck_require__(5092)
 
 function onError (client, err) {
   if (
@@ -7731,19 +7731,19 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 9265:
+/***/ 1841:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(7939)
+const Dispatcher = __nccwpck_require__(883)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(4627)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(4043)
+} = __nccwpck_require__(8707)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(6443)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -7946,7 +7946,7 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 7939:
+/***/ 883:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8018,15 +8018,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 929:
+/***/ 3137:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(9265)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(4043)
-const ProxyAgent = __nccwpck_require__(9920)
-const Agent = __nccwpck_require__(8285)
+const DispatcherBase = __nccwpck_require__(1841)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(6443)
+const ProxyAgent = __nccwpck_require__(6672)
+const Agent = __nccwpck_require__(7405)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -8185,7 +8185,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 5844:
+/***/ 4660:
 /***/ ((module) => {
 
 /* eslint-disable */
@@ -8309,15 +8309,15 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 3856:
+/***/ 2128:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(9265)
-const FixedQueue = __nccwpck_require__(5844)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(4043)
-const PoolStats = __nccwpck_require__(5710)
+const DispatcherBase = __nccwpck_require__(1841)
+const FixedQueue = __nccwpck_require__(4660)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
+const PoolStats = __nccwpck_require__(3246)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -8510,10 +8510,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5710:
+/***/ 3246:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(4043)
+const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(6443)
 const kPool = Symbol('pool')
 
 class PoolStats {
@@ -8551,7 +8551,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 2244:
+/***/ 628:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8562,14 +8562,14 @@ const {
   kNeedDrain,
   kAddClient,
   kGetDispatcher
-} = __nccwpck_require__(3856)
-const Client = __nccwpck_require__(1285)
+} = __nccwpck_require__(2128)
+const Client = __nccwpck_require__(3701)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(4627)
-const util = __nccwpck_require__(4640)
-const { kUrl, kInterceptors } = __nccwpck_require__(4043)
-const buildConnector = __nccwpck_require__(2784)
+} = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { kUrl, kInterceptors } = __nccwpck_require__(6443)
+const buildConnector = __nccwpck_require__(9136)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -8665,19 +8665,19 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 9920:
+/***/ 6672:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(4043)
+const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
 const { URL } = __nccwpck_require__(3136)
-const Agent = __nccwpck_require__(8285)
-const Pool = __nccwpck_require__(2244)
-const DispatcherBase = __nccwpck_require__(9265)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(4627)
-const buildConnector = __nccwpck_require__(2784)
-const Client = __nccwpck_require__(1285)
+const Agent = __nccwpck_require__(7405)
+const Pool = __nccwpck_require__(628)
+const DispatcherBase = __nccwpck_require__(1841)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(8707)
+const buildConnector = __nccwpck_require__(9136)
+const Client = __nccwpck_require__(3701)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -8946,13 +8946,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 1346:
+/***/ 50:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(7939)
-const RetryHandler = __nccwpck_require__(5640)
+const Dispatcher = __nccwpck_require__(883)
+const RetryHandler = __nccwpck_require__(7816)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -8988,7 +8988,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 8421:
+/***/ 2581:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8996,8 +8996,8 @@ module.exports = RetryAgent
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(4627)
-const Agent = __nccwpck_require__(8285)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const Agent = __nccwpck_require__(7405)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -9027,7 +9027,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 91:
+/***/ 8155:
 /***/ ((module) => {
 
 
@@ -9078,15 +9078,15 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 7970:
+/***/ 8754:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(4640)
-const { kBodyUsed } = __nccwpck_require__(4043)
+const util = __nccwpck_require__(3440)
+const { kBodyUsed } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(4627)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 const EE = __nccwpck_require__(8474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
@@ -9317,20 +9317,20 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 5640:
+/***/ 7816:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(4043)
-const { RequestRetryError } = __nccwpck_require__(4627)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(6443)
+const { RequestRetryError } = __nccwpck_require__(8707)
 const {
   isDisturbed,
   parseHeaders,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(4640)
+} = __nccwpck_require__(3440)
 
 function calculateRetryAfterHeader (retryAfter) {
   const current = Date.now()
@@ -9761,14 +9761,14 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 8731:
+/***/ 379:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const { isIP } = __nccwpck_require__(7030)
 const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(91)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(4627)
+const DecoratorHandler = __nccwpck_require__(8155)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8707)
 const maxInt = Math.pow(2, 31) - 1
 
 class DNSInstance {
@@ -10143,14 +10143,14 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 8412:
+/***/ 8060:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(4640)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(4627)
-const DecoratorHandler = __nccwpck_require__(91)
+const util = __nccwpck_require__(3440)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
+const DecoratorHandler = __nccwpck_require__(8155)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -10273,12 +10273,12 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 6036:
+/***/ 5092:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const RedirectHandler = __nccwpck_require__(7970)
+const RedirectHandler = __nccwpck_require__(8754)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections }) {
   return (dispatch) => {
@@ -10301,11 +10301,11 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 730:
+/***/ 1514:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RedirectHandler = __nccwpck_require__(7970)
+const RedirectHandler = __nccwpck_require__(8754)
 
 module.exports = opts => {
   const globalMaxRedirections = opts?.maxRedirections
@@ -10332,11 +10332,11 @@ module.exports = opts => {
 
 /***/ }),
 
-/***/ 4346:
+/***/ 2026:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(5640)
+const RetryHandler = __nccwpck_require__(7816)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -10358,13 +10358,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 776:
+/***/ 2824:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(1308);
+const utils_1 = __nccwpck_require__(172);
 // C headers
 var ERROR;
 (function (ERROR) {
@@ -10642,7 +10642,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 7630:
+/***/ 3870:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10654,7 +10654,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 8586:
+/***/ 3434:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10666,7 +10666,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 1308:
+/***/ 172:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -10687,13 +10687,13 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 1437:
+/***/ 7501:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(4043)
-const Agent = __nccwpck_require__(8285)
+const { kClients } = __nccwpck_require__(6443)
+const Agent = __nccwpck_require__(7405)
 const {
   kAgent,
   kMockAgentSet,
@@ -10704,14 +10704,14 @@ const {
   kGetNetConnect,
   kOptions,
   kFactory
-} = __nccwpck_require__(941)
-const MockClient = __nccwpck_require__(9493)
-const MockPool = __nccwpck_require__(5220)
-const { matchValue, buildMockOptions } = __nccwpck_require__(8981)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(4627)
-const Dispatcher = __nccwpck_require__(7939)
-const Pluralizer = __nccwpck_require__(3289)
-const PendingInterceptorsFormatter = __nccwpck_require__(1726)
+} = __nccwpck_require__(1117)
+const MockClient = __nccwpck_require__(7365)
+const MockPool = __nccwpck_require__(4004)
+const { matchValue, buildMockOptions } = __nccwpck_require__(3397)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
+const Dispatcher = __nccwpck_require__(883)
+const Pluralizer = __nccwpck_require__(1529)
+const PendingInterceptorsFormatter = __nccwpck_require__(6142)
 
 class MockAgent extends Dispatcher {
   constructor (opts) {
@@ -10854,14 +10854,14 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 9493:
+/***/ 7365:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(1285)
-const { buildMockDispatch } = __nccwpck_require__(8981)
+const Client = __nccwpck_require__(3701)
+const { buildMockDispatch } = __nccwpck_require__(3397)
 const {
   kDispatches,
   kMockAgent,
@@ -10870,10 +10870,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(941)
-const { MockInterceptor } = __nccwpck_require__(5015)
-const Symbols = __nccwpck_require__(4043)
-const { InvalidArgumentError } = __nccwpck_require__(4627)
+} = __nccwpck_require__(1117)
+const { MockInterceptor } = __nccwpck_require__(1511)
+const Symbols = __nccwpck_require__(6443)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -10920,12 +10920,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 9917:
+/***/ 2429:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(4627)
+const { UndiciError } = __nccwpck_require__(8707)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -10955,12 +10955,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5015:
+/***/ 1511:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(8981)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(3397)
 const {
   kDispatches,
   kDispatchKey,
@@ -10968,9 +10968,9 @@ const {
   kDefaultTrailers,
   kContentLength,
   kMockDispatch
-} = __nccwpck_require__(941)
-const { InvalidArgumentError } = __nccwpck_require__(4627)
-const { buildURL } = __nccwpck_require__(4640)
+} = __nccwpck_require__(1117)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { buildURL } = __nccwpck_require__(3440)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -11169,14 +11169,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 5220:
+/***/ 4004:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(2244)
-const { buildMockDispatch } = __nccwpck_require__(8981)
+const Pool = __nccwpck_require__(628)
+const { buildMockDispatch } = __nccwpck_require__(3397)
 const {
   kDispatches,
   kMockAgent,
@@ -11185,10 +11185,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(941)
-const { MockInterceptor } = __nccwpck_require__(5015)
-const Symbols = __nccwpck_require__(4043)
-const { InvalidArgumentError } = __nccwpck_require__(4627)
+} = __nccwpck_require__(1117)
+const { MockInterceptor } = __nccwpck_require__(1511)
+const Symbols = __nccwpck_require__(6443)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -11235,7 +11235,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 941:
+/***/ 1117:
 /***/ ((module) => {
 
 
@@ -11265,20 +11265,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8981:
+/***/ 3397:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(9917)
+const { MockNotMatchedError } = __nccwpck_require__(2429)
 const {
   kDispatches,
   kMockAgent,
   kOriginalDispatch,
   kOrigin,
   kGetNetConnect
-} = __nccwpck_require__(941)
-const { buildURL } = __nccwpck_require__(4640)
+} = __nccwpck_require__(1117)
+const { buildURL } = __nccwpck_require__(3440)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const {
   types: {
@@ -11639,7 +11639,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1726:
+/***/ 6142:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -11689,7 +11689,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 3289:
+/***/ 1529:
 /***/ ((module) => {
 
 
@@ -11725,7 +11725,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 1275:
+/***/ 6603:
 /***/ ((module) => {
 
 
@@ -12155,20 +12155,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8514:
+/***/ 9634:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(61)
-const { urlEquals, getFieldValues } = __nccwpck_require__(6814)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(4640)
-const { webidl } = __nccwpck_require__(5701)
-const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(715)
-const { Request, fromInnerRequest } = __nccwpck_require__(175)
-const { kState } = __nccwpck_require__(1995)
-const { fetching } = __nccwpck_require__(8702)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(9520)
+const { kConstruct } = __nccwpck_require__(109)
+const { urlEquals, getFieldValues } = __nccwpck_require__(6798)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
+const { webidl } = __nccwpck_require__(5893)
+const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9051)
+const { Request, fromInnerRequest } = __nccwpck_require__(9967)
+const { kState } = __nccwpck_require__(3627)
+const { fetching } = __nccwpck_require__(4398)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(3168)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -13021,15 +13021,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5965:
+/***/ 3245:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(61)
-const { Cache } = __nccwpck_require__(8514)
-const { webidl } = __nccwpck_require__(5701)
-const { kEnumerableProperty } = __nccwpck_require__(4640)
+const { kConstruct } = __nccwpck_require__(109)
+const { Cache } = __nccwpck_require__(9634)
+const { webidl } = __nccwpck_require__(5893)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 class CacheStorage {
   /**
@@ -13180,26 +13180,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 61:
+/***/ 109:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 module.exports = {
-  kConstruct: (__nccwpck_require__(4043).kConstruct)
+  kConstruct: (__nccwpck_require__(6443).kConstruct)
 }
 
 
 /***/ }),
 
-/***/ 6814:
+/***/ 6798:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(7708)
-const { isValidHeaderName } = __nccwpck_require__(9520)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { isValidHeaderName } = __nccwpck_require__(3168)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -13244,7 +13244,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3404:
+/***/ 1276:
 /***/ ((module) => {
 
 
@@ -13263,15 +13263,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6933:
+/***/ 9061:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(8906)
-const { stringify } = __nccwpck_require__(1077)
-const { webidl } = __nccwpck_require__(5701)
-const { Headers } = __nccwpck_require__(5524)
+const { parseSetCookie } = __nccwpck_require__(1978)
+const { stringify } = __nccwpck_require__(7797)
+const { webidl } = __nccwpck_require__(5893)
+const { Headers } = __nccwpck_require__(660)
 
 /**
  * @typedef {Object} Cookie
@@ -13454,14 +13454,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8906:
+/***/ 1978:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(3404)
-const { isCTLExcludingHtab } = __nccwpck_require__(1077)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(7708)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(1276)
+const { isCTLExcludingHtab } = __nccwpck_require__(7797)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(1900)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -13771,7 +13771,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1077:
+/***/ 7797:
 /***/ ((module) => {
 
 
@@ -14130,13 +14130,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 335:
+/***/ 4031:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
 const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(3691)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(4811)
 
 /**
  * @type {number[]} BOM
@@ -14711,23 +14711,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1670:
+/***/ 1238:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(8702)
-const { makeRequest } = __nccwpck_require__(175)
-const { webidl } = __nccwpck_require__(5701)
-const { EventSourceStream } = __nccwpck_require__(335)
-const { parseMIMEType } = __nccwpck_require__(7708)
-const { createFastMessageEvent } = __nccwpck_require__(7316)
-const { isNetworkError } = __nccwpck_require__(715)
-const { delay } = __nccwpck_require__(3691)
-const { kEnumerableProperty } = __nccwpck_require__(4640)
-const { environmentSettingsObject } = __nccwpck_require__(9520)
-const { getGlobalDispatcher } = __nccwpck_require__(8421)
+const { fetching } = __nccwpck_require__(4398)
+const { makeRequest } = __nccwpck_require__(9967)
+const { webidl } = __nccwpck_require__(5893)
+const { EventSourceStream } = __nccwpck_require__(4031)
+const { parseMIMEType } = __nccwpck_require__(1900)
+const { createFastMessageEvent } = __nccwpck_require__(5188)
+const { isNetworkError } = __nccwpck_require__(9051)
+const { delay } = __nccwpck_require__(4811)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { environmentSettingsObject } = __nccwpck_require__(3168)
+const { getGlobalDispatcher } = __nccwpck_require__(2581)
 
 let experimentalWarned = false
 
@@ -15201,7 +15201,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3691:
+/***/ 4811:
 /***/ ((module) => {
 
 
@@ -15245,12 +15245,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6396:
+/***/ 4492:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(4640)
+const util = __nccwpck_require__(3440)
 const {
   ReadableStreamFrom,
   isBlobLike,
@@ -15260,16 +15260,16 @@ const {
   fullyReadBody,
   extractMimeType,
   utf8DecodeBytes
-} = __nccwpck_require__(9520)
-const { FormData } = __nccwpck_require__(1142)
-const { kState } = __nccwpck_require__(1995)
-const { webidl } = __nccwpck_require__(5701)
+} = __nccwpck_require__(3168)
+const { FormData } = __nccwpck_require__(5910)
+const { kState } = __nccwpck_require__(3627)
+const { webidl } = __nccwpck_require__(5893)
 const { Blob } = __nccwpck_require__(4573)
 const assert = __nccwpck_require__(4589)
 const { isErrored, isDisturbed } = __nccwpck_require__(7075)
 const { isArrayBuffer } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(7708)
-const { multipartFormDataParser } = __nccwpck_require__(3028)
+const { serializeAMimeType } = __nccwpck_require__(1900)
+const { multipartFormDataParser } = __nccwpck_require__(116)
 let random
 
 try {
@@ -15781,7 +15781,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7775:
+/***/ 4495:
 /***/ ((module) => {
 
 
@@ -15912,7 +15912,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7708:
+/***/ 1900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -16663,12 +16663,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9197:
+/***/ 6653:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConnected, kSize } = __nccwpck_require__(4043)
+const { kConnected, kSize } = __nccwpck_require__(6443)
 
 class CompatWeakRef {
   constructor (value) {
@@ -16716,14 +16716,14 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 2538:
+/***/ 7114:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Blob, File } = __nccwpck_require__(4573)
-const { kState } = __nccwpck_require__(1995)
-const { webidl } = __nccwpck_require__(5701)
+const { kState } = __nccwpck_require__(3627)
+const { webidl } = __nccwpck_require__(5893)
 
 // TODO(@KhafraDev): remove
 class FileLike {
@@ -16849,16 +16849,16 @@ module.exports = { FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 3028:
+/***/ 116:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(4640)
-const { utf8DecodeBytes } = __nccwpck_require__(9520)
-const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(7708)
-const { isFileLike } = __nccwpck_require__(2538)
-const { makeEntry } = __nccwpck_require__(1142)
+const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
+const { utf8DecodeBytes } = __nccwpck_require__(3168)
+const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(1900)
+const { isFileLike } = __nccwpck_require__(7114)
+const { makeEntry } = __nccwpck_require__(5910)
 const assert = __nccwpck_require__(4589)
 const { File: NodeFile } = __nccwpck_require__(4573)
 
@@ -17330,16 +17330,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1142:
+/***/ 5910:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isBlobLike, iteratorMixin } = __nccwpck_require__(9520)
-const { kState } = __nccwpck_require__(1995)
-const { kEnumerableProperty } = __nccwpck_require__(4640)
-const { FileLike, isFileLike } = __nccwpck_require__(2538)
-const { webidl } = __nccwpck_require__(5701)
+const { isBlobLike, iteratorMixin } = __nccwpck_require__(3168)
+const { kState } = __nccwpck_require__(3627)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { FileLike, isFileLike } = __nccwpck_require__(7114)
+const { webidl } = __nccwpck_require__(5893)
 const { File: NativeFile } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 
@@ -17589,7 +17589,7 @@ module.exports = { FormData, makeEntry }
 
 /***/ }),
 
-/***/ 179:
+/***/ 1059:
 /***/ ((module) => {
 
 
@@ -17636,21 +17636,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5524:
+/***/ 660:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(4043)
-const { kEnumerableProperty } = __nccwpck_require__(4640)
+const { kConstruct } = __nccwpck_require__(6443)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(9520)
-const { webidl } = __nccwpck_require__(5701)
+} = __nccwpck_require__(3168)
+const { webidl } = __nccwpck_require__(5893)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(7975)
 
@@ -18330,7 +18330,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8702:
+/***/ 4398:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -18343,9 +18343,9 @@ const {
   filterResponse,
   makeResponse,
   fromInnerResponse
-} = __nccwpck_require__(715)
-const { HeadersList } = __nccwpck_require__(5524)
-const { Request, cloneRequest } = __nccwpck_require__(175)
+} = __nccwpck_require__(9051)
+const { HeadersList } = __nccwpck_require__(660)
+const { Request, cloneRequest } = __nccwpck_require__(9967)
 const zlib = __nccwpck_require__(8522)
 const {
   bytesMatch,
@@ -18381,23 +18381,23 @@ const {
   buildContentRange,
   createInflate,
   extractMimeType
-} = __nccwpck_require__(9520)
-const { kState, kDispatcher } = __nccwpck_require__(1995)
+} = __nccwpck_require__(3168)
+const { kState, kDispatcher } = __nccwpck_require__(3627)
 const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(6396)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(4492)
 const {
   redirectStatusSet,
   nullBodyStatus,
   safeMethodsSet,
   requestBodyHeader,
   subresourceSet
-} = __nccwpck_require__(7775)
+} = __nccwpck_require__(4495)
 const EE = __nccwpck_require__(8474)
 const { Readable, pipeline, finished } = __nccwpck_require__(7075)
-const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(4640)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(7708)
-const { getGlobalDispatcher } = __nccwpck_require__(8421)
-const { webidl } = __nccwpck_require__(5701)
+const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(1900)
+const { getGlobalDispatcher } = __nccwpck_require__(2581)
+const { webidl } = __nccwpck_require__(5893)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const GET_OR_HEAD = ['GET', 'HEAD']
 
@@ -20607,23 +20607,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 175:
+/***/ 9967:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* globals AbortController */
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(6396)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(5524)
-const { FinalizationRegistry } = __nccwpck_require__(9197)()
-const util = __nccwpck_require__(4640)
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4492)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(660)
+const { FinalizationRegistry } = __nccwpck_require__(6653)()
+const util = __nccwpck_require__(3440)
 const nodeUtil = __nccwpck_require__(7975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(9520)
+} = __nccwpck_require__(3168)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -20633,12 +20633,12 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(7775)
+} = __nccwpck_require__(4495)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(1995)
-const { webidl } = __nccwpck_require__(5701)
-const { URLSerializer } = __nccwpck_require__(7708)
-const { kConstruct } = __nccwpck_require__(4043)
+const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(3627)
+const { webidl } = __nccwpck_require__(5893)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { kConstruct } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(4589)
 const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(8474)
 
@@ -21651,14 +21651,14 @@ module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest }
 
 /***/ }),
 
-/***/ 715:
+/***/ 9051:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(5524)
-const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(6396)
-const util = __nccwpck_require__(4640)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(660)
+const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(4492)
+const util = __nccwpck_require__(3440)
 const nodeUtil = __nccwpck_require__(7975)
 const { kEnumerableProperty } = util
 const {
@@ -21670,16 +21670,16 @@ const {
   isErrorLike,
   isomorphicEncode,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(9520)
+} = __nccwpck_require__(3168)
 const {
   redirectStatusSet,
   nullBodyStatus
-} = __nccwpck_require__(7775)
-const { kState, kHeaders } = __nccwpck_require__(1995)
-const { webidl } = __nccwpck_require__(5701)
-const { FormData } = __nccwpck_require__(1142)
-const { URLSerializer } = __nccwpck_require__(7708)
-const { kConstruct } = __nccwpck_require__(4043)
+} = __nccwpck_require__(4495)
+const { kState, kHeaders } = __nccwpck_require__(3627)
+const { webidl } = __nccwpck_require__(5893)
+const { FormData } = __nccwpck_require__(5910)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { kConstruct } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(4589)
 const { types } = __nccwpck_require__(7975)
 
@@ -22268,7 +22268,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1995:
+/***/ 3627:
 /***/ ((module) => {
 
 
@@ -22284,21 +22284,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9520:
+/***/ 3168:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Transform } = __nccwpck_require__(7075)
 const zlib = __nccwpck_require__(8522)
-const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(7775)
-const { getGlobalOrigin } = __nccwpck_require__(179)
-const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(7708)
+const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4495)
+const { getGlobalOrigin } = __nccwpck_require__(1059)
+const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(1900)
 const { performance } = __nccwpck_require__(643)
-const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(4640)
+const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3440)
 const assert = __nccwpck_require__(4589)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(5701)
+const { webidl } = __nccwpck_require__(5893)
 
 let supportedHashes = []
 
@@ -23923,14 +23923,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5701:
+/***/ 5893:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { types, inspect } = __nccwpck_require__(7975)
 const { markAsUncloneable } = __nccwpck_require__(5919)
-const { toUSVString } = __nccwpck_require__(4640)
+const { toUSVString } = __nccwpck_require__(3440)
 
 /** @type {import('../../../types/webidl').Webidl} */
 const webidl = {}
@@ -24625,7 +24625,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2927:
+/***/ 2607:
 /***/ ((module) => {
 
 
@@ -24922,7 +24922,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4848:
+/***/ 8355:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -24931,16 +24931,16 @@ const {
   staticPropertyDescriptors,
   readOperation,
   fireAProgressEvent
-} = __nccwpck_require__(410)
+} = __nccwpck_require__(3610)
 const {
   kState,
   kError,
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(4929)
-const { webidl } = __nccwpck_require__(5701)
-const { kEnumerableProperty } = __nccwpck_require__(4640)
+} = __nccwpck_require__(961)
+const { webidl } = __nccwpck_require__(5893)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 class FileReader extends EventTarget {
   constructor () {
@@ -25273,12 +25273,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5549:
+/***/ 8573:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5701)
+const { webidl } = __nccwpck_require__(5893)
 
 const kState = Symbol('ProgressEvent state')
 
@@ -25358,7 +25358,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4929:
+/***/ 961:
 /***/ ((module) => {
 
 
@@ -25375,7 +25375,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 410:
+/***/ 3610:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -25386,10 +25386,10 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(4929)
-const { ProgressEvent } = __nccwpck_require__(5549)
-const { getEncoding } = __nccwpck_require__(2927)
-const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(7708)
+} = __nccwpck_require__(961)
+const { ProgressEvent } = __nccwpck_require__(8573)
+const { getEncoding } = __nccwpck_require__(2607)
+const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(1900)
 const { types } = __nccwpck_require__(7975)
 const { StringDecoder } = __nccwpck_require__(3193)
 const { btoa } = __nccwpck_require__(4573)
@@ -25773,27 +25773,27 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7905:
+/***/ 6897:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(6096)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(736)
 const {
   kReadyState,
   kSentClose,
   kByteParser,
   kReceivedClose,
   kResponse
-} = __nccwpck_require__(32)
-const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(1025)
-const { channels } = __nccwpck_require__(3374)
-const { CloseEvent } = __nccwpck_require__(7316)
-const { makeRequest } = __nccwpck_require__(175)
-const { fetching } = __nccwpck_require__(8702)
-const { Headers, getHeadersList } = __nccwpck_require__(5524)
-const { getDecodeSplit } = __nccwpck_require__(9520)
-const { WebsocketFrameSend } = __nccwpck_require__(9104)
+} = __nccwpck_require__(1216)
+const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(8625)
+const { channels } = __nccwpck_require__(2414)
+const { CloseEvent } = __nccwpck_require__(5188)
+const { makeRequest } = __nccwpck_require__(9967)
+const { fetching } = __nccwpck_require__(4398)
+const { Headers, getHeadersList } = __nccwpck_require__(660)
+const { getDecodeSplit } = __nccwpck_require__(3168)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
 
 /** @type {import('crypto')} */
 let crypto
@@ -26151,7 +26151,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6096:
+/***/ 736:
 /***/ ((module) => {
 
 
@@ -26224,14 +26224,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7316:
+/***/ 5188:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5701)
-const { kEnumerableProperty } = __nccwpck_require__(4640)
-const { kConstruct } = __nccwpck_require__(4043)
+const { webidl } = __nccwpck_require__(5893)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(6443)
 const { MessagePort } = __nccwpck_require__(5919)
 
 /**
@@ -26560,12 +26560,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9104:
+/***/ 3264:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxUnsigned16Bit } = __nccwpck_require__(6096)
+const { maxUnsigned16Bit } = __nccwpck_require__(736)
 
 const BUFFER_SIZE = 16386
 
@@ -26663,14 +26663,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1869:
+/***/ 9469:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(1025)
-const { MessageSizeExceededError } = __nccwpck_require__(4627)
+const { isValidClientWindowBits } = __nccwpck_require__(8625)
+const { MessageSizeExceededError } = __nccwpck_require__(8707)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -26775,16 +26775,16 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 9332:
+/***/ 1652:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(6096)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(32)
-const { channels } = __nccwpck_require__(3374)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(736)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(1216)
+const { channels } = __nccwpck_require__(2414)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -26794,11 +26794,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(1025)
-const { WebsocketFrameSend } = __nccwpck_require__(9104)
-const { closeWebSocketConnection } = __nccwpck_require__(7905)
-const { PerMessageDeflate } = __nccwpck_require__(1869)
-const { MessageSizeExceededError } = __nccwpck_require__(4627)
+} = __nccwpck_require__(8625)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
+const { closeWebSocketConnection } = __nccwpck_require__(6897)
+const { PerMessageDeflate } = __nccwpck_require__(9469)
+const { MessageSizeExceededError } = __nccwpck_require__(8707)
 
 function failWebsocketConnectionWithCode (ws, code, reason) {
   closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason))
@@ -27309,14 +27309,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9388:
+/***/ 3900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { WebsocketFrameSend } = __nccwpck_require__(9104)
-const { opcodes, sendHints } = __nccwpck_require__(6096)
-const FixedQueue = __nccwpck_require__(5844)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
+const { opcodes, sendHints } = __nccwpck_require__(736)
+const FixedQueue = __nccwpck_require__(4660)
 
 /** @type {typeof Uint8Array} */
 const FastBuffer = Buffer[Symbol.species]
@@ -27420,7 +27420,7 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 32:
+/***/ 1216:
 /***/ ((module) => {
 
 
@@ -27439,16 +27439,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1025:
+/***/ 8625:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(32)
-const { states, opcodes } = __nccwpck_require__(6096)
-const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(7316)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(1216)
+const { states, opcodes } = __nccwpck_require__(736)
+const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(5188)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(7708)
+const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(1900)
 
 /* globals Blob */
 
@@ -27768,15 +27768,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1886:
+/***/ 3726:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5701)
-const { URLSerializer } = __nccwpck_require__(7708)
-const { environmentSettingsObject } = __nccwpck_require__(9520)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(6096)
+const { webidl } = __nccwpck_require__(5893)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { environmentSettingsObject } = __nccwpck_require__(3168)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(736)
 const {
   kWebSocketURL,
   kReadyState,
@@ -27785,21 +27785,21 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(32)
+} = __nccwpck_require__(1216)
 const {
   isConnecting,
   isEstablished,
   isClosing,
   isValidSubprotocol,
   fireEvent
-} = __nccwpck_require__(1025)
-const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(7905)
-const { ByteParser } = __nccwpck_require__(9332)
-const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(4640)
-const { getGlobalDispatcher } = __nccwpck_require__(8421)
+} = __nccwpck_require__(8625)
+const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(6897)
+const { ByteParser } = __nccwpck_require__(1652)
+const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(3440)
+const { getGlobalDispatcher } = __nccwpck_require__(2581)
 const { types } = __nccwpck_require__(7975)
-const { ErrorEvent, CloseEvent } = __nccwpck_require__(7316)
-const { SendQueue } = __nccwpck_require__(9388)
+const { ErrorEvent, CloseEvent } = __nccwpck_require__(5188)
+const { SendQueue } = __nccwpck_require__(3900)
 
 // https://websockets.spec.whatwg.org/#interface-definition
 class WebSocket extends EventTarget {
@@ -28370,11 +28370,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6858:
+/***/ 8296:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9981);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9680);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9981:
+/***/ 9680:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28392,11 +28392,13 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+// UNUSED EXPORTS: jobEnvironment
+
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -28432,7 +28434,7 @@ function toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -28528,7 +28530,7 @@ function escapeProperty(s) {
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 ;// CONCATENATED MODULE: external "fs"
 const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/file-command.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -28569,7 +28571,7 @@ const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.me
 var external_http_ = __nccwpck_require__(8611);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
-;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -28660,11 +28662,11 @@ class DecodedURL extends URL {
     }
 }
 //# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ../main/node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(8482);
-// EXTERNAL MODULE: ../main/node_modules/undici/index.js
-var undici = __nccwpck_require__(2480);
-;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/index.js
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var node_modules_tunnel = __nccwpck_require__(770);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -29361,7 +29363,7 @@ class lib_HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/auth.js
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
 var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -29437,7 +29439,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -29511,7 +29513,7 @@ class oidc_utils_OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -29792,7 +29794,7 @@ const _summary = new Summary();
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -29834,7 +29836,7 @@ var external_events_ = __nccwpck_require__(4434);
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ../main/node_modules/@actions/io/lib/io-util.js
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -30014,7 +30016,7 @@ function getCmdPath() {
     return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
 }
 //# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/io/lib/io.js
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
 var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -30288,7 +30290,7 @@ function io_copyFile(srcFile, destFile, force) {
 //# sourceMappingURL=io.js.map
 ;// CONCATENATED MODULE: external "timers"
 const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ../main/node_modules/@actions/exec/lib/toolrunner.js
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
 var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -30876,7 +30878,7 @@ class ExecState extends external_events_.EventEmitter {
     }
 }
 //# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/exec/lib/exec.js
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
 var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -30956,7 +30958,7 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/platform.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -31021,7 +31023,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -32049,9 +32051,9 @@ var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./src/kernel/process.ts + 1 modules
-var kernel_process = __nccwpck_require__(5904);
+var kernel_process = __nccwpck_require__(3694);
 // EXTERNAL MODULE: ./src/kernel/find-on-path.ts
-var find_on_path = __nccwpck_require__(5758);
+var find_on_path = __nccwpck_require__(4404);
 ;// CONCATENATED MODULE: ./src/checks/engine.ts
 /**
  * Container engines as the check sees them: which of docker and podman is on PATH and answers,
@@ -32210,10 +32212,10 @@ async function findEngine(timeoutMs = ENGINE_ANSWER_TIMEOUT_MS) {
 }
 
 // EXTERNAL MODULE: ./src/kernel/elf.ts
-var kernel_elf = __nccwpck_require__(3634);
+var kernel_elf = __nccwpck_require__(6240);
 // EXTERNAL MODULE: ./src/kernel/platforms.ts
-var kernel_platforms = __nccwpck_require__(3915);
-;// CONCATENATED MODULE: ./src/checks/container-judge.ts
+var kernel_platforms = __nccwpck_require__(5621);
+;// CONCATENATED MODULE: ./src/checks/container-failure.ts
 
 /** Words of a container runtime failing to start or exec the program: the image was there. */
 const RUNTIME_FAILURE = [
@@ -33129,7 +33131,7 @@ async function verify(report, inputs, dir, log, runId) {
 }
 
 // EXTERNAL MODULE: ./src/kernel/root-files.ts
-var root_files = __nccwpck_require__(1833);
+var root_files = __nccwpck_require__(4659);
 ;// CONCATENATED MODULE: ./src/records/holder.ts
 /**
  * Who holds an entry in the host's ledger: a job (its runner process, which outlives main and
@@ -33281,22 +33283,22 @@ function parseRecord(text) {
  * The record that `engine` could not run containers here, when it still holds: the same install
  * (`stamp`), the same boot and under 24 h old; undefined otherwise (or when there is none).
  */
-async function findUnusable(dir, engine, stamp, seams = {}) {
+async function findUnusable(dir, engine, stamp) {
     const text = await (0,root_files/* readRegularText */.Aj)(recordPath(dir, engine)).catch(() => undefined);
     const record = text === undefined ? undefined : parseRecord(text);
     if (!record || record.engine !== engine || !sameStamp(record.stamp, stamp))
         return undefined;
-    const age = (seams.now ?? Date.now)() - Date.parse(record.checked);
+    const age = Date.now() - Date.parse(record.checked);
     if (age < 0 || age >= RECORD_HOLDS_MS)
         return undefined;
-    const boot = await (seams.bootId ?? procInfo.bootId)();
+    const boot = await procInfo.bootId();
     if (boot === UNKNOWN_BOOT || record.boot !== boot)
         return undefined;
     return (await ownFolder(dir)) ? record : undefined;
 }
 /** Records that `engine` (as `stamp` tells it) cannot run containers here, replacing any record of it. */
-async function recordUnusable(dir, engine, stamp, reason, seams = {}) {
-    const boot = await (seams.bootId ?? procInfo.bootId)();
+async function recordUnusable(dir, engine, stamp, reason) {
+    const boot = await procInfo.bootId();
     // Without a boot id a reboot could not be told: a record would outlive what it says.
     if (boot === UNKNOWN_BOOT)
         return;
@@ -33305,7 +33307,7 @@ async function recordUnusable(dir, engine, stamp, reason, seams = {}) {
     const problem = await (0,root_files/* untrustedProblem */.Ib)(dir, 'folder', (0,root_files/* trustedUids */.dF)());
     if (problem)
         throw new Error(`${dir} must belong to uid ${process.getuid?.() ?? 0} and not be writable by others (${problem})`);
-    const checked = new Date((seams.now ?? Date.now)()).toISOString();
+    const checked = new Date(Date.now()).toISOString();
     const record = { engine, stamp, boot, checked, reason: reason.replace(/\s*\n\s*/g, '; ') };
     const next = `${file}.${(0,external_node_crypto_.randomUUID)()}`;
     const handle = await (0,promises_.open)(next, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_EXCL | external_node_fs_.constants.O_NOFOLLOW, 0o600);
@@ -33340,7 +33342,7 @@ function unusableText(record) {
         'it is checked again after a reboot, an engine update or 24 h');
 }
 
-;// CONCATENATED MODULE: ./src/core/check.ts
+;// CONCATENATED MODULE: ./src/core/check-setup.ts
 /**
  * The checks after setup (checks/verify): a container for each emulated platform, and the x86-64
  * level x86_64 programs see. The checks are handed only what they need, the platforms that run,
@@ -33603,7 +33605,7 @@ async function aptInstall(sys, log) {
 }
 
 // EXTERNAL MODULE: ./src/install/interpreter.ts
-var interpreter = __nccwpck_require__(1123);
+var interpreter = __nccwpck_require__(2237);
 ;// CONCATENATED MODULE: ./src/install/download/proxy-settings.ts
 /**
  * The proxy settings from a map of environment variables: lower case first, then upper case,
@@ -33647,7 +33649,7 @@ async function obtainInterpreters(targets, request, ctx) {
         existing: wanted => onMachine('existing', wanted),
         download: async (wanted) => {
             // Loaded only when a download is tried: its HTTP, TLS and archive code is most of what a start-up would load.
-            const { download, hostArchOf } = await __nccwpck_require__.e(/* import() */ 938).then(__nccwpck_require__.bind(__nccwpck_require__, 9938));
+            const { download, hostArchOf } = await __nccwpck_require__.e(/* import() */ 907).then(__nccwpck_require__.bind(__nccwpck_require__, 7907));
             const hostArch = hostArchOf(ctx.hostMachine);
             const { qemuVersion: version, qemuUrl: url, qemuSha256: sha256 } = request;
             const result = await download({ targets: wanted, hostArch, version, url, sha256, log: ctx.log, sys: ctx.sys }, ctx.places);
@@ -33690,1594 +33692,6 @@ async function obtainInterpreters(targets, request, ctx) {
     for (const target of wanted)
         installation.missing.set(target, tried.get(target).join('; ') || `no qemu-${target}`);
     return installation;
-}
-
-// EXTERNAL MODULE: ./src/kernel/binfmt.ts
-var binfmt = __nccwpck_require__(3823);
-;// CONCATENATED MODULE: ./src/kernel/address-space.ts
-/**
- * How high the kernel hands out user addresses on this host. The top of the main thread's stack
- * tells: the kernel puts it at the top of the user address space (just below 2^47 on x86_64,
- * 2^48 on most arm64 kernels, 2^39 on Raspberry Pi's). The highest mapping of all does not:
- * x86_64's vsyscall page sits far above the user address space.
- */
-
-/** The bits an x86_64 program's user addresses may take. */
-const X86_64_ADDRESS_BITS = 47;
-/** The bits the user address space takes, from /proc/<pid>/maps text; undefined without a [stack] line. */
-function userAddressBits(maps) {
-    for (const line of maps.split('\n')) {
-        const fields = line.trim().split(/\s+/);
-        // exactly: a file's path is absolute, so one whose name ends in " [stack]" has more fields
-        if (fields.length !== 6 || fields[5] !== '[stack]')
-            continue;
-        const end = /^[0-9a-f]+-([0-9a-f]{1,16})$/i.exec(fields[0])?.[1];
-        const top = end ? BigInt(`0x${end}`) : 0n;
-        // the end is exclusive: the stack's last byte is the highest user address
-        return top > 0n ? (top - 1n).toString(2).length : undefined;
-    }
-    return undefined;
-}
-/** Does the user address space reach past what x86_64 programs may have (2^47)? */
-function beyondX86_64(bits) {
-    return bits !== undefined && bits > X86_64_ADDRESS_BITS;
-}
-/**
- * QEMU's guest base (-B, QEMU_GUEST_BASE) that puts the addresses this host's kernel hands out
- * where x86_64 programs may have them, or undefined when none is needed or none would do: with 48
- * bits, guest address = host address - 2^47 turns the kernel's [2^47, 2^48) into [0, 2^47); with 47
- * bits or fewer nothing is needed (and that base would put the memory out of the guest's reach).
- */
-function x86_64GuestBase(bits) {
-    return bits === X86_64_ADDRESS_BITS + 1 ? `0x${(1n << BigInt(X86_64_ADDRESS_BITS)).toString(16)}` : undefined;
-}
-/** userAddressBits of this process; undefined where /proc cannot be read. */
-function readUserAddressBits(path = '/proc/self/maps') {
-    try {
-        return userAddressBits((0,external_node_fs_.readFileSync)(path, 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/kernel/host.ts
-/** What machine the action runs on, read from the kernel and the running Node. */
-
-
-
-const BITS_32 = new Set(['arm', 'ia32', 'x32', 'mips', 'mipsel', 'ppc']);
-function currentHost() {
-    const kernelMachine = process.platform === 'linux' ? (0,external_node_os_namespaceObject.machine)() : process.arch;
-    return {
-        os: process.platform,
-        machine: kernelMachine,
-        userlandBits: BITS_32.has(process.arch) ? 32 : 64,
-        family: (0,kernel_platforms/* hostFamily */.Fr)(kernelMachine),
-        addressBits: process.platform === 'linux' ? readUserAddressBits() : undefined
-    };
-}
-/** A reason the action cannot serve these platforms on this host, or undefined. */
-function hostProblem(host, platforms) {
-    if (host.os !== 'linux') {
-        const how = host.os === 'darwin'
-            ? 'macOS runs x86_64 programs through Rosetta 2'
-            : host.os === 'win32'
-                ? 'Windows on ARM emulates x64 programs itself'
-                : 'it has no binfmt_misc';
-        return `setup-x86-on-arm works on Linux runners only; this one runs ${host.os} (${how}): run this step only where runner.os == 'Linux'`;
-    }
-    const wide = platforms.filter(p => p.bits === 64 && !host.family.includes(p.target));
-    if (host.userlandBits === 32 && wide.length > 0) {
-        return (`this ${host.machine} kernel runs a 32-bit userland, and 64-bit guests (${wide.map(p => p.docker).join(', ')}) ` +
-            'need a 64-bit one (QEMU 10 dropped 64-bit guests on 32-bit hosts): use a 64-bit OS image (e.g. 64-bit Raspberry Pi OS) or request only 32-bit platforms such as 386');
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/kernel/privileged.ts
-/**
- * Changes that need root: directly when the process is root, through `sudo -n` otherwise.
- * Every command is an argument array; nothing goes through a shell.
- */
-
-
-class PrivilegeError extends Error {
-}
-function failure(command, args, result) {
-    const said = (result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ');
-    return new Error(`${[command, ...args].join(' ')} failed (exit ${result.code}): ${said}`);
-}
-const asRoot = {
-    inProcess: true,
-    async write(path, data) {
-        await (0,promises_.writeFile)(path, data);
-    },
-    async run(command, args, options = {}) {
-        const result = await (0,kernel_process/* runProgram */.mB)(command, args, options);
-        if (result.code !== 0)
-            throw failure(command, args, result);
-        return result.stdout;
-    }
-};
-const throughSudo = {
-    async write(path, data) {
-        const result = await (0,kernel_process/* runProgram */.mB)('sudo', ['-n', 'tee', path], { input: data });
-        if (result.code !== 0)
-            throw failure('sudo -n tee', [path], result);
-    },
-    async run(command, args, options = {}) {
-        const env = options.env ? Object.entries(options.env).map(([k, v]) => `${k}=${v ?? ''}`) : [];
-        const prefix = env.length ? ['-n', 'env', ...env] : ['-n'];
-        const result = await (0,kernel_process/* runProgram */.mB)('sudo', [...prefix, command, ...args], { timeoutMs: options.timeoutMs });
-        if (result.code !== 0)
-            throw failure(command, args, result);
-        return result.stdout;
-    }
-};
-let found;
-/** Root, or passwordless sudo, or a PrivilegeError that says what is needed (asked once a process). */
-function privileged() {
-    found ??= findPrivileged();
-    return found;
-}
-async function findPrivileged() {
-    if (process.getuid?.() === 0)
-        return asRoot;
-    const sudo = await (0,kernel_process/* runProgram */.mB)('sudo', ['-n', 'true'], { timeoutMs: 10_000 });
-    if (sudo.code === 0)
-        return throughSudo;
-    throw new PrivilegeError('registering binfmt_misc handlers needs root: run the job as root or allow passwordless sudo ' +
-        '(an unprivileged container job cannot do this; run it on the host or in a --privileged container)');
-}
-
-;// CONCATENATED MODULE: ./src/records/journal.ts
-/**
- * What a run changed in the kernel's binfmt table, recorded before each change is made
- * (write-ahead), so a post step can undo a main that failed or was killed half-way. Once the run is
- * stopped (a signal), nothing more is recorded, so no new change starts. A saved list is read back
- * item by item: the file it lives in can be edited, so each change is checked (changeProblem)
- * before anything acts on it.
- */
-
-/** A change refused because the run is stopping: the change it would have begun is never made. */
-class Stopped extends Error {
-}
-class journal_Journal {
-    persist;
-    changes = [];
-    stopped;
-    /** `persist` saves the whole list after every change (the Actions state, or a file). */
-    constructor(persist = () => undefined) {
-        this.persist = persist;
-    }
-    /** Refuses every later record(): the changes recorded so far stay, for the post step to undo. */
-    stop(why) {
-        this.stopped ??= why;
-    }
-    async record(change) {
-        if (this.stopped)
-            throw new Stopped(this.stopped);
-        this.changes.push(change);
-        await this.persist(this.changes);
-    }
-    /** Replaces a recorded change (a 'replaced' record completed), or drops it (undefined: undone). */
-    async update(change, next) {
-        const at = this.changes.indexOf(change);
-        if (at < 0)
-            return;
-        if (next)
-            this.changes[at] = next;
-        else
-            this.changes.splice(at, 1);
-        await this.persist(this.changes);
-    }
-    /**
-     * The saved list, unchecked item by item: whoever acts on a change checks it with changeProblem
-     * first, so one damaged change is skipped and the others still count.
-     */
-    static parse(text) {
-        if (!text)
-            return [];
-        let value;
-        try {
-            value = JSON.parse(text);
-        }
-        catch (error) {
-            throw new Error(`the saved changes are not JSON (${error.message})`, { cause: error });
-        }
-        if (!Array.isArray(value))
-            throw new Error('the saved changes are not a list');
-        return value;
-    }
-}
-/** What is wrong with a value read back as an entry; undefined when the kernel would take it. */
-function entryProblem(value) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
-        return 'not an object';
-    const entry = value;
-    for (const field of ['name', 'interpreter', 'flags', 'magic', 'mask']) {
-        if (typeof entry[field] !== 'string')
-            return `its ${field} is not a string`;
-    }
-    if (typeof entry.enabled !== 'boolean')
-        return 'its enabled is not true or false';
-    if (entry.type !== 'M' && entry.type !== 'E')
-        return `its type ${JSON.stringify(entry.type)} is not M or E`;
-    if (typeof entry.offset !== 'number' || !Number.isSafeInteger(entry.offset) || entry.offset < 0)
-        return 'its offset is not a number';
-    try {
-        (0,binfmt/* registerLine */.AM)(entry);
-    }
-    catch (error) {
-        return error.message;
-    }
-    return undefined;
-}
-/** What is wrong with a value read back as a change; undefined when it is one this action records. */
-function changeProblem(value) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
-        return `${JSON.stringify(value)} is not an object`;
-    const change = value;
-    const entry = (field, optional = false) => {
-        if (optional && change[field] === undefined)
-            return undefined;
-        const problem = entryProblem(change[field]);
-        return problem && `its ${field} is not a binfmt entry (${problem})`;
-    };
-    switch (change.kind) {
-        case 'mounted':
-            return undefined;
-        case 'added':
-            return entry('entry');
-        case 'replaced': {
-            const problem = entry('original') ?? entry('entry', true);
-            if (problem)
-                return problem;
-            const { original, entry: replacement } = change;
-            return replacement && replacement.name !== original.name ? `it replaces ${original.name} with ${replacement.name}` : undefined;
-        }
-        case 'shared':
-            return typeof change.name === 'string' && change.name !== '' ? undefined : 'its name is not a string';
-        default:
-            return `its kind ${JSON.stringify(change.kind)} is not mounted, added, replaced or shared`;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/records/ledger-salvage.ts
-
-
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** One record, checked field by field; undefined when not even its entry can be read. */
-function salvageRecord(name, value, problems) {
-    const say = (what) => problems.push(`record ${JSON.stringify(name)}: ${what}`);
-    if (!isObject(value))
-        return void say('is not an object');
-    const entryWrong = entryProblem(value.entry);
-    if (entryWrong)
-        return void say(`its entry is not a binfmt entry (${entryWrong})`);
-    const entry = value.entry;
-    if (entry.name !== name)
-        return void say(`its entry is named ${JSON.stringify(entry.name)}`);
-    const held = { entry, holders: [] };
-    if (value.original !== undefined) {
-        const originalWrong = entryProblem(value.original);
-        if (originalWrong)
-            say(`its original is not a binfmt entry (${originalWrong})`);
-        else
-            held.original = value.original;
-    }
-    if (!Array.isArray(value.holders))
-        say('its holders are not a list');
-    else {
-        for (const holder of value.holders) {
-            const holderWrong = holderProblem(holder);
-            if (holderWrong)
-                say(`a holder is damaged (${holderWrong})`);
-            else if (!held.holders.some(h => sameHolder(h, holder)))
-                held.holders.push(holder);
-        }
-    }
-    if (value.persisted !== undefined) {
-        if (typeof value.persisted === 'string' && value.persisted.startsWith('/'))
-            held.persisted = value.persisted;
-        else
-            say('its persisted file is not a path');
-    }
-    if (value.removed === true)
-        held.removed = true;
-    else if (value.removed !== undefined)
-        say('its removed mark is not true');
-    return held;
-}
-/** A parsed ledger file, checked field by field. */
-function salvage(value) {
-    const problems = [];
-    if (!isObject(value))
-        return { entries: {}, problems: ['it is not a JSON object'] };
-    if (!isObject(value.entries)) {
-        return { entries: {}, problems: [`its entries are ${JSON.stringify(value.entries) ?? 'missing'}, not an object`] };
-    }
-    const entries = {};
-    for (const [name, record] of Object.entries(value.entries)) {
-        const held = salvageRecord(name, record, problems);
-        if (held)
-            entries[name] = held;
-    }
-    return { entries, problems };
-}
-/**
- * The records to write back over a damaged ledger: what was sound, and every entry of the kernel's
- * table held by REBUILT_HOLDER (the other holders it had are lost, so it is kept for them).
- */
-function rebuild(sound, table) {
-    const entries = { ...sound };
-    for (const [name, entry] of table) {
-        const held = (entries[name] ??= { entry, holders: [] });
-        if (!held.holders.some(h => sameHolder(h, REBUILT_HOLDER)))
-            held.holders.push(REBUILT_HOLDER);
-    }
-    return entries;
-}
-
-;// CONCATENATED MODULE: ./src/records/lock.ts
-/**
- * The ledger's lock: a file created exclusively, holding its owner ("pid start-time boot-id"). A
- * lock whose owner is gone (dead, a reused pid, an earlier boot) is broken at once; one whose
- * owner cannot be read (its process died between creating the file and writing it) is broken
- * after a short grace; one older than the boot is stale whatever it says. Breaking renames the file
- * aside first and checks it is still the one judged, so a fresh lock another waiter just took is
- * never removed. The clock is injected, so tests wait no real time.
- */
-
-
-
-
-const realClock = {
-    now: () => Date.now(),
-    sleep: ms => new Promise(resolve => setTimeout(resolve, ms))
-};
-class LockTimeout extends Error {
-}
-/** The run is stopping (a signal): no lock is taken any more. */
-class LockRefused extends Error {
-}
-class LockFile {
-    path;
-    options;
-    mine;
-    refused;
-    constructor(path, options) {
-        this.path = path;
-        this.options = options;
-    }
-    /** Whether this process holds the lock now. */
-    get held() {
-        return this.mine !== undefined;
-    }
-    /** Takes no lock from now on (a signal); a wait in progress ends with LockRefused. */
-    refuse(why) {
-        this.refused ??= why;
-    }
-    async acquire() {
-        const { info, clock, waitMs } = this.options;
-        const me = `${process.pid} ${(await info.startTime(process.pid)) ?? ''} ${await info.bootId()}`;
-        const deadline = clock.now() + waitMs;
-        for (;;) {
-            if (this.refused)
-                throw new LockRefused(this.refused);
-            if (await this.create(me))
-                return;
-            const verdict = await this.judge();
-            if (verdict.state === 'stale')
-                await this.breakStale(verdict.file);
-            else if (verdict.state === 'live' && clock.now() > deadline) {
-                const who = verdict.owner ? `process ${verdict.owner.split(' ')[0]}` : 'owner not written yet';
-                throw new LockTimeout(`another job has held ${this.path} for over ${Math.round(waitMs / 1000)} s (${who})`);
-            }
-            else if (verdict.state === 'live')
-                await clock.sleep(25 + Math.random() * 50);
-        }
-    }
-    async release() {
-        if (!this.mine)
-            return;
-        this.mine = undefined;
-        await (0,promises_.unlink)(this.path).catch(() => undefined);
-    }
-    /** Removes the lock at once, without waiting on anything: for a process about to exit on a signal. */
-    releaseNow() {
-        if (!this.mine)
-            return;
-        this.mine = undefined;
-        try {
-            (0,external_node_fs_.unlinkSync)(this.path);
-        }
-        catch {
-            // gone already
-        }
-    }
-    /** Creates the lock with this process as its owner; false when it exists. */
-    async create(me) {
-        let handle;
-        try {
-            handle = await (0,promises_.open)(this.path, 'wx', 0o600);
-        }
-        catch (error) {
-            if (error.code === 'EEXIST')
-                return false;
-            throw error;
-        }
-        this.mine = me; // from its creation: releaseNow removes it even before its owner is written
-        try {
-            await handle.writeFile(me);
-            await handle.close();
-        }
-        catch (error) {
-            // A lock whose owner was never written would make every other job wait out the grace.
-            await handle.close().catch(() => undefined);
-            await this.release();
-            throw error;
-        }
-        return true;
-    }
-    async judge() {
-        const { info, clock, unreadableGraceMs } = this.options;
-        const found = await (0,promises_.lstat)(this.path).catch(() => undefined);
-        if (!found)
-            return { state: 'gone' };
-        const file = { ino: found.ino, mtimeMs: found.mtimeMs };
-        const owner = (await (0,promises_.readFile)(this.path, 'utf8').catch(() => '')).trim();
-        const fields = /^(\d+) (\S*) (\S+)$/.exec(owner);
-        if (!fields) {
-            // Its process died before writing it, or is writing it right now: the grace tells them apart.
-            // A readable owner's boot id says more than the file's time, which a clock set at boot can move.
-            const bootTime = await info.bootTime?.();
-            const beforeBoot = bootTime !== undefined && found.mtimeMs < bootTime;
-            return beforeBoot || clock.now() - found.mtimeMs > unreadableGraceMs ? { state: 'stale', file } : { state: 'live', owner: '' };
-        }
-        const alive = await isLive({ pid: Number(fields[1]), start: fields[2], boot: fields[3], label: '' }, info);
-        return alive ? { state: 'live', owner } : { state: 'stale', file };
-    }
-    /** Breaks the lock judged stale, unless it was replaced since: then the new one is put back. */
-    async breakStale(judged) {
-        const aside = `${this.path}.stale.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
-        try {
-            await (0,promises_.rename)(this.path, aside);
-        }
-        catch {
-            return; // someone else broke it first
-        }
-        const moved = await (0,promises_.lstat)(aside).catch(() => undefined);
-        const replaced = moved && (moved.ino !== judged.ino || moved.mtimeMs !== judged.mtimeMs);
-        if (replaced)
-            await (0,promises_.link)(aside, this.path).catch(() => undefined); // a fresh lock: put it back
-        await (0,promises_.rm)(aside, { recursive: true, force: true });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/records/ledger.ts
-/**
- * The host-wide record of the entries this action registered and which jobs use them. The kernel's
- * binfmt table is one per machine, shared by every runner service on it: a job's post step
- * removes an entry only when no other live job still holds it. A holder whose runner process is
- * gone, or who registered before the last boot, is stale and does not count (holder.ts).
- *
- * LedgerData holds the records and every operation on them; Ledger is the file they live in,
- * behind one lock file (lock.ts) held only while the records and the kernel's table are read and
- * written, never across a download or apt. A file that cannot be trusted is set aside, reported,
- * and written back sound from what the kernel's table shows (ledger-salvage.ts).
- */
-
-
-
-
-
-
-
-
-
-class LedgerData {
-    entries;
-    constructor(entries = {}) {
-        this.entries = entries;
-    }
-    get(name) {
-        return this.entries[name];
-    }
-    /** Whether the record of an entry lists this holder: only then may its post step undo the entry. */
-    holds(name, holder) {
-        return this.entries[name]?.holders.some(h => sameHolder(h, holder)) ?? false;
-    }
-    /** Adds a holder to an entry's record, when the entry has one. */
-    claim(name, holder) {
-        const held = this.entries[name];
-        if (held && !held.holders.some(h => sameHolder(h, holder)))
-            held.holders.push(holder);
-    }
-    /**
-     * Records the entry about to be registered under its name (or that a package registered there),
-     * keeping the holders already there. A broken entry another job registered keeps its own original:
-     * that is what must come back. Returns the record it replaces, for `putBack` when it is undone.
-     */
-    registering(entry, existing, holder) {
-        const previous = this.entries[entry.name];
-        const original = existing && previous ? previous.original : existing;
-        this.entries[entry.name] = { entry, original, holders: [...(previous?.holders ?? [])] };
-        this.claim(entry.name, holder);
-        return previous;
-    }
-    /** Records that a package this job installed removed an entry; a record the name has already is held instead. */
-    removing(entry, holder) {
-        this.entries[entry.name] ??= { entry, holders: [], removed: true };
-        this.claim(entry.name, holder);
-    }
-    /** Undoes `registering`: the record as it was before (none when there was none). */
-    putBack(name, previous) {
-        if (previous)
-            this.entries[name] = previous;
-        else
-            delete this.entries[name];
-    }
-    /** Notes the /etc/binfmt.d file written for an entry, which then holds it for good. */
-    persisted(name, path) {
-        const held = this.entries[name];
-        if (!held)
-            return;
-        held.persisted = path;
-        this.claim(name, PERSIST_HOLDER);
-    }
-    /** Drops records the kernel's table no longer bears out: the entry is gone or changed (a removal: the name is taken again). */
-    forgetObsolete(table) {
-        for (const [name, held] of Object.entries(this.entries)) {
-            const current = table.get(name);
-            const obsolete = held.removed ? !!current : !current || !(0,binfmt/* sameHandler */.lQ)(current, held.entry);
-            if (obsolete)
-                delete this.entries[name];
-        }
-    }
-    /** Lets go of an entry for one holder; the record is dropped with its last holder. */
-    release(name, holder) {
-        const held = this.entries[name];
-        if (!held)
-            return { kept: false };
-        held.holders = held.holders.filter(h => !sameHolder(h, holder));
-        if (held.holders.length > 0)
-            return { kept: true };
-        delete this.entries[name];
-        return { kept: false, last: held };
-    }
-    /** Drops these holders from every record (uninstall: the command line's and persist's). */
-    releaseEverywhere(holders) {
-        for (const held of Object.values(this.entries))
-            held.holders = held.holders.filter(h => !holders.some(r => sameHolder(r, h)));
-    }
-    /** Removes and returns the records nobody holds: their jobs died without a post step. */
-    takeAbandoned() {
-        const abandoned = Object.entries(this.entries).filter(([, held]) => held.holders.length === 0);
-        for (const [name] of abandoned)
-            delete this.entries[name];
-        return abandoned;
-    }
-    /** Removes stale holders of every entry. */
-    async prune(info) {
-        for (const held of Object.values(this.entries)) {
-            const live = [];
-            for (const holder of held.holders)
-                if (await isLive(holder, info))
-                    live.push(holder);
-            held.holders = live;
-        }
-    }
-    toJSON() {
-        return { entries: this.entries };
-    }
-}
-/**
- * Where the ledger lives: /var/lib for root (it outlives a reboot, like entries kept with persist;
- * holders from an earlier boot are stale), else a folder of the user's. `env` is the caller's:
- * this layer reads no environment itself.
- */
-function ledgerDirFor(uid, env = {}) {
-    if (env.SETUP_X86_ON_ARM_LEDGER_DIR)
-        return env.SETUP_X86_ON_ARM_LEDGER_DIR;
-    return uid === 0 ? '/var/lib/setup-x86-on-arm' : (0,external_node_path_.join)(env.XDG_RUNTIME_DIR || (0,external_node_os_namespaceObject.tmpdir)(), `setup-x86-on-arm-${uid}`);
-}
-class Ledger {
-    dir;
-    info;
-    clock;
-    lock;
-    running = 0;
-    waiting = [];
-    constructor(dir, options = {}) {
-        this.dir = dir;
-        this.info = options.info ?? procInfo;
-        this.clock = options.clock ?? realClock;
-        this.lock = new LockFile((0,external_node_path_.join)(dir, 'lock'), {
-            info: this.info,
-            clock: this.clock,
-            waitMs: options.waitMs ?? 600_000,
-            unreadableGraceMs: options.unreadableGraceMs ?? 10_000
-        });
-    }
-    get file() {
-        return (0,external_node_path_.join)(this.dir, 'ledger.json');
-    }
-    /**
-     * Runs `work` with the ledger locked and its stale holders pruned; `save` writes the records now
-     * (after each change), and they are saved at the end. Keep `work` to reading and writing the
-     * records and the kernel's table: every other job's main and post step waits for it.
-     */
-    async locked(work, repair) {
-        this.running++;
-        try {
-            await this.prepareDir();
-            await this.lock.acquire();
-            try {
-                const data = await this.read(repair);
-                const save = () => this.write(data);
-                try {
-                    await data.prune(this.info);
-                    return await work(data, save);
-                }
-                finally {
-                    await save();
-                }
-            }
-            finally {
-                await this.lock.release();
-            }
-        }
-        finally {
-            if (--this.running === 0)
-                for (const wake of this.waiting.splice(0))
-                    wake();
-        }
-    }
-    /** Resolves once no locked section of this ledger runs (a signal handler waits for the one in progress). */
-    idle() {
-        return this.running === 0 ? Promise.resolve() : new Promise(resolve => this.waiting.push(resolve));
-    }
-    /** Takes the lock no more (a signal): a section running goes on to its end, a wait for the lock ends. */
-    stop(why) {
-        this.lock.refuse(why);
-    }
-    /** Removes the lock file at once when this process holds it: for a process exiting on a signal. */
-    releaseNow() {
-        this.lock.releaseNow();
-    }
-    async prepareDir() {
-        await (0,promises_.mkdir)(this.dir, { recursive: true, mode: 0o700 });
-        const info = await (0,promises_.stat)(this.dir);
-        const uid = process.getuid?.() ?? 0;
-        if (info.uid !== uid || (info.mode & 0o022) !== 0) {
-            throw new Error(`${this.dir} must belong to uid ${uid} and not be writable by others: the post step acts on what it records`);
-        }
-    }
-    /** The records, checked; a damaged file is set aside and its sound parts kept, with the kernel's table held. */
-    async read(repair) {
-        const found = await this.readFile();
-        if (found === undefined)
-            return new LedgerData();
-        const { entries, problems } = 'unreadable' in found ? { entries: {}, problems: [found.unreadable] } : salvage(found.value);
-        if (problems.length === 0)
-            return new LedgerData(entries);
-        const aside = `${this.file}.damaged-${new Date(this.clock.now()).toISOString().replace(/[:.]/g, '-')}`;
-        await (0,promises_.rename)(this.file, aside);
-        const table = await (0,binfmt/* readTable */.xz)(repair.binfmtDir);
-        repair.warn(`the host's ledger ${this.file} could not be trusted (${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; ...' : ''}); ` +
-            `it was moved to ${aside} and written again from the kernel's binfmt table, and none of the ${table.size} entries there ` +
-            'will be removed by a post step, as other jobs may still hold them. Nothing to do for this job; if it happens again, find what ' +
-            `else writes to ${this.dir}. Remove unneeded entries by hand (echo -1 > ${repair.binfmtDir}/NAME) when no job runs, or reboot.`);
-        return new LedgerData(rebuild(entries, table));
-    }
-    /** The parsed file; undefined when there is none yet; why not when it cannot be read as JSON. */
-    async readFile() {
-        let text;
-        try {
-            const found = await (0,promises_.lstat)(this.file);
-            if (found.isSymbolicLink())
-                return { unreadable: 'it is a symbolic link, not a file' };
-            if (!found.isFile())
-                return { unreadable: 'it is not a regular file' };
-            text = await (0,promises_.readFile)(this.file, { encoding: 'utf8', flag: external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW });
-        }
-        catch (error) {
-            if (error.code === 'ENOENT')
-                return undefined;
-            return { unreadable: `it cannot be read: ${error.message}` };
-        }
-        try {
-            return { value: JSON.parse(text) };
-        }
-        catch (error) {
-            return { unreadable: `it is not JSON: ${error.message}` };
-        }
-    }
-    async write(data) {
-        const next = `${this.file}.${process.pid}`;
-        const handle = await (0,promises_.open)(next, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_TRUNC | external_node_fs_.constants.O_NOFOLLOW, 0o600);
-        try {
-            await handle.writeFile(JSON.stringify(data, null, 1));
-        }
-        finally {
-            await handle.close();
-        }
-        await (0,promises_.rename)(next, this.file); // whole or nothing, even when killed mid-write
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/context.ts
-/**
- * Everything the core works with, built in one place for the action's main step and the command
- * line. What comes from where the core runs (folders, where its own QEMU builds are published, who
- * this run is in the host's ledger, where its journal is kept) arrives as an Environment: the core
- * reads no process.env itself. Unit tests build a Context of fakes directly.
- */
-
-
-
-
-
-
-
-
-
-
-const BINFMT_D = '/etc/binfmt.d';
-/** The install layer's places, copied field by field so nothing else of the Environment leaks into install/. */
-function installPlacesOf(env) {
-    const { toolCache, toolCacheLabel, tempDir, assetBase, interpreterStore, proxy } = env;
-    return { toolCache, toolCacheLabel, tempDir, assetBase, interpreterStore, proxy };
-}
-/**
- * Where this run's folders are made: the temporary folder it was given, else the machine's, the
- * first that no untrusted user can change (kernel/root-files.ts).
- */
-function scratchParents(tempDir) {
-    return [tempDir, (0,external_node_os_namespaceObject.tmpdir)(), '/tmp'];
-}
-async function createContext(env) {
-    const host = currentHost();
-    const workDir = await (0,root_files/* freshFolder */.lj)(scratchParents(env.tempDir), 'setup-x86-on-arm-');
-    return {
-        host,
-        prober: new Prober(workDir, host.machine),
-        journal: new journal_Journal(env.persistJournal),
-        ledger: new Ledger(env.ledgerDir ?? ledgerDirFor(process.getuid?.() ?? 0)),
-        holder: env.holder,
-        privileged: privileged,
-        log: env.log,
-        places: installPlacesOf(env),
-        obtain: obtainInterpreters,
-        binfmtDir: binfmt/* BINFMT_DIR */.x6,
-        bootDir: BINFMT_D,
-        workDir,
-        interpreterProblem: path => (0,root_files/* rootOnlyProblem */.k)(path, 'file')
-    };
-}
-async function disposeContext(ctx) {
-    await (0,promises_.rm)(ctx.workDir, { recursive: true, force: true });
-}
-
-;// CONCATENATED MODULE: ./src/core/report.ts
-/** This host cannot serve the request, or a registration would break it: nothing was changed for it. */
-class SetupError extends Error {
-}
-const unique = (values) => [...new Set(values.filter((v) => !!v))];
-function outputsOf(report, sysroot = '') {
-    const working = report.platforms.filter(p => p.status !== 'failed');
-    return {
-        platforms: working.map(p => p.platform.docker).join(','),
-        native: working
-            .filter(p => p.status === 'native')
-            .map(p => p.platform.docker)
-            .join(','),
-        interpreter: unique(working.map(p => p.interpreter)).join(','),
-        'qemu-version': unique(working.map(p => p.qemuVersion)).join(','),
-        'install-method': unique(working.map(p => (p.status === 'existing' ? 'existing' : p.source))).join(','),
-        'cache-hit': report.cacheHit === undefined ? 'false' : String(report.cacheHit),
-        'x86-64-level': report.x86Level ? `x86-64-v${report.x86Level}` : '',
-        sysroot
-    };
-}
-function failuresOf(report) {
-    return [
-        ...report.platforms.filter(p => p.status === 'failed').map(p => `${p.platform.docker}: ${p.detail}`),
-        ...report.platforms
-            .filter(p => p.container?.result === 'failed')
-            .map(p => `${p.platform.docker}: container check failed: ${p.container.detail}`)
-    ];
-}
-const RESULT = {
-    native: 'native',
-    existing: 'already set up',
-    registered: 'registered',
-    failed: 'failed'
-};
-/** Rows for the summary table: platform, result, interpreter, QEMU version, flags, time. */
-function summaryRows(report) {
-    return report.platforms.map(p => [
-        p.platform.docker,
-        RESULT[p.status],
-        p.interpreter ?? '',
-        p.qemuVersion ?? '',
-        p.flags ?? '',
-        p.container ? `${p.container.result}${p.container.seconds !== undefined ? ` (${p.container.seconds.toFixed(1)} s)` : ''}` : '',
-        `${p.seconds.toFixed(2)} s`
-    ]);
-}
-const SUMMARY_HEADER = ['Platform', 'Result', 'Interpreter', 'QEMU', 'Flags', 'Container', 'Time'];
-
-;// CONCATENATED MODULE: ./src/core/other-os.ts
-/**
- * The step on macOS and Windows runners, so one workflow serves a matrix across operating systems
- * without `if:`. Nothing is registered there: the platforms are taken as that system's own programs
- * (darwin/amd64, windows/386, ...), which the system runs natively or through its own emulation
- * (Rosetta 2, Windows' x86 and x64 emulation); Linux programs there need a Linux VM. The step says
- * which, sets every output to what is true of this host, and fails only where Rosetta 2 is missing.
- */
-
-
-
-function isOtherOs(os) {
-    return os === 'darwin' || os === 'win32';
-}
-function otherHost() {
-    return { os: process.platform, arch: process.arch, release: (0,external_node_os_namespaceObject.release)() };
-}
-/** System paths, never PATH: the step trusts only what the system itself ships. */
-const ARCH = '/usr/bin/arch';
-const SYSCTL = '/usr/sbin/sysctl';
-const ROSETTA_CHECK = [ARCH, '-x86_64', '/usr/bin/true'];
-const ROSETTA_FIX = 'softwareupdate --install-rosetta --agree-to-license';
-/** Windows 11's first build: Windows 10 on Arm emulates 32-bit x86 programs only. */
-const WINDOWS_11 = 22000;
-const NATIVE = { runs: 'native' };
-function macWay(target, appleSilicon) {
-    if (target === (appleSilicon ? 'aarch64' : 'x86_64'))
-        return NATIVE;
-    if (target === 'x86_64')
-        return { runs: 'rosetta' };
-    if (target === 'aarch64')
-        return { runs: 'no', why: 'an Intel Mac runs no arm64 programs' };
-    if (target === 'i386' || target === 'arm')
-        return { runs: 'no', why: 'macOS runs no 32-bit programs since 10.15' };
-    return { runs: 'no', why: 'macOS runs arm64 and amd64 programs only' };
-}
-function windowsWay(target, cpu, build) {
-    const own = { arm64: ['aarch64'], x64: ['x86_64', 'i386'], ia32: ['i386'] };
-    if (own[cpu]?.includes(target))
-        return NATIVE;
-    if (cpu === 'arm64' && target === 'i386')
-        return { runs: 'emulated', detail: "x86 Windows programs run through Windows' own emulation" };
-    if (cpu === 'arm64' && target === 'x86_64') {
-        if (build < WINDOWS_11)
-            return { runs: 'no', why: `Windows 10 on Arm (build ${build}) emulates x86 programs only: x64 ones need Windows 11` };
-        return { runs: 'emulated', detail: "x64 Windows programs run through Windows' own emulation" };
-    }
-    if (target === 'aarch64')
-        return { runs: 'no', why: `Windows on ${cpu} runs no arm64 programs` };
-    if (target === 'arm')
-        return { runs: 'no', why: 'Windows 11 24H2 and later run no 32-bit Arm programs' };
-    return { runs: 'no', why: 'Windows runs arm64, x64 and x86 programs only' };
-}
-/** Is this Mac's CPU Apple silicon? An x64 Node says so only through sysctl.proc_translated (1 under Rosetta 2). */
-async function translated(host, run) {
-    if (host.os !== 'darwin' || host.arch !== 'x64')
-        return false;
-    const said = await run(SYSCTL, ['-n', 'sysctl.proc_translated']);
-    // Intel Macs say 0, or (before macOS 11) do not know the name.
-    return said.code === 0 && said.stdout.trim() === '1';
-}
-/** The first line a failed program wrote, or its exit code. */
-function firstLine(result) {
-    const line = result.stderr.trim().split('\n')[0].trim().slice(0, 200);
-    return line || `exit code ${result.code}`;
-}
-async function rosetta(underIt, run) {
-    if (underIt)
-        return { status: 'existing', detail: 'x86_64 macOS programs run through Rosetta 2 (this step itself runs under it)' };
-    const check = ROSETTA_CHECK.join(' ');
-    const result = await run(ROSETTA_CHECK[0], ROSETTA_CHECK.slice(1), { timeoutMs: 60_000 });
-    if (result.code === 0)
-        return { status: 'existing', detail: `x86_64 macOS programs run through Rosetta 2 (checked: ${check})` };
-    const detail = `x86_64 macOS programs need Rosetta 2, and ${check} failed (${firstLine(result)}): install it with ${ROSETTA_FIX}`;
-    return { status: 'failed', detail };
-}
-/**
- * What this macOS or Windows host runs of the requested platforms. Runs sysctl only for an x64
- * Node on a Mac, and the Rosetta check only when amd64 is requested on Apple silicon.
- */
-async function otherOs(platforms, host = otherHost(), run = kernel_process/* runProgram */.mB) {
-    const mac = host.os === 'darwin';
-    const underRosetta = await translated(host, run);
-    const cpu = underRosetta ? 'arm64' : host.arch;
-    const system = mac ? 'macOS' : 'Windows';
-    const build = Number(host.release.split('.')[2]) || WINDOWS_11;
-    const label = mac ? (cpu === 'arm64' ? 'Apple silicon' : 'Intel') : cpu;
-    const vm = mac ? 'a Linux VM (Docker Desktop, Colima)' : 'WSL or a Linux VM';
-    const lines = [
-        `this is a ${system} runner (${label}): the platforms are taken as ${system} programs; Linux programs run only in ${vm}: nothing is registered here`
-    ];
-    const served = [];
-    for (const platform of platforms) {
-        const named = { ...platform, docker: `${mac ? 'darwin' : 'windows'}/${platform.docker.replace(/^linux\//, '')}` };
-        const way = mac ? macWay(platform.target, cpu === 'arm64') : windowsWay(platform.target, cpu, build);
-        if (way.runs === 'no') {
-            lines.push(`${named.docker}: not served: ${way.why}`);
-            continue;
-        }
-        const found = way.runs === 'native'
-            ? { status: 'native', detail: 'runs natively' }
-            : way.runs === 'rosetta'
-                ? await rosetta(underRosetta, run)
-                : { status: 'existing', detail: way.detail };
-        served.push({ platform: named, ...found, seconds: 0 });
-        lines.push(`${named.docker}: ${found.detail}`);
-    }
-    const report = { platforms: served };
-    const failures = failuresOf(report);
-    return { lines, outputs: outputsOf(report), failure: failures.length > 0 ? failures.join('\n') : undefined };
-}
-
-;// CONCATENATED MODULE: ./src/core/assess.ts
-/**
- * Step 1 of setup, changing nothing: which platforms run already (natively, or through a handler
- * that works) and which need one. Here too is the test of whether a platform works, which the
- * later steps use to prove what they registered.
- */
-
-
-
-
-/** The enabled magic entries that would take a program with this header. */
-function handlersFor(table, header) {
-    return [...table.values()].filter(e => e.enabled && e.type === 'M' && (0,kernel_platforms/* headerMatches */.PD)(header, e.magic, e.mask, e.offset));
-}
-/** The handler the kernel would use for a platform's programs, if any. */
-function handlerOf(table, platform) {
-    return handlersFor(table, probeProgram(platform.target))[0];
-}
-function assess_elapsed(since) {
-    return Math.round((performance.now() - since) / 10) / 100;
-}
-/**
- * Does the platform run in place and, when F is asked for, where the interpreter path is absent?
- * With F the chroot run alone proves both; the plain run then only explains a failure.
- */
-async function works(platform, flags, ctx, sys) {
-    if (flags.includes('F') && sys) {
-        const isolated = await ctx.prober.runIsolated(platform.target, sys);
-        if (isolated.ok)
-            return { ok: true, printed: isolated.output };
-        const direct = await ctx.prober.run(platform.target);
-        return { ok: false, why: direct.ok ? `runs, but not inside a chroot or container (${isolated.output})` : direct.output };
-    }
-    const direct = await ctx.prober.run(platform.target);
-    return direct.ok ? { ok: true, printed: direct.output } : { ok: false, why: direct.output };
-}
-/** The report of a platform an entry serves. */
-async function describeEntry(platform, entry, seconds) {
-    return {
-        platform,
-        status: 'existing',
-        detail: `already registered as ${entry.name}; left as it is`,
-        interpreter: entry.interpreter,
-        qemuVersion: await (0,interpreter/* qemuVersion */.zQ)(entry.interpreter),
-        flags: entry.flags,
-        entry: entry.name,
-        seconds
-    };
-}
-async function describeWorking(platform, entry, seconds, printed, host) {
-    if (entry)
-        return describeEntry(platform, entry, seconds);
-    // Natively a program sees the kernel's machine; under an emulator, its own.
-    if (printed === host)
-        return { platform, status: 'native', detail: 'runs natively', seconds };
-    const detail = `already runs (printed ${printed}) through a handler not visible here; left as it is`;
-    return { platform, status: 'existing', detail, seconds };
-}
-async function assess(request, ctx) {
-    const started = performance.now();
-    const before = await (0,binfmt/* readTable */.xz)(ctx.binfmtDir);
-    const reports = new Map();
-    const untrusted = new Set();
-    const handler = new Map(request.platforms.map(p => [p, handlerOf(before, p)]));
-    // An entry whose interpreter someone other than root could change is never run: it is replaced.
-    for (const [platform, entry] of handler) {
-        const problem = entry && (await ctx.interpreterProblem(entry.interpreter));
-        if (!entry || !problem)
-            continue;
-        ctx.log.warning(`${platform.docker}: the entry ${entry.name} is not run: ${problem}; the action registers its own in front of it`);
-        handler.delete(platform);
-        untrusted.add(platform);
-    }
-    // The chroot check of an existing handler needs root; without it the plain probe decides.
-    const sys = request.flags.includes('F') && [...handler.values()].some(Boolean) ? await ctx.privileged().catch(() => undefined) : undefined;
-    await Promise.all(request.platforms.map(async (platform) => {
-        if (untrusted.has(platform))
-            return;
-        const proof = await works(platform, request.flags, ctx, handler.get(platform) ? sys : undefined);
-        if (proof.ok) {
-            reports.set(platform, await describeWorking(platform, handler.get(platform), assess_elapsed(started), proof.printed, ctx.host.machine));
-        }
-        else if (ctx.host.family.includes(platform.target)) {
-            const detail = `${platform.docker} is this ${ctx.host.machine} host's own family but does not run (${proof.why}); ` +
-                'the action never registers a handler for it';
-            reports.set(platform, { platform, status: 'failed', detail, seconds: assess_elapsed(started) });
-        }
-    }));
-    // In the order asked for, whatever order the probes finished in.
-    const needed = request.platforms.filter(p => !reports.has(p));
-    for (const platform of request.platforms) {
-        const report = reports.get(platform);
-        if (report)
-            ctx.log.info(`${platform.docker}: ${report.detail}`);
-    }
-    return { reports, needed, before };
-}
-
-;// CONCATENATED MODULE: ./src/core/restore.ts
-/**
- * Undoing a job's changes: remove what it added, re-register what it replaced exactly as it was,
- * unmount binfmt_misc when this job mounted it and the table is empty again. With the host's
- * ledger, an entry another live job still holds is kept, and the last holder restores what was
- * there before the first one. An entry someone else changed meanwhile is left alone, with a warning.
- *
- * The saved changes come from a file a job can write, so each is checked and applied on its own
- * (a damaged one is reported and skipped), and with a ledger only its records decide what is
- * removed or registered: a change counts only when the ledger says this job holds that entry.
- */
-
-
-
-function undoOf(change) {
-    if (change.kind === 'added')
-        return { name: change.entry.name, ours: change.entry };
-    if (change.kind === 'replaced')
-        return { name: change.original.name, ours: change.entry, original: change.original };
-    return undefined; // a shared entry: only its ledger record can say what to undo
-}
-/** The undo a ledger record asks for once its last holder is gone. */
-function undoOfHeld(name, held) {
-    if (held.removed)
-        return { name, original: held.entry };
-    return { name, ours: held.entry, original: held.original, persisted: held.persisted };
-}
-function nameOf(change) {
-    return change.kind === 'shared' ? change.name : change.kind === 'added' ? change.entry.name : change.original.name;
-}
-/** Whether the table already shows what undoing would leave: nothing to do then. */
-function settled(step, current) {
-    if (!step.original)
-        return !current;
-    return !!current && (0,binfmt/* sameHandler */.lQ)(current, step.original) && current.enabled === step.original.enabled;
-}
-async function undo(step, sys, warn, dir, report) {
-    const current = (await (0,binfmt/* readTable */.xz)(dir)).get(step.name);
-    if (settled(step, current)) {
-        if (step.persisted)
-            await sys.run('rm', ['-f', step.persisted]);
-        return; // never made, or already back
-    }
-    if (current && (!step.ours || !(0,binfmt/* sameHandler */.lQ)(current, step.ours))) {
-        warn(`binfmt entry ${step.name} changed since this job registered it; leaving it as it is`);
-        report.skipped.push(step.name);
-        return;
-    }
-    if (current) {
-        await (0,binfmt/* remove */.TF)(sys, step.name, dir);
-        if (!step.original)
-            report.removed.push(step.name);
-    }
-    if (step.original) {
-        await (0,binfmt/* register */.kz)(sys, step.original, dir);
-        report.restored.push(step.name);
-    }
-    if (step.persisted)
-        await sys.run('rm', ['-f', step.persisted]);
-}
-/** A job's holder, or one uninstall lets go of: anything else may not undo entries held in the ledger. */
-function checkHolder(holder, releaseAll = [], runnerPid) {
-    if (holder === undefined)
-        return;
-    const problem = holderProblem(holder);
-    if (problem)
-        throw new Error(`holder is not valid: ${problem}`);
-    if (neverStale(holder) && !releaseAll.some(h => sameHolder(h, holder))) {
-        const why = "only setup-x86-on-arm uninstall lets go of what it holds, never a job's post step";
-        throw new Error(`holder "${holder.label}" is not a job's: ${why}`);
-    }
-    if (runnerPid !== undefined && holder.pid !== runnerPid) {
-        throw new Error(`holder "${holder.label}" is process ${holder.pid}, not this job's runner (process ${runnerPid})`);
-    }
-}
-async function restore(changes, sys, warn, options = {}) {
-    const dir = options.dir ?? binfmt/* BINFMT_DIR */.x6;
-    const report = { removed: [], restored: [], unmounted: false, skipped: [], kept: [], invalid: [] };
-    if (changes.length === 0 && !options.releaseAll)
-        return report;
-    const { holder, releaseAll } = options;
-    checkHolder(holder, releaseAll, options.runnerPid);
-    const valid = [];
-    for (const [at, change] of changes.entries()) {
-        const problem = changeProblem(change);
-        if (!problem)
-            valid.push(change);
-        else {
-            const line = `saved change ${at + 1} of ${changes.length} skipped: ${problem}`;
-            warn(line);
-            report.invalid.push(line);
-        }
-    }
-    /** Undoes one change; with a ledger, only when its record says this job holds that entry. */
-    const undoChange = async (change, ledger, heldBefore) => {
-        if (!ledger) {
-            const step = undoOf(change);
-            if (step)
-                await undo(step, sys, warn, dir, report);
-            return;
-        }
-        const name = nameOf(change);
-        if (!holder || !heldBefore.has(name)) {
-            // Others hold it (or a rebuilt ledger does, for them): whatever this job did, the entry stays.
-            if (ledger.get(name)?.holders.length)
-                return void report.kept.push(name);
-            const step = undoOf(change);
-            if (step && !settled(step, (await (0,binfmt/* readTable */.xz)(dir)).get(name))) {
-                warn(`binfmt entry ${name}: the host's ledger does not say this job made that change; leaving it as it is`);
-                report.skipped.push(name);
-            }
-            return;
-        }
-        const released = ledger.release(name, holder);
-        if (released.kept)
-            report.kept.push(name);
-        else if (released.last)
-            await undo(undoOfHeld(name, released.last), sys, warn, dir, report);
-    };
-    const run = async (ledger) => {
-        // Which records list this job, before uninstall lets go of its holders everywhere.
-        const heldBefore = new Set(holder && ledger ? Object.keys(ledger.entries).filter(name => ledger.holds(name, holder)) : []);
-        if (ledger && releaseAll)
-            ledger.releaseEverywhere(releaseAll);
-        // With a ledger, a name's record covers every change this job made to it: the latest one undoes them all.
-        const done = new Set();
-        for (const change of [...valid].reverse()) {
-            if (change.kind === 'mounted')
-                continue;
-            if (ledger && done.has(nameOf(change)))
-                continue;
-            done.add(nameOf(change));
-            await undoChange(change, ledger, heldBefore);
-        }
-        // Entries whose every holder died without a post step: nobody else will ever undo them.
-        for (const [name, held] of ledger?.takeAbandoned() ?? [])
-            await undo(undoOfHeld(name, held), sys, warn, dir, report);
-        // Last, once every entry that goes is gone. (Not mounted: a main killed between recording the mount and making it.)
-        if (valid.some(c => c.kind === 'mounted') && (await (0,binfmt/* isMounted */.BX)(dir)) && (await (0,binfmt/* readTable */.xz)(dir)).size === 0) {
-            await (0,binfmt/* unmount */.vs)(sys, dir);
-            report.unmounted = true;
-        }
-    };
-    if (options.ledger)
-        await options.ledger.locked(data => run(data), { binfmtDir: dir, warn });
-    else
-        await run();
-    return report;
-}
-
-;// CONCATENATED MODULE: ./src/core/changes.ts
-/**
- * Every change one setup makes to the kernel's table, each recorded before it is made: in the
- * job's journal (so its post step can undo it, even when main is killed half-way) and in the
- * host's ledger (so a job sharing the entry keeps it until the last one is done). Each is made with
- * the ledger locked: inside the section `locked` opens, or in a short one of its own. A package's
- * install (watch) runs unlocked, between two short sections: before it, the table and the ledger
- * are read; after it, what the package changed is told apart from what other jobs did meanwhile.
- */
-
-
-class Changes {
-    sys;
-    books;
-    dir;
-    log;
-    open;
-    constructor(sys, books, dir, log) {
-        this.sys = sys;
-        this.books = books;
-        this.dir = dir;
-        this.log = log;
-    }
-    get repair() {
-        return { binfmtDir: this.dir, warn: this.log.warning };
-    }
-    /** Runs `work` with the ledger locked: every change it makes is made in this one section. */
-    async locked(work) {
-        return this.books.ledger.locked(async (data, save) => {
-            this.open = { data, save };
-            try {
-                return await work();
-            }
-            finally {
-                this.open = undefined;
-            }
-        }, this.repair);
-    }
-    /** The open section, or a short one of its own for a change made outside any. */
-    section(work) {
-        const open = this.open;
-        return open ? work(open) : this.locked(() => work(this.open));
-    }
-    /** Mounts binfmt_misc, when it is not mounted yet. */
-    async mount() {
-        await this.section(async () => {
-            if (await (0,binfmt/* isMounted */.BX)(this.dir))
-                return;
-            await this.books.journal.record({ kind: 'mounted' });
-            await (0,binfmt/* mount */.Or)(this.sys, this.dir);
-            this.log.info(`mounted binfmt_misc on ${this.dir}`);
-        });
-    }
-    /** Registers an entry, replacing what has its name (a broken entry: the caller proved it does not work). */
-    async register(entry) {
-        const { journal, holder } = this.books;
-        return this.section(async ({ data, save }) => {
-            const existing = (await (0,binfmt/* readTable */.xz)(this.dir)).get(entry.name);
-            const change = existing ? { kind: 'replaced', original: existing, entry } : { kind: 'added', entry };
-            // The journal first: once the run is stopping it refuses, and then nothing else is touched.
-            await journal.record(change);
-            const previous = data.registering(entry, existing, holder);
-            await save();
-            if (existing) {
-                await (0,binfmt/* remove */.TF)(this.sys, entry.name, this.dir);
-                this.log.info(`replacing ${entry.name} (interpreter ${existing.interpreter}, flags ${existing.flags || 'none'}): it did not work`);
-            }
-            await (0,binfmt/* register */.kz)(this.sys, entry, this.dir);
-            return { entry, change, previous };
-        });
-    }
-    /** Undoes a registration: the table, the journal and the ledger as they were before it. */
-    async undo(registration) {
-        await this.section(async ({ data, save }) => {
-            await restore([registration.change], this.sys, this.log.warning, { dir: this.dir });
-            await this.books.journal.update(registration.change, undefined);
-            data.putBack(registration.entry.name, registration.previous);
-            await save();
-        });
-    }
-    /** Holds an entry of the action's that another job registered; false when the entry is not the action's. */
-    async share(entry) {
-        return this.section(async ({ data, save }) => {
-            const held = data.get(entry.name);
-            if (!held || held.removed || !(0,binfmt/* sameHandler */.lQ)(held.entry, entry))
-                return false;
-            if (!data.holds(entry.name, this.books.holder)) {
-                await this.books.journal.record({ kind: 'shared', name: entry.name });
-                data.claim(entry.name, this.books.holder);
-                await save();
-            }
-            return true;
-        });
-    }
-    /**
-     * Runs a step that may change the table behind our back (a package's postinst) and records what
-     * it did. The step runs unlocked (apt takes minutes); what other jobs of this action did to the
-     * table meanwhile is theirs and left out: an entry another job registered, one another job's post
-     * step removed.
-     */
-    async watch(step) {
-        const before = await this.section(async ({ data }) => ({
-            table: await (0,binfmt/* readTable */.xz)(this.dir),
-            recorded: new Set(Object.keys(data.entries))
-        }));
-        try {
-            return await step();
-        }
-        finally {
-            await this.section(section => this.recordWatched(before.table, before.recorded, section));
-        }
-    }
-    async recordWatched(before, recordedBefore, { data, save }) {
-        const { journal, holder } = this.books;
-        const diff = (0,binfmt/* diffTables */.Nv)(before, await (0,binfmt/* readTable */.xz)(this.dir));
-        // The ledger records this very entry: another job registered it meanwhile (or its package did).
-        const recorded = (entry) => {
-            const held = data.get(entry.name);
-            return !!held && !held.removed && (0,binfmt/* sameHandler */.lQ)(held.entry, entry);
-        };
-        // Left out: step 4 holds the one a platform of this run needs (Changes.share).
-        const theirs = new Set([...diff.added, ...diff.changed.map(c => c.after)].filter(recorded).map(e => e.name));
-        for (const entry of diff.added.filter(e => !theirs.has(e.name))) {
-            await journal.record({ kind: 'added', entry });
-            data.registering(entry, undefined, holder);
-        }
-        for (const { before: original, after } of diff.changed.filter(c => !theirs.has(c.after.name))) {
-            await journal.record({ kind: 'replaced', original, entry: after });
-            data.registering(after, original, holder);
-        }
-        for (const original of diff.removed) {
-            // Recorded before the step and gone from the ledger since: another job's post step removed it.
-            if (recordedBefore.has(original.name) && !data.get(original.name))
-                continue;
-            await journal.record({ kind: 'replaced', original });
-            data.removing(original, holder);
-        }
-        await save();
-    }
-    /**
-     * Writes the entry where systemd-binfmt registers it at boot, and holds it for good. (No restart
-     * of systemd-binfmt: its start flushes the whole table, other jobs' entries included; the entry
-     * is registered already.)
-     */
-    async persist(entry, bootDir) {
-        return this.section(async ({ data, save }) => {
-            const path = `${bootDir}/${entry.name}.conf`;
-            await this.sys.run('mkdir', ['-p', bootDir]);
-            const header = '# written by setup-x86-on-arm (persist: true); undo: setup-x86-on-arm uninstall';
-            await this.sys.write(path, `${header}\n${(0,binfmt/* registerLine */.AM)(entry)}\n`);
-            data.persisted(entry.name, path);
-            await save();
-            return path;
-        });
-    }
-}
-
-// EXTERNAL MODULE: ./src/install/manifest.ts + 1 modules
-var manifest = __nccwpck_require__(6749);
-;// CONCATENATED MODULE: ./src/core/obtain.ts
-/**
- * Step 3 of setup: interpreters for the platforms that need one, from the install layer.
- * binfmt_misc is mounted before a package installs (its postinst registers into it), and not at
- * all when there is nothing to register; what a package registers is recorded like our own changes.
- * Here too is what the later steps need when the QEMU serving x86_64 hands out addresses amd64 Go
- * programs cannot take (setup.ts adds it to the report).
- */
-
-
-
-function obtain(needed, request, sys, changes, ctx) {
-    return ctx.obtain(needed.map(p => p.target), { ...request.install, flags: request.flags }, {
-        sys,
-        hostMachine: ctx.host.machine,
-        places: ctx.places,
-        log: ctx.log.info,
-        watch: async (step) => {
-            await changes.mount();
-            return changes.watch(step);
-        }
-    });
-}
-/** The QEMU version of the manifest's default download. */
-function defaultQemu() {
-    return manifest/* MANIFEST */.e0.releases.find(r => r.id === manifest/* MANIFEST */.e0.default)?.qemu ?? manifest/* MANIFEST */.e0.default;
-}
-/**
- * QEMU_GUEST_BASE when a QEMU of 9.0 or later serves x86_64 (whoever chose it, the download's
- * fallback included) on a host whose kernel hands out 48-bit addresses: such a QEMU passes a
- * program's memory requests to the kernel, and amd64 Go programs built with Go before 1.25.4
- * cannot take its answers. Older QEMU picks addresses below 2^47 itself; a host of 47 bits or
- * fewer (x86_64, Raspberry Pi's 39) answers below 2^47 anyway.
- */
-function highAddressRemedy(platforms, install, host, safeVersion = defaultQemu()) {
-    const base = x86_64GuestBase(host.addressBits);
-    if (!base)
-        return undefined;
-    const x86 = platforms.find(p => p.platform.target === 'x86_64' && (p.status === 'registered' || p.status === 'existing'));
-    if (!x86?.qemuVersion || !givesHighAddresses(x86.qemuVersion))
-        return undefined;
-    const fallback = x86.status === 'registered' && x86.source === 'download' && !install.qemuVersion && !install.qemuUrl && x86.qemuVersion !== safeVersion;
-    const which = fallback ? ` (the download's fallback for the default QEMU ${safeVersion})` : '';
-    const setting = `QEMU_GUEST_BASE=${base}`;
-    return {
-        environment: { QEMU_GUEST_BASE: base },
-        message: `qemu-x86_64 ${x86.qemuVersion}${x86.interpreter ? ` at ${x86.interpreter}` : ''}${which} hands x86_64 programs ` +
-            `the ${host.addressBits}-bit addresses of this ${host.machine} host, which amd64 Go programs built with Go before 1.25.4 cannot take (lfstack.push): ` +
-            `${setting} is exported for the later steps to move them below 2^47; containers need it too: docker run -e ${setting} ..., or ENV ${setting} in the Dockerfile`
-    };
-}
-/** What to do about a platform nothing could serve, after what was tried. */
-function installAdvice(method) {
-    return method === 'none'
-        ? 'install qemu-user-static before this step, or set install: auto to let the action get QEMU'
-        : 'see the log above for what was tried';
-}
-
-;// CONCATENATED MODULE: ./src/core/register.ts
-/**
- * Step 4 of setup, with the ledger locked again: register each platform's entry with the
- * interpreter step 3 got, prove it works (undoing it when it does not), and keep it across reboots
- * when asked to. Step 3 ran unlocked, so another job may have registered a platform meanwhile:
- * a handler that appeared since step 1 and works is shared, not replaced.
- */
-
-
-
-
-
-
-/** Reports each needed platform: failed without an interpreter, else registered (or undone). */
-async function registerAll(needed, installation, at) {
-    const reports = new Map();
-    if (installation.interpreters.size > 0)
-        await at.changes.mount();
-    for (const platform of needed) {
-        const since = performance.now();
-        const interpreter = installation.interpreters.get(platform.target);
-        if (!interpreter) {
-            const missing = installation.missing.get(platform.target) ?? `no qemu-${platform.target}`;
-            const detail = `${missing}; ${installAdvice(at.request.install.method)}`;
-            reports.set(platform, { platform, status: 'failed', detail, seconds: assess_elapsed(since) });
-            continue;
-        }
-        const report = (await registeredByPackage(platform, interpreter, at, since)) ??
-            (await registeredMeanwhile(platform, at, since)) ??
-            (await registerPlatform(platform, interpreter, at, since));
-        reports.set(platform, { ...report, qemuVersion: report.qemuVersion ?? interpreter.version, source: interpreter.source });
-        at.ctx.log.info(`${platform.docker}: ${report.detail}`);
-    }
-    return reports;
-}
-/** A distro package may have registered a working handler itself (its postinst, watched in step 3). */
-async function registeredByPackage(platform, interpreter, at, since) {
-    if (interpreter.source !== 'apt')
-        return undefined;
-    const entry = handlerOf(await (0,binfmt/* readTable */.xz)(at.ctx.binfmtDir), platform);
-    if (entry && (await at.ctx.interpreterProblem(entry.interpreter)))
-        return undefined;
-    if (!(await works(platform, at.request.flags, at.ctx, at.sys)).ok)
-        return undefined;
-    if (entry)
-        await at.changes.share(entry); // another job's entry, registered while the package installed
-    const seconds = assess_elapsed(since);
-    const found = { platform, status: 'registered', detail: '', seconds };
-    const report = entry ? await describeEntry(platform, entry, seconds) : found;
-    return { ...report, status: 'registered', detail: 'registered by the distro package' };
-}
-/** A handler another job registered while this one was getting its interpreter: held, when it works. */
-async function registeredMeanwhile(platform, at, since) {
-    const entry = handlerOf(await (0,binfmt/* readTable */.xz)(at.ctx.binfmtDir), platform);
-    const found = entry && at.before.get(entry.name);
-    if (!entry || (found && (0,binfmt/* sameHandler */.lQ)(found, entry) && found.enabled === entry.enabled))
-        return undefined;
-    if (await at.ctx.interpreterProblem(entry.interpreter))
-        return undefined;
-    if (!(await works(platform, at.request.flags, at.ctx, at.sys)).ok)
-        return undefined;
-    const shared = await at.changes.share(entry);
-    const report = await describeEntry(platform, entry, assess_elapsed(since));
-    return shared ? { ...report, detail: `registered meanwhile by another job as ${entry.name}; shared with it` } : report;
-}
-/** Registers one platform's entry (replacing a broken one of the same name) and proves it. */
-async function registerPlatform(platform, interpreter, at, since) {
-    const { request, sys, changes, ctx } = at;
-    await assertNotHostFormat(platform);
-    const registration = await changes.register((0,kernel_platforms/* entryFor */.cy)(platform, interpreter.path, request.flags));
-    const { entry } = registration;
-    const report = {
-        platform,
-        status: 'registered',
-        detail: `registered ${entry.name} -> ${interpreter.path} (flags ${request.flags || 'none'})`,
-        interpreter: interpreter.path,
-        flags: request.flags,
-        entry: entry.name,
-        seconds: 0
-    };
-    if (request.prove) {
-        const proof = await works(platform, request.flags, ctx, sys);
-        if (!proof.ok) {
-            await changes.undo(registration);
-            const detail = `registered ${entry.name} but the probe failed (${proof.why}); undone`;
-            return { ...report, status: 'failed', detail, seconds: assess_elapsed(since) };
-        }
-        report.detail += `; probe printed ${proof.printed}`;
-    }
-    if (request.persist)
-        report.detail += `; kept across reboots in ${await changes.persist(entry, ctx.bootDir)}`;
-    return { ...report, seconds: assess_elapsed(since) };
-}
-/** Guards against the one mistake that breaks a host: a handler matching the host's own programs. */
-async function assertNotHostFormat(platform) {
-    const self = await (0,kernel_elf/* readElf */.o)(process.execPath);
-    if (self && (0,kernel_platforms/* headerMatches */.PD)(self.header, platform.magic, platform.mask)) {
-        throw new SetupError(`refusing to register ${platform.docker}: its handler would match this host's own programs`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/share.ts
-/**
- * Step 2 of setup, with the ledger locked: the working entries other jobs of this action
- * registered are held by this job too, so they stay until its post step. One that another job's
- * post step removed (or anything else changed) since step 1 needs a handler again.
- */
-
-/** The working entries step 1 found, by platform. */
-function sharedEntries(assessment) {
-    const shared = new Map();
-    for (const report of assessment.reports.values()) {
-        if (report.status === 'existing' && report.entry)
-            shared.set(report.platform, report.entry);
-    }
-    return shared;
-}
-/** Holds what still works; returns every platform that needs a handler now (step 1's and the lost ones). */
-async function share(assessment, holding, dir) {
-    const { journal, holder, data, save } = holding;
-    const now = await (0,binfmt/* readTable */.xz)(dir);
-    data.forgetObsolete(now);
-    const lost = [];
-    for (const [platform, name] of sharedEntries(assessment)) {
-        const entry = now.get(name);
-        const found = assessment.before.get(name);
-        if (!entry || !found || !(0,binfmt/* sameHandler */.lQ)(entry, found)) {
-            lost.push(platform);
-            assessment.reports.delete(platform);
-        }
-        else if (data.get(name) && !data.holds(name, holder)) {
-            // The action's own entry (another job's): hold it too. Anyone else's is never removed anyway.
-            await journal.record({ kind: 'shared', name });
-            data.claim(name, holder);
-            await save();
-        }
-    }
-    return [...assessment.needed, ...lost];
-}
-
-;// CONCATENATED MODULE: ./src/core/setup.ts
-/**
- * The core shared by the action's main step and the command line, as four steps: assess what
- * already runs (changing nothing), share the working entries other jobs registered (ledger
- * locked), obtain interpreters for the rest (unlocked: downloads and apt take minutes, and other
- * jobs' main and post steps go on meanwhile), register and prove them, persisting them when asked
- * (locked again, the table and the ledger read afresh). Every change to the kernel's table is
- * recorded before it is made (changes.ts). The report ends with what the later steps need to export
- * for the QEMU that serves x86_64, registered now or before.
- */
-
-
-
-
-
-
-
-async function setup(request, ctx) {
-    const report = await serve(request, ctx);
-    const remedy = highAddressRemedy(report.platforms, request.install, ctx.host);
-    if (!remedy)
-        return report;
-    ctx.log.warning(remedy.message);
-    return { ...report, environment: remedy.environment };
-}
-/** Steps 1 to 4: what serves each platform now. */
-async function serve(request, ctx) {
-    const problem = hostProblem(ctx.host, request.platforms);
-    if (problem)
-        throw new SetupError(problem);
-    const assessment = await assess(request, ctx);
-    const reports = assessment.reports;
-    const inOrder = () => request.platforms.map(p => reports.get(p));
-    if (assessment.needed.length === 0 && sharedEntries(assessment).size === 0)
-        return { platforms: inOrder() };
-    const { journal, holder, ledger } = ctx;
-    const repair = { binfmtDir: ctx.binfmtDir, warn: ctx.log.warning };
-    const needed = await ledger.locked((data, save) => share(assessment, { journal, holder, data, save }, ctx.binfmtDir), repair);
-    if (needed.length === 0)
-        return { platforms: inOrder() };
-    const sys = await ctx.privileged(); // asked for only now that something must change
-    const changes = new Changes(sys, { journal, ledger, holder }, ctx.binfmtDir, ctx.log);
-    // Partial downloads go to the run's own scratch folder, which every way out of main removes.
-    const installation = await obtain(needed, request, sys, changes, { ...ctx, places: { ...ctx.places, tempDir: ctx.workDir } });
-    const registrar = { request, sys, changes, ctx, before: assessment.before };
-    const registered = await changes.locked(() => registerAll(needed, installation, registrar));
-    for (const [platform, report] of registered)
-        reports.set(platform, report);
-    return { platforms: inOrder(), cacheHit: installation.cacheHit };
 }
 
 ;// CONCATENATED MODULE: ./src/install/libraries/apt-words.ts
@@ -35402,7 +33816,7 @@ function downloadFailure(output) {
     return fetch ? `${fetch[1]}: ${fetch[2].trim()}` : lastErrors(output);
 }
 
-;// CONCATENATED MODULE: ./src/install/libraries/archive.ts
+;// CONCATENATED MODULE: ./src/install/libraries/foreign-sources.ts
 
 const UBUNTU_PRIMARY = 'http://archive.ubuntu.com/ubuntu';
 const UBUNTU_SECURITY = 'http://security.ubuntu.com/ubuntu';
@@ -35552,7 +33966,7 @@ function privateSources(entries, distribution, arches, mirror = [], keyring = ar
 }
 
 // EXTERNAL MODULE: ./src/kernel/scratch.ts
-var scratch = __nccwpck_require__(621);
+var scratch = __nccwpck_require__(7471);
 ;// CONCATENATED MODULE: ./src/install/libraries/cache.ts
 /**
  * The sysroot cache in the tool cache. A sysroot's folder is named by what is in it: the
@@ -36547,6 +34961,1595 @@ async function makeSysroot(request) {
     }
 }
 
+// EXTERNAL MODULE: ./src/kernel/binfmt.ts
+var binfmt = __nccwpck_require__(4281);
+;// CONCATENATED MODULE: ./src/kernel/address-space.ts
+/**
+ * How high the kernel hands out user addresses on this host. The top of the main thread's stack
+ * tells: the kernel puts it at the top of the user address space (just below 2^47 on x86_64,
+ * 2^48 on most arm64 kernels, 2^39 on Raspberry Pi's). The highest mapping of all does not:
+ * x86_64's vsyscall page sits far above the user address space.
+ */
+
+/** The bits an x86_64 program's user addresses may take. */
+const X86_64_ADDRESS_BITS = 47;
+/** The bits the user address space takes, from /proc/<pid>/maps text; undefined without a [stack] line. */
+function userAddressBits(maps) {
+    for (const line of maps.split('\n')) {
+        const fields = line.trim().split(/\s+/);
+        // exactly: a file's path is absolute, so one whose name ends in " [stack]" has more fields
+        if (fields.length !== 6 || fields[5] !== '[stack]')
+            continue;
+        const end = /^[0-9a-f]+-([0-9a-f]{1,16})$/i.exec(fields[0])?.[1];
+        const top = end ? BigInt(`0x${end}`) : 0n;
+        // the end is exclusive: the stack's last byte is the highest user address
+        return top > 0n ? (top - 1n).toString(2).length : undefined;
+    }
+    return undefined;
+}
+/** Does the user address space reach past what x86_64 programs may have (2^47)? */
+function beyondX86_64(bits) {
+    return bits !== undefined && bits > X86_64_ADDRESS_BITS;
+}
+/**
+ * QEMU's guest base (-B, QEMU_GUEST_BASE) that puts the addresses this host's kernel hands out
+ * where x86_64 programs may have them, or undefined when none is needed or none would do: with 48
+ * bits, guest address = host address - 2^47 turns the kernel's [2^47, 2^48) into [0, 2^47); with 47
+ * bits or fewer nothing is needed (and that base would put the memory out of the guest's reach).
+ */
+function x86_64GuestBase(bits) {
+    return bits === X86_64_ADDRESS_BITS + 1 ? `0x${(1n << BigInt(X86_64_ADDRESS_BITS)).toString(16)}` : undefined;
+}
+/** userAddressBits of this process; undefined where /proc cannot be read. */
+function readUserAddressBits(path = '/proc/self/maps') {
+    try {
+        return userAddressBits((0,external_node_fs_.readFileSync)(path, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/kernel/host.ts
+/** What machine the action runs on, read from the kernel and the running Node. */
+
+
+
+const BITS_32 = new Set(['arm', 'ia32', 'x32', 'mips', 'mipsel', 'ppc']);
+function currentHost() {
+    const kernelMachine = process.platform === 'linux' ? (0,external_node_os_namespaceObject.machine)() : process.arch;
+    return {
+        os: process.platform,
+        machine: kernelMachine,
+        userlandBits: BITS_32.has(process.arch) ? 32 : 64,
+        family: (0,kernel_platforms/* hostFamily */.Fr)(kernelMachine),
+        addressBits: process.platform === 'linux' ? readUserAddressBits() : undefined
+    };
+}
+/** A reason the action cannot serve these platforms on this host, or undefined. */
+function hostProblem(host, platforms) {
+    if (host.os !== 'linux') {
+        const how = host.os === 'darwin'
+            ? 'macOS runs x86_64 programs through Rosetta 2'
+            : host.os === 'win32'
+                ? 'Windows on ARM emulates x64 programs itself'
+                : 'it has no binfmt_misc';
+        return `setup-x86-on-arm works on Linux runners only; this one runs ${host.os} (${how}): run this step only where runner.os == 'Linux'`;
+    }
+    const wide = platforms.filter(p => p.bits === 64 && !host.family.includes(p.target));
+    if (host.userlandBits === 32 && wide.length > 0) {
+        return (`this ${host.machine} kernel runs a 32-bit userland, and 64-bit guests (${wide.map(p => p.docker).join(', ')}) ` +
+            'need a 64-bit one (QEMU 10 dropped 64-bit guests on 32-bit hosts): use a 64-bit OS image (e.g. 64-bit Raspberry Pi OS) or request only 32-bit platforms such as 386');
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/kernel/privileged.ts
+/**
+ * Changes that need root: directly when the process is root, through `sudo -n` otherwise.
+ * Every command is an argument array; nothing goes through a shell.
+ */
+
+
+class PrivilegeError extends Error {
+}
+function failure(command, args, result) {
+    const said = (result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ');
+    return new Error(`${[command, ...args].join(' ')} failed (exit ${result.code}): ${said}`);
+}
+const asRoot = {
+    inProcess: true,
+    async write(path, data) {
+        await (0,promises_.writeFile)(path, data);
+    },
+    async run(command, args, options = {}) {
+        const result = await (0,kernel_process/* runProgram */.mB)(command, args, options);
+        if (result.code !== 0)
+            throw failure(command, args, result);
+        return result.stdout;
+    }
+};
+const throughSudo = {
+    async write(path, data) {
+        const result = await (0,kernel_process/* runProgram */.mB)('sudo', ['-n', 'tee', path], { input: data });
+        if (result.code !== 0)
+            throw failure('sudo -n tee', [path], result);
+    },
+    async run(command, args, options = {}) {
+        const env = options.env ? Object.entries(options.env).map(([k, v]) => `${k}=${v ?? ''}`) : [];
+        const prefix = env.length ? ['-n', 'env', ...env] : ['-n'];
+        const result = await (0,kernel_process/* runProgram */.mB)('sudo', [...prefix, command, ...args], { timeoutMs: options.timeoutMs });
+        if (result.code !== 0)
+            throw failure(command, args, result);
+        return result.stdout;
+    }
+};
+let found;
+/** Root, or passwordless sudo, or a PrivilegeError that says what is needed (asked once a process). */
+function privileged() {
+    found ??= findPrivileged();
+    return found;
+}
+async function findPrivileged() {
+    if (process.getuid?.() === 0)
+        return asRoot;
+    const sudo = await (0,kernel_process/* runProgram */.mB)('sudo', ['-n', 'true'], { timeoutMs: 10_000 });
+    if (sudo.code === 0)
+        return throughSudo;
+    throw new PrivilegeError('registering binfmt_misc handlers needs root: run the job as root or allow passwordless sudo ' +
+        '(an unprivileged container job cannot do this; run it on the host or in a --privileged container)');
+}
+
+;// CONCATENATED MODULE: ./src/records/journal.ts
+/**
+ * What a run changed in the kernel's binfmt table, recorded before each change is made
+ * (write-ahead), so a post step can undo a main that failed or was killed half-way. Once the run is
+ * stopped (a signal), nothing more is recorded, so no new change starts. A saved list is read back
+ * item by item: the file it lives in can be edited, so each change is checked (changeProblem)
+ * before anything acts on it.
+ */
+
+/** A change refused because the run is stopping: the change it would have begun is never made. */
+class Stopped extends Error {
+}
+class journal_Journal {
+    persist;
+    changes = [];
+    stopped;
+    /** `persist` saves the whole list after every change (the Actions state, or a file). */
+    constructor(persist = () => undefined) {
+        this.persist = persist;
+    }
+    /** Refuses every later record(): the changes recorded so far stay, for the post step to undo. */
+    stop(why) {
+        this.stopped ??= why;
+    }
+    async record(change) {
+        if (this.stopped)
+            throw new Stopped(this.stopped);
+        this.changes.push(change);
+        await this.persist(this.changes);
+    }
+    /** Replaces a recorded change (a 'replaced' record completed), or drops it (undefined: undone). */
+    async update(change, next) {
+        const at = this.changes.indexOf(change);
+        if (at < 0)
+            return;
+        if (next)
+            this.changes[at] = next;
+        else
+            this.changes.splice(at, 1);
+        await this.persist(this.changes);
+    }
+    /**
+     * The saved list, unchecked item by item: whoever acts on a change checks it with changeProblem
+     * first, so one damaged change is skipped and the others still count.
+     */
+    static parse(text) {
+        if (!text)
+            return [];
+        let value;
+        try {
+            value = JSON.parse(text);
+        }
+        catch (error) {
+            throw new Error(`the saved changes are not JSON (${error.message})`, { cause: error });
+        }
+        if (!Array.isArray(value))
+            throw new Error('the saved changes are not a list');
+        return value;
+    }
+}
+/** What is wrong with a value read back as an entry; undefined when the kernel would take it. */
+function entryProblem(value) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return 'not an object';
+    const entry = value;
+    for (const field of ['name', 'interpreter', 'flags', 'magic', 'mask']) {
+        if (typeof entry[field] !== 'string')
+            return `its ${field} is not a string`;
+    }
+    if (typeof entry.enabled !== 'boolean')
+        return 'its enabled is not true or false';
+    if (entry.type !== 'M' && entry.type !== 'E')
+        return `its type ${JSON.stringify(entry.type)} is not M or E`;
+    if (typeof entry.offset !== 'number' || !Number.isSafeInteger(entry.offset) || entry.offset < 0)
+        return 'its offset is not a number';
+    try {
+        (0,binfmt/* registerLine */.AM)(entry);
+    }
+    catch (error) {
+        return error.message;
+    }
+    return undefined;
+}
+/** What is wrong with a value read back as a change; undefined when it is one this action records. */
+function changeProblem(value) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return `${JSON.stringify(value)} is not an object`;
+    const change = value;
+    const entry = (field, optional = false) => {
+        if (optional && change[field] === undefined)
+            return undefined;
+        const problem = entryProblem(change[field]);
+        return problem && `its ${field} is not a binfmt entry (${problem})`;
+    };
+    switch (change.kind) {
+        case 'mounted':
+            return undefined;
+        case 'added':
+            return entry('entry');
+        case 'replaced': {
+            const problem = entry('original') ?? entry('entry', true);
+            if (problem)
+                return problem;
+            const { original, entry: replacement } = change;
+            return replacement && replacement.name !== original.name ? `it replaces ${original.name} with ${replacement.name}` : undefined;
+        }
+        case 'shared':
+            return typeof change.name === 'string' && change.name !== '' ? undefined : 'its name is not a string';
+        default:
+            return `its kind ${JSON.stringify(change.kind)} is not mounted, added, replaced or shared`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/records/ledger-salvage.ts
+
+
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** One record, checked field by field; undefined when not even its entry can be read. */
+function salvageRecord(name, value, problems) {
+    const say = (what) => problems.push(`record ${JSON.stringify(name)}: ${what}`);
+    if (!isObject(value))
+        return void say('is not an object');
+    const entryWrong = entryProblem(value.entry);
+    if (entryWrong)
+        return void say(`its entry is not a binfmt entry (${entryWrong})`);
+    const entry = value.entry;
+    if (entry.name !== name)
+        return void say(`its entry is named ${JSON.stringify(entry.name)}`);
+    const held = { entry, holders: [] };
+    if (value.original !== undefined) {
+        const originalWrong = entryProblem(value.original);
+        if (originalWrong)
+            say(`its original is not a binfmt entry (${originalWrong})`);
+        else
+            held.original = value.original;
+    }
+    if (!Array.isArray(value.holders))
+        say('its holders are not a list');
+    else {
+        for (const holder of value.holders) {
+            const holderWrong = holderProblem(holder);
+            if (holderWrong)
+                say(`a holder is damaged (${holderWrong})`);
+            else if (!held.holders.some(h => sameHolder(h, holder)))
+                held.holders.push(holder);
+        }
+    }
+    if (value.persisted !== undefined) {
+        if (typeof value.persisted === 'string' && value.persisted.startsWith('/'))
+            held.persisted = value.persisted;
+        else
+            say('its persisted file is not a path');
+    }
+    if (value.removed === true)
+        held.removed = true;
+    else if (value.removed !== undefined)
+        say('its removed mark is not true');
+    return held;
+}
+/** A parsed ledger file, checked field by field. */
+function salvage(value) {
+    const problems = [];
+    if (!isObject(value))
+        return { entries: {}, problems: ['it is not a JSON object'] };
+    if (!isObject(value.entries)) {
+        return { entries: {}, problems: [`its entries are ${JSON.stringify(value.entries) ?? 'missing'}, not an object`] };
+    }
+    const entries = {};
+    for (const [name, record] of Object.entries(value.entries)) {
+        const held = salvageRecord(name, record, problems);
+        if (held)
+            entries[name] = held;
+    }
+    return { entries, problems };
+}
+/**
+ * The records to write back over a damaged ledger: what was sound, and every entry of the kernel's
+ * table held by REBUILT_HOLDER (the other holders it had are lost, so it is kept for them).
+ */
+function rebuild(sound, table) {
+    const entries = { ...sound };
+    for (const [name, entry] of table) {
+        const held = (entries[name] ??= { entry, holders: [] });
+        if (!held.holders.some(h => sameHolder(h, REBUILT_HOLDER)))
+            held.holders.push(REBUILT_HOLDER);
+    }
+    return entries;
+}
+
+;// CONCATENATED MODULE: ./src/records/lock.ts
+/**
+ * The ledger's lock: a file created exclusively, holding its owner ("pid start-time boot-id"). A
+ * lock whose owner is gone (dead, a reused pid, an earlier boot) is broken at once; one whose
+ * owner cannot be read (its process died between creating the file and writing it) is broken
+ * after a short grace; one older than the boot is stale whatever it says. Breaking renames the file
+ * aside first and checks it is still the one judged, so a fresh lock another waiter just took is
+ * never removed. The clock is injected, so tests wait no real time.
+ */
+
+
+
+
+const realClock = {
+    now: () => Date.now(),
+    sleep: ms => new Promise(resolve => setTimeout(resolve, ms))
+};
+class LockTimeout extends Error {
+}
+/** The run is stopping (a signal): no lock is taken any more. */
+class LockRefused extends Error {
+}
+class LockFile {
+    path;
+    options;
+    mine;
+    refused;
+    constructor(path, options) {
+        this.path = path;
+        this.options = options;
+    }
+    /** Whether this process holds the lock now. */
+    get held() {
+        return this.mine !== undefined;
+    }
+    /** Takes no lock from now on (a signal); a wait in progress ends with LockRefused. */
+    refuse(why) {
+        this.refused ??= why;
+    }
+    async acquire() {
+        const { info, clock, waitMs } = this.options;
+        const me = `${process.pid} ${(await info.startTime(process.pid)) ?? ''} ${await info.bootId()}`;
+        const deadline = clock.now() + waitMs;
+        for (;;) {
+            if (this.refused)
+                throw new LockRefused(this.refused);
+            if (await this.create(me))
+                return;
+            const verdict = await this.judge();
+            if (verdict.state === 'stale')
+                await this.breakStale(verdict.file);
+            else if (verdict.state === 'live' && clock.now() > deadline) {
+                const who = verdict.owner ? `process ${verdict.owner.split(' ')[0]}` : 'owner not written yet';
+                throw new LockTimeout(`another job has held ${this.path} for over ${Math.round(waitMs / 1000)} s (${who})`);
+            }
+            else if (verdict.state === 'live')
+                await clock.sleep(25 + Math.random() * 50);
+        }
+    }
+    async release() {
+        if (!this.mine)
+            return;
+        this.mine = undefined;
+        await (0,promises_.unlink)(this.path).catch(() => undefined);
+    }
+    /** Removes the lock at once, without waiting on anything: for a process about to exit on a signal. */
+    releaseNow() {
+        if (!this.mine)
+            return;
+        this.mine = undefined;
+        try {
+            (0,external_node_fs_.unlinkSync)(this.path);
+        }
+        catch {
+            // gone already
+        }
+    }
+    /** Creates the lock with this process as its owner; false when it exists. */
+    async create(me) {
+        let handle;
+        try {
+            handle = await (0,promises_.open)(this.path, 'wx', 0o600);
+        }
+        catch (error) {
+            if (error.code === 'EEXIST')
+                return false;
+            throw error;
+        }
+        this.mine = me; // from its creation: releaseNow removes it even before its owner is written
+        try {
+            await handle.writeFile(me);
+            await handle.close();
+        }
+        catch (error) {
+            // A lock whose owner was never written would make every other job wait out the grace.
+            await handle.close().catch(() => undefined);
+            await this.release();
+            throw error;
+        }
+        return true;
+    }
+    async judge() {
+        const { info, clock, unreadableGraceMs } = this.options;
+        const found = await (0,promises_.lstat)(this.path).catch(() => undefined);
+        if (!found)
+            return { state: 'gone' };
+        const file = { ino: found.ino, mtimeMs: found.mtimeMs };
+        const owner = (await (0,promises_.readFile)(this.path, 'utf8').catch(() => '')).trim();
+        const fields = /^(\d+) (\S*) (\S+)$/.exec(owner);
+        if (!fields) {
+            // Its process died before writing it, or is writing it right now: the grace tells them apart.
+            // A readable owner's boot id says more than the file's time, which a clock set at boot can move.
+            const bootTime = await info.bootTime?.();
+            const beforeBoot = bootTime !== undefined && found.mtimeMs < bootTime;
+            return beforeBoot || clock.now() - found.mtimeMs > unreadableGraceMs ? { state: 'stale', file } : { state: 'live', owner: '' };
+        }
+        const alive = await isLive({ pid: Number(fields[1]), start: fields[2], boot: fields[3], label: '' }, info);
+        return alive ? { state: 'live', owner } : { state: 'stale', file };
+    }
+    /** Breaks the lock judged stale, unless it was replaced since: then the new one is put back. */
+    async breakStale(judged) {
+        const aside = `${this.path}.stale.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
+        try {
+            await (0,promises_.rename)(this.path, aside);
+        }
+        catch {
+            return; // someone else broke it first
+        }
+        const moved = await (0,promises_.lstat)(aside).catch(() => undefined);
+        const replaced = moved && (moved.ino !== judged.ino || moved.mtimeMs !== judged.mtimeMs);
+        if (replaced)
+            await (0,promises_.link)(aside, this.path).catch(() => undefined); // a fresh lock: put it back
+        await (0,promises_.rm)(aside, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/records/ledger.ts
+/**
+ * The host-wide record of the entries this action registered and which jobs use them. The kernel's
+ * binfmt table is one per machine, shared by every runner service on it: a job's post step
+ * removes an entry only when no other live job still holds it. A holder whose runner process is
+ * gone, or who registered before the last boot, is stale and does not count (holder.ts).
+ *
+ * LedgerData holds the records and every operation on them; Ledger is the file they live in,
+ * behind one lock file (lock.ts) held only while the records and the kernel's table are read and
+ * written, never across a download or apt. A file that cannot be trusted is set aside, reported,
+ * and written back sound from what the kernel's table shows (ledger-salvage.ts).
+ */
+
+
+
+
+
+
+
+
+
+class LedgerData {
+    entries;
+    constructor(entries = {}) {
+        this.entries = entries;
+    }
+    get(name) {
+        return this.entries[name];
+    }
+    /** Whether the record of an entry lists this holder: only then may its post step undo the entry. */
+    holds(name, holder) {
+        return this.entries[name]?.holders.some(h => sameHolder(h, holder)) ?? false;
+    }
+    /** Adds a holder to an entry's record, when the entry has one. */
+    claim(name, holder) {
+        const held = this.entries[name];
+        if (held && !held.holders.some(h => sameHolder(h, holder)))
+            held.holders.push(holder);
+    }
+    /**
+     * Records the entry about to be registered under its name (or that a package registered there),
+     * keeping the holders already there. A broken entry another job registered keeps its own original:
+     * that is what must come back. Returns the record it replaces, for `putBack` when it is undone.
+     */
+    registering(entry, existing, holder) {
+        const previous = this.entries[entry.name];
+        const original = existing && previous ? previous.original : existing;
+        this.entries[entry.name] = { entry, original, holders: [...(previous?.holders ?? [])] };
+        this.claim(entry.name, holder);
+        return previous;
+    }
+    /** Records that a package this job installed removed an entry; a record the name has already is held instead. */
+    removing(entry, holder) {
+        this.entries[entry.name] ??= { entry, holders: [], removed: true };
+        this.claim(entry.name, holder);
+    }
+    /** Undoes `registering`: the record as it was before (none when there was none). */
+    putBack(name, previous) {
+        if (previous)
+            this.entries[name] = previous;
+        else
+            delete this.entries[name];
+    }
+    /** Notes the /etc/binfmt.d file written for an entry, which then holds it for good. */
+    persisted(name, path) {
+        const held = this.entries[name];
+        if (!held)
+            return;
+        held.persisted = path;
+        this.claim(name, PERSIST_HOLDER);
+    }
+    /** Drops records the kernel's table no longer bears out: the entry is gone or changed (a removal: the name is taken again). */
+    forgetObsolete(table) {
+        for (const [name, held] of Object.entries(this.entries)) {
+            const current = table.get(name);
+            const obsolete = held.removed ? !!current : !current || !(0,binfmt/* sameHandler */.lQ)(current, held.entry);
+            if (obsolete)
+                delete this.entries[name];
+        }
+    }
+    /** Lets go of an entry for one holder; the record is dropped with its last holder. */
+    release(name, holder) {
+        const held = this.entries[name];
+        if (!held)
+            return { kept: false };
+        held.holders = held.holders.filter(h => !sameHolder(h, holder));
+        if (held.holders.length > 0)
+            return { kept: true };
+        delete this.entries[name];
+        return { kept: false, last: held };
+    }
+    /** Drops these holders from every record (uninstall: the command line's and persist's). */
+    releaseEverywhere(holders) {
+        for (const held of Object.values(this.entries))
+            held.holders = held.holders.filter(h => !holders.some(r => sameHolder(r, h)));
+    }
+    /** Removes and returns the records nobody holds: their jobs died without a post step. */
+    takeAbandoned() {
+        const abandoned = Object.entries(this.entries).filter(([, held]) => held.holders.length === 0);
+        for (const [name] of abandoned)
+            delete this.entries[name];
+        return abandoned;
+    }
+    /** Removes stale holders of every entry. */
+    async prune(info) {
+        for (const held of Object.values(this.entries)) {
+            const live = [];
+            for (const holder of held.holders)
+                if (await isLive(holder, info))
+                    live.push(holder);
+            held.holders = live;
+        }
+    }
+    toJSON() {
+        return { entries: this.entries };
+    }
+}
+/**
+ * Where the ledger lives: /var/lib for root (it outlives a reboot, like entries kept with persist;
+ * holders from an earlier boot are stale), else a folder of the user's. `env` is the caller's:
+ * this layer reads no environment itself.
+ */
+function ledgerDirFor(uid, env = {}) {
+    if (env.SETUP_X86_ON_ARM_LEDGER_DIR)
+        return env.SETUP_X86_ON_ARM_LEDGER_DIR;
+    return uid === 0 ? '/var/lib/setup-x86-on-arm' : (0,external_node_path_.join)(env.XDG_RUNTIME_DIR || (0,external_node_os_namespaceObject.tmpdir)(), `setup-x86-on-arm-${uid}`);
+}
+class Ledger {
+    dir;
+    info;
+    clock;
+    lock;
+    running = 0;
+    waiting = [];
+    constructor(dir, options = {}) {
+        this.dir = dir;
+        this.info = options.info ?? procInfo;
+        this.clock = options.clock ?? realClock;
+        this.lock = new LockFile((0,external_node_path_.join)(dir, 'lock'), {
+            info: this.info,
+            clock: this.clock,
+            waitMs: options.waitMs ?? 600_000,
+            unreadableGraceMs: options.unreadableGraceMs ?? 10_000
+        });
+    }
+    get file() {
+        return (0,external_node_path_.join)(this.dir, 'ledger.json');
+    }
+    /**
+     * Runs `work` with the ledger locked and its stale holders pruned; `save` writes the records now
+     * (after each change), and they are saved at the end. Keep `work` to reading and writing the
+     * records and the kernel's table: every other job's main and post step waits for it.
+     */
+    async locked(work, repair) {
+        this.running++;
+        try {
+            await this.prepareDir();
+            await this.lock.acquire();
+            try {
+                const data = await this.read(repair);
+                const save = () => this.write(data);
+                try {
+                    await data.prune(this.info);
+                    return await work(data, save);
+                }
+                finally {
+                    await save();
+                }
+            }
+            finally {
+                await this.lock.release();
+            }
+        }
+        finally {
+            if (--this.running === 0)
+                for (const wake of this.waiting.splice(0))
+                    wake();
+        }
+    }
+    /** Resolves once no locked section of this ledger runs (a signal handler waits for the one in progress). */
+    idle() {
+        return this.running === 0 ? Promise.resolve() : new Promise(resolve => this.waiting.push(resolve));
+    }
+    /** Takes the lock no more (a signal): a section running goes on to its end, a wait for the lock ends. */
+    stop(why) {
+        this.lock.refuse(why);
+    }
+    /** Removes the lock file at once when this process holds it: for a process exiting on a signal. */
+    releaseNow() {
+        this.lock.releaseNow();
+    }
+    async prepareDir() {
+        await (0,promises_.mkdir)(this.dir, { recursive: true, mode: 0o700 });
+        const info = await (0,promises_.stat)(this.dir);
+        const uid = process.getuid?.() ?? 0;
+        if (info.uid !== uid || (info.mode & 0o022) !== 0) {
+            throw new Error(`${this.dir} must belong to uid ${uid} and not be writable by others: the post step acts on what it records`);
+        }
+    }
+    /** The records, checked; a damaged file is set aside and its sound parts kept, with the kernel's table held. */
+    async read(repair) {
+        const found = await this.readFile();
+        if (found === undefined)
+            return new LedgerData();
+        const { entries, problems } = 'unreadable' in found ? { entries: {}, problems: [found.unreadable] } : salvage(found.value);
+        if (problems.length === 0)
+            return new LedgerData(entries);
+        const aside = `${this.file}.damaged-${new Date(this.clock.now()).toISOString().replace(/[:.]/g, '-')}`;
+        await (0,promises_.rename)(this.file, aside);
+        const table = await (0,binfmt/* readTable */.xz)(repair.binfmtDir);
+        repair.warn(`the host's ledger ${this.file} could not be trusted (${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; ...' : ''}); ` +
+            `it was moved to ${aside} and written again from the kernel's binfmt table, and none of the ${table.size} entries there ` +
+            'will be removed by a post step, as other jobs may still hold them. Nothing to do for this job; if it happens again, find what ' +
+            `else writes to ${this.dir}. Remove unneeded entries by hand (echo -1 > ${repair.binfmtDir}/NAME) when no job runs, or reboot.`);
+        return new LedgerData(rebuild(entries, table));
+    }
+    /** The parsed file; undefined when there is none yet; why not when it cannot be read as JSON. */
+    async readFile() {
+        let text;
+        try {
+            const found = await (0,promises_.lstat)(this.file);
+            if (found.isSymbolicLink())
+                return { unreadable: 'it is a symbolic link, not a file' };
+            if (!found.isFile())
+                return { unreadable: 'it is not a regular file' };
+            text = await (0,promises_.readFile)(this.file, { encoding: 'utf8', flag: external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW });
+        }
+        catch (error) {
+            if (error.code === 'ENOENT')
+                return undefined;
+            return { unreadable: `it cannot be read: ${error.message}` };
+        }
+        try {
+            return { value: JSON.parse(text) };
+        }
+        catch (error) {
+            return { unreadable: `it is not JSON: ${error.message}` };
+        }
+    }
+    async write(data) {
+        const next = `${this.file}.${process.pid}`;
+        const handle = await (0,promises_.open)(next, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_TRUNC | external_node_fs_.constants.O_NOFOLLOW, 0o600);
+        try {
+            await handle.writeFile(JSON.stringify(data, null, 1));
+        }
+        finally {
+            await handle.close();
+        }
+        await (0,promises_.rename)(next, this.file); // whole or nothing, even when killed mid-write
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/context.ts
+/**
+ * Everything the core works with, built in one place for the action's main step and the command
+ * line. What comes from where the core runs (folders, where its own QEMU builds are published, who
+ * this run is in the host's ledger, where its journal is kept) arrives as an Environment: the core
+ * reads no process.env itself. It is the one seam: the faces (main, post, the command line) get
+ * theirs from a ContextFactory (createContext, or a unit test's factory of fakes), and the signal
+ * handler is given the parts it stops.
+ */
+
+
+
+
+
+
+
+
+
+
+
+const BINFMT_D = '/etc/binfmt.d';
+/** The install layer's places, copied field by field so nothing else of the Environment leaks into install/. */
+function installPlacesOf(env) {
+    const { toolCache, toolCacheLabel, tempDir, assetBase, interpreterStore, proxy } = env;
+    return { toolCache, toolCacheLabel, tempDir, assetBase, interpreterStore, proxy };
+}
+/**
+ * Where this run's folders are made: the temporary folder it was given, else the machine's, the
+ * first that no untrusted user can change (kernel/root-files.ts).
+ */
+function scratchParents(tempDir) {
+    return [tempDir, (0,external_node_os_namespaceObject.tmpdir)(), '/tmp'];
+}
+async function createContext(env) {
+    const host = currentHost();
+    const workDir = await (0,root_files/* freshFolder */.lj)(scratchParents(env.tempDir), 'setup-x86-on-arm-');
+    return {
+        host,
+        prober: new Prober(workDir, host.machine),
+        journal: new journal_Journal(env.persistJournal),
+        ledger: new Ledger(env.ledgerDir ?? ledgerDirFor(process.getuid?.() ?? 0)),
+        holder: env.holder,
+        privileged: privileged,
+        log: env.log,
+        places: installPlacesOf(env),
+        obtain: obtainInterpreters,
+        makeSysroot: makeSysroot,
+        binfmtDir: binfmt/* BINFMT_DIR */.x6,
+        bootDir: BINFMT_D,
+        workDir,
+        interpreterProblem: path => (0,root_files/* rootOnlyProblem */.k)(path, 'file')
+    };
+}
+async function disposeContext(ctx) {
+    await (0,promises_.rm)(ctx.workDir, { recursive: true, force: true });
+}
+
+;// CONCATENATED MODULE: ./src/core/report.ts
+/** This host cannot serve the request, or a registration would break it: nothing was changed for it. */
+class SetupError extends Error {
+}
+const unique = (values) => [...new Set(values.filter((v) => !!v))];
+function outputsOf(report, sysroot = '') {
+    const working = report.platforms.filter(p => p.status !== 'failed');
+    return {
+        platforms: working.map(p => p.platform.docker).join(','),
+        native: working
+            .filter(p => p.status === 'native')
+            .map(p => p.platform.docker)
+            .join(','),
+        interpreter: unique(working.map(p => p.interpreter)).join(','),
+        'qemu-version': unique(working.map(p => p.qemuVersion)).join(','),
+        'install-method': unique(working.map(p => (p.status === 'existing' ? 'existing' : p.source))).join(','),
+        'cache-hit': report.cacheHit === undefined ? 'false' : String(report.cacheHit),
+        'x86-64-level': report.x86Level ? `x86-64-v${report.x86Level}` : '',
+        sysroot
+    };
+}
+function failuresOf(report) {
+    return [
+        ...report.platforms.filter(p => p.status === 'failed').map(p => `${p.platform.docker}: ${p.detail}`),
+        ...report.platforms
+            .filter(p => p.container?.result === 'failed')
+            .map(p => `${p.platform.docker}: container check failed: ${p.container.detail}`)
+    ];
+}
+const RESULT = {
+    native: 'native',
+    existing: 'already set up',
+    registered: 'registered',
+    failed: 'failed'
+};
+/** Rows for the summary table: platform, result, interpreter, QEMU version, flags, time. */
+function summaryRows(report) {
+    return report.platforms.map(p => [
+        p.platform.docker,
+        RESULT[p.status],
+        p.interpreter ?? '',
+        p.qemuVersion ?? '',
+        p.flags ?? '',
+        p.container ? `${p.container.result}${p.container.seconds !== undefined ? ` (${p.container.seconds.toFixed(1)} s)` : ''}` : '',
+        `${p.seconds.toFixed(2)} s`
+    ]);
+}
+const SUMMARY_HEADER = ['Platform', 'Result', 'Interpreter', 'QEMU', 'Flags', 'Container', 'Time'];
+
+;// CONCATENATED MODULE: ./src/core/other-os.ts
+/**
+ * The step on macOS and Windows runners, so one workflow serves a matrix across operating systems
+ * without `if:`. Nothing is registered there: the platforms are taken as that system's own programs
+ * (darwin/amd64, windows/386, ...), which the system runs natively or through its own emulation
+ * (Rosetta 2, Windows' x86 and x64 emulation); Linux programs there need a Linux VM. The step says
+ * which, sets every output to what is true of this host, and fails only where Rosetta 2 is missing.
+ */
+
+
+
+function isOtherOs(os) {
+    return os === 'darwin' || os === 'win32';
+}
+function otherHost() {
+    return { os: process.platform, arch: process.arch, release: (0,external_node_os_namespaceObject.release)() };
+}
+/** System paths, never PATH: the step trusts only what the system itself ships. */
+const ARCH = '/usr/bin/arch';
+const SYSCTL = '/usr/sbin/sysctl';
+const ROSETTA_CHECK = [ARCH, '-x86_64', '/usr/bin/true'];
+const ROSETTA_FIX = 'softwareupdate --install-rosetta --agree-to-license';
+/** Windows 11's first build: Windows 10 on Arm emulates 32-bit x86 programs only. */
+const WINDOWS_11 = 22000;
+const NATIVE = { runs: 'native' };
+function macWay(target, appleSilicon) {
+    if (target === (appleSilicon ? 'aarch64' : 'x86_64'))
+        return NATIVE;
+    if (target === 'x86_64')
+        return { runs: 'rosetta' };
+    if (target === 'aarch64')
+        return { runs: 'no', why: 'an Intel Mac runs no arm64 programs' };
+    if (target === 'i386' || target === 'arm')
+        return { runs: 'no', why: 'macOS runs no 32-bit programs since 10.15' };
+    return { runs: 'no', why: 'macOS runs arm64 and amd64 programs only' };
+}
+function windowsWay(target, cpu, build) {
+    const own = { arm64: ['aarch64'], x64: ['x86_64', 'i386'], ia32: ['i386'] };
+    if (own[cpu]?.includes(target))
+        return NATIVE;
+    if (cpu === 'arm64' && target === 'i386')
+        return { runs: 'emulated', detail: "x86 Windows programs run through Windows' own emulation" };
+    if (cpu === 'arm64' && target === 'x86_64') {
+        if (build < WINDOWS_11)
+            return { runs: 'no', why: `Windows 10 on Arm (build ${build}) emulates x86 programs only: x64 ones need Windows 11` };
+        return { runs: 'emulated', detail: "x64 Windows programs run through Windows' own emulation" };
+    }
+    if (target === 'aarch64')
+        return { runs: 'no', why: `Windows on ${cpu} runs no arm64 programs` };
+    if (target === 'arm')
+        return { runs: 'no', why: 'Windows 11 24H2 and later run no 32-bit Arm programs' };
+    return { runs: 'no', why: 'Windows runs arm64, x64 and x86 programs only' };
+}
+/** Is this Mac's CPU Apple silicon? An x64 Node says so only through sysctl.proc_translated (1 under Rosetta 2). */
+async function translated(host, run) {
+    if (host.os !== 'darwin' || host.arch !== 'x64')
+        return false;
+    const said = await run(SYSCTL, ['-n', 'sysctl.proc_translated']);
+    // Intel Macs say 0, or (before macOS 11) do not know the name.
+    return said.code === 0 && said.stdout.trim() === '1';
+}
+/** The first line a failed program wrote, or its exit code. */
+function firstLine(result) {
+    const line = result.stderr.trim().split('\n')[0].trim().slice(0, 200);
+    return line || `exit code ${result.code}`;
+}
+async function rosetta(underIt, run) {
+    if (underIt)
+        return { status: 'existing', detail: 'x86_64 macOS programs run through Rosetta 2 (this step itself runs under it)' };
+    const check = ROSETTA_CHECK.join(' ');
+    const result = await run(ROSETTA_CHECK[0], ROSETTA_CHECK.slice(1), { timeoutMs: 60_000 });
+    if (result.code === 0)
+        return { status: 'existing', detail: `x86_64 macOS programs run through Rosetta 2 (checked: ${check})` };
+    const detail = `x86_64 macOS programs need Rosetta 2, and ${check} failed (${firstLine(result)}): install it with ${ROSETTA_FIX}`;
+    return { status: 'failed', detail };
+}
+/**
+ * What this macOS or Windows host runs of the requested platforms. Runs sysctl only for an x64
+ * Node on a Mac, and the Rosetta check only when amd64 is requested on Apple silicon.
+ */
+async function otherOs(platforms, host = otherHost(), run = kernel_process/* runProgram */.mB) {
+    const mac = host.os === 'darwin';
+    const underRosetta = await translated(host, run);
+    const cpu = underRosetta ? 'arm64' : host.arch;
+    const system = mac ? 'macOS' : 'Windows';
+    const build = Number(host.release.split('.')[2]) || WINDOWS_11;
+    const label = mac ? (cpu === 'arm64' ? 'Apple silicon' : 'Intel') : cpu;
+    const vm = mac ? 'a Linux VM (Docker Desktop, Colima)' : 'WSL or a Linux VM';
+    const lines = [
+        `this is a ${system} runner (${label}): the platforms are taken as ${system} programs; Linux programs run only in ${vm}: nothing is registered here`
+    ];
+    const served = [];
+    for (const platform of platforms) {
+        const named = { ...platform, docker: `${mac ? 'darwin' : 'windows'}/${platform.docker.replace(/^linux\//, '')}` };
+        const way = mac ? macWay(platform.target, cpu === 'arm64') : windowsWay(platform.target, cpu, build);
+        if (way.runs === 'no') {
+            lines.push(`${named.docker}: not served: ${way.why}`);
+            continue;
+        }
+        const found = way.runs === 'native'
+            ? { status: 'native', detail: 'runs natively' }
+            : way.runs === 'rosetta'
+                ? await rosetta(underRosetta, run)
+                : { status: 'existing', detail: way.detail };
+        served.push({ platform: named, ...found, seconds: 0 });
+        lines.push(`${named.docker}: ${found.detail}`);
+    }
+    const report = { platforms: served };
+    const failures = failuresOf(report);
+    return { lines, outputs: outputsOf(report), failure: failures.length > 0 ? failures.join('\n') : undefined };
+}
+
+;// CONCATENATED MODULE: ./src/core/assess.ts
+/**
+ * Step 1 of setup, changing nothing: which platforms run already (natively, or through a handler
+ * that works) and which need one. Here too is the test of whether a platform works, which the
+ * later steps use to prove what they registered.
+ */
+
+
+
+
+/** The enabled magic entries that would take a program with this header. */
+function handlersFor(table, header) {
+    return [...table.values()].filter(e => e.enabled && e.type === 'M' && (0,kernel_platforms/* headerMatches */.PD)(header, e.magic, e.mask, e.offset));
+}
+/** The handler the kernel would use for a platform's programs, if any. */
+function handlerOf(table, platform) {
+    return handlersFor(table, probeProgram(platform.target))[0];
+}
+function assess_elapsed(since) {
+    return Math.round((performance.now() - since) / 10) / 100;
+}
+/**
+ * Does the platform run in place and, when F is asked for, where the interpreter path is absent?
+ * With F the chroot run alone proves both; the plain run then only explains a failure.
+ */
+async function works(platform, flags, ctx, sys) {
+    if (flags.includes('F') && sys) {
+        const isolated = await ctx.prober.runIsolated(platform.target, sys);
+        if (isolated.ok)
+            return { ok: true, printed: isolated.output };
+        const direct = await ctx.prober.run(platform.target);
+        return { ok: false, why: direct.ok ? `runs, but not inside a chroot or container (${isolated.output})` : direct.output };
+    }
+    const direct = await ctx.prober.run(platform.target);
+    return direct.ok ? { ok: true, printed: direct.output } : { ok: false, why: direct.output };
+}
+/** The report of a platform an entry serves. */
+async function describeEntry(platform, entry, seconds) {
+    return {
+        platform,
+        status: 'existing',
+        detail: `already registered as ${entry.name}; left as it is`,
+        interpreter: entry.interpreter,
+        qemuVersion: await (0,interpreter/* qemuVersion */.zQ)(entry.interpreter),
+        flags: entry.flags,
+        entry: entry.name,
+        seconds
+    };
+}
+async function describeWorking(platform, entry, seconds, printed, host) {
+    if (entry)
+        return describeEntry(platform, entry, seconds);
+    // Natively a program sees the kernel's machine; under an emulator, its own.
+    if (printed === host)
+        return { platform, status: 'native', detail: 'runs natively', seconds };
+    const detail = `already runs (printed ${printed}) through a handler not visible here; left as it is`;
+    return { platform, status: 'existing', detail, seconds };
+}
+async function assess(request, ctx) {
+    const started = performance.now();
+    const before = await (0,binfmt/* readTable */.xz)(ctx.binfmtDir);
+    const reports = new Map();
+    const untrusted = new Set();
+    const handler = new Map(request.platforms.map(p => [p, handlerOf(before, p)]));
+    // An entry whose interpreter someone other than root could change is never run: it is replaced.
+    for (const [platform, entry] of handler) {
+        const problem = entry && (await ctx.interpreterProblem(entry.interpreter));
+        if (!entry || !problem)
+            continue;
+        ctx.log.warning(`${platform.docker}: the entry ${entry.name} is not run: ${problem}; the action registers its own in front of it`);
+        handler.delete(platform);
+        untrusted.add(platform);
+    }
+    // The chroot check of an existing handler needs root; without it the plain probe decides.
+    const sys = request.flags.includes('F') && [...handler.values()].some(Boolean) ? await ctx.privileged().catch(() => undefined) : undefined;
+    await Promise.all(request.platforms.map(async (platform) => {
+        if (untrusted.has(platform))
+            return;
+        const proof = await works(platform, request.flags, ctx, handler.get(platform) ? sys : undefined);
+        if (proof.ok) {
+            reports.set(platform, await describeWorking(platform, handler.get(platform), assess_elapsed(started), proof.printed, ctx.host.machine));
+        }
+        else if (ctx.host.family.includes(platform.target)) {
+            const detail = `${platform.docker} is this ${ctx.host.machine} host's own family but does not run (${proof.why}); ` +
+                'the action never registers a handler for it';
+            reports.set(platform, { platform, status: 'failed', detail, seconds: assess_elapsed(started) });
+        }
+    }));
+    // In the order asked for, whatever order the probes finished in.
+    const needed = request.platforms.filter(p => !reports.has(p));
+    for (const platform of request.platforms) {
+        const report = reports.get(platform);
+        if (report)
+            ctx.log.info(`${platform.docker}: ${report.detail}`);
+    }
+    return { reports, needed, before };
+}
+
+;// CONCATENATED MODULE: ./src/core/restore.ts
+/**
+ * Undoing a job's changes: remove what it added, re-register what it replaced exactly as it was,
+ * unmount binfmt_misc when this job mounted it and the table is empty again. With the host's
+ * ledger, an entry another live job still holds is kept, and the last holder restores what was
+ * there before the first one. An entry someone else changed meanwhile is left alone, with a warning.
+ *
+ * The saved changes come from a file a job can write, so each is checked and applied on its own
+ * (a damaged one is reported and skipped), and with a ledger only its records decide what is
+ * removed or registered: a change counts only when the ledger says this job holds that entry.
+ */
+
+
+
+function undoOf(change) {
+    if (change.kind === 'added')
+        return { name: change.entry.name, ours: change.entry };
+    if (change.kind === 'replaced')
+        return { name: change.original.name, ours: change.entry, original: change.original };
+    return undefined; // a shared entry: only its ledger record can say what to undo
+}
+/** The undo a ledger record asks for once its last holder is gone. */
+function undoOfHeld(name, held) {
+    if (held.removed)
+        return { name, original: held.entry };
+    return { name, ours: held.entry, original: held.original, persisted: held.persisted };
+}
+function nameOf(change) {
+    return change.kind === 'shared' ? change.name : change.kind === 'added' ? change.entry.name : change.original.name;
+}
+/** Whether the table already shows what undoing would leave: nothing to do then. */
+function settled(step, current) {
+    if (!step.original)
+        return !current;
+    return !!current && (0,binfmt/* sameHandler */.lQ)(current, step.original) && current.enabled === step.original.enabled;
+}
+async function undo(step, sys, warn, dir, report) {
+    const current = (await (0,binfmt/* readTable */.xz)(dir)).get(step.name);
+    if (settled(step, current)) {
+        if (step.persisted)
+            await sys.run('rm', ['-f', step.persisted]);
+        return; // never made, or already back
+    }
+    if (current && (!step.ours || !(0,binfmt/* sameHandler */.lQ)(current, step.ours))) {
+        warn(`binfmt entry ${step.name} changed since this job registered it; leaving it as it is`);
+        report.skipped.push(step.name);
+        return;
+    }
+    if (current) {
+        await (0,binfmt/* remove */.TF)(sys, step.name, dir);
+        if (!step.original)
+            report.removed.push(step.name);
+    }
+    if (step.original) {
+        await (0,binfmt/* register */.kz)(sys, step.original, dir);
+        report.restored.push(step.name);
+    }
+    if (step.persisted)
+        await sys.run('rm', ['-f', step.persisted]);
+}
+/** A job's holder, or one uninstall lets go of: anything else may not undo entries held in the ledger. */
+function checkHolder(holder, releaseAll = []) {
+    if (holder === undefined)
+        return;
+    const problem = holderProblem(holder);
+    if (problem)
+        throw new Error(`holder is not valid: ${problem}`);
+    if (neverStale(holder) && !releaseAll.some(h => sameHolder(h, holder))) {
+        const why = "only setup-x86-on-arm uninstall lets go of what it holds, never a job's post step";
+        throw new Error(`holder "${holder.label}" is not a job's: ${why}`);
+    }
+}
+async function restore(changes, sys, warn, options = {}) {
+    const dir = options.dir ?? binfmt/* BINFMT_DIR */.x6;
+    const report = { removed: [], restored: [], unmounted: false, skipped: [], kept: [], invalid: [] };
+    if (changes.length === 0 && !options.releaseAll)
+        return report;
+    const { holder, releaseAll } = options;
+    checkHolder(holder, releaseAll);
+    const valid = [];
+    for (const [at, change] of changes.entries()) {
+        const problem = changeProblem(change);
+        if (!problem)
+            valid.push(change);
+        else {
+            const line = `saved change ${at + 1} of ${changes.length} skipped: ${problem}`;
+            warn(line);
+            report.invalid.push(line);
+        }
+    }
+    /** Undoes one change; with a ledger, only when its record says this job holds that entry. */
+    const undoChange = async (change, ledger, heldBefore) => {
+        if (!ledger) {
+            const step = undoOf(change);
+            if (step)
+                await undo(step, sys, warn, dir, report);
+            return;
+        }
+        const name = nameOf(change);
+        if (!holder || !heldBefore.has(name)) {
+            // Others hold it (or a rebuilt ledger does, for them): whatever this job did, the entry stays.
+            if (ledger.get(name)?.holders.length)
+                return void report.kept.push(name);
+            const step = undoOf(change);
+            if (step && !settled(step, (await (0,binfmt/* readTable */.xz)(dir)).get(name))) {
+                warn(`binfmt entry ${name}: the host's ledger does not say this job made that change; leaving it as it is`);
+                report.skipped.push(name);
+            }
+            return;
+        }
+        const released = ledger.release(name, holder);
+        if (released.kept)
+            report.kept.push(name);
+        else if (released.last)
+            await undo(undoOfHeld(name, released.last), sys, warn, dir, report);
+    };
+    const run = async (ledger) => {
+        // Which records list this job, before uninstall lets go of its holders everywhere.
+        const heldBefore = new Set(holder && ledger ? Object.keys(ledger.entries).filter(name => ledger.holds(name, holder)) : []);
+        if (ledger && releaseAll)
+            ledger.releaseEverywhere(releaseAll);
+        // With a ledger, a name's record covers every change this job made to it: the latest one undoes them all.
+        const done = new Set();
+        for (const change of [...valid].reverse()) {
+            if (change.kind === 'mounted')
+                continue;
+            if (ledger && done.has(nameOf(change)))
+                continue;
+            done.add(nameOf(change));
+            await undoChange(change, ledger, heldBefore);
+        }
+        // Entries whose every holder died without a post step: nobody else will ever undo them.
+        for (const [name, held] of ledger?.takeAbandoned() ?? [])
+            await undo(undoOfHeld(name, held), sys, warn, dir, report);
+        // Last, once every entry that goes is gone. (Not mounted: a main killed between recording the mount and making it.)
+        if (valid.some(c => c.kind === 'mounted') && (await (0,binfmt/* isMounted */.BX)(dir)) && (await (0,binfmt/* readTable */.xz)(dir)).size === 0) {
+            await (0,binfmt/* unmount */.vs)(sys, dir);
+            report.unmounted = true;
+        }
+    };
+    if (options.ledger)
+        await options.ledger.locked(data => run(data), { binfmtDir: dir, warn });
+    else
+        await run();
+    return report;
+}
+
+;// CONCATENATED MODULE: ./src/core/changes.ts
+/**
+ * Every change one setup makes to the kernel's table, each recorded before it is made: in the
+ * job's journal (so its post step can undo it, even when main is killed half-way) and in the
+ * host's ledger (so a job sharing the entry keeps it until the last one is done). Each is made with
+ * the ledger locked: inside the section `locked` opens, or in a short one of its own. A package's
+ * install (watch) runs unlocked, between two short sections: before it, the table and the ledger
+ * are read; after it, what the package changed is told apart from what other jobs did meanwhile.
+ */
+
+
+class Changes {
+    sys;
+    books;
+    dir;
+    log;
+    open;
+    constructor(sys, books, dir, log) {
+        this.sys = sys;
+        this.books = books;
+        this.dir = dir;
+        this.log = log;
+    }
+    get repair() {
+        return { binfmtDir: this.dir, warn: this.log.warning };
+    }
+    /** Runs `work` with the ledger locked: every change it makes is made in this one section. */
+    async locked(work) {
+        return this.books.ledger.locked(async (data, save) => {
+            this.open = { data, save };
+            try {
+                return await work();
+            }
+            finally {
+                this.open = undefined;
+            }
+        }, this.repair);
+    }
+    /** The open section, or a short one of its own for a change made outside any. */
+    section(work) {
+        const open = this.open;
+        return open ? work(open) : this.locked(() => work(this.open));
+    }
+    /** Mounts binfmt_misc, when it is not mounted yet. */
+    async mount() {
+        await this.section(async () => {
+            if (await (0,binfmt/* isMounted */.BX)(this.dir))
+                return;
+            await this.books.journal.record({ kind: 'mounted' });
+            await (0,binfmt/* mount */.Or)(this.sys, this.dir);
+            this.log.info(`mounted binfmt_misc on ${this.dir}`);
+        });
+    }
+    /** Registers an entry, replacing what has its name (a broken entry: the caller proved it does not work). */
+    async register(entry) {
+        const { journal, holder } = this.books;
+        return this.section(async ({ data, save }) => {
+            const existing = (await (0,binfmt/* readTable */.xz)(this.dir)).get(entry.name);
+            const change = existing ? { kind: 'replaced', original: existing, entry } : { kind: 'added', entry };
+            // The journal first: once the run is stopping it refuses, and then nothing else is touched.
+            await journal.record(change);
+            const previous = data.registering(entry, existing, holder);
+            await save();
+            if (existing) {
+                await (0,binfmt/* remove */.TF)(this.sys, entry.name, this.dir);
+                this.log.info(`replacing ${entry.name} (interpreter ${existing.interpreter}, flags ${existing.flags || 'none'}): it did not work`);
+            }
+            await (0,binfmt/* register */.kz)(this.sys, entry, this.dir);
+            return { entry, change, previous };
+        });
+    }
+    /** Undoes a registration: the table, the journal and the ledger as they were before it. */
+    async undo(registration) {
+        await this.section(async ({ data, save }) => {
+            await restore([registration.change], this.sys, this.log.warning, { dir: this.dir });
+            await this.books.journal.update(registration.change, undefined);
+            data.putBack(registration.entry.name, registration.previous);
+            await save();
+        });
+    }
+    /** Holds an entry of the action's that another job registered; false when the entry is not the action's. */
+    async share(entry) {
+        return this.section(async ({ data, save }) => {
+            const held = data.get(entry.name);
+            if (!held || held.removed || !(0,binfmt/* sameHandler */.lQ)(held.entry, entry))
+                return false;
+            if (!data.holds(entry.name, this.books.holder)) {
+                await this.books.journal.record({ kind: 'shared', name: entry.name });
+                data.claim(entry.name, this.books.holder);
+                await save();
+            }
+            return true;
+        });
+    }
+    /**
+     * Runs a step that may change the table behind our back (a package's postinst) and records what
+     * it did. The step runs unlocked (apt takes minutes); what other jobs of this action did to the
+     * table meanwhile is theirs and left out: an entry another job registered, one another job's post
+     * step removed.
+     */
+    async watch(step) {
+        const before = await this.section(async ({ data }) => ({
+            table: await (0,binfmt/* readTable */.xz)(this.dir),
+            recorded: new Set(Object.keys(data.entries))
+        }));
+        try {
+            return await step();
+        }
+        finally {
+            await this.section(section => this.recordWatched(before.table, before.recorded, section));
+        }
+    }
+    async recordWatched(before, recordedBefore, { data, save }) {
+        const { journal, holder } = this.books;
+        const diff = (0,binfmt/* diffTables */.Nv)(before, await (0,binfmt/* readTable */.xz)(this.dir));
+        // The ledger records this very entry: another job registered it meanwhile (or its package did).
+        const recorded = (entry) => {
+            const held = data.get(entry.name);
+            return !!held && !held.removed && (0,binfmt/* sameHandler */.lQ)(held.entry, entry);
+        };
+        // Left out: step 4 holds the one a platform of this run needs (Changes.share).
+        const theirs = new Set([...diff.added, ...diff.changed.map(c => c.after)].filter(recorded).map(e => e.name));
+        for (const entry of diff.added.filter(e => !theirs.has(e.name))) {
+            await journal.record({ kind: 'added', entry });
+            data.registering(entry, undefined, holder);
+        }
+        for (const { before: original, after } of diff.changed.filter(c => !theirs.has(c.after.name))) {
+            await journal.record({ kind: 'replaced', original, entry: after });
+            data.registering(after, original, holder);
+        }
+        for (const original of diff.removed) {
+            // Recorded before the step and gone from the ledger since: another job's post step removed it.
+            if (recordedBefore.has(original.name) && !data.get(original.name))
+                continue;
+            await journal.record({ kind: 'replaced', original });
+            data.removing(original, holder);
+        }
+        await save();
+    }
+    /**
+     * Writes the entry where systemd-binfmt registers it at boot, and holds it for good. (No restart
+     * of systemd-binfmt: its start flushes the whole table, other jobs' entries included; the entry
+     * is registered already.)
+     */
+    async persist(entry, bootDir) {
+        return this.section(async ({ data, save }) => {
+            const path = `${bootDir}/${entry.name}.conf`;
+            await this.sys.run('mkdir', ['-p', bootDir]);
+            const header = '# written by setup-x86-on-arm (persist: true); undo: setup-x86-on-arm uninstall';
+            await this.sys.write(path, `${header}\n${(0,binfmt/* registerLine */.AM)(entry)}\n`);
+            data.persisted(entry.name, path);
+            await save();
+            return path;
+        });
+    }
+}
+
+// EXTERNAL MODULE: ./src/install/manifest.ts + 1 modules
+var manifest = __nccwpck_require__(3098);
+;// CONCATENATED MODULE: ./src/core/obtain.ts
+/**
+ * Step 3 of setup: interpreters for the platforms that need one, from the install layer.
+ * binfmt_misc is mounted before a package installs (its postinst registers into it), and not at
+ * all when there is nothing to register; what a package registers is recorded like our own changes.
+ * Here too is what the later steps need when the QEMU serving x86_64 hands out addresses amd64 Go
+ * programs cannot take (setup.ts adds it to the report).
+ */
+
+
+
+function obtain(needed, request, sys, changes, ctx) {
+    return ctx.obtain(needed.map(p => p.target), { ...request.install, flags: request.flags }, {
+        sys,
+        hostMachine: ctx.host.machine,
+        places: ctx.places,
+        log: ctx.log.info,
+        watch: async (step) => {
+            await changes.mount();
+            return changes.watch(step);
+        }
+    });
+}
+/** The QEMU version of the manifest's default download. */
+function defaultQemu() {
+    return manifest/* MANIFEST */.e0.releases.find(r => r.id === manifest/* MANIFEST */.e0.default)?.qemu ?? manifest/* MANIFEST */.e0.default;
+}
+/**
+ * QEMU_GUEST_BASE when a QEMU of 9.0 or later serves x86_64 (whoever chose it, the download's
+ * fallback included) on a host whose kernel hands out 48-bit addresses: such a QEMU passes a
+ * program's memory requests to the kernel, and amd64 Go programs built with Go before 1.25.4
+ * cannot take its answers. Older QEMU picks addresses below 2^47 itself; a host of 47 bits or
+ * fewer (x86_64, Raspberry Pi's 39) answers below 2^47 anyway.
+ */
+function highAddressRemedy(platforms, install, host, safeVersion = defaultQemu()) {
+    const base = x86_64GuestBase(host.addressBits);
+    if (!base)
+        return undefined;
+    const x86 = platforms.find(p => p.platform.target === 'x86_64' && (p.status === 'registered' || p.status === 'existing'));
+    if (!x86?.qemuVersion || !givesHighAddresses(x86.qemuVersion))
+        return undefined;
+    const fallback = x86.status === 'registered' && x86.source === 'download' && !install.qemuVersion && !install.qemuUrl && x86.qemuVersion !== safeVersion;
+    const which = fallback ? ` (the download's fallback for the default QEMU ${safeVersion})` : '';
+    const setting = `QEMU_GUEST_BASE=${base}`;
+    return {
+        environment: { QEMU_GUEST_BASE: base },
+        message: `qemu-x86_64 ${x86.qemuVersion}${x86.interpreter ? ` at ${x86.interpreter}` : ''}${which} hands x86_64 programs ` +
+            `the ${host.addressBits}-bit addresses of this ${host.machine} host, which amd64 Go programs built with Go before 1.25.4 cannot take (lfstack.push): ` +
+            `${setting} is exported for the later steps to move them below 2^47; containers need it too: docker run -e ${setting} ..., or ENV ${setting} in the Dockerfile`
+    };
+}
+/** What to do about a platform nothing could serve, after what was tried. */
+function installAdvice(method) {
+    return method === 'none'
+        ? 'install qemu-user-static before this step, or set install: auto to let the action get QEMU'
+        : 'see the log above for what was tried';
+}
+
+;// CONCATENATED MODULE: ./src/core/register.ts
+/**
+ * Step 4 of setup, with the ledger locked again: register each platform's entry with the
+ * interpreter step 3 got, prove it works (undoing it when it does not), and keep it across reboots
+ * when asked to. Step 3 ran unlocked, so another job may have registered a platform meanwhile:
+ * a handler that appeared since step 1 and works is shared, not replaced.
+ */
+
+
+
+
+
+
+/** Reports each needed platform: failed without an interpreter, else registered (or undone). */
+async function registerAll(needed, installation, at) {
+    const reports = new Map();
+    if (installation.interpreters.size > 0)
+        await at.changes.mount();
+    for (const platform of needed) {
+        const since = performance.now();
+        const interpreter = installation.interpreters.get(platform.target);
+        if (!interpreter) {
+            const missing = installation.missing.get(platform.target) ?? `no qemu-${platform.target}`;
+            const detail = `${missing}; ${installAdvice(at.request.install.method)}`;
+            reports.set(platform, { platform, status: 'failed', detail, seconds: assess_elapsed(since) });
+            continue;
+        }
+        const report = (await registeredByPackage(platform, interpreter, at, since)) ??
+            (await registeredMeanwhile(platform, at, since)) ??
+            (await registerPlatform(platform, interpreter, at, since));
+        reports.set(platform, { ...report, qemuVersion: report.qemuVersion ?? interpreter.version, source: interpreter.source });
+        at.ctx.log.info(`${platform.docker}: ${report.detail}`);
+    }
+    return reports;
+}
+/** A distro package may have registered a working handler itself (its postinst, watched in step 3). */
+async function registeredByPackage(platform, interpreter, at, since) {
+    if (interpreter.source !== 'apt')
+        return undefined;
+    const entry = handlerOf(await (0,binfmt/* readTable */.xz)(at.ctx.binfmtDir), platform);
+    if (entry && (await at.ctx.interpreterProblem(entry.interpreter)))
+        return undefined;
+    if (!(await works(platform, at.request.flags, at.ctx, at.sys)).ok)
+        return undefined;
+    if (entry)
+        await at.changes.share(entry); // another job's entry, registered while the package installed
+    const seconds = assess_elapsed(since);
+    const found = { platform, status: 'registered', detail: '', seconds };
+    const report = entry ? await describeEntry(platform, entry, seconds) : found;
+    return { ...report, status: 'registered', detail: 'registered by the distro package' };
+}
+/** A handler another job registered while this one was getting its interpreter: held, when it works. */
+async function registeredMeanwhile(platform, at, since) {
+    const entry = handlerOf(await (0,binfmt/* readTable */.xz)(at.ctx.binfmtDir), platform);
+    const found = entry && at.before.get(entry.name);
+    if (!entry || (found && (0,binfmt/* sameHandler */.lQ)(found, entry) && found.enabled === entry.enabled))
+        return undefined;
+    if (await at.ctx.interpreterProblem(entry.interpreter))
+        return undefined;
+    if (!(await works(platform, at.request.flags, at.ctx, at.sys)).ok)
+        return undefined;
+    const shared = await at.changes.share(entry);
+    const report = await describeEntry(platform, entry, assess_elapsed(since));
+    return shared ? { ...report, detail: `registered meanwhile by another job as ${entry.name}; shared with it` } : report;
+}
+/** Registers one platform's entry (replacing a broken one of the same name) and proves it. */
+async function registerPlatform(platform, interpreter, at, since) {
+    const { request, sys, changes, ctx } = at;
+    await assertNotHostFormat(platform);
+    const registration = await changes.register((0,kernel_platforms/* entryFor */.cy)(platform, interpreter.path, request.flags));
+    const { entry } = registration;
+    const report = {
+        platform,
+        status: 'registered',
+        detail: `registered ${entry.name} -> ${interpreter.path} (flags ${request.flags || 'none'})`,
+        interpreter: interpreter.path,
+        flags: request.flags,
+        entry: entry.name,
+        seconds: 0
+    };
+    if (request.prove) {
+        const proof = await works(platform, request.flags, ctx, sys);
+        if (!proof.ok) {
+            await changes.undo(registration);
+            const detail = `registered ${entry.name} but the probe failed (${proof.why}); undone`;
+            return { ...report, status: 'failed', detail, seconds: assess_elapsed(since) };
+        }
+        report.detail += `; probe printed ${proof.printed}`;
+    }
+    if (request.persist)
+        report.detail += `; kept across reboots in ${await changes.persist(entry, ctx.bootDir)}`;
+    return { ...report, seconds: assess_elapsed(since) };
+}
+/** Guards against the one mistake that breaks a host: a handler matching the host's own programs. */
+async function assertNotHostFormat(platform) {
+    const self = await (0,kernel_elf/* readElf */.o)(process.execPath);
+    if (self && (0,kernel_platforms/* headerMatches */.PD)(self.header, platform.magic, platform.mask)) {
+        throw new SetupError(`refusing to register ${platform.docker}: its handler would match this host's own programs`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/share.ts
+/**
+ * Step 2 of setup, with the ledger locked: the working entries other jobs of this action
+ * registered are held by this job too, so they stay until its post step. One that another job's
+ * post step removed (or anything else changed) since step 1 needs a handler again.
+ */
+
+/** The working entries step 1 found, by platform. */
+function sharedEntries(assessment) {
+    const shared = new Map();
+    for (const report of assessment.reports.values()) {
+        if (report.status === 'existing' && report.entry)
+            shared.set(report.platform, report.entry);
+    }
+    return shared;
+}
+/** Holds what still works; returns every platform that needs a handler now (step 1's and the lost ones). */
+async function share(assessment, holding, dir) {
+    const { journal, holder, data, save } = holding;
+    const now = await (0,binfmt/* readTable */.xz)(dir);
+    data.forgetObsolete(now);
+    const lost = [];
+    for (const [platform, name] of sharedEntries(assessment)) {
+        const entry = now.get(name);
+        const found = assessment.before.get(name);
+        if (!entry || !found || !(0,binfmt/* sameHandler */.lQ)(entry, found)) {
+            lost.push(platform);
+            assessment.reports.delete(platform);
+        }
+        else if (data.get(name) && !data.holds(name, holder)) {
+            // The action's own entry (another job's): hold it too. Anyone else's is never removed anyway.
+            await journal.record({ kind: 'shared', name });
+            data.claim(name, holder);
+            await save();
+        }
+    }
+    return [...assessment.needed, ...lost];
+}
+
+;// CONCATENATED MODULE: ./src/core/setup.ts
+/**
+ * The core shared by the action's main step and the command line, as four steps: assess what
+ * already runs (changing nothing), share the working entries other jobs registered (ledger
+ * locked), obtain interpreters for the rest (unlocked: downloads and apt take minutes, and other
+ * jobs' main and post steps go on meanwhile), register and prove them, persisting them when asked
+ * (locked again, the table and the ledger read afresh). Every change to the kernel's table is
+ * recorded before it is made (changes.ts). The report ends with what the later steps need to export
+ * for the QEMU that serves x86_64, registered now or before.
+ */
+
+
+
+
+
+
+
+async function setup(request, ctx) {
+    const report = await serve(request, ctx);
+    const remedy = highAddressRemedy(report.platforms, request.install, ctx.host);
+    if (!remedy)
+        return report;
+    ctx.log.warning(remedy.message);
+    return { ...report, environment: remedy.environment };
+}
+/** Steps 1 to 4: what serves each platform now. */
+async function serve(request, ctx) {
+    const problem = hostProblem(ctx.host, request.platforms);
+    if (problem)
+        throw new SetupError(problem);
+    const assessment = await assess(request, ctx);
+    const reports = assessment.reports;
+    const inOrder = () => request.platforms.map(p => reports.get(p));
+    if (assessment.needed.length === 0 && sharedEntries(assessment).size === 0)
+        return { platforms: inOrder() };
+    const { journal, holder, ledger } = ctx;
+    const repair = { binfmtDir: ctx.binfmtDir, warn: ctx.log.warning };
+    const needed = await ledger.locked((data, save) => share(assessment, { journal, holder, data, save }, ctx.binfmtDir), repair);
+    if (needed.length === 0)
+        return { platforms: inOrder() };
+    const sys = await ctx.privileged(); // asked for only now that something must change
+    const changes = new Changes(sys, { journal, ledger, holder }, ctx.binfmtDir, ctx.log);
+    // Partial downloads go to the run's own scratch folder, which every way out of main removes.
+    const installation = await obtain(needed, request, sys, changes, { ...ctx, places: { ...ctx.places, tempDir: ctx.workDir } });
+    const registrar = { request, sys, changes, ctx, before: assessment.before };
+    const registered = await changes.locked(() => registerAll(needed, installation, registrar));
+    for (const [platform, report] of registered)
+        reports.set(platform, report);
+    return { platforms: inOrder(), cacheHit: installation.cacheHit };
+}
+
 ;// CONCATENATED MODULE: ./src/core/sysroot.ts
 /**
  * After setup: the sysroot QEMU_LD_PREFIX points at, so dynamically linked programs of the
@@ -37110,6 +37113,8 @@ function jobLabel(env, runnerPid) {
 
 
 
+/** How long the change in progress may take to finish: the runner sends SIGTERM 7.5 s after SIGINT. */
+const GRACE_MS = 5000;
 /** The exit code of a process ended by a signal, as a shell reports it: 128 + its number. */
 function exitCodeOf(signal) {
     return 128 + external_node_os_namespaceObject.constants.signals[signal];
@@ -37117,31 +37122,30 @@ function exitCodeOf(signal) {
 /** Stops the work in progress on a signal, then exits; a second signal while it waits exits at once. */
 class SignalStop {
     work;
-    seams;
+    graceMs;
     waiting = false;
-    constructor(work, seams = {}) {
+    constructor(work, graceMs = GRACE_MS) {
         this.work = work;
-        this.seams = seams;
+        this.graceMs = graceMs;
     }
     async stop(signal) {
         const work = this.work();
-        const { exit = code => process.exit(code), say = line => void process.stderr.write(`${line}\n`), graceMs = 5000 } = this.seams;
         const leave = () => {
             work.ledger?.releaseNow();
             for (const dir of [work.workDir, ...(0,scratch/* heldScratch */.qA)()])
                 if (dir)
                     (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
-            exit(exitCodeOf(signal));
+            process.exit(exitCodeOf(signal));
         };
         if (this.waiting)
             return leave();
         this.waiting = true;
-        say(`${signal}: finishing the change in progress, then stopping; the post step undoes what this step changed`);
+        process.stderr.write(`${signal}: finishing the change in progress, then stopping; the post step undoes what this step changed\n`);
         work.journal?.stop(`stopped by ${signal}`);
         work.ledger?.stop(`stopped by ${signal}`);
         let timer;
         const grace = new Promise(resolve => {
-            timer = setTimeout(resolve, graceMs);
+            timer = setTimeout(resolve, this.graceMs);
             timer.unref();
         });
         await Promise.race([work.ledger?.idle(), grace]);
@@ -37186,7 +37190,7 @@ function exitOnSignals(work) {
 
 
 /** The Environment of a job: the runner's folders and variables, and its runner process as the holder. */
-async function jobEnvironment(env, afterRecord) {
+async function jobEnvironment(env) {
     const uid = process.getuid?.() ?? 0;
     // The job's runner process outlives main and post: it is this job's identity in the host's ledger.
     const holder = await holderFor(process.ppid, jobLabel(env, process.ppid));
@@ -37195,10 +37199,7 @@ async function jobEnvironment(env, afterRecord) {
         ...actionPlaces(env, uid),
         holder,
         ledgerDir: ledgerDirFor(uid, env),
-        persistJournal: changes => {
-            saveChanges(changes);
-            afterRecord?.(changes.length);
-        },
+        persistJournal: saveChanges,
         log: { info: log_info, notice: notice, warning: core_warning }
     };
 }
@@ -37207,7 +37208,7 @@ async function jobEnvironment(env, afterRecord) {
  * QEMU_LD_PREFIX for the job's later steps (the runner reads GITHUB_ENV when this step ends); its
  * path, or '' when there is none.
  */
-async function exportSysroot(libraries, report, ctx, env, make) {
+async function exportSysroot(libraries, report, ctx, env) {
     if (!wantsSysroot(libraries) || failuresOf(report).length > 0)
         return '';
     const places = {
@@ -37216,14 +37217,15 @@ async function exportSysroot(libraries, report, ctx, env, make) {
         temporaryRoot: temporarySysrootRoot(env, process.ppid),
         store: process.getuid?.() === 0 ? sysrootStoreFor(env) : undefined
     };
-    const made = await group('Libraries', () => prepareSysroot(libraries, report, places, ctx.log, make));
+    const made = await group('Libraries', () => prepareSysroot(libraries, report, places, ctx.log, ctx.makeSysroot));
     if (made)
         exportVariable('QEMU_LD_PREFIX', made.path);
     return made?.path ?? '';
 }
-async function run(seams = {}) {
+/** The step; its Context comes from `contextFor` (createContext; a unit test's factory of fakes). */
+async function run(contextFor = createContext) {
     try {
-        const env = seams.env ?? process.env;
+        const env = process.env;
         const { inputs, warnings } = readInputs(name => getInput(name));
         if (isOtherOs(process.platform)) {
             // macOS and Windows: what runs x86 programs there is the system's own; nothing to register.
@@ -37240,7 +37242,7 @@ async function run(seams = {}) {
         for (const warning of warnings)
             core_warning(warning);
         saveCleanup(inputs.cleanup);
-        const ctx = await (seams.createContext ?? createContext)(await jobEnvironment(env, seams.afterRecord));
+        const ctx = await contextFor(await jobEnvironment(env));
         exitOnSignals(ctx);
         try {
             const report = await group('Set up emulation', () => setup(setupRequestOf(inputs), ctx));
@@ -37259,7 +37261,7 @@ async function run(seams = {}) {
                 if (check.engine && leftovers.length === 0)
                     saveProbeRun({ runId: check.runId, engines: [] });
             }
-            const sysroot = await exportSysroot(librariesRequestOf(inputs), report, ctx, env, seams.makeSysroot);
+            const sysroot = await exportSysroot(librariesRequestOf(inputs), report, ctx, env);
             for (const [name, value] of Object.entries(outputsOf(report, sysroot)))
                 setOutput(name, value);
             await summary
@@ -37283,7 +37285,7 @@ async function run(seams = {}) {
 
 /***/ }),
 
-/***/ 2718:
+/***/ 8502:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -37299,7 +37301,7 @@ class ArchiveError extends Error {
 
 /***/ }),
 
-/***/ 3569:
+/***/ 9715:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -37313,8 +37315,8 @@ class ArchiveError extends Error {
 /* harmony export */   rc: () => (/* binding */ describeContainer),
 /* harmony export */   t8: () => (/* binding */ containerOf)
 /* harmony export */ });
-/* harmony import */ var _error_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2718);
-/* harmony import */ var _tar_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9239);
+/* harmony import */ var _error_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8502);
+/* harmony import */ var _tar_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4293);
 /**
  * What a downloaded file is: its compression (gzip, xz, zstd, brotli or none) and its container (a
  * tar archive, a .deb, or a single program), told from a manifest's format name, from the file's
@@ -37462,7 +37464,7 @@ function confirmFormat(declared, head) {
 
 /***/ }),
 
-/***/ 9239:
+/***/ 4293:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -37470,7 +37472,7 @@ function confirmFormat(declared, head) {
 /* harmony export */   OH: () => (/* binding */ parseTarHeader)
 /* harmony export */ });
 /* unused harmony exports tarNumber, parsePax */
-/* harmony import */ var _error_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2718);
+/* harmony import */ var _error_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8502);
 /**
  * Reading tar archives as a stream: 512-byte ustar/GNU headers (octal or base-256 numbers, the
  * ustar path prefix), pax and GNU long-name records, and a walker that shows each member to a
@@ -37638,7 +37640,7 @@ async function walkTar(reader, visit) {
 
 /***/ }),
 
-/***/ 1123:
+/***/ 2237:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -37651,9 +37653,9 @@ async function walkTar(reader, visit) {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _kernel_elf_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3634);
-/* harmony import */ var _kernel_process_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5904);
-/* harmony import */ var _kernel_root_files_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1833);
+/* harmony import */ var _kernel_elf_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6240);
+/* harmony import */ var _kernel_process_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3694);
+/* harmony import */ var _kernel_root_files_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4659);
 /** Finding a QEMU user-mode interpreter already on the machine, and telling its version. */
 
 
@@ -37713,7 +37715,7 @@ async function qemuVersion(path) {
 
 /***/ }),
 
-/***/ 6749:
+/***/ 3098:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37730,11 +37732,11 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: ManifestError, isCacheVersion, validateManifest
 
 // EXTERNAL MODULE: ./src/kernel/platforms.ts
-var platforms = __nccwpck_require__(3915);
+var platforms = __nccwpck_require__(5621);
 ;// CONCATENATED MODULE: ./src/install/manifest.json
 const manifest_namespaceObject = /*#__PURE__*/JSON.parse('{"comment":"Known QEMU builds for install: download. Each release: id (what qemu-version names; also the tool-cache version), qemu (the QEMU version it reports), source (a GitHub owner/repo, or \\"action\\" for assets published by the repository the action runs from: <its address, e.g. GITHUB_SERVER_URL/GITHUB_ACTION_REPOSITORY>/releases/download/<tag>/<file>), optional fallback (the id to use when this release\'s assets are missing), assets. An asset serves one host architecture (Docker names: amd64, arm64, arm, ...); with target it is that one interpreter alone, without it an archive holding several. sha256 null = no known digest: the asset is refused until `npm run manifest -- <id>` fills it from GitHub\'s release API. digestSource says where each sha256 came from. Releases with source \\"action\\" are made by `npm run package-qemu -- <debian-version>` (scripts/package-qemu.mjs) from Debian\'s signed qemu-user packages, one compressed static interpreter per file: brotli (format br, qemu-<target>-linux-<host>.br, decoded in-process by node:zlib) for new releases, xz (.xz) for older ones; binarySha256 is the sha256 of the interpreter once decompressed. Their debian field records the suite, the package version per host and the compression (settings and encoder version), and `npm run package-qemu -- --rebuild <id>` makes the same bytes again.","default":"7.2.22","releases":[{"id":"10.0.13","qemu":"10.0.13","source":"action","tag":"qemu-v10.0.13","fallback":"10.2.3-68","debian":{"suite":"trixie","package":"qemu-user","versions":{"amd64":"1:10.0.13+ds-0+deb13u1","arm64":"1:10.0.13+ds-0+deb13u1","arm":"1:10.0.13+ds-0+deb13u1"},"compression":"xz -9 --check=crc64 -T1 (XZ Utils 5.4.1)"},"assets":[{"host":"amd64","target":"aarch64","file":"qemu-aarch64-linux-amd64.xz","format":"xz","sha256":"27b16ac570f289e024929128afe6dbe2632cb4b98782e149d88ec14b060619eb","binarySha256":"73cc2584f119f9e74c85c0a8549dbb6fd104ae3897a06a7500797f9e5b4d0943","size":2567500,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-aarch64 compressed with xz -9 --check=crc64 -T1"},{"host":"amd64","target":"arm","file":"qemu-arm-linux-amd64.xz","format":"xz","sha256":"c63955c07264d4167fd2aa1b19aac490bf917385d0211cc429d36e3af9ca1250","binarySha256":"94f4d938a299230026c759b348a5c8f8eaf05969ee5d7a6819598de8c6d342bb","size":2275112,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-arm compressed with xz -9 --check=crc64 -T1"},{"host":"amd64","target":"riscv64","file":"qemu-riscv64-linux-amd64.xz","format":"xz","sha256":"a1f0e21443cf5c1cae156fcbf3a2613c288fe8e941ed5be25a13995791ab59a1","binarySha256":"f2bb9b35eb97fc6b67c43a65d944ea9dcd7b1908df95faf28cea68511e762dc5","size":2168420,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-riscv64 compressed with xz -9 --check=crc64 -T1"},{"host":"amd64","target":"ppc64le","file":"qemu-ppc64le-linux-amd64.xz","format":"xz","sha256":"6e1a472eb57f4cc442345de788db61cb738f50184bf2cfe12b171b96d9794ec7","binarySha256":"450b03fd35025e483e9347e59f444ab45ab5a232047d04b036cd1c4ebcf42e89","size":2202964,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-ppc64le compressed with xz -9 --check=crc64 -T1"},{"host":"amd64","target":"s390x","file":"qemu-s390x-linux-amd64.xz","format":"xz","sha256":"27246b3e2dfc2b72f094874d56ee6f11f34f58dafa1756d0f831aece24628ccd","binarySha256":"9f97454561433373d0e0c14b6decabb0fd4c150cdd102299704498bc0fc7d7d2","size":2079932,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-s390x compressed with xz -9 --check=crc64 -T1"},{"host":"amd64","target":"mips64el","file":"qemu-mips64el-linux-amd64.xz","format":"xz","sha256":"67548b6072f948eb1e50c1a2e65257471c256f03e991aceb8d3c42a88afcf7b9","binarySha256":"34b47fcbaecc5c9cecc9293e097f61d8773c2d8b2578d06692494cc5a04ed149","size":2166412,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-mips64el compressed with xz -9 --check=crc64 -T1"},{"host":"amd64","target":"loongarch64","file":"qemu-loongarch64-linux-amd64.xz","format":"xz","sha256":"07b4f1dcb60d68306aa45a04e988c73a555333c0536b9008841c647ba4dcb4f3","binarySha256":"b09614fd066fb73ecc02d026b61d20b1fc6ac9f6403476f5ef395346f6ce2d60","size":2075092,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-loongarch64 compressed with xz -9 --check=crc64 -T1"},{"host":"arm64","target":"x86_64","file":"qemu-x86_64-linux-arm64.xz","format":"xz","sha256":"ef28e6918eaf7dc9375984b3e11b006ea75cdf1a47a1a0f7dd6e469211bcc776","binarySha256":"9af86352fd463ad9ec25bdd6a4b891ac6b6a7f3d46a7db3da6f23e2c09094a59","size":1936712,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (arm64, trixie; .deb sha256 c73711af02b97cd5e2667e735d9c06890c57165517110ca4e646c95a7083158d), its usr/bin/qemu-x86_64 compressed with xz -9 --check=crc64 -T1"},{"host":"arm64","target":"i386","file":"qemu-i386-linux-arm64.xz","format":"xz","sha256":"d9f85335a79e5a54f3bcb5b9b9ba82a0448e0d62ec3384a04d584edf5d3cc2c4","binarySha256":"05861488755f4f14fad16200cb9d33257654b48206ced0be2b8a64b954870a7f","size":1938872,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (arm64, trixie; .deb sha256 c73711af02b97cd5e2667e735d9c06890c57165517110ca4e646c95a7083158d), its usr/bin/qemu-i386 compressed with xz -9 --check=crc64 -T1"},{"host":"arm","target":"i386","file":"qemu-i386-linux-arm.xz","format":"xz","sha256":"a3fc3748a744afc1d37c106719eee57ef2eeb48ef288db6417b11a041f815559","binarySha256":"1d2499b79d614b3770eface3a9309efffd7c5f6e804b0f169342d631c9d90f59","size":1756168,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (armhf, trixie; .deb sha256 ec0504b60e9b3def620ef946d69b3c07cf0f0216bc29bbcaaa0c4a079fc743c8), its usr/bin/qemu-i386 compressed with xz -9 --check=crc64 -T1"}]},{"id":"7.2.22","qemu":"7.2.22","source":"action","tag":"qemu-v7.2.22","fallback":"10.2.3-68","debian":{"suite":"bookworm","package":"qemu-user-static","versions":{"amd64":"1:7.2+dfsg-7+deb12u18+b3","arm64":"1:7.2+dfsg-7+deb12u18+b3","arm":"1:7.2+dfsg-7+deb12u18+b3"},"compression":"node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length (brotli 1.1.0)"},"assets":[{"host":"amd64","target":"aarch64","file":"qemu-aarch64-linux-amd64.br","format":"br","sha256":"c82e8ba270d22c14e03c1d2d57e0dd07b5fecc2a4c300ba6272d819f880f3011","binarySha256":"4f55e2e88dc05dc0f619562d5795b8eb25ed2ad2547504fb4835207a6911c350","size":2342163,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (amd64, bookworm; .deb sha256 c3e3ba2bd87f8c5b9a5da5ef21b5a3b82d7c63b89dd448d9ddaa4eabc5b6e402), its usr/bin/qemu-aarch64-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"amd64","target":"arm","file":"qemu-arm-linux-amd64.br","format":"br","sha256":"ef35d726db018adb7b78e7c53011146486752363fa17ac1d9bce9c8e5b9bbf65","binarySha256":"4707fc8fee4660dba6d150d930152d995f2aa784e3b52b4deb8be282533d1f87","size":2062002,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (amd64, bookworm; .deb sha256 c3e3ba2bd87f8c5b9a5da5ef21b5a3b82d7c63b89dd448d9ddaa4eabc5b6e402), its usr/bin/qemu-arm-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"amd64","target":"riscv64","file":"qemu-riscv64-linux-amd64.br","format":"br","sha256":"661df45cc0b9a1b2762d1473d4f1d5b5fcd5cd5f495a025673358855ba53f6d3","binarySha256":"555165a5f638551572c53cf0844942b781aaa13681bb6a838170d8ef4f1c207c","size":1920674,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (amd64, bookworm; .deb sha256 c3e3ba2bd87f8c5b9a5da5ef21b5a3b82d7c63b89dd448d9ddaa4eabc5b6e402), its usr/bin/qemu-riscv64-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"amd64","target":"ppc64le","file":"qemu-ppc64le-linux-amd64.br","format":"br","sha256":"ef41e0a2fba84ee5e8d0a934811d98914902198654c0feb6f5b72c8a83ff0639","binarySha256":"8bb66df7a3ebc66356fc89f5ec08acf3184dfa2af684fa03f737e2c37f5d5e2b","size":1992202,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (amd64, bookworm; .deb sha256 c3e3ba2bd87f8c5b9a5da5ef21b5a3b82d7c63b89dd448d9ddaa4eabc5b6e402), its usr/bin/qemu-ppc64le-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"amd64","target":"s390x","file":"qemu-s390x-linux-amd64.br","format":"br","sha256":"83cab5a3133605333d4dbf2942e091074fbab092250abaf4f422e020bfc805d5","binarySha256":"eaae13a250d6f10419de73f3a04ee11f6b27b4f1d05251ac74340a8f5d67dddb","size":1868175,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (amd64, bookworm; .deb sha256 c3e3ba2bd87f8c5b9a5da5ef21b5a3b82d7c63b89dd448d9ddaa4eabc5b6e402), its usr/bin/qemu-s390x-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"amd64","target":"mips64el","file":"qemu-mips64el-linux-amd64.br","format":"br","sha256":"ea1de93c12d6530a9e24476756efb6ce4b43bafc1db650b56de1b8229e48e17d","binarySha256":"60a4f793e8df59b94bf69810b8b7b778ea81956eaf4a788194387f7dd5554336","size":1962899,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (amd64, bookworm; .deb sha256 c3e3ba2bd87f8c5b9a5da5ef21b5a3b82d7c63b89dd448d9ddaa4eabc5b6e402), its usr/bin/qemu-mips64el-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"amd64","target":"loongarch64","file":"qemu-loongarch64-linux-amd64.br","format":"br","sha256":"13bf7be53fee52b25b58c501d207c32b557a0ff715482e8b755963379fb26930","binarySha256":"bd9a514632619fb0f90692b1f5df8ec93e5f4a562a361056e5e6a36b966cd10d","size":1763457,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (amd64, bookworm; .deb sha256 c3e3ba2bd87f8c5b9a5da5ef21b5a3b82d7c63b89dd448d9ddaa4eabc5b6e402), its usr/bin/qemu-loongarch64-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"arm64","target":"x86_64","file":"qemu-x86_64-linux-arm64.br","format":"br","sha256":"9102405cb6674271496d7c997eae90ef0e713e3722969c98c364471127603c93","binarySha256":"16ce7dbb6626f3c0e1f932f831817dbf3b506c848a168d16f2172151e9666594","size":1788451,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (arm64, bookworm; .deb sha256 e420c417c12b42ca774795b62888d5388da0e08c1ef263dea1490e5ce4e32a0b), its usr/bin/qemu-x86_64-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"arm64","target":"i386","file":"qemu-i386-linux-arm64.br","format":"br","sha256":"815ed90838213b9787803b83778f18cc1b91f9913c3ca4b28bb6eddf2dc3119b","binarySha256":"780a2ba1b55023d2a86a4d6a500fb33d91ec8a42d410cee042031a26a0b57c86","size":1794649,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (arm64, bookworm; .deb sha256 e420c417c12b42ca774795b62888d5388da0e08c1ef263dea1490e5ce4e32a0b), its usr/bin/qemu-i386-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"arm","target":"x86_64","file":"qemu-x86_64-linux-arm.br","format":"br","sha256":"a3cca481ed3ecb792df7371d48b7ed2406f377d2c45ca3caa2a324aded4715ba","binarySha256":"64091c6ea817eaa080ed1309b5ccf040e7d980e95174f64e0af3bcd66c539eca","size":1568551,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (armhf, bookworm; .deb sha256 426cea7e531bcbf6a14c174cf018a58a731c2056765278f732986a09aede9f89), its usr/bin/qemu-x86_64-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"arm","target":"i386","file":"qemu-i386-linux-arm.br","format":"br","sha256":"c4c4962e40997c2aeaca0db1d3fac78f401f8ecbcd774eefe1acbef1adda5a1a","binarySha256":"0821e2c05101db7ee1ece187b810d8ed5b0d113417254255103485d6ac1fb2bf","size":1559017,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (armhf, bookworm; .deb sha256 426cea7e531bcbf6a14c174cf018a58a731c2056765278f732986a09aede9f89), its usr/bin/qemu-i386-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"}]},{"id":"10.2.3-68","qemu":"10.2.3","source":"tonistiigi/binfmt","tag":"deploy/v10.2.3-68","assets":[{"host":"amd64","url":"https://github.com/tonistiigi/binfmt/releases/download/deploy%2Fv10.2.3-68/qemu_v10.2.3_linux-amd64.tar.gz","format":"tar.gz","sha256":"8e7d8f4c0c7809fc3fea0085199fd6b16f671e7c73d9bf6bec711e1cb535920a","digestSource":"unverified: the same value pinned by two unrelated public repositories (a Dockerfile ADD --checksum and an install script); not yet checked against GitHub\'s release API. Run npm run manifest -- 10.2.3-68 to replace it."},{"host":"arm64","url":"https://github.com/tonistiigi/binfmt/releases/download/deploy%2Fv10.2.3-68/qemu_v10.2.3_linux-arm64.tar.gz","format":"tar.gz","sha256":null,"digestSource":"unknown: no digest could be learned without GitHub access. Run npm run manifest -- 10.2.3-68."},{"host":"arm","url":"https://github.com/tonistiigi/binfmt/releases/download/deploy%2Fv10.2.3-68/qemu_v10.2.3_linux-arm-v7.tar.gz","format":"tar.gz","sha256":null,"digestSource":"unknown: no digest could be learned without GitHub access. Run npm run manifest -- 10.2.3-68."}]}]}');
 // EXTERNAL MODULE: ./src/install/archive/format.ts
-var format = __nccwpck_require__(3569);
+var format = __nccwpck_require__(9715);
 ;// CONCATENATED MODULE: ./src/install/manifest.ts
 /**
  * The repository's list of known QEMU builds (manifest.json): which file to download for a QEMU
@@ -37885,7 +37887,7 @@ function knownVersions(manifest) {
 
 /***/ }),
 
-/***/ 3823:
+/***/ 4281:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -37904,7 +37906,7 @@ function knownVersions(manifest) {
 /* unused harmony exports parseEntry, BinfmtError, explainKernelError */
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _find_on_path_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5758);
+/* harmony import */ var _find_on_path_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4404);
 /**
  * The kernel's binfmt_misc interface: parse entries, build register lines, read the table.
  * Pure functions first; the few that touch /proc take a Privileged writer for the writes.
@@ -38101,7 +38103,7 @@ async function unmount(sys, dir = BINFMT_DIR) {
 
 /***/ }),
 
-/***/ 3634:
+/***/ 6240:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -38169,7 +38171,7 @@ async function readElf(path, { followLinks = true } = {}) {
 
 /***/ }),
 
-/***/ 5758:
+/***/ 4404:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -38217,7 +38219,7 @@ function systemProgram(name) {
 
 /***/ }),
 
-/***/ 3915:
+/***/ 5621:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -38417,7 +38419,7 @@ function entryFor(platform, interpreter, flags) {
 
 /***/ }),
 
-/***/ 5904:
+/***/ 3694:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38438,6 +38440,15 @@ var external_node_stream_ = __nccwpck_require__(7075);
  * The one way this project runs a program: an argument array, never a shell string. runProgram
  * collects bounded output under a timeout (privileged root or sudo runs build on it);
  * streamProgram runs a filter (a decompressor) with data piped through it as it comes.
+ *
+ * Ours, not @actions/exec (3.0.0, read for this): its exec and getExecOutput never hand out the
+ * child process and pass only cwd and env to spawn, so a run can have no deadline (a hung apt-get
+ * or engine would hold the job to its own timeout) and cannot be ended when a signal stops the
+ * step before its scratch folder goes (faces/signals.ts); its input is one Buffer, not a stream
+ * (the decompressors here take a download as it arrives); it keeps all output, unbounded; and
+ * without `silent` it writes each command line to stdout, where the runner reads workflow
+ * commands. Each of those is a guarantee this project makes, so the wrapper would have to
+ * re-implement spawn around it.
  */
 
 
@@ -38572,7 +38583,7 @@ async function* streamProgram(command, args, input, options = {}) {
 
 /***/ }),
 
-/***/ 1833:
+/***/ 4659:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -38830,7 +38841,7 @@ async function readRegularText(path) {
 
 /***/ }),
 
-/***/ 621:
+/***/ 7471:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -39316,6 +39327,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(6858);
+/******/ var __webpack_exports__ = __nccwpck_require__(8296);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

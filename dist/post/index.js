@@ -1,15 +1,15 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 8482:
+/***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(9290);
+/* unused reexport */ __nccwpck_require__(218);
 
 
 /***/ }),
 
-/***/ 9290:
+/***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
@@ -281,34 +281,34 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 2480:
+/***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-const Client = __nccwpck_require__(1285)
-const Dispatcher = __nccwpck_require__(7939)
-const Pool = __nccwpck_require__(2244)
-const BalancedPool = __nccwpck_require__(2549)
-const Agent = __nccwpck_require__(8285)
-const ProxyAgent = __nccwpck_require__(9920)
-const EnvHttpProxyAgent = __nccwpck_require__(929)
-const RetryAgent = __nccwpck_require__(1346)
-const errors = __nccwpck_require__(4627)
-const util = __nccwpck_require__(4640)
+const Client = __nccwpck_require__(3701)
+const Dispatcher = __nccwpck_require__(883)
+const Pool = __nccwpck_require__(628)
+const BalancedPool = __nccwpck_require__(837)
+const Agent = __nccwpck_require__(7405)
+const ProxyAgent = __nccwpck_require__(6672)
+const EnvHttpProxyAgent = __nccwpck_require__(3137)
+const RetryAgent = __nccwpck_require__(50)
+const errors = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(8567)
-const buildConnector = __nccwpck_require__(2784)
-const MockClient = __nccwpck_require__(9493)
-const MockAgent = __nccwpck_require__(1437)
-const MockPool = __nccwpck_require__(5220)
-const mockErrors = __nccwpck_require__(9917)
-const RetryHandler = __nccwpck_require__(5640)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(8421)
-const DecoratorHandler = __nccwpck_require__(91)
-const RedirectHandler = __nccwpck_require__(7970)
-const createRedirectInterceptor = __nccwpck_require__(6036)
+const api = __nccwpck_require__(6615)
+const buildConnector = __nccwpck_require__(9136)
+const MockClient = __nccwpck_require__(7365)
+const MockAgent = __nccwpck_require__(7501)
+const MockPool = __nccwpck_require__(4004)
+const mockErrors = __nccwpck_require__(2429)
+const RetryHandler = __nccwpck_require__(7816)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(2581)
+const DecoratorHandler = __nccwpck_require__(8155)
+const RedirectHandler = __nccwpck_require__(8754)
+const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -326,10 +326,10 @@ __webpack_unused_export__ = DecoratorHandler
 __webpack_unused_export__ = RedirectHandler
 __webpack_unused_export__ = createRedirectInterceptor
 __webpack_unused_export__ = {
-  redirect: __nccwpck_require__(730),
-  retry: __nccwpck_require__(4346),
-  dump: __nccwpck_require__(8412),
-  dns: __nccwpck_require__(8731)
+  redirect: __nccwpck_require__(1514),
+  retry: __nccwpck_require__(2026),
+  dump: __nccwpck_require__(8060),
+  dns: __nccwpck_require__(379)
 }
 
 __webpack_unused_export__ = buildConnector
@@ -391,7 +391,7 @@ function makeDispatcher (fn) {
 __webpack_unused_export__ = setGlobalDispatcher
 __webpack_unused_export__ = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(8702).fetch)
+const fetchImpl = (__nccwpck_require__(4398).fetch)
 __webpack_unused_export__ = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
@@ -403,39 +403,39 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(5524).Headers
-/* unused reexport */ __nccwpck_require__(715).Response
-/* unused reexport */ __nccwpck_require__(175).Request
-/* unused reexport */ __nccwpck_require__(1142).FormData
+/* unused reexport */ __nccwpck_require__(660).Headers
+/* unused reexport */ __nccwpck_require__(9051).Response
+/* unused reexport */ __nccwpck_require__(9967).Request
+/* unused reexport */ __nccwpck_require__(5910).FormData
 __webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(4848).FileReader
+/* unused reexport */ __nccwpck_require__(8355).FileReader
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(179)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
 __webpack_unused_export__ = setGlobalOrigin
 __webpack_unused_export__ = getGlobalOrigin
 
-const { CacheStorage } = __nccwpck_require__(5965)
-const { kConstruct } = __nccwpck_require__(61)
+const { CacheStorage } = __nccwpck_require__(3245)
+const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
 __webpack_unused_export__ = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(6933)
+const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
 __webpack_unused_export__ = deleteCookie
 __webpack_unused_export__ = getCookies
 __webpack_unused_export__ = getSetCookies
 __webpack_unused_export__ = setCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(7708)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
 __webpack_unused_export__ = parseMIMEType
 __webpack_unused_export__ = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(7316)
-/* unused reexport */ __nccwpck_require__(1886).WebSocket
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
+/* unused reexport */ __nccwpck_require__(3726).WebSocket
 __webpack_unused_export__ = CloseEvent
 __webpack_unused_export__ = ErrorEvent
 __webpack_unused_export__ = MessageEvent
@@ -451,18 +451,18 @@ __webpack_unused_export__ = MockPool
 __webpack_unused_export__ = MockAgent
 __webpack_unused_export__ = mockErrors
 
-const { EventSource } = __nccwpck_require__(1670)
+const { EventSource } = __nccwpck_require__(1238)
 
 __webpack_unused_export__ = EventSource
 
 
 /***/ }),
 
-/***/ 670:
+/***/ 158:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { addAbortListener } = __nccwpck_require__(4640)
-const { RequestAbortedError } = __nccwpck_require__(4627)
+const { addAbortListener } = __nccwpck_require__(3440)
+const { RequestAbortedError } = __nccwpck_require__(8707)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -522,16 +522,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2004:
+/***/ 2279:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(4627)
-const util = __nccwpck_require__(4640)
-const { addSignal, removeSignal } = __nccwpck_require__(670)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -637,7 +637,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 5646:
+/***/ 6862:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -651,10 +651,10 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(4627)
-const util = __nccwpck_require__(4640)
+} = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(670)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 const assert = __nccwpck_require__(4589)
 
 const kResume = Symbol('resume')
@@ -895,16 +895,16 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 4203:
+/***/ 4043:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(471)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(4627)
-const util = __nccwpck_require__(4640)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(2247)
+const { Readable } = __nccwpck_require__(9927)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
 const { AsyncResource } = __nccwpck_require__(6698)
 
 class RequestHandler extends AsyncResource {
@@ -1116,18 +1116,18 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 9656:
+/***/ 3560:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { finished, PassThrough } = __nccwpck_require__(7075)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(4627)
-const util = __nccwpck_require__(4640)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(2247)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(670)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 
 class StreamHandler extends AsyncResource {
   constructor (opts, factory, callback) {
@@ -1343,15 +1343,15 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 6730:
+/***/ 1882:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(4627)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
 const { AsyncResource } = __nccwpck_require__(6698)
-const util = __nccwpck_require__(4640)
-const { addSignal, removeSignal } = __nccwpck_require__(670)
+const util = __nccwpck_require__(3440)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 const assert = __nccwpck_require__(4589)
 
 class UpgradeHandler extends AsyncResource {
@@ -1458,21 +1458,21 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 8567:
+/***/ 6615:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(4203)
-module.exports.stream = __nccwpck_require__(9656)
-module.exports.pipeline = __nccwpck_require__(5646)
-module.exports.upgrade = __nccwpck_require__(6730)
-module.exports.connect = __nccwpck_require__(2004)
+module.exports.request = __nccwpck_require__(4043)
+module.exports.stream = __nccwpck_require__(3560)
+module.exports.pipeline = __nccwpck_require__(6862)
+module.exports.upgrade = __nccwpck_require__(1882)
+module.exports.connect = __nccwpck_require__(2279)
 
 
 /***/ }),
 
-/***/ 471:
+/***/ 9927:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Ported from https://github.com/nodejs/undici/pull/907
@@ -1481,9 +1481,9 @@ module.exports.connect = __nccwpck_require__(2004)
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(4627)
-const util = __nccwpck_require__(4640)
-const { ReadableStreamFrom } = __nccwpck_require__(4640)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { ReadableStreamFrom } = __nccwpck_require__(3440)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -1864,15 +1864,15 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 
 /***/ }),
 
-/***/ 2247:
+/***/ 7655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const assert = __nccwpck_require__(4589)
 const {
   ResponseStatusCodeError
-} = __nccwpck_require__(4627)
+} = __nccwpck_require__(8707)
 
-const { chunksDecode } = __nccwpck_require__(471)
+const { chunksDecode } = __nccwpck_require__(9927)
 const CHUNK_LIMIT = 128 * 1024
 
 async function getResolveErrorBodyCallback ({ callback, body, contentType, statusCode, statusMessage, headers }) {
@@ -1964,16 +1964,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2784:
+/***/ 9136:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(4640)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(4627)
-const timers = __nccwpck_require__(1275)
+const util = __nccwpck_require__(3440)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
+const timers = __nccwpck_require__(6603)
 
 function noop () {}
 
@@ -2211,7 +2211,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 2303:
+/***/ 735:
 /***/ ((module) => {
 
 
@@ -2336,7 +2336,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3374:
+/***/ 2414:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -2545,7 +2545,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4627:
+/***/ 8707:
 /***/ ((module) => {
 
 
@@ -2977,7 +2977,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7311:
+/***/ 4655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -2985,7 +2985,7 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(4627)
+} = __nccwpck_require__(8707)
 const assert = __nccwpck_require__(4589)
 const {
   isValidHTTPToken,
@@ -3000,9 +3000,9 @@ const {
   validateHandler,
   getServerName,
   normalizedMethodRecords
-} = __nccwpck_require__(4640)
-const { channels } = __nccwpck_require__(3374)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(2303)
+} = __nccwpck_require__(3440)
+const { channels } = __nccwpck_require__(2414)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -3466,7 +3466,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 4043:
+/***/ 6443:
 /***/ ((module) => {
 
 module.exports = {
@@ -3540,7 +3540,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4152:
+/***/ 7752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -3548,7 +3548,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(2303)
+} = __nccwpck_require__(735)
 
 class TstNode {
   /** @type {any} */
@@ -3699,13 +3699,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4640:
+/***/ 3440:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(4043)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(6443)
 const { IncomingMessage } = __nccwpck_require__(7067)
 const stream = __nccwpck_require__(7075)
 const net = __nccwpck_require__(7030)
@@ -3713,9 +3713,9 @@ const { Blob } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 const { stringify } = __nccwpck_require__(1792)
 const { EventEmitter: EE } = __nccwpck_require__(8474)
-const { InvalidArgumentError } = __nccwpck_require__(4627)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(2303)
-const { tree } = __nccwpck_require__(4152)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
+const { tree } = __nccwpck_require__(7752)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v))
 
@@ -4425,18 +4425,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8285:
+/***/ 7405:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(4627)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(4043)
-const DispatcherBase = __nccwpck_require__(9265)
-const Pool = __nccwpck_require__(2244)
-const Client = __nccwpck_require__(1285)
-const util = __nccwpck_require__(4640)
-const createRedirectInterceptor = __nccwpck_require__(6036)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
+const DispatcherBase = __nccwpck_require__(1841)
+const Pool = __nccwpck_require__(628)
+const Client = __nccwpck_require__(3701)
+const util = __nccwpck_require__(3440)
+const createRedirectInterceptor = __nccwpck_require__(5092)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -4565,7 +4565,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 2549:
+/***/ 837:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -4573,7 +4573,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(4627)
+} = __nccwpck_require__(8707)
 const {
   PoolBase,
   kClients,
@@ -4581,10 +4581,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(3856)
-const Pool = __nccwpck_require__(2244)
-const { kUrl, kInterceptors } = __nccwpck_require__(4043)
-const { parseOrigin } = __nccwpck_require__(4640)
+} = __nccwpck_require__(2128)
+const Pool = __nccwpck_require__(628)
+const { kUrl, kInterceptors } = __nccwpck_require__(6443)
+const { parseOrigin } = __nccwpck_require__(3440)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -4781,7 +4781,7 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 9133:
+/***/ 637:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -4789,9 +4789,9 @@ module.exports = BalancedPool
 /* global WebAssembly */
 
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(4640)
-const { channels } = __nccwpck_require__(3374)
-const timers = __nccwpck_require__(1275)
+const util = __nccwpck_require__(3440)
+const { channels } = __nccwpck_require__(2414)
+const timers = __nccwpck_require__(6603)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -4804,7 +4804,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(4627)
+} = __nccwpck_require__(8707)
 const {
   kUrl,
   kReset,
@@ -4837,9 +4837,9 @@ const {
   kOnError,
   kResume,
   kHTTPContext
-} = __nccwpck_require__(4043)
+} = __nccwpck_require__(6443)
 
-const constants = __nccwpck_require__(776)
+const constants = __nccwpck_require__(2824)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const addListener = util.addListener
@@ -4851,11 +4851,11 @@ const kSocketUsed = Symbol('kSocketUsed')
 let extractBody
 
 async function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(7630) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(3870) : undefined
 
   let mod
   try {
-    mod = await WebAssembly.compile(__nccwpck_require__(8586))
+    mod = await WebAssembly.compile(__nccwpck_require__(3434))
   } catch (e) {
     /* istanbul ignore next */
 
@@ -4863,7 +4863,7 @@ async function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(7630))
+    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(3870))
   }
 
   return await WebAssembly.instantiate(mod, {
@@ -5778,7 +5778,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(6396).extractBody)
+      extractBody = (__nccwpck_require__(4492).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -6301,7 +6301,7 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 4548:
+/***/ 8788:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -6309,13 +6309,13 @@ module.exports = connectH1
 const assert = __nccwpck_require__(4589)
 const { errorMonitor } = __nccwpck_require__(8474)
 const { pipeline } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(4640)
+const util = __nccwpck_require__(3440)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
   SocketError,
   InformationalError
-} = __nccwpck_require__(4627)
+} = __nccwpck_require__(8707)
 const {
   kUrl,
   kReset,
@@ -6334,7 +6334,7 @@ const {
   kResume,
   kSize,
   kHTTPContext
-} = __nccwpck_require__(4043)
+} = __nccwpck_require__(6443)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -6740,7 +6740,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(6396).extractBody)
+    extractBody ??= (__nccwpck_require__(4492).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -7100,7 +7100,7 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 1285:
+/***/ 3701:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // @ts-check
@@ -7110,16 +7110,16 @@ module.exports = connectH2
 const assert = __nccwpck_require__(4589)
 const net = __nccwpck_require__(7030)
 const http = __nccwpck_require__(7067)
-const util = __nccwpck_require__(4640)
-const { channels } = __nccwpck_require__(3374)
-const Request = __nccwpck_require__(7311)
-const DispatcherBase = __nccwpck_require__(9265)
+const util = __nccwpck_require__(3440)
+const { channels } = __nccwpck_require__(2414)
+const Request = __nccwpck_require__(4655)
+const DispatcherBase = __nccwpck_require__(1841)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(4627)
-const buildConnector = __nccwpck_require__(2784)
+} = __nccwpck_require__(8707)
+const buildConnector = __nccwpck_require__(9136)
 const {
   kUrl,
   kServerName,
@@ -7161,9 +7161,9 @@ const {
   kHTTPContext,
   kMaxConcurrentStreams,
   kResume
-} = __nccwpck_require__(4043)
-const connectH1 = __nccwpck_require__(9133)
-const connectH2 = __nccwpck_require__(4548)
+} = __nccwpck_require__(6443)
+const connectH1 = __nccwpck_require__(637)
+const connectH2 = __nccwpck_require__(8788)
 let deprecatedInterceptorWarned = false
 
 const kClosedResolve = Symbol('kClosedResolve')
@@ -7471,7 +7471,7 @@ class Client extends DispatcherBase {
   }
 }
 
-const createRedirectInterceptor = __nccwpck_require__(6036)
+const createRedirectInterceptor = __nccwpck_require__(5092)
 
 function onError (client, err) {
   if (
@@ -7731,19 +7731,19 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 9265:
+/***/ 1841:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(7939)
+const Dispatcher = __nccwpck_require__(883)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(4627)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(4043)
+} = __nccwpck_require__(8707)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(6443)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -7946,7 +7946,7 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 7939:
+/***/ 883:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8018,15 +8018,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 929:
+/***/ 3137:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(9265)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(4043)
-const ProxyAgent = __nccwpck_require__(9920)
-const Agent = __nccwpck_require__(8285)
+const DispatcherBase = __nccwpck_require__(1841)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(6443)
+const ProxyAgent = __nccwpck_require__(6672)
+const Agent = __nccwpck_require__(7405)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -8185,7 +8185,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 5844:
+/***/ 4660:
 /***/ ((module) => {
 
 /* eslint-disable */
@@ -8309,15 +8309,15 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 3856:
+/***/ 2128:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(9265)
-const FixedQueue = __nccwpck_require__(5844)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(4043)
-const PoolStats = __nccwpck_require__(5710)
+const DispatcherBase = __nccwpck_require__(1841)
+const FixedQueue = __nccwpck_require__(4660)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
+const PoolStats = __nccwpck_require__(3246)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -8510,10 +8510,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5710:
+/***/ 3246:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(4043)
+const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(6443)
 const kPool = Symbol('pool')
 
 class PoolStats {
@@ -8551,7 +8551,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 2244:
+/***/ 628:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8562,14 +8562,14 @@ const {
   kNeedDrain,
   kAddClient,
   kGetDispatcher
-} = __nccwpck_require__(3856)
-const Client = __nccwpck_require__(1285)
+} = __nccwpck_require__(2128)
+const Client = __nccwpck_require__(3701)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(4627)
-const util = __nccwpck_require__(4640)
-const { kUrl, kInterceptors } = __nccwpck_require__(4043)
-const buildConnector = __nccwpck_require__(2784)
+} = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { kUrl, kInterceptors } = __nccwpck_require__(6443)
+const buildConnector = __nccwpck_require__(9136)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -8665,19 +8665,19 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 9920:
+/***/ 6672:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(4043)
+const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
 const { URL } = __nccwpck_require__(3136)
-const Agent = __nccwpck_require__(8285)
-const Pool = __nccwpck_require__(2244)
-const DispatcherBase = __nccwpck_require__(9265)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(4627)
-const buildConnector = __nccwpck_require__(2784)
-const Client = __nccwpck_require__(1285)
+const Agent = __nccwpck_require__(7405)
+const Pool = __nccwpck_require__(628)
+const DispatcherBase = __nccwpck_require__(1841)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(8707)
+const buildConnector = __nccwpck_require__(9136)
+const Client = __nccwpck_require__(3701)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -8946,13 +8946,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 1346:
+/***/ 50:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(7939)
-const RetryHandler = __nccwpck_require__(5640)
+const Dispatcher = __nccwpck_require__(883)
+const RetryHandler = __nccwpck_require__(7816)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -8988,7 +8988,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 8421:
+/***/ 2581:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8996,8 +8996,8 @@ module.exports = RetryAgent
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(4627)
-const Agent = __nccwpck_require__(8285)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const Agent = __nccwpck_require__(7405)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -9027,7 +9027,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 91:
+/***/ 8155:
 /***/ ((module) => {
 
 
@@ -9078,15 +9078,15 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 7970:
+/***/ 8754:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(4640)
-const { kBodyUsed } = __nccwpck_require__(4043)
+const util = __nccwpck_require__(3440)
+const { kBodyUsed } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(4627)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 const EE = __nccwpck_require__(8474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
@@ -9317,20 +9317,20 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 5640:
+/***/ 7816:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(4043)
-const { RequestRetryError } = __nccwpck_require__(4627)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(6443)
+const { RequestRetryError } = __nccwpck_require__(8707)
 const {
   isDisturbed,
   parseHeaders,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(4640)
+} = __nccwpck_require__(3440)
 
 function calculateRetryAfterHeader (retryAfter) {
   const current = Date.now()
@@ -9761,14 +9761,14 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 8731:
+/***/ 379:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const { isIP } = __nccwpck_require__(7030)
 const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(91)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(4627)
+const DecoratorHandler = __nccwpck_require__(8155)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8707)
 const maxInt = Math.pow(2, 31) - 1
 
 class DNSInstance {
@@ -10143,14 +10143,14 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 8412:
+/***/ 8060:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(4640)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(4627)
-const DecoratorHandler = __nccwpck_require__(91)
+const util = __nccwpck_require__(3440)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
+const DecoratorHandler = __nccwpck_require__(8155)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -10273,12 +10273,12 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 6036:
+/***/ 5092:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const RedirectHandler = __nccwpck_require__(7970)
+const RedirectHandler = __nccwpck_require__(8754)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections }) {
   return (dispatch) => {
@@ -10301,11 +10301,11 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 730:
+/***/ 1514:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RedirectHandler = __nccwpck_require__(7970)
+const RedirectHandler = __nccwpck_require__(8754)
 
 module.exports = opts => {
   const globalMaxRedirections = opts?.maxRedirections
@@ -10332,11 +10332,11 @@ module.exports = opts => {
 
 /***/ }),
 
-/***/ 4346:
+/***/ 2026:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(5640)
+const RetryHandler = __nccwpck_require__(7816)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -10358,13 +10358,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 776:
+/***/ 2824:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(1308);
+const utils_1 = __nccwpck_require__(172);
 // C headers
 var ERROR;
 (function (ERROR) {
@@ -10642,7 +10642,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 7630:
+/***/ 3870:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10654,7 +10654,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 8586:
+/***/ 3434:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10666,7 +10666,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 1308:
+/***/ 172:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -10687,13 +10687,13 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 1437:
+/***/ 7501:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(4043)
-const Agent = __nccwpck_require__(8285)
+const { kClients } = __nccwpck_require__(6443)
+const Agent = __nccwpck_require__(7405)
 const {
   kAgent,
   kMockAgentSet,
@@ -10704,14 +10704,14 @@ const {
   kGetNetConnect,
   kOptions,
   kFactory
-} = __nccwpck_require__(941)
-const MockClient = __nccwpck_require__(9493)
-const MockPool = __nccwpck_require__(5220)
-const { matchValue, buildMockOptions } = __nccwpck_require__(8981)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(4627)
-const Dispatcher = __nccwpck_require__(7939)
-const Pluralizer = __nccwpck_require__(3289)
-const PendingInterceptorsFormatter = __nccwpck_require__(1726)
+} = __nccwpck_require__(1117)
+const MockClient = __nccwpck_require__(7365)
+const MockPool = __nccwpck_require__(4004)
+const { matchValue, buildMockOptions } = __nccwpck_require__(3397)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
+const Dispatcher = __nccwpck_require__(883)
+const Pluralizer = __nccwpck_require__(1529)
+const PendingInterceptorsFormatter = __nccwpck_require__(6142)
 
 class MockAgent extends Dispatcher {
   constructor (opts) {
@@ -10854,14 +10854,14 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 9493:
+/***/ 7365:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(1285)
-const { buildMockDispatch } = __nccwpck_require__(8981)
+const Client = __nccwpck_require__(3701)
+const { buildMockDispatch } = __nccwpck_require__(3397)
 const {
   kDispatches,
   kMockAgent,
@@ -10870,10 +10870,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(941)
-const { MockInterceptor } = __nccwpck_require__(5015)
-const Symbols = __nccwpck_require__(4043)
-const { InvalidArgumentError } = __nccwpck_require__(4627)
+} = __nccwpck_require__(1117)
+const { MockInterceptor } = __nccwpck_require__(1511)
+const Symbols = __nccwpck_require__(6443)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -10920,12 +10920,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 9917:
+/***/ 2429:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(4627)
+const { UndiciError } = __nccwpck_require__(8707)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -10955,12 +10955,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5015:
+/***/ 1511:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(8981)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(3397)
 const {
   kDispatches,
   kDispatchKey,
@@ -10968,9 +10968,9 @@ const {
   kDefaultTrailers,
   kContentLength,
   kMockDispatch
-} = __nccwpck_require__(941)
-const { InvalidArgumentError } = __nccwpck_require__(4627)
-const { buildURL } = __nccwpck_require__(4640)
+} = __nccwpck_require__(1117)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { buildURL } = __nccwpck_require__(3440)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -11169,14 +11169,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 5220:
+/***/ 4004:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(2244)
-const { buildMockDispatch } = __nccwpck_require__(8981)
+const Pool = __nccwpck_require__(628)
+const { buildMockDispatch } = __nccwpck_require__(3397)
 const {
   kDispatches,
   kMockAgent,
@@ -11185,10 +11185,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(941)
-const { MockInterceptor } = __nccwpck_require__(5015)
-const Symbols = __nccwpck_require__(4043)
-const { InvalidArgumentError } = __nccwpck_require__(4627)
+} = __nccwpck_require__(1117)
+const { MockInterceptor } = __nccwpck_require__(1511)
+const Symbols = __nccwpck_require__(6443)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -11235,7 +11235,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 941:
+/***/ 1117:
 /***/ ((module) => {
 
 
@@ -11265,20 +11265,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8981:
+/***/ 3397:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(9917)
+const { MockNotMatchedError } = __nccwpck_require__(2429)
 const {
   kDispatches,
   kMockAgent,
   kOriginalDispatch,
   kOrigin,
   kGetNetConnect
-} = __nccwpck_require__(941)
-const { buildURL } = __nccwpck_require__(4640)
+} = __nccwpck_require__(1117)
+const { buildURL } = __nccwpck_require__(3440)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const {
   types: {
@@ -11639,7 +11639,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1726:
+/***/ 6142:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -11689,7 +11689,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 3289:
+/***/ 1529:
 /***/ ((module) => {
 
 
@@ -11725,7 +11725,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 1275:
+/***/ 6603:
 /***/ ((module) => {
 
 
@@ -12155,20 +12155,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8514:
+/***/ 9634:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(61)
-const { urlEquals, getFieldValues } = __nccwpck_require__(6814)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(4640)
-const { webidl } = __nccwpck_require__(5701)
-const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(715)
-const { Request, fromInnerRequest } = __nccwpck_require__(175)
-const { kState } = __nccwpck_require__(1995)
-const { fetching } = __nccwpck_require__(8702)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(9520)
+const { kConstruct } = __nccwpck_require__(109)
+const { urlEquals, getFieldValues } = __nccwpck_require__(6798)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
+const { webidl } = __nccwpck_require__(5893)
+const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9051)
+const { Request, fromInnerRequest } = __nccwpck_require__(9967)
+const { kState } = __nccwpck_require__(3627)
+const { fetching } = __nccwpck_require__(4398)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(3168)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -13021,15 +13021,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5965:
+/***/ 3245:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(61)
-const { Cache } = __nccwpck_require__(8514)
-const { webidl } = __nccwpck_require__(5701)
-const { kEnumerableProperty } = __nccwpck_require__(4640)
+const { kConstruct } = __nccwpck_require__(109)
+const { Cache } = __nccwpck_require__(9634)
+const { webidl } = __nccwpck_require__(5893)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 class CacheStorage {
   /**
@@ -13180,26 +13180,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 61:
+/***/ 109:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 module.exports = {
-  kConstruct: (__nccwpck_require__(4043).kConstruct)
+  kConstruct: (__nccwpck_require__(6443).kConstruct)
 }
 
 
 /***/ }),
 
-/***/ 6814:
+/***/ 6798:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(7708)
-const { isValidHeaderName } = __nccwpck_require__(9520)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { isValidHeaderName } = __nccwpck_require__(3168)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -13244,7 +13244,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3404:
+/***/ 1276:
 /***/ ((module) => {
 
 
@@ -13263,15 +13263,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6933:
+/***/ 9061:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(8906)
-const { stringify } = __nccwpck_require__(1077)
-const { webidl } = __nccwpck_require__(5701)
-const { Headers } = __nccwpck_require__(5524)
+const { parseSetCookie } = __nccwpck_require__(1978)
+const { stringify } = __nccwpck_require__(7797)
+const { webidl } = __nccwpck_require__(5893)
+const { Headers } = __nccwpck_require__(660)
 
 /**
  * @typedef {Object} Cookie
@@ -13454,14 +13454,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8906:
+/***/ 1978:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(3404)
-const { isCTLExcludingHtab } = __nccwpck_require__(1077)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(7708)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(1276)
+const { isCTLExcludingHtab } = __nccwpck_require__(7797)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(1900)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -13771,7 +13771,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1077:
+/***/ 7797:
 /***/ ((module) => {
 
 
@@ -14130,13 +14130,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 335:
+/***/ 4031:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
 const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(3691)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(4811)
 
 /**
  * @type {number[]} BOM
@@ -14711,23 +14711,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1670:
+/***/ 1238:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(8702)
-const { makeRequest } = __nccwpck_require__(175)
-const { webidl } = __nccwpck_require__(5701)
-const { EventSourceStream } = __nccwpck_require__(335)
-const { parseMIMEType } = __nccwpck_require__(7708)
-const { createFastMessageEvent } = __nccwpck_require__(7316)
-const { isNetworkError } = __nccwpck_require__(715)
-const { delay } = __nccwpck_require__(3691)
-const { kEnumerableProperty } = __nccwpck_require__(4640)
-const { environmentSettingsObject } = __nccwpck_require__(9520)
-const { getGlobalDispatcher } = __nccwpck_require__(8421)
+const { fetching } = __nccwpck_require__(4398)
+const { makeRequest } = __nccwpck_require__(9967)
+const { webidl } = __nccwpck_require__(5893)
+const { EventSourceStream } = __nccwpck_require__(4031)
+const { parseMIMEType } = __nccwpck_require__(1900)
+const { createFastMessageEvent } = __nccwpck_require__(5188)
+const { isNetworkError } = __nccwpck_require__(9051)
+const { delay } = __nccwpck_require__(4811)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { environmentSettingsObject } = __nccwpck_require__(3168)
+const { getGlobalDispatcher } = __nccwpck_require__(2581)
 
 let experimentalWarned = false
 
@@ -15201,7 +15201,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3691:
+/***/ 4811:
 /***/ ((module) => {
 
 
@@ -15245,12 +15245,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6396:
+/***/ 4492:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(4640)
+const util = __nccwpck_require__(3440)
 const {
   ReadableStreamFrom,
   isBlobLike,
@@ -15260,16 +15260,16 @@ const {
   fullyReadBody,
   extractMimeType,
   utf8DecodeBytes
-} = __nccwpck_require__(9520)
-const { FormData } = __nccwpck_require__(1142)
-const { kState } = __nccwpck_require__(1995)
-const { webidl } = __nccwpck_require__(5701)
+} = __nccwpck_require__(3168)
+const { FormData } = __nccwpck_require__(5910)
+const { kState } = __nccwpck_require__(3627)
+const { webidl } = __nccwpck_require__(5893)
 const { Blob } = __nccwpck_require__(4573)
 const assert = __nccwpck_require__(4589)
 const { isErrored, isDisturbed } = __nccwpck_require__(7075)
 const { isArrayBuffer } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(7708)
-const { multipartFormDataParser } = __nccwpck_require__(3028)
+const { serializeAMimeType } = __nccwpck_require__(1900)
+const { multipartFormDataParser } = __nccwpck_require__(116)
 let random
 
 try {
@@ -15781,7 +15781,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7775:
+/***/ 4495:
 /***/ ((module) => {
 
 
@@ -15912,7 +15912,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7708:
+/***/ 1900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -16663,12 +16663,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9197:
+/***/ 6653:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConnected, kSize } = __nccwpck_require__(4043)
+const { kConnected, kSize } = __nccwpck_require__(6443)
 
 class CompatWeakRef {
   constructor (value) {
@@ -16716,14 +16716,14 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 2538:
+/***/ 7114:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Blob, File } = __nccwpck_require__(4573)
-const { kState } = __nccwpck_require__(1995)
-const { webidl } = __nccwpck_require__(5701)
+const { kState } = __nccwpck_require__(3627)
+const { webidl } = __nccwpck_require__(5893)
 
 // TODO(@KhafraDev): remove
 class FileLike {
@@ -16849,16 +16849,16 @@ module.exports = { FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 3028:
+/***/ 116:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(4640)
-const { utf8DecodeBytes } = __nccwpck_require__(9520)
-const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(7708)
-const { isFileLike } = __nccwpck_require__(2538)
-const { makeEntry } = __nccwpck_require__(1142)
+const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
+const { utf8DecodeBytes } = __nccwpck_require__(3168)
+const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(1900)
+const { isFileLike } = __nccwpck_require__(7114)
+const { makeEntry } = __nccwpck_require__(5910)
 const assert = __nccwpck_require__(4589)
 const { File: NodeFile } = __nccwpck_require__(4573)
 
@@ -17330,16 +17330,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1142:
+/***/ 5910:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isBlobLike, iteratorMixin } = __nccwpck_require__(9520)
-const { kState } = __nccwpck_require__(1995)
-const { kEnumerableProperty } = __nccwpck_require__(4640)
-const { FileLike, isFileLike } = __nccwpck_require__(2538)
-const { webidl } = __nccwpck_require__(5701)
+const { isBlobLike, iteratorMixin } = __nccwpck_require__(3168)
+const { kState } = __nccwpck_require__(3627)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { FileLike, isFileLike } = __nccwpck_require__(7114)
+const { webidl } = __nccwpck_require__(5893)
 const { File: NativeFile } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 
@@ -17589,7 +17589,7 @@ module.exports = { FormData, makeEntry }
 
 /***/ }),
 
-/***/ 179:
+/***/ 1059:
 /***/ ((module) => {
 
 
@@ -17636,21 +17636,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5524:
+/***/ 660:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(4043)
-const { kEnumerableProperty } = __nccwpck_require__(4640)
+const { kConstruct } = __nccwpck_require__(6443)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(9520)
-const { webidl } = __nccwpck_require__(5701)
+} = __nccwpck_require__(3168)
+const { webidl } = __nccwpck_require__(5893)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(7975)
 
@@ -18330,7 +18330,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8702:
+/***/ 4398:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -18343,9 +18343,9 @@ const {
   filterResponse,
   makeResponse,
   fromInnerResponse
-} = __nccwpck_require__(715)
-const { HeadersList } = __nccwpck_require__(5524)
-const { Request, cloneRequest } = __nccwpck_require__(175)
+} = __nccwpck_require__(9051)
+const { HeadersList } = __nccwpck_require__(660)
+const { Request, cloneRequest } = __nccwpck_require__(9967)
 const zlib = __nccwpck_require__(8522)
 const {
   bytesMatch,
@@ -18381,23 +18381,23 @@ const {
   buildContentRange,
   createInflate,
   extractMimeType
-} = __nccwpck_require__(9520)
-const { kState, kDispatcher } = __nccwpck_require__(1995)
+} = __nccwpck_require__(3168)
+const { kState, kDispatcher } = __nccwpck_require__(3627)
 const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(6396)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(4492)
 const {
   redirectStatusSet,
   nullBodyStatus,
   safeMethodsSet,
   requestBodyHeader,
   subresourceSet
-} = __nccwpck_require__(7775)
+} = __nccwpck_require__(4495)
 const EE = __nccwpck_require__(8474)
 const { Readable, pipeline, finished } = __nccwpck_require__(7075)
-const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(4640)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(7708)
-const { getGlobalDispatcher } = __nccwpck_require__(8421)
-const { webidl } = __nccwpck_require__(5701)
+const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(1900)
+const { getGlobalDispatcher } = __nccwpck_require__(2581)
+const { webidl } = __nccwpck_require__(5893)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const GET_OR_HEAD = ['GET', 'HEAD']
 
@@ -20607,23 +20607,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 175:
+/***/ 9967:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* globals AbortController */
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(6396)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(5524)
-const { FinalizationRegistry } = __nccwpck_require__(9197)()
-const util = __nccwpck_require__(4640)
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4492)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(660)
+const { FinalizationRegistry } = __nccwpck_require__(6653)()
+const util = __nccwpck_require__(3440)
 const nodeUtil = __nccwpck_require__(7975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(9520)
+} = __nccwpck_require__(3168)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -20633,12 +20633,12 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(7775)
+} = __nccwpck_require__(4495)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(1995)
-const { webidl } = __nccwpck_require__(5701)
-const { URLSerializer } = __nccwpck_require__(7708)
-const { kConstruct } = __nccwpck_require__(4043)
+const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(3627)
+const { webidl } = __nccwpck_require__(5893)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { kConstruct } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(4589)
 const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(8474)
 
@@ -21651,14 +21651,14 @@ module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest }
 
 /***/ }),
 
-/***/ 715:
+/***/ 9051:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(5524)
-const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(6396)
-const util = __nccwpck_require__(4640)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(660)
+const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(4492)
+const util = __nccwpck_require__(3440)
 const nodeUtil = __nccwpck_require__(7975)
 const { kEnumerableProperty } = util
 const {
@@ -21670,16 +21670,16 @@ const {
   isErrorLike,
   isomorphicEncode,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(9520)
+} = __nccwpck_require__(3168)
 const {
   redirectStatusSet,
   nullBodyStatus
-} = __nccwpck_require__(7775)
-const { kState, kHeaders } = __nccwpck_require__(1995)
-const { webidl } = __nccwpck_require__(5701)
-const { FormData } = __nccwpck_require__(1142)
-const { URLSerializer } = __nccwpck_require__(7708)
-const { kConstruct } = __nccwpck_require__(4043)
+} = __nccwpck_require__(4495)
+const { kState, kHeaders } = __nccwpck_require__(3627)
+const { webidl } = __nccwpck_require__(5893)
+const { FormData } = __nccwpck_require__(5910)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { kConstruct } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(4589)
 const { types } = __nccwpck_require__(7975)
 
@@ -22268,7 +22268,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1995:
+/***/ 3627:
 /***/ ((module) => {
 
 
@@ -22284,21 +22284,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9520:
+/***/ 3168:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Transform } = __nccwpck_require__(7075)
 const zlib = __nccwpck_require__(8522)
-const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(7775)
-const { getGlobalOrigin } = __nccwpck_require__(179)
-const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(7708)
+const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4495)
+const { getGlobalOrigin } = __nccwpck_require__(1059)
+const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(1900)
 const { performance } = __nccwpck_require__(643)
-const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(4640)
+const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3440)
 const assert = __nccwpck_require__(4589)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(5701)
+const { webidl } = __nccwpck_require__(5893)
 
 let supportedHashes = []
 
@@ -23923,14 +23923,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5701:
+/***/ 5893:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { types, inspect } = __nccwpck_require__(7975)
 const { markAsUncloneable } = __nccwpck_require__(5919)
-const { toUSVString } = __nccwpck_require__(4640)
+const { toUSVString } = __nccwpck_require__(3440)
 
 /** @type {import('../../../types/webidl').Webidl} */
 const webidl = {}
@@ -24625,7 +24625,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2927:
+/***/ 2607:
 /***/ ((module) => {
 
 
@@ -24922,7 +24922,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4848:
+/***/ 8355:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -24931,16 +24931,16 @@ const {
   staticPropertyDescriptors,
   readOperation,
   fireAProgressEvent
-} = __nccwpck_require__(410)
+} = __nccwpck_require__(3610)
 const {
   kState,
   kError,
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(4929)
-const { webidl } = __nccwpck_require__(5701)
-const { kEnumerableProperty } = __nccwpck_require__(4640)
+} = __nccwpck_require__(961)
+const { webidl } = __nccwpck_require__(5893)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 class FileReader extends EventTarget {
   constructor () {
@@ -25273,12 +25273,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5549:
+/***/ 8573:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5701)
+const { webidl } = __nccwpck_require__(5893)
 
 const kState = Symbol('ProgressEvent state')
 
@@ -25358,7 +25358,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4929:
+/***/ 961:
 /***/ ((module) => {
 
 
@@ -25375,7 +25375,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 410:
+/***/ 3610:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -25386,10 +25386,10 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(4929)
-const { ProgressEvent } = __nccwpck_require__(5549)
-const { getEncoding } = __nccwpck_require__(2927)
-const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(7708)
+} = __nccwpck_require__(961)
+const { ProgressEvent } = __nccwpck_require__(8573)
+const { getEncoding } = __nccwpck_require__(2607)
+const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(1900)
 const { types } = __nccwpck_require__(7975)
 const { StringDecoder } = __nccwpck_require__(3193)
 const { btoa } = __nccwpck_require__(4573)
@@ -25773,27 +25773,27 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7905:
+/***/ 6897:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(6096)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(736)
 const {
   kReadyState,
   kSentClose,
   kByteParser,
   kReceivedClose,
   kResponse
-} = __nccwpck_require__(32)
-const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(1025)
-const { channels } = __nccwpck_require__(3374)
-const { CloseEvent } = __nccwpck_require__(7316)
-const { makeRequest } = __nccwpck_require__(175)
-const { fetching } = __nccwpck_require__(8702)
-const { Headers, getHeadersList } = __nccwpck_require__(5524)
-const { getDecodeSplit } = __nccwpck_require__(9520)
-const { WebsocketFrameSend } = __nccwpck_require__(9104)
+} = __nccwpck_require__(1216)
+const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(8625)
+const { channels } = __nccwpck_require__(2414)
+const { CloseEvent } = __nccwpck_require__(5188)
+const { makeRequest } = __nccwpck_require__(9967)
+const { fetching } = __nccwpck_require__(4398)
+const { Headers, getHeadersList } = __nccwpck_require__(660)
+const { getDecodeSplit } = __nccwpck_require__(3168)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
 
 /** @type {import('crypto')} */
 let crypto
@@ -26151,7 +26151,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6096:
+/***/ 736:
 /***/ ((module) => {
 
 
@@ -26224,14 +26224,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7316:
+/***/ 5188:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5701)
-const { kEnumerableProperty } = __nccwpck_require__(4640)
-const { kConstruct } = __nccwpck_require__(4043)
+const { webidl } = __nccwpck_require__(5893)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(6443)
 const { MessagePort } = __nccwpck_require__(5919)
 
 /**
@@ -26560,12 +26560,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9104:
+/***/ 3264:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxUnsigned16Bit } = __nccwpck_require__(6096)
+const { maxUnsigned16Bit } = __nccwpck_require__(736)
 
 const BUFFER_SIZE = 16386
 
@@ -26663,14 +26663,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1869:
+/***/ 9469:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(1025)
-const { MessageSizeExceededError } = __nccwpck_require__(4627)
+const { isValidClientWindowBits } = __nccwpck_require__(8625)
+const { MessageSizeExceededError } = __nccwpck_require__(8707)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -26775,16 +26775,16 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 9332:
+/***/ 1652:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(6096)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(32)
-const { channels } = __nccwpck_require__(3374)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(736)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(1216)
+const { channels } = __nccwpck_require__(2414)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -26794,11 +26794,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(1025)
-const { WebsocketFrameSend } = __nccwpck_require__(9104)
-const { closeWebSocketConnection } = __nccwpck_require__(7905)
-const { PerMessageDeflate } = __nccwpck_require__(1869)
-const { MessageSizeExceededError } = __nccwpck_require__(4627)
+} = __nccwpck_require__(8625)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
+const { closeWebSocketConnection } = __nccwpck_require__(6897)
+const { PerMessageDeflate } = __nccwpck_require__(9469)
+const { MessageSizeExceededError } = __nccwpck_require__(8707)
 
 function failWebsocketConnectionWithCode (ws, code, reason) {
   closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason))
@@ -27309,14 +27309,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9388:
+/***/ 3900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { WebsocketFrameSend } = __nccwpck_require__(9104)
-const { opcodes, sendHints } = __nccwpck_require__(6096)
-const FixedQueue = __nccwpck_require__(5844)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
+const { opcodes, sendHints } = __nccwpck_require__(736)
+const FixedQueue = __nccwpck_require__(4660)
 
 /** @type {typeof Uint8Array} */
 const FastBuffer = Buffer[Symbol.species]
@@ -27420,7 +27420,7 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 32:
+/***/ 1216:
 /***/ ((module) => {
 
 
@@ -27439,16 +27439,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1025:
+/***/ 8625:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(32)
-const { states, opcodes } = __nccwpck_require__(6096)
-const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(7316)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(1216)
+const { states, opcodes } = __nccwpck_require__(736)
+const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(5188)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(7708)
+const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(1900)
 
 /* globals Blob */
 
@@ -27768,15 +27768,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1886:
+/***/ 3726:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5701)
-const { URLSerializer } = __nccwpck_require__(7708)
-const { environmentSettingsObject } = __nccwpck_require__(9520)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(6096)
+const { webidl } = __nccwpck_require__(5893)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { environmentSettingsObject } = __nccwpck_require__(3168)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(736)
 const {
   kWebSocketURL,
   kReadyState,
@@ -27785,21 +27785,21 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(32)
+} = __nccwpck_require__(1216)
 const {
   isConnecting,
   isEstablished,
   isClosing,
   isValidSubprotocol,
   fireEvent
-} = __nccwpck_require__(1025)
-const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(7905)
-const { ByteParser } = __nccwpck_require__(9332)
-const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(4640)
-const { getGlobalDispatcher } = __nccwpck_require__(8421)
+} = __nccwpck_require__(8625)
+const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(6897)
+const { ByteParser } = __nccwpck_require__(1652)
+const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(3440)
+const { getGlobalDispatcher } = __nccwpck_require__(2581)
 const { types } = __nccwpck_require__(7975)
-const { ErrorEvent, CloseEvent } = __nccwpck_require__(7316)
-const { SendQueue } = __nccwpck_require__(9388)
+const { ErrorEvent, CloseEvent } = __nccwpck_require__(5188)
+const { SendQueue } = __nccwpck_require__(3900)
 
 // https://websockets.spec.whatwg.org/#interface-definition
 class WebSocket extends EventTarget {
@@ -28370,11 +28370,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8061:
+/***/ 8135:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3990);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2192);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3990:
+/***/ 2192:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28398,7 +28398,7 @@ var external_node_fs_ = __nccwpck_require__(3024);
 var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -28420,7 +28420,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -28434,7 +28434,7 @@ function utils_toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -28530,7 +28530,7 @@ function escapeProperty(s) {
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 ;// CONCATENATED MODULE: external "fs"
 const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/file-command.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -28571,7 +28571,7 @@ const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.me
 var external_http_ = __nccwpck_require__(8611);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
-;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -28662,11 +28662,11 @@ class DecodedURL extends URL {
     }
 }
 //# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ../main/node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(8482);
-// EXTERNAL MODULE: ../main/node_modules/undici/index.js
-var undici = __nccwpck_require__(2480);
-;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/index.js
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var node_modules_tunnel = __nccwpck_require__(770);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -29363,7 +29363,7 @@ class lib_HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/auth.js
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
 var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -29439,7 +29439,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -29513,7 +29513,7 @@ class oidc_utils_OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -29794,7 +29794,7 @@ const _summary = new Summary();
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
 const summary = (/* unused pure expression or super */ null && (_summary));
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -29836,7 +29836,7 @@ var external_events_ = __nccwpck_require__(4434);
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ../main/node_modules/@actions/io/lib/io-util.js
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -29848,7 +29848,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod: io_util_chmod, copyFile, lstat: io_util_lstat, mkdir: io_util_mkdir, open: io_util_open, readdir: io_util_readdir, rename: io_util_rename, rm: io_util_rm, rmdir, stat: io_util_stat, symlink: io_util_symlink, unlink: io_util_unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir: io_util_mkdir, open: io_util_open, readdir, rename, rm: io_util_rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -29862,7 +29862,7 @@ const IS_WINDOWS = process.platform === 'win32';
  * This implementation restores the Node 20 behavior by adding a trailing
  * backslash to all junction results on Windows.
  */
-function io_util_readlink(fsPath) {
+function readlink(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         const result = yield fs.promises.readlink(fsPath);
         // On Windows, restore Node 20 behavior: add trailing backslash to all results
@@ -29876,10 +29876,10 @@ function io_util_readlink(fsPath) {
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
 const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
-function io_util_exists(fsPath) {
+function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
-            yield io_util_stat(fsPath);
+            yield stat(fsPath);
         }
         catch (err) {
             if (err.code === 'ENOENT') {
@@ -29892,7 +29892,7 @@ function io_util_exists(fsPath) {
 }
 function isDirectory(fsPath_1) {
     return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield io_util_stat(fsPath) : yield io_util_lstat(fsPath);
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
         return stats.isDirectory();
     });
 }
@@ -29922,7 +29922,7 @@ function tryGetExecutablePath(filePath, extensions) {
         let stats = undefined;
         try {
             // test file exists
-            stats = yield io_util_stat(filePath);
+            stats = yield stat(filePath);
         }
         catch (err) {
             if (err.code !== 'ENOENT') {
@@ -29950,7 +29950,7 @@ function tryGetExecutablePath(filePath, extensions) {
             filePath = originalFilePath + extension;
             stats = undefined;
             try {
-                stats = yield io_util_stat(filePath);
+                stats = yield stat(filePath);
             }
             catch (err) {
                 if (err.code !== 'ENOENT') {
@@ -29964,7 +29964,7 @@ function tryGetExecutablePath(filePath, extensions) {
                     try {
                         const directory = external_path_namespaceObject.dirname(filePath);
                         const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
-                        for (const actualName of yield io_util_readdir(directory)) {
+                        for (const actualName of yield readdir(directory)) {
                             if (upperName === actualName.toUpperCase()) {
                                 filePath = external_path_namespaceObject.join(directory, actualName);
                                 break;
@@ -30016,7 +30016,7 @@ function getCmdPath() {
     return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
 }
 //# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/io/lib/io.js
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
 var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -30290,7 +30290,7 @@ function io_copyFile(srcFile, destFile, force) {
 //# sourceMappingURL=io.js.map
 ;// CONCATENATED MODULE: external "timers"
 const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ../main/node_modules/@actions/exec/lib/toolrunner.js
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
 var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -30671,7 +30671,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 state.on('debug', (message) => {
                     this._debug(message);
                 });
-                if (this.options.cwd && !(yield io_util_exists(this.options.cwd))) {
+                if (this.options.cwd && !(yield exists(this.options.cwd))) {
                     return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
                 }
                 const fileName = this._getSpawnFileName();
@@ -30878,7 +30878,7 @@ class ExecState extends external_events_.EventEmitter {
     }
 }
 //# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/exec/lib/exec.js
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
 var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -30958,7 +30958,7 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/platform.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -31023,7 +31023,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -31231,7 +31231,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -31239,7 +31239,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -31247,7 +31247,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -31411,9 +31411,9 @@ function log_info(message) {
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./src/kernel/process.ts + 1 modules
-var kernel_process = __nccwpck_require__(5904);
+var kernel_process = __nccwpck_require__(3694);
 // EXTERNAL MODULE: ./src/kernel/find-on-path.ts
-var find_on_path = __nccwpck_require__(5758);
+var find_on_path = __nccwpck_require__(4404);
 ;// CONCATENATED MODULE: ./src/checks/engine.ts
 /**
  * Container engines as the check sees them: which of docker and podman is on PATH and answers,
@@ -32155,8 +32155,8 @@ function probe_image_probeImageArchive(platform, ref) {
 }
 
 // EXTERNAL MODULE: ./src/kernel/platforms.ts
-var platforms = __nccwpck_require__(3915);
-;// CONCATENATED MODULE: ./src/checks/container-judge.ts
+var platforms = __nccwpck_require__(5621);
+;// CONCATENATED MODULE: ./src/checks/container-failure.ts
 
 /** Words of a container runtime failing to start or exec the program: the image was there. */
 const RUNTIME_FAILURE = (/* unused pure expression or super */ null && ([
@@ -32211,24 +32211,24 @@ const quoted = (stderr) => {
     return said ? `: ${said}` : ' (the engine gave no reason)';
 };
 /** A failure at the pull step: names the image and quotes the engine. */
-function container_judge_pullFailureMessage(engine, image, platform, stderr) {
+function container_failure_pullFailureMessage(engine, image, platform, stderr) {
     return `${engine} could not get image ${image} for ${platform}${quoted(stderr)}`;
 }
 /** A failure at the load step of the check's own image. */
-function container_judge_loadFailureMessage(engine, platform, stderr) {
+function container_failure_loadFailureMessage(engine, platform, stderr) {
     return `${engine} could not load the check's own image for ${platform}${quoted(stderr)}`;
 }
 /**
  * A named image held here, but not for the platform: the check does not pull over a local tag
  * (docker's classic store would re-point the tag to the pulled platform).
  */
-function container_judge_localTagMessage(engine, image, platform, localPlatform, stderr) {
+function container_failure_localTagMessage(engine, image, platform, localPlatform, stderr) {
     const held = localPlatform ? ` only for ${localPlatform}` : '';
     return (`${engine} holds image ${image}${held}, not for ${platform}, and the check does not pull over a local tag ` +
         `(that would re-point it): name the image by digest, use a tag this engine does not hold, or leave verify-image empty${quoted(stderr)}`);
 }
 /** Judges the run step: the last line of standard output must be the expected machine. */
-function container_judge_judgeRun(run, expectedMachine, timeoutMs) {
+function container_failure_judgeRun(run, expectedMachine, timeoutMs) {
     const output = run.stdout.trim();
     const machine = output.split('\n').pop()?.trim() ?? '';
     if (run.timedOut)
@@ -32326,7 +32326,7 @@ function names_parseMirror(value) {
 /** Debian's architecture name of each QEMU target (what apt and the package file names say). */
 const DEBIAN_ARCHES = (0,platforms/* perTarget */.Ve)(p => p.debian);
 /** The Debian architectures for the targets, each once, in the targets' order. */
-function names_debianArches(targets) {
+function debianArches(targets) {
     return [...new Set(targets.map(target => DEBIAN_ARCHES[target]))];
 }
 
@@ -33142,95 +33142,1680 @@ async function otherOs(platforms, host = otherHost(), run = runProgram) {
     return { lines, outputs: outputsOf(report), failure: failures.length > 0 ? failures.join('\n') : undefined };
 }
 
-// EXTERNAL MODULE: ./src/kernel/binfmt.ts
-var binfmt = __nccwpck_require__(3823);
-;// CONCATENATED MODULE: ./src/records/holder.ts
+;// CONCATENATED MODULE: ./src/checks/probe.ts
 /**
- * Who holds an entry in the host's ledger: a job (its runner process, which outlives main and
- * post), or a holder that never goes stale (the command line, persist, a ledger rebuilt after
- * damage). A job's holder counts while its process lives in this boot; a reused pid or an earlier
- * boot makes it stale. A holder read back from a file is checked field by field (holderProblem).
+ * Proving a target runs: a tiny embedded program for the target prints uname's machine. Run
+ * directly it proves a handler (or the host) runs it; run in an empty chroot it proves the handler
+ * works where its interpreter's path does not exist, as inside containers (the F flag).
  */
 
-const procInfo = {
-    async bootId() {
-        return (await (0,promises_.readFile)('/proc/sys/kernel/random/boot_id', 'utf8').catch(() => 'unknown')).trim();
-    },
-    async startTime(pid) {
+
+
+
+
+
+/**
+ * Judges a probe run: the target's machine name on stdout, or the reason it did not run. A program
+ * of the host's own family run natively prints the kernel's machine instead (i386 on x86_64 says
+ * x86_64), which `nativeMachine` accepts.
+ */
+function judgeProbe(target, result, program = '', nativeMachine) {
+    const output = result.stdout.trim();
+    if (result.code === 0 && ((0,platforms/* platformOf */.tj)(target).machine.test(output) || output === nativeMachine))
+        return { ok: true, output };
+    const said = `${result.stderr} ${output}`.trim();
+    if (result.code === 0)
+        return { ok: false, output: `printed ${JSON.stringify(output)}`, failure: 'wrong-machine' };
+    if (/ENOEXEC|exec format error/i.test(said))
+        return { ok: false, output: 'Exec format error', failure: 'exec-format' };
+    if (/ENOENT|No such file or directory/i.test(said))
+        return { ok: false, output: 'No such file or directory', failure: 'not-found' };
+    // Without a handler, exec(3) falls back to /bin/sh, which then fails on the ELF bytes.
+    if (program && said.includes(program))
+        return { ok: false, output: 'Exec format error', failure: 'exec-format' };
+    return { ok: false, output: said.split('\n').slice(-2).join(' ') || `exit ${result.code}`, failure: 'other' };
+}
+class Prober {
+    dir;
+    nativeMachine;
+    written = new Map();
+    /** `nativeMachine`: uname's machine on this host, printed by programs of its own family run natively. */
+    constructor(dir, nativeMachine) {
+        this.dir = dir;
+        this.nativeMachine = nativeMachine;
+    }
+    /** The probe program's path, written on first use. */
+    async program(target) {
+        let path = this.written.get(target);
+        if (!path) {
+            await (0,promises_.mkdir)(this.dir, { recursive: true });
+            path = (0,external_node_path_.join)(this.dir, `probe-${target}`);
+            await (0,promises_.writeFile)(path, probe_programs_probeProgram(target), { mode: 0o755 });
+            await (0,promises_.chmod)(path, 0o755);
+            this.written.set(target, path);
+        }
+        return path;
+    }
+    /** Runs the probe in place. */
+    async run(target) {
+        const program = await this.program(target);
+        return judgeProbe(target, await (0,kernel_process/* runProgram */.mB)(program, [], { timeoutMs: 20_000 }), program, this.nativeMachine);
+    }
+    /** Runs the probe in a chroot holding nothing but the probe: only an F handler can serve it there. */
+    async runIsolated(target, sys) {
+        const root = (0,external_node_path_.join)(this.dir, `root-${target}`);
+        await (0,promises_.mkdir)(root, { recursive: true });
+        await (0,promises_.copyFile)(await this.program(target), (0,external_node_path_.join)(root, 'probe'));
+        const chroot = (0,find_on_path/* systemProgram */.CA)('chroot');
+        if (!chroot)
+            return { ok: false, output: `no chroot program in ${find_on_path/* SYSTEM_PATH */.sg} (coreutils has it)`, failure: 'other' };
         try {
-            const stat = await (0,promises_.readFile)(`/proc/${pid}/stat`, 'utf8');
-            // Field 22; the command name (field 2) may hold spaces and parentheses, so count from its end.
-            return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+            const stdout = await sys.run(chroot, [root, '/probe'], { timeoutMs: 20_000 });
+            return judgeProbe(target, { code: 0, stdout, stderr: '' }, '', this.nativeMachine);
+        }
+        catch (error) {
+            return judgeProbe(target, { code: 1, stdout: '', stderr: error.message }, '/probe');
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/install/apt.ts
+
+class AptError extends Error {
+}
+/** Parses `apt-cache policy A B ...` into each package's candidate version. */
+function parseCandidates(text) {
+    const candidates = {};
+    let current;
+    for (const line of text.split('\n')) {
+        const name = /^(\S+):$/.exec(line);
+        if (name)
+            current = name[1];
+        const candidate = /^\s+Candidate:\s*(\S+)/.exec(line);
+        if (candidate && current)
+            candidates[current] = candidate[1] === '(none)' ? '' : candidate[1];
+    }
+    return candidates;
+}
+const PACKAGE_NAMES = ['qemu-user-static', 'binfmt-support', 'qemu-user', 'qemu-user-binfmt'];
+/**
+ * The packages to install: qemu-user-static + binfmt-support where they exist (Debian 12,
+ * Ubuntu 22.04/24.04); else qemu-user + qemu-user-binfmt (Debian 13+, where qemu-user is static).
+ * Undefined when apt offers neither.
+ */
+function choosePackages(candidates) {
+    const has = (name) => !!candidates[name];
+    if (has('qemu-user-static'))
+        return ['qemu-user-static', ...(has('binfmt-support') ? ['binfmt-support'] : [])];
+    if (has('qemu-user'))
+        return ['qemu-user', ...(has('qemu-user-binfmt') ? ['qemu-user-binfmt'] : [])];
+    return undefined;
+}
+/** Turns apt's own words into one line a person can act on. */
+function explainAptFailure(output) {
+    const lock = /Could not get lock ([^\s]+?)\.?(?:\s|$)/.exec(output);
+    if (lock) {
+        const holder = /held by process \d+(?: \([^)]*\))?/.exec(output)?.[0];
+        return `apt could not get the dpkg lock ${lock[1]} within 120 s${holder ? ` (${holder})` : ''}: another apt run (often unattended-upgrades on a fresh runner) is still going; retry later or use install: download`;
+    }
+    if (/Unable to locate package|has no installation candidate/.test(output))
+        return "apt has no QEMU user-mode package in this machine's sources: use install: download";
+    const last = output
+        .trim()
+        .split('\n')
+        .filter(l => /^(E:|W:)/.test(l))
+        .slice(-2)
+        .join(' ');
+    return last || output.trim().split('\n').slice(-2).join(' ');
+}
+const APT_OPTIONS = ['-o', 'DPkg::Lock::Timeout=120', '-o', 'Acquire::Retries=3', '-o', 'Dpkg::Use-Pty=0'];
+async function hasApt() {
+    return (await (0,kernel_process/* runProgram */.mB)('apt-get', ['--version'], { timeoutMs: 10_000 })).code === 0;
+}
+async function candidates() {
+    const policy = await (0,kernel_process/* runProgram */.mB)('apt-cache', ['policy', ...PACKAGE_NAMES], { timeoutMs: 60_000 });
+    return parseCandidates(policy.stdout);
+}
+async function aptGet(sys, args) {
+    await sys.run('apt-get', [...APT_OPTIONS, ...args], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeoutMs: 600_000 });
+}
+/**
+ * Installs the packages, running `apt-get update` only when the lists lack them or are stale.
+ * Returns the packages installed.
+ */
+async function aptInstall(sys, log) {
+    if (!(await hasApt()))
+        throw new AptError('install: apt needs apt-get, and this machine has none (not Debian or Ubuntu)');
+    let packages = choosePackages(await candidates());
+    let updated = false;
+    const update = async () => {
+        log('apt-get update');
+        await aptGet(sys, ['update', '-q']).catch(error => {
+            throw new AptError(`apt-get update failed: ${explainAptFailure(error.message)}`);
+        });
+        updated = true;
+    };
+    if (!packages) {
+        await update();
+        packages = choosePackages(await candidates());
+        if (!packages)
+            throw new AptError("apt has no QEMU user-mode package (qemu-user-static or qemu-user) in this machine's sources: use install: download");
+    }
+    const install = () => aptGet(sys, ['install', '-y', '-q', '--no-install-recommends', ...packages]);
+    log(`apt-get install ${packages.join(' ')}`);
+    try {
+        await install();
+    }
+    catch (error) {
+        const message = error.message;
+        if (updated || !/404|Unable to fetch|Failed to fetch|--fix-missing/.test(message))
+            throw new AptError(`apt-get install ${packages.join(' ')} failed: ${explainAptFailure(message)}`);
+        await update(); // stale package lists: the mirror moved on
+        await install().catch(again => {
+            throw new AptError(`apt-get install ${packages.join(' ')} failed: ${explainAptFailure(again.message)}`);
+        });
+    }
+    return packages;
+}
+
+// EXTERNAL MODULE: ./src/install/interpreter.ts
+var interpreter = __nccwpck_require__(2237);
+;// CONCATENATED MODULE: ./src/install/download/proxy-settings.ts
+/**
+ * The proxy settings from a map of environment variables: lower case first, then upper case,
+ * as @actions/http-client reads them. A pure function of the map it is given.
+ */
+function proxyFromVariables(env) {
+    const pick = (name) => env[name] || env[name.toUpperCase()] || undefined;
+    return { httpsProxy: pick('https_proxy'), httpProxy: pick('http_proxy'), noProxy: pick('no_proxy') };
+}
+
+;// CONCATENATED MODULE: ./src/install/index.ts
+
+
+
+/** The sources a method tries, in order. */
+function sourcesFor(method) {
+    if (method === 'auto')
+        return ['existing', 'download', 'apt'];
+    if (method === 'none')
+        return ['existing'];
+    return [method];
+}
+/** Interpreters for the targets, trying the sources the method allows in order until all are served. */
+async function obtainInterpreters(targets, request, ctx) {
+    const installation = { interpreters: new Map(), missing: new Map() };
+    const tried = new Map(targets.map(t => [t, []]));
+    const onMachine = async (source, wanted) => {
+        const found = new Map();
+        for (const target of wanted) {
+            const search = await (0,interpreter/* findInterpreter */.Ax)(target, request.flags);
+            if (search.found)
+                found.set(target, { ...search.found, source });
+            else
+                tried
+                    .get(target)
+                    .push(`no static qemu-${target} on the machine${search.rejected.length ? ` (${search.rejected.join('; ')})` : ''}`);
+        }
+        return { found };
+    };
+    const steps = {
+        existing: wanted => onMachine('existing', wanted),
+        download: async (wanted) => {
+            // Loaded only when a download is tried: its HTTP, TLS and archive code is most of what a start-up would load.
+            const { download, hostArchOf } = await __nccwpck_require__.e(/* import() */ 205).then(__nccwpck_require__.bind(__nccwpck_require__, 3205));
+            const hostArch = hostArchOf(ctx.hostMachine);
+            const { qemuVersion: version, qemuUrl: url, qemuSha256: sha256 } = request;
+            const result = await download({ targets: wanted, hostArch, version, url, sha256, log: ctx.log, sys: ctx.sys }, ctx.places);
+            const found = new Map();
+            for (const [target, interpreter] of result.interpreters)
+                found.set(target, { ...interpreter, source: 'download' });
+            return { found, cacheHit: result.cacheHit };
+        },
+        apt: async (wanted) => {
+            await ctx.watch(() => aptInstall(ctx.sys, ctx.log));
+            return onMachine('apt', wanted);
+        }
+    };
+    let wanted = [...targets];
+    for (const source of sourcesFor(request.method)) {
+        if (wanted.length === 0)
+            break;
+        try {
+            const { found, cacheHit } = await steps[source](wanted);
+            for (const [target, interpreter] of found)
+                installation.interpreters.set(target, interpreter);
+            if (cacheHit !== undefined)
+                installation.cacheHit = cacheHit;
+            if (source !== 'existing' && found.size > 0)
+                ctx.log(`${source}: got ${[...found.keys()].map(t => `qemu-${t}`).join(', ')}`);
+        }
+        catch (error) {
+            const message = error.message;
+            if (request.method === 'apt' && error instanceof AptError && !/install: download/.test(message)) {
+                throw new AptError(`${message}: use install: download`);
+            }
+            if (request.method !== 'auto')
+                throw error;
+            ctx.log(`${source} did not work: ${message}`);
+            for (const target of wanted)
+                tried.get(target).push(`${source}: ${message}`);
+        }
+        wanted = wanted.filter(t => !installation.interpreters.has(t));
+    }
+    for (const target of wanted)
+        installation.missing.set(target, tried.get(target).join('; ') || `no qemu-${target}`);
+    return installation;
+}
+
+;// CONCATENATED MODULE: ./src/install/libraries/apt-words.ts
+/**
+ * Reading what the private apt says (with LC_ALL=C, so in apt's English): the packages a
+ * simulated install would fetch, names it took as patterns, where it would fetch each file from,
+ * the machine's network settings to carry over, and which of the failures a person can act on
+ * it was. Pure functions over apt's output, so each case is tested on the words apt really prints.
+ */
+/** `name:arch=version`, the form resolved packages are keyed and reported in. */
+function packageId(pkg) {
+    return `${pkg.name}:${pkg.arch}=${pkg.version}`;
+}
+/** Parses `apt-get -s install`'s `Inst name[:arch] (version origins [arch])` lines. */
+function parseSimulation(output) {
+    const packages = [];
+    for (const line of output.split('\n')) {
+        const match = /^Inst ([a-z0-9][a-z0-9+.-]+)(?::\S+)? (?:\[[^\]]*\] )?\((\S+) .*\[([a-z0-9-]+)\]\)/.exec(line);
+        if (match)
+            packages.push({ name: match[1], version: match[2], arch: match[3] });
+    }
+    return packages;
+}
+/** apt's `Note, selecting 'X' for regex 'Y'` (or glob): the names Y it took as a pattern (it prints these at quiet level 0 only). */
+function patternNames(output) {
+    const notes = [...output.matchAll(/Note, selecting '[^']+' for (?:regex|glob) '([^']+)'/g)];
+    return [...new Set(notes.map(m => m[1].replace(/:.*$/, '')))];
+}
+/**
+ * The requested names apt could have taken as a pattern ('.' and '+' are regular-expression
+ * characters) that the resolved packages do not hold by that exact name for every architecture:
+ * apt chose other packages for them (by a pattern, or as the providers of a virtual package).
+ */
+function notResolvedByName(names, arches, packages) {
+    const held = (name, arch) => packages.some(p => p.name === name && (p.arch === arch || p.arch === 'all'));
+    return names.filter(name => /[.+]/.test(name) && !arches.every(arch => held(name, arch)));
+}
+/** The names `apt-cache policy` shows with a candidate version (a `name:` or `name:arch:` line, then `  Candidate: version`). */
+function namesWithCandidate(output) {
+    const names = new Set();
+    let current;
+    for (const line of output.split('\n')) {
+        const header = /^([a-z0-9][a-z0-9+.-]+)(?::[a-z0-9-]+)?:$/.exec(line);
+        if (header)
+            current = header[1];
+        const candidate = /^\s+Candidate: (\S+)$/.exec(line);
+        if (candidate && current && candidate[1] !== '(none)')
+            names.add(current);
+        if (candidate)
+            current = undefined;
+    }
+    return names;
+}
+/** Parses `apt-get --print-uris`' `'URI' FILE SIZE TYPE:HASH` lines (the hash empty when the index has none of that type). */
+function parsePrintUris(output) {
+    const uris = [];
+    for (const line of output.split('\n')) {
+        const match = /^'([^'\s]+)' (\S+) (\d+) ?(\S*)$/.exec(line);
+        if (!match)
+            continue;
+        const sha256 = /^SHA256:([0-9a-f]{64})$/i.exec(match[4])?.[1].toLowerCase();
+        uris.push({ uri: match[1], file: match[2], size: Number(match[3]), ...(sha256 ? { sha256 } : {}) });
+    }
+    return uris;
+}
+/** The .deb file name apt stores a package under (an epoch's colon written %3a). */
+function debFileName(pkg) {
+    return `${pkg.name}_${pkg.version.replace(/:/g, '%3a')}_${pkg.arch}.deb`;
+}
+/**
+ * The machine's Acquire:: settings from `apt-config dump` (proxies, timeouts, a mirror's
+ * Check-Valid-Until), without index targets other tools add (DEP-11 icons, command-not-found
+ * databases) and without anything that would let an unsigned archive through.
+ */
+function acquireSettings(dump) {
+    return dump
+        .split('\n')
+        .filter(line => /^Acquire::\S+ "[^"]*";$/.test(line))
+        .filter(line => !/^Acquire::(IndexTargets|Allow\w*(Insecure|Weak)\w*)\b/i.test(line));
+}
+function lastErrors(output) {
+    const lines = output.split('\n').filter(line => /^(E|W|Err):/.test(line.trim()));
+    return (lines.length ? lines : output.trim().split('\n')).slice(-2).join(' ').trim();
+}
+function updateFailure(output, code) {
+    const gpg = /GPG error: (\S+) (\S+) \S+: (.*)/.exec(output);
+    const unsigned = /The repository '(\S+) (\S+) \S+' is not signed/.exec(output);
+    if (gpg || unsigned || /NO_PUBKEY|BADSIG|EXPKEYSIG|signatures were invalid|signature verification failed/.test(output)) {
+        const where = gpg ? `${gpg[1]} ${gpg[2]}` : unsigned ? `${unsigned[1]} ${unsigned[2]}` : 'the archive';
+        const said = gpg?.[3] ?? (unsigned ? 'it is not signed with a key the sources name' : lastErrors(output));
+        const detail = said.replace(/^The following signatures couldn't be verified because /, '');
+        return { kind: 'signature', where, detail };
+    }
+    const fetch = /Failed to fetch (\S+)\s+(.*)/.exec(output);
+    if (fetch)
+        return { kind: 'unreachable', where: fetch[1].replace(/\/dists\/.*$/, ''), detail: fetch[2].trim() };
+    const noRelease = /The repository '(\S+) (\S+) \S+' does not have a Release file/.exec(output);
+    if (noRelease)
+        return { kind: 'unreachable', where: `${noRelease[1]} ${noRelease[2]}`, detail: 'it has no Release file for this suite' };
+    if (/Some index files failed to download/.test(output))
+        return { kind: 'unreachable', where: 'the archive', detail: lastErrors(output) };
+    if (code !== 0)
+        return { kind: 'other', detail: lastErrors(output) };
+    return undefined;
+}
+function resolveFailure(output) {
+    const missing = [
+        ...[...output.matchAll(/Unable to locate package (\S+)/g)].map(m => m[1]),
+        ...[...output.matchAll(/Package '([^']+)' has no installation candidate/g)].map(m => m[1])
+    ].map(name => name.replace(/:.*$/, ''));
+    if (missing.length)
+        return { kind: 'missing', names: [...new Set(missing)] };
+    const depends = /^\s*(\S+) : (?:Pre-)?Depends: (.*)$/m.exec(output);
+    if (depends || /unmet dependencies|held broken packages/.test(output)) {
+        return { kind: 'broken', detail: depends ? `${depends[1]} depends on ${depends[2].trim()}` : lastErrors(output) };
+    }
+    return { kind: 'other', detail: lastErrors(output) };
+}
+/** The failure of a download: the archive not answering (or changing under us), or something else. */
+function downloadFailure(output) {
+    const fetch = /Failed to fetch (\S+)\s+(.*)/.exec(output);
+    return fetch ? `${fetch[1]}: ${fetch[2].trim()}` : lastErrors(output);
+}
+
+// EXTERNAL MODULE: ./src/kernel/root-files.ts
+var root_files = __nccwpck_require__(4659);
+;// CONCATENATED MODULE: ./src/install/libraries/foreign-sources.ts
+
+const UBUNTU_PRIMARY = 'http://archive.ubuntu.com/ubuntu';
+const UBUNTU_SECURITY = 'http://security.ubuntu.com/ubuntu';
+const UBUNTU_PORTS = 'http://ports.ubuntu.com/ubuntu-ports';
+const COMPONENTS = {
+    debian: ['main', 'contrib', 'non-free', 'non-free-firmware'],
+    ubuntu: ['main', 'restricted', 'universe', 'multiverse']
+};
+/** Debian machines may name their suites by role instead of codename. */
+const DEBIAN_SUITE_ALIASES = ['oldoldstable', 'oldstable', 'stable', 'testing', 'unstable', 'sid', 'experimental'];
+/** Ubuntu's primary archive serves these; the ports archive serves every other architecture. */
+const UBUNTU_PRIMARY_ARCHES = ['amd64', 'i386'];
+function isSecuritySuite(suite) {
+    return /-security$|\/updates$/.test(suite);
+}
+function suiteBelongs(suite, distribution) {
+    const release = suite.split(/[-/]/)[0];
+    if (release !== '' && release === distribution.codename)
+        return true;
+    return distribution.family === 'debian' && DEBIAN_SUITE_ALIASES.includes(release);
+}
+/** Addresses the distribution's archives live at (or apt's mirror lists, which GitHub's Ubuntu runners use). */
+function uriLooksLikeDistribution(uri, distribution) {
+    if (uri.startsWith('mirror+'))
+        return true;
+    if (distribution.family === 'ubuntu')
+        return /\/ubuntu(-ports)?\/?$/.test(uri) && !/launchpad/i.test(uri);
+    return /\/debian(-security)?\/?$/.test(uri) || /\/debian(-security)?\/\d{8}T\d{6}Z\/?$/.test(uri);
+}
+/** The distribution's own entries: its suites and components, signed with its archive keyring (or, unsigned-by, at its archive's path). */
+function isDistributionEntry(entry, distribution) {
+    if (!entry.suites.every(suite => suiteBelongs(suite, distribution)))
+        return false;
+    if (!entry.components.length || !entry.components.every(c => COMPONENTS[distribution.family].includes(c)))
+        return false;
+    const keyring = entry.signedBy;
+    if (keyring && !keyring.includes('\n')) {
+        return keyring.split(/\s+/).every(file => (file.split('/').pop() ?? '').startsWith(`${distribution.family}-archive`));
+    }
+    return entry.uris.every(uri => uriLooksLikeDistribution(uri, distribution));
+}
+function atLeast(release, major, minor) {
+    const [a, b] = release.split('.').map(Number);
+    return a > major || (a === major && (b ?? 0) >= minor);
+}
+/** The Ubuntu archive that serves an architecture, given where the machine's entry points. */
+function ubuntuUriFor(uri, suite, arch, distribution) {
+    const onPorts = /\/ubuntu-ports\/?$/.test(uri) || /^\w+:\/\/ports\./.test(uri);
+    // Ubuntu 25.10 and later serve arm64 from the primary archive too.
+    const primaryServes = UBUNTU_PRIMARY_ARCHES.includes(arch) || (arch === 'arm64' && atLeast(distribution.release, 25, 10));
+    if (onPorts ? !UBUNTU_PRIMARY_ARCHES.includes(arch) : primaryServes)
+        return uri;
+    if (!onPorts)
+        return UBUNTU_PORTS;
+    return isSecuritySuite(suite) ? UBUNTU_SECURITY : UBUNTU_PRIMARY;
+}
+/** The distribution's archive keyring as its keyring package installs it (Debian 13 also ships it as .pgp). */
+function archiveKeyring(distribution, extension = 'gpg') {
+    return `/usr/share/keyrings/${distribution.family}-archive-keyring.${extension}`;
+}
+/** What a mirror stands in for when the machine's sources name no archive of the distribution. */
+function defaultEntry(distribution, keyring) {
+    const codename = distribution.codename;
+    if (!codename)
+        return undefined;
+    return {
+        uris: [''],
+        suites: [codename, `${codename}-updates`, `${codename}-security`],
+        components: ['main'],
+        signedBy: keyring,
+        file: 'the distribution default'
+    };
+}
+/**
+ * The stanzas for the private apt: every (address, suite) the architectures need, merged back
+ * into as few stanzas as the input had. Undefined when the machine's sources name no archive of
+ * the distribution and no mirror is given.
+ */
+function archiveStanzas(entries, distribution, arches, mirror = [], keyring = archiveKeyring(distribution)) {
+    let own = entries
+        .filter(entry => isDistributionEntry(entry, distribution))
+        .map(entry => ({ ...entry, signedBy: entry.signedBy ?? keyring }));
+    if (own.length === 0) {
+        const fallback = mirror.length ? defaultEntry(distribution, keyring) : undefined;
+        if (!fallback)
+            return undefined;
+        own = [fallback];
+    }
+    const bySuite = new Map();
+    for (const arch of arches) {
+        for (const entry of own) {
+            for (const uri of entry.uris) {
+                for (const suite of entry.suites) {
+                    const chosen = mirror.length
+                        ? (isSecuritySuite(suite) && mirror[1]) || mirror[0]
+                        : distribution.family === 'ubuntu'
+                            ? ubuntuUriFor(uri, suite, arch, distribution)
+                            : uri;
+                    const key = JSON.stringify([chosen, suite, entry.signedBy ?? '']);
+                    const item = bySuite.get(key) ?? { uri: chosen, suite, signedBy: entry.signedBy, components: new Set(), arches: new Set() };
+                    entry.components.forEach(c => item.components.add(c));
+                    item.arches.add(arch);
+                    bySuite.set(key, item);
+                }
+            }
+        }
+    }
+    const stanzas = new Map();
+    for (const item of bySuite.values()) {
+        const components = [...item.components];
+        const itemArches = [...item.arches];
+        const key = JSON.stringify([item.uri, item.signedBy ?? '', components, itemArches]);
+        const keyring = item.signedBy ? { signedBy: item.signedBy } : {};
+        const stanza = stanzas.get(key) ?? { uri: item.uri, suites: [], components, arches: itemArches, ...keyring };
+        stanza.suites.push(item.suite);
+        stanzas.set(key, stanza);
+    }
+    return [...stanzas.values()];
+}
+/** deb822 text of the stanzas (an inline key keeps its lines, an empty one written as " ."). */
+function renderSources(stanzas) {
+    return stanzas
+        .map(stanza => {
+        const lines = [
+            'Types: deb',
+            `URIs: ${stanza.uri}`,
+            `Suites: ${stanza.suites.join(' ')}`,
+            `Components: ${stanza.components.join(' ')}`,
+            `Architectures: ${stanza.arches.join(' ')}`
+        ];
+        if (stanza.signedBy?.includes('\n'))
+            lines.push('Signed-By:', ...stanza.signedBy.split('\n').map(line => ` ${line || '.'}`));
+        else if (stanza.signedBy)
+            lines.push(`Signed-By: ${stanza.signedBy}`);
+        return lines.join('\n') + '\n';
+    })
+        .join('\n');
+}
+/** The private apt's sources text; throws when there is no archive to take the packages from. */
+function privateSources(entries, distribution, arches, mirror = [], keyring = archiveKeyring(distribution)) {
+    const stanzas = archiveStanzas(entries, distribution, arches, mirror, keyring);
+    if (!stanzas) {
+        throw new names_LibrariesError('libraries', `the machine's apt sources name no archive of ${distribution.name} ` +
+            `(no entry for its suites ${distribution.codename || '(none)'} with its archive keyring)`, "set libraries-mirror to the address of the distribution's archive or a mirror of it");
+    }
+    return renderSources(stanzas);
+}
+
+// EXTERNAL MODULE: ./src/kernel/scratch.ts
+var scratch = __nccwpck_require__(7471);
+;// CONCATENATED MODULE: ./src/install/libraries/cache.ts
+/**
+ * The sysroot cache in the tool cache. A sysroot's folder is named by what is in it: the
+ * distribution and release, the architectures and the sorted list of resolved
+ * package:arch=version, so a second job reuses it and a security update makes a new one.
+ * A folder appears whole or not at all: it is built in a temporary sibling and renamed into
+ * place. A request record (the asked-for names and the sources they came from -> the sysroot
+ * they resolved to, and when) lets a warm run skip apt altogether while the record is recent.
+ */
+
+
+
+
+
+/** The cache's folder under the tool cache. */
+const SYSROOT_CACHE_FOLDER = 'setup-x86-on-arm-sysroot';
+/** Raised when the way a sysroot is made changes, so older trees are not taken for new ones (2: sanitized). */
+const LAYOUT = 2;
+const TEMP_PREFIX = '.tmp-';
+/** A temporary folder this old belongs to a run that died; removing it frees the space. */
+const ABANDONED_AFTER_MS = 60 * 60 * 1000;
+function digest(value) {
+    return (0,external_node_crypto_.createHash)('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+}
+function safe(text) {
+    return text.replace(/[^A-Za-z0-9.+-]/g, '_');
+}
+/** The folder name of a sysroot holding exactly these packages. */
+function sysrootKey(distribution, arches, packages) {
+    const sortedArches = [...new Set(arches)].sort();
+    const ids = [...new Set(packages.map(packageId))].sort();
+    const hash = digest({ layout: LAYOUT, id: distribution.id, release: distribution.release, arches: sortedArches, packages: ids });
+    return safe(`${distribution.id}-${distribution.release}-${sortedArches.join('+')}-${hash}`);
+}
+/** The key of a request: the same names from the same archive for the same architectures. */
+function requestKey(distribution, arches, names, sources) {
+    const { id, release } = distribution;
+    return digest({ layout: LAYOUT, id, release, arches: [...new Set(arches)].sort(), names: [...new Set(names)].sort(), sources });
+}
+function recordPath(cacheDir, request) {
+    return (0,external_node_path_.join)(cacheDir, 'requests', `${request}.json`);
+}
+async function readRecord(cacheDir, request) {
+    try {
+        const record = JSON.parse(await (0,promises_.readFile)(recordPath(cacheDir, request), 'utf8'));
+        const whole = typeof record.sysroot === 'string' && Array.isArray(record.packages) && typeof record.resolvedAt === 'number';
+        return whole ? record : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Writes the record whole (temporary file, then rename), so a reader never sees half of one. */
+async function writeRecord(cacheDir, request, record) {
+    const path = recordPath(cacheDir, request);
+    await (0,promises_.mkdir)((0,external_node_path_.join)(cacheDir, 'requests'), { recursive: true });
+    const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
+    await (0,promises_.writeFile)(temporary, JSON.stringify(record) + '\n');
+    await (0,promises_.rename)(temporary, path);
+}
+async function cache_exists(path) {
+    try {
+        await (0,promises_.stat)(path);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * The sysroot folder for key: the one already there, or one build() makes in a temporary
+ * sibling (root, with scratch space beside it), renamed into place when it is complete. When
+ * build() throws, or another job finishes the same folder first, nothing of this run stays.
+ */
+async function publishSysroot(cacheDir, key, build) {
+    const path = (0,external_node_path_.join)(cacheDir, key);
+    if (await cache_exists(path))
+        return { path, made: false };
+    await (0,promises_.mkdir)(cacheDir, { recursive: true });
+    const work = await (0,promises_.mkdtemp)((0,external_node_path_.join)(cacheDir, `${TEMP_PREFIX}${key}-`));
+    // A signal's way out removes it too (faces/signals.ts).
+    (0,scratch/* holdScratch */.ES)(work);
+    try {
+        const scratch = (0,external_node_path_.join)(work, 'unpacked');
+        await (0,promises_.mkdir)(scratch);
+        await build((0,external_node_path_.join)(work, 'root'), scratch);
+        try {
+            await (0,promises_.rename)((0,external_node_path_.join)(work, 'root'), path);
+            return { path, made: true };
+        }
+        catch (error) {
+            const code = error.code;
+            if ((code === 'ENOTEMPTY' || code === 'EEXIST') && (await cache_exists(path)))
+                return { path, made: false };
+            throw error;
+        }
+    }
+    finally {
+        await (0,promises_.rm)(work, { recursive: true, force: true });
+        (0,scratch/* dropScratch */.Wl)(work);
+    }
+}
+/** Removes temporary folders runs that died left behind (a live run's are younger). */
+async function removeAbandoned(cacheDir, now = Date.now()) {
+    let names;
+    try {
+        names = await (0,promises_.readdir)(cacheDir);
+    }
+    catch {
+        return;
+    }
+    for (const name of names.filter(n => n.startsWith(TEMP_PREFIX))) {
+        const path = (0,external_node_path_.join)(cacheDir, name);
+        try {
+            if (now - (await (0,promises_.stat)(path)).mtimeMs > ABANDONED_AFTER_MS)
+                await (0,promises_.rm)(path, { recursive: true, force: true });
         }
         catch {
-            return undefined;
+            // another run removed it first
         }
-    },
-    async bootTime() {
-        const stat = await (0,promises_.readFile)('/proc/stat', 'utf8').catch(() => '');
-        const seconds = Number(/^btime (\d+)$/m.exec(stat)?.[1]);
-        return seconds > 0 ? seconds * 1000 : undefined;
     }
-};
-/** `persist: true` holds an entry for good: only `setup-x86-on-arm uninstall` lets it go. */
-const PERSIST_HOLDER = { pid: 0, start: '', boot: '', label: 'persist' };
-/** The command line's registrations stay until `uninstall`: a holder that never goes stale. */
-const CLI_HOLDER = { pid: 0, start: '', boot: '', label: 'command line' };
+}
+/** Takes a sysroot out of the cache: renamed aside first, so no one finds it half removed. */
+async function discardSysroot(cacheDir, key) {
+    const aside = (0,external_node_path_.join)(cacheDir, `${TEMP_PREFIX}discarded-${key}-${process.pid}-${Date.now()}`);
+    try {
+        await (0,promises_.rename)((0,external_node_path_.join)(cacheDir, key), aside);
+    }
+    catch {
+        return;
+    }
+    await (0,promises_.rm)(aside, { recursive: true, force: true });
+}
+
+;// CONCATENATED MODULE: ./src/install/libraries/distribution.ts
 /**
- * Holds every entry of the kernel's table when the ledger had to be rebuilt from it: who else held
- * them is lost, so none is removed until the kernel loses it (a reboot, or removal by hand).
+ * Which distribution the machine runs, from os-release(5): its id and release name the cache
+ * key, its family decides how the archive for another architecture is found (Debian serves
+ * every architecture from one archive; Ubuntu splits them between two), and its codename tells
+ * the distribution's own suites from a third party's in the machine's apt sources.
  */
-const REBUILT_HOLDER = { pid: 0, start: '', boot: '', label: 'unknown (the ledger was rebuilt after damage)' };
-function sameHolder(a, b) {
-    return a.pid === b.pid && a.start === b.start && a.boot === b.boot && a.label === b.label;
+
+/** Parses os-release's KEY=value lines (values optionally quoted, with backslash escapes). */
+function parseOsRelease(text) {
+    const fields = {};
+    for (const line of text.split('\n')) {
+        const match = /^\s*([A-Z0-9_]+)=(.*?)\s*$/.exec(line);
+        if (!match)
+            continue;
+        let value = match[2];
+        const quote = value[0];
+        if ((quote === '"' || quote === "'") && value.endsWith(quote) && value.length >= 2) {
+            value = value.slice(1, -1);
+            if (quote === '"')
+                value = value.replace(/\\(["\\$`])/g, '$1');
+        }
+        fields[match[1]] = value;
+    }
+    return fields;
 }
-/** A holder that never goes stale (command line, persist, rebuilt): no job's post step lets it go. */
-function neverStale(holder) {
-    return holder.pid === 0;
+/** The distribution an os-release describes; undefined when it is neither Debian nor Ubuntu (nor based on one). */
+function distributionOf(fields) {
+    const id = (fields.ID ?? '').toLowerCase();
+    const like = (fields.ID_LIKE ?? '').toLowerCase().split(/\s+/);
+    const family = id === 'ubuntu' || like.includes('ubuntu') ? 'ubuntu' : id === 'debian' || like.includes('debian') ? 'debian' : undefined;
+    if (!family || !id)
+        return undefined;
+    // Derivatives (Mint, Pop!_OS) name the Ubuntu release their archive entries use.
+    const codename = (family === 'ubuntu' ? fields.UBUNTU_CODENAME || fields.VERSION_CODENAME : fields.VERSION_CODENAME) ?? '';
+    return { id, family, release: fields.VERSION_ID || codename || 'unknown', codename, name: fields.PRETTY_NAME || id };
 }
-/** What is wrong with a value read back as a holder; undefined when it is one. */
-function holderProblem(value) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
-        return `${JSON.stringify(value)} is not an object`;
-    const { pid, start, boot, label } = value;
-    if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid < 0)
-        return `pid ${JSON.stringify(pid)} is not a process id`;
-    for (const [field, text] of Object.entries({ start, boot, label })) {
-        if (typeof text !== 'string')
-            return `${field} ${JSON.stringify(text)} is not a string`;
+/** Reads the machine's os-release (/etc, else /usr/lib as the man page says); the text, or undefined. */
+async function readOsRelease(path) {
+    for (const candidate of path ? [path] : ['/etc/os-release', '/usr/lib/os-release']) {
+        try {
+            return await (0,promises_.readFile)(candidate, 'utf8');
+        }
+        catch {
+            // try the next place
+        }
     }
     return undefined;
 }
+
+// EXTERNAL MODULE: ./src/kernel/elf.ts
+var kernel_elf = __nccwpck_require__(6240);
+;// CONCATENATED MODULE: ./src/install/libraries/loader.ts
+
+
+
+
+
+/** Each platform's dynamic loader, as glibc programs name it, relative to the root. */
+const LOADERS = (0,platforms/* perTarget */.Ve)(p => p.loader);
+/** Symbolic links followed before giving up, as the kernel's limit (ELOOP). */
+const MAX_LINKS = 40;
 /**
- * A holder saved as JSON (the Actions state), checked; undefined when none was saved. `source`
- * names where it was read from (e.g. 'state "holder"'), so a damaged one says where to look.
+ * Resolves a path inside root, following links the way a chroot would but refusing the ones
+ * that leave it. The real path relative to root, or why there is none (with leaves set when a
+ * link takes it out of root, rather than a part missing or a loop).
  */
-function parseHolder(text, source) {
-    if (!text)
-        return undefined;
-    let value;
+async function resolveInside(root, path) {
+    const pending = path.split('/');
+    const done = [];
+    let links = 0;
+    while (pending.length) {
+        const name = pending.shift();
+        if (name === '' || name === '.')
+            continue;
+        if (name === '..') {
+            if (!done.length)
+                return { problem: `${path} leads above the sysroot`, leaves: true };
+            done.pop();
+            continue;
+        }
+        const here = [...done, name].join('/');
+        let info;
+        try {
+            info = await (0,promises_.lstat)((0,external_node_path_.join)(root, here));
+        }
+        catch {
+            return { problem: `${path} is missing${here !== path ? ` (no ${here})` : ''}` };
+        }
+        if (!info.isSymbolicLink()) {
+            done.push(name);
+            continue;
+        }
+        if (++links > MAX_LINKS)
+            return { problem: `${path} goes through more than ${MAX_LINKS} links` };
+        const target = await (0,promises_.readlink)((0,external_node_path_.join)(root, here));
+        if (target.startsWith('/')) {
+            return { problem: `${here} links to ${target}, outside the sysroot (QEMU follows links on the host's side)`, leaves: true };
+        }
+        pending.unshift(...target.split('/'));
+    }
+    return { path: done.join('/') };
+}
+function kindOf(info) {
+    if (info.isDirectory())
+        return 'a folder';
+    if (info.isFIFO())
+        return 'a FIFO';
+    if (info.isSocket())
+        return 'a socket';
+    return 'a device node';
+}
+/** What keeps a sysroot from serving the targets' programs; undefined when nothing does. */
+async function sysrootProblem(dir, targets, shownAs = dir) {
     try {
-        value = JSON.parse(text);
+        if (!(await (0,promises_.stat)(dir)).isDirectory())
+            return `${shownAs} is not a folder`;
+    }
+    catch {
+        return `${shownAs} does not exist`;
+    }
+    for (const target of new Set(targets)) {
+        const loader = LOADERS[target];
+        const found = await resolveInside(dir, loader);
+        if ('problem' in found)
+            return `${shownAs} holds no dynamic loader for ${target}: ${found.problem}`;
+        // A FIFO there would block the read forever; a folder or device is no loader either.
+        const info = await (0,promises_.lstat)((0,external_node_path_.join)(dir, found.path));
+        if (!info.isFile())
+            return `${shownAs}/${loader} is not a regular file (it is ${kindOf(info)})`;
+        const elf = await (0,kernel_elf/* readElf */.o)((0,external_node_path_.join)(dir, found.path), { followLinks: false });
+        const platform = elf && (0,platforms/* platformOfHeader */.ab)(elf.header);
+        if (platform?.target !== target) {
+            return `${shownAs}/${loader} is no loader for ${target} (${platform ? `it is for ${platform.target}` : 'not an ELF file'})`;
+        }
+    }
+    return undefined;
+}
+/** Throws the sysroot's problem as one line about the input it came from (naming dir as shownAs). */
+async function checkSysroot(dir, targets, input = 'sysroot', shownAs = dir) {
+    const problem = await sysrootProblem(dir, targets, shownAs);
+    if (!problem)
+        return;
+    if (input === 'libraries') {
+        const fix = 'add base (libc6 holds the loader) to libraries';
+        throw new names_LibrariesError('libraries', `the packages made a sysroot without a loader: ${problem}`, fix);
+    }
+    throw new names_LibrariesError('sysroot', problem, 'give a root filesystem of the emulated platform (for example from docker export of an image for it) with relative links, ' +
+        'or use libraries: base instead');
+}
+
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./src/install/libraries/private-apt.ts
+/**
+ * apt on private state: its own sources file, lists, cache, log, preferences, an empty dpkg
+ * status and its own configuration (APT_CONFIG points the configuration parts at an empty
+ * folder, so the machine's hooks, such as command-not-found's or appstream's update hooks, do not
+ * run and its pins do not apply; only its Acquire:: network settings are carried over). The
+ * architectures are set outright, so `dpkg --add-architecture` is never needed. apt still checks
+ * the Release signatures with the keyrings the sources name; nothing here turns that off. Names
+ * are only ever names: apt takes a name no package has as a pattern unless told not to. A file:
+ * archive's packages, which apt leaves where they lie, are copied into the cache and checked
+ * against the signed index. The machine's /etc/apt, /var/lib/apt, /var/lib/dpkg and their locks
+ * are never written.
+ */
+
+
+
+
+
+
+
+
+
+
+const NO_APT_FIX = "use input 'sysroot' with a root filesystem of the platform instead";
+function noApt(distribution) {
+    const problem = `this machine (${distribution.name}) has no apt-get, which fetches the distribution's packages`;
+    return new names_LibrariesError('libraries', problem, NO_APT_FIX);
+}
+function missingProgram(result) {
+    return result.code === 127 && /ENOENT/.test(result.stderr);
+}
+/** The names to ask apt for: plain for the native architecture, name:arch for the others. */
+function qualifiedNames(names, arches) {
+    return arches.flatMap((arch, i) => names.map(name => (i === 0 ? name : `${name}:${arch}`)));
+}
+/** apt's options for the private state in dir (apart from the configuration file APT_CONFIG names). */
+function privateOptions(dir, arches) {
+    const settings = [
+        `APT::Architecture=${arches[0]}`,
+        `APT::Architectures=${arches.join(',')}`,
+        `Dir::State=${dir}/state`,
+        `Dir::State::Lists=${dir}/state/lists`,
+        `Dir::State::status=${dir}/state/status`,
+        `Dir::Cache=${dir}/cache`,
+        'Dir::Cache::srcpkgcache=',
+        `Dir::Etc::SourceList=${dir}/sources.list`,
+        `Dir::Etc::SourceParts=${dir}/sources.list.d`,
+        `Dir::Etc::Preferences=${dir}/preferences`,
+        `Dir::Etc::PreferencesParts=${dir}/preferences.d`,
+        `Dir::Log=${dir}/log`,
+        'Acquire::Languages=none',
+        'Acquire::AllowInsecureRepositories=false',
+        'Acquire::AllowDowngradeToInsecureRepositories=false',
+        'APT::Get::AllowUnauthenticated=false',
+        'APT::Install-Recommends=false',
+        'APT::Install-Suggests=false',
+        // Else a name no package has is tried as a regular expression (zlib1g.dev installs zlib1g-dev).
+        'APT::Cmd::Pattern-Only=true'
+    ];
+    return settings.flatMap(setting => ['-o', setting]);
+}
+/** Makes the private state folder and its configuration; throws when the machine has no apt. */
+async function openPrivateApt(options) {
+    const { arches, distribution } = options;
+    const dump = await (0,kernel_process/* runProgram */.mB)('apt-config', ['dump'], { timeoutMs: 30_000 });
+    if (missingProgram(dump))
+        throw noApt(distribution);
+    // Fresh, under a parent no untrusted user can change: root's apt reads its configuration from here.
+    // apt fetches as the unprivileged _apt user when run as root: it must be able to reach the lists.
+    const dir = await (0,root_files/* freshFolder */.lj)([options.tempDir], 'setup-x86-on-arm-apt-', 0o755);
+    (0,scratch/* holdScratch */.ES)(dir);
+    if (/["\n]/.test(dir))
+        throw new Error(`the temporary folder ${dir} has a character apt's configuration cannot hold`);
+    for (const sub of ['state/lists/partial', 'cache/archives/partial', 'sources.list.d', 'preferences.d', 'apt.conf.d', 'log']) {
+        await (0,promises_.mkdir)((0,external_node_path_.join)(dir, sub), { recursive: true });
+    }
+    await (0,promises_.writeFile)((0,external_node_path_.join)(dir, 'state/status'), '');
+    await (0,promises_.writeFile)((0,external_node_path_.join)(dir, 'sources.list.d/archive.sources'), options.sources);
+    const config = [`Dir::Etc::Main "${dir}/apt.conf.main";`, `Dir::Etc::Parts "${dir}/apt.conf.d";`, ...acquireSettings(dump.stdout)];
+    await (0,promises_.writeFile)((0,external_node_path_.join)(dir, 'apt.conf'), config.join('\n') + '\n');
+    const env = { ...process.env, APT_CONFIG: (0,external_node_path_.join)(dir, 'apt.conf'), LC_ALL: 'C', DEBIAN_FRONTEND: 'noninteractive' };
+    delete env.LANGUAGE;
+    const aptGet = async (args, timeoutMs) => {
+        const result = await (0,kernel_process/* runProgram */.mB)('apt-get', [...privateOptions(dir, arches), ...args], { env, timeoutMs });
+        if (missingProgram(result))
+            throw noApt(distribution);
+        return result;
+    };
+    const archiveName = `${distribution.name}'s archive for ${arches.join(' and ')}`;
+    return {
+        dir,
+        async update() {
+            const result = await aptGet(['-q', 'update'], 300_000);
+            const failure = updateFailure(result.stdout + '\n' + result.stderr, result.code);
+            if (!failure) {
+                // apt only notes an archive without the architecture; with no index for it, nothing could resolve.
+                const lists = await (0,promises_.readdir)((0,external_node_path_.join)(dir, 'state/lists'));
+                const absent = arches.filter(arch => !lists.some(name => name.includes(`_binary-${arch}_Packages`)));
+                if (!absent.length)
+                    return;
+                throw new names_LibrariesError('libraries', `${distribution.name}'s archive has no packages for ${absent.join(', ')}`, 'leave that platform out of libraries, or set libraries-mirror to an archive that builds for it');
+            }
+            if (failure.kind === 'signature') {
+                throw new names_LibrariesError('libraries', `the Release signature of ${failure.where} does not verify (${failure.detail})`, "install the distribution's archive keyring that the machine's sources name (Signed-By), " +
+                    "or set libraries-mirror to a mirror that serves the distribution's signed files");
+            }
+            if (failure.kind === 'unreachable') {
+                const fix = 'check the network, or set libraries-mirror to a reachable mirror of the archive';
+                throw new names_LibrariesError('libraries', `the archive ${failure.where} does not answer (${failure.detail})`, fix);
+            }
+            const fix = 'check the archive address, or set libraries-mirror';
+            throw new names_LibrariesError('libraries', `apt-get update of ${archiveName} failed (${failure.detail})`, fix);
+        },
+        async resolve(names) {
+            const noPackage = (missing) => new names_LibrariesError('libraries', `no package ${missing.join(', ')} in ${archiveName}`, "check the spelling against the distribution's package names (apt-cache search on a machine of it), or leave it out");
+            const simulate = (more, of) => aptGet(['-s', ...more, 'install', '--no-install-recommends', ...qualifiedNames(of, arches)], 120_000);
+            const result = await simulate(['-q'], names);
+            if (result.code === 0) {
+                const packages = parseSimulation(result.stdout);
+                // apt before 2.0 ignores Pattern-Only; a virtual package resolves to other names too. Only
+                // apt's notes (at quiet level 0) tell a pattern from a virtual package.
+                const unsure = notResolvedByName(names, arches, packages);
+                if (unsure.length) {
+                    const again = await simulate(['-o', 'quiet=0'], unsure);
+                    const patterns = patternNames(again.stdout + '\n' + again.stderr).filter(name => unsure.includes(name));
+                    if (patterns.length)
+                        throw noPackage(patterns);
+                }
+                return packages;
+            }
+            const failure = resolveFailure(result.stdout + '\n' + result.stderr);
+            if (failure.kind === 'missing') {
+                const known = await machineKnows(failure.names);
+                const elsewhere = failure.names.filter(name => known.has(name));
+                if (elsewhere.length) {
+                    throw new names_LibrariesError('libraries', `${elsewhere.join(', ')} ${elsewhere.length > 1 ? 'are' : 'is'} not built for ${arches.join(' or ')} ` +
+                        `in ${distribution.name}'s archive (the machine's own lists have it)`, "leave it out, or use input 'sysroot' with a root filesystem that holds it");
+                }
+                throw noPackage(failure.names);
+            }
+            if (failure.kind === 'broken') {
+                const problem = `the packages cannot be installed together for ${arches.join(', ')}: ${failure.detail}`;
+                throw new names_LibrariesError('libraries', problem, 'leave out the package that pulls it in');
+            }
+            const problem = `apt could not resolve the packages in ${archiveName} (${failure.detail})`;
+            throw new names_LibrariesError('libraries', problem, 'check the package names');
+        },
+        async download(packages) {
+            // Exact versions: what is fetched is what the cache key was computed from.
+            const install = ['-q', '-y', '--download-only', 'install', '--no-install-recommends', ...packages.map(packageId)];
+            const result = await aptGet(install, 900_000);
+            if (result.code !== 0) {
+                const problem = `downloading the packages failed (${downloadFailure(result.stdout + '\n' + result.stderr)})`;
+                throw new names_LibrariesError('libraries', problem, 'run again; if it persists, set libraries-mirror');
+            }
+            const archives = (0,external_node_path_.join)(dir, 'cache/archives');
+            const present = new Set(await (0,promises_.readdir)(archives));
+            const absent = packages.map(debFileName).filter(file => !present.has(file));
+            if (absent.length) {
+                // apt leaves a file: archive's packages where they lie; it still says where, with the signed index's hash.
+                const listed = await aptGet(['-o', 'Acquire::ForceHash=SHA256', '--print-uris', ...install], 120_000);
+                const local = parsePrintUris(listed.stdout).filter(uri => absent.includes(uri.file) && uri.uri.startsWith('file:'));
+                const lost = absent.filter(file => !local.some(uri => uri.file === file));
+                if (lost.length)
+                    throw new Error(`apt-get reported success but did not store ${lost.join(', ')}`);
+                for (const uri of local)
+                    await copyChecked(uri, (0,external_node_path_.join)(archives, uri.file));
+            }
+            return packages.map(p => (0,external_node_path_.join)(archives, debFileName(p)));
+        },
+        async remove() {
+            await (0,promises_.rm)(dir, { recursive: true, force: true });
+            (0,scratch/* dropScratch */.Wl)(dir);
+        }
+    };
+}
+/** Names asked of one apt-cache: a few hundred are still a short command line. */
+const LOOKUP_BATCH = 100;
+/** The names the machine's own apt (its usual lists, read only) has a package by, asked a batch at a time. */
+async function machineKnows(names) {
+    const env = { ...process.env, LC_ALL: 'C' };
+    const known = new Set();
+    for (let i = 0; i < names.length; i += LOOKUP_BATCH) {
+        const args = ['-o', 'APT::Cmd::Pattern-Only=true', 'policy', ...names.slice(i, i + LOOKUP_BATCH)];
+        const result = await (0,kernel_process/* runProgram */.mB)('apt-cache', args, { timeoutMs: 60_000, env });
+        if (result.code === 0)
+            for (const name of namesWithCandidate(result.stdout))
+                known.add(name);
+    }
+    return known;
+}
+const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK } = external_node_fs_.constants;
+/**
+ * Copies a package from a file: archive to `to`, checked against the SHA256 apt printed (from the
+ * signed index): the archive's folder may be one others can write, so only the hash vouches for it.
+ */
+async function copyChecked(uri, to) {
+    const refuse = (problem, fix) => new names_LibrariesError('libraries', problem, fix);
+    const repair = "make the mirror again from the distribution's archive, or set libraries-mirror to another one";
+    if (!uri.sha256) {
+        const fix = 'use a mirror whose indexes carry SHA256 sums, as every Debian and Ubuntu archive does';
+        throw refuse(`the archive's index gives no SHA256 for ${uri.file}, so the copy at ${uri.uri} cannot be checked`, fix);
+    }
+    let from;
+    try {
+        from = (0,external_node_url_.fileURLToPath)(uri.uri);
+    }
+    catch {
+        throw refuse(`apt names ${uri.uri} for ${uri.file}, which is not a file on this machine`, repair);
+    }
+    let source;
+    try {
+        source = await (0,promises_.open)(from, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
     }
     catch (error) {
-        throw new Error(`${source} is not a holder: not JSON (${error.message})`, { cause: error });
+        const code = error.code;
+        const unlinked = 'give the archive with the package files themselves, not links to them';
+        if (code === 'ELOOP')
+            throw refuse(`${from} in the file: archive is a link`, unlinked);
+        throw refuse(`cannot open ${from} in the file: archive (${code})`, repair);
     }
-    const problem = holderProblem(value);
-    if (problem)
-        throw new Error(`${source} is not a holder: ${problem}`);
-    return value;
+    try {
+        const info = await source.stat();
+        if (!info.isFile())
+            throw refuse(`${from} in the file: archive is not a regular file`, repair);
+        if (info.size !== uri.size)
+            throw refuse(`${from} has ${info.size} bytes; the archive's signed index says ${uri.size}`, repair);
+        const target = await (0,promises_.open)(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
+        const hash = (0,external_node_crypto_.createHash)('sha256');
+        try {
+            const buffer = Buffer.alloc(1024 * 1024);
+            // No further than the signed size, whatever the file grows to meanwhile.
+            for (let done = 0; done < uri.size;) {
+                const { bytesRead } = await source.read(buffer, 0, Math.min(buffer.length, uri.size - done), null);
+                if (!bytesRead)
+                    break;
+                hash.update(buffer.subarray(0, bytesRead));
+                await target.write(buffer, 0, bytesRead);
+                done += bytesRead;
+            }
+        }
+        finally {
+            await target.close();
+        }
+        const actual = hash.digest('hex');
+        if (actual !== uri.sha256) {
+            await (0,promises_.unlink)(to);
+            throw refuse(`${from} does not match the archive's signed index (SHA256 ${actual}, expected ${uri.sha256})`, repair);
+        }
+    }
+    finally {
+        await source.close();
+    }
 }
-/** Whether a holder still counts: a never-stale holder, or a live process of this boot. */
-async function isLive(holder, info = procInfo) {
-    if (holder.pid === 0)
-        return true;
-    if (holder.boot !== (await info.bootId()))
-        return false;
-    return (await info.startTime(holder.pid)) === holder.start;
+
+;// CONCATENATED MODULE: ./src/install/libraries/sources.ts
+/**
+ * The machine's apt sources, read as apt reads them (sources.list(5)): the one-line format of
+ * sources.list and sources.list.d/*.list, and the deb822 stanzas of sources.list.d/*.sources.
+ * Only what finding an archive needs is kept: where (URIs), which suites and components, and
+ * which keyring signs it (Signed-By, a file or a key written inline).
+ */
+
+
+/** Parses deb822 stanzas; keeps the enabled `deb` ones (not deb-src). */
+function parseDeb822Sources(text, file) {
+    const entries = [];
+    for (const stanza of text.replace(/\r\n/g, '\n').split(/\n[ \t]*\n/)) {
+        const fields = new Map();
+        let current;
+        for (const line of stanza.split('\n')) {
+            if (/^\s*#/.test(line) || line.trim() === '')
+                continue;
+            if (/^\s/.test(line)) {
+                // A continuation line; a lone "." stands for an empty line.
+                current?.push(line.trim() === '.' ? '' : line.trim());
+                continue;
+            }
+            const field = /^([^:\s]+):\s*(.*)$/.exec(line);
+            if (!field)
+                continue;
+            current = field[2] === '' ? [] : [field[2].trim()];
+            fields.set(field[1].toLowerCase(), current);
+        }
+        const words = (name) => (fields.get(name) ?? []).join(' ').split(/\s+/).filter(Boolean);
+        if (!words('types').includes('deb'))
+            continue;
+        if (['no', 'false', '0'].includes((fields.get('enabled')?.[0] ?? 'yes').toLowerCase()))
+            continue;
+        const signedBy = fields.get('signed-by');
+        entries.push({
+            uris: words('uris'),
+            suites: words('suites'),
+            components: words('components'),
+            ...(signedBy && signedBy.length ? { signedBy: signedBy.length > 1 ? signedBy.join('\n').trim() : signedBy[0] } : {}),
+            file
+        });
+    }
+    return entries.filter(entry => entry.uris.length && entry.suites.length);
 }
-/** The holder for a process (a job's runner is the parent of its main and post steps). */
-async function holderFor(pid, label, info = procInfo) {
-    return { pid, start: (await info.startTime(pid)) ?? '', boot: await info.bootId(), label };
+/** Parses one-line `deb [options] uri suite components...` lines. */
+function parseOneLineSources(text, file) {
+    const entries = [];
+    for (const raw of text.split('\n')) {
+        const line = raw.replace(/#.*$/, '').trim();
+        const match = /^deb\s+(?:\[([^\]]*)\]\s*)?(\S+)\s+(\S+)(.*)$/.exec(line);
+        if (!match)
+            continue;
+        const options = new Map();
+        for (const option of (match[1] ?? '').trim().split(/\s+/).filter(Boolean)) {
+            const pair = /^([A-Za-z-]+?)[+-]?=(.*)$/.exec(option);
+            if (pair)
+                options.set(pair[1].toLowerCase(), pair[2]);
+        }
+        const signedBy = options.get('signed-by');
+        entries.push({
+            uris: [match[2]],
+            suites: [match[3]],
+            components: match[4].trim().split(/\s+/).filter(Boolean),
+            ...(signedBy ? { signedBy: signedBy.split(',').join(' ') } : {}),
+            file
+        });
+    }
+    return entries;
+}
+async function listDir(dir) {
+    try {
+        return (await (0,promises_.readdir)(dir)).sort();
+    }
+    catch {
+        return [];
+    }
+}
+async function readText(path) {
+    try {
+        return await (0,promises_.readFile)(path, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Every `deb` entry of an apt configuration directory (/etc/apt), in apt's order:
+ * sources.list, then sources.list.d's *.list and *.sources by name (apt ignores other names).
+ */
+async function readAptSources(aptEtc = '/etc/apt') {
+    const entries = [];
+    const main = (0,external_node_path_.join)(aptEtc, 'sources.list');
+    const mainText = await readText(main);
+    if (mainText !== undefined)
+        entries.push(...parseOneLineSources(mainText, main));
+    const partsDir = (0,external_node_path_.join)(aptEtc, 'sources.list.d');
+    for (const name of await listDir(partsDir)) {
+        if (!/^[A-Za-z0-9_.-]+\.(list|sources)$/.test(name))
+            continue;
+        const path = (0,external_node_path_.join)(partsDir, name);
+        const text = await readText(path);
+        if (text === undefined)
+            continue;
+        entries.push(...(name.endsWith('.sources') ? parseDeb822Sources(text, path) : parseOneLineSources(text, path)));
+    }
+    return entries;
+}
+
+;// CONCATENATED MODULE: ./src/install/libraries/unpack.ts
+/**
+ * From .deb files to a sysroot a dynamic loader can use: each package is unpacked with
+ * `dpkg-deb -x` into a folder of its own, and only its library trees (lib*, usr/lib*) move into
+ * the root, in the merged-/usr layout (lib -> usr/lib, lib64 -> usr/lib64, ... as base-files
+ * makes them), so packages built before and after the merge land in one tree. Every link is
+ * rewritten relative to its own place: QEMU looks a path up under its prefix with the host's
+ * kernel, which would follow an absolute link out to the host's own files.
+ * Several architectures share the tree (multiarch: each keeps its libraries in its own triplet
+ * folder); when two packages ship the same path the first one stays, unless it is a link and
+ * the second a real file.
+ * Packages are not trusted to be tame: nothing is written through a link already in the tree,
+ * and a final pass leaves only root's regular files, folders and links that stay inside, with no
+ * setuid or setgid bit and nothing others may write, as QEMU serves the tree to every program.
+ */
+
+
+
+
+
+/** The top-level folders merged-/usr systems keep under usr/ (the links to them are made at the end). */
+const MERGED = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'];
+/** The trees a loader and the libraries' own data need. */
+const KEPT_TREES = ['usr/lib', 'usr/lib32', 'usr/lib64', 'usr/libx32'];
+/** A package path in the merged-/usr layout: lib/x -> usr/lib/x. */
+function mergedPath(path) {
+    const first = path.split('/')[0];
+    return MERGED.includes(first) ? `usr/${path}` : path;
+}
+function isKept(path) {
+    return KEPT_TREES.some(tree => path === tree || path.startsWith(`${tree}/`));
+}
+/** Whether a folder may hold kept trees further down (usr itself, or a folder merged into usr). */
+function leadsToKept(path) {
+    return KEPT_TREES.some(tree => tree.startsWith(`${path}/`));
+}
+/**
+ * Where a package's link should point once it sits in the merged tree, relative to the link's
+ * own folder; undefined when it would point at itself (the same file shipped under /lib and
+ * /usr/lib). A target above the package's root stops at the root, as in a chroot.
+ */
+function relocateLink(linkPath, target) {
+    const fromRoot = target.startsWith('/') ? target : external_node_path_.posix.join(external_node_path_.posix.dirname(linkPath), target);
+    // Normalising an absolute path stops `..` at the root.
+    const absolute = external_node_path_.posix.normalize('/' + fromRoot).slice(1);
+    const destination = mergedPath(absolute);
+    const place = mergedPath(linkPath);
+    if (destination === place)
+        return undefined;
+    return external_node_path_.posix.relative(external_node_path_.posix.dirname(place), destination) || '.';
+}
+async function lstatOrUndefined(path) {
+    try {
+        return await (0,promises_.lstat)(path);
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Makes root/path a chain of real folders, creating the missing ones; false when a part of it
+ * is anything else, a link above all (writing through one could land outside the root).
+ */
+async function realFolders(root, path) {
+    let here = root;
+    for (const name of path.split('/')) {
+        if (name === '' || name === '.')
+            continue;
+        here = (0,external_node_path_.join)(here, name);
+        const info = await lstatOrUndefined(here);
+        if (!info)
+            await (0,promises_.mkdir)(here, { mode: 0o755 });
+        else if (!info.isDirectory())
+            return false;
+    }
+    return true;
+}
+/**
+ * Moves a package's kept files from its unpacked folder into the root: regular files, folders
+ * and links only, never through a link already there. Returns what it left out.
+ */
+async function placePackage(unpacked, root) {
+    const left = { specials: [], blocked: [] };
+    await placeTree(unpacked, root, '', left);
+    return left;
+}
+async function placeTree(unpacked, root, relative, left) {
+    for (const entry of await (0,promises_.readdir)((0,external_node_path_.join)(unpacked, relative), { withFileTypes: true })) {
+        const path = relative ? `${relative}/${entry.name}` : entry.name;
+        const place = mergedPath(path);
+        if (!isKept(place)) {
+            if (entry.isDirectory() && leadsToKept(place))
+                await placeTree(unpacked, root, path, left);
+            continue;
+        }
+        if (entry.isDirectory()) {
+            if (await realFolders(root, place))
+                await placeTree(unpacked, root, path, left);
+            else
+                left.blocked.push(place);
+            continue;
+        }
+        if (!entry.isFile() && !entry.isSymbolicLink()) {
+            left.specials.push(place);
+            continue;
+        }
+        if (!(await realFolders(root, external_node_path_.posix.dirname(place)))) {
+            left.blocked.push(place);
+            continue;
+        }
+        const destination = (0,external_node_path_.join)(root, place);
+        const existing = await lstatOrUndefined(destination);
+        if (entry.isSymbolicLink()) {
+            const target = relocateLink(path, await (0,promises_.readlink)((0,external_node_path_.join)(unpacked, path)));
+            if (target === undefined || existing)
+                continue;
+            await (0,promises_.symlink)(target, destination);
+        }
+        else {
+            if (existing && !existing.isSymbolicLink())
+                continue;
+            if (existing)
+                await (0,promises_.unlink)(destination);
+            await (0,promises_.rename)((0,external_node_path_.join)(unpacked, path), destination);
+        }
+    }
+}
+/**
+ * The final pass over a made sysroot, which others may read and QEMU serves to every program:
+ * only regular files, folders and links stay; every file and folder is owned by whoever made
+ * the tree (root: dpkg-deb as root keeps the packages' owners, such as root:utmp), with no
+ * setuid, setgid or sticky bit and no write for group or others; every link that resolves
+ * outside the root, itself or through other links, is removed. Returns what it changed.
+ */
+async function sanitizeSysroot(root) {
+    const changed = { setIds: [], specials: [] };
+    const links = [];
+    const uid = process.getuid?.() ?? 0;
+    const gid = process.getgid?.() ?? 0;
+    const visit = async (relative) => {
+        const path = relative ? (0,external_node_path_.join)(root, relative) : root;
+        const info = await (0,promises_.lstat)(path);
+        if (info.isSymbolicLink()) {
+            links.push(relative);
+            return;
+        }
+        if (!info.isFile() && !info.isDirectory()) {
+            await (0,promises_.unlink)(path);
+            changed.specials.push(relative);
+            return;
+        }
+        if (info.uid !== uid || info.gid !== gid)
+            await (0,promises_.lchown)(path, uid, gid);
+        if (info.mode & 0o6000)
+            changed.setIds.push(relative || '.');
+        // chown clears setuid on its own, but not always setgid: the mode is set whatever it did.
+        if (info.mode & 0o7022 || info.uid !== uid || info.gid !== gid)
+            await (0,promises_.chmod)(path, info.mode & 0o755);
+        if (info.isDirectory())
+            await Promise.all((await (0,promises_.readdir)(path)).map(name => visit(relative ? `${relative}/${name}` : name)));
+    };
+    await visit('');
+    // Every link is judged before any is removed, so one leaving through another goes as well.
+    const leaving = [];
+    for (const link of links) {
+        const found = await resolveInside(root, link);
+        if ('leaves' in found)
+            leaving.push(link);
+    }
+    for (const link of leaving.sort())
+        await (0,promises_.unlink)((0,external_node_path_.join)(root, link));
+    // The walk is concurrent: sorted, the lists read the same every run.
+    return { leaving, setIds: changed.setIds.sort(), specials: changed.specials.sort() };
+}
+function counted(count, one, many) {
+    return `${count} ${count === 1 ? one : many}`;
+}
+/** One log line for what sanitizing changed; undefined when it changed nothing worth saying. */
+function sanitizedSummary(changed) {
+    const said = [
+        changed.leaving.length && `dropped ${counted(changed.leaving.length, 'link', 'links')} leaving the sysroot`,
+        changed.setIds.length && `cleared setuid/setgid on ${counted(changed.setIds.length, 'file', 'files')}`,
+        changed.specials.length &&
+            `left out ${counted(changed.specials.length, 'device node, FIFO or socket', 'device nodes, FIFOs or sockets')}`,
+        changed.blocked.length && `left out ${counted(changed.blocked.length, 'entry', 'entries')} that would go through a link`
+    ].filter(Boolean);
+    return said.length ? `libraries: ${said.join(', ')}` : undefined;
+}
+/** The merged-/usr links at the root, for every usr/lib* folder there is. */
+async function makeMergedLinks(root) {
+    await realFolders(root, 'usr/lib');
+    for (const name of ['lib', 'lib32', 'lib64', 'libx32']) {
+        if (!(await lstatOrUndefined((0,external_node_path_.join)(root, 'usr', name))))
+            continue;
+        if (await lstatOrUndefined((0,external_node_path_.join)(root, name)))
+            continue;
+        await (0,promises_.symlink)(`usr/${name}`, (0,external_node_path_.join)(root, name));
+    }
+}
+async function inBatches(items, size, work) {
+    for (let start = 0; start < items.length; start += size) {
+        await Promise.all(items.slice(start, start + size).map((item, i) => work(item, start + i)));
+    }
+}
+/**
+ * Unpacks the .deb files (in the given order, which decides who wins a shared path) into root,
+ * using scratch, a folder only root can enter, for the per-package folders (each removed once
+ * placed). Returns what sanitizing changed (sanitizedSummary says it in a line). Throws when
+ * dpkg-deb is missing or refuses a file.
+ */
+async function unpackDebs(debs, root, scratch) {
+    await (0,promises_.mkdir)(root, { recursive: true, mode: 0o755 });
+    // xz decompression dominates and uses one core per package: a few at a time keeps every core busy.
+    await inBatches(debs, 4, async (deb, index) => {
+        const result = await (0,kernel_process/* runProgram */.mB)('dpkg-deb', ['-x', deb, (0,external_node_path_.join)(scratch, String(index))], { timeoutMs: 300_000 });
+        if (result.code === 127 && /ENOENT/.test(result.stderr)) {
+            const fix = "install the dpkg package, or use input 'sysroot'";
+            throw new names_LibrariesError('libraries', 'this machine has no dpkg-deb, which unpacks the packages', fix);
+        }
+        if (result.code !== 0)
+            throw new Error(`dpkg-deb -x ${deb} failed: ${result.stderr.trim().split('\n').slice(-1)[0]}`);
+    });
+    const left = { specials: [], blocked: [] };
+    for (let index = 0; index < debs.length; index++) {
+        const unpacked = (0,external_node_path_.join)(scratch, String(index));
+        const placed = await placePackage(unpacked, root);
+        left.specials.push(...placed.specials);
+        left.blocked.push(...placed.blocked);
+        await (0,promises_.rm)(unpacked, { recursive: true, force: true });
+    }
+    await makeMergedLinks(root);
+    const changed = await sanitizeSysroot(root);
+    return { ...changed, specials: [...left.specials, ...changed.specials], blocked: left.blocked };
+}
+
+;// CONCATENATED MODULE: ./src/install/libraries/index.ts
+/**
+ * Real foreign programs on the host: a sysroot (QEMU_LD_PREFIX) made of the distribution's own
+ * packages for the emulated architectures. makeSysroot is the whole story: find the machine's
+ * distribution and the archive that serves the architectures, reuse a recent sysroot for the
+ * same request, or resolve the packages with a private apt (signatures checked as always),
+ * reuse the sysroot those exact versions made, or download, unpack and publish a new one.
+ * Nothing here reads the action's inputs or the environment's variables; the caller passes
+ * parsed values (parseLibraries, parseMirror) and places (tool cache, temporary folder).
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+async function timed(log, what, work) {
+    const started = performance.now();
+    const result = await work();
+    log(`libraries: ${what} took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    return result;
+}
+const USE_SYSROOT = "use input 'sysroot' with a root filesystem of the platform instead";
+async function machineDistribution(osRelease) {
+    const text = await readOsRelease(osRelease);
+    if (text === undefined) {
+        const problem = `cannot tell which distribution this machine runs (no ${osRelease ?? '/etc/os-release'})`;
+        throw new names_LibrariesError('libraries', problem, USE_SYSROOT);
+    }
+    const fields = parseOsRelease(text);
+    const distribution = distributionOf(fields);
+    if (!distribution) {
+        throw new names_LibrariesError('libraries', `this machine runs ${fields.PRETTY_NAME || fields.ID || 'an unknown system'}; libraries come from Debian's or Ubuntu's archive`, USE_SYSROOT);
+    }
+    return distribution;
+}
+/** The distribution's archive keyring on this machine (.pgp, else .gpg), one only root can change. */
+async function machineKeyring(distribution) {
+    const problems = [];
+    for (const extension of ['pgp', 'gpg']) {
+        const path = archiveKeyring(distribution, extension);
+        const problem = await (0,root_files/* rootOnlyProblem */.k)(path, 'file');
+        if (!problem)
+            return path;
+        if (!problem.includes('ENOENT'))
+            problems.push(problem);
+    }
+    const keyringPackage = distribution.family === 'ubuntu' ? 'ubuntu-keyring' : 'debian-archive-keyring';
+    const problem = problems.length ? problems.join('; ') : `no ${archiveKeyring(distribution)} on this machine`;
+    throw new names_LibrariesError('libraries', `${problem}: the archive's signatures cannot be checked`, `install ${keyringPackage} (as root)`);
+}
+/** Makes (or reuses) the sysroot holding the packages and their dependencies for the targets. */
+async function makeSysroot(request) {
+    const log = request.log ?? (() => { });
+    if (!request.targets.length)
+        throw new Error('makeSysroot needs at least one target');
+    if (!request.packages.length) {
+        throw new names_LibrariesError('libraries', 'no package named', 'name packages of the distribution, such as base, libssl3');
+    }
+    const distribution = await machineDistribution(request.osRelease);
+    const arches = debianArches(request.targets);
+    const keyring = await machineKeyring(distribution);
+    const sources = privateSources(await readAptSources(request.aptEtc), distribution, arches, request.mirror ?? [], keyring);
+    const cacheDir = request.cacheDir;
+    const requested = requestKey(distribution, arches, request.packages, sources);
+    const record = await readRecord(cacheDir, requested);
+    if (record && Date.now() - record.resolvedAt < (request.reuseForMs ?? DAY_MS)) {
+        const path = (0,external_node_path_.join)(cacheDir, record.sysroot);
+        if (!(await sysrootProblem(path, request.targets))) {
+            log(`libraries: reusing ${path} (resolved ${new Date(record.resolvedAt).toISOString()})`);
+            return { path, cacheHit: true, packages: record.packages };
+        }
+    }
+    await removeAbandoned(cacheDir);
+    const apt = await openPrivateApt({ tempDir: request.tempDir, sources, arches, distribution });
+    try {
+        await timed(log, `apt-get update (private lists for ${arches.join(', ')})`, () => apt.update());
+        const resolved = await timed(log, 'resolving', () => apt.resolve(request.packages));
+        const packages = resolved.map(packageId).sort();
+        const key = sysrootKey(distribution, arches, resolved);
+        log(`libraries: ${resolved.length} packages for ${arches.join(', ')} -> ${key}`);
+        const final = (0,external_node_path_.join)(cacheDir, key);
+        // A cached tree something damaged is made again rather than trusted.
+        if ((await cache_exists(final)) && (await sysrootProblem(final, request.targets)))
+            await discardSysroot(cacheDir, key);
+        const published = await publishSysroot(cacheDir, key, async (root, scratch) => {
+            const debs = await timed(log, 'downloading', () => apt.download(resolved));
+            const changed = await timed(log, `unpacking ${debs.length} packages`, () => unpackDebs(debs, root, scratch));
+            const said = sanitizedSummary(changed);
+            if (said)
+                log(said);
+            await checkSysroot(root, request.targets, 'libraries', final);
+        });
+        await writeRecord(cacheDir, requested, { sysroot: key, packages, resolvedAt: Date.now() });
+        return { path: published.path, cacheHit: !published.made, packages };
+    }
+    finally {
+        await apt.remove();
+    }
+}
+
+// EXTERNAL MODULE: ./src/kernel/binfmt.ts
+var binfmt = __nccwpck_require__(4281);
+;// CONCATENATED MODULE: ./src/kernel/address-space.ts
+/**
+ * How high the kernel hands out user addresses on this host. The top of the main thread's stack
+ * tells: the kernel puts it at the top of the user address space (just below 2^47 on x86_64,
+ * 2^48 on most arm64 kernels, 2^39 on Raspberry Pi's). The highest mapping of all does not:
+ * x86_64's vsyscall page sits far above the user address space.
+ */
+
+/** The bits an x86_64 program's user addresses may take. */
+const X86_64_ADDRESS_BITS = 47;
+/** The bits the user address space takes, from /proc/<pid>/maps text; undefined without a [stack] line. */
+function userAddressBits(maps) {
+    for (const line of maps.split('\n')) {
+        const fields = line.trim().split(/\s+/);
+        // exactly: a file's path is absolute, so one whose name ends in " [stack]" has more fields
+        if (fields.length !== 6 || fields[5] !== '[stack]')
+            continue;
+        const end = /^[0-9a-f]+-([0-9a-f]{1,16})$/i.exec(fields[0])?.[1];
+        const top = end ? BigInt(`0x${end}`) : 0n;
+        // the end is exclusive: the stack's last byte is the highest user address
+        return top > 0n ? (top - 1n).toString(2).length : undefined;
+    }
+    return undefined;
+}
+/** Does the user address space reach past what x86_64 programs may have (2^47)? */
+function beyondX86_64(bits) {
+    return bits !== undefined && bits > X86_64_ADDRESS_BITS;
+}
+/**
+ * QEMU's guest base (-B, QEMU_GUEST_BASE) that puts the addresses this host's kernel hands out
+ * where x86_64 programs may have them, or undefined when none is needed or none would do: with 48
+ * bits, guest address = host address - 2^47 turns the kernel's [2^47, 2^48) into [0, 2^47); with 47
+ * bits or fewer nothing is needed (and that base would put the memory out of the guest's reach).
+ */
+function x86_64GuestBase(bits) {
+    return bits === X86_64_ADDRESS_BITS + 1 ? `0x${(1n << BigInt(X86_64_ADDRESS_BITS)).toString(16)}` : undefined;
+}
+/** userAddressBits of this process; undefined where /proc cannot be read. */
+function readUserAddressBits(path = '/proc/self/maps') {
+    try {
+        return userAddressBits((0,external_node_fs_.readFileSync)(path, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/kernel/host.ts
+/** What machine the action runs on, read from the kernel and the running Node. */
+
+
+
+const BITS_32 = new Set(['arm', 'ia32', 'x32', 'mips', 'mipsel', 'ppc']);
+function currentHost() {
+    const kernelMachine = process.platform === 'linux' ? (0,external_node_os_namespaceObject.machine)() : process.arch;
+    return {
+        os: process.platform,
+        machine: kernelMachine,
+        userlandBits: BITS_32.has(process.arch) ? 32 : 64,
+        family: (0,platforms/* hostFamily */.Fr)(kernelMachine),
+        addressBits: process.platform === 'linux' ? readUserAddressBits() : undefined
+    };
+}
+/** A reason the action cannot serve these platforms on this host, or undefined. */
+function hostProblem(host, platforms) {
+    if (host.os !== 'linux') {
+        const how = host.os === 'darwin'
+            ? 'macOS runs x86_64 programs through Rosetta 2'
+            : host.os === 'win32'
+                ? 'Windows on ARM emulates x64 programs itself'
+                : 'it has no binfmt_misc';
+        return `setup-x86-on-arm works on Linux runners only; this one runs ${host.os} (${how}): run this step only where runner.os == 'Linux'`;
+    }
+    const wide = platforms.filter(p => p.bits === 64 && !host.family.includes(p.target));
+    if (host.userlandBits === 32 && wide.length > 0) {
+        return (`this ${host.machine} kernel runs a 32-bit userland, and 64-bit guests (${wide.map(p => p.docker).join(', ')}) ` +
+            'need a 64-bit one (QEMU 10 dropped 64-bit guests on 32-bit hosts): use a 64-bit OS image (e.g. 64-bit Raspberry Pi OS) or request only 32-bit platforms such as 386');
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/kernel/privileged.ts
+/**
+ * Changes that need root: directly when the process is root, through `sudo -n` otherwise.
+ * Every command is an argument array; nothing goes through a shell.
+ */
+
+
+class PrivilegeError extends Error {
+}
+function failure(command, args, result) {
+    const said = (result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ');
+    return new Error(`${[command, ...args].join(' ')} failed (exit ${result.code}): ${said}`);
+}
+const asRoot = {
+    inProcess: true,
+    async write(path, data) {
+        await (0,promises_.writeFile)(path, data);
+    },
+    async run(command, args, options = {}) {
+        const result = await (0,kernel_process/* runProgram */.mB)(command, args, options);
+        if (result.code !== 0)
+            throw failure(command, args, result);
+        return result.stdout;
+    }
+};
+const throughSudo = {
+    async write(path, data) {
+        const result = await (0,kernel_process/* runProgram */.mB)('sudo', ['-n', 'tee', path], { input: data });
+        if (result.code !== 0)
+            throw failure('sudo -n tee', [path], result);
+    },
+    async run(command, args, options = {}) {
+        const env = options.env ? Object.entries(options.env).map(([k, v]) => `${k}=${v ?? ''}`) : [];
+        const prefix = env.length ? ['-n', 'env', ...env] : ['-n'];
+        const result = await (0,kernel_process/* runProgram */.mB)('sudo', [...prefix, command, ...args], { timeoutMs: options.timeoutMs });
+        if (result.code !== 0)
+            throw failure(command, args, result);
+        return result.stdout;
+    }
+};
+let found;
+/** Root, or passwordless sudo, or a PrivilegeError that says what is needed (asked once a process). */
+function privileged() {
+    found ??= findPrivileged();
+    return found;
+}
+async function findPrivileged() {
+    if (process.getuid?.() === 0)
+        return asRoot;
+    const sudo = await (0,kernel_process/* runProgram */.mB)('sudo', ['-n', 'true'], { timeoutMs: 10_000 });
+    if (sudo.code === 0)
+        return throughSudo;
+    throw new PrivilegeError('registering binfmt_misc handlers needs root: run the job as root or allow passwordless sudo ' +
+        '(an unprivileged container job cannot do this; run it on the host or in a --privileged container)');
 }
 
 ;// CONCATENATED MODULE: ./src/records/journal.ts
@@ -33346,210 +34931,93 @@ function changeProblem(value) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/restore.ts
+;// CONCATENATED MODULE: ./src/records/holder.ts
 /**
- * Undoing a job's changes: remove what it added, re-register what it replaced exactly as it was,
- * unmount binfmt_misc when this job mounted it and the table is empty again. With the host's
- * ledger, an entry another live job still holds is kept, and the last holder restores what was
- * there before the first one. An entry someone else changed meanwhile is left alone, with a warning.
- *
- * The saved changes come from a file a job can write, so each is checked and applied on its own
- * (a damaged one is reported and skipped), and with a ledger only its records decide what is
- * removed or registered: a change counts only when the ledger says this job holds that entry.
+ * Who holds an entry in the host's ledger: a job (its runner process, which outlives main and
+ * post), or a holder that never goes stale (the command line, persist, a ledger rebuilt after
+ * damage). A job's holder counts while its process lives in this boot; a reused pid or an earlier
+ * boot makes it stale. A holder read back from a file is checked field by field (holderProblem).
  */
 
-
-
-function undoOf(change) {
-    if (change.kind === 'added')
-        return { name: change.entry.name, ours: change.entry };
-    if (change.kind === 'replaced')
-        return { name: change.original.name, ours: change.entry, original: change.original };
-    return undefined; // a shared entry: only its ledger record can say what to undo
-}
-/** The undo a ledger record asks for once its last holder is gone. */
-function undoOfHeld(name, held) {
-    if (held.removed)
-        return { name, original: held.entry };
-    return { name, ours: held.entry, original: held.original, persisted: held.persisted };
-}
-function nameOf(change) {
-    return change.kind === 'shared' ? change.name : change.kind === 'added' ? change.entry.name : change.original.name;
-}
-/** Whether the table already shows what undoing would leave: nothing to do then. */
-function settled(step, current) {
-    if (!step.original)
-        return !current;
-    return !!current && (0,binfmt/* sameHandler */.lQ)(current, step.original) && current.enabled === step.original.enabled;
-}
-async function undo(step, sys, warn, dir, report) {
-    const current = (await (0,binfmt/* readTable */.xz)(dir)).get(step.name);
-    if (settled(step, current)) {
-        if (step.persisted)
-            await sys.run('rm', ['-f', step.persisted]);
-        return; // never made, or already back
+const procInfo = {
+    async bootId() {
+        return (await (0,promises_.readFile)('/proc/sys/kernel/random/boot_id', 'utf8').catch(() => 'unknown')).trim();
+    },
+    async startTime(pid) {
+        try {
+            const stat = await (0,promises_.readFile)(`/proc/${pid}/stat`, 'utf8');
+            // Field 22; the command name (field 2) may hold spaces and parentheses, so count from its end.
+            return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+        }
+        catch {
+            return undefined;
+        }
+    },
+    async bootTime() {
+        const stat = await (0,promises_.readFile)('/proc/stat', 'utf8').catch(() => '');
+        const seconds = Number(/^btime (\d+)$/m.exec(stat)?.[1]);
+        return seconds > 0 ? seconds * 1000 : undefined;
     }
-    if (current && (!step.ours || !(0,binfmt/* sameHandler */.lQ)(current, step.ours))) {
-        warn(`binfmt entry ${step.name} changed since this job registered it; leaving it as it is`);
-        report.skipped.push(step.name);
-        return;
-    }
-    if (current) {
-        await (0,binfmt/* remove */.TF)(sys, step.name, dir);
-        if (!step.original)
-            report.removed.push(step.name);
-    }
-    if (step.original) {
-        await (0,binfmt/* register */.kz)(sys, step.original, dir);
-        report.restored.push(step.name);
-    }
-    if (step.persisted)
-        await sys.run('rm', ['-f', step.persisted]);
+};
+/** `persist: true` holds an entry for good: only `setup-x86-on-arm uninstall` lets it go. */
+const PERSIST_HOLDER = { pid: 0, start: '', boot: '', label: 'persist' };
+/** The command line's registrations stay until `uninstall`: a holder that never goes stale. */
+const CLI_HOLDER = { pid: 0, start: '', boot: '', label: 'command line' };
+/**
+ * Holds every entry of the kernel's table when the ledger had to be rebuilt from it: who else held
+ * them is lost, so none is removed until the kernel loses it (a reboot, or removal by hand).
+ */
+const REBUILT_HOLDER = { pid: 0, start: '', boot: '', label: 'unknown (the ledger was rebuilt after damage)' };
+function sameHolder(a, b) {
+    return a.pid === b.pid && a.start === b.start && a.boot === b.boot && a.label === b.label;
 }
-/** A job's holder, or one uninstall lets go of: anything else may not undo entries held in the ledger. */
-function checkHolder(holder, releaseAll = [], runnerPid) {
-    if (holder === undefined)
-        return;
-    const problem = holderProblem(holder);
+/** A holder that never goes stale (command line, persist, rebuilt): no job's post step lets it go. */
+function neverStale(holder) {
+    return holder.pid === 0;
+}
+/** What is wrong with a value read back as a holder; undefined when it is one. */
+function holderProblem(value) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return `${JSON.stringify(value)} is not an object`;
+    const { pid, start, boot, label } = value;
+    if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid < 0)
+        return `pid ${JSON.stringify(pid)} is not a process id`;
+    for (const [field, text] of Object.entries({ start, boot, label })) {
+        if (typeof text !== 'string')
+            return `${field} ${JSON.stringify(text)} is not a string`;
+    }
+    return undefined;
+}
+/**
+ * A holder saved as JSON (the Actions state), checked; undefined when none was saved. `source`
+ * names where it was read from (e.g. 'state "holder"'), so a damaged one says where to look.
+ */
+function parseHolder(text, source) {
+    if (!text)
+        return undefined;
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch (error) {
+        throw new Error(`${source} is not a holder: not JSON (${error.message})`, { cause: error });
+    }
+    const problem = holderProblem(value);
     if (problem)
-        throw new Error(`holder is not valid: ${problem}`);
-    if (neverStale(holder) && !releaseAll.some(h => sameHolder(h, holder))) {
-        const why = "only setup-x86-on-arm uninstall lets go of what it holds, never a job's post step";
-        throw new Error(`holder "${holder.label}" is not a job's: ${why}`);
-    }
-    if (runnerPid !== undefined && holder.pid !== runnerPid) {
-        throw new Error(`holder "${holder.label}" is process ${holder.pid}, not this job's runner (process ${runnerPid})`);
-    }
+        throw new Error(`${source} is not a holder: ${problem}`);
+    return value;
 }
-async function restore(changes, sys, warn, options = {}) {
-    const dir = options.dir ?? binfmt/* BINFMT_DIR */.x6;
-    const report = { removed: [], restored: [], unmounted: false, skipped: [], kept: [], invalid: [] };
-    if (changes.length === 0 && !options.releaseAll)
-        return report;
-    const { holder, releaseAll } = options;
-    checkHolder(holder, releaseAll, options.runnerPid);
-    const valid = [];
-    for (const [at, change] of changes.entries()) {
-        const problem = changeProblem(change);
-        if (!problem)
-            valid.push(change);
-        else {
-            const line = `saved change ${at + 1} of ${changes.length} skipped: ${problem}`;
-            warn(line);
-            report.invalid.push(line);
-        }
-    }
-    /** Undoes one change; with a ledger, only when its record says this job holds that entry. */
-    const undoChange = async (change, ledger, heldBefore) => {
-        if (!ledger) {
-            const step = undoOf(change);
-            if (step)
-                await undo(step, sys, warn, dir, report);
-            return;
-        }
-        const name = nameOf(change);
-        if (!holder || !heldBefore.has(name)) {
-            // Others hold it (or a rebuilt ledger does, for them): whatever this job did, the entry stays.
-            if (ledger.get(name)?.holders.length)
-                return void report.kept.push(name);
-            const step = undoOf(change);
-            if (step && !settled(step, (await (0,binfmt/* readTable */.xz)(dir)).get(name))) {
-                warn(`binfmt entry ${name}: the host's ledger does not say this job made that change; leaving it as it is`);
-                report.skipped.push(name);
-            }
-            return;
-        }
-        const released = ledger.release(name, holder);
-        if (released.kept)
-            report.kept.push(name);
-        else if (released.last)
-            await undo(undoOfHeld(name, released.last), sys, warn, dir, report);
-    };
-    const run = async (ledger) => {
-        // Which records list this job, before uninstall lets go of its holders everywhere.
-        const heldBefore = new Set(holder && ledger ? Object.keys(ledger.entries).filter(name => ledger.holds(name, holder)) : []);
-        if (ledger && releaseAll)
-            ledger.releaseEverywhere(releaseAll);
-        // With a ledger, a name's record covers every change this job made to it: the latest one undoes them all.
-        const done = new Set();
-        for (const change of [...valid].reverse()) {
-            if (change.kind === 'mounted')
-                continue;
-            if (ledger && done.has(nameOf(change)))
-                continue;
-            done.add(nameOf(change));
-            await undoChange(change, ledger, heldBefore);
-        }
-        // Entries whose every holder died without a post step: nobody else will ever undo them.
-        for (const [name, held] of ledger?.takeAbandoned() ?? [])
-            await undo(undoOfHeld(name, held), sys, warn, dir, report);
-        // Last, once every entry that goes is gone. (Not mounted: a main killed between recording the mount and making it.)
-        if (valid.some(c => c.kind === 'mounted') && (await (0,binfmt/* isMounted */.BX)(dir)) && (await (0,binfmt/* readTable */.xz)(dir)).size === 0) {
-            await (0,binfmt/* unmount */.vs)(sys, dir);
-            report.unmounted = true;
-        }
-    };
-    if (options.ledger)
-        await options.ledger.locked(data => run(data), { binfmtDir: dir, warn });
-    else
-        await run();
-    return report;
+/** Whether a holder still counts: a never-stale holder, or a live process of this boot. */
+async function isLive(holder, info = procInfo) {
+    if (holder.pid === 0)
+        return true;
+    if (holder.boot !== (await info.bootId()))
+        return false;
+    return (await info.startTime(holder.pid)) === holder.start;
 }
-
-;// CONCATENATED MODULE: ./src/kernel/privileged.ts
-/**
- * Changes that need root: directly when the process is root, through `sudo -n` otherwise.
- * Every command is an argument array; nothing goes through a shell.
- */
-
-
-class PrivilegeError extends Error {
-}
-function failure(command, args, result) {
-    const said = (result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ');
-    return new Error(`${[command, ...args].join(' ')} failed (exit ${result.code}): ${said}`);
-}
-const asRoot = {
-    inProcess: true,
-    async write(path, data) {
-        await (0,promises_.writeFile)(path, data);
-    },
-    async run(command, args, options = {}) {
-        const result = await (0,kernel_process/* runProgram */.mB)(command, args, options);
-        if (result.code !== 0)
-            throw failure(command, args, result);
-        return result.stdout;
-    }
-};
-const throughSudo = {
-    async write(path, data) {
-        const result = await (0,kernel_process/* runProgram */.mB)('sudo', ['-n', 'tee', path], { input: data });
-        if (result.code !== 0)
-            throw failure('sudo -n tee', [path], result);
-    },
-    async run(command, args, options = {}) {
-        const env = options.env ? Object.entries(options.env).map(([k, v]) => `${k}=${v ?? ''}`) : [];
-        const prefix = env.length ? ['-n', 'env', ...env] : ['-n'];
-        const result = await (0,kernel_process/* runProgram */.mB)('sudo', [...prefix, command, ...args], { timeoutMs: options.timeoutMs });
-        if (result.code !== 0)
-            throw failure(command, args, result);
-        return result.stdout;
-    }
-};
-let found;
-/** Root, or passwordless sudo, or a PrivilegeError that says what is needed (asked once a process). */
-function privileged() {
-    found ??= findPrivileged();
-    return found;
-}
-async function findPrivileged() {
-    if (process.getuid?.() === 0)
-        return asRoot;
-    const sudo = await (0,kernel_process/* runProgram */.mB)('sudo', ['-n', 'true'], { timeoutMs: 10_000 });
-    if (sudo.code === 0)
-        return throughSudo;
-    throw new PrivilegeError('registering binfmt_misc handlers needs root: run the job as root or allow passwordless sudo ' +
-        '(an unprivileged container job cannot do this; run it on the host or in a --privileged container)');
+/** The holder for a process (a job's runner is the parent of its main and post steps). */
+async function holderFor(pid, label, info = procInfo) {
+    return { pid, start: (await info.startTime(pid)) ?? '', boot: await info.bootId(), label };
 }
 
 ;// CONCATENATED MODULE: ./src/records/ledger-salvage.ts
@@ -34018,6 +35486,210 @@ class Ledger {
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/context.ts
+/**
+ * Everything the core works with, built in one place for the action's main step and the command
+ * line. What comes from where the core runs (folders, where its own QEMU builds are published, who
+ * this run is in the host's ledger, where its journal is kept) arrives as an Environment: the core
+ * reads no process.env itself. It is the one seam: the faces (main, post, the command line) get
+ * theirs from a ContextFactory (createContext, or a unit test's factory of fakes), and the signal
+ * handler is given the parts it stops.
+ */
+
+
+
+
+
+
+
+
+
+
+
+const BINFMT_D = '/etc/binfmt.d';
+/** The install layer's places, copied field by field so nothing else of the Environment leaks into install/. */
+function installPlacesOf(env) {
+    const { toolCache, toolCacheLabel, tempDir, assetBase, interpreterStore, proxy } = env;
+    return { toolCache, toolCacheLabel, tempDir, assetBase, interpreterStore, proxy };
+}
+/**
+ * Where this run's folders are made: the temporary folder it was given, else the machine's, the
+ * first that no untrusted user can change (kernel/root-files.ts).
+ */
+function scratchParents(tempDir) {
+    return [tempDir, (0,external_node_os_namespaceObject.tmpdir)(), '/tmp'];
+}
+async function createContext(env) {
+    const host = currentHost();
+    const workDir = await (0,root_files/* freshFolder */.lj)(scratchParents(env.tempDir), 'setup-x86-on-arm-');
+    return {
+        host,
+        prober: new Prober(workDir, host.machine),
+        journal: new Journal(env.persistJournal),
+        ledger: new Ledger(env.ledgerDir ?? ledgerDirFor(process.getuid?.() ?? 0)),
+        holder: env.holder,
+        privileged: privileged,
+        log: env.log,
+        places: installPlacesOf(env),
+        obtain: obtainInterpreters,
+        makeSysroot: makeSysroot,
+        binfmtDir: binfmt/* BINFMT_DIR */.x6,
+        bootDir: BINFMT_D,
+        workDir,
+        interpreterProblem: path => (0,root_files/* rootOnlyProblem */.k)(path, 'file')
+    };
+}
+async function disposeContext(ctx) {
+    await (0,promises_.rm)(ctx.workDir, { recursive: true, force: true });
+}
+
+;// CONCATENATED MODULE: ./src/core/restore.ts
+/**
+ * Undoing a job's changes: remove what it added, re-register what it replaced exactly as it was,
+ * unmount binfmt_misc when this job mounted it and the table is empty again. With the host's
+ * ledger, an entry another live job still holds is kept, and the last holder restores what was
+ * there before the first one. An entry someone else changed meanwhile is left alone, with a warning.
+ *
+ * The saved changes come from a file a job can write, so each is checked and applied on its own
+ * (a damaged one is reported and skipped), and with a ledger only its records decide what is
+ * removed or registered: a change counts only when the ledger says this job holds that entry.
+ */
+
+
+
+function undoOf(change) {
+    if (change.kind === 'added')
+        return { name: change.entry.name, ours: change.entry };
+    if (change.kind === 'replaced')
+        return { name: change.original.name, ours: change.entry, original: change.original };
+    return undefined; // a shared entry: only its ledger record can say what to undo
+}
+/** The undo a ledger record asks for once its last holder is gone. */
+function undoOfHeld(name, held) {
+    if (held.removed)
+        return { name, original: held.entry };
+    return { name, ours: held.entry, original: held.original, persisted: held.persisted };
+}
+function nameOf(change) {
+    return change.kind === 'shared' ? change.name : change.kind === 'added' ? change.entry.name : change.original.name;
+}
+/** Whether the table already shows what undoing would leave: nothing to do then. */
+function settled(step, current) {
+    if (!step.original)
+        return !current;
+    return !!current && (0,binfmt/* sameHandler */.lQ)(current, step.original) && current.enabled === step.original.enabled;
+}
+async function undo(step, sys, warn, dir, report) {
+    const current = (await (0,binfmt/* readTable */.xz)(dir)).get(step.name);
+    if (settled(step, current)) {
+        if (step.persisted)
+            await sys.run('rm', ['-f', step.persisted]);
+        return; // never made, or already back
+    }
+    if (current && (!step.ours || !(0,binfmt/* sameHandler */.lQ)(current, step.ours))) {
+        warn(`binfmt entry ${step.name} changed since this job registered it; leaving it as it is`);
+        report.skipped.push(step.name);
+        return;
+    }
+    if (current) {
+        await (0,binfmt/* remove */.TF)(sys, step.name, dir);
+        if (!step.original)
+            report.removed.push(step.name);
+    }
+    if (step.original) {
+        await (0,binfmt/* register */.kz)(sys, step.original, dir);
+        report.restored.push(step.name);
+    }
+    if (step.persisted)
+        await sys.run('rm', ['-f', step.persisted]);
+}
+/** A job's holder, or one uninstall lets go of: anything else may not undo entries held in the ledger. */
+function checkHolder(holder, releaseAll = []) {
+    if (holder === undefined)
+        return;
+    const problem = holderProblem(holder);
+    if (problem)
+        throw new Error(`holder is not valid: ${problem}`);
+    if (neverStale(holder) && !releaseAll.some(h => sameHolder(h, holder))) {
+        const why = "only setup-x86-on-arm uninstall lets go of what it holds, never a job's post step";
+        throw new Error(`holder "${holder.label}" is not a job's: ${why}`);
+    }
+}
+async function restore(changes, sys, warn, options = {}) {
+    const dir = options.dir ?? binfmt/* BINFMT_DIR */.x6;
+    const report = { removed: [], restored: [], unmounted: false, skipped: [], kept: [], invalid: [] };
+    if (changes.length === 0 && !options.releaseAll)
+        return report;
+    const { holder, releaseAll } = options;
+    checkHolder(holder, releaseAll);
+    const valid = [];
+    for (const [at, change] of changes.entries()) {
+        const problem = changeProblem(change);
+        if (!problem)
+            valid.push(change);
+        else {
+            const line = `saved change ${at + 1} of ${changes.length} skipped: ${problem}`;
+            warn(line);
+            report.invalid.push(line);
+        }
+    }
+    /** Undoes one change; with a ledger, only when its record says this job holds that entry. */
+    const undoChange = async (change, ledger, heldBefore) => {
+        if (!ledger) {
+            const step = undoOf(change);
+            if (step)
+                await undo(step, sys, warn, dir, report);
+            return;
+        }
+        const name = nameOf(change);
+        if (!holder || !heldBefore.has(name)) {
+            // Others hold it (or a rebuilt ledger does, for them): whatever this job did, the entry stays.
+            if (ledger.get(name)?.holders.length)
+                return void report.kept.push(name);
+            const step = undoOf(change);
+            if (step && !settled(step, (await (0,binfmt/* readTable */.xz)(dir)).get(name))) {
+                warn(`binfmt entry ${name}: the host's ledger does not say this job made that change; leaving it as it is`);
+                report.skipped.push(name);
+            }
+            return;
+        }
+        const released = ledger.release(name, holder);
+        if (released.kept)
+            report.kept.push(name);
+        else if (released.last)
+            await undo(undoOfHeld(name, released.last), sys, warn, dir, report);
+    };
+    const run = async (ledger) => {
+        // Which records list this job, before uninstall lets go of its holders everywhere.
+        const heldBefore = new Set(holder && ledger ? Object.keys(ledger.entries).filter(name => ledger.holds(name, holder)) : []);
+        if (ledger && releaseAll)
+            ledger.releaseEverywhere(releaseAll);
+        // With a ledger, a name's record covers every change this job made to it: the latest one undoes them all.
+        const done = new Set();
+        for (const change of [...valid].reverse()) {
+            if (change.kind === 'mounted')
+                continue;
+            if (ledger && done.has(nameOf(change)))
+                continue;
+            done.add(nameOf(change));
+            await undoChange(change, ledger, heldBefore);
+        }
+        // Entries whose every holder died without a post step: nobody else will ever undo them.
+        for (const [name, held] of ledger?.takeAbandoned() ?? [])
+            await undo(undoOfHeld(name, held), sys, warn, dir, report);
+        // Last, once every entry that goes is gone. (Not mounted: a main killed between recording the mount and making it.)
+        if (valid.some(c => c.kind === 'mounted') && (await (0,binfmt/* isMounted */.BX)(dir)) && (await (0,binfmt/* readTable */.xz)(dir)).size === 0) {
+            await (0,binfmt/* unmount */.vs)(sys, dir);
+            report.unmounted = true;
+        }
+    };
+    if (options.ledger)
+        await options.ledger.locked(data => run(data), { binfmtDir: dir, warn });
+    else
+        await run();
+    return report;
+}
+
 ;// CONCATENATED MODULE: ./src/faces/state.ts
 /**
  * What the main step hands to the post step, through the runner's saved state: one typed getter
@@ -34067,1334 +35739,6 @@ function saveProbeRun(run) {
 /** Where main's container check may have left something; undefined when none ran, and a malformed one fails naming the state key. */
 function savedProbeRun() {
     return parseProbeRun(getState(State.ProbeRun), `state "${State.ProbeRun}"`);
-}
-
-;// CONCATENATED MODULE: ./src/install/apt.ts
-
-class apt_AptError extends (/* unused pure expression or super */ null && (Error)) {
-}
-/** Parses `apt-cache policy A B ...` into each package's candidate version. */
-function parseCandidates(text) {
-    const candidates = {};
-    let current;
-    for (const line of text.split('\n')) {
-        const name = /^(\S+):$/.exec(line);
-        if (name)
-            current = name[1];
-        const candidate = /^\s+Candidate:\s*(\S+)/.exec(line);
-        if (candidate && current)
-            candidates[current] = candidate[1] === '(none)' ? '' : candidate[1];
-    }
-    return candidates;
-}
-const PACKAGE_NAMES = (/* unused pure expression or super */ null && (['qemu-user-static', 'binfmt-support', 'qemu-user', 'qemu-user-binfmt']));
-/**
- * The packages to install: qemu-user-static + binfmt-support where they exist (Debian 12,
- * Ubuntu 22.04/24.04); else qemu-user + qemu-user-binfmt (Debian 13+, where qemu-user is static).
- * Undefined when apt offers neither.
- */
-function choosePackages(candidates) {
-    const has = (name) => !!candidates[name];
-    if (has('qemu-user-static'))
-        return ['qemu-user-static', ...(has('binfmt-support') ? ['binfmt-support'] : [])];
-    if (has('qemu-user'))
-        return ['qemu-user', ...(has('qemu-user-binfmt') ? ['qemu-user-binfmt'] : [])];
-    return undefined;
-}
-/** Turns apt's own words into one line a person can act on. */
-function explainAptFailure(output) {
-    const lock = /Could not get lock ([^\s]+?)\.?(?:\s|$)/.exec(output);
-    if (lock) {
-        const holder = /held by process \d+(?: \([^)]*\))?/.exec(output)?.[0];
-        return `apt could not get the dpkg lock ${lock[1]} within 120 s${holder ? ` (${holder})` : ''}: another apt run (often unattended-upgrades on a fresh runner) is still going; retry later or use install: download`;
-    }
-    if (/Unable to locate package|has no installation candidate/.test(output))
-        return "apt has no QEMU user-mode package in this machine's sources: use install: download";
-    const last = output
-        .trim()
-        .split('\n')
-        .filter(l => /^(E:|W:)/.test(l))
-        .slice(-2)
-        .join(' ');
-    return last || output.trim().split('\n').slice(-2).join(' ');
-}
-const APT_OPTIONS = (/* unused pure expression or super */ null && (['-o', 'DPkg::Lock::Timeout=120', '-o', 'Acquire::Retries=3', '-o', 'Dpkg::Use-Pty=0']));
-async function hasApt() {
-    return (await runProgram('apt-get', ['--version'], { timeoutMs: 10_000 })).code === 0;
-}
-async function candidates() {
-    const policy = await runProgram('apt-cache', ['policy', ...PACKAGE_NAMES], { timeoutMs: 60_000 });
-    return parseCandidates(policy.stdout);
-}
-async function aptGet(sys, args) {
-    await sys.run('apt-get', [...APT_OPTIONS, ...args], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeoutMs: 600_000 });
-}
-/**
- * Installs the packages, running `apt-get update` only when the lists lack them or are stale.
- * Returns the packages installed.
- */
-async function apt_aptInstall(sys, log) {
-    if (!(await hasApt()))
-        throw new apt_AptError('install: apt needs apt-get, and this machine has none (not Debian or Ubuntu)');
-    let packages = choosePackages(await candidates());
-    let updated = false;
-    const update = async () => {
-        log('apt-get update');
-        await aptGet(sys, ['update', '-q']).catch(error => {
-            throw new apt_AptError(`apt-get update failed: ${explainAptFailure(error.message)}`);
-        });
-        updated = true;
-    };
-    if (!packages) {
-        await update();
-        packages = choosePackages(await candidates());
-        if (!packages)
-            throw new apt_AptError("apt has no QEMU user-mode package (qemu-user-static or qemu-user) in this machine's sources: use install: download");
-    }
-    const install = () => aptGet(sys, ['install', '-y', '-q', '--no-install-recommends', ...packages]);
-    log(`apt-get install ${packages.join(' ')}`);
-    try {
-        await install();
-    }
-    catch (error) {
-        const message = error.message;
-        if (updated || !/404|Unable to fetch|Failed to fetch|--fix-missing/.test(message))
-            throw new apt_AptError(`apt-get install ${packages.join(' ')} failed: ${explainAptFailure(message)}`);
-        await update(); // stale package lists: the mirror moved on
-        await install().catch(again => {
-            throw new apt_AptError(`apt-get install ${packages.join(' ')} failed: ${explainAptFailure(again.message)}`);
-        });
-    }
-    return packages;
-}
-
-// EXTERNAL MODULE: ./src/install/interpreter.ts
-var interpreter = __nccwpck_require__(1123);
-;// CONCATENATED MODULE: ./src/install/index.ts
-
-
-
-/** The sources a method tries, in order. */
-function sourcesFor(method) {
-    if (method === 'auto')
-        return ['existing', 'download', 'apt'];
-    if (method === 'none')
-        return ['existing'];
-    return [method];
-}
-/** Interpreters for the targets, trying the sources the method allows in order until all are served. */
-async function obtainInterpreters(targets, request, ctx) {
-    const installation = { interpreters: new Map(), missing: new Map() };
-    const tried = new Map(targets.map(t => [t, []]));
-    const onMachine = async (source, wanted) => {
-        const found = new Map();
-        for (const target of wanted) {
-            const search = await findInterpreter(target, request.flags);
-            if (search.found)
-                found.set(target, { ...search.found, source });
-            else
-                tried
-                    .get(target)
-                    .push(`no static qemu-${target} on the machine${search.rejected.length ? ` (${search.rejected.join('; ')})` : ''}`);
-        }
-        return { found };
-    };
-    const steps = {
-        existing: wanted => onMachine('existing', wanted),
-        download: async (wanted) => {
-            // Loaded only when a download is tried: its HTTP, TLS and archive code is most of what a start-up would load.
-            const { download, hostArchOf } = await __nccwpck_require__.e(/* import() */ 853).then(__nccwpck_require__.bind(__nccwpck_require__, 853));
-            const hostArch = hostArchOf(ctx.hostMachine);
-            const { qemuVersion: version, qemuUrl: url, qemuSha256: sha256 } = request;
-            const result = await download({ targets: wanted, hostArch, version, url, sha256, log: ctx.log, sys: ctx.sys }, ctx.places);
-            const found = new Map();
-            for (const [target, interpreter] of result.interpreters)
-                found.set(target, { ...interpreter, source: 'download' });
-            return { found, cacheHit: result.cacheHit };
-        },
-        apt: async (wanted) => {
-            await ctx.watch(() => aptInstall(ctx.sys, ctx.log));
-            return onMachine('apt', wanted);
-        }
-    };
-    let wanted = [...targets];
-    for (const source of sourcesFor(request.method)) {
-        if (wanted.length === 0)
-            break;
-        try {
-            const { found, cacheHit } = await steps[source](wanted);
-            for (const [target, interpreter] of found)
-                installation.interpreters.set(target, interpreter);
-            if (cacheHit !== undefined)
-                installation.cacheHit = cacheHit;
-            if (source !== 'existing' && found.size > 0)
-                ctx.log(`${source}: got ${[...found.keys()].map(t => `qemu-${t}`).join(', ')}`);
-        }
-        catch (error) {
-            const message = error.message;
-            if (request.method === 'apt' && error instanceof AptError && !/install: download/.test(message)) {
-                throw new AptError(`${message}: use install: download`);
-            }
-            if (request.method !== 'auto')
-                throw error;
-            ctx.log(`${source} did not work: ${message}`);
-            for (const target of wanted)
-                tried.get(target).push(`${source}: ${message}`);
-        }
-        wanted = wanted.filter(t => !installation.interpreters.has(t));
-    }
-    for (const target of wanted)
-        installation.missing.set(target, tried.get(target).join('; ') || `no qemu-${target}`);
-    return installation;
-}
-
-// EXTERNAL MODULE: ./src/kernel/root-files.ts
-var root_files = __nccwpck_require__(1833);
-;// CONCATENATED MODULE: ./src/install/libraries/archive.ts
-
-const UBUNTU_PRIMARY = 'http://archive.ubuntu.com/ubuntu';
-const UBUNTU_SECURITY = 'http://security.ubuntu.com/ubuntu';
-const UBUNTU_PORTS = 'http://ports.ubuntu.com/ubuntu-ports';
-const COMPONENTS = {
-    debian: ['main', 'contrib', 'non-free', 'non-free-firmware'],
-    ubuntu: ['main', 'restricted', 'universe', 'multiverse']
-};
-/** Debian machines may name their suites by role instead of codename. */
-const DEBIAN_SUITE_ALIASES = (/* unused pure expression or super */ null && (['oldoldstable', 'oldstable', 'stable', 'testing', 'unstable', 'sid', 'experimental']));
-/** Ubuntu's primary archive serves these; the ports archive serves every other architecture. */
-const UBUNTU_PRIMARY_ARCHES = (/* unused pure expression or super */ null && (['amd64', 'i386']));
-function isSecuritySuite(suite) {
-    return /-security$|\/updates$/.test(suite);
-}
-function suiteBelongs(suite, distribution) {
-    const release = suite.split(/[-/]/)[0];
-    if (release !== '' && release === distribution.codename)
-        return true;
-    return distribution.family === 'debian' && DEBIAN_SUITE_ALIASES.includes(release);
-}
-/** Addresses the distribution's archives live at (or apt's mirror lists, which GitHub's Ubuntu runners use). */
-function uriLooksLikeDistribution(uri, distribution) {
-    if (uri.startsWith('mirror+'))
-        return true;
-    if (distribution.family === 'ubuntu')
-        return /\/ubuntu(-ports)?\/?$/.test(uri) && !/launchpad/i.test(uri);
-    return /\/debian(-security)?\/?$/.test(uri) || /\/debian(-security)?\/\d{8}T\d{6}Z\/?$/.test(uri);
-}
-/** The distribution's own entries: its suites and components, signed with its archive keyring (or, unsigned-by, at its archive's path). */
-function isDistributionEntry(entry, distribution) {
-    if (!entry.suites.every(suite => suiteBelongs(suite, distribution)))
-        return false;
-    if (!entry.components.length || !entry.components.every(c => COMPONENTS[distribution.family].includes(c)))
-        return false;
-    const keyring = entry.signedBy;
-    if (keyring && !keyring.includes('\n')) {
-        return keyring.split(/\s+/).every(file => (file.split('/').pop() ?? '').startsWith(`${distribution.family}-archive`));
-    }
-    return entry.uris.every(uri => uriLooksLikeDistribution(uri, distribution));
-}
-function atLeast(release, major, minor) {
-    const [a, b] = release.split('.').map(Number);
-    return a > major || (a === major && (b ?? 0) >= minor);
-}
-/** The Ubuntu archive that serves an architecture, given where the machine's entry points. */
-function ubuntuUriFor(uri, suite, arch, distribution) {
-    const onPorts = /\/ubuntu-ports\/?$/.test(uri) || /^\w+:\/\/ports\./.test(uri);
-    // Ubuntu 25.10 and later serve arm64 from the primary archive too.
-    const primaryServes = UBUNTU_PRIMARY_ARCHES.includes(arch) || (arch === 'arm64' && atLeast(distribution.release, 25, 10));
-    if (onPorts ? !UBUNTU_PRIMARY_ARCHES.includes(arch) : primaryServes)
-        return uri;
-    if (!onPorts)
-        return UBUNTU_PORTS;
-    return isSecuritySuite(suite) ? UBUNTU_SECURITY : UBUNTU_PRIMARY;
-}
-/** The distribution's archive keyring as its keyring package installs it (Debian 13 also ships it as .pgp). */
-function archive_archiveKeyring(distribution, extension = 'gpg') {
-    return `/usr/share/keyrings/${distribution.family}-archive-keyring.${extension}`;
-}
-/** What a mirror stands in for when the machine's sources name no archive of the distribution. */
-function defaultEntry(distribution, keyring) {
-    const codename = distribution.codename;
-    if (!codename)
-        return undefined;
-    return {
-        uris: [''],
-        suites: [codename, `${codename}-updates`, `${codename}-security`],
-        components: ['main'],
-        signedBy: keyring,
-        file: 'the distribution default'
-    };
-}
-/**
- * The stanzas for the private apt: every (address, suite) the architectures need, merged back
- * into as few stanzas as the input had. Undefined when the machine's sources name no archive of
- * the distribution and no mirror is given.
- */
-function archiveStanzas(entries, distribution, arches, mirror = [], keyring = archive_archiveKeyring(distribution)) {
-    let own = entries
-        .filter(entry => isDistributionEntry(entry, distribution))
-        .map(entry => ({ ...entry, signedBy: entry.signedBy ?? keyring }));
-    if (own.length === 0) {
-        const fallback = mirror.length ? defaultEntry(distribution, keyring) : undefined;
-        if (!fallback)
-            return undefined;
-        own = [fallback];
-    }
-    const bySuite = new Map();
-    for (const arch of arches) {
-        for (const entry of own) {
-            for (const uri of entry.uris) {
-                for (const suite of entry.suites) {
-                    const chosen = mirror.length
-                        ? (isSecuritySuite(suite) && mirror[1]) || mirror[0]
-                        : distribution.family === 'ubuntu'
-                            ? ubuntuUriFor(uri, suite, arch, distribution)
-                            : uri;
-                    const key = JSON.stringify([chosen, suite, entry.signedBy ?? '']);
-                    const item = bySuite.get(key) ?? { uri: chosen, suite, signedBy: entry.signedBy, components: new Set(), arches: new Set() };
-                    entry.components.forEach(c => item.components.add(c));
-                    item.arches.add(arch);
-                    bySuite.set(key, item);
-                }
-            }
-        }
-    }
-    const stanzas = new Map();
-    for (const item of bySuite.values()) {
-        const components = [...item.components];
-        const itemArches = [...item.arches];
-        const key = JSON.stringify([item.uri, item.signedBy ?? '', components, itemArches]);
-        const keyring = item.signedBy ? { signedBy: item.signedBy } : {};
-        const stanza = stanzas.get(key) ?? { uri: item.uri, suites: [], components, arches: itemArches, ...keyring };
-        stanza.suites.push(item.suite);
-        stanzas.set(key, stanza);
-    }
-    return [...stanzas.values()];
-}
-/** deb822 text of the stanzas (an inline key keeps its lines, an empty one written as " ."). */
-function renderSources(stanzas) {
-    return stanzas
-        .map(stanza => {
-        const lines = [
-            'Types: deb',
-            `URIs: ${stanza.uri}`,
-            `Suites: ${stanza.suites.join(' ')}`,
-            `Components: ${stanza.components.join(' ')}`,
-            `Architectures: ${stanza.arches.join(' ')}`
-        ];
-        if (stanza.signedBy?.includes('\n'))
-            lines.push('Signed-By:', ...stanza.signedBy.split('\n').map(line => ` ${line || '.'}`));
-        else if (stanza.signedBy)
-            lines.push(`Signed-By: ${stanza.signedBy}`);
-        return lines.join('\n') + '\n';
-    })
-        .join('\n');
-}
-/** The private apt's sources text; throws when there is no archive to take the packages from. */
-function archive_privateSources(entries, distribution, arches, mirror = [], keyring = archive_archiveKeyring(distribution)) {
-    const stanzas = archiveStanzas(entries, distribution, arches, mirror, keyring);
-    if (!stanzas) {
-        throw new LibrariesError('libraries', `the machine's apt sources name no archive of ${distribution.name} ` +
-            `(no entry for its suites ${distribution.codename || '(none)'} with its archive keyring)`, "set libraries-mirror to the address of the distribution's archive or a mirror of it");
-    }
-    return renderSources(stanzas);
-}
-
-// EXTERNAL MODULE: ./src/kernel/scratch.ts
-var scratch = __nccwpck_require__(621);
-;// CONCATENATED MODULE: ./src/install/libraries/cache.ts
-/**
- * The sysroot cache in the tool cache. A sysroot's folder is named by what is in it: the
- * distribution and release, the architectures and the sorted list of resolved
- * package:arch=version, so a second job reuses it and a security update makes a new one.
- * A folder appears whole or not at all: it is built in a temporary sibling and renamed into
- * place. A request record (the asked-for names and the sources they came from -> the sysroot
- * they resolved to, and when) lets a warm run skip apt altogether while the record is recent.
- */
-
-
-
-
-
-/** The cache's folder under the tool cache. */
-const SYSROOT_CACHE_FOLDER = 'setup-x86-on-arm-sysroot';
-/** Raised when the way a sysroot is made changes, so older trees are not taken for new ones (2: sanitized). */
-const LAYOUT = 2;
-const TEMP_PREFIX = '.tmp-';
-/** A temporary folder this old belongs to a run that died; removing it frees the space. */
-const ABANDONED_AFTER_MS = (/* unused pure expression or super */ null && (60 * 60 * 1000));
-function digest(value) {
-    return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
-}
-function safe(text) {
-    return text.replace(/[^A-Za-z0-9.+-]/g, '_');
-}
-/** The folder name of a sysroot holding exactly these packages. */
-function cache_sysrootKey(distribution, arches, packages) {
-    const sortedArches = [...new Set(arches)].sort();
-    const ids = [...new Set(packages.map(packageId))].sort();
-    const hash = digest({ layout: LAYOUT, id: distribution.id, release: distribution.release, arches: sortedArches, packages: ids });
-    return safe(`${distribution.id}-${distribution.release}-${sortedArches.join('+')}-${hash}`);
-}
-/** The key of a request: the same names from the same archive for the same architectures. */
-function cache_requestKey(distribution, arches, names, sources) {
-    const { id, release } = distribution;
-    return digest({ layout: LAYOUT, id, release, arches: [...new Set(arches)].sort(), names: [...new Set(names)].sort(), sources });
-}
-function recordPath(cacheDir, request) {
-    return join(cacheDir, 'requests', `${request}.json`);
-}
-async function cache_readRecord(cacheDir, request) {
-    try {
-        const record = JSON.parse(await readFile(recordPath(cacheDir, request), 'utf8'));
-        const whole = typeof record.sysroot === 'string' && Array.isArray(record.packages) && typeof record.resolvedAt === 'number';
-        return whole ? record : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Writes the record whole (temporary file, then rename), so a reader never sees half of one. */
-async function cache_writeRecord(cacheDir, request, record) {
-    const path = recordPath(cacheDir, request);
-    await mkdir(join(cacheDir, 'requests'), { recursive: true });
-    const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(temporary, JSON.stringify(record) + '\n');
-    await rename(temporary, path);
-}
-async function cache_exists(path) {
-    try {
-        await stat(path);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-/**
- * The sysroot folder for key: the one already there, or one build() makes in a temporary
- * sibling (root, with scratch space beside it), renamed into place when it is complete. When
- * build() throws, or another job finishes the same folder first, nothing of this run stays.
- */
-async function cache_publishSysroot(cacheDir, key, build) {
-    const path = join(cacheDir, key);
-    if (await cache_exists(path))
-        return { path, made: false };
-    await mkdir(cacheDir, { recursive: true });
-    const work = await mkdtemp(join(cacheDir, `${TEMP_PREFIX}${key}-`));
-    // A signal's way out removes it too (faces/signals.ts).
-    holdScratch(work);
-    try {
-        const scratch = join(work, 'unpacked');
-        await mkdir(scratch);
-        await build(join(work, 'root'), scratch);
-        try {
-            await rename(join(work, 'root'), path);
-            return { path, made: true };
-        }
-        catch (error) {
-            const code = error.code;
-            if ((code === 'ENOTEMPTY' || code === 'EEXIST') && (await cache_exists(path)))
-                return { path, made: false };
-            throw error;
-        }
-    }
-    finally {
-        await rm(work, { recursive: true, force: true });
-        dropScratch(work);
-    }
-}
-/** Removes temporary folders runs that died left behind (a live run's are younger). */
-async function cache_removeAbandoned(cacheDir, now = Date.now()) {
-    let names;
-    try {
-        names = await readdir(cacheDir);
-    }
-    catch {
-        return;
-    }
-    for (const name of names.filter(n => n.startsWith(TEMP_PREFIX))) {
-        const path = join(cacheDir, name);
-        try {
-            if (now - (await stat(path)).mtimeMs > ABANDONED_AFTER_MS)
-                await rm(path, { recursive: true, force: true });
-        }
-        catch {
-            // another run removed it first
-        }
-    }
-}
-/** Takes a sysroot out of the cache: renamed aside first, so no one finds it half removed. */
-async function cache_discardSysroot(cacheDir, key) {
-    const aside = join(cacheDir, `${TEMP_PREFIX}discarded-${key}-${process.pid}-${Date.now()}`);
-    try {
-        await rename(join(cacheDir, key), aside);
-    }
-    catch {
-        return;
-    }
-    await rm(aside, { recursive: true, force: true });
-}
-
-;// CONCATENATED MODULE: ./src/install/libraries/distribution.ts
-/**
- * Which distribution the machine runs, from os-release(5): its id and release name the cache
- * key, its family decides how the archive for another architecture is found (Debian serves
- * every architecture from one archive; Ubuntu splits them between two), and its codename tells
- * the distribution's own suites from a third party's in the machine's apt sources.
- */
-
-/** Parses os-release's KEY=value lines (values optionally quoted, with backslash escapes). */
-function distribution_parseOsRelease(text) {
-    const fields = {};
-    for (const line of text.split('\n')) {
-        const match = /^\s*([A-Z0-9_]+)=(.*?)\s*$/.exec(line);
-        if (!match)
-            continue;
-        let value = match[2];
-        const quote = value[0];
-        if ((quote === '"' || quote === "'") && value.endsWith(quote) && value.length >= 2) {
-            value = value.slice(1, -1);
-            if (quote === '"')
-                value = value.replace(/\\(["\\$`])/g, '$1');
-        }
-        fields[match[1]] = value;
-    }
-    return fields;
-}
-/** The distribution an os-release describes; undefined when it is neither Debian nor Ubuntu (nor based on one). */
-function distribution_distributionOf(fields) {
-    const id = (fields.ID ?? '').toLowerCase();
-    const like = (fields.ID_LIKE ?? '').toLowerCase().split(/\s+/);
-    const family = id === 'ubuntu' || like.includes('ubuntu') ? 'ubuntu' : id === 'debian' || like.includes('debian') ? 'debian' : undefined;
-    if (!family || !id)
-        return undefined;
-    // Derivatives (Mint, Pop!_OS) name the Ubuntu release their archive entries use.
-    const codename = (family === 'ubuntu' ? fields.UBUNTU_CODENAME || fields.VERSION_CODENAME : fields.VERSION_CODENAME) ?? '';
-    return { id, family, release: fields.VERSION_ID || codename || 'unknown', codename, name: fields.PRETTY_NAME || id };
-}
-/** Reads the machine's os-release (/etc, else /usr/lib as the man page says); the text, or undefined. */
-async function distribution_readOsRelease(path) {
-    for (const candidate of path ? [path] : ['/etc/os-release', '/usr/lib/os-release']) {
-        try {
-            return await readFile(candidate, 'utf8');
-        }
-        catch {
-            // try the next place
-        }
-    }
-    return undefined;
-}
-
-// EXTERNAL MODULE: ./src/kernel/elf.ts
-var elf = __nccwpck_require__(3634);
-;// CONCATENATED MODULE: ./src/install/libraries/loader.ts
-
-
-
-
-
-/** Each platform's dynamic loader, as glibc programs name it, relative to the root. */
-const LOADERS = (0,platforms/* perTarget */.Ve)(p => p.loader);
-/** Symbolic links followed before giving up, as the kernel's limit (ELOOP). */
-const MAX_LINKS = 40;
-/**
- * Resolves a path inside root, following links the way a chroot would but refusing the ones
- * that leave it. The real path relative to root, or why there is none (with leaves set when a
- * link takes it out of root, rather than a part missing or a loop).
- */
-async function loader_resolveInside(root, path) {
-    const pending = path.split('/');
-    const done = [];
-    let links = 0;
-    while (pending.length) {
-        const name = pending.shift();
-        if (name === '' || name === '.')
-            continue;
-        if (name === '..') {
-            if (!done.length)
-                return { problem: `${path} leads above the sysroot`, leaves: true };
-            done.pop();
-            continue;
-        }
-        const here = [...done, name].join('/');
-        let info;
-        try {
-            info = await lstat(join(root, here));
-        }
-        catch {
-            return { problem: `${path} is missing${here !== path ? ` (no ${here})` : ''}` };
-        }
-        if (!info.isSymbolicLink()) {
-            done.push(name);
-            continue;
-        }
-        if (++links > MAX_LINKS)
-            return { problem: `${path} goes through more than ${MAX_LINKS} links` };
-        const target = await readlink(join(root, here));
-        if (target.startsWith('/')) {
-            return { problem: `${here} links to ${target}, outside the sysroot (QEMU follows links on the host's side)`, leaves: true };
-        }
-        pending.unshift(...target.split('/'));
-    }
-    return { path: done.join('/') };
-}
-function kindOf(info) {
-    if (info.isDirectory())
-        return 'a folder';
-    if (info.isFIFO())
-        return 'a FIFO';
-    if (info.isSocket())
-        return 'a socket';
-    return 'a device node';
-}
-/** What keeps a sysroot from serving the targets' programs; undefined when nothing does. */
-async function loader_sysrootProblem(dir, targets, shownAs = dir) {
-    try {
-        if (!(await stat(dir)).isDirectory())
-            return `${shownAs} is not a folder`;
-    }
-    catch {
-        return `${shownAs} does not exist`;
-    }
-    for (const target of new Set(targets)) {
-        const loader = LOADERS[target];
-        const found = await loader_resolveInside(dir, loader);
-        if ('problem' in found)
-            return `${shownAs} holds no dynamic loader for ${target}: ${found.problem}`;
-        // A FIFO there would block the read forever; a folder or device is no loader either.
-        const info = await lstat(join(dir, found.path));
-        if (!info.isFile())
-            return `${shownAs}/${loader} is not a regular file (it is ${kindOf(info)})`;
-        const elf = await readElf(join(dir, found.path), { followLinks: false });
-        const platform = elf && platformOfHeader(elf.header);
-        if (platform?.target !== target) {
-            return `${shownAs}/${loader} is no loader for ${target} (${platform ? `it is for ${platform.target}` : 'not an ELF file'})`;
-        }
-    }
-    return undefined;
-}
-/** Throws the sysroot's problem as one line about the input it came from (naming dir as shownAs). */
-async function loader_checkSysroot(dir, targets, input = 'sysroot', shownAs = dir) {
-    const problem = await loader_sysrootProblem(dir, targets, shownAs);
-    if (!problem)
-        return;
-    if (input === 'libraries') {
-        const fix = 'add base (libc6 holds the loader) to libraries';
-        throw new LibrariesError('libraries', `the packages made a sysroot without a loader: ${problem}`, fix);
-    }
-    throw new LibrariesError('sysroot', problem, 'give a root filesystem of the emulated platform (for example from docker export of an image for it) with relative links, ' +
-        'or use libraries: base instead');
-}
-
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
-;// CONCATENATED MODULE: ./src/install/libraries/private-apt.ts
-/**
- * apt on private state: its own sources file, lists, cache, log, preferences, an empty dpkg
- * status and its own configuration (APT_CONFIG points the configuration parts at an empty
- * folder, so the machine's hooks, such as command-not-found's or appstream's update hooks, do not
- * run and its pins do not apply; only its Acquire:: network settings are carried over). The
- * architectures are set outright, so `dpkg --add-architecture` is never needed. apt still checks
- * the Release signatures with the keyrings the sources name; nothing here turns that off. Names
- * are only ever names: apt takes a name no package has as a pattern unless told not to. A file:
- * archive's packages, which apt leaves where they lie, are copied into the cache and checked
- * against the signed index. The machine's /etc/apt, /var/lib/apt, /var/lib/dpkg and their locks
- * are never written.
- */
-
-
-
-
-
-
-
-
-
-
-const NO_APT_FIX = "use input 'sysroot' with a root filesystem of the platform instead";
-function noApt(distribution) {
-    const problem = `this machine (${distribution.name}) has no apt-get, which fetches the distribution's packages`;
-    return new LibrariesError('libraries', problem, NO_APT_FIX);
-}
-function missingProgram(result) {
-    return result.code === 127 && /ENOENT/.test(result.stderr);
-}
-/** The names to ask apt for: plain for the native architecture, name:arch for the others. */
-function qualifiedNames(names, arches) {
-    return arches.flatMap((arch, i) => names.map(name => (i === 0 ? name : `${name}:${arch}`)));
-}
-/** apt's options for the private state in dir (apart from the configuration file APT_CONFIG names). */
-function privateOptions(dir, arches) {
-    const settings = [
-        `APT::Architecture=${arches[0]}`,
-        `APT::Architectures=${arches.join(',')}`,
-        `Dir::State=${dir}/state`,
-        `Dir::State::Lists=${dir}/state/lists`,
-        `Dir::State::status=${dir}/state/status`,
-        `Dir::Cache=${dir}/cache`,
-        'Dir::Cache::srcpkgcache=',
-        `Dir::Etc::SourceList=${dir}/sources.list`,
-        `Dir::Etc::SourceParts=${dir}/sources.list.d`,
-        `Dir::Etc::Preferences=${dir}/preferences`,
-        `Dir::Etc::PreferencesParts=${dir}/preferences.d`,
-        `Dir::Log=${dir}/log`,
-        'Acquire::Languages=none',
-        'Acquire::AllowInsecureRepositories=false',
-        'Acquire::AllowDowngradeToInsecureRepositories=false',
-        'APT::Get::AllowUnauthenticated=false',
-        'APT::Install-Recommends=false',
-        'APT::Install-Suggests=false',
-        // Else a name no package has is tried as a regular expression (zlib1g.dev installs zlib1g-dev).
-        'APT::Cmd::Pattern-Only=true'
-    ];
-    return settings.flatMap(setting => ['-o', setting]);
-}
-/** Makes the private state folder and its configuration; throws when the machine has no apt. */
-async function private_apt_openPrivateApt(options) {
-    const { arches, distribution } = options;
-    const dump = await runProgram('apt-config', ['dump'], { timeoutMs: 30_000 });
-    if (missingProgram(dump))
-        throw noApt(distribution);
-    // Fresh, under a parent no untrusted user can change: root's apt reads its configuration from here.
-    // apt fetches as the unprivileged _apt user when run as root: it must be able to reach the lists.
-    const dir = await freshFolder([options.tempDir], 'setup-x86-on-arm-apt-', 0o755);
-    holdScratch(dir);
-    if (/["\n]/.test(dir))
-        throw new Error(`the temporary folder ${dir} has a character apt's configuration cannot hold`);
-    for (const sub of ['state/lists/partial', 'cache/archives/partial', 'sources.list.d', 'preferences.d', 'apt.conf.d', 'log']) {
-        await mkdir(join(dir, sub), { recursive: true });
-    }
-    await writeFile(join(dir, 'state/status'), '');
-    await writeFile(join(dir, 'sources.list.d/archive.sources'), options.sources);
-    const config = [`Dir::Etc::Main "${dir}/apt.conf.main";`, `Dir::Etc::Parts "${dir}/apt.conf.d";`, ...acquireSettings(dump.stdout)];
-    await writeFile(join(dir, 'apt.conf'), config.join('\n') + '\n');
-    const env = { ...process.env, APT_CONFIG: join(dir, 'apt.conf'), LC_ALL: 'C', DEBIAN_FRONTEND: 'noninteractive' };
-    delete env.LANGUAGE;
-    const aptGet = async (args, timeoutMs) => {
-        const result = await runProgram('apt-get', [...privateOptions(dir, arches), ...args], { env, timeoutMs });
-        if (missingProgram(result))
-            throw noApt(distribution);
-        return result;
-    };
-    const archiveName = `${distribution.name}'s archive for ${arches.join(' and ')}`;
-    return {
-        dir,
-        async update() {
-            const result = await aptGet(['-q', 'update'], 300_000);
-            const failure = updateFailure(result.stdout + '\n' + result.stderr, result.code);
-            if (!failure) {
-                // apt only notes an archive without the architecture; with no index for it, nothing could resolve.
-                const lists = await readdir(join(dir, 'state/lists'));
-                const absent = arches.filter(arch => !lists.some(name => name.includes(`_binary-${arch}_Packages`)));
-                if (!absent.length)
-                    return;
-                throw new LibrariesError('libraries', `${distribution.name}'s archive has no packages for ${absent.join(', ')}`, 'leave that platform out of libraries, or set libraries-mirror to an archive that builds for it');
-            }
-            if (failure.kind === 'signature') {
-                throw new LibrariesError('libraries', `the Release signature of ${failure.where} does not verify (${failure.detail})`, "install the distribution's archive keyring that the machine's sources name (Signed-By), " +
-                    "or set libraries-mirror to a mirror that serves the distribution's signed files");
-            }
-            if (failure.kind === 'unreachable') {
-                const fix = 'check the network, or set libraries-mirror to a reachable mirror of the archive';
-                throw new LibrariesError('libraries', `the archive ${failure.where} does not answer (${failure.detail})`, fix);
-            }
-            const fix = 'check the archive address, or set libraries-mirror';
-            throw new LibrariesError('libraries', `apt-get update of ${archiveName} failed (${failure.detail})`, fix);
-        },
-        async resolve(names) {
-            const noPackage = (missing) => new LibrariesError('libraries', `no package ${missing.join(', ')} in ${archiveName}`, "check the spelling against the distribution's package names (apt-cache search on a machine of it), or leave it out");
-            const simulate = (more, of) => aptGet(['-s', ...more, 'install', '--no-install-recommends', ...qualifiedNames(of, arches)], 120_000);
-            const result = await simulate(['-q'], names);
-            if (result.code === 0) {
-                const packages = parseSimulation(result.stdout);
-                // apt before 2.0 ignores Pattern-Only; a virtual package resolves to other names too. Only
-                // apt's notes (at quiet level 0) tell a pattern from a virtual package.
-                const unsure = notResolvedByName(names, arches, packages);
-                if (unsure.length) {
-                    const again = await simulate(['-o', 'quiet=0'], unsure);
-                    const patterns = patternNames(again.stdout + '\n' + again.stderr).filter(name => unsure.includes(name));
-                    if (patterns.length)
-                        throw noPackage(patterns);
-                }
-                return packages;
-            }
-            const failure = resolveFailure(result.stdout + '\n' + result.stderr);
-            if (failure.kind === 'missing') {
-                const known = await machineKnows(failure.names);
-                const elsewhere = failure.names.filter(name => known.has(name));
-                if (elsewhere.length) {
-                    throw new LibrariesError('libraries', `${elsewhere.join(', ')} ${elsewhere.length > 1 ? 'are' : 'is'} not built for ${arches.join(' or ')} ` +
-                        `in ${distribution.name}'s archive (the machine's own lists have it)`, "leave it out, or use input 'sysroot' with a root filesystem that holds it");
-                }
-                throw noPackage(failure.names);
-            }
-            if (failure.kind === 'broken') {
-                const problem = `the packages cannot be installed together for ${arches.join(', ')}: ${failure.detail}`;
-                throw new LibrariesError('libraries', problem, 'leave out the package that pulls it in');
-            }
-            const problem = `apt could not resolve the packages in ${archiveName} (${failure.detail})`;
-            throw new LibrariesError('libraries', problem, 'check the package names');
-        },
-        async download(packages) {
-            // Exact versions: what is fetched is what the cache key was computed from.
-            const install = ['-q', '-y', '--download-only', 'install', '--no-install-recommends', ...packages.map(packageId)];
-            const result = await aptGet(install, 900_000);
-            if (result.code !== 0) {
-                const problem = `downloading the packages failed (${downloadFailure(result.stdout + '\n' + result.stderr)})`;
-                throw new LibrariesError('libraries', problem, 'run again; if it persists, set libraries-mirror');
-            }
-            const archives = join(dir, 'cache/archives');
-            const present = new Set(await readdir(archives));
-            const absent = packages.map(debFileName).filter(file => !present.has(file));
-            if (absent.length) {
-                // apt leaves a file: archive's packages where they lie; it still says where, with the signed index's hash.
-                const listed = await aptGet(['-o', 'Acquire::ForceHash=SHA256', '--print-uris', ...install], 120_000);
-                const local = parsePrintUris(listed.stdout).filter(uri => absent.includes(uri.file) && uri.uri.startsWith('file:'));
-                const lost = absent.filter(file => !local.some(uri => uri.file === file));
-                if (lost.length)
-                    throw new Error(`apt-get reported success but did not store ${lost.join(', ')}`);
-                for (const uri of local)
-                    await copyChecked(uri, join(archives, uri.file));
-            }
-            return packages.map(p => join(archives, debFileName(p)));
-        },
-        async remove() {
-            await rm(dir, { recursive: true, force: true });
-            dropScratch(dir);
-        }
-    };
-}
-/** Names asked of one apt-cache: a few hundred are still a short command line. */
-const LOOKUP_BATCH = 100;
-/** The names the machine's own apt (its usual lists, read only) has a package by, asked a batch at a time. */
-async function machineKnows(names) {
-    const env = { ...process.env, LC_ALL: 'C' };
-    const known = new Set();
-    for (let i = 0; i < names.length; i += LOOKUP_BATCH) {
-        const args = ['-o', 'APT::Cmd::Pattern-Only=true', 'policy', ...names.slice(i, i + LOOKUP_BATCH)];
-        const result = await runProgram('apt-cache', args, { timeoutMs: 60_000, env });
-        if (result.code === 0)
-            for (const name of namesWithCandidate(result.stdout))
-                known.add(name);
-    }
-    return known;
-}
-const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK } = external_node_fs_.constants;
-/**
- * Copies a package from a file: archive to `to`, checked against the SHA256 apt printed (from the
- * signed index): the archive's folder may be one others can write, so only the hash vouches for it.
- */
-async function copyChecked(uri, to) {
-    const refuse = (problem, fix) => new LibrariesError('libraries', problem, fix);
-    const repair = "make the mirror again from the distribution's archive, or set libraries-mirror to another one";
-    if (!uri.sha256) {
-        const fix = 'use a mirror whose indexes carry SHA256 sums, as every Debian and Ubuntu archive does';
-        throw refuse(`the archive's index gives no SHA256 for ${uri.file}, so the copy at ${uri.uri} cannot be checked`, fix);
-    }
-    let from;
-    try {
-        from = fileURLToPath(uri.uri);
-    }
-    catch {
-        throw refuse(`apt names ${uri.uri} for ${uri.file}, which is not a file on this machine`, repair);
-    }
-    let source;
-    try {
-        source = await open(from, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
-    }
-    catch (error) {
-        const code = error.code;
-        const unlinked = 'give the archive with the package files themselves, not links to them';
-        if (code === 'ELOOP')
-            throw refuse(`${from} in the file: archive is a link`, unlinked);
-        throw refuse(`cannot open ${from} in the file: archive (${code})`, repair);
-    }
-    try {
-        const info = await source.stat();
-        if (!info.isFile())
-            throw refuse(`${from} in the file: archive is not a regular file`, repair);
-        if (info.size !== uri.size)
-            throw refuse(`${from} has ${info.size} bytes; the archive's signed index says ${uri.size}`, repair);
-        const target = await open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
-        const hash = createHash('sha256');
-        try {
-            const buffer = Buffer.alloc(1024 * 1024);
-            // No further than the signed size, whatever the file grows to meanwhile.
-            for (let done = 0; done < uri.size;) {
-                const { bytesRead } = await source.read(buffer, 0, Math.min(buffer.length, uri.size - done), null);
-                if (!bytesRead)
-                    break;
-                hash.update(buffer.subarray(0, bytesRead));
-                await target.write(buffer, 0, bytesRead);
-                done += bytesRead;
-            }
-        }
-        finally {
-            await target.close();
-        }
-        const actual = hash.digest('hex');
-        if (actual !== uri.sha256) {
-            await unlink(to);
-            throw refuse(`${from} does not match the archive's signed index (SHA256 ${actual}, expected ${uri.sha256})`, repair);
-        }
-    }
-    finally {
-        await source.close();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/install/libraries/sources.ts
-/**
- * The machine's apt sources, read as apt reads them (sources.list(5)): the one-line format of
- * sources.list and sources.list.d/*.list, and the deb822 stanzas of sources.list.d/*.sources.
- * Only what finding an archive needs is kept: where (URIs), which suites and components, and
- * which keyring signs it (Signed-By, a file or a key written inline).
- */
-
-
-/** Parses deb822 stanzas; keeps the enabled `deb` ones (not deb-src). */
-function parseDeb822Sources(text, file) {
-    const entries = [];
-    for (const stanza of text.replace(/\r\n/g, '\n').split(/\n[ \t]*\n/)) {
-        const fields = new Map();
-        let current;
-        for (const line of stanza.split('\n')) {
-            if (/^\s*#/.test(line) || line.trim() === '')
-                continue;
-            if (/^\s/.test(line)) {
-                // A continuation line; a lone "." stands for an empty line.
-                current?.push(line.trim() === '.' ? '' : line.trim());
-                continue;
-            }
-            const field = /^([^:\s]+):\s*(.*)$/.exec(line);
-            if (!field)
-                continue;
-            current = field[2] === '' ? [] : [field[2].trim()];
-            fields.set(field[1].toLowerCase(), current);
-        }
-        const words = (name) => (fields.get(name) ?? []).join(' ').split(/\s+/).filter(Boolean);
-        if (!words('types').includes('deb'))
-            continue;
-        if (['no', 'false', '0'].includes((fields.get('enabled')?.[0] ?? 'yes').toLowerCase()))
-            continue;
-        const signedBy = fields.get('signed-by');
-        entries.push({
-            uris: words('uris'),
-            suites: words('suites'),
-            components: words('components'),
-            ...(signedBy && signedBy.length ? { signedBy: signedBy.length > 1 ? signedBy.join('\n').trim() : signedBy[0] } : {}),
-            file
-        });
-    }
-    return entries.filter(entry => entry.uris.length && entry.suites.length);
-}
-/** Parses one-line `deb [options] uri suite components...` lines. */
-function parseOneLineSources(text, file) {
-    const entries = [];
-    for (const raw of text.split('\n')) {
-        const line = raw.replace(/#.*$/, '').trim();
-        const match = /^deb\s+(?:\[([^\]]*)\]\s*)?(\S+)\s+(\S+)(.*)$/.exec(line);
-        if (!match)
-            continue;
-        const options = new Map();
-        for (const option of (match[1] ?? '').trim().split(/\s+/).filter(Boolean)) {
-            const pair = /^([A-Za-z-]+?)[+-]?=(.*)$/.exec(option);
-            if (pair)
-                options.set(pair[1].toLowerCase(), pair[2]);
-        }
-        const signedBy = options.get('signed-by');
-        entries.push({
-            uris: [match[2]],
-            suites: [match[3]],
-            components: match[4].trim().split(/\s+/).filter(Boolean),
-            ...(signedBy ? { signedBy: signedBy.split(',').join(' ') } : {}),
-            file
-        });
-    }
-    return entries;
-}
-async function listDir(dir) {
-    try {
-        return (await readdir(dir)).sort();
-    }
-    catch {
-        return [];
-    }
-}
-async function readText(path) {
-    try {
-        return await readFile(path, 'utf8');
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * Every `deb` entry of an apt configuration directory (/etc/apt), in apt's order:
- * sources.list, then sources.list.d's *.list and *.sources by name (apt ignores other names).
- */
-async function sources_readAptSources(aptEtc = '/etc/apt') {
-    const entries = [];
-    const main = join(aptEtc, 'sources.list');
-    const mainText = await readText(main);
-    if (mainText !== undefined)
-        entries.push(...parseOneLineSources(mainText, main));
-    const partsDir = join(aptEtc, 'sources.list.d');
-    for (const name of await listDir(partsDir)) {
-        if (!/^[A-Za-z0-9_.-]+\.(list|sources)$/.test(name))
-            continue;
-        const path = join(partsDir, name);
-        const text = await readText(path);
-        if (text === undefined)
-            continue;
-        entries.push(...(name.endsWith('.sources') ? parseDeb822Sources(text, path) : parseOneLineSources(text, path)));
-    }
-    return entries;
-}
-
-;// CONCATENATED MODULE: ./src/install/libraries/unpack.ts
-/**
- * From .deb files to a sysroot a dynamic loader can use: each package is unpacked with
- * `dpkg-deb -x` into a folder of its own, and only its library trees (lib*, usr/lib*) move into
- * the root, in the merged-/usr layout (lib -> usr/lib, lib64 -> usr/lib64, ... as base-files
- * makes them), so packages built before and after the merge land in one tree. Every link is
- * rewritten relative to its own place: QEMU looks a path up under its prefix with the host's
- * kernel, which would follow an absolute link out to the host's own files.
- * Several architectures share the tree (multiarch: each keeps its libraries in its own triplet
- * folder); when two packages ship the same path the first one stays, unless it is a link and
- * the second a real file.
- * Packages are not trusted to be tame: nothing is written through a link already in the tree,
- * and a final pass leaves only root's regular files, folders and links that stay inside, with no
- * setuid or setgid bit and nothing others may write, as QEMU serves the tree to every program.
- */
-
-
-
-
-
-/** The top-level folders merged-/usr systems keep under usr/ (the links to them are made at the end). */
-const MERGED = (/* unused pure expression or super */ null && (['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32']));
-/** The trees a loader and the libraries' own data need. */
-const KEPT_TREES = (/* unused pure expression or super */ null && (['usr/lib', 'usr/lib32', 'usr/lib64', 'usr/libx32']));
-/** A package path in the merged-/usr layout: lib/x -> usr/lib/x. */
-function mergedPath(path) {
-    const first = path.split('/')[0];
-    return MERGED.includes(first) ? `usr/${path}` : path;
-}
-function isKept(path) {
-    return KEPT_TREES.some(tree => path === tree || path.startsWith(`${tree}/`));
-}
-/** Whether a folder may hold kept trees further down (usr itself, or a folder merged into usr). */
-function leadsToKept(path) {
-    return KEPT_TREES.some(tree => tree.startsWith(`${path}/`));
-}
-/**
- * Where a package's link should point once it sits in the merged tree, relative to the link's
- * own folder; undefined when it would point at itself (the same file shipped under /lib and
- * /usr/lib). A target above the package's root stops at the root, as in a chroot.
- */
-function relocateLink(linkPath, target) {
-    const fromRoot = target.startsWith('/') ? target : posix.join(posix.dirname(linkPath), target);
-    // Normalising an absolute path stops `..` at the root.
-    const absolute = posix.normalize('/' + fromRoot).slice(1);
-    const destination = mergedPath(absolute);
-    const place = mergedPath(linkPath);
-    if (destination === place)
-        return undefined;
-    return posix.relative(posix.dirname(place), destination) || '.';
-}
-async function lstatOrUndefined(path) {
-    try {
-        return await lstat(path);
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * Makes root/path a chain of real folders, creating the missing ones; false when a part of it
- * is anything else, a link above all (writing through one could land outside the root).
- */
-async function realFolders(root, path) {
-    let here = root;
-    for (const name of path.split('/')) {
-        if (name === '' || name === '.')
-            continue;
-        here = join(here, name);
-        const info = await lstatOrUndefined(here);
-        if (!info)
-            await mkdir(here, { mode: 0o755 });
-        else if (!info.isDirectory())
-            return false;
-    }
-    return true;
-}
-/**
- * Moves a package's kept files from its unpacked folder into the root: regular files, folders
- * and links only, never through a link already there. Returns what it left out.
- */
-async function placePackage(unpacked, root) {
-    const left = { specials: [], blocked: [] };
-    await placeTree(unpacked, root, '', left);
-    return left;
-}
-async function placeTree(unpacked, root, relative, left) {
-    for (const entry of await readdir(join(unpacked, relative), { withFileTypes: true })) {
-        const path = relative ? `${relative}/${entry.name}` : entry.name;
-        const place = mergedPath(path);
-        if (!isKept(place)) {
-            if (entry.isDirectory() && leadsToKept(place))
-                await placeTree(unpacked, root, path, left);
-            continue;
-        }
-        if (entry.isDirectory()) {
-            if (await realFolders(root, place))
-                await placeTree(unpacked, root, path, left);
-            else
-                left.blocked.push(place);
-            continue;
-        }
-        if (!entry.isFile() && !entry.isSymbolicLink()) {
-            left.specials.push(place);
-            continue;
-        }
-        if (!(await realFolders(root, posix.dirname(place)))) {
-            left.blocked.push(place);
-            continue;
-        }
-        const destination = join(root, place);
-        const existing = await lstatOrUndefined(destination);
-        if (entry.isSymbolicLink()) {
-            const target = relocateLink(path, await readlink(join(unpacked, path)));
-            if (target === undefined || existing)
-                continue;
-            await symlink(target, destination);
-        }
-        else {
-            if (existing && !existing.isSymbolicLink())
-                continue;
-            if (existing)
-                await unlink(destination);
-            await rename(join(unpacked, path), destination);
-        }
-    }
-}
-/**
- * The final pass over a made sysroot, which others may read and QEMU serves to every program:
- * only regular files, folders and links stay; every file and folder is owned by whoever made
- * the tree (root: dpkg-deb as root keeps the packages' owners, such as root:utmp), with no
- * setuid, setgid or sticky bit and no write for group or others; every link that resolves
- * outside the root, itself or through other links, is removed. Returns what it changed.
- */
-async function sanitizeSysroot(root) {
-    const changed = { setIds: [], specials: [] };
-    const links = [];
-    const uid = process.getuid?.() ?? 0;
-    const gid = process.getgid?.() ?? 0;
-    const visit = async (relative) => {
-        const path = relative ? join(root, relative) : root;
-        const info = await lstat(path);
-        if (info.isSymbolicLink()) {
-            links.push(relative);
-            return;
-        }
-        if (!info.isFile() && !info.isDirectory()) {
-            await unlink(path);
-            changed.specials.push(relative);
-            return;
-        }
-        if (info.uid !== uid || info.gid !== gid)
-            await lchown(path, uid, gid);
-        if (info.mode & 0o6000)
-            changed.setIds.push(relative || '.');
-        // chown clears setuid on its own, but not always setgid: the mode is set whatever it did.
-        if (info.mode & 0o7022 || info.uid !== uid || info.gid !== gid)
-            await chmod(path, info.mode & 0o755);
-        if (info.isDirectory())
-            await Promise.all((await readdir(path)).map(name => visit(relative ? `${relative}/${name}` : name)));
-    };
-    await visit('');
-    // Every link is judged before any is removed, so one leaving through another goes as well.
-    const leaving = [];
-    for (const link of links) {
-        const found = await resolveInside(root, link);
-        if ('leaves' in found)
-            leaving.push(link);
-    }
-    for (const link of leaving.sort())
-        await unlink(join(root, link));
-    // The walk is concurrent: sorted, the lists read the same every run.
-    return { leaving, setIds: changed.setIds.sort(), specials: changed.specials.sort() };
-}
-function counted(count, one, many) {
-    return `${count} ${count === 1 ? one : many}`;
-}
-/** One log line for what sanitizing changed; undefined when it changed nothing worth saying. */
-function unpack_sanitizedSummary(changed) {
-    const said = [
-        changed.leaving.length && `dropped ${counted(changed.leaving.length, 'link', 'links')} leaving the sysroot`,
-        changed.setIds.length && `cleared setuid/setgid on ${counted(changed.setIds.length, 'file', 'files')}`,
-        changed.specials.length &&
-            `left out ${counted(changed.specials.length, 'device node, FIFO or socket', 'device nodes, FIFOs or sockets')}`,
-        changed.blocked.length && `left out ${counted(changed.blocked.length, 'entry', 'entries')} that would go through a link`
-    ].filter(Boolean);
-    return said.length ? `libraries: ${said.join(', ')}` : undefined;
-}
-/** The merged-/usr links at the root, for every usr/lib* folder there is. */
-async function makeMergedLinks(root) {
-    await realFolders(root, 'usr/lib');
-    for (const name of ['lib', 'lib32', 'lib64', 'libx32']) {
-        if (!(await lstatOrUndefined(join(root, 'usr', name))))
-            continue;
-        if (await lstatOrUndefined(join(root, name)))
-            continue;
-        await symlink(`usr/${name}`, join(root, name));
-    }
-}
-async function inBatches(items, size, work) {
-    for (let start = 0; start < items.length; start += size) {
-        await Promise.all(items.slice(start, start + size).map((item, i) => work(item, start + i)));
-    }
-}
-/**
- * Unpacks the .deb files (in the given order, which decides who wins a shared path) into root,
- * using scratch, a folder only root can enter, for the per-package folders (each removed once
- * placed). Returns what sanitizing changed (sanitizedSummary says it in a line). Throws when
- * dpkg-deb is missing or refuses a file.
- */
-async function unpack_unpackDebs(debs, root, scratch) {
-    await mkdir(root, { recursive: true, mode: 0o755 });
-    // xz decompression dominates and uses one core per package: a few at a time keeps every core busy.
-    await inBatches(debs, 4, async (deb, index) => {
-        const result = await runProgram('dpkg-deb', ['-x', deb, join(scratch, String(index))], { timeoutMs: 300_000 });
-        if (result.code === 127 && /ENOENT/.test(result.stderr)) {
-            const fix = "install the dpkg package, or use input 'sysroot'";
-            throw new LibrariesError('libraries', 'this machine has no dpkg-deb, which unpacks the packages', fix);
-        }
-        if (result.code !== 0)
-            throw new Error(`dpkg-deb -x ${deb} failed: ${result.stderr.trim().split('\n').slice(-1)[0]}`);
-    });
-    const left = { specials: [], blocked: [] };
-    for (let index = 0; index < debs.length; index++) {
-        const unpacked = join(scratch, String(index));
-        const placed = await placePackage(unpacked, root);
-        left.specials.push(...placed.specials);
-        left.blocked.push(...placed.blocked);
-        await rm(unpacked, { recursive: true, force: true });
-    }
-    await makeMergedLinks(root);
-    const changed = await sanitizeSysroot(root);
-    return { ...changed, specials: [...left.specials, ...changed.specials], blocked: left.blocked };
-}
-
-;// CONCATENATED MODULE: ./src/install/libraries/index.ts
-/**
- * Real foreign programs on the host: a sysroot (QEMU_LD_PREFIX) made of the distribution's own
- * packages for the emulated architectures. makeSysroot is the whole story: find the machine's
- * distribution and the archive that serves the architectures, reuse a recent sysroot for the
- * same request, or resolve the packages with a private apt (signatures checked as always),
- * reuse the sysroot those exact versions made, or download, unpack and publish a new one.
- * Nothing here reads the action's inputs or the environment's variables; the caller passes
- * parsed values (parseLibraries, parseMirror) and places (tool cache, temporary folder).
- */
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-const DAY_MS = (/* unused pure expression or super */ null && (24 * 60 * 60 * 1000));
-async function timed(log, what, work) {
-    const started = performance.now();
-    const result = await work();
-    log(`libraries: ${what} took ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    return result;
-}
-const USE_SYSROOT = "use input 'sysroot' with a root filesystem of the platform instead";
-async function machineDistribution(osRelease) {
-    const text = await readOsRelease(osRelease);
-    if (text === undefined) {
-        const problem = `cannot tell which distribution this machine runs (no ${osRelease ?? '/etc/os-release'})`;
-        throw new LibrariesError('libraries', problem, USE_SYSROOT);
-    }
-    const fields = parseOsRelease(text);
-    const distribution = distributionOf(fields);
-    if (!distribution) {
-        throw new LibrariesError('libraries', `this machine runs ${fields.PRETTY_NAME || fields.ID || 'an unknown system'}; libraries come from Debian's or Ubuntu's archive`, USE_SYSROOT);
-    }
-    return distribution;
-}
-/** The distribution's archive keyring on this machine (.pgp, else .gpg), one only root can change. */
-async function machineKeyring(distribution) {
-    const problems = [];
-    for (const extension of ['pgp', 'gpg']) {
-        const path = archiveKeyring(distribution, extension);
-        const problem = await rootOnlyProblem(path, 'file');
-        if (!problem)
-            return path;
-        if (!problem.includes('ENOENT'))
-            problems.push(problem);
-    }
-    const keyringPackage = distribution.family === 'ubuntu' ? 'ubuntu-keyring' : 'debian-archive-keyring';
-    const problem = problems.length ? problems.join('; ') : `no ${archiveKeyring(distribution)} on this machine`;
-    throw new LibrariesError('libraries', `${problem}: the archive's signatures cannot be checked`, `install ${keyringPackage} (as root)`);
-}
-/** Makes (or reuses) the sysroot holding the packages and their dependencies for the targets. */
-async function makeSysroot(request) {
-    const log = request.log ?? (() => { });
-    if (!request.targets.length)
-        throw new Error('makeSysroot needs at least one target');
-    if (!request.packages.length) {
-        throw new LibrariesError('libraries', 'no package named', 'name packages of the distribution, such as base, libssl3');
-    }
-    const distribution = await machineDistribution(request.osRelease);
-    const arches = debianArches(request.targets);
-    const keyring = await machineKeyring(distribution);
-    const sources = privateSources(await readAptSources(request.aptEtc), distribution, arches, request.mirror ?? [], keyring);
-    const cacheDir = request.cacheDir;
-    const requested = requestKey(distribution, arches, request.packages, sources);
-    const record = await readRecord(cacheDir, requested);
-    if (record && Date.now() - record.resolvedAt < (request.reuseForMs ?? DAY_MS)) {
-        const path = join(cacheDir, record.sysroot);
-        if (!(await sysrootProblem(path, request.targets))) {
-            log(`libraries: reusing ${path} (resolved ${new Date(record.resolvedAt).toISOString()})`);
-            return { path, cacheHit: true, packages: record.packages };
-        }
-    }
-    await removeAbandoned(cacheDir);
-    const apt = await openPrivateApt({ tempDir: request.tempDir, sources, arches, distribution });
-    try {
-        await timed(log, `apt-get update (private lists for ${arches.join(', ')})`, () => apt.update());
-        const resolved = await timed(log, 'resolving', () => apt.resolve(request.packages));
-        const packages = resolved.map(packageId).sort();
-        const key = sysrootKey(distribution, arches, resolved);
-        log(`libraries: ${resolved.length} packages for ${arches.join(', ')} -> ${key}`);
-        const final = join(cacheDir, key);
-        // A cached tree something damaged is made again rather than trusted.
-        if ((await exists(final)) && (await sysrootProblem(final, request.targets)))
-            await discardSysroot(cacheDir, key);
-        const published = await publishSysroot(cacheDir, key, async (root, scratch) => {
-            const debs = await timed(log, 'downloading', () => apt.download(resolved));
-            const changed = await timed(log, `unpacking ${debs.length} packages`, () => unpackDebs(debs, root, scratch));
-            const said = sanitizedSummary(changed);
-            if (said)
-                log(said);
-            await checkSysroot(root, request.targets, 'libraries', final);
-        });
-        await writeRecord(cacheDir, requested, { sysroot: key, packages, resolvedAt: Date.now() });
-        return { path: published.path, cacheHit: !published.made, packages };
-    }
-    finally {
-        await apt.remove();
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/faces/inputs.ts
@@ -35638,10 +35982,10 @@ function actionAssetBase(env) {
     return server && /^[\w.-]+\/[\w.-]+$/.test(repository) ? `${server}/${repository}` : undefined;
 }
 /** The command line's tool cache: the machine's for root, else the user's cache folder. */
-function commandLineToolCache(uid, env, home = homedir()) {
+function commandLineToolCache(uid, env, home = (0,external_node_os_namespaceObject.homedir)()) {
     if (uid === 0)
         return '/var/cache/setup-x86-on-arm';
-    return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'setup-x86-on-arm');
+    return (0,external_node_path_.join)(env.XDG_CACHE_HOME || (0,external_node_path_.join)(home, '.cache'), 'setup-x86-on-arm');
 }
 /** The machine's root-only interpreter store (written as root or through sudo). */
 const INTERPRETER_STORE = '/var/lib/setup-x86-on-arm/interpreters';
@@ -35670,7 +36014,7 @@ function actionPlaces(env, uid) {
     return {
         toolCache: env.RUNNER_TOOL_CACHE || commandLineToolCache(uid, env),
         toolCacheLabel: env.RUNNER_TOOL_CACHE ? 'RUNNER_TOOL_CACHE' : 'the default cache folder (RUNNER_TOOL_CACHE is not set)',
-        tempDir: env.RUNNER_TEMP || tmpdir(),
+        tempDir: env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(),
         assetBase: actionAssetBase(env),
         interpreterStore: interpreterStoreFor(env),
         proxy: proxyOf(env)
@@ -35722,6 +36066,8 @@ function jobLabel(env, runnerPid) {
 
 
 
+/** How long the change in progress may take to finish: the runner sends SIGTERM 7.5 s after SIGINT. */
+const GRACE_MS = 5000;
 /** The exit code of a process ended by a signal, as a shell reports it: 128 + its number. */
 function exitCodeOf(signal) {
     return 128 + external_node_os_namespaceObject.constants.signals[signal];
@@ -35729,31 +36075,30 @@ function exitCodeOf(signal) {
 /** Stops the work in progress on a signal, then exits; a second signal while it waits exits at once. */
 class SignalStop {
     work;
-    seams;
+    graceMs;
     waiting = false;
-    constructor(work, seams = {}) {
+    constructor(work, graceMs = GRACE_MS) {
         this.work = work;
-        this.seams = seams;
+        this.graceMs = graceMs;
     }
     async stop(signal) {
         const work = this.work();
-        const { exit = code => process.exit(code), say = line => void process.stderr.write(`${line}\n`), graceMs = 5000 } = this.seams;
         const leave = () => {
             work.ledger?.releaseNow();
             for (const dir of [work.workDir, ...(0,scratch/* heldScratch */.qA)()])
                 if (dir)
                     (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
-            exit(exitCodeOf(signal));
+            process.exit(exitCodeOf(signal));
         };
         if (this.waiting)
             return leave();
         this.waiting = true;
-        say(`${signal}: finishing the change in progress, then stopping; the post step undoes what this step changed`);
+        process.stderr.write(`${signal}: finishing the change in progress, then stopping; the post step undoes what this step changed\n`);
         work.journal?.stop(`stopped by ${signal}`);
         work.ledger?.stop(`stopped by ${signal}`);
         let timer;
         const grace = new Promise(resolve => {
-            timer = setTimeout(resolve, graceMs);
+            timer = setTimeout(resolve, this.graceMs);
             timer.unref();
         });
         await Promise.race([work.ledger?.idle(), grace]);
@@ -35831,11 +36176,13 @@ async function removeTemporarySysroot(env) {
         warning(`could not remove the temporary sysroot ${dir}: ${error.message}`);
     }
 }
-async function run(seams = {}) {
+/** The step; its Context comes from `contextFor` (createContext; a unit test's factory of fakes). */
+async function run(contextFor = createContext) {
     if (isOtherOs(process.platform))
         return; // main changes nothing on macOS and Windows
+    const env = process.env;
     await removeCheckLeftovers();
-    await removeTemporarySysroot(seams.env ?? process.env);
+    await removeTemporarySysroot(env);
     try {
         const changes = savedChanges();
         if (changes.length === 0) {
@@ -35846,15 +36193,24 @@ async function run(seams = {}) {
             log_info(`cleanup: false, leaving ${changes.length} change(s) to the binfmt_misc table in place`);
             return;
         }
-        const ledger = seams.ledger ?? new Ledger(ledgerDirFor(process.getuid?.() ?? 0, seams.env ?? process.env));
-        exitOnSignals({ ledger });
-        const sys = await (seams.privileged ?? privileged)();
-        const report = await restore(changes, sys, warning, {
-            ledger,
-            holder: savedHolder(),
-            runnerPid: seams.runnerPid,
-            dir: seams.binfmtDir ?? binfmt/* BINFMT_DIR */.x6
+        const uid = process.getuid?.() ?? 0;
+        const holder = savedHolder();
+        const ctx = await contextFor({
+            ...actionPlaces(env, uid),
+            // The job's runner process, as main saved it (or, when main saved none, as it is).
+            holder: holder ?? (await holderFor(process.ppid, jobLabel(env, process.ppid))),
+            ledgerDir: ledgerDirFor(uid, env),
+            persistJournal: () => undefined,
+            log: { info: log_info, notice: notice, warning: warning }
         });
+        let report;
+        try {
+            exitOnSignals(ctx);
+            report = await restore(changes, await ctx.privileged(), warning, { ledger: ctx.ledger, holder, dir: ctx.binfmtDir });
+        }
+        finally {
+            await disposeContext(ctx);
+        }
         const done = [
             report.removed.length ? `removed ${report.removed.join(', ')}` : '',
             report.restored.length ? `restored ${report.restored.join(', ')}` : '',
@@ -35871,37 +36227,38 @@ async function run(seams = {}) {
 
 /***/ }),
 
-/***/ 1123:
+/***/ 2237:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ax: () => (/* binding */ findInterpreter),
 /* harmony export */   OS: () => (/* binding */ parseQemuVersion)
 /* harmony export */ });
-/* unused harmony exports candidatePaths, unsuitability, findInterpreter, qemuVersion */
+/* unused harmony exports candidatePaths, unsuitability, qemuVersion */
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _kernel_elf_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3634);
-/* harmony import */ var _kernel_process_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5904);
-/* harmony import */ var _kernel_root_files_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1833);
+/* harmony import */ var _kernel_elf_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6240);
+/* harmony import */ var _kernel_process_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3694);
+/* harmony import */ var _kernel_root_files_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4659);
 /** Finding a QEMU user-mode interpreter already on the machine, and telling its version. */
 
 
 
 
 
-const SYSTEM_DIRS = (/* unused pure expression or super */ null && (['/usr/local/bin', '/usr/bin', '/bin', '/usr/sbin']));
+const SYSTEM_DIRS = ['/usr/local/bin', '/usr/bin', '/bin', '/usr/sbin'];
 /** The places distros and peer tools put qemu-<target>, in the order they are tried. */
 function candidatePaths(target, pathEnv = process.env.PATH ?? '') {
-    const dirs = [...pathEnv.split(delimiter).filter(d => d.startsWith('/')), ...SYSTEM_DIRS];
+    const dirs = [...pathEnv.split(node_path__WEBPACK_IMPORTED_MODULE_1__.delimiter).filter(d => d.startsWith('/')), ...SYSTEM_DIRS];
     const paths = dirs.flatMap(dir => [`${dir}/qemu-${target}-static`, `${dir}/qemu-${target}`]);
     paths.push(`/usr/libexec/qemu-binfmt/${target}-binfmt-P`);
     return [...new Set(paths)];
 }
 /** Why a file cannot serve as the interpreter for these flags, or undefined when it can. */
 async function unsuitability(path, flags) {
-    const elf = await readElf(path);
+    const elf = await (0,_kernel_elf_js__WEBPACK_IMPORTED_MODULE_2__/* .readElf */ .o)(path);
     if (!elf)
         return `${path} is not an ELF program`;
     if (flags.includes('F') && !elf.isStatic) {
@@ -35913,7 +36270,7 @@ async function unsuitability(path, flags) {
     return undefined;
 }
 function exists(path) {
-    return access(path).then(() => true, () => false);
+    return (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.access)(path).then(() => true, () => false);
 }
 /** The first suitable interpreter on the machine for a target. */
 async function findInterpreter(target, flags, pathEnv) {
@@ -35922,7 +36279,7 @@ async function findInterpreter(target, flags, pathEnv) {
         if (!(await exists(path)))
             continue;
         // Registered, it runs for every user of the machine: only root may be able to change it.
-        const untrusted = await rootOnlyProblem(path, 'file');
+        const untrusted = await (0,_kernel_root_files_js__WEBPACK_IMPORTED_MODULE_4__/* .rootOnlyProblem */ .k)(path, 'file');
         const why = untrusted ? `${path} is not root's alone (${untrusted})` : await unsuitability(path, flags);
         if (why) {
             rejected.push(why);
@@ -35937,14 +36294,14 @@ function parseQemuVersion(text) {
     return /version (\d+\.\d+(?:\.\d+)?)/.exec(text)?.[1];
 }
 async function qemuVersion(path) {
-    const result = await runProgram(path, ['--version'], { timeoutMs: 10_000 });
+    const result = await (0,_kernel_process_js__WEBPACK_IMPORTED_MODULE_3__/* .runProgram */ .mB)(path, ['--version'], { timeoutMs: 10_000 });
     return result.code === 0 ? parseQemuVersion(result.stdout) : undefined;
 }
 
 
 /***/ }),
 
-/***/ 3823:
+/***/ 4281:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -35961,7 +36318,7 @@ async function qemuVersion(path) {
 /* unused harmony exports parseEntry, diffTables, BinfmtError, explainKernelError, mount */
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _find_on_path_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5758);
+/* harmony import */ var _find_on_path_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4404);
 /**
  * The kernel's binfmt_misc interface: parse entries, build register lines, read the table.
  * Pure functions first; the few that touch /proc take a Privileged writer for the writes.
@@ -36158,7 +36515,7 @@ async function unmount(sys, dir = BINFMT_DIR) {
 
 /***/ }),
 
-/***/ 3634:
+/***/ 6240:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -36226,14 +36583,14 @@ async function readElf(path, { followLinks = true } = {}) {
 
 /***/ }),
 
-/***/ 5758:
+/***/ 4404:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   CA: () => (/* binding */ systemProgram),
-/* harmony export */   aY: () => (/* binding */ findOnPath)
+/* harmony export */   aY: () => (/* binding */ findOnPath),
+/* harmony export */   sg: () => (/* binding */ SYSTEM_PATH)
 /* harmony export */ });
-/* unused harmony export SYSTEM_PATH */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
@@ -36274,14 +36631,17 @@ function systemProgram(name) {
 
 /***/ }),
 
-/***/ 3915:
+/***/ 5621:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Fr: () => (/* binding */ hostFamily),
 /* harmony export */   P4: () => (/* binding */ PLATFORMS),
-/* harmony export */   Ve: () => (/* binding */ perTarget)
+/* harmony export */   Ve: () => (/* binding */ perTarget),
+/* harmony export */   ab: () => (/* binding */ platformOfHeader),
+/* harmony export */   tj: () => (/* binding */ platformOf)
 /* harmony export */ });
-/* unused harmony exports platformOf, lookupPlatform, hostFamily, headerMatches, platformOfHeader, entryFor */
+/* unused harmony exports lookupPlatform, headerMatches, entryFor */
 const ELF = '7f454c46';
 const PAD = '0000000000000000';
 const MASK_A = 'ffffffffff' + 'fefe00' + 'ffffffffffffffff' + 'feffffff';
@@ -36469,7 +36829,7 @@ function entryFor(platform, interpreter, flags) {
 
 /***/ }),
 
-/***/ 5904:
+/***/ 3694:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36490,6 +36850,15 @@ var external_node_stream_ = __nccwpck_require__(7075);
  * The one way this project runs a program: an argument array, never a shell string. runProgram
  * collects bounded output under a timeout (privileged root or sudo runs build on it);
  * streamProgram runs a filter (a decompressor) with data piped through it as it comes.
+ *
+ * Ours, not @actions/exec (3.0.0, read for this): its exec and getExecOutput never hand out the
+ * child process and pass only cwd and env to spawn, so a run can have no deadline (a hung apt-get
+ * or engine would hold the job to its own timeout) and cannot be ended when a signal stops the
+ * step before its scratch folder goes (faces/signals.ts); its input is one Buffer, not a stream
+ * (the decompressors here take a download as it arrives); it keeps all output, unbounded; and
+ * without `silent` it writes each command line to stdout, where the runner reads workflow
+ * commands. Each of those is a guarantee this project makes, so the wrapper would have to
+ * re-implement spawn around it.
  */
 
 
@@ -36624,13 +36993,14 @@ async function* streamProgram(command, args, input, options = {}) {
 
 /***/ }),
 
-/***/ 1833:
+/***/ 4659:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   k: () => (/* binding */ rootOnlyProblem)
+/* harmony export */   k: () => (/* binding */ rootOnlyProblem),
+/* harmony export */   lj: () => (/* binding */ freshFolder)
 /* harmony export */ });
-/* unused harmony exports trustedUids, untrustedProblem, freshFolder, openFolder, updateTextFile, readRegularText */
+/* unused harmony exports trustedUids, untrustedProblem, openFolder, updateTextFile, readRegularText */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
@@ -36737,15 +37107,15 @@ function rootOnlyProblem(path, kind, seen) {
 async function freshFolder(parents, prefix, mode = 0o700, owners = trustedUids()) {
     const problems = [];
     // A parent is never made here: making a path as root would follow whatever links are on it.
-    for (const parent of [...new Set(parents.filter(Boolean).map(p => resolve(p)))]) {
+    for (const parent of [...new Set(parents.filter(Boolean).map(p => (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(p)))]) {
         const problem = await untrustedProblem(parent, 'parent', owners);
         if (problem) {
             problems.push(problem);
             continue;
         }
-        const dir = await mkdtemp(join(parent, prefix));
+        const dir = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(parent, prefix));
         if (mode !== 0o700)
-            await chmod(dir, mode);
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.chmod)(dir, mode);
         return dir;
     }
     throw new Error(`no folder to work in that only ${ownersText(owners)} can change: ${problems.join('; ')}; ` +
@@ -36878,7 +37248,7 @@ async function readRegularText(path) {
 
 /***/ }),
 
-/***/ 621:
+/***/ 7471:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -37364,6 +37734,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(8061);
+/******/ var __webpack_exports__ = __nccwpck_require__(8135);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 
