@@ -2,8 +2,9 @@
  * Runs the bundled action through scripts/local-run.mjs (the way the Actions runner does) and
  * reads the kernel's binfmt table, for integration tests on the real kernel.
  */
+import { afterAll } from '@jest/globals'
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { probeProgram } from '../../src/checks/probe-programs.js'
@@ -36,8 +37,17 @@ export interface StepResult {
   outputs: Record<string, string>
 }
 
+/** The job folders this test file made: removed after its last test, whatever the test did with them. */
+const workdirs: string[] = []
+afterAll(() => {
+  for (const dir of workdirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+/** A job's folder (the local runner's --workdir), fresh for each call. */
 export function workdir(): string {
-  return mkdtempSync(join(tmpdir(), 'sxoa-test-'))
+  const dir = mkdtempSync(join(tmpdir(), 'sxoa-test-'))
+  workdirs.push(dir)
+  return dir
 }
 
 /** Which build runs: the repository's dist/ (default), or a test build laid out like it (test-build.ts). */
