@@ -4,8 +4,10 @@
  * and the tool cache's layout. Nothing here depends on the architecture of the machine it runs on.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals'
+import { once } from 'node:events'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { createServer as createNetServer, type AddressInfo } from 'node:net'
 import { machine, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -35,8 +37,8 @@ import { fileSystemProblem } from '../../src/install/download/write-errors.js'
 import { isCacheVersion, MANIFEST, type Manifest } from '../../src/install/manifest.js'
 import { PLATFORMS } from '../../src/kernel/platforms.js'
 import { fakeElf, sha256 } from '../helpers/archives.js'
-import { closedPort, startServer, type TestServer } from '../helpers/http-server.js'
-import { describeWhen, file } from '../helpers/requirements.js'
+import { closedPort, selfSignedCertificate, startServer, type TestServer } from '../helpers/http-server.js'
+import { command, describeWhen, file } from '../helpers/requirements.js'
 
 const HEX = (c: string) => c.repeat(64)
 
@@ -516,6 +518,24 @@ describe('fetchToFile (HTTP on 127.0.0.1)', () => {
     expect(logs[0]).toMatch(/failed \(no data for 0.2 s \(timeout\)\); attempt 2 of 4/)
   })
 
+  test('no answer at all for the idle timeout: a timeout too, and each request is ended, not left open', async () => {
+    const closed: Promise<unknown>[] = []
+    const silent = createNetServer(socket => {
+      closed.push(once(socket, 'close'))
+      socket.resume() // reads on, so that the client's end is seen
+    })
+    await new Promise<void>(resolve => silent.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/q.xz`
+    try {
+      const error = await failure(url, { idleTimeoutMs: 200, retryDelaysMs: [0] })
+      expect(error.message).toBe(`download of ${url} failed: no data for 0.2 s (timeout) (after 2 attempts)`)
+      expect(closed).toHaveLength(2)
+      await Promise.all(closed)
+    } finally {
+      silent.close()
+    }
+  })
+
   test('data that keeps coming too slowly meets the deadline, named as such', async () => {
     const path = '/trickle/q.xz'
     server.serve(path, { trickle: data, everyMs: 10 })
@@ -533,6 +553,49 @@ describe('fetchToFile (HTTP on 127.0.0.1)', () => {
     const big = await failure(server.serve('/big', { file: data }), { maxBytes: 100 })
     expect(big.message).toBe(`download of ${server.url('/big')} failed: the file is ${data.length} bytes, more than the 100 accepted`)
     expect(existsSync(join(dir, `file-${n - 1}`))).toBe(false)
+  })
+})
+
+describeWhen([command('/usr/bin/openssl')], 'https downloads (a certificate made with openssl)', () => {
+  let dir: string
+  let tls: TestServer
+  let plain: TestServer
+  let cert: Buffer
+  const data = Buffer.from('over tls '.repeat(800))
+  let n = 0
+  const get = (url: string, options: Parameters<typeof fetchToFile>[3] = {}) =>
+    fetchToFile(url, join(dir, `file-${n++}`), () => undefined, { retryDelaysMs: [], ...options })
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fetch-tls-'))
+    const pair = selfSignedCertificate(dir, 'localhost')
+    cert = pair.cert
+    tls = await startServer(pair)
+    plain = await startServer()
+  }, 30_000)
+  afterAll(async () => {
+    await tls?.close()
+    await plain?.close()
+    await rm(dir, { recursive: true, force: true })
+  })
+  const onTls = (path: string) => tls.url(path).replace('127.0.0.1', 'localhost')
+
+  test('an http address that redirects to https is followed, the certificate checked', async () => {
+    tls.serve('/q.br', { file: data })
+    plain.serve('/q.br', { redirect: onTls('/q.br') })
+    expect((await get(plain.url('/q.br'), { ca: cert })).sha256).toBe(sha256(data))
+    const untrusted = (await get(plain.url('/q.br')).catch(e => e)) as DownloadError
+    expect(untrusted.message).toMatch(/self[- ]signed certificate/i)
+  })
+
+  test('https that redirects to http is refused before the http address is asked', async () => {
+    plain.serve('/down.br', { file: data })
+    tls.serve('/down.br', { redirect: plain.url('/down.br') })
+    const error = (await get(onTls('/down.br'), { ca: cert, retryDelaysMs: [0] }).catch(e => e)) as DownloadError
+    expect(error.message).toBe(
+      `download of ${onTls('/down.br')} failed: refused a redirect from https to http (${plain.url('/down.br')}): a download that starts on https stays on it`
+    )
+    expect(plain.requests('/down.br')).toBe(0)
   })
 })
 
