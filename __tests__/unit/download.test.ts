@@ -3,10 +3,11 @@
  * against a server on 127.0.0.1 (redirects, timeouts, retries with the waits recorded, not slept),
  * and the tool cache's layout. Nothing here depends on the architecture of the machine it runs on.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals'
+import { afterAll, beforeAll, beforeEach, describe, expect, jest, test } from '@jest/globals'
+import * as toolkit from '@actions/tool-cache'
 import { once } from 'node:events'
 import { existsSync, readFileSync, statSync } from 'node:fs'
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer as createNetServer, type AddressInfo } from 'node:net'
 import { machine, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -600,6 +601,19 @@ describeWhen([command('/usr/bin/openssl')], 'https downloads (a certificate made
 })
 
 describe('the tool cache layout', () => {
+  /** @actions/tool-cache on a folder: it reads RUNNER_TOOL_CACHE, and prints ::debug:: lines on stdout (kept out of the test's output). */
+  const withToolkit = async <T>(folder: string, work: () => Promise<T>): Promise<T> => {
+    const before = process.env.RUNNER_TOOL_CACHE
+    const quiet = jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    process.env.RUNNER_TOOL_CACHE = folder
+    try {
+      return await work()
+    } finally {
+      quiet.mockRestore()
+      if (before === undefined) delete process.env.RUNNER_TOOL_CACHE
+      else process.env.RUNNER_TOOL_CACHE = before
+    }
+  }
   let root: string
   let scratch: string
   beforeEach(async () => {
@@ -667,6 +681,7 @@ describe('the tool cache layout', () => {
       binaries: { aarch64: { url: 'http://127.0.0.1:9/q.tar.gz', sha256: HEX('c'), member: 'qemu-aarch64', version: '7.2.22' } }
     })
     expect(await findEntry(root, '7.2.22-1', 'arm64')).toBe(dir)
+    expect(await withToolkit(root, async () => toolkit.find(TOOL_NAME, '7.2.22-1', 'arm64'))).toBe(dir)
     expect(await cacheState(p, ['aarch64', 'riscv64'], 'arm64', root)).toMatchObject({ dir, present: ['aarch64'], missing: ['riscv64'] })
     // A binary from another asset (another sha256) does not count.
     expect(await cacheState(plan(HEX('d')), ['aarch64'], 'arm64', root)).toMatchObject({ dir, present: [], missing: ['aarch64'] })
@@ -722,20 +737,20 @@ describe('the tool cache layout', () => {
     expect(await cacheState(p, ['aarch64', 'riscv64'], 'arm64', root)).toMatchObject({ present: ['aarch64', 'riscv64'], missing: [] })
   })
 
-  test('a folder laid out by @actions/tool-cache is a cache hit, with no request made', async () => {
-    const dir = join(root, TOOL_NAME, '7.2.22-1', 'arm64')
-    await mkdir(dir, { recursive: true })
-    await writeFile(join(dir, 'qemu-aarch64'), 'A')
-    await chmod(join(dir, 'qemu-aarch64'), 0o755)
+  test('an entry cached by @actions/tool-cache (cacheDir) is a cache hit, with no request made', async () => {
+    const source = join(scratch, 'entry')
+    await mkdir(source)
+    await writeFile(join(source, 'qemu-aarch64'), 'A', { mode: 0o755 })
     await writeFile(
-      join(dir, METADATA_FILE),
+      join(source, METADATA_FILE),
       JSON.stringify({
         id: '7.2.22-1',
         qemu: '7.2.22',
         binaries: { aarch64: { url: 'http://127.0.0.1:9/q.tar.gz', sha256: HEX('c'), member: 'qemu-aarch64', version: '7.2.22' } }
       })
     )
-    await writeFile(`${dir}.complete`, '')
+    const dir = await withToolkit(root, () => toolkit.cacheDir(source, TOOL_NAME, '7.2.22-1', 'arm64'))
+    expect(dir).toBe(join(root, TOOL_NAME, '7.2.22-1', 'arm64'))
     const logs: string[] = []
     const got = await download(
       { targets: ['aarch64'], hostArch: 'arm64', version: '', url: '', sha256: '', log: m => void logs.push(m) },
