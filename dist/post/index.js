@@ -1,11 +1,11 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 135:
+/***/ 61:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(695);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(414);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 695:
+/***/ 414:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -23,12 +23,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(24);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(455);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(598);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/faces/actions/commands.ts
@@ -143,12 +143,12 @@ class Summary {
             throw new Error('Unable to find environment variable for $GITHUB_STEP_SUMMARY. Check if your runtime environment supports job summaries.');
         }
         try {
-            await (0,promises_.access)(file, external_node_fs_.constants.R_OK | external_node_fs_.constants.W_OK);
+            await (0,promises_namespaceObject.access)(file, external_node_fs_namespaceObject.constants.R_OK | external_node_fs_namespaceObject.constants.W_OK);
         }
         catch {
             throw new Error(`Unable to access summary file: '${file}'. Check if the file has correct read/write permissions.`);
         }
-        await (0,promises_.appendFile)(file, this.buffer, { encoding: 'utf8' });
+        await (0,promises_namespaceObject.appendFile)(file, this.buffer, { encoding: 'utf8' });
         this.buffer = '';
         return this;
     }
@@ -215,7 +215,7 @@ function exportVariable(name, value) {
 }
 /** The message as it is, or with commands stopped around it when a line of it could parse as one. */
 function info(message) {
-    process.stdout.write((holdsCommand(message) ? commandsStopped(message, external_node_crypto_.randomUUID, external_node_os_namespaceObject.EOL) : message) + external_node_os_namespaceObject.EOL);
+    process.stdout.write((holdsCommand(message) ? commandsStopped(message, external_node_crypto_namespaceObject.randomUUID, external_node_os_namespaceObject.EOL) : message) + external_node_os_namespaceObject.EOL);
 }
 /** Shown only when the run has step debug logging on (the runner filters it). */
 function debug(message) {
@@ -248,12 +248,182 @@ async function group(name, fn) {
 }
 const summary = new Summary();
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(760);
-// EXTERNAL MODULE: ./src/kernel/process.ts + 2 modules
-var kernel_process = __nccwpck_require__(105);
-// EXTERNAL MODULE: ./src/kernel/find-on-path.ts
-var find_on_path = __nccwpck_require__(404);
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:stream"
+const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+;// CONCATENATED MODULE: ./src/kernel/process.ts
+/**
+ * The one way this project runs a program: an argument array, never a shell string. runProgram
+ * collects bounded output under a timeout (privileged root or sudo runs build on it);
+ * streamProgram runs a filter (a decompressor) with data piped through it as it comes.
+ */
+
+
+/** Programs running now, so a signal's way out can end them (faces/signals.ts). */
+const running = new Set();
+function track(child) {
+    running.add(child);
+    child.on('exit', () => running.delete(child));
+    child.on('error', () => running.delete(child));
+}
+/** Ends every program this process started and still runs (SIGTERM), and waits up to `waitMs` for them to go. */
+async function endPrograms(waitMs = 2000) {
+    const left = [...running].filter(child => child.exitCode === null && child.signalCode === null);
+    const gone = left.map(child => new Promise(resolve => child.once('exit', () => resolve())));
+    for (const child of left)
+        child.kill('SIGTERM');
+    let timer;
+    const waited = new Promise(resolve => {
+        timer = setTimeout(resolve, waitMs);
+        timer.unref();
+    });
+    await Promise.race([Promise.all(gone), waited]);
+    clearTimeout(timer);
+}
+/** Runs a program and collects its output; never throws for a non-zero exit. */
+function process_runProgram(command, args, options = {}) {
+    return new Promise(resolve => {
+        const child = (0,external_node_child_process_namespaceObject.execFile)(command, args, { env: options.env, timeout: options.timeoutMs ?? 120_000, cwd: options.cwd, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+            const code = error ? (typeof error.code === 'number' ? error.code : 127) : 0;
+            const reason = error && typeof error.code !== 'number' ? `${error.message}\n` : '';
+            resolve({ code, stdout: String(stdout), stderr: reason + String(stderr) });
+        });
+        track(child);
+        if (options.input !== undefined)
+            child.stdin?.end(options.input);
+    });
+}
+/**
+ * Why a streamed program failed: 'missing' (not on this machine), 'failed' (it could not be
+ * started, or its input broke: detail says what), or 'exit' (a non-zero exit or a signal; stderr
+ * holds the first 4 KiB it wrote).
+ */
+class ProgramError extends Error {
+    program;
+    failure;
+    detail;
+    exitCode;
+    stderr;
+    constructor(program, failure, detail, exitCode = null, stderr = '') {
+        const said = { missing: `${program} is not on this machine`, failed: `${program}: ${detail}`, exit: `${program} ${detail}` };
+        super(said[failure]);
+        this.program = program;
+        this.failure = failure;
+        this.detail = detail;
+        this.exitCode = exitCode;
+        this.stderr = stderr;
+        this.name = 'ProgramError';
+    }
+}
+/** Largest share of a program's stderr kept for its error. */
+const STDERR_BYTES = 4096;
+/** Pipes deliver 8-64 KiB at a time; handing on larger pieces saves most of the per-chunk overhead. */
+const BATCH_BYTES = (/* unused pure expression or super */ null && (256 * 1024));
+/**
+ * Runs a program as a filter: input goes to its stdin, its stdout comes out as it is written.
+ * Throws ProgramError when the program cannot start, the input fails, or it exits non-zero; a
+ * consumer that stops early ends it (SIGTERM) and waits for it to go.
+ */
+async function* streamProgram(command, args, input, options = {}) {
+    const source = input instanceof Readable ? input : Readable.from(input);
+    // The environment is passed explicitly, so a changed process.env (PATH) is what the child sees even
+    // where a test runner gives the code its own process.env object.
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
+    track(child);
+    let stderr = '';
+    let failure;
+    child.stderr.on('data', (d) => {
+        if (stderr.length < STDERR_BYTES)
+            stderr += d.toString();
+    });
+    const exited = new Promise(resolve => {
+        child.on('error', error => {
+            failure ??= { error, from: 'spawn' };
+            resolve({ code: null, signal: null });
+        });
+        child.on('close', (code, signal) => resolve({ code, signal }));
+    });
+    // A program that stops reading (or a consumer that stops early) closes the pipe: EPIPE is expected.
+    child.stdin.on('error', () => { });
+    source.on('error', error => {
+        failure ??= { error, from: 'input' };
+        child.stdin.destroy();
+    });
+    source.pipe(child.stdin);
+    let finished = false;
+    try {
+        let batch = [];
+        let batched = 0;
+        for await (const chunk of child.stdout) {
+            batch.push(chunk);
+            batched += chunk.length;
+            if (batched >= BATCH_BYTES) {
+                yield batch.length === 1 ? batch[0] : Buffer.concat(batch, batched);
+                batch = [];
+                batched = 0;
+            }
+        }
+        if (batched)
+            yield Buffer.concat(batch, batched);
+        const { code, signal } = await exited;
+        finished = true;
+        if (failure) {
+            const missing = failure.from === 'spawn' && failure.error.code === 'ENOENT';
+            throw new ProgramError(command, missing ? 'missing' : 'failed', failure.error.message);
+        }
+        if (code !== 0)
+            throw new ProgramError(command, 'exit', signal ? `was killed by ${signal}` : `exited with ${code}`, code, stderr);
+    }
+    finally {
+        if (!finished) {
+            source.unpipe(child.stdin);
+            source.destroy();
+            child.stdin.destroy();
+            child.stdout.destroy();
+            if (child.exitCode === null && child.signalCode === null)
+                child.kill('SIGTERM');
+            await exited;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/kernel/find-on-path.ts
+/** Finding a program the way a shell would: the first executable file of that name on PATH. */
+
+
+/** The absolute path of `name` in the first PATH folder that holds it as an executable file. */
+function findOnPath(name, path = process.env.PATH ?? '') {
+    for (const dir of path.split(external_node_path_namespaceObject.delimiter)) {
+        // Relative PATH entries would depend on the working folder: not ours to follow.
+        if (!dir.startsWith('/'))
+            continue;
+        const candidate = (0,external_node_path_namespaceObject.join)(dir, name);
+        try {
+            if (!(0,external_node_fs_namespaceObject.statSync)(candidate).isFile())
+                continue;
+            (0,external_node_fs_namespaceObject.accessSync)(candidate, external_node_fs_namespaceObject.constants.X_OK);
+            return candidate;
+        }
+        catch {
+            // not here
+        }
+    }
+    return undefined;
+}
+/**
+ * Where root's own tools (chroot, mount, modprobe) are looked for: by absolute path, never through
+ * a PATH without /usr/sbin (su, a bare service), where they would seem missing and the kernel or
+ * the F flag would take the blame.
+ */
+const find_on_path_SYSTEM_PATH = '/usr/sbin:/usr/bin:/sbin:/bin';
+/** The absolute path of one of the system's own programs; undefined when the machine has none. */
+function find_on_path_systemProgram(name) {
+    return findOnPath(name, find_on_path_SYSTEM_PATH);
+}
+
 ;// CONCATENATED MODULE: ./src/checks/engine.ts
 /**
  * Container engines as the check sees them: which of docker and podman is on PATH and answers,
@@ -286,7 +456,7 @@ const ENGINE_VARIABLES = [
 ];
 function configOf(env) {
     const set = ENGINE_VARIABLES.filter(name => env[name] !== undefined).map(name => `${name}=${env[name]}`);
-    return (0,external_node_crypto_.createHash)('sha256')
+    return (0,external_node_crypto_namespaceObject.createHash)('sha256')
         .update(JSON.stringify([process.getuid?.() ?? -1, set]))
         .digest('hex')
         .slice(0, 16);
@@ -311,7 +481,7 @@ function engine_engineMessage(stderr, maxLines = 6) {
 async function engine_runEngine(engine, args, timeoutMs) {
     const started = performance.now();
     const env = engine.env ? { ...process.env, ...engine.env } : undefined;
-    const ran = await (0,kernel_process/* runProgram */.mB)(engine.path, args, { env, timeoutMs });
+    const ran = await process_runProgram(engine.path, args, { env, timeoutMs });
     return { ...ran, timedOut: ran.code !== 0 && performance.now() - started >= timeoutMs };
 }
 /** Where the docker CLI talks to its daemon when nothing (DOCKER_HOST, a context) says otherwise. */
@@ -326,9 +496,9 @@ function dockerSocket(env = process.env, defaultSocket = DOCKER_DEFAULT_SOCKET) 
         return /^unix:\/\/(\/.+)$/.exec(env.DOCKER_HOST)?.[1];
     if (env.DOCKER_CONTEXT)
         return undefined;
-    const config = (0,external_node_path_.join)(env.DOCKER_CONFIG || (0,external_node_path_.join)(env.HOME || (0,external_node_os_namespaceObject.homedir)(), '.docker'), 'config.json');
+    const config = (0,external_node_path_namespaceObject.join)(env.DOCKER_CONFIG || (0,external_node_path_namespaceObject.join)(env.HOME || (0,external_node_os_namespaceObject.homedir)(), '.docker'), 'config.json');
     try {
-        const current = JSON.parse((0,external_node_fs_.readFileSync)(config, 'utf8')).currentContext;
+        const current = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(config, 'utf8')).currentContext;
         if (current && current !== 'default')
             return undefined;
     }
@@ -345,14 +515,14 @@ function dockerSocket(env = process.env, defaultSocket = DOCKER_DEFAULT_SOCKET) 
  */
 async function engineStamp(name, path, env) {
     try {
-        const cli = await (0,promises_.stat)(path);
+        const cli = await (0,promises_namespaceObject.stat)(path);
         const stamp = { path, size: cli.size, mtimeMs: cli.mtimeMs, config: configOf({ ...process.env, ...env }) };
         if (name !== 'docker')
             return stamp;
         const socket = dockerSocket({ ...process.env, ...env });
         if (!socket)
             return undefined;
-        const made = await (0,promises_.stat)(socket);
+        const made = await (0,promises_namespaceObject.stat)(socket);
         return { ...stamp, daemon: `${socket} ${made.ino} ${made.ctimeMs}` };
     }
     catch {
@@ -364,12 +534,12 @@ async function engineStamp(name, path, env) {
  * that `passOver` gives a reason for is not started at all.
  */
 async function probeEngine(name, timeoutMs = ENGINE_ANSWER_TIMEOUT_MS, env, passOver) {
-    const path = (0,find_on_path/* findOnPath */.aY)(name);
+    const path = findOnPath(name);
     if (!path)
         return { name, ok: false, error: `${name} is not on PATH` };
     // No socket, no daemon: said without starting the CLI (a second or more on a slow ARM board).
     const socket = name === 'docker' ? dockerSocket({ ...process.env, ...env }) : undefined;
-    if (socket && !(0,external_node_fs_.existsSync)(socket))
+    if (socket && !(0,external_node_fs_namespaceObject.existsSync)(socket))
         return { name, path, ok: false, error: `docker's daemon socket ${socket} is not there (no docker daemon runs)` };
     const stamp = passOver && (await engineStamp(name, path, env));
     const passedOver = stamp && (await passOver(name, stamp));
@@ -994,8 +1164,191 @@ function probe_image_probeImageArchive(platform, ref) {
     ]);
 }
 
-// EXTERNAL MODULE: ./src/kernel/platforms.ts
-var platforms = __nccwpck_require__(621);
+;// CONCATENATED MODULE: ./src/kernel/platforms.ts
+const ELF = '7f454c46';
+const PAD = '0000000000000000';
+const MASK_A = 'ffffffffff' + 'fefe00' + 'ffffffffffffffff' + 'feffffff';
+const MASK_B = 'ffffffffffffff00' + 'ffffffffffffffff' + 'feffffff';
+const MASK_C = 'ffffffffffffff00' + 'ffffffffffffffff' + 'feffff00';
+const MASK_D = 'ffffffffffffff00' + 'ffffffffffffffff' + 'fffeffff';
+const MASK_E = 'fffffffffffffffc' + '00ffffffffffffff' + 'feffffff';
+const MASK_F = 'ffffffffffffff00' + '00ffffffffffffff' + 'feffffff';
+/** ELF class/data/version for 64-bit little endian, 32-bit little endian, 64-bit big endian. */
+const LE64 = '02010100';
+const LE32 = '01010100';
+const BE64 = '02020100';
+const platforms_PLATFORMS = [
+    {
+        target: 'x86_64',
+        docker: 'linux/amd64',
+        aliases: ['amd64', 'x86_64', 'x86-64', 'x64', 'linux/amd64'],
+        magic: ELF + LE64 + PAD + '0200' + '3e00',
+        mask: MASK_A,
+        machine: /^x86_64$/,
+        bits: 64,
+        loader: 'lib64/ld-linux-x86-64.so.2',
+        debian: 'amd64'
+    },
+    {
+        target: 'i386',
+        docker: 'linux/386',
+        aliases: ['386', 'i386', 'i486', 'i586', 'i686', 'x86', 'linux/386'],
+        magic: ELF + LE32 + PAD + '0200' + '0300',
+        mask: MASK_A,
+        machine: /^i[3-6]86$/,
+        bits: 32,
+        loader: 'lib/ld-linux.so.2',
+        debian: 'i386'
+    },
+    {
+        target: 'aarch64',
+        docker: 'linux/arm64',
+        aliases: ['arm64', 'aarch64', 'linux/arm64', 'linux/arm64/v8'],
+        magic: ELF + LE64 + PAD + '0200' + 'b700',
+        mask: MASK_B,
+        machine: /^aarch64$/,
+        bits: 64,
+        loader: 'lib/ld-linux-aarch64.so.1',
+        debian: 'arm64'
+    },
+    {
+        target: 'arm',
+        docker: 'linux/arm/v7',
+        aliases: ['arm', 'armhf', 'armel', 'armv6', 'armv7', 'armv7l', 'linux/arm', 'linux/arm/v6', 'linux/arm/v7'],
+        magic: ELF + LE32 + PAD + '0200' + '2800',
+        mask: MASK_B,
+        machine: /^armv\d+[a-z]*$/,
+        bits: 32,
+        loader: 'lib/ld-linux-armhf.so.3',
+        debian: 'armhf'
+    },
+    {
+        target: 'riscv64',
+        docker: 'linux/riscv64',
+        aliases: ['riscv64', 'linux/riscv64'],
+        magic: ELF + LE64 + PAD + '0200' + 'f300',
+        mask: MASK_B,
+        machine: /^riscv64$/,
+        bits: 64,
+        loader: 'lib/ld-linux-riscv64-lp64d.so.1',
+        debian: 'riscv64'
+    },
+    {
+        target: 'ppc64le',
+        docker: 'linux/ppc64le',
+        aliases: ['ppc64le', 'ppc64el', 'linux/ppc64le'],
+        magic: ELF + LE64 + PAD + '0200' + '1500',
+        mask: MASK_C,
+        machine: /^ppc64le$/,
+        bits: 64,
+        loader: 'lib64/ld64.so.2',
+        debian: 'ppc64el'
+    },
+    {
+        target: 's390x',
+        docker: 'linux/s390x',
+        aliases: ['s390x', 'linux/s390x'],
+        magic: ELF + BE64 + PAD + '0002' + '0016',
+        mask: MASK_D,
+        machine: /^s390x$/,
+        bits: 64,
+        loader: 'lib/ld64.so.1',
+        debian: 's390x'
+    },
+    {
+        target: 'mips64el',
+        docker: 'linux/mips64le',
+        aliases: ['mips64le', 'mips64el', 'linux/mips64le'],
+        magic: ELF + LE64 + PAD + '0200' + '0800',
+        mask: MASK_F,
+        machine: /^mips64$/,
+        bits: 64,
+        loader: 'lib64/ld.so.1',
+        debian: 'mips64el'
+    },
+    {
+        target: 'loongarch64',
+        docker: 'linux/loong64',
+        aliases: ['loong64', 'loongarch64', 'linux/loong64'],
+        magic: ELF + LE64 + PAD + '0200' + '0201',
+        mask: MASK_E,
+        machine: /^loongarch64$/,
+        bits: 64,
+        loader: 'lib64/ld-linux-loongarch-lp64d.so.1',
+        debian: 'loong64'
+    }
+];
+/** One fact of every platform, keyed by target: the tables the other layers read. */
+function perTarget(fact) {
+    return Object.fromEntries(platforms_PLATFORMS.map(p => [p.target, fact(p)]));
+}
+function platformOf(target) {
+    const found = platforms_PLATFORMS.find(p => p.target === target);
+    if (!found)
+        throw new Error(`unknown QEMU target ${target}`);
+    return found;
+}
+/** Finds a platform by any of its names, ignoring case; undefined when unknown. */
+function platforms_lookupPlatform(name) {
+    const key = name.trim().toLowerCase();
+    return platforms_PLATFORMS.find(p => p.aliases.includes(key));
+}
+/**
+ * The targets a host kernel runs itself (its own family, including compat modes): registering a
+ * handler for them would send the host's own programs through QEMU.
+ */
+function hostFamily(machine) {
+    if (machine === 'x86_64')
+        return ['x86_64', 'i386'];
+    if (/^i[3-6]86$/.test(machine))
+        return ['i386'];
+    if (machine === 'aarch64' || machine === 'arm64')
+        return ['aarch64'];
+    if (/^arm/.test(machine))
+        return ['arm'];
+    if (machine === 'riscv64')
+        return ['riscv64'];
+    if (machine === 'ppc64le')
+        return ['ppc64le'];
+    if (machine === 's390x')
+        return ['s390x'];
+    if (machine === 'mips64')
+        return ['mips64el'];
+    if (machine === 'loongarch64')
+        return ['loongarch64'];
+    return [];
+}
+/** Does a file header match a magic/mask pair at the given offset? The kernel's own test:
+ * ((byte ^ magic) & mask) == 0 for every magic byte. */
+function headerMatches(header, magicHex, maskHex, offset = 0) {
+    const magic = Buffer.from(magicHex, 'hex');
+    const mask = maskHex ? Buffer.from(maskHex, 'hex') : Buffer.alloc(magic.length, 0xff);
+    if (header.length < offset + magic.length)
+        return false;
+    for (let i = 0; i < magic.length; i++) {
+        if (((header[offset + i] ^ magic[i]) & mask[i]) !== 0)
+            return false;
+    }
+    return true;
+}
+/** The platform whose magic/mask a header matches, if any. */
+function platforms_platformOfHeader(header) {
+    return platforms_PLATFORMS.find(p => headerMatches(header, p.magic, p.mask));
+}
+/** The binfmt_misc entry the action registers for a platform. */
+function entryFor(platform, interpreter, flags) {
+    return {
+        name: `qemu-${platform.target}`,
+        enabled: true,
+        type: 'M',
+        offset: 0,
+        magic: platform.magic,
+        mask: platform.mask,
+        interpreter,
+        flags
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/checks/container-judge.ts
 
 /** Words of a container runtime failing to start or exec the program: the image was there. */
@@ -1164,7 +1517,7 @@ function names_parseMirror(value) {
     });
 }
 /** Debian's architecture name of each QEMU target (what apt and the package file names say). */
-const DEBIAN_ARCHES = (0,platforms/* perTarget */.Ve)(p => p.debian);
+const DEBIAN_ARCHES = perTarget(p => p.debian);
 /** The Debian architectures for the targets, each once, in the targets' order. */
 function names_debianArches(targets) {
     return [...new Set(targets.map(target => DEBIAN_ARCHES[target]))];
@@ -1271,7 +1624,7 @@ function givesHighAddresses(version) {
  */
 function loaderPlatform(path) {
     const file = path.slice(path.lastIndexOf('/') + 1);
-    return (platforms/* PLATFORMS */.P4.find(p => path.endsWith(`/${p.loader}`)) ?? platforms/* PLATFORMS */.P4.find(p => file.startsWith('ld-linux-') && p.loader.endsWith(`/${file}`)));
+    return (platforms_PLATFORMS.find(p => path.endsWith(`/${p.loader}`)) ?? platforms_PLATFORMS.find(p => file.startsWith('ld-linux-') && p.loader.endsWith(`/${file}`)));
 }
 /**
  * The Debian and Ubuntu package holding a library, for the libraries programs most often miss
@@ -1982,8 +2335,200 @@ async function otherOs(platforms, host = otherHost(), run = runProgram) {
     return { lines, outputs: outputsOf(report), failure: failures.length > 0 ? failures.join('\n') : undefined };
 }
 
-// EXTERNAL MODULE: ./src/kernel/binfmt.ts
-var binfmt = __nccwpck_require__(281);
+;// CONCATENATED MODULE: ./src/kernel/binfmt.ts
+/**
+ * The kernel's binfmt_misc interface: parse entries, build register lines, read the table.
+ * Pure functions first; the few that touch /proc take a Privileged writer for the writes.
+ */
+
+
+const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
+/** The longest interpreter path the kernel takes in a register line. */
+const MAX_INTERPRETER_PATH = 127;
+/** Parses the text of /proc/sys/fs/binfmt_misc/<name>. */
+function parseEntry(name, text) {
+    const entry = { name, enabled: false, interpreter: '', flags: '', type: 'M', offset: 0, magic: '', mask: '' };
+    for (const line of text.split('\n')) {
+        const [key, ...rest] = line.trim().split(' ');
+        const value = rest.join(' ');
+        if (key === 'enabled')
+            entry.enabled = true;
+        else if (key === 'disabled')
+            entry.enabled = false;
+        else if (key === 'interpreter')
+            entry.interpreter = value;
+        else if (key === 'flags:')
+            entry.flags = value;
+        else if (key === 'offset')
+            entry.offset = Number(value);
+        else if (key === 'magic')
+            entry.magic = value.toLowerCase();
+        else if (key === 'mask')
+            entry.mask = value.toLowerCase();
+        else if (key === 'extension') {
+            entry.type = 'E';
+            entry.magic = value.replace(/^\./, '');
+        }
+    }
+    return entry;
+}
+const FIELD_FORBIDDEN = /[:\n\0]/;
+/** Escapes hex bytes as the \xHH form the kernel decodes in a register line. */
+function escapeHex(hex) {
+    return hex.replace(/(..)/g, '\\x$1');
+}
+/**
+ * The line written to /proc/sys/fs/binfmt_misc/register for an entry. Throws on anything the
+ * kernel would misread: a field holding ':' or a newline, a '/' in the name, lengths past its limits.
+ */
+function registerLine(entry) {
+    const { name, type, offset, magic, mask, interpreter, flags } = entry;
+    // 'register' and 'status' are the kernel's own control files in the same folder.
+    if (!name || name.includes('/') || ['.', '..', 'register', 'status'].includes(name) || FIELD_FORBIDDEN.test(name)) {
+        throw new Error(`invalid binfmt entry name: ${JSON.stringify(name)}`);
+    }
+    if (FIELD_FORBIDDEN.test(interpreter) || !interpreter.startsWith('/')) {
+        throw new Error(`invalid interpreter path: ${JSON.stringify(interpreter)}`);
+    }
+    if (interpreter.length > MAX_INTERPRETER_PATH) {
+        throw new Error(`interpreter path longer than ${MAX_INTERPRETER_PATH} characters: ${interpreter}`);
+    }
+    if (!/^[POCF]*$/.test(flags))
+        throw new Error(`invalid binfmt flags: ${JSON.stringify(flags)}`);
+    let line;
+    if (type === 'E') {
+        if (FIELD_FORBIDDEN.test(magic) || magic.includes('/'))
+            throw new Error(`invalid extension: ${magic}`);
+        line = `:${name}:E::${magic}::${interpreter}:${flags}`;
+    }
+    else {
+        if (!/^([0-9a-f]{2})+$/.test(magic) || (mask !== '' && !/^([0-9a-f]{2})+$/.test(mask))) {
+            throw new Error('magic and mask must be hex bytes');
+        }
+        if (mask !== '' && mask.length !== magic.length)
+            throw new Error('mask and magic differ in length');
+        if (offset + magic.length / 2 > 128)
+            throw new Error('magic must lie within the first 128 bytes');
+        line = `:${name}:M:${offset || ''}:${escapeHex(magic)}:${escapeHex(mask)}:${interpreter}:${flags}`;
+    }
+    if (line.length > 1920)
+        throw new Error('register line longer than the kernel accepts');
+    return line;
+}
+/** Is binfmt_misc mounted (its status file present)? */
+async function isMounted(dir = BINFMT_DIR) {
+    try {
+        await (0,promises_namespaceObject.readFile)(`${dir}/status`, 'utf8');
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** Reads every entry of the table (empty when binfmt_misc is not mounted). */
+async function readTable(dir = BINFMT_DIR) {
+    const table = new Map();
+    let names;
+    try {
+        names = await (0,promises_namespaceObject.readdir)(dir);
+    }
+    catch {
+        return table;
+    }
+    await Promise.all(names
+        .filter(name => name !== 'register' && name !== 'status')
+        .map(async (name) => {
+        try {
+            table.set(name, parseEntry(name, await (0,promises_namespaceObject.readFile)(`${dir}/${name}`, 'utf8')));
+        }
+        catch {
+            // removed between readdir and read: not part of the table
+        }
+    }));
+    return table;
+}
+/** Do two entries register the same handler (everything but the enabled state)? */
+function sameHandler(a, b) {
+    return (a.type === b.type &&
+        a.offset === b.offset &&
+        a.magic === b.magic &&
+        a.mask === b.mask &&
+        a.interpreter === b.interpreter &&
+        [...a.flags].sort().join('') === [...b.flags].sort().join(''));
+}
+function diffTables(before, after) {
+    const diff = { added: [], removed: [], changed: [] };
+    for (const [name, entry] of after) {
+        const old = before.get(name);
+        if (!old)
+            diff.added.push(entry);
+        else if (!sameHandler(old, entry) || old.enabled !== entry.enabled)
+            diff.changed.push({ before: old, after: entry });
+    }
+    for (const [name, entry] of before)
+        if (!after.has(name))
+            diff.removed.push(entry);
+    return diff;
+}
+/** A change the kernel refused, explained in one line with what to do. */
+class BinfmtError extends Error {
+}
+const UNPRIVILEGED = "this job may not change the kernel's binfmt_misc table (an unprivileged container job, or a user namespace): run the step on the host, or in a container started with --privileged";
+/** Turns what the kernel or mount(8) said into the cause and the fix. */
+function explainKernelError(doing, error) {
+    const code = error.code ?? '';
+    const text = `${code} ${error.message ?? error}`;
+    let why;
+    if (/EROFS|read-only/i.test(text)) {
+        why =
+            "binfmt_misc is read-only here (a container's /proc/sys, or a runner service with ProtectKernelTunables=yes): run the step on the host, or give the container --privileged";
+    }
+    else if (/EPERM|EACCES|not permitted|permission denied/i.test(text))
+        why = `operation not permitted: ${UNPRIVILEGED}`;
+    else if (/unknown filesystem type|mount point does not exist|ENOENT|No such file/i.test(text)) {
+        why = 'this kernel has no binfmt_misc (CONFIG_BINFMT_MISC): use a kernel built with it, as every mainstream distribution is';
+    }
+    else if (/EEXIST|File exists/i.test(text))
+        why = 'another process registered the same name at the same moment: run the step again';
+    else
+        why = text.trim();
+    return new BinfmtError(`cannot ${doing}: ${why}`);
+}
+/** Registers an entry (and disables it again when it was recorded disabled). */
+async function register(sys, entry, dir = BINFMT_DIR) {
+    const line = registerLine(entry);
+    await sys.write(`${dir}/register`, line).catch(error => {
+        throw explainKernelError(`register ${entry.name} in binfmt_misc`, error);
+    });
+    if (!entry.enabled)
+        await sys.write(`${dir}/${entry.name}`, '0');
+}
+/** Removes one entry by name. Never writes to `status` (that would remove every entry). */
+async function remove(sys, name, dir = BINFMT_DIR) {
+    if (!name || name.includes('/') || name === 'status' || name === 'register') {
+        throw new Error(`refusing to remove binfmt entry ${JSON.stringify(name)}`);
+    }
+    await sys.write(`${dir}/${name}`, '-1');
+}
+/** Mounts binfmt_misc, loading the module first when the kernel needs it. */
+async function mount(sys, dir = BINFMT_DIR) {
+    if (await isMounted(dir))
+        return;
+    // Built in, or already loaded: then modprobe has nothing to do (or is not there).
+    const modprobe = systemProgram('modprobe');
+    if (modprobe)
+        await sys.run(modprobe, ['binfmt_misc']).catch(() => undefined);
+    const mounter = systemProgram('mount');
+    if (!mounter)
+        throw new BinfmtError(`cannot mount binfmt_misc: this machine has no mount program in ${SYSTEM_PATH} (util-linux's mount package)`);
+    await sys.run(mounter, ['-t', 'binfmt_misc', 'binfmt_misc', dir]).catch(error => {
+        throw explainKernelError('mount binfmt_misc', error);
+    });
+}
+async function unmount(sys, dir = BINFMT_DIR) {
+    await sys.run(find_on_path_systemProgram('umount') ?? 'umount', [dir]);
+}
+
 ;// CONCATENATED MODULE: ./src/records/holder.ts
 /**
  * Who holds an entry in the host's ledger: a job (its runner process, which outlives main and
@@ -1994,11 +2539,11 @@ var binfmt = __nccwpck_require__(281);
 
 const procInfo = {
     async bootId() {
-        return (await (0,promises_.readFile)('/proc/sys/kernel/random/boot_id', 'utf8').catch(() => 'unknown')).trim();
+        return (await (0,promises_namespaceObject.readFile)('/proc/sys/kernel/random/boot_id', 'utf8').catch(() => 'unknown')).trim();
     },
     async startTime(pid) {
         try {
-            const stat = await (0,promises_.readFile)(`/proc/${pid}/stat`, 'utf8');
+            const stat = await (0,promises_namespaceObject.readFile)(`/proc/${pid}/stat`, 'utf8');
             // Field 22; the command name (field 2) may hold spaces and parentheses, so count from its end.
             return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
         }
@@ -2007,7 +2552,7 @@ const procInfo = {
         }
     },
     async bootTime() {
-        const stat = await (0,promises_.readFile)('/proc/stat', 'utf8').catch(() => '');
+        const stat = await (0,promises_namespaceObject.readFile)('/proc/stat', 'utf8').catch(() => '');
         const seconds = Number(/^btime (\d+)$/m.exec(stat)?.[1]);
         return seconds > 0 ? seconds * 1000 : undefined;
     }
@@ -2149,7 +2694,7 @@ function entryProblem(value) {
     if (typeof entry.offset !== 'number' || !Number.isSafeInteger(entry.offset) || entry.offset < 0)
         return 'its offset is not a number';
     try {
-        (0,binfmt/* registerLine */.AM)(entry);
+        registerLine(entry);
     }
     catch (error) {
         return error.message;
@@ -2220,27 +2765,27 @@ function nameOf(change) {
 function settled(step, current) {
     if (!step.original)
         return !current;
-    return !!current && (0,binfmt/* sameHandler */.lQ)(current, step.original) && current.enabled === step.original.enabled;
+    return !!current && sameHandler(current, step.original) && current.enabled === step.original.enabled;
 }
 async function undo(step, sys, warn, dir, report) {
-    const current = (await (0,binfmt/* readTable */.xz)(dir)).get(step.name);
+    const current = (await readTable(dir)).get(step.name);
     if (settled(step, current)) {
         if (step.persisted)
             await sys.run('rm', ['-f', step.persisted]);
         return; // never made, or already back
     }
-    if (current && (!step.ours || !(0,binfmt/* sameHandler */.lQ)(current, step.ours))) {
+    if (current && (!step.ours || !sameHandler(current, step.ours))) {
         warn(`binfmt entry ${step.name} changed since this job registered it; leaving it as it is`);
         report.skipped.push(step.name);
         return;
     }
     if (current) {
-        await (0,binfmt/* remove */.TF)(sys, step.name, dir);
+        await remove(sys, step.name, dir);
         if (!step.original)
             report.removed.push(step.name);
     }
     if (step.original) {
-        await (0,binfmt/* register */.kz)(sys, step.original, dir);
+        await register(sys, step.original, dir);
         report.restored.push(step.name);
     }
     if (step.persisted)
@@ -2262,7 +2807,7 @@ function checkHolder(holder, releaseAll = [], runnerPid) {
     }
 }
 async function restore(changes, sys, warn, options = {}) {
-    const dir = options.dir ?? binfmt/* BINFMT_DIR */.x6;
+    const dir = options.dir ?? BINFMT_DIR;
     const report = { removed: [], restored: [], unmounted: false, skipped: [], kept: [], invalid: [] };
     if (changes.length === 0 && !options.releaseAll)
         return report;
@@ -2293,7 +2838,7 @@ async function restore(changes, sys, warn, options = {}) {
             if (ledger.get(name)?.holders.length)
                 return void report.kept.push(name);
             const step = undoOf(change);
-            if (step && !settled(step, (await (0,binfmt/* readTable */.xz)(dir)).get(name))) {
+            if (step && !settled(step, (await readTable(dir)).get(name))) {
                 warn(`binfmt entry ${name}: the host's ledger does not say this job made that change; leaving it as it is`);
                 report.skipped.push(name);
             }
@@ -2324,8 +2869,8 @@ async function restore(changes, sys, warn, options = {}) {
         for (const [name, held] of ledger?.takeAbandoned() ?? [])
             await undo(undoOfHeld(name, held), sys, warn, dir, report);
         // Last, once every entry that goes is gone. (Not mounted: a main killed between recording the mount and making it.)
-        if (valid.some(c => c.kind === 'mounted') && (await (0,binfmt/* isMounted */.BX)(dir)) && (await (0,binfmt/* readTable */.xz)(dir)).size === 0) {
-            await (0,binfmt/* unmount */.vs)(sys, dir);
+        if (valid.some(c => c.kind === 'mounted') && (await isMounted(dir)) && (await readTable(dir)).size === 0) {
+            await unmount(sys, dir);
             report.unmounted = true;
         }
     };
@@ -2352,10 +2897,10 @@ function failure(command, args, result) {
 const asRoot = {
     inProcess: true,
     async write(path, data) {
-        await (0,promises_.writeFile)(path, data);
+        await (0,promises_namespaceObject.writeFile)(path, data);
     },
     async run(command, args, options = {}) {
-        const result = await (0,kernel_process/* runProgram */.mB)(command, args, options);
+        const result = await process_runProgram(command, args, options);
         if (result.code !== 0)
             throw failure(command, args, result);
         return result.stdout;
@@ -2363,14 +2908,14 @@ const asRoot = {
 };
 const throughSudo = {
     async write(path, data) {
-        const result = await (0,kernel_process/* runProgram */.mB)('sudo', ['-n', 'tee', path], { input: data });
+        const result = await process_runProgram('sudo', ['-n', 'tee', path], { input: data });
         if (result.code !== 0)
             throw failure('sudo -n tee', [path], result);
     },
     async run(command, args, options = {}) {
         const env = options.env ? Object.entries(options.env).map(([k, v]) => `${k}=${v ?? ''}`) : [];
         const prefix = env.length ? ['-n', 'env', ...env] : ['-n'];
-        const result = await (0,kernel_process/* runProgram */.mB)('sudo', [...prefix, command, ...args], { timeoutMs: options.timeoutMs });
+        const result = await process_runProgram('sudo', [...prefix, command, ...args], { timeoutMs: options.timeoutMs });
         if (result.code !== 0)
             throw failure(command, args, result);
         return result.stdout;
@@ -2385,7 +2930,7 @@ function privileged() {
 async function findPrivileged() {
     if (process.getuid?.() === 0)
         return asRoot;
-    const sudo = await (0,kernel_process/* runProgram */.mB)('sudo', ['-n', 'true'], { timeoutMs: 10_000 });
+    const sudo = await process_runProgram('sudo', ['-n', 'true'], { timeoutMs: 10_000 });
     if (sudo.code === 0)
         return throughSudo;
     throw new PrivilegeError('registering binfmt_misc handlers needs root: run the job as root or allow passwordless sudo ' +
@@ -2533,7 +3078,7 @@ class LockFile {
         if (!this.mine)
             return;
         this.mine = undefined;
-        await (0,promises_.unlink)(this.path).catch(() => undefined);
+        await (0,promises_namespaceObject.unlink)(this.path).catch(() => undefined);
     }
     /** Removes the lock at once, without waiting on anything: for a process about to exit on a signal. */
     releaseNow() {
@@ -2541,7 +3086,7 @@ class LockFile {
             return;
         this.mine = undefined;
         try {
-            (0,external_node_fs_.unlinkSync)(this.path);
+            (0,external_node_fs_namespaceObject.unlinkSync)(this.path);
         }
         catch {
             // gone already
@@ -2551,7 +3096,7 @@ class LockFile {
     async create(me) {
         let handle;
         try {
-            handle = await (0,promises_.open)(this.path, 'wx', 0o600);
+            handle = await (0,promises_namespaceObject.open)(this.path, 'wx', 0o600);
         }
         catch (error) {
             if (error.code === 'EEXIST')
@@ -2573,11 +3118,11 @@ class LockFile {
     }
     async judge() {
         const { info, clock, unreadableGraceMs } = this.options;
-        const found = await (0,promises_.lstat)(this.path).catch(() => undefined);
+        const found = await (0,promises_namespaceObject.lstat)(this.path).catch(() => undefined);
         if (!found)
             return { state: 'gone' };
         const file = { ino: found.ino, mtimeMs: found.mtimeMs };
-        const owner = (await (0,promises_.readFile)(this.path, 'utf8').catch(() => '')).trim();
+        const owner = (await (0,promises_namespaceObject.readFile)(this.path, 'utf8').catch(() => '')).trim();
         const fields = /^(\d+) (\S*) (\S+)$/.exec(owner);
         if (!fields) {
             // Its process died before writing it, or is writing it right now: the grace tells them apart.
@@ -2591,18 +3136,18 @@ class LockFile {
     }
     /** Breaks the lock judged stale, unless it was replaced since: then the new one is put back. */
     async breakStale(judged) {
-        const aside = `${this.path}.stale.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
+        const aside = `${this.path}.stale.${(0,external_node_crypto_namespaceObject.randomBytes)(6).toString('hex')}`;
         try {
-            await (0,promises_.rename)(this.path, aside);
+            await (0,promises_namespaceObject.rename)(this.path, aside);
         }
         catch {
             return; // someone else broke it first
         }
-        const moved = await (0,promises_.lstat)(aside).catch(() => undefined);
+        const moved = await (0,promises_namespaceObject.lstat)(aside).catch(() => undefined);
         const replaced = moved && (moved.ino !== judged.ino || moved.mtimeMs !== judged.mtimeMs);
         if (replaced)
-            await (0,promises_.link)(aside, this.path).catch(() => undefined); // a fresh lock: put it back
-        await (0,promises_.rm)(aside, { recursive: true, force: true });
+            await (0,promises_namespaceObject.link)(aside, this.path).catch(() => undefined); // a fresh lock: put it back
+        await (0,promises_namespaceObject.rm)(aside, { recursive: true, force: true });
     }
 }
 
@@ -2681,7 +3226,7 @@ class LedgerData {
     forgetObsolete(table) {
         for (const [name, held] of Object.entries(this.entries)) {
             const current = table.get(name);
-            const obsolete = held.removed ? !!current : !current || !(0,binfmt/* sameHandler */.lQ)(current, held.entry);
+            const obsolete = held.removed ? !!current : !current || !sameHandler(current, held.entry);
             if (obsolete)
                 delete this.entries[name];
         }
@@ -2731,7 +3276,7 @@ class LedgerData {
 function ledgerDirFor(uid, env = {}) {
     if (env.SETUP_X86_ON_ARM_LEDGER_DIR)
         return env.SETUP_X86_ON_ARM_LEDGER_DIR;
-    return uid === 0 ? '/var/lib/setup-x86-on-arm' : (0,external_node_path_.join)(env.XDG_RUNTIME_DIR || (0,external_node_os_namespaceObject.tmpdir)(), `setup-x86-on-arm-${uid}`);
+    return uid === 0 ? '/var/lib/setup-x86-on-arm' : (0,external_node_path_namespaceObject.join)(env.XDG_RUNTIME_DIR || (0,external_node_os_namespaceObject.tmpdir)(), `setup-x86-on-arm-${uid}`);
 }
 class Ledger {
     dir;
@@ -2744,7 +3289,7 @@ class Ledger {
         this.dir = dir;
         this.info = options.info ?? procInfo;
         this.clock = options.clock ?? realClock;
-        this.lock = new LockFile((0,external_node_path_.join)(dir, 'lock'), {
+        this.lock = new LockFile((0,external_node_path_namespaceObject.join)(dir, 'lock'), {
             info: this.info,
             clock: this.clock,
             waitMs: options.waitMs ?? 600_000,
@@ -2752,7 +3297,7 @@ class Ledger {
         });
     }
     get file() {
-        return (0,external_node_path_.join)(this.dir, 'ledger.json');
+        return (0,external_node_path_namespaceObject.join)(this.dir, 'ledger.json');
     }
     /**
      * Runs `work` with the ledger locked and its stale holders pruned; `save` writes the records now
@@ -2798,8 +3343,8 @@ class Ledger {
         this.lock.releaseNow();
     }
     async prepareDir() {
-        await (0,promises_.mkdir)(this.dir, { recursive: true, mode: 0o700 });
-        const info = await (0,promises_.stat)(this.dir);
+        await (0,promises_namespaceObject.mkdir)(this.dir, { recursive: true, mode: 0o700 });
+        const info = await (0,promises_namespaceObject.stat)(this.dir);
         const uid = process.getuid?.() ?? 0;
         if (info.uid !== uid || (info.mode & 0o022) !== 0) {
             throw new Error(`${this.dir} must belong to uid ${uid} and not be writable by others: the post step acts on what it records`);
@@ -2814,8 +3359,8 @@ class Ledger {
         if (problems.length === 0)
             return new LedgerData(entries);
         const aside = `${this.file}.damaged-${new Date(this.clock.now()).toISOString().replace(/[:.]/g, '-')}`;
-        await (0,promises_.rename)(this.file, aside);
-        const table = await (0,binfmt/* readTable */.xz)(repair.binfmtDir);
+        await (0,promises_namespaceObject.rename)(this.file, aside);
+        const table = await readTable(repair.binfmtDir);
         repair.warn(`the host's ledger ${this.file} could not be trusted (${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; ...' : ''}); ` +
             `it was moved to ${aside} and written again from the kernel's binfmt table, and none of the ${table.size} entries there ` +
             'will be removed by a post step, as other jobs may still hold them. Nothing to do for this job; if it happens again, find what ' +
@@ -2826,12 +3371,12 @@ class Ledger {
     async readFile() {
         let text;
         try {
-            const found = await (0,promises_.lstat)(this.file);
+            const found = await (0,promises_namespaceObject.lstat)(this.file);
             if (found.isSymbolicLink())
                 return { unreadable: 'it is a symbolic link, not a file' };
             if (!found.isFile())
                 return { unreadable: 'it is not a regular file' };
-            text = await (0,promises_.readFile)(this.file, { encoding: 'utf8', flag: external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW });
+            text = await (0,promises_namespaceObject.readFile)(this.file, { encoding: 'utf8', flag: external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NOFOLLOW });
         }
         catch (error) {
             if (error.code === 'ENOENT')
@@ -2847,14 +3392,14 @@ class Ledger {
     }
     async write(data) {
         const next = `${this.file}.${process.pid}`;
-        const handle = await (0,promises_.open)(next, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_TRUNC | external_node_fs_.constants.O_NOFOLLOW, 0o600);
+        const handle = await (0,promises_namespaceObject.open)(next, external_node_fs_namespaceObject.constants.O_WRONLY | external_node_fs_namespaceObject.constants.O_CREAT | external_node_fs_namespaceObject.constants.O_TRUNC | external_node_fs_namespaceObject.constants.O_NOFOLLOW, 0o600);
         try {
             await handle.writeFile(JSON.stringify(data, null, 1));
         }
         finally {
             await handle.close();
         }
-        await (0,promises_.rename)(next, this.file); // whole or nothing, even when killed mid-write
+        await (0,promises_namespaceObject.rename)(next, this.file); // whole or nothing, even when killed mid-write
     }
 }
 
@@ -2909,187 +3454,245 @@ function savedProbeRun() {
     return parseProbeRun(getState(State.ProbeRun), `state "${State.ProbeRun}"`);
 }
 
-;// CONCATENATED MODULE: ./src/install/apt.ts
-
-class apt_AptError extends (/* unused pure expression or super */ null && (Error)) {
-}
-/** Parses `apt-cache policy A B ...` into each package's candidate version. */
-function parseCandidates(text) {
-    const candidates = {};
-    let current;
-    for (const line of text.split('\n')) {
-        const name = /^(\S+):$/.exec(line);
-        if (name)
-            current = name[1];
-        const candidate = /^\s+Candidate:\s*(\S+)/.exec(line);
-        if (candidate && current)
-            candidates[current] = candidate[1] === '(none)' ? '' : candidate[1];
-    }
-    return candidates;
-}
-const PACKAGE_NAMES = (/* unused pure expression or super */ null && (['qemu-user-static', 'binfmt-support', 'qemu-user', 'qemu-user-binfmt']));
+;// CONCATENATED MODULE: ./src/kernel/root-files.ts
 /**
- * The packages to install: qemu-user-static + binfmt-support where they exist (Debian 12,
- * Ubuntu 22.04/24.04); else qemu-user + qemu-user-binfmt (Debian 13+, where qemu-user is static).
- * Undefined when apt offers neither.
+ * What this process creates, reads and runs, by one rule: the machine is shared, so nothing that a
+ * user other than the trusted ones can change may steer it. Trusted: root, and the user this
+ * process runs as (without root, its own files; as root under sudo, the admin who invoked it).
+ * - Folders it works in are made fresh (mkdtemp, mode 0700) under a parent that only trusted users
+ *   can change (a sticky folder such as /tmp counts: only an entry's owner may rename it).
+ * - A file it reads, runs or hands to the kernel is a regular file that only trusted users can
+ *   change, and so is every folder above it, as written and once links are resolved.
+ * - Files a person names (an environment file) are opened without following links and without
+ *   blocking on a FIFO. Node has no openat(2): a path is walked one folder at a time through
+ *   /proc/self/fd, so a folder swapped for a link halfway is never followed, and a link is followed
+ *   only where root made it (root's link in a folder only root can write).
  */
-function choosePackages(candidates) {
-    const has = (name) => !!candidates[name];
-    if (has('qemu-user-static'))
-        return ['qemu-user-static', ...(has('binfmt-support') ? ['binfmt-support'] : [])];
-    if (has('qemu-user'))
-        return ['qemu-user', ...(has('qemu-user-binfmt') ? ['qemu-user-binfmt'] : [])];
+
+
+
+const { O_RDONLY, O_RDWR, O_CREAT, O_EXCL, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK } = external_node_fs_namespaceObject.constants;
+const GROUP_OR_OTHER_WRITE = 0o022;
+const STICKY = 0o1000;
+/** Links followed before giving up, as the kernel's limit (ELOOP). */
+const MAX_LINKS = 40;
+/** Root, this process's user, and (as root) the admin who ran it through sudo. */
+function trustedUids(env = process.env, uid = process.getuid?.() ?? 0) {
+    const ids = new Set([0, uid]);
+    if (uid === 0 && /^[1-9]\d*$/.test(env.SUDO_UID ?? ''))
+        ids.add(Number(env.SUDO_UID));
+    return [...ids];
+}
+function ownersText(owners) {
+    return owners.length === 1 ? 'root' : `root or uid ${owners.filter(id => id !== 0).join(' or uid ')}`;
+}
+/** Why one path (not its folders) could be changed by an untrusted user; undefined when it cannot. */
+async function root_files_entryProblem(path, kind, owners) {
+    let s;
+    try {
+        s = await lstat(path);
+    }
+    catch (err) {
+        return `${path} cannot be read (${err.code ?? err.message})`;
+    }
+    if (!owners.includes(s.uid))
+        return `${path} is owned by uid ${s.uid}, not ${ownersText(owners)}`;
+    // A link's own mode means nothing; where it leads is checked through the resolved path.
+    if (s.isSymbolicLink())
+        return undefined;
+    if (kind === 'file' && !s.isFile())
+        return `${path} is not a regular file`;
+    if (kind !== 'file' && !s.isDirectory())
+        return `${path} is not a folder`;
+    if (s.mode & GROUP_OR_OTHER_WRITE && !(kind === 'parent' && s.mode & STICKY)) {
+        return `${path} is writable by ${s.mode & 0o002 ? 'every user' : 'its group'} (mode ${(s.mode & 0o7777).toString(8)})`;
+    }
     return undefined;
 }
-/** Turns apt's own words into one line a person can act on. */
-function explainAptFailure(output) {
-    const lock = /Could not get lock ([^\s]+?)\.?(?:\s|$)/.exec(output);
-    if (lock) {
-        const holder = /held by process \d+(?: \([^)]*\))?/.exec(output)?.[0];
-        return `apt could not get the dpkg lock ${lock[1]} within 120 s${holder ? ` (${holder})` : ''}: another apt run (often unattended-upgrades on a fresh runner) is still going; retry later or use install: download`;
+/** The path and each folder above it, checked; the first problem found. */
+async function chainProblem(path, kind, owners, seen) {
+    const own = await root_files_entryProblem(path, kind, owners);
+    if (own)
+        return own;
+    for (let dir = dirname(path);; dir = dirname(dir)) {
+        if (!seen.has(dir))
+            seen.set(dir, await root_files_entryProblem(dir, 'parent', owners));
+        const problem = seen.get(dir);
+        if (problem)
+            return problem;
+        if (dir === dirname(dir))
+            return undefined;
     }
-    if (/Unable to locate package|has no installation candidate/.test(output))
-        return "apt has no QEMU user-mode package in this machine's sources: use install: download";
-    const last = output
-        .trim()
-        .split('\n')
-        .filter(l => /^(E:|W:)/.test(l))
-        .slice(-2)
-        .join(' ');
-    return last || output.trim().split('\n').slice(-2).join(' ');
-}
-const APT_OPTIONS = (/* unused pure expression or super */ null && (['-o', 'DPkg::Lock::Timeout=120', '-o', 'Acquire::Retries=3', '-o', 'Dpkg::Use-Pty=0']));
-async function hasApt() {
-    return (await runProgram('apt-get', ['--version'], { timeoutMs: 10_000 })).code === 0;
-}
-async function candidates() {
-    const policy = await runProgram('apt-cache', ['policy', ...PACKAGE_NAMES], { timeoutMs: 60_000 });
-    return parseCandidates(policy.stdout);
-}
-async function aptGet(sys, args) {
-    await sys.run('apt-get', [...APT_OPTIONS, ...args], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeoutMs: 600_000 });
 }
 /**
- * Installs the packages, running `apt-get update` only when the lists lack them or are stale.
- * Returns the packages installed.
+ * Why a file or folder could be changed by a user not among `owners` (root alone by default):
+ * undefined when it cannot. `seen` remembers folders already checked, so many files walk each once.
  */
-async function apt_aptInstall(sys, log) {
-    if (!(await hasApt()))
-        throw new apt_AptError('install: apt needs apt-get, and this machine has none (not Debian or Ubuntu)');
-    let packages = choosePackages(await candidates());
-    let updated = false;
-    const update = async () => {
-        log('apt-get update');
-        await aptGet(sys, ['update', '-q']).catch(error => {
-            throw new apt_AptError(`apt-get update failed: ${explainAptFailure(error.message)}`);
-        });
-        updated = true;
-    };
-    if (!packages) {
-        await update();
-        packages = choosePackages(await candidates());
-        if (!packages)
-            throw new apt_AptError("apt has no QEMU user-mode package (qemu-user-static or qemu-user) in this machine's sources: use install: download");
-    }
-    const install = () => aptGet(sys, ['install', '-y', '-q', '--no-install-recommends', ...packages]);
-    log(`apt-get install ${packages.join(' ')}`);
+async function untrustedProblem(path, kind, owners = [0], seen = new Map()) {
+    const absolute = resolve(path);
+    const written = await chainProblem(absolute, kind, owners, seen);
+    if (written)
+        return written;
+    let real;
     try {
-        await install();
+        real = await realpath(absolute);
+    }
+    catch (err) {
+        return `${absolute} cannot be resolved (${err.code ?? err.message})`;
+    }
+    return real === absolute ? undefined : chainProblem(real, kind, owners, seen);
+}
+/** Why a file or folder is not root's alone (the interpreter and sysroot stores); undefined when it is. */
+function root_files_rootOnlyProblem(path, kind, seen) {
+    return untrustedProblem(path, kind === 'directory' ? 'folder' : 'file', [0], seen);
+}
+/**
+ * A new folder for this run (mkdtemp: a name no one can guess, made only if it did not exist,
+ * mode 0700) under the first of `parents` that only trusted users can change; `mode` widens it
+ * where another of root's own users must enter (apt's _apt). Throws one line naming every parent
+ * and why it was passed over.
+ */
+async function root_files_freshFolder(parents, prefix, mode = 0o700, owners = trustedUids()) {
+    const problems = [];
+    // A parent is never made here: making a path as root would follow whatever links are on it.
+    for (const parent of [...new Set(parents.filter(Boolean).map(p => resolve(p)))]) {
+        const problem = await untrustedProblem(parent, 'parent', owners);
+        if (problem) {
+            problems.push(problem);
+            continue;
+        }
+        const dir = await mkdtemp(join(parent, prefix));
+        if (mode !== 0o700)
+            await chmod(dir, mode);
+        return dir;
+    }
+    throw new Error(`no folder to work in that only ${ownersText(owners)} can change: ${problems.join('; ')}; ` +
+        'point RUNNER_TEMP or TMPDIR at a folder of your own that others cannot write');
+}
+const proc = (folder, name) => `/proc/self/fd/${folder.fd}/${name}`;
+/**
+ * Opens a folder by walking its path one name at a time, never following a link that someone other
+ * than root could have made. The caller closes the handle.
+ */
+async function openFolder(path) {
+    let folder = await open('/', O_RDONLY | O_DIRECTORY);
+    const pending = resolve(path).split('/').filter(Boolean);
+    let links = 0;
+    try {
+        while (pending.length) {
+            const name = pending.shift();
+            if (name === '.')
+                continue;
+            let next;
+            try {
+                next = await open(proc(folder, name), O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+            }
+            catch (error) {
+                const code = error.code;
+                const info = code === 'ELOOP' || code === 'ENOTDIR' ? await lstat(proc(folder, name)) : undefined;
+                if (!info?.isSymbolicLink())
+                    throw error;
+                const here = await folder.stat();
+                const rootMade = info.uid === 0 && here.uid === 0 && (!(here.mode & GROUP_OR_OTHER_WRITE) || here.mode & STICKY);
+                if (!rootMade) {
+                    throw new Error(`${path}: ${name} is a link someone other than root may have made; give the path without links`, { cause: error });
+                }
+                if (++links > MAX_LINKS)
+                    throw new Error(`${path} goes through more than ${MAX_LINKS} links`, { cause: error });
+                const target = await readlink(proc(folder, name));
+                if (target.startsWith('/')) {
+                    await folder.close();
+                    folder = await open('/', O_RDONLY | O_DIRECTORY);
+                }
+                pending.unshift(...target.split('/').filter(Boolean));
+                continue;
+            }
+            await folder.close();
+            folder = next;
+        }
+        return folder;
     }
     catch (error) {
-        const message = error.message;
-        if (updated || !/404|Unable to fetch|Failed to fetch|--fix-missing/.test(message))
-            throw new apt_AptError(`apt-get install ${packages.join(' ')} failed: ${explainAptFailure(message)}`);
-        await update(); // stale package lists: the mirror moved on
-        await install().catch(again => {
-            throw new apt_AptError(`apt-get install ${packages.join(' ')} failed: ${explainAptFailure(again.message)}`);
-        });
+        await folder.close();
+        throw error;
     }
-    return packages;
 }
-
-// EXTERNAL MODULE: ./src/install/interpreter.ts
-var interpreter = __nccwpck_require__(237);
-;// CONCATENATED MODULE: ./src/install/index.ts
-
-
-
-/** The sources a method tries, in order. */
-function sourcesFor(method) {
-    if (method === 'auto')
-        return ['existing', 'download', 'apt'];
-    if (method === 'none')
-        return ['existing'];
-    return [method];
-}
-/** Interpreters for the targets, trying the sources the method allows in order until all are served. */
-async function obtainInterpreters(targets, request, ctx) {
-    const installation = { interpreters: new Map(), missing: new Map() };
-    const tried = new Map(targets.map(t => [t, []]));
-    const onMachine = async (source, wanted) => {
-        const found = new Map();
-        for (const target of wanted) {
-            const search = await findInterpreter(target, request.flags);
-            if (search.found)
-                found.set(target, { ...search.found, source });
-            else
-                tried
-                    .get(target)
-                    .push(`no static qemu-${target} on the machine${search.rejected.length ? ` (${search.rejected.join('; ')})` : ''}`);
-        }
-        return { found };
-    };
-    const steps = {
-        existing: wanted => onMachine('existing', wanted),
-        download: async (wanted) => {
-            // Loaded only when a download is tried: its HTTP, TLS and archive code is most of what a start-up would load.
-            const { download, hostArchOf } = await __nccwpck_require__.e(/* import() */ 205).then(__nccwpck_require__.bind(__nccwpck_require__, 205));
-            const hostArch = hostArchOf(ctx.hostMachine);
-            const { qemuVersion: version, qemuUrl: url, qemuSha256: sha256 } = request;
-            const result = await download({ targets: wanted, hostArch, version, url, sha256, log: ctx.log, sys: ctx.sys }, ctx.places);
-            const found = new Map();
-            for (const [target, interpreter] of result.interpreters)
-                found.set(target, { ...interpreter, source: 'download' });
-            return { found, cacheHit: result.cacheHit };
-        },
-        apt: async (wanted) => {
-            await ctx.watch(() => aptInstall(ctx.sys, ctx.log));
-            return onMachine('apt', wanted);
-        }
-    };
-    let wanted = [...targets];
-    for (const source of sourcesFor(request.method)) {
-        if (wanted.length === 0)
-            break;
+/**
+ * Rewrites a text file a person named (`update` gets its text, '' when it does not exist yet)
+ * without following a link at any step. An existing file must be a regular file with one name,
+ * owned by root or by the owner of its folder; a new one is made there (never through a link) and
+ * given to the folder's owner, as if that user had made it (or, with create false, nothing happens).
+ * Unchanged text writes nothing.
+ */
+async function updateTextFile(path, update, create = true) {
+    const folder = await openFolder(dirname(resolve(path))).catch(error => {
+        if (error.code !== 'ENOENT')
+            throw error;
+        throw new Error(`the folder of ${path} does not exist`, { cause: error });
+    });
+    let file;
+    try {
+        const at = proc(folder, basename(path));
+        const owner = await folder.stat();
         try {
-            const { found, cacheHit } = await steps[source](wanted);
-            for (const [target, interpreter] of found)
-                installation.interpreters.set(target, interpreter);
-            if (cacheHit !== undefined)
-                installation.cacheHit = cacheHit;
-            if (source !== 'existing' && found.size > 0)
-                ctx.log(`${source}: got ${[...found.keys()].map(t => `qemu-${t}`).join(', ')}`);
+            file = await open(at, O_RDWR | O_NOFOLLOW | O_NONBLOCK);
         }
         catch (error) {
-            const message = error.message;
-            if (request.method === 'apt' && error instanceof AptError && !/install: download/.test(message)) {
-                throw new AptError(`${message}: use install: download`);
-            }
-            if (request.method !== 'auto')
+            const code = error.code;
+            if (code === 'ELOOP')
+                throw new Error(`${path} is a link: give the file itself`, { cause: error });
+            if (code !== 'ENOENT')
                 throw error;
-            ctx.log(`${source} did not work: ${message}`);
-            for (const target of wanted)
-                tried.get(target).push(`${source}: ${message}`);
+            if (!create)
+                return;
+            file = await open(at, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
+            if (process.getuid?.() === 0)
+                await file.chown(owner.uid, owner.gid);
         }
-        wanted = wanted.filter(t => !installation.interpreters.has(t));
+        const info = await file.stat();
+        if (!info.isFile())
+            throw new Error(`${path} is not a regular file`);
+        if (info.nlink > 1)
+            throw new Error(`${path} has ${info.nlink} names (hard links): give a file of its own`);
+        if (info.uid !== 0 && info.uid !== owner.uid) {
+            throw new Error(`${path} is owned by uid ${info.uid}, neither root nor the owner of its folder (uid ${owner.uid})`);
+        }
+        const text = (await file.readFile()).toString('utf8');
+        const next = update(text);
+        if (next === text)
+            return;
+        await file.truncate(0);
+        await file.write(next, 0, 'utf8');
     }
-    for (const target of wanted)
-        installation.missing.set(target, tried.get(target).join('; ') || `no qemu-${target}`);
-    return installation;
+    finally {
+        await file?.close();
+        await folder.close();
+    }
+}
+/** A regular file's text, read without following a link or blocking on a FIFO; undefined when it does not exist. */
+async function readRegularText(path) {
+    let file;
+    try {
+        file = await open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ENOENT')
+            return undefined;
+        if (code === 'ELOOP')
+            throw new Error(`${path} is a link: give the file itself`, { cause: error });
+        throw error;
+    }
+    try {
+        if (!(await file.stat()).isFile())
+            throw new Error(`${path} is not a regular file`);
+        return (await file.readFile()).toString('utf8');
+    }
+    finally {
+        await file.close();
+    }
 }
 
-// EXTERNAL MODULE: ./src/kernel/root-files.ts
-var root_files = __nccwpck_require__(659);
 ;// CONCATENATED MODULE: ./src/install/libraries/archive.ts
 
 const UBUNTU_PRIMARY = 'http://archive.ubuntu.com/ubuntu';
@@ -3239,8 +3842,24 @@ function archive_privateSources(entries, distribution, arches, mirror = [], keyr
     return renderSources(stanzas);
 }
 
-// EXTERNAL MODULE: ./src/kernel/scratch.ts
-var scratch = __nccwpck_require__(471);
+;// CONCATENATED MODULE: ./src/kernel/scratch.ts
+/**
+ * Folders this process is writing outside its run's own scratch folder (a root-only download in
+ * the interpreter store's incoming folder): a signal's way out removes them with the rest
+ * (faces/signals.ts), and the code that made one drops it here when it removes it itself.
+ */
+const live = new Set();
+function scratch_holdScratch(dir) {
+    live.add(dir);
+}
+function scratch_dropScratch(dir) {
+    live.delete(dir);
+}
+/** The folders held now. */
+function heldScratch() {
+    return [...live];
+}
+
 ;// CONCATENATED MODULE: ./src/install/libraries/cache.ts
 /**
  * The sysroot cache in the tool cache. A sysroot's folder is named by what is in it: the
@@ -3425,8 +4044,61 @@ async function distribution_readOsRelease(path) {
     return undefined;
 }
 
-// EXTERNAL MODULE: ./src/kernel/elf.ts
-var elf = __nccwpck_require__(240);
+;// CONCATENATED MODULE: ./src/kernel/elf.ts
+/** Just enough ELF reading to tell what a file is for and whether it is statically linked. */
+
+
+const PT_INTERP = 3;
+/** Parses an ELF file's header and program headers; undefined when it is not ELF. */
+function parseElf(header, programHeaders) {
+    if (header.length < 52 || header.readUInt32BE(0) !== 0x7f454c46)
+        return undefined;
+    const bits = header[4] === 2 ? 64 : header[4] === 1 ? 32 : undefined;
+    const littleEndian = header[5] === 1;
+    if (!bits || (bits === 64 && header.length < 64))
+        return undefined;
+    const u16 = (at) => (littleEndian ? header.readUInt16LE(at) : header.readUInt16BE(at));
+    const u32 = (b, at) => (littleEndian ? b.readUInt32LE(at) : b.readUInt32BE(at));
+    const machine = u16(18);
+    const phoff = bits === 64 ? Number(littleEndian ? header.readBigUInt64LE(32) : header.readBigUInt64BE(32)) : u32(header, 28);
+    const phentsize = u16(bits === 64 ? 54 : 42);
+    const phnum = u16(bits === 64 ? 56 : 44);
+    const table = phnum ? programHeaders(phoff, phentsize * phnum) : Buffer.alloc(0);
+    if (!table || table.length < phentsize * phnum)
+        return undefined;
+    let isStatic = true;
+    for (let i = 0; i < phnum; i++)
+        if (u32(table, i * phentsize) === PT_INTERP)
+            isStatic = false;
+    return { bits, littleEndian, machine, isStatic, header: header.subarray(0, 128) };
+}
+/**
+ * Reads an ELF file's identity; undefined when the file is missing, not a regular file or not
+ * ELF. Opened without blocking so a FIFO put where a program was expected cannot hang the
+ * caller; followLinks false refuses a link in the last place (for paths already resolved).
+ */
+async function elf_readElf(path, { followLinks = true } = {}) {
+    let file;
+    try {
+        file = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | (followLinks ? 0 : constants.O_NOFOLLOW));
+    }
+    catch {
+        return undefined;
+    }
+    try {
+        if (!(await file.stat()).isFile())
+            return undefined;
+        // Program headers sit right after the ELF header in every linker's output: 64 KiB holds them.
+        const buffer = Buffer.alloc(65536);
+        const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
+        const data = buffer.subarray(0, bytesRead);
+        return parseElf(data, (offset, length) => (offset + length <= data.length ? data.subarray(offset, offset + length) : undefined));
+    }
+    finally {
+        await file.close();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/install/libraries/loader.ts
 
 
@@ -3434,9 +4106,9 @@ var elf = __nccwpck_require__(240);
 
 
 /** Each platform's dynamic loader, as glibc programs name it, relative to the root. */
-const LOADERS = (0,platforms/* perTarget */.Ve)(p => p.loader);
+const LOADERS = perTarget(p => p.loader);
 /** Symbolic links followed before giving up, as the kernel's limit (ELOOP). */
-const MAX_LINKS = 40;
+const loader_MAX_LINKS = 40;
 /**
  * Resolves a path inside root, following links the way a chroot would but refusing the ones
  * that leave it. The real path relative to root, or why there is none (with leaves set when a
@@ -3468,8 +4140,8 @@ async function loader_resolveInside(root, path) {
             done.push(name);
             continue;
         }
-        if (++links > MAX_LINKS)
-            return { problem: `${path} goes through more than ${MAX_LINKS} links` };
+        if (++links > loader_MAX_LINKS)
+            return { problem: `${path} goes through more than ${loader_MAX_LINKS} links` };
         const target = await readlink(join(root, here));
         if (target.startsWith('/')) {
             return { problem: `${here} links to ${target}, outside the sysroot (QEMU follows links on the host's side)`, leaves: true };
@@ -3719,7 +4391,7 @@ async function machineKnows(names) {
     }
     return known;
 }
-const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK } = external_node_fs_.constants;
+const { O_RDONLY: private_apt_O_RDONLY, O_WRONLY, O_CREAT: private_apt_O_CREAT, O_EXCL: private_apt_O_EXCL, O_NOFOLLOW: private_apt_O_NOFOLLOW, O_NONBLOCK: private_apt_O_NONBLOCK } = external_node_fs_namespaceObject.constants;
 /**
  * Copies a package from a file: archive to `to`, checked against the SHA256 apt printed (from the
  * signed index): the archive's folder may be one others can write, so only the hash vouches for it.
@@ -3740,7 +4412,7 @@ async function copyChecked(uri, to) {
     }
     let source;
     try {
-        source = await open(from, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+        source = await open(from, private_apt_O_RDONLY | private_apt_O_NOFOLLOW | private_apt_O_NONBLOCK);
     }
     catch (error) {
         const code = error.code;
@@ -3755,7 +4427,7 @@ async function copyChecked(uri, to) {
             throw refuse(`${from} in the file: archive is not a regular file`, repair);
         if (info.size !== uri.size)
             throw refuse(`${from} has ${info.size} bytes; the archive's signed index says ${uri.size}`, repair);
-        const target = await open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
+        const target = await open(to, O_WRONLY | private_apt_O_CREAT | private_apt_O_EXCL | private_apt_O_NOFOLLOW, 0o644);
         const hash = createHash('sha256');
         try {
             const buffer = Buffer.alloc(1024 * 1024);
@@ -4466,7 +5138,6 @@ function librariesRequestOf(inputs) {
 
 
 
-
 /**
  * The web address of the repository the action runs from, whose releases hold its own QEMU builds.
  * The runner leaves GITHUB_ACTION_REPOSITORY empty for a local action (`uses: ./`), which comes
@@ -4500,11 +5171,6 @@ function interpreterStoreFor(env) {
 function sysrootStoreFor(env) {
     return join(dirname(interpreterStoreFor(env)), 'sysroots');
 }
-/** The job's proxy variables; undefined when it sets none. */
-function proxyOf(env) {
-    const proxy = proxyFromVariables(env);
-    return proxy.httpsProxy || proxy.httpProxy || proxy.noProxy ? proxy : undefined;
-}
 /** The action's places: the runner's tool cache and temp folder (the command line's defaults outside a runner). */
 function actionPlaces(env, uid) {
     return {
@@ -4512,8 +5178,7 @@ function actionPlaces(env, uid) {
         toolCacheLabel: env.RUNNER_TOOL_CACHE ? 'RUNNER_TOOL_CACHE' : 'the default cache folder (RUNNER_TOOL_CACHE is not set)',
         tempDir: env.RUNNER_TEMP || tmpdir(),
         assetBase: actionAssetBase(env),
-        interpreterStore: interpreterStoreFor(env),
-        proxy: proxyOf(env)
+        interpreterStore: interpreterStoreFor(env)
     };
 }
 /**
@@ -4521,7 +5186,7 @@ function actionPlaces(env, uid) {
  * (named by its runner process, which main and post share) that the post step removes.
  */
 function temporarySysrootRoot(env, runnerPid) {
-    return (0,external_node_path_.join)(env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), `setup-x86-on-arm-sysroot-${runnerPid}`);
+    return (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), `setup-x86-on-arm-sysroot-${runnerPid}`);
 }
 /**
  * The command line's places: its cache folder (--cache-dir, else commandLineToolCache). The asset
@@ -4534,7 +5199,6 @@ function commandLinePlaces(env, uid, assetBaseOption, home = homedir(), cacheDir
         toolCacheLabel: cacheDir ? 'the folder --cache-dir names' : "the command line's cache folder (--cache-dir chooses another)",
         tempDir: tmpdir(),
         interpreterStore: interpreterStoreFor(env),
-        proxy: proxyOf(env),
         assetBase: assetBaseOption
             ? parseAssetBase(assetBaseOption)
             : env.SETUP_X86_ON_ARM_ASSET_BASE
@@ -4580,9 +5244,9 @@ class SignalStop {
         const { exit = code => process.exit(code), say = line => void process.stderr.write(`${line}\n`), graceMs = 5000 } = this.seams;
         const leave = () => {
             work.ledger?.releaseNow();
-            for (const dir of [work.workDir, ...(0,scratch/* heldScratch */.qA)()])
+            for (const dir of [work.workDir, ...heldScratch()])
                 if (dir)
-                    (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
+                    (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
             exit(exitCodeOf(signal));
         };
         if (this.waiting)
@@ -4599,7 +5263,7 @@ class SignalStop {
         await Promise.race([work.ledger?.idle(), grace]);
         clearTimeout(timer);
         // apt, dpkg-deb or a decompressor still writing into a scratch folder would outlive its removal.
-        await (0,kernel_process/* endPrograms */.vs)();
+        await endPrograms();
         leave();
     }
 }
@@ -4660,10 +5324,10 @@ async function removeCheckLeftovers() {
 /** A sysroot main made for this job alone (its tool cache could not be written); a failure here only warns. */
 async function removeTemporarySysroot(env) {
     const dir = temporarySysrootRoot(env, process.ppid);
-    if (!(0,external_node_fs_.existsSync)(dir))
+    if (!(0,external_node_fs_namespaceObject.existsSync)(dir))
         return;
     try {
-        await (0,promises_.rm)(dir, { recursive: true, force: true });
+        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
         info(`removed the temporary sysroot ${dir}`);
     }
     catch (error) {
@@ -4692,7 +5356,7 @@ async function run(seams = {}) {
             ledger,
             holder: savedHolder(),
             runnerPid: seams.runnerPid,
-            dir: seams.binfmtDir ?? binfmt/* BINFMT_DIR */.x6
+            dir: seams.binfmtDir ?? BINFMT_DIR
         });
         const done = [
             report.removed.length ? `removed ${report.removed.join(', ')}` : '',
@@ -4707,1118 +5371,6 @@ async function run(seams = {}) {
     }
 }
 
-
-/***/ }),
-
-/***/ 237:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   OS: () => (/* binding */ parseQemuVersion)
-/* harmony export */ });
-/* unused harmony exports candidatePaths, unsuitability, findInterpreter, qemuVersion */
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _kernel_elf_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(240);
-/* harmony import */ var _kernel_process_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(105);
-/* harmony import */ var _kernel_root_files_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(659);
-/** Finding a QEMU user-mode interpreter already on the machine, and telling its version. */
-
-
-
-
-
-const SYSTEM_DIRS = (/* unused pure expression or super */ null && (['/usr/local/bin', '/usr/bin', '/bin', '/usr/sbin']));
-/** The places distros and peer tools put qemu-<target>, in the order they are tried. */
-function candidatePaths(target, pathEnv = process.env.PATH ?? '') {
-    const dirs = [...pathEnv.split(delimiter).filter(d => d.startsWith('/')), ...SYSTEM_DIRS];
-    const paths = dirs.flatMap(dir => [`${dir}/qemu-${target}-static`, `${dir}/qemu-${target}`]);
-    paths.push(`/usr/libexec/qemu-binfmt/${target}-binfmt-P`);
-    return [...new Set(paths)];
-}
-/** Why a file cannot serve as the interpreter for these flags, or undefined when it can. */
-async function unsuitability(path, flags) {
-    const elf = await readElf(path);
-    if (!elf)
-        return `${path} is not an ELF program`;
-    if (flags.includes('F') && !elf.isStatic) {
-        return `${path} is dynamically linked: with the F flag the kernel uses it inside containers, where its libraries are missing`;
-    }
-    if (path.endsWith('-binfmt-P') && !flags.includes('P')) {
-        return `${path} expects the P flag (preserve argv[0]); add P to flags to use it`;
-    }
-    return undefined;
-}
-function exists(path) {
-    return access(path).then(() => true, () => false);
-}
-/** The first suitable interpreter on the machine for a target. */
-async function findInterpreter(target, flags, pathEnv) {
-    const rejected = [];
-    for (const path of candidatePaths(target, pathEnv)) {
-        if (!(await exists(path)))
-            continue;
-        // Registered, it runs for every user of the machine: only root may be able to change it.
-        const untrusted = await rootOnlyProblem(path, 'file');
-        const why = untrusted ? `${path} is not root's alone (${untrusted})` : await unsuitability(path, flags);
-        if (why) {
-            rejected.push(why);
-            continue;
-        }
-        return { found: { path, version: await qemuVersion(path) }, rejected };
-    }
-    return { rejected };
-}
-/** "qemu-x86_64 version 8.2.2 (Debian ...)" -> "8.2.2" */
-function parseQemuVersion(text) {
-    return /version (\d+\.\d+(?:\.\d+)?)/.exec(text)?.[1];
-}
-async function qemuVersion(path) {
-    const result = await runProgram(path, ['--version'], { timeoutMs: 10_000 });
-    return result.code === 0 ? parseQemuVersion(result.stdout) : undefined;
-}
-
-
-/***/ }),
-
-/***/ 281:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   AM: () => (/* binding */ registerLine),
-/* harmony export */   BX: () => (/* binding */ isMounted),
-/* harmony export */   TF: () => (/* binding */ remove),
-/* harmony export */   kz: () => (/* binding */ register),
-/* harmony export */   lQ: () => (/* binding */ sameHandler),
-/* harmony export */   qn: () => (/* binding */ MAX_INTERPRETER_PATH),
-/* harmony export */   vs: () => (/* binding */ unmount),
-/* harmony export */   x6: () => (/* binding */ BINFMT_DIR),
-/* harmony export */   xz: () => (/* binding */ readTable)
-/* harmony export */ });
-/* unused harmony exports parseEntry, diffTables, BinfmtError, explainKernelError, mount */
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _find_on_path_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(404);
-/**
- * The kernel's binfmt_misc interface: parse entries, build register lines, read the table.
- * Pure functions first; the few that touch /proc take a Privileged writer for the writes.
- */
-
-
-const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
-/** The longest interpreter path the kernel takes in a register line. */
-const MAX_INTERPRETER_PATH = 127;
-/** Parses the text of /proc/sys/fs/binfmt_misc/<name>. */
-function parseEntry(name, text) {
-    const entry = { name, enabled: false, interpreter: '', flags: '', type: 'M', offset: 0, magic: '', mask: '' };
-    for (const line of text.split('\n')) {
-        const [key, ...rest] = line.trim().split(' ');
-        const value = rest.join(' ');
-        if (key === 'enabled')
-            entry.enabled = true;
-        else if (key === 'disabled')
-            entry.enabled = false;
-        else if (key === 'interpreter')
-            entry.interpreter = value;
-        else if (key === 'flags:')
-            entry.flags = value;
-        else if (key === 'offset')
-            entry.offset = Number(value);
-        else if (key === 'magic')
-            entry.magic = value.toLowerCase();
-        else if (key === 'mask')
-            entry.mask = value.toLowerCase();
-        else if (key === 'extension') {
-            entry.type = 'E';
-            entry.magic = value.replace(/^\./, '');
-        }
-    }
-    return entry;
-}
-const FIELD_FORBIDDEN = /[:\n\0]/;
-/** Escapes hex bytes as the \xHH form the kernel decodes in a register line. */
-function escapeHex(hex) {
-    return hex.replace(/(..)/g, '\\x$1');
-}
-/**
- * The line written to /proc/sys/fs/binfmt_misc/register for an entry. Throws on anything the
- * kernel would misread: a field holding ':' or a newline, a '/' in the name, lengths past its limits.
- */
-function registerLine(entry) {
-    const { name, type, offset, magic, mask, interpreter, flags } = entry;
-    // 'register' and 'status' are the kernel's own control files in the same folder.
-    if (!name || name.includes('/') || ['.', '..', 'register', 'status'].includes(name) || FIELD_FORBIDDEN.test(name)) {
-        throw new Error(`invalid binfmt entry name: ${JSON.stringify(name)}`);
-    }
-    if (FIELD_FORBIDDEN.test(interpreter) || !interpreter.startsWith('/')) {
-        throw new Error(`invalid interpreter path: ${JSON.stringify(interpreter)}`);
-    }
-    if (interpreter.length > MAX_INTERPRETER_PATH) {
-        throw new Error(`interpreter path longer than ${MAX_INTERPRETER_PATH} characters: ${interpreter}`);
-    }
-    if (!/^[POCF]*$/.test(flags))
-        throw new Error(`invalid binfmt flags: ${JSON.stringify(flags)}`);
-    let line;
-    if (type === 'E') {
-        if (FIELD_FORBIDDEN.test(magic) || magic.includes('/'))
-            throw new Error(`invalid extension: ${magic}`);
-        line = `:${name}:E::${magic}::${interpreter}:${flags}`;
-    }
-    else {
-        if (!/^([0-9a-f]{2})+$/.test(magic) || (mask !== '' && !/^([0-9a-f]{2})+$/.test(mask))) {
-            throw new Error('magic and mask must be hex bytes');
-        }
-        if (mask !== '' && mask.length !== magic.length)
-            throw new Error('mask and magic differ in length');
-        if (offset + magic.length / 2 > 128)
-            throw new Error('magic must lie within the first 128 bytes');
-        line = `:${name}:M:${offset || ''}:${escapeHex(magic)}:${escapeHex(mask)}:${interpreter}:${flags}`;
-    }
-    if (line.length > 1920)
-        throw new Error('register line longer than the kernel accepts');
-    return line;
-}
-/** Is binfmt_misc mounted (its status file present)? */
-async function isMounted(dir = BINFMT_DIR) {
-    try {
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(`${dir}/status`, 'utf8');
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-/** Reads every entry of the table (empty when binfmt_misc is not mounted). */
-async function readTable(dir = BINFMT_DIR) {
-    const table = new Map();
-    let names;
-    try {
-        names = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)(dir);
-    }
-    catch {
-        return table;
-    }
-    await Promise.all(names
-        .filter(name => name !== 'register' && name !== 'status')
-        .map(async (name) => {
-        try {
-            table.set(name, parseEntry(name, await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(`${dir}/${name}`, 'utf8')));
-        }
-        catch {
-            // removed between readdir and read: not part of the table
-        }
-    }));
-    return table;
-}
-/** Do two entries register the same handler (everything but the enabled state)? */
-function sameHandler(a, b) {
-    return (a.type === b.type &&
-        a.offset === b.offset &&
-        a.magic === b.magic &&
-        a.mask === b.mask &&
-        a.interpreter === b.interpreter &&
-        [...a.flags].sort().join('') === [...b.flags].sort().join(''));
-}
-function diffTables(before, after) {
-    const diff = { added: [], removed: [], changed: [] };
-    for (const [name, entry] of after) {
-        const old = before.get(name);
-        if (!old)
-            diff.added.push(entry);
-        else if (!sameHandler(old, entry) || old.enabled !== entry.enabled)
-            diff.changed.push({ before: old, after: entry });
-    }
-    for (const [name, entry] of before)
-        if (!after.has(name))
-            diff.removed.push(entry);
-    return diff;
-}
-/** A change the kernel refused, explained in one line with what to do. */
-class BinfmtError extends Error {
-}
-const UNPRIVILEGED = "this job may not change the kernel's binfmt_misc table (an unprivileged container job, or a user namespace): run the step on the host, or in a container started with --privileged";
-/** Turns what the kernel or mount(8) said into the cause and the fix. */
-function explainKernelError(doing, error) {
-    const code = error.code ?? '';
-    const text = `${code} ${error.message ?? error}`;
-    let why;
-    if (/EROFS|read-only/i.test(text)) {
-        why =
-            "binfmt_misc is read-only here (a container's /proc/sys, or a runner service with ProtectKernelTunables=yes): run the step on the host, or give the container --privileged";
-    }
-    else if (/EPERM|EACCES|not permitted|permission denied/i.test(text))
-        why = `operation not permitted: ${UNPRIVILEGED}`;
-    else if (/unknown filesystem type|mount point does not exist|ENOENT|No such file/i.test(text)) {
-        why = 'this kernel has no binfmt_misc (CONFIG_BINFMT_MISC): use a kernel built with it, as every mainstream distribution is';
-    }
-    else if (/EEXIST|File exists/i.test(text))
-        why = 'another process registered the same name at the same moment: run the step again';
-    else
-        why = text.trim();
-    return new BinfmtError(`cannot ${doing}: ${why}`);
-}
-/** Registers an entry (and disables it again when it was recorded disabled). */
-async function register(sys, entry, dir = BINFMT_DIR) {
-    const line = registerLine(entry);
-    await sys.write(`${dir}/register`, line).catch(error => {
-        throw explainKernelError(`register ${entry.name} in binfmt_misc`, error);
-    });
-    if (!entry.enabled)
-        await sys.write(`${dir}/${entry.name}`, '0');
-}
-/** Removes one entry by name. Never writes to `status` (that would remove every entry). */
-async function remove(sys, name, dir = BINFMT_DIR) {
-    if (!name || name.includes('/') || name === 'status' || name === 'register') {
-        throw new Error(`refusing to remove binfmt entry ${JSON.stringify(name)}`);
-    }
-    await sys.write(`${dir}/${name}`, '-1');
-}
-/** Mounts binfmt_misc, loading the module first when the kernel needs it. */
-async function mount(sys, dir = BINFMT_DIR) {
-    if (await isMounted(dir))
-        return;
-    // Built in, or already loaded: then modprobe has nothing to do (or is not there).
-    const modprobe = systemProgram('modprobe');
-    if (modprobe)
-        await sys.run(modprobe, ['binfmt_misc']).catch(() => undefined);
-    const mounter = systemProgram('mount');
-    if (!mounter)
-        throw new BinfmtError(`cannot mount binfmt_misc: this machine has no mount program in ${SYSTEM_PATH} (util-linux's mount package)`);
-    await sys.run(mounter, ['-t', 'binfmt_misc', 'binfmt_misc', dir]).catch(error => {
-        throw explainKernelError('mount binfmt_misc', error);
-    });
-}
-async function unmount(sys, dir = BINFMT_DIR) {
-    await sys.run((0,_find_on_path_js__WEBPACK_IMPORTED_MODULE_1__/* .systemProgram */ .CA)('umount') ?? 'umount', [dir]);
-}
-
-
-/***/ }),
-
-/***/ 240:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   o: () => (/* binding */ readElf)
-/* harmony export */ });
-/* unused harmony export parseElf */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/** Just enough ELF reading to tell what a file is for and whether it is statically linked. */
-
-
-const PT_INTERP = 3;
-/** Parses an ELF file's header and program headers; undefined when it is not ELF. */
-function parseElf(header, programHeaders) {
-    if (header.length < 52 || header.readUInt32BE(0) !== 0x7f454c46)
-        return undefined;
-    const bits = header[4] === 2 ? 64 : header[4] === 1 ? 32 : undefined;
-    const littleEndian = header[5] === 1;
-    if (!bits || (bits === 64 && header.length < 64))
-        return undefined;
-    const u16 = (at) => (littleEndian ? header.readUInt16LE(at) : header.readUInt16BE(at));
-    const u32 = (b, at) => (littleEndian ? b.readUInt32LE(at) : b.readUInt32BE(at));
-    const machine = u16(18);
-    const phoff = bits === 64 ? Number(littleEndian ? header.readBigUInt64LE(32) : header.readBigUInt64BE(32)) : u32(header, 28);
-    const phentsize = u16(bits === 64 ? 54 : 42);
-    const phnum = u16(bits === 64 ? 56 : 44);
-    const table = phnum ? programHeaders(phoff, phentsize * phnum) : Buffer.alloc(0);
-    if (!table || table.length < phentsize * phnum)
-        return undefined;
-    let isStatic = true;
-    for (let i = 0; i < phnum; i++)
-        if (u32(table, i * phentsize) === PT_INTERP)
-            isStatic = false;
-    return { bits, littleEndian, machine, isStatic, header: header.subarray(0, 128) };
-}
-/**
- * Reads an ELF file's identity; undefined when the file is missing, not a regular file or not
- * ELF. Opened without blocking so a FIFO put where a program was expected cannot hang the
- * caller; followLinks false refuses a link in the last place (for paths already resolved).
- */
-async function readElf(path, { followLinks = true } = {}) {
-    let file;
-    try {
-        file = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDONLY | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NONBLOCK | (followLinks ? 0 : node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NOFOLLOW));
-    }
-    catch {
-        return undefined;
-    }
-    try {
-        if (!(await file.stat()).isFile())
-            return undefined;
-        // Program headers sit right after the ELF header in every linker's output: 64 KiB holds them.
-        const buffer = Buffer.alloc(65536);
-        const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
-        const data = buffer.subarray(0, bytesRead);
-        return parseElf(data, (offset, length) => (offset + length <= data.length ? data.subarray(offset, offset + length) : undefined));
-    }
-    finally {
-        await file.close();
-    }
-}
-
-
-/***/ }),
-
-/***/ 404:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   CA: () => (/* binding */ systemProgram),
-/* harmony export */   aY: () => (/* binding */ findOnPath)
-/* harmony export */ });
-/* unused harmony export SYSTEM_PATH */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/** Finding a program the way a shell would: the first executable file of that name on PATH. */
-
-
-/** The absolute path of `name` in the first PATH folder that holds it as an executable file. */
-function findOnPath(name, path = process.env.PATH ?? '') {
-    for (const dir of path.split(node_path__WEBPACK_IMPORTED_MODULE_1__.delimiter)) {
-        // Relative PATH entries would depend on the working folder: not ours to follow.
-        if (!dir.startsWith('/'))
-            continue;
-        const candidate = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, name);
-        try {
-            if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(candidate).isFile())
-                continue;
-            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.accessSync)(candidate, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.X_OK);
-            return candidate;
-        }
-        catch {
-            // not here
-        }
-    }
-    return undefined;
-}
-/**
- * Where root's own tools (chroot, mount, modprobe) are looked for: by absolute path, never through
- * a PATH without /usr/sbin (su, a bare service), where they would seem missing and the kernel or
- * the F flag would take the blame.
- */
-const SYSTEM_PATH = '/usr/sbin:/usr/bin:/sbin:/bin';
-/** The absolute path of one of the system's own programs; undefined when the machine has none. */
-function systemProgram(name) {
-    return findOnPath(name, SYSTEM_PATH);
-}
-
-
-/***/ }),
-
-/***/ 621:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   P4: () => (/* binding */ PLATFORMS),
-/* harmony export */   Ve: () => (/* binding */ perTarget)
-/* harmony export */ });
-/* unused harmony exports platformOf, lookupPlatform, hostFamily, headerMatches, platformOfHeader, entryFor */
-const ELF = '7f454c46';
-const PAD = '0000000000000000';
-const MASK_A = 'ffffffffff' + 'fefe00' + 'ffffffffffffffff' + 'feffffff';
-const MASK_B = 'ffffffffffffff00' + 'ffffffffffffffff' + 'feffffff';
-const MASK_C = 'ffffffffffffff00' + 'ffffffffffffffff' + 'feffff00';
-const MASK_D = 'ffffffffffffff00' + 'ffffffffffffffff' + 'fffeffff';
-const MASK_E = 'fffffffffffffffc' + '00ffffffffffffff' + 'feffffff';
-const MASK_F = 'ffffffffffffff00' + '00ffffffffffffff' + 'feffffff';
-/** ELF class/data/version for 64-bit little endian, 32-bit little endian, 64-bit big endian. */
-const LE64 = '02010100';
-const LE32 = '01010100';
-const BE64 = '02020100';
-const PLATFORMS = [
-    {
-        target: 'x86_64',
-        docker: 'linux/amd64',
-        aliases: ['amd64', 'x86_64', 'x86-64', 'x64', 'linux/amd64'],
-        magic: ELF + LE64 + PAD + '0200' + '3e00',
-        mask: MASK_A,
-        machine: /^x86_64$/,
-        bits: 64,
-        loader: 'lib64/ld-linux-x86-64.so.2',
-        debian: 'amd64'
-    },
-    {
-        target: 'i386',
-        docker: 'linux/386',
-        aliases: ['386', 'i386', 'i486', 'i586', 'i686', 'x86', 'linux/386'],
-        magic: ELF + LE32 + PAD + '0200' + '0300',
-        mask: MASK_A,
-        machine: /^i[3-6]86$/,
-        bits: 32,
-        loader: 'lib/ld-linux.so.2',
-        debian: 'i386'
-    },
-    {
-        target: 'aarch64',
-        docker: 'linux/arm64',
-        aliases: ['arm64', 'aarch64', 'linux/arm64', 'linux/arm64/v8'],
-        magic: ELF + LE64 + PAD + '0200' + 'b700',
-        mask: MASK_B,
-        machine: /^aarch64$/,
-        bits: 64,
-        loader: 'lib/ld-linux-aarch64.so.1',
-        debian: 'arm64'
-    },
-    {
-        target: 'arm',
-        docker: 'linux/arm/v7',
-        aliases: ['arm', 'armhf', 'armel', 'armv6', 'armv7', 'armv7l', 'linux/arm', 'linux/arm/v6', 'linux/arm/v7'],
-        magic: ELF + LE32 + PAD + '0200' + '2800',
-        mask: MASK_B,
-        machine: /^armv\d+[a-z]*$/,
-        bits: 32,
-        loader: 'lib/ld-linux-armhf.so.3',
-        debian: 'armhf'
-    },
-    {
-        target: 'riscv64',
-        docker: 'linux/riscv64',
-        aliases: ['riscv64', 'linux/riscv64'],
-        magic: ELF + LE64 + PAD + '0200' + 'f300',
-        mask: MASK_B,
-        machine: /^riscv64$/,
-        bits: 64,
-        loader: 'lib/ld-linux-riscv64-lp64d.so.1',
-        debian: 'riscv64'
-    },
-    {
-        target: 'ppc64le',
-        docker: 'linux/ppc64le',
-        aliases: ['ppc64le', 'ppc64el', 'linux/ppc64le'],
-        magic: ELF + LE64 + PAD + '0200' + '1500',
-        mask: MASK_C,
-        machine: /^ppc64le$/,
-        bits: 64,
-        loader: 'lib64/ld64.so.2',
-        debian: 'ppc64el'
-    },
-    {
-        target: 's390x',
-        docker: 'linux/s390x',
-        aliases: ['s390x', 'linux/s390x'],
-        magic: ELF + BE64 + PAD + '0002' + '0016',
-        mask: MASK_D,
-        machine: /^s390x$/,
-        bits: 64,
-        loader: 'lib/ld64.so.1',
-        debian: 's390x'
-    },
-    {
-        target: 'mips64el',
-        docker: 'linux/mips64le',
-        aliases: ['mips64le', 'mips64el', 'linux/mips64le'],
-        magic: ELF + LE64 + PAD + '0200' + '0800',
-        mask: MASK_F,
-        machine: /^mips64$/,
-        bits: 64,
-        loader: 'lib64/ld.so.1',
-        debian: 'mips64el'
-    },
-    {
-        target: 'loongarch64',
-        docker: 'linux/loong64',
-        aliases: ['loong64', 'loongarch64', 'linux/loong64'],
-        magic: ELF + LE64 + PAD + '0200' + '0201',
-        mask: MASK_E,
-        machine: /^loongarch64$/,
-        bits: 64,
-        loader: 'lib64/ld-linux-loongarch-lp64d.so.1',
-        debian: 'loong64'
-    }
-];
-/** One fact of every platform, keyed by target: the tables the other layers read. */
-function perTarget(fact) {
-    return Object.fromEntries(PLATFORMS.map(p => [p.target, fact(p)]));
-}
-function platformOf(target) {
-    const found = PLATFORMS.find(p => p.target === target);
-    if (!found)
-        throw new Error(`unknown QEMU target ${target}`);
-    return found;
-}
-/** Finds a platform by any of its names, ignoring case; undefined when unknown. */
-function lookupPlatform(name) {
-    const key = name.trim().toLowerCase();
-    return PLATFORMS.find(p => p.aliases.includes(key));
-}
-/**
- * The targets a host kernel runs itself (its own family, including compat modes): registering a
- * handler for them would send the host's own programs through QEMU.
- */
-function hostFamily(machine) {
-    if (machine === 'x86_64')
-        return ['x86_64', 'i386'];
-    if (/^i[3-6]86$/.test(machine))
-        return ['i386'];
-    if (machine === 'aarch64' || machine === 'arm64')
-        return ['aarch64'];
-    if (/^arm/.test(machine))
-        return ['arm'];
-    if (machine === 'riscv64')
-        return ['riscv64'];
-    if (machine === 'ppc64le')
-        return ['ppc64le'];
-    if (machine === 's390x')
-        return ['s390x'];
-    if (machine === 'mips64')
-        return ['mips64el'];
-    if (machine === 'loongarch64')
-        return ['loongarch64'];
-    return [];
-}
-/** Does a file header match a magic/mask pair at the given offset? The kernel's own test:
- * ((byte ^ magic) & mask) == 0 for every magic byte. */
-function headerMatches(header, magicHex, maskHex, offset = 0) {
-    const magic = Buffer.from(magicHex, 'hex');
-    const mask = maskHex ? Buffer.from(maskHex, 'hex') : Buffer.alloc(magic.length, 0xff);
-    if (header.length < offset + magic.length)
-        return false;
-    for (let i = 0; i < magic.length; i++) {
-        if (((header[offset + i] ^ magic[i]) & mask[i]) !== 0)
-            return false;
-    }
-    return true;
-}
-/** The platform whose magic/mask a header matches, if any. */
-function platformOfHeader(header) {
-    return PLATFORMS.find(p => headerMatches(header, p.magic, p.mask));
-}
-/** The binfmt_misc entry the action registers for a platform. */
-function entryFor(platform, interpreter, flags) {
-    return {
-        name: `qemu-${platform.target}`,
-        enabled: true,
-        type: 'M',
-        offset: 0,
-        magic: platform.magic,
-        mask: platform.mask,
-        interpreter,
-        flags
-    };
-}
-
-
-/***/ }),
-
-/***/ 105:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Zj: () => (/* binding */ ProgramError),
-  vs: () => (/* binding */ endPrograms),
-  mB: () => (/* binding */ runProgram),
-  zm: () => (/* binding */ streamProgram)
-});
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: external "node:stream"
-const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-;// CONCATENATED MODULE: ./src/kernel/process.ts
-/**
- * The one way this project runs a program: an argument array, never a shell string. runProgram
- * collects bounded output under a timeout (privileged root or sudo runs build on it);
- * streamProgram runs a filter (a decompressor) with data piped through it as it comes.
- */
-
-
-/** Programs running now, so a signal's way out can end them (faces/signals.ts). */
-const running = new Set();
-function track(child) {
-    running.add(child);
-    child.on('exit', () => running.delete(child));
-    child.on('error', () => running.delete(child));
-}
-/** Ends every program this process started and still runs (SIGTERM), and waits up to `waitMs` for them to go. */
-async function endPrograms(waitMs = 2000) {
-    const left = [...running].filter(child => child.exitCode === null && child.signalCode === null);
-    const gone = left.map(child => new Promise(resolve => child.once('exit', () => resolve())));
-    for (const child of left)
-        child.kill('SIGTERM');
-    let timer;
-    const waited = new Promise(resolve => {
-        timer = setTimeout(resolve, waitMs);
-        timer.unref();
-    });
-    await Promise.race([Promise.all(gone), waited]);
-    clearTimeout(timer);
-}
-/** Runs a program and collects its output; never throws for a non-zero exit. */
-function runProgram(command, args, options = {}) {
-    return new Promise(resolve => {
-        const child = (0,external_node_child_process_namespaceObject.execFile)(command, args, { env: options.env, timeout: options.timeoutMs ?? 120_000, cwd: options.cwd, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-            const code = error ? (typeof error.code === 'number' ? error.code : 127) : 0;
-            const reason = error && typeof error.code !== 'number' ? `${error.message}\n` : '';
-            resolve({ code, stdout: String(stdout), stderr: reason + String(stderr) });
-        });
-        track(child);
-        if (options.input !== undefined)
-            child.stdin?.end(options.input);
-    });
-}
-/**
- * Why a streamed program failed: 'missing' (not on this machine), 'failed' (it could not be
- * started, or its input broke: detail says what), or 'exit' (a non-zero exit or a signal; stderr
- * holds the first 4 KiB it wrote).
- */
-class ProgramError extends Error {
-    program;
-    failure;
-    detail;
-    exitCode;
-    stderr;
-    constructor(program, failure, detail, exitCode = null, stderr = '') {
-        const said = { missing: `${program} is not on this machine`, failed: `${program}: ${detail}`, exit: `${program} ${detail}` };
-        super(said[failure]);
-        this.program = program;
-        this.failure = failure;
-        this.detail = detail;
-        this.exitCode = exitCode;
-        this.stderr = stderr;
-        this.name = 'ProgramError';
-    }
-}
-/** Largest share of a program's stderr kept for its error. */
-const STDERR_BYTES = 4096;
-/** Pipes deliver 8-64 KiB at a time; handing on larger pieces saves most of the per-chunk overhead. */
-const BATCH_BYTES = 256 * 1024;
-/**
- * Runs a program as a filter: input goes to its stdin, its stdout comes out as it is written.
- * Throws ProgramError when the program cannot start, the input fails, or it exits non-zero; a
- * consumer that stops early ends it (SIGTERM) and waits for it to go.
- */
-async function* streamProgram(command, args, input, options = {}) {
-    const source = input instanceof external_node_stream_namespaceObject.Readable ? input : external_node_stream_namespaceObject.Readable.from(input);
-    // The environment is passed explicitly, so a changed process.env (PATH) is what the child sees even
-    // where a test runner gives the code its own process.env object.
-    const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
-    track(child);
-    let stderr = '';
-    let failure;
-    child.stderr.on('data', (d) => {
-        if (stderr.length < STDERR_BYTES)
-            stderr += d.toString();
-    });
-    const exited = new Promise(resolve => {
-        child.on('error', error => {
-            failure ??= { error, from: 'spawn' };
-            resolve({ code: null, signal: null });
-        });
-        child.on('close', (code, signal) => resolve({ code, signal }));
-    });
-    // A program that stops reading (or a consumer that stops early) closes the pipe: EPIPE is expected.
-    child.stdin.on('error', () => { });
-    source.on('error', error => {
-        failure ??= { error, from: 'input' };
-        child.stdin.destroy();
-    });
-    source.pipe(child.stdin);
-    let finished = false;
-    try {
-        let batch = [];
-        let batched = 0;
-        for await (const chunk of child.stdout) {
-            batch.push(chunk);
-            batched += chunk.length;
-            if (batched >= BATCH_BYTES) {
-                yield batch.length === 1 ? batch[0] : Buffer.concat(batch, batched);
-                batch = [];
-                batched = 0;
-            }
-        }
-        if (batched)
-            yield Buffer.concat(batch, batched);
-        const { code, signal } = await exited;
-        finished = true;
-        if (failure) {
-            const missing = failure.from === 'spawn' && failure.error.code === 'ENOENT';
-            throw new ProgramError(command, missing ? 'missing' : 'failed', failure.error.message);
-        }
-        if (code !== 0)
-            throw new ProgramError(command, 'exit', signal ? `was killed by ${signal}` : `exited with ${code}`, code, stderr);
-    }
-    finally {
-        if (!finished) {
-            source.unpipe(child.stdin);
-            source.destroy();
-            child.stdin.destroy();
-            child.stdout.destroy();
-            if (child.exitCode === null && child.signalCode === null)
-                child.kill('SIGTERM');
-            await exited;
-        }
-    }
-}
-
-
-/***/ }),
-
-/***/ 659:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   k: () => (/* binding */ rootOnlyProblem)
-/* harmony export */ });
-/* unused harmony exports trustedUids, untrustedProblem, freshFolder, openFolder, updateTextFile, readRegularText */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/**
- * What this process creates, reads and runs, by one rule: the machine is shared, so nothing that a
- * user other than the trusted ones can change may steer it. Trusted: root, and the user this
- * process runs as (without root, its own files; as root under sudo, the admin who invoked it).
- * - Folders it works in are made fresh (mkdtemp, mode 0700) under a parent that only trusted users
- *   can change (a sticky folder such as /tmp counts: only an entry's owner may rename it).
- * - A file it reads, runs or hands to the kernel is a regular file that only trusted users can
- *   change, and so is every folder above it, as written and once links are resolved.
- * - Files a person names (an environment file) are opened without following links and without
- *   blocking on a FIFO. Node has no openat(2): a path is walked one folder at a time through
- *   /proc/self/fd, so a folder swapped for a link halfway is never followed, and a link is followed
- *   only where root made it (root's link in a folder only root can write).
- */
-
-
-
-const { O_RDONLY, O_RDWR, O_CREAT, O_EXCL, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK } = node_fs__WEBPACK_IMPORTED_MODULE_0__.constants;
-const GROUP_OR_OTHER_WRITE = 0o022;
-const STICKY = 0o1000;
-/** Links followed before giving up, as the kernel's limit (ELOOP). */
-const MAX_LINKS = 40;
-/** Root, this process's user, and (as root) the admin who ran it through sudo. */
-function trustedUids(env = process.env, uid = process.getuid?.() ?? 0) {
-    const ids = new Set([0, uid]);
-    if (uid === 0 && /^[1-9]\d*$/.test(env.SUDO_UID ?? ''))
-        ids.add(Number(env.SUDO_UID));
-    return [...ids];
-}
-function ownersText(owners) {
-    return owners.length === 1 ? 'root' : `root or uid ${owners.filter(id => id !== 0).join(' or uid ')}`;
-}
-/** Why one path (not its folders) could be changed by an untrusted user; undefined when it cannot. */
-async function entryProblem(path, kind, owners) {
-    let s;
-    try {
-        s = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.lstat)(path);
-    }
-    catch (err) {
-        return `${path} cannot be read (${err.code ?? err.message})`;
-    }
-    if (!owners.includes(s.uid))
-        return `${path} is owned by uid ${s.uid}, not ${ownersText(owners)}`;
-    // A link's own mode means nothing; where it leads is checked through the resolved path.
-    if (s.isSymbolicLink())
-        return undefined;
-    if (kind === 'file' && !s.isFile())
-        return `${path} is not a regular file`;
-    if (kind !== 'file' && !s.isDirectory())
-        return `${path} is not a folder`;
-    if (s.mode & GROUP_OR_OTHER_WRITE && !(kind === 'parent' && s.mode & STICKY)) {
-        return `${path} is writable by ${s.mode & 0o002 ? 'every user' : 'its group'} (mode ${(s.mode & 0o7777).toString(8)})`;
-    }
-    return undefined;
-}
-/** The path and each folder above it, checked; the first problem found. */
-async function chainProblem(path, kind, owners, seen) {
-    const own = await entryProblem(path, kind, owners);
-    if (own)
-        return own;
-    for (let dir = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(path);; dir = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(dir)) {
-        if (!seen.has(dir))
-            seen.set(dir, await entryProblem(dir, 'parent', owners));
-        const problem = seen.get(dir);
-        if (problem)
-            return problem;
-        if (dir === (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(dir))
-            return undefined;
-    }
-}
-/**
- * Why a file or folder could be changed by a user not among `owners` (root alone by default):
- * undefined when it cannot. `seen` remembers folders already checked, so many files walk each once.
- */
-async function untrustedProblem(path, kind, owners = [0], seen = new Map()) {
-    const absolute = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(path);
-    const written = await chainProblem(absolute, kind, owners, seen);
-    if (written)
-        return written;
-    let real;
-    try {
-        real = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.realpath)(absolute);
-    }
-    catch (err) {
-        return `${absolute} cannot be resolved (${err.code ?? err.message})`;
-    }
-    return real === absolute ? undefined : chainProblem(real, kind, owners, seen);
-}
-/** Why a file or folder is not root's alone (the interpreter and sysroot stores); undefined when it is. */
-function rootOnlyProblem(path, kind, seen) {
-    return untrustedProblem(path, kind === 'directory' ? 'folder' : 'file', [0], seen);
-}
-/**
- * A new folder for this run (mkdtemp: a name no one can guess, made only if it did not exist,
- * mode 0700) under the first of `parents` that only trusted users can change; `mode` widens it
- * where another of root's own users must enter (apt's _apt). Throws one line naming every parent
- * and why it was passed over.
- */
-async function freshFolder(parents, prefix, mode = 0o700, owners = trustedUids()) {
-    const problems = [];
-    // A parent is never made here: making a path as root would follow whatever links are on it.
-    for (const parent of [...new Set(parents.filter(Boolean).map(p => resolve(p)))]) {
-        const problem = await untrustedProblem(parent, 'parent', owners);
-        if (problem) {
-            problems.push(problem);
-            continue;
-        }
-        const dir = await mkdtemp(join(parent, prefix));
-        if (mode !== 0o700)
-            await chmod(dir, mode);
-        return dir;
-    }
-    throw new Error(`no folder to work in that only ${ownersText(owners)} can change: ${problems.join('; ')}; ` +
-        'point RUNNER_TEMP or TMPDIR at a folder of your own that others cannot write');
-}
-const proc = (folder, name) => `/proc/self/fd/${folder.fd}/${name}`;
-/**
- * Opens a folder by walking its path one name at a time, never following a link that someone other
- * than root could have made. The caller closes the handle.
- */
-async function openFolder(path) {
-    let folder = await open('/', O_RDONLY | O_DIRECTORY);
-    const pending = resolve(path).split('/').filter(Boolean);
-    let links = 0;
-    try {
-        while (pending.length) {
-            const name = pending.shift();
-            if (name === '.')
-                continue;
-            let next;
-            try {
-                next = await open(proc(folder, name), O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-            }
-            catch (error) {
-                const code = error.code;
-                const info = code === 'ELOOP' || code === 'ENOTDIR' ? await lstat(proc(folder, name)) : undefined;
-                if (!info?.isSymbolicLink())
-                    throw error;
-                const here = await folder.stat();
-                const rootMade = info.uid === 0 && here.uid === 0 && (!(here.mode & GROUP_OR_OTHER_WRITE) || here.mode & STICKY);
-                if (!rootMade) {
-                    throw new Error(`${path}: ${name} is a link someone other than root may have made; give the path without links`, { cause: error });
-                }
-                if (++links > MAX_LINKS)
-                    throw new Error(`${path} goes through more than ${MAX_LINKS} links`, { cause: error });
-                const target = await readlink(proc(folder, name));
-                if (target.startsWith('/')) {
-                    await folder.close();
-                    folder = await open('/', O_RDONLY | O_DIRECTORY);
-                }
-                pending.unshift(...target.split('/').filter(Boolean));
-                continue;
-            }
-            await folder.close();
-            folder = next;
-        }
-        return folder;
-    }
-    catch (error) {
-        await folder.close();
-        throw error;
-    }
-}
-/**
- * Rewrites a text file a person named (`update` gets its text, '' when it does not exist yet)
- * without following a link at any step. An existing file must be a regular file with one name,
- * owned by root or by the owner of its folder; a new one is made there (never through a link) and
- * given to the folder's owner, as if that user had made it (or, with create false, nothing happens).
- * Unchanged text writes nothing.
- */
-async function updateTextFile(path, update, create = true) {
-    const folder = await openFolder(dirname(resolve(path))).catch(error => {
-        if (error.code !== 'ENOENT')
-            throw error;
-        throw new Error(`the folder of ${path} does not exist`, { cause: error });
-    });
-    let file;
-    try {
-        const at = proc(folder, basename(path));
-        const owner = await folder.stat();
-        try {
-            file = await open(at, O_RDWR | O_NOFOLLOW | O_NONBLOCK);
-        }
-        catch (error) {
-            const code = error.code;
-            if (code === 'ELOOP')
-                throw new Error(`${path} is a link: give the file itself`, { cause: error });
-            if (code !== 'ENOENT')
-                throw error;
-            if (!create)
-                return;
-            file = await open(at, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
-            if (process.getuid?.() === 0)
-                await file.chown(owner.uid, owner.gid);
-        }
-        const info = await file.stat();
-        if (!info.isFile())
-            throw new Error(`${path} is not a regular file`);
-        if (info.nlink > 1)
-            throw new Error(`${path} has ${info.nlink} names (hard links): give a file of its own`);
-        if (info.uid !== 0 && info.uid !== owner.uid) {
-            throw new Error(`${path} is owned by uid ${info.uid}, neither root nor the owner of its folder (uid ${owner.uid})`);
-        }
-        const text = (await file.readFile()).toString('utf8');
-        const next = update(text);
-        if (next === text)
-            return;
-        await file.truncate(0);
-        await file.write(next, 0, 'utf8');
-    }
-    finally {
-        await file?.close();
-        await folder.close();
-    }
-}
-/** A regular file's text, read without following a link or blocking on a FIFO; undefined when it does not exist. */
-async function readRegularText(path) {
-    let file;
-    try {
-        file = await open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
-    }
-    catch (error) {
-        const code = error.code;
-        if (code === 'ENOENT')
-            return undefined;
-        if (code === 'ELOOP')
-            throw new Error(`${path} is a link: give the file itself`, { cause: error });
-        throw error;
-    }
-    try {
-        if (!(await file.stat()).isFile())
-            throw new Error(`${path} is not a regular file`);
-        return (await file.readFile()).toString('utf8');
-    }
-    finally {
-        await file.close();
-    }
-}
-
-
-/***/ }),
-
-/***/ 471:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   ES: () => (/* binding */ holdScratch),
-/* harmony export */   Wl: () => (/* binding */ dropScratch),
-/* harmony export */   qA: () => (/* binding */ heldScratch)
-/* harmony export */ });
-/**
- * Folders this process is writing outside its run's own scratch folder (a root-only download in
- * the interpreter store's incoming folder): a signal's way out removes them with the rest
- * (faces/signals.ts), and the code that made one drops it here when it removes it itself.
- */
-const live = new Set();
-function holdScratch(dir) {
-    live.add(dir);
-}
-function dropScratch(dir) {
-    live.delete(dir);
-}
-/** The folders held now. */
-function heldScratch() {
-    return [...live];
-}
-
-
-/***/ }),
-
-/***/ 598:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-
-/***/ }),
-
-/***/ 474:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-
-/***/ }),
-
-/***/ 24:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
-/***/ 455:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-
-/***/ }),
-
-/***/ 67:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-
-/***/ }),
-
-/***/ 708:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-
-/***/ }),
-
-/***/ 30:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-
-/***/ }),
-
-/***/ 466:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-
-/***/ }),
-
-/***/ 692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
-
-/***/ }),
-
-/***/ 522:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ })
 
@@ -5853,9 +5405,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
-/******/ 
-/******/ // expose the modules object (__webpack_modules__)
-/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -5930,18 +5479,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 /******/ 	};
 /******/ })();
 /******/ 
-/******/ /* webpack/runtime/compat get default export */
-/******/ (() => {
-/******/ 	// getDefaultExport function for compatibility with non-harmony modules
-/******/ 	__nccwpck_require__.n = (module) => {
-/******/ 		var getter = module && module.__esModule ?
-/******/ 			() => (module['default']) :
-/******/ 			() => (module);
-/******/ 		__nccwpck_require__.d(getter, { a: getter });
-/******/ 		return getter;
-/******/ 	};
-/******/ })();
-/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -5954,94 +5491,9 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 /******/ 	};
 /******/ })();
 /******/ 
-/******/ /* webpack/runtime/ensure chunk */
-/******/ (() => {
-/******/ 	__nccwpck_require__.f = {};
-/******/ 	// This file contains only the entry chunk.
-/******/ 	// The chunk loading function for additional chunks
-/******/ 	__nccwpck_require__.e = (chunkId) => {
-/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
-/******/ 			__nccwpck_require__.f[key](chunkId, promises);
-/******/ 			return promises;
-/******/ 		}, []));
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/get javascript chunk filename */
-/******/ (() => {
-/******/ 	// This function allow to reference async chunks
-/******/ 	__nccwpck_require__.u = (chunkId) => {
-/******/ 		// return url for filenames based on template
-/******/ 		return "" + chunkId + ".index.js";
-/******/ 	};
-/******/ })();
-/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/import chunk loading */
-/******/ (() => {
-/******/ 	// no baseURI
-/******/ 	
-/******/ 	// object to store loaded and loading chunks
-/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
-/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
-/******/ 	var installedChunks = {
-/******/ 		792: 0
-/******/ 	};
-/******/ 	
-/******/ 	var installChunk = (data) => {
-/******/ 		var {ids, modules, runtime} = data;
-/******/ 		// add "modules" to the modules object,
-/******/ 		// then flag all "ids" as loaded and fire callback
-/******/ 		var moduleId, chunkId, i = 0;
-/******/ 		for(moduleId in modules) {
-/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
-/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
-/******/ 			}
-/******/ 		}
-/******/ 		if(runtime) runtime(__nccwpck_require__);
-/******/ 		for(;i < ids.length; i++) {
-/******/ 			chunkId = ids[i];
-/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
-/******/ 				installedChunks[chunkId][0]();
-/******/ 			}
-/******/ 			installedChunks[ids[i]] = 0;
-/******/ 		}
-/******/ 	
-/******/ 	}
-/******/ 	
-/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
-/******/ 			// import() chunk loading for javascript
-/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
-/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
-/******/ 	
-/******/ 				// a Promise means "currently loading".
-/******/ 				if(installedChunkData) {
-/******/ 					promises.push(installedChunkData[1]);
-/******/ 				} else {
-/******/ 					if(true) { // all chunks have JS
-/******/ 						// setup Promise in chunk cache
-/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
-/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
-/******/ 							throw e;
-/******/ 						});
-/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
-/******/ 						promises.push(installedChunkData[1] = promise);
-/******/ 					}
-/******/ 				}
-/******/ 			}
-/******/ 	};
-/******/ 	
-/******/ 	// no prefetching
-/******/ 	
-/******/ 	// no preloaded
-/******/ 	
-/******/ 	// no external install chunk
-/******/ 	
-/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/
@@ -6049,6 +5501,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(135);
+/******/ var __webpack_exports__ = __nccwpck_require__(61);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 
