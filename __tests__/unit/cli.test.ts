@@ -212,39 +212,28 @@ describe('commands', () => {
   })
 })
 
-describe('places: the interpreter store, the proxy, what chose the tool cache', () => {
-  test("the action: RUNNER_TOOL_CACHE, the machine's root-only store, the job's proxy variables (lower case first)", () => {
-    const env = {
-      RUNNER_TOOL_CACHE: '/runner/tc',
-      RUNNER_TEMP: '/runner/tmp',
-      https_proxy: 'http://proxy:3128',
-      HTTPS_PROXY: 'http://other:1',
-      NO_PROXY: '.internal'
-    }
+describe('places: the interpreter store, what chose the tool cache', () => {
+  test("the action: RUNNER_TOOL_CACHE, the machine's root-only store", () => {
+    const env = { RUNNER_TOOL_CACHE: '/runner/tc', RUNNER_TEMP: '/runner/tmp' }
     expect(actionPlaces(env, 1001)).toEqual({
       toolCache: '/runner/tc',
       toolCacheLabel: 'RUNNER_TOOL_CACHE',
       tempDir: '/runner/tmp',
       assetBase: undefined,
-      interpreterStore: INTERPRETER_STORE,
-      proxy: { httpsProxy: 'http://proxy:3128', httpProxy: undefined, noProxy: '.internal' }
+      interpreterStore: INTERPRETER_STORE
     })
     expect(INTERPRETER_STORE).toBe('/var/lib/setup-x86-on-arm/interpreters')
-    expect(actionPlaces({}, 0)).toMatchObject({
-      toolCacheLabel: 'the default cache folder (RUNNER_TOOL_CACHE is not set)',
-      proxy: undefined
-    })
+    expect(actionPlaces({}, 0)).toMatchObject({ toolCacheLabel: 'the default cache folder (RUNNER_TOOL_CACHE is not set)' })
     expect(actionPlaces({ SETUP_X86_ON_ARM_INTERPRETER_STORE: '/srv/test/interpreters' }, 0).interpreterStore).toBe(
       '/srv/test/interpreters'
     )
   })
 
   test('the command line: its cache folder, or the one --cache-dir names', () => {
-    expect(commandLinePlaces({ HTTP_PROXY: 'http://proxy:3128' }, 0, undefined, '/home/u')).toMatchObject({
+    expect(commandLinePlaces({}, 0, undefined, '/home/u')).toMatchObject({
       toolCache: '/var/cache/setup-x86-on-arm',
       toolCacheLabel: "the command line's cache folder (--cache-dir chooses another)",
-      interpreterStore: INTERPRETER_STORE,
-      proxy: { httpProxy: 'http://proxy:3128' }
+      interpreterStore: INTERPRETER_STORE
     })
     expect(commandLinePlaces({}, 0, undefined, '/home/u', '/srv/cache')).toMatchObject({
       toolCache: '/srv/cache',

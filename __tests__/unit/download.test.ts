@@ -3,9 +3,12 @@
  * against a server on 127.0.0.1 (redirects, timeouts, retries with the waits recorded, not slept),
  * and the tool cache's layout. Nothing here depends on the architecture of the machine it runs on.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals'
+import { afterAll, beforeAll, beforeEach, describe, expect, jest, test } from '@jest/globals'
+import * as toolkit from '@actions/tool-cache'
+import { once } from 'node:events'
 import { existsSync, readFileSync, statSync } from 'node:fs'
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { createServer as createNetServer, type AddressInfo } from 'node:net'
 import { machine, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -35,8 +38,8 @@ import { fileSystemProblem } from '../../src/install/download/write-errors.js'
 import { isCacheVersion, MANIFEST, type Manifest } from '../../src/install/manifest.js'
 import { PLATFORMS } from '../../src/kernel/platforms.js'
 import { fakeElf, sha256 } from '../helpers/archives.js'
-import { closedPort, startServer, type TestServer } from '../helpers/http-server.js'
-import { describeWhen, file } from '../helpers/requirements.js'
+import { closedPort, selfSignedCertificate, startServer, type TestServer } from '../helpers/http-server.js'
+import { command, describeWhen, file } from '../helpers/requirements.js'
 
 const HEX = (c: string) => c.repeat(64)
 
@@ -516,6 +519,24 @@ describe('fetchToFile (HTTP on 127.0.0.1)', () => {
     expect(logs[0]).toMatch(/failed \(no data for 0.2 s \(timeout\)\); attempt 2 of 4/)
   })
 
+  test('no answer at all for the idle timeout: a timeout too, and each request is ended, not left open', async () => {
+    const closed: Promise<unknown>[] = []
+    const silent = createNetServer(socket => {
+      closed.push(once(socket, 'close'))
+      socket.resume() // reads on, so that the client's end is seen
+    })
+    await new Promise<void>(resolve => silent.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/q.xz`
+    try {
+      const error = await failure(url, { idleTimeoutMs: 200, retryDelaysMs: [0] })
+      expect(error.message).toBe(`download of ${url} failed: no data for 0.2 s (timeout) (after 2 attempts)`)
+      expect(closed).toHaveLength(2)
+      await Promise.all(closed)
+    } finally {
+      silent.close()
+    }
+  })
+
   test('data that keeps coming too slowly meets the deadline, named as such', async () => {
     const path = '/trickle/q.xz'
     server.serve(path, { trickle: data, everyMs: 10 })
@@ -536,7 +557,63 @@ describe('fetchToFile (HTTP on 127.0.0.1)', () => {
   })
 })
 
+describeWhen([command('/usr/bin/openssl')], 'https downloads (a certificate made with openssl)', () => {
+  let dir: string
+  let tls: TestServer
+  let plain: TestServer
+  let cert: Buffer
+  const data = Buffer.from('over tls '.repeat(800))
+  let n = 0
+  const get = (url: string, options: Parameters<typeof fetchToFile>[3] = {}) =>
+    fetchToFile(url, join(dir, `file-${n++}`), () => undefined, { retryDelaysMs: [], ...options })
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fetch-tls-'))
+    const pair = selfSignedCertificate(dir, 'localhost')
+    cert = pair.cert
+    tls = await startServer(pair)
+    plain = await startServer()
+  }, 30_000)
+  afterAll(async () => {
+    await tls?.close()
+    await plain?.close()
+    await rm(dir, { recursive: true, force: true })
+  })
+  const onTls = (path: string) => tls.url(path).replace('127.0.0.1', 'localhost')
+
+  test('an http address that redirects to https is followed, the certificate checked', async () => {
+    tls.serve('/q.br', { file: data })
+    plain.serve('/q.br', { redirect: onTls('/q.br') })
+    expect((await get(plain.url('/q.br'), { ca: cert })).sha256).toBe(sha256(data))
+    const untrusted = (await get(plain.url('/q.br')).catch(e => e)) as DownloadError
+    expect(untrusted.message).toMatch(/self[- ]signed certificate/i)
+  })
+
+  test('https that redirects to http is refused before the http address is asked', async () => {
+    plain.serve('/down.br', { file: data })
+    tls.serve('/down.br', { redirect: plain.url('/down.br') })
+    const error = (await get(onTls('/down.br'), { ca: cert, retryDelaysMs: [0] }).catch(e => e)) as DownloadError
+    expect(error.message).toBe(
+      `download of ${onTls('/down.br')} failed: refused a redirect from https to http (${plain.url('/down.br')}): a download that starts on https stays on it`
+    )
+    expect(plain.requests('/down.br')).toBe(0)
+  })
+})
+
 describe('the tool cache layout', () => {
+  /** @actions/tool-cache on a folder: it reads RUNNER_TOOL_CACHE, and prints ::debug:: lines on stdout (kept out of the test's output). */
+  const withToolkit = async <T>(folder: string, work: () => Promise<T>): Promise<T> => {
+    const before = process.env.RUNNER_TOOL_CACHE
+    const quiet = jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    process.env.RUNNER_TOOL_CACHE = folder
+    try {
+      return await work()
+    } finally {
+      quiet.mockRestore()
+      if (before === undefined) delete process.env.RUNNER_TOOL_CACHE
+      else process.env.RUNNER_TOOL_CACHE = before
+    }
+  }
   let root: string
   let scratch: string
   beforeEach(async () => {
@@ -604,6 +681,7 @@ describe('the tool cache layout', () => {
       binaries: { aarch64: { url: 'http://127.0.0.1:9/q.tar.gz', sha256: HEX('c'), member: 'qemu-aarch64', version: '7.2.22' } }
     })
     expect(await findEntry(root, '7.2.22-1', 'arm64')).toBe(dir)
+    expect(await withToolkit(root, async () => toolkit.find(TOOL_NAME, '7.2.22-1', 'arm64'))).toBe(dir)
     expect(await cacheState(p, ['aarch64', 'riscv64'], 'arm64', root)).toMatchObject({ dir, present: ['aarch64'], missing: ['riscv64'] })
     // A binary from another asset (another sha256) does not count.
     expect(await cacheState(plan(HEX('d')), ['aarch64'], 'arm64', root)).toMatchObject({ dir, present: [], missing: ['aarch64'] })
@@ -659,20 +737,20 @@ describe('the tool cache layout', () => {
     expect(await cacheState(p, ['aarch64', 'riscv64'], 'arm64', root)).toMatchObject({ present: ['aarch64', 'riscv64'], missing: [] })
   })
 
-  test('a folder laid out by @actions/tool-cache is a cache hit, with no request made', async () => {
-    const dir = join(root, TOOL_NAME, '7.2.22-1', 'arm64')
-    await mkdir(dir, { recursive: true })
-    await writeFile(join(dir, 'qemu-aarch64'), 'A')
-    await chmod(join(dir, 'qemu-aarch64'), 0o755)
+  test('an entry cached by @actions/tool-cache (cacheDir) is a cache hit, with no request made', async () => {
+    const source = join(scratch, 'entry')
+    await mkdir(source)
+    await writeFile(join(source, 'qemu-aarch64'), 'A', { mode: 0o755 })
     await writeFile(
-      join(dir, METADATA_FILE),
+      join(source, METADATA_FILE),
       JSON.stringify({
         id: '7.2.22-1',
         qemu: '7.2.22',
         binaries: { aarch64: { url: 'http://127.0.0.1:9/q.tar.gz', sha256: HEX('c'), member: 'qemu-aarch64', version: '7.2.22' } }
       })
     )
-    await writeFile(`${dir}.complete`, '')
+    const dir = await withToolkit(root, () => toolkit.cacheDir(source, TOOL_NAME, '7.2.22-1', 'arm64'))
+    expect(dir).toBe(join(root, TOOL_NAME, '7.2.22-1', 'arm64'))
     const logs: string[] = []
     const got = await download(
       { targets: ['aarch64'], hostArch: 'arm64', version: '', url: '', sha256: '', log: m => void logs.push(m) },

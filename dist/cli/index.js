@@ -2,7 +2,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 118:
+/***/ 6276:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -13,20 +13,20 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: DIAGNOSE_OPTIONS, INSTALL_OPTIONS, OTHER_OPTIONS, USAGE, parseCommandLine
 
-;// CONCATENATED MODULE: external "node:util"
-const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
 // EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(455);
+var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(760);
+var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./src/kernel/platforms.ts
-var kernel_platforms = __nccwpck_require__(621);
-// EXTERNAL MODULE: ./src/kernel/process.ts + 2 modules
-var kernel_process = __nccwpck_require__(105);
+var kernel_platforms = __nccwpck_require__(5621);
+// EXTERNAL MODULE: ./src/kernel/process.ts + 1 modules
+var kernel_process = __nccwpck_require__(3694);
 // EXTERNAL MODULE: ./src/kernel/find-on-path.ts
-var find_on_path = __nccwpck_require__(404);
+var find_on_path = __nccwpck_require__(4404);
 ;// CONCATENATED MODULE: ./src/checks/probe-programs.ts
 /** Every probe program is smaller than this (they are 150-370 bytes). */
 const PROBE_MAX_BYTES = 1024;
@@ -708,19 +708,8 @@ async function aptInstall(sys, log) {
 }
 
 // EXTERNAL MODULE: ./src/install/interpreter.ts
-var interpreter = __nccwpck_require__(237);
-;// CONCATENATED MODULE: ./src/install/download/proxy-settings.ts
-/**
- * The proxy settings from a map of environment variables: lower case first, then upper case,
- * as @actions/http-client reads them. A pure function of the map it is given.
- */
-function proxyFromVariables(env) {
-    const pick = (name) => env[name] || env[name.toUpperCase()] || undefined;
-    return { httpsProxy: pick('https_proxy'), httpProxy: pick('http_proxy'), noProxy: pick('no_proxy') };
-}
-
+var interpreter = __nccwpck_require__(2237);
 ;// CONCATENATED MODULE: ./src/install/index.ts
-
 
 
 /** The sources a method tries, in order. */
@@ -752,7 +741,7 @@ async function obtainInterpreters(targets, request, ctx) {
         existing: wanted => onMachine('existing', wanted),
         download: async (wanted) => {
             // Loaded only when a download is tried: its HTTP, TLS and archive code is most of what a start-up would load.
-            const { download, hostArchOf } = await __nccwpck_require__.e(/* import() */ 907).then(__nccwpck_require__.bind(__nccwpck_require__, 907));
+            const { download, hostArchOf } = await Promise.all(/* import() */[__nccwpck_require__.e(779), __nccwpck_require__.e(226)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7226));
             const hostArch = hostArchOf(ctx.hostMachine);
             const { qemuVersion: version, qemuUrl: url, qemuSha256: sha256 } = request;
             const result = await download({ targets: wanted, hostArch, version, url, sha256, log: ctx.log, sys: ctx.sys }, ctx.places);
@@ -920,7 +909,7 @@ function downloadFailure(output) {
 }
 
 // EXTERNAL MODULE: ./src/kernel/root-files.ts
-var root_files = __nccwpck_require__(659);
+var root_files = __nccwpck_require__(4659);
 ;// CONCATENATED MODULE: ./src/install/libraries/names.ts
 /**
  * What the user asks for, checked before anything runs: package names of the distribution
@@ -1158,9 +1147,9 @@ function privateSources(entries, distribution, arches, mirror = [], keyring = ar
 }
 
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(598);
+var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./src/kernel/scratch.ts
-var scratch = __nccwpck_require__(471);
+var scratch = __nccwpck_require__(7471);
 ;// CONCATENATED MODULE: ./src/install/libraries/cache.ts
 /**
  * The sysroot cache in the tool cache. A sysroot's folder is named by what is in it: the
@@ -1346,7 +1335,7 @@ async function readOsRelease(path) {
 }
 
 // EXTERNAL MODULE: ./src/kernel/elf.ts
-var kernel_elf = __nccwpck_require__(240);
+var kernel_elf = __nccwpck_require__(6240);
 ;// CONCATENATED MODULE: ./src/install/libraries/loader.ts
 
 
@@ -1447,9 +1436,9 @@ async function checkSysroot(dir, targets, input = 'sysroot', shownAs = dir) {
 }
 
 // EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(24);
-;// CONCATENATED MODULE: external "node:url"
-const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: ./src/install/libraries/private-apt.ts
 /**
  * apt on private state: its own sources file, lists, cache, log, preferences, an empty dpkg
@@ -1655,7 +1644,7 @@ async function copyChecked(uri, to) {
     }
     let from;
     try {
-        from = (0,external_node_url_namespaceObject.fileURLToPath)(uri.uri);
+        from = (0,external_node_url_.fileURLToPath)(uri.uri);
     }
     catch {
         throw refuse(`apt names ${uri.uri} for ${uri.file}, which is not a file on this machine`, repair);
@@ -2160,7 +2149,7 @@ async function makeSysroot(request) {
 }
 
 // EXTERNAL MODULE: ./src/kernel/binfmt.ts
-var binfmt = __nccwpck_require__(281);
+var binfmt = __nccwpck_require__(4281);
 ;// CONCATENATED MODULE: ./src/kernel/address-space.ts
 /**
  * How high the kernel hands out user addresses on this host. The top of the main thread's stack
@@ -2989,8 +2978,8 @@ class Ledger {
 const BINFMT_D = '/etc/binfmt.d';
 /** The install layer's places, copied field by field so nothing else of the Environment leaks into install/. */
 function installPlacesOf(env) {
-    const { toolCache, toolCacheLabel, tempDir, assetBase, interpreterStore, proxy } = env;
-    return { toolCache, toolCacheLabel, tempDir, assetBase, interpreterStore, proxy };
+    const { toolCache, toolCacheLabel, tempDir, assetBase, interpreterStore } = env;
+    return { toolCache, toolCacheLabel, tempDir, assetBase, interpreterStore };
 }
 /**
  * Where this run's folders are made: the temporary folder it was given, else the machine's, the
@@ -4801,7 +4790,7 @@ class Changes {
 }
 
 // EXTERNAL MODULE: ./src/install/manifest.ts + 1 modules
-var manifest = __nccwpck_require__(98);
+var manifest = __nccwpck_require__(3098);
 ;// CONCATENATED MODULE: ./src/core/obtain.ts
 /**
  * Step 3 of setup: interpreters for the platforms that need one, from the install layer.
@@ -5522,7 +5511,6 @@ function librariesRequestOf(inputs) {
 
 
 
-
 /**
  * The web address of the repository the action runs from, whose releases hold its own QEMU builds.
  * The runner leaves GITHUB_ACTION_REPOSITORY empty for a local action (`uses: ./`), which comes
@@ -5556,11 +5544,6 @@ function interpreterStoreFor(env) {
 function sysrootStoreFor(env) {
     return (0,external_node_path_.join)((0,external_node_path_.dirname)(interpreterStoreFor(env)), 'sysroots');
 }
-/** The job's proxy variables; undefined when it sets none. */
-function proxyOf(env) {
-    const proxy = proxyFromVariables(env);
-    return proxy.httpsProxy || proxy.httpProxy || proxy.noProxy ? proxy : undefined;
-}
 /** The action's places: the runner's tool cache and temp folder (the command line's defaults outside a runner). */
 function actionPlaces(env, uid) {
     return {
@@ -5568,8 +5551,7 @@ function actionPlaces(env, uid) {
         toolCacheLabel: env.RUNNER_TOOL_CACHE ? 'RUNNER_TOOL_CACHE' : 'the default cache folder (RUNNER_TOOL_CACHE is not set)',
         tempDir: env.RUNNER_TEMP || tmpdir(),
         assetBase: actionAssetBase(env),
-        interpreterStore: interpreterStoreFor(env),
-        proxy: proxyOf(env)
+        interpreterStore: interpreterStoreFor(env)
     };
 }
 /**
@@ -5590,7 +5572,6 @@ function commandLinePlaces(env, uid, assetBaseOption, home = (0,external_node_os
         toolCacheLabel: cacheDir ? 'the folder --cache-dir names' : "the command line's cache folder (--cache-dir chooses another)",
         tempDir: (0,external_node_os_namespaceObject.tmpdir)(),
         interpreterStore: interpreterStoreFor(env),
-        proxy: proxyOf(env),
         assetBase: assetBaseOption
             ? parseAssetBase(assetBaseOption)
             : env.SETUP_X86_ON_ARM_ASSET_BASE
@@ -5919,7 +5900,7 @@ function parseCommandLine(argv) {
     let positionals;
     try {
         const options = command === 'install' ? INSTALL_OPTIONS : command === 'diagnose' ? DIAGNOSE_OPTIONS : OTHER_OPTIONS;
-        ({ values, positionals } = (0,external_node_util_namespaceObject.parseArgs)({ args: [...rest], options, strict: true, allowPositionals: command === 'diagnose' }));
+        ({ values, positionals } = (0,external_node_util_.parseArgs)({ args: [...rest], options, strict: true, allowPositionals: command === 'diagnose' }));
     }
     catch (error) {
         throw explainArgumentError(error, rest);
@@ -5960,11 +5941,11 @@ async function runCli(argv, contextFor = createContext) {
 
 /***/ }),
 
-/***/ 439:
+/***/ 1439:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(118);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6276);
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2));
 
@@ -5973,7 +5954,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 264:
+/***/ 3264:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -5989,7 +5970,7 @@ class ArchiveError extends Error {
 
 /***/ }),
 
-/***/ 715:
+/***/ 9715:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -6003,8 +5984,8 @@ class ArchiveError extends Error {
 /* harmony export */   rc: () => (/* binding */ describeContainer),
 /* harmony export */   t8: () => (/* binding */ containerOf)
 /* harmony export */ });
-/* harmony import */ var _error_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(264);
-/* harmony import */ var _tar_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(293);
+/* harmony import */ var _error_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3264);
+/* harmony import */ var _tar_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4293);
 /**
  * What a downloaded file is: its compression (gzip, xz, zstd, brotli or none) and its container (a
  * tar archive, a .deb, or a single program), told from a manifest's format name, from the file's
@@ -6152,7 +6133,7 @@ function confirmFormat(declared, head) {
 
 /***/ }),
 
-/***/ 293:
+/***/ 4293:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -6160,7 +6141,7 @@ function confirmFormat(declared, head) {
 /* harmony export */   OH: () => (/* binding */ parseTarHeader)
 /* harmony export */ });
 /* unused harmony exports tarNumber, parsePax */
-/* harmony import */ var _error_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(264);
+/* harmony import */ var _error_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3264);
 /**
  * Reading tar archives as a stream: 512-byte ustar/GNU headers (octal or base-256 numbers, the
  * ustar path prefix), pax and GNU long-name records, and a walker that shows each member to a
@@ -6328,7 +6309,7 @@ async function walkTar(reader, visit) {
 
 /***/ }),
 
-/***/ 237:
+/***/ 2237:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -6337,13 +6318,13 @@ async function walkTar(reader, visit) {
 /* harmony export */   zQ: () => (/* binding */ qemuVersion)
 /* harmony export */ });
 /* unused harmony exports candidatePaths, unsuitability */
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _kernel_elf_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(240);
-/* harmony import */ var _kernel_process_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(105);
-/* harmony import */ var _kernel_root_files_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(659);
+/* harmony import */ var _kernel_elf_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6240);
+/* harmony import */ var _kernel_process_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3694);
+/* harmony import */ var _kernel_root_files_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4659);
 /** Finding a QEMU user-mode interpreter already on the machine, and telling its version. */
 
 
@@ -6403,7 +6384,7 @@ async function qemuVersion(path) {
 
 /***/ }),
 
-/***/ 98:
+/***/ 3098:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -6420,11 +6401,11 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: ManifestError, isCacheVersion, validateManifest
 
 // EXTERNAL MODULE: ./src/kernel/platforms.ts
-var platforms = __nccwpck_require__(621);
+var platforms = __nccwpck_require__(5621);
 ;// CONCATENATED MODULE: ./src/install/manifest.json
 const manifest_namespaceObject = /*#__PURE__*/JSON.parse('{"comment":"Known QEMU builds for install: download. Each release: id (what qemu-version names; also the tool-cache version), qemu (the QEMU version it reports), source (a GitHub owner/repo, or \\"action\\" for assets published by the repository the action runs from: <its address, e.g. GITHUB_SERVER_URL/GITHUB_ACTION_REPOSITORY>/releases/download/<tag>/<file>), optional fallback (the id to use when this release\'s assets are missing), assets. An asset serves one host architecture (Docker names: amd64, arm64, arm, ...); with target it is that one interpreter alone, without it an archive holding several. sha256 null = no known digest: the asset is refused until `npm run manifest -- <id>` fills it from GitHub\'s release API. digestSource says where each sha256 came from. Releases with source \\"action\\" are made by `npm run package-qemu -- <debian-version>` (scripts/package-qemu.mjs) from Debian\'s signed qemu-user packages, one compressed static interpreter per file: brotli (format br, qemu-<target>-linux-<host>.br, decoded in-process by node:zlib) for new releases, xz (.xz) for older ones; binarySha256 is the sha256 of the interpreter once decompressed. Their debian field records the suite, the package version per host and the compression (settings and encoder version), and `npm run package-qemu -- --rebuild <id>` makes the same bytes again.","default":"7.2.22","releases":[{"id":"10.0.13","qemu":"10.0.13","source":"action","tag":"qemu-v10.0.13","fallback":"10.2.3-68","debian":{"suite":"trixie","package":"qemu-user","versions":{"amd64":"1:10.0.13+ds-0+deb13u1","arm64":"1:10.0.13+ds-0+deb13u1","arm":"1:10.0.13+ds-0+deb13u1"},"compression":"xz -9 --check=crc64 -T1 (XZ Utils 5.4.1)"},"assets":[{"host":"amd64","target":"aarch64","file":"qemu-aarch64-linux-amd64.xz","format":"xz","sha256":"27b16ac570f289e024929128afe6dbe2632cb4b98782e149d88ec14b060619eb","binarySha256":"73cc2584f119f9e74c85c0a8549dbb6fd104ae3897a06a7500797f9e5b4d0943","size":2567500,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-aarch64 compressed with xz -9 --check=crc64 -T1"},{"host":"amd64","target":"arm","file":"qemu-arm-linux-amd64.xz","format":"xz","sha256":"c63955c07264d4167fd2aa1b19aac490bf917385d0211cc429d36e3af9ca1250","binarySha256":"94f4d938a299230026c759b348a5c8f8eaf05969ee5d7a6819598de8c6d342bb","size":2275112,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-arm compressed with xz -9 --check=crc64 -T1"},{"host":"amd64","target":"riscv64","file":"qemu-riscv64-linux-amd64.xz","format":"xz","sha256":"a1f0e21443cf5c1cae156fcbf3a2613c288fe8e941ed5be25a13995791ab59a1","binarySha256":"f2bb9b35eb97fc6b67c43a65d944ea9dcd7b1908df95faf28cea68511e762dc5","size":2168420,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-riscv64 compressed with xz -9 --check=crc64 -T1"},{"host":"amd64","target":"ppc64le","file":"qemu-ppc64le-linux-amd64.xz","format":"xz","sha256":"6e1a472eb57f4cc442345de788db61cb738f50184bf2cfe12b171b96d9794ec7","binarySha256":"450b03fd35025e483e9347e59f444ab45ab5a232047d04b036cd1c4ebcf42e89","size":2202964,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-ppc64le compressed with xz -9 --check=crc64 -T1"},{"host":"amd64","target":"s390x","file":"qemu-s390x-linux-amd64.xz","format":"xz","sha256":"27246b3e2dfc2b72f094874d56ee6f11f34f58dafa1756d0f831aece24628ccd","binarySha256":"9f97454561433373d0e0c14b6decabb0fd4c150cdd102299704498bc0fc7d7d2","size":2079932,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-s390x compressed with xz -9 --check=crc64 -T1"},{"host":"amd64","target":"mips64el","file":"qemu-mips64el-linux-amd64.xz","format":"xz","sha256":"67548b6072f948eb1e50c1a2e65257471c256f03e991aceb8d3c42a88afcf7b9","binarySha256":"34b47fcbaecc5c9cecc9293e097f61d8773c2d8b2578d06692494cc5a04ed149","size":2166412,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-mips64el compressed with xz -9 --check=crc64 -T1"},{"host":"amd64","target":"loongarch64","file":"qemu-loongarch64-linux-amd64.xz","format":"xz","sha256":"07b4f1dcb60d68306aa45a04e988c73a555333c0536b9008841c647ba4dcb4f3","binarySha256":"b09614fd066fb73ecc02d026b61d20b1fc6ac9f6403476f5ef395346f6ce2d60","size":2075092,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (amd64, trixie; .deb sha256 ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336), its usr/bin/qemu-loongarch64 compressed with xz -9 --check=crc64 -T1"},{"host":"arm64","target":"x86_64","file":"qemu-x86_64-linux-arm64.xz","format":"xz","sha256":"ef28e6918eaf7dc9375984b3e11b006ea75cdf1a47a1a0f7dd6e469211bcc776","binarySha256":"9af86352fd463ad9ec25bdd6a4b891ac6b6a7f3d46a7db3da6f23e2c09094a59","size":1936712,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (arm64, trixie; .deb sha256 c73711af02b97cd5e2667e735d9c06890c57165517110ca4e646c95a7083158d), its usr/bin/qemu-x86_64 compressed with xz -9 --check=crc64 -T1"},{"host":"arm64","target":"i386","file":"qemu-i386-linux-arm64.xz","format":"xz","sha256":"d9f85335a79e5a54f3bcb5b9b9ba82a0448e0d62ec3384a04d584edf5d3cc2c4","binarySha256":"05861488755f4f14fad16200cb9d33257654b48206ced0be2b8a64b954870a7f","size":1938872,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (arm64, trixie; .deb sha256 c73711af02b97cd5e2667e735d9c06890c57165517110ca4e646c95a7083158d), its usr/bin/qemu-i386 compressed with xz -9 --check=crc64 -T1"},{"host":"arm","target":"i386","file":"qemu-i386-linux-arm.xz","format":"xz","sha256":"a3fc3748a744afc1d37c106719eee57ef2eeb48ef288db6417b11a041f815559","binarySha256":"1d2499b79d614b3770eface3a9309efffd7c5f6e804b0f169342d631c9d90f59","size":1756168,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user 1:10.0.13+ds-0+deb13u1 (armhf, trixie; .deb sha256 ec0504b60e9b3def620ef946d69b3c07cf0f0216bc29bbcaaa0c4a079fc743c8), its usr/bin/qemu-i386 compressed with xz -9 --check=crc64 -T1"}]},{"id":"7.2.22","qemu":"7.2.22","source":"action","tag":"qemu-v7.2.22","fallback":"10.2.3-68","debian":{"suite":"bookworm","package":"qemu-user-static","versions":{"amd64":"1:7.2+dfsg-7+deb12u18+b3","arm64":"1:7.2+dfsg-7+deb12u18+b3","arm":"1:7.2+dfsg-7+deb12u18+b3"},"compression":"node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length (brotli 1.1.0)"},"assets":[{"host":"amd64","target":"aarch64","file":"qemu-aarch64-linux-amd64.br","format":"br","sha256":"c82e8ba270d22c14e03c1d2d57e0dd07b5fecc2a4c300ba6272d819f880f3011","binarySha256":"4f55e2e88dc05dc0f619562d5795b8eb25ed2ad2547504fb4835207a6911c350","size":2342163,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (amd64, bookworm; .deb sha256 c3e3ba2bd87f8c5b9a5da5ef21b5a3b82d7c63b89dd448d9ddaa4eabc5b6e402), its usr/bin/qemu-aarch64-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"amd64","target":"arm","file":"qemu-arm-linux-amd64.br","format":"br","sha256":"ef35d726db018adb7b78e7c53011146486752363fa17ac1d9bce9c8e5b9bbf65","binarySha256":"4707fc8fee4660dba6d150d930152d995f2aa784e3b52b4deb8be282533d1f87","size":2062002,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (amd64, bookworm; .deb sha256 c3e3ba2bd87f8c5b9a5da5ef21b5a3b82d7c63b89dd448d9ddaa4eabc5b6e402), its usr/bin/qemu-arm-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"amd64","target":"riscv64","file":"qemu-riscv64-linux-amd64.br","format":"br","sha256":"661df45cc0b9a1b2762d1473d4f1d5b5fcd5cd5f495a025673358855ba53f6d3","binarySha256":"555165a5f638551572c53cf0844942b781aaa13681bb6a838170d8ef4f1c207c","size":1920674,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (amd64, bookworm; .deb sha256 c3e3ba2bd87f8c5b9a5da5ef21b5a3b82d7c63b89dd448d9ddaa4eabc5b6e402), its usr/bin/qemu-riscv64-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"amd64","target":"ppc64le","file":"qemu-ppc64le-linux-amd64.br","format":"br","sha256":"ef41e0a2fba84ee5e8d0a934811d98914902198654c0feb6f5b72c8a83ff0639","binarySha256":"8bb66df7a3ebc66356fc89f5ec08acf3184dfa2af684fa03f737e2c37f5d5e2b","size":1992202,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (amd64, bookworm; .deb sha256 c3e3ba2bd87f8c5b9a5da5ef21b5a3b82d7c63b89dd448d9ddaa4eabc5b6e402), its usr/bin/qemu-ppc64le-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"amd64","target":"s390x","file":"qemu-s390x-linux-amd64.br","format":"br","sha256":"83cab5a3133605333d4dbf2942e091074fbab092250abaf4f422e020bfc805d5","binarySha256":"eaae13a250d6f10419de73f3a04ee11f6b27b4f1d05251ac74340a8f5d67dddb","size":1868175,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (amd64, bookworm; .deb sha256 c3e3ba2bd87f8c5b9a5da5ef21b5a3b82d7c63b89dd448d9ddaa4eabc5b6e402), its usr/bin/qemu-s390x-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"amd64","target":"mips64el","file":"qemu-mips64el-linux-amd64.br","format":"br","sha256":"ea1de93c12d6530a9e24476756efb6ce4b43bafc1db650b56de1b8229e48e17d","binarySha256":"60a4f793e8df59b94bf69810b8b7b778ea81956eaf4a788194387f7dd5554336","size":1962899,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (amd64, bookworm; .deb sha256 c3e3ba2bd87f8c5b9a5da5ef21b5a3b82d7c63b89dd448d9ddaa4eabc5b6e402), its usr/bin/qemu-mips64el-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"amd64","target":"loongarch64","file":"qemu-loongarch64-linux-amd64.br","format":"br","sha256":"13bf7be53fee52b25b58c501d207c32b557a0ff715482e8b755963379fb26930","binarySha256":"bd9a514632619fb0f90692b1f5df8ec93e5f4a562a361056e5e6a36b966cd10d","size":1763457,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (amd64, bookworm; .deb sha256 c3e3ba2bd87f8c5b9a5da5ef21b5a3b82d7c63b89dd448d9ddaa4eabc5b6e402), its usr/bin/qemu-loongarch64-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"arm64","target":"x86_64","file":"qemu-x86_64-linux-arm64.br","format":"br","sha256":"9102405cb6674271496d7c997eae90ef0e713e3722969c98c364471127603c93","binarySha256":"16ce7dbb6626f3c0e1f932f831817dbf3b506c848a168d16f2172151e9666594","size":1788451,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (arm64, bookworm; .deb sha256 e420c417c12b42ca774795b62888d5388da0e08c1ef263dea1490e5ce4e32a0b), its usr/bin/qemu-x86_64-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"arm64","target":"i386","file":"qemu-i386-linux-arm64.br","format":"br","sha256":"815ed90838213b9787803b83778f18cc1b91f9913c3ca4b28bb6eddf2dc3119b","binarySha256":"780a2ba1b55023d2a86a4d6a500fb33d91ec8a42d410cee042031a26a0b57c86","size":1794649,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (arm64, bookworm; .deb sha256 e420c417c12b42ca774795b62888d5388da0e08c1ef263dea1490e5ce4e32a0b), its usr/bin/qemu-i386-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"arm","target":"x86_64","file":"qemu-x86_64-linux-arm.br","format":"br","sha256":"a3cca481ed3ecb792df7371d48b7ed2406f377d2c45ca3caa2a324aded4715ba","binarySha256":"64091c6ea817eaa080ed1309b5ccf040e7d980e95174f64e0af3bcd66c539eca","size":1568551,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (armhf, bookworm; .deb sha256 426cea7e531bcbf6a14c174cf018a58a731c2056765278f732986a09aede9f89), its usr/bin/qemu-x86_64-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"},{"host":"arm","target":"i386","file":"qemu-i386-linux-arm.br","format":"br","sha256":"c4c4962e40997c2aeaca0db1d3fac78f401f8ecbcd774eefe1acbef1adda5a1a","binarySha256":"0821e2c05101db7ee1ece187b810d8ed5b0d113417254255103485d6ac1fb2bf","size":1559017,"digestSource":"debian: computed by npm run package-qemu from Debian\'s signed package qemu-user-static 1:7.2+dfsg-7+deb12u18+b3 (armhf, bookworm; .deb sha256 426cea7e531bcbf6a14c174cf018a58a731c2056765278f732986a09aede9f89), its usr/bin/qemu-i386-static compressed with node:zlib brotliCompressSync, quality 11, lgwin 24, mode generic, size hint the input length"}]},{"id":"10.2.3-68","qemu":"10.2.3","source":"tonistiigi/binfmt","tag":"deploy/v10.2.3-68","assets":[{"host":"amd64","url":"https://github.com/tonistiigi/binfmt/releases/download/deploy%2Fv10.2.3-68/qemu_v10.2.3_linux-amd64.tar.gz","format":"tar.gz","sha256":"8e7d8f4c0c7809fc3fea0085199fd6b16f671e7c73d9bf6bec711e1cb535920a","digestSource":"unverified: the same value pinned by two unrelated public repositories (a Dockerfile ADD --checksum and an install script); not yet checked against GitHub\'s release API. Run npm run manifest -- 10.2.3-68 to replace it."},{"host":"arm64","url":"https://github.com/tonistiigi/binfmt/releases/download/deploy%2Fv10.2.3-68/qemu_v10.2.3_linux-arm64.tar.gz","format":"tar.gz","sha256":null,"digestSource":"unknown: no digest could be learned without GitHub access. Run npm run manifest -- 10.2.3-68."},{"host":"arm","url":"https://github.com/tonistiigi/binfmt/releases/download/deploy%2Fv10.2.3-68/qemu_v10.2.3_linux-arm-v7.tar.gz","format":"tar.gz","sha256":null,"digestSource":"unknown: no digest could be learned without GitHub access. Run npm run manifest -- 10.2.3-68."}]}]}');
 // EXTERNAL MODULE: ./src/install/archive/format.ts
-var format = __nccwpck_require__(715);
+var format = __nccwpck_require__(9715);
 ;// CONCATENATED MODULE: ./src/install/manifest.ts
 /**
  * The repository's list of known QEMU builds (manifest.json): which file to download for a QEMU
@@ -6575,7 +6556,7 @@ function knownVersions(manifest) {
 
 /***/ }),
 
-/***/ 281:
+/***/ 4281:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -6592,9 +6573,9 @@ function knownVersions(manifest) {
 /* harmony export */   xz: () => (/* binding */ readTable)
 /* harmony export */ });
 /* unused harmony exports parseEntry, BinfmtError, explainKernelError */
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _find_on_path_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(404);
+/* harmony import */ var _find_on_path_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4404);
 /**
  * The kernel's binfmt_misc interface: parse entries, build register lines, read the table.
  * Pure functions first; the few that touch /proc take a Privileged writer for the writes.
@@ -6791,16 +6772,16 @@ async function unmount(sys, dir = BINFMT_DIR) {
 
 /***/ }),
 
-/***/ 240:
+/***/ 6240:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   o: () => (/* binding */ readElf)
 /* harmony export */ });
 /* unused harmony export parseElf */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
 /** Just enough ELF reading to tell what a file is for and whether it is statically linked. */
 
@@ -6859,7 +6840,7 @@ async function readElf(path, { followLinks = true } = {}) {
 
 /***/ }),
 
-/***/ 404:
+/***/ 4404:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -6867,9 +6848,9 @@ async function readElf(path, { followLinks = true } = {}) {
 /* harmony export */   aY: () => (/* binding */ findOnPath),
 /* harmony export */   sg: () => (/* binding */ SYSTEM_PATH)
 /* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /** Finding a program the way a shell would: the first executable file of that name on PATH. */
 
@@ -6907,7 +6888,7 @@ function systemProgram(name) {
 
 /***/ }),
 
-/***/ 621:
+/***/ 5621:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -7107,7 +7088,7 @@ function entryFor(platform, interpreter, flags) {
 
 /***/ }),
 
-/***/ 105:
+/***/ 3694:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -7122,8 +7103,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: external "node:stream"
-const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./src/kernel/process.ts
 /**
  * The one way this project runs a program: an argument array, never a shell string. runProgram
@@ -7207,7 +7188,7 @@ const BATCH_BYTES = 256 * 1024;
  * consumer that stops early ends it (SIGTERM) and waits for it to go.
  */
 async function* streamProgram(command, args, input, options = {}) {
-    const source = input instanceof external_node_stream_namespaceObject.Readable ? input : external_node_stream_namespaceObject.Readable.from(input);
+    const source = input instanceof external_node_stream_.Readable ? input : external_node_stream_.Readable.from(input);
     // The environment is passed explicitly, so a changed process.env (PATH) is what the child sees even
     // where a test runner gives the code its own process.env object.
     const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
@@ -7272,7 +7253,7 @@ async function* streamProgram(command, args, input, options = {}) {
 
 /***/ }),
 
-/***/ 659:
+/***/ 4659:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -7284,11 +7265,11 @@ async function* streamProgram(command, args, input, options = {}) {
 /* harmony export */   lj: () => (/* binding */ freshFolder)
 /* harmony export */ });
 /* unused harmony export openFolder */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
 /**
  * What this process creates, reads and runs, by one rule: the machine is shared, so nothing that a
@@ -7531,7 +7512,7 @@ async function readRegularText(path) {
 
 /***/ }),
 
-/***/ 471:
+/***/ 7471:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -7559,80 +7540,227 @@ function heldScratch() {
 
 /***/ }),
 
-/***/ 598:
+/***/ 2613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 4589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 6698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 7540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 7598:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 
 /***/ }),
 
-/***/ 474:
+/***/ 3053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 8474:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
 
 /***/ }),
 
-/***/ 24:
+/***/ 3024:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
-/***/ 455:
+/***/ 1455:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 
 /***/ }),
 
-/***/ 67:
+/***/ 7067:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 
 /***/ }),
 
-/***/ 708:
+/***/ 2467:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
 
 /***/ }),
 
-/***/ 30:
+/***/ 7030:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
-/***/ 760:
+/***/ 6760:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 
-/***/ 466:
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 6466:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 
 /***/ }),
 
-/***/ 692:
+/***/ 1692:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
 
 /***/ }),
 
-/***/ 522:
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 3429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ })
 
@@ -7756,6 +7884,36 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -7793,6 +7951,17 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
 /******/ })();
 /******/ 
 /******/ /* webpack/runtime/import chunk loading */
@@ -7863,6 +8032,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(439);
+/******/ var __webpack_exports__ = __nccwpck_require__(1439);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

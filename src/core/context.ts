@@ -29,8 +29,7 @@ export interface Log {
 
 /**
  * Where the core's folders and sources are. The InstallPlaces part: the tool cache and what chose
- * it (toolCacheLabel), the temporary folder, the asset base, the root-only interpreter store and
- * the job's proxy settings.
+ * it (toolCacheLabel), the temporary folder, the asset base and the root-only interpreter store.
  */
 export interface Environment extends InstallPlaces {
   /** Who this run is in the host's ledger. */
@@ -89,8 +88,8 @@ export const BINFMT_D = '/etc/binfmt.d'
 
 /** The install layer's places, copied field by field so nothing else of the Environment leaks into install/. */
 export function installPlacesOf(env: InstallPlaces): InstallPlaces {
-  const { toolCache, toolCacheLabel, tempDir, assetBase, interpreterStore, proxy } = env
-  return { toolCache, toolCacheLabel, tempDir, assetBase, interpreterStore, proxy }
+  const { toolCache, toolCacheLabel, tempDir, assetBase, interpreterStore } = env
+  return { toolCache, toolCacheLabel, tempDir, assetBase, interpreterStore }
 }
 
 /**

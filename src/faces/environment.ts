@@ -5,7 +5,7 @@
  */
 import { homedir, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { type InstallPlaces, proxyFromVariables, type ProxySettings } from '../install/index.js'
+import type { InstallPlaces } from '../install/index.js'
 import { parseAssetBase } from './inputs.js'
 
 export type Variables = Record<string, string | undefined>
@@ -47,12 +47,6 @@ export function sysrootStoreFor(env: Variables): string {
   return join(dirname(interpreterStoreFor(env)), 'sysroots')
 }
 
-/** The job's proxy variables; undefined when it sets none. */
-export function proxyOf(env: Variables): ProxySettings | undefined {
-  const proxy = proxyFromVariables(env)
-  return proxy.httpsProxy || proxy.httpProxy || proxy.noProxy ? proxy : undefined
-}
-
 /** The action's places: the runner's tool cache and temp folder (the command line's defaults outside a runner). */
 export function actionPlaces(env: Variables, uid: number): InstallPlaces {
   return {
@@ -60,8 +54,7 @@ export function actionPlaces(env: Variables, uid: number): InstallPlaces {
     toolCacheLabel: env.RUNNER_TOOL_CACHE ? 'RUNNER_TOOL_CACHE' : 'the default cache folder (RUNNER_TOOL_CACHE is not set)',
     tempDir: env.RUNNER_TEMP || tmpdir(),
     assetBase: actionAssetBase(env),
-    interpreterStore: interpreterStoreFor(env),
-    proxy: proxyOf(env)
+    interpreterStore: interpreterStoreFor(env)
   }
 }
 
@@ -90,7 +83,6 @@ export function commandLinePlaces(
     toolCacheLabel: cacheDir ? 'the folder --cache-dir names' : "the command line's cache folder (--cache-dir chooses another)",
     tempDir: tmpdir(),
     interpreterStore: interpreterStoreFor(env),
-    proxy: proxyOf(env),
     assetBase: assetBaseOption
       ? parseAssetBase(assetBaseOption)
       : env.SETUP_X86_ON_ARM_ASSET_BASE

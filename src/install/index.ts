@@ -5,7 +5,8 @@
  * auto: what is on the machine -> the download (cache hit or fresh) -> apt.
  *
  * The caller says what is wanted (InstallRequest) and where things go (InstallPlaces); nothing
- * in install/ reads the environment or the action's inputs.
+ * in install/ reads the action's inputs, and of the environment only the proxy variables are
+ * read, by the HTTP client.
  */
 import type { QemuTarget } from '../kernel/platforms.js'
 import type { Privileged } from '../kernel/privileged.js'
@@ -13,7 +14,6 @@ import { AptError, aptInstall } from './apt.js'
 import type { InstallPlaces } from './download/index.js'
 import { findInterpreter, type Interpreter } from './interpreter.js'
 
-export { proxyFromVariables, type ProxySettings } from './download/proxy-settings.js'
 export type { InstallPlaces } from './download/index.js'
 
 export type Source = 'existing' | 'download' | 'apt'

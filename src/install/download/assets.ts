@@ -15,7 +15,7 @@ import { normalizeSha256 } from '../manifest.js'
 import type { Verified } from './cache.js'
 import { DownloadError } from './errors.js'
 import { binaryProblem } from './host.js'
-import { DEFAULT_MAX_BYTES, fetchToFile, type HttpOptions } from './http.js'
+import { DEFAULT_MAX_BYTES, fetchToFile, type HttpOptions } from './fetch.js'
 import type { Plan, PlannedAsset } from './plan.js'
 
 export interface FetchContext {

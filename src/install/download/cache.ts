@@ -1,13 +1,23 @@
 /**
- * The tool cache: verified interpreters kept so a machine downloads each version once. The layout
- * is the one @actions/tool-cache used, so caches it wrote are still found:
+ * The tool cache: verified interpreters kept so a machine downloads each version once, in the
+ * layout of @actions/tool-cache (find, cacheDir), so entries either wrote are found by both:
  *
  *   <toolCache>/qemu-user-static/<version>/<hostArch>/qemu-<target>   (mode 0755)
  *   <toolCache>/qemu-user-static/<version>/<hostArch>/download.json   (per binary: url, sha256, member, version)
  *   <toolCache>/qemu-user-static/<version>/<hostArch>.complete        (empty; written last)
  *
  * An entry counts only with its .complete marker. A new entry is staged next to its final folder
- * and renamed into place; binaries added to an entry in use appear whole, each by rename.
+ * and renamed into place; binaries added to an entry in use appear whole, each by rename. What is
+ * found here is a download cache only: reuse.ts checks each binary's sha256 against one only root
+ * wrote down before the interpreter store takes it in.
+ *
+ * Not tool-cache's own functions, because:
+ * - every one of them logs through @actions/core's debug, which prints `::debug::` workflow
+ *   commands on stdout: the command line's output (its --json too) would carry them;
+ * - they take the folder from RUNNER_TOOL_CACHE only, and the command line keeps its own;
+ * - cacheDir and cacheFile first delete the entry, then copy into it in place: adding a target
+ *   would copy the entry again, and a failure (a full disk) would lose the entry there was and
+ *   leave a folder without its marker, where ours leaves it as it was (cache-full.test.ts).
  */
 import { randomUUID } from 'node:crypto'
 import { chmod, copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'

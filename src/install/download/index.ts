@@ -2,12 +2,13 @@
  * install: download — static QEMU interpreters from a verified download. The story: plan (which
  * release and asset serves each target, plan.ts) -> what is already here (reuse.ts: the root-only
  * interpreter store, then the tool cache, checked) -> fetch, verify and extract what is missing
- * (assets.ts over http.ts, through a proxy where the job has one) -> into the interpreter store
+ * (assets.ts over fetch.ts, through the proxy the job's variables name) -> into the interpreter store
  * and the tool cache -> the interpreters' paths.
  *
  * Warm path: the store's record and file for each target, each checked to be root's alone;
- * nothing is downloaded, read from the tool cache, or run. The versions, folders, proxy and
- * addresses come from the caller (InstallPlaces); nothing here reads the environment.
+ * nothing is downloaded, read from the tool cache, or run. The versions, folders and addresses
+ * come from the caller (InstallPlaces); the proxy variables are read by the HTTP client, as in
+ * every action.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -19,7 +20,7 @@ import { fetchAssets } from './assets.js'
 import { store as keepInToolCache, type Verified } from './cache.js'
 import { DownloadError } from './errors.js'
 import { hostElf } from './host.js'
-import type { HttpOptions } from './http.js'
+import type { HttpOptions } from './fetch.js'
 import { InterpreterStore, unsafe } from './interpreter-store.js'
 import type { InstallPlaces } from './places.js'
 import { planDownload, type Plan, type PlanRequest } from './plan.js'
@@ -28,12 +29,11 @@ import { fileSystemProblem } from './write-errors.js'
 
 export { binaryProblem, hostArchOf, hostElf } from './host.js'
 export { customCacheVersion, planDownload, planRelease, type Plan, type PlannedAsset, type PlanRequest, type ReleasePlan } from './plan.js'
-export { classifyError, classifyStatus, fetchToFile, MAX_REDIRECTS, redirectTarget, type HttpOptions } from './http.js'
+export { classifyError, classifyStatus, fetchToFile, MAX_REDIRECTS, redirectTarget, type HttpOptions } from './fetch.js'
 export { entryDir, findEntry, METADATA_FILE, TOOL_NAME, type CacheMetadata } from './cache.js'
 export { targetProblem, verifyDigest } from './assets.js'
 export { DownloadError, type DownloadFailure } from './errors.js'
 export { InterpreterStore, type StoreRecord } from './interpreter-store.js'
-export { proxyFromVariables, type ProxySettings } from './proxy-settings.js'
 export type { InstallPlaces } from './places.js'
 
 export interface DownloadRequest extends PlanRequest {
@@ -128,8 +128,7 @@ export async function download(req: DownloadRequest, places: InstallPlaces, opti
       } else req.log(`${plan.label}: not in the tool cache`)
       let verified: Verified[]
       try {
-        const http = { ...options, proxy: places.proxy ?? options.proxy }
-        verified = await fetchAssets(plan, missing, { hostArch: req.hostArch, work, log: req.log, http })
+        verified = await fetchAssets(plan, missing, { hostArch: req.hostArch, work, log: req.log, http: options })
       } catch (err) {
         if (err instanceof DownloadError && err.reason === 'not-found' && i + 1 < surveys.length) {
           req.log(`${err.message}; falling back to ${surveys[i + 1].plan.label}`)

@@ -1,9 +1,8 @@
 /**
- * Where a download's files go and how it reaches the network, as the caller (the core, from the
- * runner's environment or the command line's) says: nothing in install/ reads the environment.
+ * Where a download's files go, as the caller (the core, from the runner's environment or the
+ * command line's) says. How it reaches the network is the one thing read from the environment:
+ * @actions/http-client takes https_proxy, http_proxy and no_proxy from the process's variables.
  */
-import type { ProxySettings } from './proxy-settings.js'
-
 export interface InstallPlaces {
   /** Where verified downloads are kept: the runner's tool cache, or the command line's own cache folder. */
   toolCache: string
@@ -24,6 +23,4 @@ export interface InstallPlaces {
    * the tool cache's own files are registered, as before it existed (tests of the download alone).
    */
   interpreterStore?: string
-  /** https_proxy, http_proxy and no_proxy of the job (proxyFromVariables); undefined: none. */
-  proxy?: ProxySettings
 }

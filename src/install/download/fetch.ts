@@ -1,21 +1,32 @@
 /**
- * Downloading one URL to a file with Node's own http/https, hashing it on the way. Redirects are
- * followed here (http and https only, never from https down to http, at most 5), each hop through
- * the proxy the settings name for it (proxy.ts); an attempt ends when no data comes for the idle
- * timeout or when it outlasts its deadline. 408, 429, 5xx and transient network errors are retried
- * after growing delays; 404, refused connections, unknown hosts, TLS failures and a proxy that
- * wants credentials are not.
+ * Downloading one URL to a file, hashing it on the way. The requests are @actions/http-client's,
+ * which reaches the network as every action does: https_proxy, http_proxy and no_proxy read from
+ * the process's environment (the job's, for the action and the command line; loopback addresses
+ * always direct), a CONNECT tunnel through the proxy, credentials from the proxy's address.
+ * What the project promises on top is here, because the client does not do it:
+ * - Redirects are followed here, one request per hop (allowRedirects: false): the client's own
+ *   following sends an ftp: Location as plain HTTP to port 80 (file: to localhost), cannot resolve
+ *   a relative Location, and reuses its http agent for an https hop, which Node refuses. Here:
+ *   http and https only, never from https down to http, at most 5.
+ * - An attempt ends when no data comes for the idle timeout or when it outlasts its deadline (the
+ *   client's socketTimeout ends a request that has no answer yet, not a body that stalls).
+ * - 408, 429, 5xx and transient network errors are retried after growing delays; 404, refused
+ *   connections, unknown hosts, TLS failures and a proxy that wants credentials are not.
+ * - A proxy variable that is not an http(s) address is refused with its fix (the client goes
+ *   direct for a bare host:port, and asks CONNECT of a socks5:// one).
+ * - The body is counted against a maximum and hashed as it is written: the callers check the
+ *   sha256 before anything is read, run or cached.
  */
+import { HttpClient } from '@actions/http-client'
+import type { RequestHandler } from '@actions/http-client/lib/interfaces'
+import { checkBypass, getProxyUrl } from '@actions/http-client/lib/proxy'
 import { createHash } from 'node:crypto'
 import { once } from 'node:events'
 import { createWriteStream } from 'node:fs'
 import { rm } from 'node:fs/promises'
-import * as http from 'node:http'
-import * as https from 'node:https'
+import { STATUS_CODES, type IncomingMessage } from 'node:http'
 import { finished } from 'node:stream/promises'
 import { DownloadError, type DownloadFailure } from './errors.js'
-import { getThroughTunnel, getViaProxy, ProxyError, proxyFor, proxyLabel, TunnelRefused, type Trust } from './proxy.js'
-import type { ProxySettings } from './proxy-settings.js'
 
 /** Knobs of a download; the action uses the defaults, tests make them short. */
 export interface HttpOptions {
@@ -29,10 +40,8 @@ export interface HttpOptions {
   maxBytes?: number
   /** How a retry waits (tests pass one that does not). */
   sleep?: (ms: number) => Promise<void>
-  /** https_proxy, http_proxy and no_proxy as the caller read them; undefined: no proxy. */
-  proxy?: ProxySettings
   /** Certificate authorities to trust instead of the system's (tests with their own certificate). */
-  ca?: Trust['ca']
+  ca?: string | Buffer
 }
 
 export const DEFAULT_RETRY_DELAYS_MS = [1000, 3000, 9000]
@@ -43,6 +52,7 @@ export const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024
 export const MAX_REDIRECTS = 5
 const USER_AGENT = 'setup-x86-on-arm'
 const REDIRECT_CODES = new Set([301, 302, 303, 307, 308])
+const CREDENTIALS_HINT = 'give them in the proxy address: http://user:password@host:port'
 
 /** A failed attempt, said in a few words, and whether another attempt may do better. */
 export class FetchFailure extends Error {
@@ -104,49 +114,81 @@ export function redirectTarget(from: URL, location: string | undefined, redirect
   return to
 }
 
-/** What went wrong on the way through a proxy, said with the proxy's name. */
-function proxyFailure(err: unknown, proxy: URL): FetchFailure {
-  if (err instanceof FetchFailure) return err
-  if (err instanceof ProxyError) return new FetchFailure(err.message, false, 'config')
-  if (err instanceof TunnelRefused) {
-    if (err.status === 407)
-      return new FetchFailure(
-        `${err.message}: it wants credentials (give them in the proxy address: http://user:password@host:port)`,
-        false,
-        'http'
-      )
-    return new FetchFailure(err.message, err.status === 408 || err.status === 429 || err.status >= 500, 'http')
+/** A proxy as messages show it: no credentials, no path. */
+const proxyLabel = (proxy: URL) => `${proxy.protocol}//${proxy.host}`
+
+/**
+ * The proxy the client will take for an address (its own getProxyUrl and checkBypass), or
+ * undefined for none; a FetchFailure when the variable it would read is not an http(s) address.
+ */
+export function proxyFor(url: URL): URL | undefined {
+  if (checkBypass(url)) return undefined
+  const names = url.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY']
+  const name = names.find(n => process.env[n])
+  if (!name) return undefined
+  let proxy: URL | undefined
+  try {
+    proxy = getProxyUrl(url)
+  } catch {
+    proxy = undefined
   }
-  const { transient, message, reason } = classifyError(err)
+  if (!proxy?.hostname) throw new FetchFailure(`${name} is not a proxy address: write it as http://host:port`, false, 'config')
+  if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') {
+    throw new FetchFailure(
+      `the proxy ${proxyLabel(proxy)} (${name}) is not an http or https proxy: set ${name} to http://host:port`,
+      false,
+      'config'
+    )
+  }
+  return proxy
+}
+
+/** How the client's tunnel (the tunnel package) says a CONNECT failed: the proxy's status, or why it could not be reached. */
+const TUNNEL_FAILURE = /^tunneling socket could not be established, (?:statusCode=(\d+)|cause=([\s\S]*))$/
+
+/** What went wrong on the way through a proxy, said with the proxy's name. */
+function proxyFailure(err: unknown, url: URL, proxy: URL): FetchFailure {
+  const tunnel = TUNNEL_FAILURE.exec((err as Error)?.message ?? '')
+  if (tunnel?.[1]) {
+    const status = Number(tunnel[1])
+    const port = url.port || (url.protocol === 'https:' ? '443' : '80')
+    const said =
+      `the proxy ${proxyLabel(proxy)} answered CONNECT ${url.hostname}:${port} with HTTP ${status} ${STATUS_CODES[status] ?? ''}`.trim()
+    if (status === 407) return new FetchFailure(`${said}: it wants credentials (${CREDENTIALS_HINT})`, false, 'http')
+    return new FetchFailure(said, classifyStatus(status) === 'retry', 'http')
+  }
+  // The tunnel reports every failure to reach the proxy as ECONNRESET; the real code is in its text.
+  const cause = tunnel?.[2] ? Object.assign(new Error(tunnel[2]), { code: /\b(E[A-Z]+)\b/.exec(tunnel[2])?.[1] }) : err
+  const { transient, message, reason } = classifyError(cause)
   return new FetchFailure(`${message} (through the proxy ${proxyLabel(proxy)})`, transient, reason)
 }
 
-/** One GET, its response once the headers are in, through a proxy where the settings say; the signal aborts it at any point. */
-async function get(url: URL, signal: AbortSignal, options: Pick<HttpOptions, 'proxy' | 'ca'>): Promise<http.IncomingMessage> {
-  const headers = { 'user-agent': USER_AGENT }
-  let proxy: URL | undefined
+/** What each request of an attempt carries: the attempt's abort signal, and a certificate authority where one is given. */
+function attemptHandler(signal: AbortSignal, ca: HttpOptions['ca']): RequestHandler {
+  return {
+    prepareRequest(options) {
+      options.signal = signal
+      // TLS options reach a connection through the agent's options (the tunnel agent reads no
+      // other), as the client's own ignoreSslError sets them.
+      const agent = options.agent as { options?: object } | undefined
+      if (ca && agent) Object.assign((agent.options ??= {}), { ca })
+    },
+    canHandleAuthentication: () => false,
+    handleAuthentication: () => Promise.reject(new Error('no authentication handler'))
+  }
+}
+
+/** One GET through the client, its response once the headers are in; the signal aborts it at any point. */
+async function get(url: URL, signal: AbortSignal, ca: HttpOptions['ca'], socketTimeout: number): Promise<IncomingMessage> {
+  const proxy = proxyFor(url)
+  // A client per request: its agent is made for the first address's protocol and kept.
+  const client = new HttpClient(USER_AGENT, [attemptHandler(signal, ca)], { allowRedirects: false, allowRetries: false, socketTimeout })
   try {
-    proxy = proxyFor(url, options.proxy)
+    return (await client.get(url.href)).message
   } catch (err) {
-    throw err instanceof ProxyError
-      ? new FetchFailure(err.message, false, 'config')
-      : new FetchFailure(`the proxy setting is not an address (${(err as Error).message})`, false, 'config')
+    // After a timeout the timer's reason is the story (fetchOnce tells it), not the abort.
+    throw proxy && !signal.aborted ? proxyFailure(err, url, proxy) : err
   }
-  if (proxy) {
-    const through = url.protocol === 'https:' ? getThroughTunnel : getViaProxy
-    return through(url, proxy, headers, signal, { ca: options.ca }).catch(err => {
-      // After a timeout the timer's reason is the story (fetchOnce tells it), not the abort.
-      throw signal.aborted ? err : proxyFailure(err, proxy)
-    })
-  }
-  return new Promise((resolve, reject) => {
-    // agent: false: a connection per request, none left open after the download.
-    const request =
-      url.protocol === 'https:'
-        ? https.get(url, { headers, agent: false, signal, ca: options.ca }, resolve)
-        : http.get(url, { headers, agent: false, signal }, resolve)
-    request.on('error', reject)
-  })
 }
 
 /** The 200 response for a URL after its redirects; other statuses are FetchFailures. */
@@ -154,14 +196,15 @@ async function respond(
   url: string,
   signal: AbortSignal,
   onAnswer: () => void,
-  options: Pick<HttpOptions, 'proxy' | 'ca'>
-): Promise<http.IncomingMessage> {
+  ca: HttpOptions['ca'],
+  socketTimeout: number
+): Promise<IncomingMessage> {
   let current = new URL(url) // an invalid URL throws ERR_INVALID_URL, which classifyError names
   if (current.protocol !== 'http:' && current.protocol !== 'https:') {
     throw new FetchFailure(`${current.protocol} addresses are not downloaded (only http and https)`, false, 'http')
   }
   for (let redirects = 0; ;) {
-    const response = await get(current, signal, options)
+    const response = await get(current, signal, ca, socketTimeout)
     onAnswer()
     const status = response.statusCode ?? 0
     if (REDIRECT_CODES.has(status)) {
@@ -172,7 +215,7 @@ async function respond(
     const kind = classifyStatus(status)
     if (kind === 'ok') return response
     response.resume()
-    const hint = status === 407 ? ': the proxy wants credentials (give them in the proxy address: http://user:password@host:port)' : ''
+    const hint = status === 407 ? `: the proxy wants credentials (${CREDENTIALS_HINT})` : ''
     const text = `HTTP ${status}${response.statusMessage ? ` ${response.statusMessage}` : ''}${hint}`
     throw new FetchFailure(text, kind === 'retry', kind === 'not-found' ? 'not-found' : 'http')
   }
@@ -180,7 +223,7 @@ async function respond(
 
 /** The body of a response written to dest, hashed; bytes counted against maxBytes and Content-Length. */
 async function save(
-  response: http.IncomingMessage,
+  response: IncomingMessage,
   dest: string,
   maxBytes: number,
   onData: () => void
@@ -236,7 +279,7 @@ async function save(
 async function fetchOnce(
   url: string,
   dest: string,
-  o: { idleTimeoutMs: number; deadlineMs: number; maxBytes: number } & Pick<HttpOptions, 'proxy' | 'ca'>
+  o: { idleTimeoutMs: number; deadlineMs: number; maxBytes: number; ca: HttpOptions['ca'] }
 ): Promise<{ sha256: string; bytes: number }> {
   const stop = new AbortController()
   const seconds = (ms: number) => ms / 1000
@@ -250,9 +293,11 @@ async function fetchOnce(
   }
   const late = () => stop.abort(new FetchFailure(`the download took longer than ${seconds(o.deadlineMs)} s (deadline)`, true, 'http'))
   const deadline = setTimeout(late, o.deadlineMs)
+  // The client's own cut (3 minutes unless told) comes after ours, which also cover the body.
+  const socketTimeout = Math.max(o.idleTimeoutMs, o.deadlineMs) + 1000
   try {
     stillAlive()
-    const response = await respond(url, stop.signal, stillAlive, o)
+    const response = await respond(url, stop.signal, stillAlive, o.ca, socketTimeout)
     if (stop.signal.aborted) throw stop.signal.reason
     stop.signal.addEventListener('abort', () => response.destroy(), { once: true })
     return await save(response, dest, o.maxBytes, stillAlive)
@@ -281,7 +326,6 @@ export async function fetchToFile(
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS,
     maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
-    proxy: options.proxy,
     ca: options.ca
   }
   for (let attempt = 0; ; attempt++) {
