@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, lchownSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, chownSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildArchives, type Fixtures } from '../helpers/archives.js'
 import { kernelExec, removeEntries, runStepAsync, tableText, workdir } from '../helpers/action.js'
@@ -61,6 +61,29 @@ describeWhen(
       expect(server.requests('/mirror/qemu-aarch64-linux-amd64.xz')).toBe(1)
       await runStepAsync('post', dir)
       expect(tableText()).toEqual(initial)
+    })
+
+    test('as root, a tool cache another user can change gets nothing: a link planted in it is not followed', async () => {
+      const url = server.serve('/mirror/qemu-aarch64-linux-amd64.xz', { file: readFileSync(archives.singleXz.path) })
+      const inputs = { platforms: 'arm64', install: 'download', 'qemu-url': url, 'qemu-sha256': archives.singleXz.sha256, verify: 'probe' }
+      // nobody's tool cache, where nobody has put its tool's folder as a link to one of root's.
+      const toolCache = join(dir, 'tool-cache')
+      const trap = join(dir, 'trap')
+      mkdirSync(trap, { mode: 0o700 })
+      mkdirSync(toolCache)
+      chownSync(toolCache, 65534, 65534)
+      symlinkSync(trap, join(toolCache, 'qemu-user-static'))
+      lchownSync(join(toolCache, 'qemu-user-static'), 65534, 65534)
+
+      const env = { SETUP_X86_ON_ARM_INTERPRETER_STORE: join(dir, 'interpreters') }
+      const main = await runStepAsync('main', dir, inputs, env)
+      expect(main.code).toBe(0)
+      expect(main.outputs.interpreter).toMatch(new RegExp(`^${dir}/interpreters/[0-9a-f]{64}/qemu-aarch64$`))
+      expect(main.stdout).toContain('not kept in the tool cache, which another user could change')
+      expect(readdirSync(trap)).toEqual([])
+      expect(readdirSync(toolCache)).toEqual(['qemu-user-static'])
+      expect(kernelExec('aarch64', dir)).toBe('aarch64')
+      expect((await runStepAsync('post', dir)).code).toBe(0)
     })
 
     test('install: download refuses a file whose sha256 does not match, and registers nothing', async () => {

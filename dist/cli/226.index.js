@@ -16,12 +16,16 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/kernel/binfmt.ts
 var binfmt = __webpack_require__(4281);
 // EXTERNAL MODULE: ./src/kernel/platforms.ts
 var platforms = __webpack_require__(5621);
+// EXTERNAL MODULE: ./src/kernel/root-files.ts
+var root_files = __webpack_require__(4659);
 // EXTERNAL MODULE: ./src/install/manifest.ts + 1 modules
 var install_manifest = __webpack_require__(3098);
 // EXTERNAL MODULE: ./src/kernel/process.ts + 1 modules
@@ -245,8 +249,6 @@ function decompress(source, compression) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
 ;// CONCATENATED MODULE: ./src/install/archive/chunk-reader.ts
 /**
  * Exact byte counts out of a stream of chunks: the tar walker asks for 512-byte headers and
@@ -1365,15 +1367,14 @@ async function createEntry(dir, verified, json) {
         await (0,promises_.rm)(stage, { recursive: true, force: true });
         throw err;
     }
-    // Without its marker the folder is no entry; one that cannot be marked is not left behind.
-    await orRemove(dir, () => (0,promises_.writeFile)(markerOf(dir), ''));
+    // Without its marker the folder is no entry; one that cannot be marked is not left behind. Made
+    // new (wx: O_CREAT|O_EXCL), so a link put where it goes is never followed.
+    await orRemove(dir, () => (0,promises_.writeFile)(markerOf(dir), '', { flag: 'wx' }));
     return dir;
 }
 
 // EXTERNAL MODULE: ./src/kernel/scratch.ts
 var scratch = __webpack_require__(7471);
-// EXTERNAL MODULE: ./src/kernel/root-files.ts
-var root_files = __webpack_require__(4659);
 ;// CONCATENATED MODULE: ./src/install/download/interpreter-store.ts
 /**
  * The interpreter store: a folder only root can change, where every downloaded interpreter is
@@ -1735,6 +1736,8 @@ function fileSystemProblem(err, folder, label) {
 
 
 
+
+
 /** The store the places name, checked to be root's alone and shallow enough for binfmt_misc; undefined when none. */
 async function openStore(places, sys) {
     if (!places.interpreterStore)
@@ -1869,6 +1872,14 @@ async function keepInStore(store, plan, verified, ready, work) {
  * the store serves (then a warning says why, in one line). Without a store that is an error.
  */
 async function keepInCache(found, verified, req, places, stored) {
+    if (stored) {
+        // Root writes the tool cache only where no other user could have put a link in its way; the store serves either way.
+        const problem = await othersCanChange(places.toolCache);
+        if (problem) {
+            req.log(`not kept in the tool cache, which another user could change (${problem}); this run uses the copies in the interpreter store`);
+            return undefined;
+        }
+    }
     try {
         const dir = await store(found.plan, found.state, verified, req.hostArch, places.toolCache);
         req.log(`cached in ${dir}`);
@@ -1883,6 +1894,13 @@ async function keepInCache(found, verified, req, places, stored) {
         req.log(`warning: could not keep QEMU in the tool cache (${problem}); this run uses the copies in the interpreter store`);
         return undefined;
     }
+}
+/** Why users other than the trusted ones could change `dir`, or the nearest folder above it that exists; undefined when they cannot. */
+async function othersCanChange(dir) {
+    let at = (0,external_node_path_.resolve)(dir);
+    while (!(0,external_node_fs_.existsSync)(at) && (0,external_node_path_.dirname)(at) !== at)
+        at = (0,external_node_path_.dirname)(at);
+    return (0,root_files/* untrustedProblem */.Ib)(at, at === (0,external_node_path_.resolve)(dir) ? 'folder' : 'parent', (0,root_files/* trustedUids */.dF)());
 }
 /** The interpreters for the targets, with the version and address they came with. */
 function result(plan, ready, targets, cacheHit, req) {

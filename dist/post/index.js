@@ -36184,10 +36184,12 @@ async function* streamProgram(command, args, input, options = {}) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ib: () => (/* binding */ untrustedProblem),
+/* harmony export */   dF: () => (/* binding */ trustedUids),
 /* harmony export */   k: () => (/* binding */ rootOnlyProblem),
 /* harmony export */   lj: () => (/* binding */ freshFolder)
 /* harmony export */ });
-/* unused harmony exports trustedUids, untrustedProblem, openFolder, updateTextFile, readRegularText */
+/* unused harmony exports openFolder, updateTextFile, readRegularText */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);

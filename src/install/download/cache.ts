@@ -190,7 +190,8 @@ async function createEntry(dir: string, verified: readonly Verified[], json: str
     await rm(stage, { recursive: true, force: true })
     throw err
   }
-  // Without its marker the folder is no entry; one that cannot be marked is not left behind.
-  await orRemove(dir, () => writeFile(markerOf(dir), ''))
+  // Without its marker the folder is no entry; one that cannot be marked is not left behind. Made
+  // new (wx: O_CREAT|O_EXCL), so a link put where it goes is never followed.
+  await orRemove(dir, () => writeFile(markerOf(dir), '', { flag: 'wx' }))
   return dir
 }

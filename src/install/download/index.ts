@@ -11,10 +11,12 @@
  * every action.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import { join } from 'node:path'
+import { existsSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import { MAX_INTERPRETER_PATH } from '../../kernel/binfmt.js'
 import { PLATFORMS, type QemuTarget } from '../../kernel/platforms.js'
 import type { Privileged } from '../../kernel/privileged.js'
+import { trustedUids, untrustedProblem } from '../../kernel/root-files.js'
 import { MANIFEST, type Manifest } from '../manifest.js'
 import { fetchAssets } from './assets.js'
 import { store as keepInToolCache, type Verified } from './cache.js'
@@ -209,6 +211,14 @@ async function keepInCache(
   places: InstallPlaces,
   stored: boolean
 ): Promise<string | undefined> {
+  if (stored) {
+    // Root writes the tool cache only where no other user could have put a link in its way; the store serves either way.
+    const problem = await othersCanChange(places.toolCache)
+    if (problem) {
+      req.log(`not kept in the tool cache, which another user could change (${problem}); this run uses the copies in the interpreter store`)
+      return undefined
+    }
+  }
   try {
     const dir = await keepInToolCache(found.plan, found.state, verified, req.hostArch, places.toolCache)
     req.log(`cached in ${dir}`)
@@ -220,6 +230,13 @@ async function keepInCache(
     req.log(`warning: could not keep QEMU in the tool cache (${problem}); this run uses the copies in the interpreter store`)
     return undefined
   }
+}
+
+/** Why users other than the trusted ones could change `dir`, or the nearest folder above it that exists; undefined when they cannot. */
+async function othersCanChange(dir: string): Promise<string | undefined> {
+  let at = resolve(dir)
+  while (!existsSync(at) && dirname(at) !== at) at = dirname(at)
+  return untrustedProblem(at, at === resolve(dir) ? 'folder' : 'parent', trustedUids())
 }
 
 /** The interpreters for the targets, with the version and address they came with. */
