@@ -34,7 +34,7 @@ import {
   type Plan
 } from '../../src/install/download/index.js'
 import { cacheState, store } from '../../src/install/download/cache.js'
-import { fileSystemProblem } from '../../src/install/download/write-errors.js'
+import { fileSystemProblem } from '../../src/install/download/write-problem.js'
 import { isCacheVersion, MANIFEST, type Manifest } from '../../src/install/manifest.js'
 import { PLATFORMS } from '../../src/kernel/platforms.js'
 import { fakeElf, sha256 } from '../helpers/archives.js'

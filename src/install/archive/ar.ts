@@ -3,7 +3,7 @@
  * located (offset, size, compression) so it can be streamed without copying it out first.
  */
 import { open } from 'node:fs/promises'
-import { ArchiveError } from './error.js'
+import { ArchiveError } from './archive-error.js'
 import { AR_MAGIC, compressionOf, type Compression } from './format.js'
 
 export interface ArMember {

@@ -8,7 +8,7 @@
 import type { Readable } from 'node:stream'
 import * as zlib from 'node:zlib'
 import { ProgramError, streamProgram } from '../../kernel/process.js'
-import { ArchiveError } from './error.js'
+import { ArchiveError } from './archive-error.js'
 import type { Compression } from './format.js'
 
 function zstdFromZlib(): (() => NodeJS.ReadWriteStream) | undefined {

@@ -4,7 +4,7 @@
  * name, and checked against its first bytes before anything is read out of it. Brotli has no magic
  * number: only a name (.br) or a manifest says it, and its decoder is the judge of its bytes.
  */
-import { ArchiveError } from './error.js'
+import { ArchiveError } from './archive-error.js'
 import { parseTarHeader } from './tar.js'
 
 /** The first bytes of an ar archive, which a .deb is. */

@@ -20,7 +20,7 @@
  *   members.ts      which member serves which target
  *   extract.ts      one streamed pass that writes out just the wanted members
  */
-export { ArchiveError } from './error.js'
+export { ArchiveError } from './archive-error.js'
 export {
   AR_MAGIC,
   compressionOf,

@@ -3,7 +3,7 @@
  * ustar path prefix), pax and GNU long-name records, and a walker that shows each member to a
  * visitor, which reads its bytes into a sink, skips it, or stops the walk.
  */
-import { ArchiveError } from './error.js'
+import { ArchiveError } from './archive-error.js'
 import type { ChunkReader } from './chunk-reader.js'
 
 /** Longest pax or GNU long-name record honoured. */

@@ -13,8 +13,8 @@ import { ArchiveError, confirmFormat, extractBinaries, fileNameOf, formatName, t
 import { parseQemuVersion } from '../interpreter.js'
 import { normalizeSha256 } from '../manifest.js'
 import type { Verified } from './cache.js'
-import { DownloadError } from './errors.js'
-import { binaryProblem } from './host.js'
+import { DownloadError } from './download-error.js'
+import { binaryProblem } from './host-binary.js'
 import { DEFAULT_MAX_BYTES, fetchToFile, type HttpOptions } from './fetch.js'
 import type { Plan, PlannedAsset } from './plan.js'
 

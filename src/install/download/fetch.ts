@@ -26,7 +26,7 @@ import { createWriteStream } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { STATUS_CODES, type IncomingMessage } from 'node:http'
 import { finished } from 'node:stream/promises'
-import { DownloadError, type DownloadFailure } from './errors.js'
+import { DownloadError, type DownloadFailure } from './download-error.js'
 
 /** Knobs of a download; the action uses the defaults, tests make them short. */
 export interface HttpOptions {

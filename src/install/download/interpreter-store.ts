@@ -20,7 +20,7 @@ import type { QemuTarget } from '../../kernel/platforms.js'
 import type { Privileged } from '../../kernel/privileged.js'
 import { dropScratch, holdScratch } from '../../kernel/scratch.js'
 import { normalizeSha256 } from '../manifest.js'
-import { DownloadError } from './errors.js'
+import { DownloadError } from './download-error.js'
 import { rootOnlyProblem } from '../../kernel/root-files.js'
 
 /** What the store knows of one asset's interpreter. */

@@ -16,7 +16,7 @@ import {
   type ManifestAsset,
   type ManifestRelease
 } from '../manifest.js'
-import { DownloadError } from './errors.js'
+import { DownloadError } from './download-error.js'
 
 export interface PlannedAsset {
   url: string
