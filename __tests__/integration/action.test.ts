@@ -69,7 +69,7 @@ describeWhen(
         platforms: 'linux/arm64',
         native: '',
         interpreter: '/usr/bin/qemu-aarch64-static',
-        'install-method': 'existing'
+        'install-method': 'machine'
       })
       expect(main.outputs['qemu-version']).toMatch(/^\d+\.\d+/)
       expect(runProbe('aarch64', dir)).toEqual({ ok: true, text: 'aarch64' })

@@ -56,7 +56,8 @@ describeWhen([root, command('/usr/bin/mount'), file(QEMU.aarch64), file(QEMU.ris
   })
 
   /** The tool cache on a tmpfs of this size. */
-  const mountSmall = (size: string) => execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', small])
+  // Root's like a runner's tool cache (tmpfs is 1777 by default: one another user could change is not written as root).
+  const mountSmall = (size: string) => execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0755`, 'tmpfs', small])
   const files = (): string[] => {
     const out: string[] = []
     const walk = (d: string) => {

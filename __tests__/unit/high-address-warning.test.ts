@@ -20,7 +20,7 @@ function x86(qemuVersion: string | undefined, source: Source | undefined, status
 
 describe('highAddressRemedy', () => {
   test("the machine's QEMU 10.0 on an arm64 host with 48-bit addresses", () => {
-    expect(highAddressRemedy([x86('10.0.13', 'existing')], chosen, arm64, '7.2.22')).toEqual({
+    expect(highAddressRemedy([x86('10.0.13', 'machine')], chosen, arm64, '7.2.22')).toEqual({
       environment: { QEMU_GUEST_BASE: '0x800000000000' },
       message:
         'qemu-x86_64 10.0.13 at /usr/bin/qemu-x86_64-static hands x86_64 programs the 48-bit addresses of this aarch64 host, ' +
@@ -50,10 +50,10 @@ describe('highAddressRemedy', () => {
   test.each([
     ['QEMU 7.2', [x86('7.2.22', 'download')], arm64],
     ['QEMU 8.2', [x86('8.2.2', 'apt')], arm64],
-    ["a Raspberry Pi's 39-bit addresses", [x86('10.0.13', 'existing')], { ...arm64, addressBits: 39 }],
-    ['47-bit addresses', [x86('10.0.13', 'existing')], { ...arm64, addressBits: 47 }],
-    ['an address space not known', [x86('10.0.13', 'existing')], { machine: 'aarch64' }],
-    ['an unknown QEMU version', [x86(undefined, 'existing')], arm64],
+    ["a Raspberry Pi's 39-bit addresses", [x86('10.0.13', 'machine')], { ...arm64, addressBits: 39 }],
+    ['47-bit addresses', [x86('10.0.13', 'machine')], { ...arm64, addressBits: 47 }],
+    ['an address space not known', [x86('10.0.13', 'machine')], { machine: 'aarch64' }],
+    ['an unknown QEMU version', [x86(undefined, 'machine')], arm64],
     ['an x86_64 that failed', [x86('10.0.13', 'download', 'failed')], arm64],
     ['i386 alone (its QEMU keeps a 4 GiB space of its own)', [{ ...x86('10.0.13', 'download'), platform: platformOf('i386') }], arm64],
     ['no platforms', [], arm64]

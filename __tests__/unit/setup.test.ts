@@ -14,6 +14,7 @@ import { SetupError } from '../../src/core/report.js'
 import { type Entry, readTable, register } from '../../src/kernel/binfmt.js'
 import { readElf } from '../../src/kernel/elf.js'
 import { entryFor, platformOf, platformOfHeader, type QemuTarget } from '../../src/kernel/platforms.js'
+import type { Source } from '../../src/install/index.js'
 import { PERSIST_HOLDER } from '../../src/records/holder.js'
 import type { Ledger } from '../../src/records/ledger.js'
 import { fixture, type Fixture, x86Host } from '../helpers/core-fixture.js'
@@ -40,7 +41,7 @@ beforeEach(() => {
 afterEach(() => f.dispose())
 
 /** The machine has a working interpreter for the target, and the install layer hands it out. */
-function serve(target: QemuTarget, source: 'existing' | 'download' | 'apt' = 'download', path = QEMU(target)): void {
+function serve(target: QemuTarget, source: Source = 'download', path = QEMU(target)): void {
   f.prober.interpreters.set(path, target)
   f.installer.served.set(target, { path, version: '10.0.3', source })
 }

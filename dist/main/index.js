@@ -32818,9 +32818,9 @@ var interpreter = __nccwpck_require__(2237);
 /** The sources a method tries, in order. */
 function sourcesFor(method) {
     if (method === 'auto')
-        return ['existing', 'download', 'apt'];
+        return ['machine', 'download', 'apt'];
     if (method === 'none')
-        return ['existing'];
+        return ['machine'];
     return [method];
 }
 /** Interpreters for the targets, trying the sources the method allows in order until all are served. */
@@ -32841,10 +32841,10 @@ async function obtainInterpreters(targets, request, ctx) {
         return { found };
     };
     const steps = {
-        existing: wanted => onMachine('existing', wanted),
+        machine: wanted => onMachine('machine', wanted),
         download: async (wanted) => {
             // Loaded only when a download is tried: its HTTP, TLS and archive code is most of what a start-up would load.
-            const { download, hostArchOf } = await __nccwpck_require__.e(/* import() */ 226).then(__nccwpck_require__.bind(__nccwpck_require__, 7226));
+            const { download, hostArchOf } = await __nccwpck_require__.e(/* import() */ 728).then(__nccwpck_require__.bind(__nccwpck_require__, 728));
             const hostArch = hostArchOf(ctx.hostMachine);
             const { qemuVersion: version, qemuUrl: url, qemuSha256: sha256 } = request;
             const result = await download({ targets: wanted, hostArch, version, url, sha256, log: ctx.log, sys: ctx.sys }, ctx.places);
@@ -32868,7 +32868,7 @@ async function obtainInterpreters(targets, request, ctx) {
                 installation.interpreters.set(target, interpreter);
             if (cacheHit !== undefined)
                 installation.cacheHit = cacheHit;
-            if (source !== 'existing' && found.size > 0)
+            if (source !== 'machine' && found.size > 0)
                 ctx.log(`${source}: got ${[...found.keys()].map(t => `qemu-${t}`).join(', ')}`);
         }
         catch (error) {
@@ -36472,7 +36472,7 @@ async function run(contextFor = createContext) {
 
 /***/ }),
 
-/***/ 8502:
+/***/ 8783:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -36502,7 +36502,7 @@ class ArchiveError extends Error {
 /* harmony export */   rc: () => (/* binding */ describeContainer),
 /* harmony export */   t8: () => (/* binding */ containerOf)
 /* harmony export */ });
-/* harmony import */ var _error_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8502);
+/* harmony import */ var _archive_error_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8783);
 /* harmony import */ var _tar_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4293);
 /**
  * What a downloaded file is: its compression (gzip, xz, zstd, brotli or none) and its container (a
@@ -36615,7 +36615,7 @@ function describeContainer(container) {
 function confirmFormat(declared, head) {
     const compression = compressionOf(head);
     if (compression === 'bzip2')
-        throw new _error_js__WEBPACK_IMPORTED_MODULE_1__/* .ArchiveError */ .d('the file is bzip2-compressed, which is not supported (use gzip, xz, zstd or brotli)');
+        throw new _archive_error_js__WEBPACK_IMPORTED_MODULE_1__/* .ArchiveError */ .d('the file is bzip2-compressed, which is not supported (use gzip, xz, zstd or brotli)');
     if (declared?.compression === 'brotli') {
         // No magic number to compare: refuse only what the bytes plainly show to be something else.
         const seen = compression !== 'none'
@@ -36624,27 +36624,27 @@ function confirmFormat(declared, head) {
                 ? `${describeContainer(containerOf(head))}, not compressed`
                 : undefined;
         if (seen)
-            throw new _error_js__WEBPACK_IMPORTED_MODULE_1__/* .ArchiveError */ .d(`expected a ${formatName(declared)} file, but its first bytes show it is ${seen}`);
+            throw new _archive_error_js__WEBPACK_IMPORTED_MODULE_1__/* .ArchiveError */ .d(`expected a ${formatName(declared)} file, but its first bytes show it is ${seen}`);
         return { ...declared };
     }
     if (declared && declared.compression !== compression) {
         const shown = compression === 'none' ? `not ${declared.compression}-compressed` : `${compression}-compressed`;
-        throw new _error_js__WEBPACK_IMPORTED_MODULE_1__/* .ArchiveError */ .d(`expected a ${formatName(declared)} file, but its first bytes show it is ${shown}`);
+        throw new _archive_error_js__WEBPACK_IMPORTED_MODULE_1__/* .ArchiveError */ .d(`expected a ${formatName(declared)} file, but its first bytes show it is ${shown}`);
     }
     let container = declared?.container;
     if (compression === 'none') {
         const seen = containerOf(head);
         if (declared && container && seen && seen !== container) {
-            throw new _error_js__WEBPACK_IMPORTED_MODULE_1__/* .ArchiveError */ .d(`expected a ${formatName(declared)} file, but its first bytes show ${describeContainer(seen)}`);
+            throw new _archive_error_js__WEBPACK_IMPORTED_MODULE_1__/* .ArchiveError */ .d(`expected a ${formatName(declared)} file, but its first bytes show ${describeContainer(seen)}`);
         }
         if (declared && container && !seen)
-            throw new _error_js__WEBPACK_IMPORTED_MODULE_1__/* .ArchiveError */ .d(`expected a ${formatName(declared)} file, but its first bytes show neither ELF, tar nor ar`);
+            throw new _archive_error_js__WEBPACK_IMPORTED_MODULE_1__/* .ArchiveError */ .d(`expected a ${formatName(declared)} file, but its first bytes show neither ELF, tar nor ar`);
         container = seen;
         if (!container)
-            throw new _error_js__WEBPACK_IMPORTED_MODULE_1__/* .ArchiveError */ .d('the file is not a known archive (gzip, xz, zstd, tar, .deb; brotli is known by a .br name) nor an ELF program');
+            throw new _archive_error_js__WEBPACK_IMPORTED_MODULE_1__/* .ArchiveError */ .d('the file is not a known archive (gzip, xz, zstd, tar, .deb; brotli is known by a .br name) nor an ELF program');
     }
     if (container === 'deb' && compression !== 'none')
-        throw new _error_js__WEBPACK_IMPORTED_MODULE_1__/* .ArchiveError */ .d('a .deb is an uncompressed ar archive; this file is compressed');
+        throw new _archive_error_js__WEBPACK_IMPORTED_MODULE_1__/* .ArchiveError */ .d('a .deb is an uncompressed ar archive; this file is compressed');
     return { container, compression };
 }
 
@@ -36659,7 +36659,7 @@ function confirmFormat(declared, head) {
 /* harmony export */   OH: () => (/* binding */ parseTarHeader)
 /* harmony export */ });
 /* unused harmony exports tarNumber, parsePax */
-/* harmony import */ var _error_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8502);
+/* harmony import */ var _archive_error_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8783);
 /**
  * Reading tar archives as a stream: 512-byte ustar/GNU headers (octal or base-256 numbers, the
  * ustar path prefix), pax and GNU long-name records, and a walker that shows each member to a
@@ -36766,20 +36766,20 @@ async function walkTar(reader, visit) {
         if (block.length === 0)
             return;
         if (block.length < 512)
-            throw new _error_js__WEBPACK_IMPORTED_MODULE_0__/* .ArchiveError */ .d('the tar archive is truncated (it ends inside a header)');
+            throw new _archive_error_js__WEBPACK_IMPORTED_MODULE_0__/* .ArchiveError */ .d('the tar archive is truncated (it ends inside a header)');
         const header = parseTarHeader(block);
         if (header === 'end')
             return;
         if (!header)
-            throw new _error_js__WEBPACK_IMPORTED_MODULE_0__/* .ArchiveError */ .d(first ? 'not a tar archive (the first header is not valid)' : 'the tar archive is corrupt (a header has a bad checksum)');
+            throw new _archive_error_js__WEBPACK_IMPORTED_MODULE_0__/* .ArchiveError */ .d(first ? 'not a tar archive (the first header is not valid)' : 'the tar archive is corrupt (a header has a bad checksum)');
         first = false;
         const padded = Math.ceil(header.size / 512) * 512;
         if (header.type === 'pax' || header.type === 'gnu-longname' || header.type === 'gnu-longlink' || header.type === 'pax-global') {
             if (header.size > MAX_META_BYTES)
-                throw new _error_js__WEBPACK_IMPORTED_MODULE_0__/* .ArchiveError */ .d(`the tar archive has a ${header.size}-byte extended header, more than this reader accepts`);
+                throw new _archive_error_js__WEBPACK_IMPORTED_MODULE_0__/* .ArchiveError */ .d(`the tar archive has a ${header.size}-byte extended header, more than this reader accepts`);
             const body = await reader.read(padded);
             if (body.length < padded)
-                throw new _error_js__WEBPACK_IMPORTED_MODULE_0__/* .ArchiveError */ .d('the tar archive is truncated (it ends inside an extended header)');
+                throw new _archive_error_js__WEBPACK_IMPORTED_MODULE_0__/* .ArchiveError */ .d('the tar archive is truncated (it ends inside an extended header)');
             const data = body.subarray(0, header.size);
             if (header.type === 'pax')
                 pax = parsePax(data);
@@ -36809,17 +36809,17 @@ async function walkTar(reader, visit) {
         if (action === 'skip') {
             const skipped = await reader.forward(bodyPadded);
             if (skipped < bodyPadded)
-                throw new _error_js__WEBPACK_IMPORTED_MODULE_0__/* .ArchiveError */ .d(`the tar archive is truncated (it ends inside ${entry.path})`);
+                throw new _archive_error_js__WEBPACK_IMPORTED_MODULE_0__/* .ArchiveError */ .d(`the tar archive is truncated (it ends inside ${entry.path})`);
         }
         else {
             const got = await reader.forward(size, chunk => action.write(chunk));
             if (got < size)
-                throw new _error_js__WEBPACK_IMPORTED_MODULE_0__/* .ArchiveError */ .d(`the tar archive is truncated (it ends inside ${entry.path} after ${got} of ${size} bytes)`);
+                throw new _archive_error_js__WEBPACK_IMPORTED_MODULE_0__/* .ArchiveError */ .d(`the tar archive is truncated (it ends inside ${entry.path} after ${got} of ${size} bytes)`);
             if ((await action.end()) === 'stop')
                 return;
             const pad = await reader.forward(bodyPadded - size);
             if (pad < bodyPadded - size)
-                throw new _error_js__WEBPACK_IMPORTED_MODULE_0__/* .ArchiveError */ .d(`the tar archive is truncated (it ends after ${entry.path})`);
+                throw new _archive_error_js__WEBPACK_IMPORTED_MODULE_0__/* .ArchiveError */ .d(`the tar archive is truncated (it ends after ${entry.path})`);
         }
     }
 }

@@ -32532,9 +32532,9 @@ var interpreter = __nccwpck_require__(2237);
 /** The sources a method tries, in order. */
 function sourcesFor(method) {
     if (method === 'auto')
-        return ['existing', 'download', 'apt'];
+        return ['machine', 'download', 'apt'];
     if (method === 'none')
-        return ['existing'];
+        return ['machine'];
     return [method];
 }
 /** Interpreters for the targets, trying the sources the method allows in order until all are served. */
@@ -32555,10 +32555,10 @@ async function obtainInterpreters(targets, request, ctx) {
         return { found };
     };
     const steps = {
-        existing: wanted => onMachine('existing', wanted),
+        machine: wanted => onMachine('machine', wanted),
         download: async (wanted) => {
             // Loaded only when a download is tried: its HTTP, TLS and archive code is most of what a start-up would load.
-            const { download, hostArchOf } = await __nccwpck_require__.e(/* import() */ 212).then(__nccwpck_require__.bind(__nccwpck_require__, 9212));
+            const { download, hostArchOf } = await __nccwpck_require__.e(/* import() */ 363).then(__nccwpck_require__.bind(__nccwpck_require__, 3363));
             const hostArch = hostArchOf(ctx.hostMachine);
             const { qemuVersion: version, qemuUrl: url, qemuSha256: sha256 } = request;
             const result = await download({ targets: wanted, hostArch, version, url, sha256, log: ctx.log, sys: ctx.sys }, ctx.places);
@@ -32582,7 +32582,7 @@ async function obtainInterpreters(targets, request, ctx) {
                 installation.interpreters.set(target, interpreter);
             if (cacheHit !== undefined)
                 installation.cacheHit = cacheHit;
-            if (source !== 'existing' && found.size > 0)
+            if (source !== 'machine' && found.size > 0)
                 ctx.log(`${source}: got ${[...found.keys()].map(t => `qemu-${t}`).join(', ')}`);
         }
         catch (error) {

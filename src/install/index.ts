@@ -16,7 +16,8 @@ import { findInterpreter, type Interpreter } from './interpreter.js'
 
 export type { InstallPlaces } from './download/index.js'
 
-export type Source = 'existing' | 'download' | 'apt'
+/** Where an interpreter came from: already on the machine, a verified download, or the distribution's packages. */
+export type Source = 'machine' | 'download' | 'apt'
 
 export interface Obtained extends Interpreter {
   source: Source
@@ -54,8 +55,8 @@ type Step = (targets: QemuTarget[]) => Promise<{ found: Map<QemuTarget, Obtained
 
 /** The sources a method tries, in order. */
 function sourcesFor(method: InstallRequest['method']): Source[] {
-  if (method === 'auto') return ['existing', 'download', 'apt']
-  if (method === 'none') return ['existing']
+  if (method === 'auto') return ['machine', 'download', 'apt']
+  if (method === 'none') return ['machine']
   return [method]
 }
 
@@ -81,7 +82,7 @@ export async function obtainInterpreters(
     return { found }
   }
   const steps: Record<Source, Step> = {
-    existing: wanted => onMachine('existing', wanted),
+    machine: wanted => onMachine('machine', wanted),
     download: async wanted => {
       // Loaded only when a download is tried: its HTTP, TLS and archive code is most of what a start-up would load.
       const { download, hostArchOf } = await import('./download/index.js')
@@ -105,7 +106,7 @@ export async function obtainInterpreters(
       const { found, cacheHit } = await steps[source](wanted)
       for (const [target, interpreter] of found) installation.interpreters.set(target, interpreter)
       if (cacheHit !== undefined) installation.cacheHit = cacheHit
-      if (source !== 'existing' && found.size > 0) ctx.log(`${source}: got ${[...found.keys()].map(t => `qemu-${t}`).join(', ')}`)
+      if (source !== 'machine' && found.size > 0) ctx.log(`${source}: got ${[...found.keys()].map(t => `qemu-${t}`).join(', ')}`)
     } catch (error) {
       const message = (error as Error).message
       if (request.method === 'apt' && error instanceof AptError && !/install: download/.test(message)) {
