@@ -620,7 +620,7 @@ describe('the tool cache layout', () => {
     root = await mkdtemp(join(tmpdir(), 'toolcache-'))
     scratch = await mkdtemp(join(tmpdir(), 'scratch-'))
   })
-  afterAll(async () => {
+  afterEach(async () => {
     await rm(root, { recursive: true, force: true })
     await rm(scratch, { recursive: true, force: true })
   })
