@@ -1,5 +1,5 @@
 /**
- * The bench's reporting: the targets of issues 7, 16 and 24 checked against a run, the Markdown tables (the
+ * The bench's reporting: the targets of issues 7, 23 and 24 checked against a run, the Markdown tables (the
  * README's setup table and the emulation table) and the terminal summary. Pure but the last,
  * which prints.
  */
@@ -163,7 +163,7 @@ export function printReport(results: Results, out: string): void {
   if (m.envLeftOut) print(`(${m.envLeftOut})`)
   print('')
   print(formatTable(results))
-  print('\nTargets (issues 7, 16 and 24):')
+  print('\nTargets (issues 7, 23 and 24):')
   print(formatTargets(results.targets ?? []))
   print('\nBundles:')
   const kib = (bytes: number) => (bytes / 1024).toFixed(0)
