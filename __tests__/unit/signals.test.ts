@@ -29,7 +29,10 @@ beforeEach(() => {
   mkdirSync(join(workDir, 'qemu-download-x'), { recursive: true })
   writeFileSync(join(workDir, 'qemu-download-x', 'qemu.deb.part'), 'half a download')
 })
-afterEach(() => {
+/** Every stop a test began: each must end before process.exit is the real one again. */
+const stops: Promise<void>[] = []
+afterEach(async () => {
+  await Promise.all(stops.splice(0))
   jest.restoreAllMocks()
   rmSync(dir, { recursive: true, force: true })
 })
@@ -43,7 +46,14 @@ function stopper(work: InProgress, graceMs = 60_000) {
   const said: string[] = []
   jest.spyOn(process, 'exit').mockImplementation(code => void exits.push(Number(code)) as never)
   jest.spyOn(process.stderr, 'write').mockImplementation(line => said.push(String(line).replace(/\n$/, '')) > 0)
-  const stop = new SignalStop(() => work, graceMs)
+  const stopper = new SignalStop(() => work, graceMs)
+  const stop = {
+    stop: (signal: 'SIGINT' | 'SIGTERM') => {
+      const stopping = stopper.stop(signal)
+      stops.push(stopping)
+      return stopping
+    }
+  }
   return { stop, exits, said }
 }
 
@@ -121,12 +131,15 @@ describe('a signal', () => {
   }
 
   test('a second signal exits at once, removing the lock file and the scratch folder', async () => {
-    const { stop, exits } = stopper({ ledger: await hungSection(), workDir })
-    void stop.stop('SIGINT')
+    const { stop, exits } = stopper({ ledger: await hungSection(), workDir }, 200)
+    const first = stop.stop('SIGINT')
     await stop.stop('SIGTERM')
     expect(exits).toEqual([143])
     expect(existsSync(lockFile())).toBe(false)
     expect(existsSync(workDir)).toBe(false)
+    // A real process ended at that exit; here the first stop runs out its grace, and must do so
+    // while process.exit is still spied on (afterwards it would end the test runner).
+    await first
   })
 
   test('a section that outlasts the grace: the exit goes ahead, removing the lock file', async () => {
