@@ -5,7 +5,6 @@
  */
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals'
 import * as core from '../__fixtures__/core.js'
-import type { Context, Environment } from '../../src/core/context.js'
 import { setup } from '../../src/core/setup.js'
 import { entryFor, platformOf } from '../../src/kernel/platforms.js'
 import { CLI_HOLDER, PERSIST_HOLDER } from '../../src/records/holder.js'
@@ -30,7 +29,7 @@ afterEach(() => {
 
 const runPost = () => {
   jobVariables({ SETUP_X86_ON_ARM_LEDGER_DIR: f.ledgerDir })
-  return run(async (env: Environment): Promise<Context> => f.jobContext(env.holder))
+  return run(async () => ({ ledger: f.ctx.ledger, privileged: f.ctx.privileged, binfmtDir: f.kernel.dir }))
 }
 
 /** Main registered riscv64 for this job; the state is then edited by `tamper`. */

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as core from '../__fixtures__/core.js'
 import type { Context, Environment } from '../../src/core/context.js'
+import type { RestoreContext } from '../../src/core/restore.js'
 import { setup } from '../../src/core/setup.js'
 import { temporarySysrootRoot } from '../../src/faces/environment.js'
 import { platformOf } from '../../src/kernel/platforms.js'
@@ -34,10 +35,15 @@ afterEach(() => {
   f.dispose()
 })
 
-/** Post's context: the fake machine's, for the holder post names. */
+/** The ledger folder post asked its context for. */
+let ledgerAsked: string | undefined
+/** Post's context: the fake machine's kernel and ledger. */
 const postContext =
   (privileged?: Context['privileged']) =>
-  async (env: Environment): Promise<Context> => ({ ...f.jobContext(env.holder), ...(privileged ? { privileged } : {}) })
+  async (ledgerDir: string): Promise<RestoreContext> => {
+    ledgerAsked = ledgerDir
+    return { ledger: f.ctx.ledger, privileged: privileged ?? f.ctx.privileged, binfmtDir: f.kernel.dir }
+  }
 const runPost = (env: Record<string, string> = {}, privileged?: Context['privileged']) => {
   jobVariables({ SETUP_X86_ON_ARM_LEDGER_DIR: f.ledgerDir, ...env })
   return run(postContext(privileged))
@@ -61,9 +67,10 @@ async function mainRan(ctx = f.ctx, cleanup = true): Promise<void> {
 }
 
 describe('post', () => {
-  test('restores what main registered', async () => {
+  test("restores what main registered, with the host's ledger of the job's variables", async () => {
     await mainRan()
     await runPost()
+    expect(ledgerAsked).toBe(f.ledgerDir)
     expect(core.setFailed).not.toHaveBeenCalled()
     expect(core.logged).toContain('binfmt_misc table restored: removed qemu-riscv64')
     expect(f.kernel.snapshot()).toEqual({})

@@ -2273,7 +2273,7 @@ const throughSudo = {
 };
 let found;
 /** Root, or passwordless sudo, or a PrivilegeError that says what is needed (asked once a process). */
-function privileged() {
+function privileged_privileged() {
     found ??= findPrivileged();
     return found;
 }
@@ -2830,7 +2830,7 @@ function ledgerDirFor(uid, env = {}) {
         return env.SETUP_X86_ON_ARM_LEDGER_DIR;
     return uid === 0 ? '/var/lib/setup-x86-on-arm' : (0,external_node_path_.join)(env.XDG_RUNTIME_DIR || (0,external_node_os_namespaceObject.tmpdir)(), `setup-x86-on-arm-${uid}`);
 }
-class Ledger {
+class ledger_Ledger {
     dir;
     info;
     clock;
@@ -2995,9 +2995,9 @@ async function createContext(env) {
         host,
         prober: new Prober(workDir, host.machine),
         journal: new Journal(env.persistJournal),
-        ledger: new Ledger(env.ledgerDir ?? ledgerDirFor(process.getuid?.() ?? 0)),
+        ledger: new ledger_Ledger(env.ledgerDir ?? ledgerDirFor(process.getuid?.() ?? 0)),
         holder: env.holder,
-        privileged: privileged,
+        privileged: privileged_privileged,
         log: env.log,
         places: installPlacesOf(env),
         obtain: obtainInterpreters,
@@ -4401,6 +4401,11 @@ const SUMMARY_HEADER = ['Platform', 'Result', 'Interpreter', 'QEMU', 'Flags', 'C
 
 
 
+
+
+async function restoreContext(ledgerDir) {
+    return { ledger: new Ledger(ledgerDir), privileged, binfmtDir: BINFMT_DIR };
+}
 function undoOf(change) {
     if (change.kind === 'added')
         return { name: change.entry.name, ours: change.entry };

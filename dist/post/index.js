@@ -4,7 +4,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(218);
+/* unused reexport */ __nccwpck_require__(218);
 
 
 /***/ }),
@@ -24,10 +24,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-exports.httpOverHttp = httpOverHttp;
-exports.httpsOverHttp = httpsOverHttp;
-exports.httpOverHttps = httpOverHttps;
-exports.httpsOverHttps = httpsOverHttps;
+__webpack_unused_export__ = httpOverHttp;
+__webpack_unused_export__ = httpsOverHttp;
+__webpack_unused_export__ = httpOverHttps;
+__webpack_unused_export__ = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -317,7 +317,7 @@ __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = Agent
-module.exports.kT = ProxyAgent
+__webpack_unused_export__ = ProxyAgent
 __webpack_unused_export__ = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
 __webpack_unused_export__ = RetryHandler
@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3693);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6515);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3693:
+/***/ 6515:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28392,10 +28392,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -28420,7 +28420,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function toCommandProperties(annotationProperties) {
+function utils_toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -28567,10 +28567,804 @@ function file_command_prepareKeyValueMessage(key, value) {
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js
-var lib = __nccwpck_require__(2779);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+// EXTERNAL MODULE: external "http"
+var external_http_ = __nccwpck_require__(8611);
+// EXTERNAL MODULE: external "https"
+var external_https_ = __nccwpck_require__(5692);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var node_modules_tunnel = __nccwpck_require__(770);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+/* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function lib_getProxyUrl(serverUrl) {
+    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
+}
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class lib_HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? https : http;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -28595,7 +29389,7 @@ class BasicCredentialHandler {
         return false;
     }
     handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
+        return auth_awaiter(this, void 0, void 0, function* () {
             throw new Error('not implemented');
         });
     }
@@ -28617,7 +29411,7 @@ class auth_BearerCredentialHandler {
         return false;
     }
     handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
+        return auth_awaiter(this, void 0, void 0, function* () {
             throw new Error('not implemented');
         });
     }
@@ -28639,7 +29433,7 @@ class PersonalAccessTokenCredentialHandler {
         return false;
     }
     handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
+        return auth_awaiter(this, void 0, void 0, function* () {
             throw new Error('not implemented');
         });
     }
@@ -29054,7 +29848,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir: io_util_mkdir, open: io_util_open, readdir, rename, rm: io_util_rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod: io_util_chmod, copyFile, lstat: io_util_lstat, mkdir: io_util_mkdir, open: io_util_open, readdir: io_util_readdir, rename: io_util_rename, rm: io_util_rm, rmdir, stat: io_util_stat, symlink: io_util_symlink, unlink: io_util_unlink } = external_fs_namespaceObject.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -29068,7 +29862,7 @@ const IS_WINDOWS = process.platform === 'win32';
  * This implementation restores the Node 20 behavior by adding a trailing
  * backslash to all junction results on Windows.
  */
-function readlink(fsPath) {
+function io_util_readlink(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         const result = yield fs.promises.readlink(fsPath);
         // On Windows, restore Node 20 behavior: add trailing backslash to all results
@@ -29082,10 +29876,10 @@ function readlink(fsPath) {
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
 const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
-function exists(fsPath) {
+function io_util_exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
-            yield stat(fsPath);
+            yield io_util_stat(fsPath);
         }
         catch (err) {
             if (err.code === 'ENOENT') {
@@ -29098,7 +29892,7 @@ function exists(fsPath) {
 }
 function isDirectory(fsPath_1) {
     return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        const stats = useStat ? yield io_util_stat(fsPath) : yield io_util_lstat(fsPath);
         return stats.isDirectory();
     });
 }
@@ -29128,7 +29922,7 @@ function tryGetExecutablePath(filePath, extensions) {
         let stats = undefined;
         try {
             // test file exists
-            stats = yield stat(filePath);
+            stats = yield io_util_stat(filePath);
         }
         catch (err) {
             if (err.code !== 'ENOENT') {
@@ -29156,7 +29950,7 @@ function tryGetExecutablePath(filePath, extensions) {
             filePath = originalFilePath + extension;
             stats = undefined;
             try {
-                stats = yield stat(filePath);
+                stats = yield io_util_stat(filePath);
             }
             catch (err) {
                 if (err.code !== 'ENOENT') {
@@ -29170,7 +29964,7 @@ function tryGetExecutablePath(filePath, extensions) {
                     try {
                         const directory = external_path_namespaceObject.dirname(filePath);
                         const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
+                        for (const actualName of yield io_util_readdir(directory)) {
                             if (upperName === actualName.toUpperCase()) {
                                 filePath = external_path_namespaceObject.join(directory, actualName);
                                 break;
@@ -29877,7 +30671,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 state.on('debug', (message) => {
                     this._debug(message);
                 });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                if (this.options.cwd && !(yield io_util_exists(this.options.cwd))) {
                     return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
                 }
                 const fileName = this._getSpawnFileName();
@@ -30437,7 +31231,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -30445,7 +31239,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -30453,7 +31247,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -30614,12 +31408,191 @@ function log_info(message) {
     info(commandFree(message));
 }
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./src/kernel/process.ts + 1 modules
-var kernel_process = __nccwpck_require__(3694);
-// EXTERNAL MODULE: ./src/kernel/find-on-path.ts
-var find_on_path = __nccwpck_require__(4404);
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/kernel/process.ts
+/**
+ * The one way this project runs a program: an argument array, never a shell string. runProgram
+ * collects bounded output under a timeout (privileged root or sudo runs build on it);
+ * streamProgram runs a filter (a decompressor) with data piped through it as it comes.
+ *
+ * Ours, not @actions/exec (3.0.0, read for this): its exec and getExecOutput never hand out the
+ * child process and pass only cwd and env to spawn, so a run can have no deadline (a hung apt-get
+ * or engine would hold the job to its own timeout) and cannot be ended when a signal stops the
+ * step before its scratch folder goes (faces/signals.ts); its input is one Buffer, not a stream
+ * (the decompressors here take a download as it arrives); it keeps all output, unbounded; and
+ * without `silent` it writes each command line to stdout, where the runner reads workflow
+ * commands. Each of those is a guarantee this project makes, so the wrapper would have to
+ * re-implement spawn around it.
+ */
+
+
+/** Programs running now, so a signal's way out can end them (faces/signals.ts). */
+const running = new Set();
+function track(child) {
+    running.add(child);
+    child.on('exit', () => running.delete(child));
+    child.on('error', () => running.delete(child));
+}
+/** Ends every program this process started and still runs (SIGTERM), and waits up to `waitMs` for them to go. */
+async function endPrograms(waitMs = 2000) {
+    const left = [...running].filter(child => child.exitCode === null && child.signalCode === null);
+    const gone = left.map(child => new Promise(resolve => child.once('exit', () => resolve())));
+    for (const child of left)
+        child.kill('SIGTERM');
+    let timer;
+    const waited = new Promise(resolve => {
+        timer = setTimeout(resolve, waitMs);
+        timer.unref();
+    });
+    await Promise.race([Promise.all(gone), waited]);
+    clearTimeout(timer);
+}
+/** Runs a program and collects its output; never throws for a non-zero exit. */
+function process_runProgram(command, args, options = {}) {
+    return new Promise(resolve => {
+        const child = (0,external_node_child_process_namespaceObject.execFile)(command, args, { env: options.env, timeout: options.timeoutMs ?? 120_000, cwd: options.cwd, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+            const code = error ? (typeof error.code === 'number' ? error.code : 127) : 0;
+            const reason = error && typeof error.code !== 'number' ? `${error.message}\n` : '';
+            resolve({ code, stdout: String(stdout), stderr: reason + String(stderr) });
+        });
+        track(child);
+        if (options.input !== undefined)
+            child.stdin?.end(options.input);
+    });
+}
+/**
+ * Why a streamed program failed: 'missing' (not on this machine), 'failed' (it could not be
+ * started, or its input broke: detail says what), or 'exit' (a non-zero exit or a signal; stderr
+ * holds the first 4 KiB it wrote).
+ */
+class ProgramError extends Error {
+    program;
+    failure;
+    detail;
+    exitCode;
+    stderr;
+    constructor(program, failure, detail, exitCode = null, stderr = '') {
+        const said = { missing: `${program} is not on this machine`, failed: `${program}: ${detail}`, exit: `${program} ${detail}` };
+        super(said[failure]);
+        this.program = program;
+        this.failure = failure;
+        this.detail = detail;
+        this.exitCode = exitCode;
+        this.stderr = stderr;
+        this.name = 'ProgramError';
+    }
+}
+/** Largest share of a program's stderr kept for its error. */
+const STDERR_BYTES = 4096;
+/** Pipes deliver 8-64 KiB at a time; handing on larger pieces saves most of the per-chunk overhead. */
+const BATCH_BYTES = (/* unused pure expression or super */ null && (256 * 1024));
+/**
+ * Runs a program as a filter: input goes to its stdin, its stdout comes out as it is written.
+ * Throws ProgramError when the program cannot start, the input fails, or it exits non-zero; a
+ * consumer that stops early ends it (SIGTERM) and waits for it to go.
+ */
+async function* streamProgram(command, args, input, options = {}) {
+    const source = input instanceof Readable ? input : Readable.from(input);
+    // The environment is passed explicitly, so a changed process.env (PATH) is what the child sees even
+    // where a test runner gives the code its own process.env object.
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
+    track(child);
+    let stderr = '';
+    let failure;
+    child.stderr.on('data', (d) => {
+        if (stderr.length < STDERR_BYTES)
+            stderr += d.toString();
+    });
+    const exited = new Promise(resolve => {
+        child.on('error', error => {
+            failure ??= { error, from: 'spawn' };
+            resolve({ code: null, signal: null });
+        });
+        child.on('close', (code, signal) => resolve({ code, signal }));
+    });
+    // A program that stops reading (or a consumer that stops early) closes the pipe: EPIPE is expected.
+    child.stdin.on('error', () => { });
+    source.on('error', error => {
+        failure ??= { error, from: 'input' };
+        child.stdin.destroy();
+    });
+    source.pipe(child.stdin);
+    let finished = false;
+    try {
+        let batch = [];
+        let batched = 0;
+        for await (const chunk of child.stdout) {
+            batch.push(chunk);
+            batched += chunk.length;
+            if (batched >= BATCH_BYTES) {
+                yield batch.length === 1 ? batch[0] : Buffer.concat(batch, batched);
+                batch = [];
+                batched = 0;
+            }
+        }
+        if (batched)
+            yield Buffer.concat(batch, batched);
+        const { code, signal } = await exited;
+        finished = true;
+        if (failure) {
+            const missing = failure.from === 'spawn' && failure.error.code === 'ENOENT';
+            throw new ProgramError(command, missing ? 'missing' : 'failed', failure.error.message);
+        }
+        if (code !== 0)
+            throw new ProgramError(command, 'exit', signal ? `was killed by ${signal}` : `exited with ${code}`, code, stderr);
+    }
+    finally {
+        if (!finished) {
+            source.unpipe(child.stdin);
+            source.destroy();
+            child.stdin.destroy();
+            child.stdout.destroy();
+            if (child.exitCode === null && child.signalCode === null)
+                child.kill('SIGTERM');
+            await exited;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/kernel/find-on-path.ts
+/** Finding a program the way a shell would: the first executable file of that name on PATH. */
+
+
+/** The absolute path of `name` in the first PATH folder that holds it as an executable file. */
+function findOnPath(name, path = process.env.PATH ?? '') {
+    for (const dir of path.split(external_node_path_namespaceObject.delimiter)) {
+        // Relative PATH entries would depend on the working folder: not ours to follow.
+        if (!dir.startsWith('/'))
+            continue;
+        const candidate = (0,external_node_path_namespaceObject.join)(dir, name);
+        try {
+            if (!(0,external_node_fs_namespaceObject.statSync)(candidate).isFile())
+                continue;
+            (0,external_node_fs_namespaceObject.accessSync)(candidate, external_node_fs_namespaceObject.constants.X_OK);
+            return candidate;
+        }
+        catch {
+            // not here
+        }
+    }
+    return undefined;
+}
+/**
+ * Where root's own tools (chroot, mount, modprobe) are looked for: by absolute path, never through
+ * a PATH without /usr/sbin (su, a bare service), where they would seem missing and the kernel or
+ * the F flag would take the blame.
+ */
+const find_on_path_SYSTEM_PATH = '/usr/sbin:/usr/bin:/sbin:/bin';
+/** The absolute path of one of the system's own programs; undefined when the machine has none. */
+function find_on_path_systemProgram(name) {
+    return findOnPath(name, find_on_path_SYSTEM_PATH);
+}
+
 ;// CONCATENATED MODULE: ./src/checks/engine.ts
 /**
  * Container engines as the check sees them: which of docker and podman is on PATH and answers,
@@ -30677,7 +31650,7 @@ function engine_engineMessage(stderr, maxLines = 6) {
 async function engine_runEngine(engine, args, timeoutMs) {
     const started = performance.now();
     const env = engine.env ? { ...process.env, ...engine.env } : undefined;
-    const ran = await (0,kernel_process/* runProgram */.mB)(engine.path, args, { env, timeoutMs });
+    const ran = await process_runProgram(engine.path, args, { env, timeoutMs });
     return { ...ran, timedOut: ran.code !== 0 && performance.now() - started >= timeoutMs };
 }
 /** Where the docker CLI talks to its daemon when nothing (DOCKER_HOST, a context) says otherwise. */
@@ -30692,9 +31665,9 @@ function dockerSocket(env = process.env, defaultSocket = DOCKER_DEFAULT_SOCKET) 
         return /^unix:\/\/(\/.+)$/.exec(env.DOCKER_HOST)?.[1];
     if (env.DOCKER_CONTEXT)
         return undefined;
-    const config = (0,external_node_path_.join)(env.DOCKER_CONFIG || (0,external_node_path_.join)(env.HOME || (0,external_node_os_namespaceObject.homedir)(), '.docker'), 'config.json');
+    const config = (0,external_node_path_namespaceObject.join)(env.DOCKER_CONFIG || (0,external_node_path_namespaceObject.join)(env.HOME || (0,external_node_os_namespaceObject.homedir)(), '.docker'), 'config.json');
     try {
-        const current = JSON.parse((0,external_node_fs_.readFileSync)(config, 'utf8')).currentContext;
+        const current = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(config, 'utf8')).currentContext;
         if (current && current !== 'default')
             return undefined;
     }
@@ -30711,14 +31684,14 @@ function dockerSocket(env = process.env, defaultSocket = DOCKER_DEFAULT_SOCKET) 
  */
 async function engineStamp(name, path, env) {
     try {
-        const cli = await (0,promises_.stat)(path);
+        const cli = await (0,promises_namespaceObject.stat)(path);
         const stamp = { path, size: cli.size, mtimeMs: cli.mtimeMs, config: configOf({ ...process.env, ...env }) };
         if (name !== 'docker')
             return stamp;
         const socket = dockerSocket({ ...process.env, ...env });
         if (!socket)
             return undefined;
-        const made = await (0,promises_.stat)(socket);
+        const made = await (0,promises_namespaceObject.stat)(socket);
         return { ...stamp, daemon: `${socket} ${made.ino} ${made.ctimeMs}` };
     }
     catch {
@@ -30730,12 +31703,12 @@ async function engineStamp(name, path, env) {
  * that `passOver` gives a reason for is not started at all.
  */
 async function probeEngine(name, timeoutMs = ENGINE_ANSWER_TIMEOUT_MS, env, passOver) {
-    const path = (0,find_on_path/* findOnPath */.aY)(name);
+    const path = findOnPath(name);
     if (!path)
         return { name, ok: false, error: `${name} is not on PATH` };
     // No socket, no daemon: said without starting the CLI (a second or more on a slow ARM board).
     const socket = name === 'docker' ? dockerSocket({ ...process.env, ...env }) : undefined;
-    if (socket && !(0,external_node_fs_.existsSync)(socket))
+    if (socket && !(0,external_node_fs_namespaceObject.existsSync)(socket))
         return { name, path, ok: false, error: `docker's daemon socket ${socket} is not there (no docker daemon runs)` };
     const stamp = passOver && (await engineStamp(name, path, env));
     const passedOver = stamp && (await passOver(name, stamp));
@@ -31360,8 +32333,191 @@ function probe_image_probeImageArchive(platform, ref) {
     ]);
 }
 
-// EXTERNAL MODULE: ./src/kernel/platforms.ts
-var platforms = __nccwpck_require__(5621);
+;// CONCATENATED MODULE: ./src/kernel/platforms.ts
+const ELF = '7f454c46';
+const PAD = '0000000000000000';
+const MASK_A = 'ffffffffff' + 'fefe00' + 'ffffffffffffffff' + 'feffffff';
+const MASK_B = 'ffffffffffffff00' + 'ffffffffffffffff' + 'feffffff';
+const MASK_C = 'ffffffffffffff00' + 'ffffffffffffffff' + 'feffff00';
+const MASK_D = 'ffffffffffffff00' + 'ffffffffffffffff' + 'fffeffff';
+const MASK_E = 'fffffffffffffffc' + '00ffffffffffffff' + 'feffffff';
+const MASK_F = 'ffffffffffffff00' + '00ffffffffffffff' + 'feffffff';
+/** ELF class/data/version for 64-bit little endian, 32-bit little endian, 64-bit big endian. */
+const LE64 = '02010100';
+const LE32 = '01010100';
+const BE64 = '02020100';
+const platforms_PLATFORMS = [
+    {
+        target: 'x86_64',
+        docker: 'linux/amd64',
+        aliases: ['amd64', 'x86_64', 'x86-64', 'x64', 'linux/amd64'],
+        magic: ELF + LE64 + PAD + '0200' + '3e00',
+        mask: MASK_A,
+        machine: /^x86_64$/,
+        bits: 64,
+        loader: 'lib64/ld-linux-x86-64.so.2',
+        debian: 'amd64'
+    },
+    {
+        target: 'i386',
+        docker: 'linux/386',
+        aliases: ['386', 'i386', 'i486', 'i586', 'i686', 'x86', 'linux/386'],
+        magic: ELF + LE32 + PAD + '0200' + '0300',
+        mask: MASK_A,
+        machine: /^i[3-6]86$/,
+        bits: 32,
+        loader: 'lib/ld-linux.so.2',
+        debian: 'i386'
+    },
+    {
+        target: 'aarch64',
+        docker: 'linux/arm64',
+        aliases: ['arm64', 'aarch64', 'linux/arm64', 'linux/arm64/v8'],
+        magic: ELF + LE64 + PAD + '0200' + 'b700',
+        mask: MASK_B,
+        machine: /^aarch64$/,
+        bits: 64,
+        loader: 'lib/ld-linux-aarch64.so.1',
+        debian: 'arm64'
+    },
+    {
+        target: 'arm',
+        docker: 'linux/arm/v7',
+        aliases: ['arm', 'armhf', 'armel', 'armv6', 'armv7', 'armv7l', 'linux/arm', 'linux/arm/v6', 'linux/arm/v7'],
+        magic: ELF + LE32 + PAD + '0200' + '2800',
+        mask: MASK_B,
+        machine: /^armv\d+[a-z]*$/,
+        bits: 32,
+        loader: 'lib/ld-linux-armhf.so.3',
+        debian: 'armhf'
+    },
+    {
+        target: 'riscv64',
+        docker: 'linux/riscv64',
+        aliases: ['riscv64', 'linux/riscv64'],
+        magic: ELF + LE64 + PAD + '0200' + 'f300',
+        mask: MASK_B,
+        machine: /^riscv64$/,
+        bits: 64,
+        loader: 'lib/ld-linux-riscv64-lp64d.so.1',
+        debian: 'riscv64'
+    },
+    {
+        target: 'ppc64le',
+        docker: 'linux/ppc64le',
+        aliases: ['ppc64le', 'ppc64el', 'linux/ppc64le'],
+        magic: ELF + LE64 + PAD + '0200' + '1500',
+        mask: MASK_C,
+        machine: /^ppc64le$/,
+        bits: 64,
+        loader: 'lib64/ld64.so.2',
+        debian: 'ppc64el'
+    },
+    {
+        target: 's390x',
+        docker: 'linux/s390x',
+        aliases: ['s390x', 'linux/s390x'],
+        magic: ELF + BE64 + PAD + '0002' + '0016',
+        mask: MASK_D,
+        machine: /^s390x$/,
+        bits: 64,
+        loader: 'lib/ld64.so.1',
+        debian: 's390x'
+    },
+    {
+        target: 'mips64el',
+        docker: 'linux/mips64le',
+        aliases: ['mips64le', 'mips64el', 'linux/mips64le'],
+        magic: ELF + LE64 + PAD + '0200' + '0800',
+        mask: MASK_F,
+        machine: /^mips64$/,
+        bits: 64,
+        loader: 'lib64/ld.so.1',
+        debian: 'mips64el'
+    },
+    {
+        target: 'loongarch64',
+        docker: 'linux/loong64',
+        aliases: ['loong64', 'loongarch64', 'linux/loong64'],
+        magic: ELF + LE64 + PAD + '0200' + '0201',
+        mask: MASK_E,
+        machine: /^loongarch64$/,
+        bits: 64,
+        loader: 'lib64/ld-linux-loongarch-lp64d.so.1',
+        debian: 'loong64'
+    }
+];
+/** One fact of every platform, keyed by target: the tables the other layers read. */
+function perTarget(fact) {
+    return Object.fromEntries(platforms_PLATFORMS.map(p => [p.target, fact(p)]));
+}
+function platformOf(target) {
+    const found = platforms_PLATFORMS.find(p => p.target === target);
+    if (!found)
+        throw new Error(`unknown QEMU target ${target}`);
+    return found;
+}
+/** Finds a platform by any of its names, ignoring case; undefined when unknown. */
+function platforms_lookupPlatform(name) {
+    const key = name.trim().toLowerCase();
+    return platforms_PLATFORMS.find(p => p.aliases.includes(key));
+}
+/**
+ * The targets a host kernel runs itself (its own family, including compat modes): registering a
+ * handler for them would send the host's own programs through QEMU.
+ */
+function hostFamily(machine) {
+    if (machine === 'x86_64')
+        return ['x86_64', 'i386'];
+    if (/^i[3-6]86$/.test(machine))
+        return ['i386'];
+    if (machine === 'aarch64' || machine === 'arm64')
+        return ['aarch64'];
+    if (/^arm/.test(machine))
+        return ['arm'];
+    if (machine === 'riscv64')
+        return ['riscv64'];
+    if (machine === 'ppc64le')
+        return ['ppc64le'];
+    if (machine === 's390x')
+        return ['s390x'];
+    if (machine === 'mips64')
+        return ['mips64el'];
+    if (machine === 'loongarch64')
+        return ['loongarch64'];
+    return [];
+}
+/** Does a file header match a magic/mask pair at the given offset? The kernel's own test:
+ * ((byte ^ magic) & mask) == 0 for every magic byte. */
+function headerMatches(header, magicHex, maskHex, offset = 0) {
+    const magic = Buffer.from(magicHex, 'hex');
+    const mask = maskHex ? Buffer.from(maskHex, 'hex') : Buffer.alloc(magic.length, 0xff);
+    if (header.length < offset + magic.length)
+        return false;
+    for (let i = 0; i < magic.length; i++) {
+        if (((header[offset + i] ^ magic[i]) & mask[i]) !== 0)
+            return false;
+    }
+    return true;
+}
+/** The platform whose magic/mask a header matches, if any. */
+function platforms_platformOfHeader(header) {
+    return platforms_PLATFORMS.find(p => headerMatches(header, p.magic, p.mask));
+}
+/** The binfmt_misc entry the action registers for a platform. */
+function entryFor(platform, interpreter, flags) {
+    return {
+        name: `qemu-${platform.target}`,
+        enabled: true,
+        type: 'M',
+        offset: 0,
+        magic: platform.magic,
+        mask: platform.mask,
+        interpreter,
+        flags
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/checks/container-failure.ts
 
 /** Words of a container runtime failing to start or exec the program: the image was there. */
@@ -31530,9 +32686,9 @@ function names_parseMirror(value) {
     });
 }
 /** Debian's architecture name of each QEMU target (what apt and the package file names say). */
-const DEBIAN_ARCHES = (0,platforms/* perTarget */.Ve)(p => p.debian);
+const DEBIAN_ARCHES = perTarget(p => p.debian);
 /** The Debian architectures for the targets, each once, in the targets' order. */
-function debianArches(targets) {
+function names_debianArches(targets) {
     return [...new Set(targets.map(target => DEBIAN_ARCHES[target]))];
 }
 
@@ -31637,7 +32793,7 @@ function givesHighAddresses(version) {
  */
 function loaderPlatform(path) {
     const file = path.slice(path.lastIndexOf('/') + 1);
-    return (platforms/* PLATFORMS */.P4.find(p => path.endsWith(`/${p.loader}`)) ?? platforms/* PLATFORMS */.P4.find(p => file.startsWith('ld-linux-') && p.loader.endsWith(`/${file}`)));
+    return (platforms_PLATFORMS.find(p => path.endsWith(`/${p.loader}`)) ?? platforms_PLATFORMS.find(p => file.startsWith('ld-linux-') && p.loader.endsWith(`/${file}`)));
 }
 /**
  * The Debian and Ubuntu package holding a library, for the libraries programs most often miss
@@ -32348,1613 +33504,198 @@ async function otherOs(platforms, host = otherHost(), run = runProgram) {
     return { lines, outputs: outputsOf(report), failure: failures.length > 0 ? failures.join('\n') : undefined };
 }
 
-;// CONCATENATED MODULE: ./src/checks/probe.ts
+;// CONCATENATED MODULE: ./src/kernel/binfmt.ts
 /**
- * Proving a target runs: a tiny embedded program for the target prints uname's machine. Run
- * directly it proves a handler (or the host) runs it; run in an empty chroot it proves the handler
- * works where its interpreter's path does not exist, as inside containers (the F flag).
+ * The kernel's binfmt_misc interface: parse entries, build register lines, read the table.
+ * Pure functions first; the few that touch /proc take a Privileged writer for the writes.
  */
 
 
-
-
-
-
-/**
- * Judges a probe run: the target's machine name on stdout, or the reason it did not run. A program
- * of the host's own family run natively prints the kernel's machine instead (i386 on x86_64 says
- * x86_64), which `nativeMachine` accepts.
- */
-function judgeProbe(target, result, program = '', nativeMachine) {
-    const output = result.stdout.trim();
-    if (result.code === 0 && ((0,platforms/* platformOf */.tj)(target).machine.test(output) || output === nativeMachine))
-        return { ok: true, output };
-    const said = `${result.stderr} ${output}`.trim();
-    if (result.code === 0)
-        return { ok: false, output: `printed ${JSON.stringify(output)}`, failure: 'wrong-machine' };
-    if (/ENOEXEC|exec format error/i.test(said))
-        return { ok: false, output: 'Exec format error', failure: 'exec-format' };
-    if (/ENOENT|No such file or directory/i.test(said))
-        return { ok: false, output: 'No such file or directory', failure: 'not-found' };
-    // Without a handler, exec(3) falls back to /bin/sh, which then fails on the ELF bytes.
-    if (program && said.includes(program))
-        return { ok: false, output: 'Exec format error', failure: 'exec-format' };
-    return { ok: false, output: said.split('\n').slice(-2).join(' ') || `exit ${result.code}`, failure: 'other' };
-}
-class Prober {
-    dir;
-    nativeMachine;
-    written = new Map();
-    /** `nativeMachine`: uname's machine on this host, printed by programs of its own family run natively. */
-    constructor(dir, nativeMachine) {
-        this.dir = dir;
-        this.nativeMachine = nativeMachine;
-    }
-    /** The probe program's path, written on first use. */
-    async program(target) {
-        let path = this.written.get(target);
-        if (!path) {
-            await (0,promises_.mkdir)(this.dir, { recursive: true });
-            path = (0,external_node_path_.join)(this.dir, `probe-${target}`);
-            await (0,promises_.writeFile)(path, probe_programs_probeProgram(target), { mode: 0o755 });
-            await (0,promises_.chmod)(path, 0o755);
-            this.written.set(target, path);
-        }
-        return path;
-    }
-    /** Runs the probe in place. */
-    async run(target) {
-        const program = await this.program(target);
-        return judgeProbe(target, await (0,kernel_process/* runProgram */.mB)(program, [], { timeoutMs: 20_000 }), program, this.nativeMachine);
-    }
-    /** Runs the probe in a chroot holding nothing but the probe: only an F handler can serve it there. */
-    async runIsolated(target, sys) {
-        const root = (0,external_node_path_.join)(this.dir, `root-${target}`);
-        await (0,promises_.mkdir)(root, { recursive: true });
-        await (0,promises_.copyFile)(await this.program(target), (0,external_node_path_.join)(root, 'probe'));
-        const chroot = (0,find_on_path/* systemProgram */.CA)('chroot');
-        if (!chroot)
-            return { ok: false, output: `no chroot program in ${find_on_path/* SYSTEM_PATH */.sg} (coreutils has it)`, failure: 'other' };
-        try {
-            const stdout = await sys.run(chroot, [root, '/probe'], { timeoutMs: 20_000 });
-            return judgeProbe(target, { code: 0, stdout, stderr: '' }, '', this.nativeMachine);
-        }
-        catch (error) {
-            return judgeProbe(target, { code: 1, stdout: '', stderr: error.message }, '/probe');
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/install/apt.ts
-
-class AptError extends Error {
-}
-/** Parses `apt-cache policy A B ...` into each package's candidate version. */
-function parseCandidates(text) {
-    const candidates = {};
-    let current;
+const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
+/** The longest interpreter path the kernel takes in a register line. */
+const MAX_INTERPRETER_PATH = 127;
+/** Parses the text of /proc/sys/fs/binfmt_misc/<name>. */
+function parseEntry(name, text) {
+    const entry = { name, enabled: false, interpreter: '', flags: '', type: 'M', offset: 0, magic: '', mask: '' };
     for (const line of text.split('\n')) {
-        const name = /^(\S+):$/.exec(line);
-        if (name)
-            current = name[1];
-        const candidate = /^\s+Candidate:\s*(\S+)/.exec(line);
-        if (candidate && current)
-            candidates[current] = candidate[1] === '(none)' ? '' : candidate[1];
+        const [key, ...rest] = line.trim().split(' ');
+        const value = rest.join(' ');
+        if (key === 'enabled')
+            entry.enabled = true;
+        else if (key === 'disabled')
+            entry.enabled = false;
+        else if (key === 'interpreter')
+            entry.interpreter = value;
+        else if (key === 'flags:')
+            entry.flags = value;
+        else if (key === 'offset')
+            entry.offset = Number(value);
+        else if (key === 'magic')
+            entry.magic = value.toLowerCase();
+        else if (key === 'mask')
+            entry.mask = value.toLowerCase();
+        else if (key === 'extension') {
+            entry.type = 'E';
+            entry.magic = value.replace(/^\./, '');
+        }
     }
-    return candidates;
+    return entry;
 }
-const PACKAGE_NAMES = ['qemu-user-static', 'binfmt-support', 'qemu-user', 'qemu-user-binfmt'];
-/**
- * The packages to install: qemu-user-static + binfmt-support where they exist (Debian 12,
- * Ubuntu 22.04/24.04); else qemu-user + qemu-user-binfmt (Debian 13+, where qemu-user is static).
- * Undefined when apt offers neither.
- */
-function choosePackages(candidates) {
-    const has = (name) => !!candidates[name];
-    if (has('qemu-user-static'))
-        return ['qemu-user-static', ...(has('binfmt-support') ? ['binfmt-support'] : [])];
-    if (has('qemu-user'))
-        return ['qemu-user', ...(has('qemu-user-binfmt') ? ['qemu-user-binfmt'] : [])];
-    return undefined;
-}
-/** Turns apt's own words into one line a person can act on. */
-function explainAptFailure(output) {
-    const lock = /Could not get lock ([^\s]+?)\.?(?:\s|$)/.exec(output);
-    if (lock) {
-        const holder = /held by process \d+(?: \([^)]*\))?/.exec(output)?.[0];
-        return `apt could not get the dpkg lock ${lock[1]} within 120 s${holder ? ` (${holder})` : ''}: another apt run (often unattended-upgrades on a fresh runner) is still going; retry later or use install: download`;
-    }
-    if (/Unable to locate package|has no installation candidate/.test(output))
-        return "apt has no QEMU user-mode package in this machine's sources: use install: download";
-    const last = output
-        .trim()
-        .split('\n')
-        .filter(l => /^(E:|W:)/.test(l))
-        .slice(-2)
-        .join(' ');
-    return last || output.trim().split('\n').slice(-2).join(' ');
-}
-const APT_OPTIONS = ['-o', 'DPkg::Lock::Timeout=120', '-o', 'Acquire::Retries=3', '-o', 'Dpkg::Use-Pty=0'];
-async function hasApt() {
-    return (await (0,kernel_process/* runProgram */.mB)('apt-get', ['--version'], { timeoutMs: 10_000 })).code === 0;
-}
-async function candidates() {
-    const policy = await (0,kernel_process/* runProgram */.mB)('apt-cache', ['policy', ...PACKAGE_NAMES], { timeoutMs: 60_000 });
-    return parseCandidates(policy.stdout);
-}
-async function aptGet(sys, args) {
-    await sys.run('apt-get', [...APT_OPTIONS, ...args], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeoutMs: 600_000 });
+const FIELD_FORBIDDEN = /[:\n\0]/;
+/** Escapes hex bytes as the \xHH form the kernel decodes in a register line. */
+function escapeHex(hex) {
+    return hex.replace(/(..)/g, '\\x$1');
 }
 /**
- * Installs the packages, running `apt-get update` only when the lists lack them or are stale.
- * Returns the packages installed.
+ * The line written to /proc/sys/fs/binfmt_misc/register for an entry. Throws on anything the
+ * kernel would misread: a field holding ':' or a newline, a '/' in the name, lengths past its limits.
  */
-async function aptInstall(sys, log) {
-    if (!(await hasApt()))
-        throw new AptError('install: apt needs apt-get, and this machine has none (not Debian or Ubuntu)');
-    let packages = choosePackages(await candidates());
-    let updated = false;
-    const update = async () => {
-        log('apt-get update');
-        await aptGet(sys, ['update', '-q']).catch(error => {
-            throw new AptError(`apt-get update failed: ${explainAptFailure(error.message)}`);
-        });
-        updated = true;
-    };
-    if (!packages) {
-        await update();
-        packages = choosePackages(await candidates());
-        if (!packages)
-            throw new AptError("apt has no QEMU user-mode package (qemu-user-static or qemu-user) in this machine's sources: use install: download");
+function registerLine(entry) {
+    const { name, type, offset, magic, mask, interpreter, flags } = entry;
+    // 'register' and 'status' are the kernel's own control files in the same folder.
+    if (!name || name.includes('/') || ['.', '..', 'register', 'status'].includes(name) || FIELD_FORBIDDEN.test(name)) {
+        throw new Error(`invalid binfmt entry name: ${JSON.stringify(name)}`);
     }
-    const install = () => aptGet(sys, ['install', '-y', '-q', '--no-install-recommends', ...packages]);
-    log(`apt-get install ${packages.join(' ')}`);
+    if (FIELD_FORBIDDEN.test(interpreter) || !interpreter.startsWith('/')) {
+        throw new Error(`invalid interpreter path: ${JSON.stringify(interpreter)}`);
+    }
+    if (interpreter.length > MAX_INTERPRETER_PATH) {
+        throw new Error(`interpreter path longer than ${MAX_INTERPRETER_PATH} characters: ${interpreter}`);
+    }
+    if (!/^[POCF]*$/.test(flags))
+        throw new Error(`invalid binfmt flags: ${JSON.stringify(flags)}`);
+    let line;
+    if (type === 'E') {
+        if (FIELD_FORBIDDEN.test(magic) || magic.includes('/'))
+            throw new Error(`invalid extension: ${magic}`);
+        line = `:${name}:E::${magic}::${interpreter}:${flags}`;
+    }
+    else {
+        if (!/^([0-9a-f]{2})+$/.test(magic) || (mask !== '' && !/^([0-9a-f]{2})+$/.test(mask))) {
+            throw new Error('magic and mask must be hex bytes');
+        }
+        if (mask !== '' && mask.length !== magic.length)
+            throw new Error('mask and magic differ in length');
+        if (offset + magic.length / 2 > 128)
+            throw new Error('magic must lie within the first 128 bytes');
+        line = `:${name}:M:${offset || ''}:${escapeHex(magic)}:${escapeHex(mask)}:${interpreter}:${flags}`;
+    }
+    if (line.length > 1920)
+        throw new Error('register line longer than the kernel accepts');
+    return line;
+}
+/** Is binfmt_misc mounted (its status file present)? */
+async function isMounted(dir = BINFMT_DIR) {
     try {
-        await install();
-    }
-    catch (error) {
-        const message = error.message;
-        if (updated || !/404|Unable to fetch|Failed to fetch|--fix-missing/.test(message))
-            throw new AptError(`apt-get install ${packages.join(' ')} failed: ${explainAptFailure(message)}`);
-        await update(); // stale package lists: the mirror moved on
-        await install().catch(again => {
-            throw new AptError(`apt-get install ${packages.join(' ')} failed: ${explainAptFailure(again.message)}`);
-        });
-    }
-    return packages;
-}
-
-// EXTERNAL MODULE: ./src/install/interpreter.ts
-var interpreter = __nccwpck_require__(2237);
-;// CONCATENATED MODULE: ./src/install/index.ts
-
-
-/** The sources a method tries, in order. */
-function sourcesFor(method) {
-    if (method === 'auto')
-        return ['machine', 'download', 'apt'];
-    if (method === 'none')
-        return ['machine'];
-    return [method];
-}
-/** Interpreters for the targets, trying the sources the method allows in order until all are served. */
-async function obtainInterpreters(targets, request, ctx) {
-    const installation = { interpreters: new Map(), missing: new Map() };
-    const tried = new Map(targets.map(t => [t, []]));
-    const onMachine = async (source, wanted) => {
-        const found = new Map();
-        for (const target of wanted) {
-            const search = await (0,interpreter/* findInterpreter */.Ax)(target, request.flags);
-            if (search.found)
-                found.set(target, { ...search.found, source });
-            else
-                tried
-                    .get(target)
-                    .push(`no static qemu-${target} on the machine${search.rejected.length ? ` (${search.rejected.join('; ')})` : ''}`);
-        }
-        return { found };
-    };
-    const steps = {
-        machine: wanted => onMachine('machine', wanted),
-        download: async (wanted) => {
-            // Loaded only when a download is tried: its HTTP, TLS and archive code is most of what a start-up would load.
-            const { download, hostArchOf } = await __nccwpck_require__.e(/* import() */ 363).then(__nccwpck_require__.bind(__nccwpck_require__, 3363));
-            const hostArch = hostArchOf(ctx.hostMachine);
-            const { qemuVersion: version, qemuUrl: url, qemuSha256: sha256 } = request;
-            const result = await download({ targets: wanted, hostArch, version, url, sha256, log: ctx.log, sys: ctx.sys }, ctx.places);
-            const found = new Map();
-            for (const [target, interpreter] of result.interpreters)
-                found.set(target, { ...interpreter, source: 'download' });
-            return { found, cacheHit: result.cacheHit };
-        },
-        apt: async (wanted) => {
-            await ctx.watch(() => aptInstall(ctx.sys, ctx.log));
-            return onMachine('apt', wanted);
-        }
-    };
-    let wanted = [...targets];
-    for (const source of sourcesFor(request.method)) {
-        if (wanted.length === 0)
-            break;
-        try {
-            const { found, cacheHit } = await steps[source](wanted);
-            for (const [target, interpreter] of found)
-                installation.interpreters.set(target, interpreter);
-            if (cacheHit !== undefined)
-                installation.cacheHit = cacheHit;
-            if (source !== 'machine' && found.size > 0)
-                ctx.log(`${source}: got ${[...found.keys()].map(t => `qemu-${t}`).join(', ')}`);
-        }
-        catch (error) {
-            const message = error.message;
-            if (request.method === 'apt' && error instanceof AptError && !/install: download/.test(message)) {
-                throw new AptError(`${message}: use install: download`);
-            }
-            if (request.method !== 'auto')
-                throw error;
-            ctx.log(`${source} did not work: ${message}`);
-            for (const target of wanted)
-                tried.get(target).push(`${source}: ${message}`);
-        }
-        wanted = wanted.filter(t => !installation.interpreters.has(t));
-    }
-    for (const target of wanted)
-        installation.missing.set(target, tried.get(target).join('; ') || `no qemu-${target}`);
-    return installation;
-}
-
-;// CONCATENATED MODULE: ./src/install/libraries/apt-words.ts
-/**
- * Reading what the private apt says (with LC_ALL=C, so in apt's English): the packages a
- * simulated install would fetch, names it took as patterns, where it would fetch each file from,
- * the machine's network settings to carry over, and which of the failures a person can act on
- * it was. Pure functions over apt's output, so each case is tested on the words apt really prints.
- */
-/** `name:arch=version`, the form resolved packages are keyed and reported in. */
-function packageId(pkg) {
-    return `${pkg.name}:${pkg.arch}=${pkg.version}`;
-}
-/** Parses `apt-get -s install`'s `Inst name[:arch] (version origins [arch])` lines. */
-function parseSimulation(output) {
-    const packages = [];
-    for (const line of output.split('\n')) {
-        const match = /^Inst ([a-z0-9][a-z0-9+.-]+)(?::\S+)? (?:\[[^\]]*\] )?\((\S+) .*\[([a-z0-9-]+)\]\)/.exec(line);
-        if (match)
-            packages.push({ name: match[1], version: match[2], arch: match[3] });
-    }
-    return packages;
-}
-/** apt's `Note, selecting 'X' for regex 'Y'` (or glob): the names Y it took as a pattern (it prints these at quiet level 0 only). */
-function patternNames(output) {
-    const notes = [...output.matchAll(/Note, selecting '[^']+' for (?:regex|glob) '([^']+)'/g)];
-    return [...new Set(notes.map(m => m[1].replace(/:.*$/, '')))];
-}
-/**
- * The requested names apt could have taken as a pattern ('.' and '+' are regular-expression
- * characters) that the resolved packages do not hold by that exact name for every architecture:
- * apt chose other packages for them (by a pattern, or as the providers of a virtual package).
- */
-function notResolvedByName(names, arches, packages) {
-    const held = (name, arch) => packages.some(p => p.name === name && (p.arch === arch || p.arch === 'all'));
-    return names.filter(name => /[.+]/.test(name) && !arches.every(arch => held(name, arch)));
-}
-/** The names `apt-cache policy` shows with a candidate version (a `name:` or `name:arch:` line, then `  Candidate: version`). */
-function namesWithCandidate(output) {
-    const names = new Set();
-    let current;
-    for (const line of output.split('\n')) {
-        const header = /^([a-z0-9][a-z0-9+.-]+)(?::[a-z0-9-]+)?:$/.exec(line);
-        if (header)
-            current = header[1];
-        const candidate = /^\s+Candidate: (\S+)$/.exec(line);
-        if (candidate && current && candidate[1] !== '(none)')
-            names.add(current);
-        if (candidate)
-            current = undefined;
-    }
-    return names;
-}
-/** Parses `apt-get --print-uris`' `'URI' FILE SIZE TYPE:HASH` lines (the hash empty when the index has none of that type). */
-function parsePrintUris(output) {
-    const uris = [];
-    for (const line of output.split('\n')) {
-        const match = /^'([^'\s]+)' (\S+) (\d+) ?(\S*)$/.exec(line);
-        if (!match)
-            continue;
-        const sha256 = /^SHA256:([0-9a-f]{64})$/i.exec(match[4])?.[1].toLowerCase();
-        uris.push({ uri: match[1], file: match[2], size: Number(match[3]), ...(sha256 ? { sha256 } : {}) });
-    }
-    return uris;
-}
-/** The .deb file name apt stores a package under (an epoch's colon written %3a). */
-function debFileName(pkg) {
-    return `${pkg.name}_${pkg.version.replace(/:/g, '%3a')}_${pkg.arch}.deb`;
-}
-/**
- * The machine's Acquire:: settings from `apt-config dump` (proxies, timeouts, a mirror's
- * Check-Valid-Until), without index targets other tools add (DEP-11 icons, command-not-found
- * databases) and without anything that would let an unsigned archive through.
- */
-function acquireSettings(dump) {
-    return dump
-        .split('\n')
-        .filter(line => /^Acquire::\S+ "[^"]*";$/.test(line))
-        .filter(line => !/^Acquire::(IndexTargets|Allow\w*(Insecure|Weak)\w*)\b/i.test(line));
-}
-function lastErrors(output) {
-    const lines = output.split('\n').filter(line => /^(E|W|Err):/.test(line.trim()));
-    return (lines.length ? lines : output.trim().split('\n')).slice(-2).join(' ').trim();
-}
-function updateFailure(output, code) {
-    const gpg = /GPG error: (\S+) (\S+) \S+: (.*)/.exec(output);
-    const unsigned = /The repository '(\S+) (\S+) \S+' is not signed/.exec(output);
-    if (gpg || unsigned || /NO_PUBKEY|BADSIG|EXPKEYSIG|signatures were invalid|signature verification failed/.test(output)) {
-        const where = gpg ? `${gpg[1]} ${gpg[2]}` : unsigned ? `${unsigned[1]} ${unsigned[2]}` : 'the archive';
-        const said = gpg?.[3] ?? (unsigned ? 'it is not signed with a key the sources name' : lastErrors(output));
-        const detail = said.replace(/^The following signatures couldn't be verified because /, '');
-        return { kind: 'signature', where, detail };
-    }
-    const fetch = /Failed to fetch (\S+)\s+(.*)/.exec(output);
-    if (fetch)
-        return { kind: 'unreachable', where: fetch[1].replace(/\/dists\/.*$/, ''), detail: fetch[2].trim() };
-    const noRelease = /The repository '(\S+) (\S+) \S+' does not have a Release file/.exec(output);
-    if (noRelease)
-        return { kind: 'unreachable', where: `${noRelease[1]} ${noRelease[2]}`, detail: 'it has no Release file for this suite' };
-    if (/Some index files failed to download/.test(output))
-        return { kind: 'unreachable', where: 'the archive', detail: lastErrors(output) };
-    if (code !== 0)
-        return { kind: 'other', detail: lastErrors(output) };
-    return undefined;
-}
-function resolveFailure(output) {
-    const missing = [
-        ...[...output.matchAll(/Unable to locate package (\S+)/g)].map(m => m[1]),
-        ...[...output.matchAll(/Package '([^']+)' has no installation candidate/g)].map(m => m[1])
-    ].map(name => name.replace(/:.*$/, ''));
-    if (missing.length)
-        return { kind: 'missing', names: [...new Set(missing)] };
-    const depends = /^\s*(\S+) : (?:Pre-)?Depends: (.*)$/m.exec(output);
-    if (depends || /unmet dependencies|held broken packages/.test(output)) {
-        return { kind: 'broken', detail: depends ? `${depends[1]} depends on ${depends[2].trim()}` : lastErrors(output) };
-    }
-    return { kind: 'other', detail: lastErrors(output) };
-}
-/** The failure of a download: the archive not answering (or changing under us), or something else. */
-function downloadFailure(output) {
-    const fetch = /Failed to fetch (\S+)\s+(.*)/.exec(output);
-    return fetch ? `${fetch[1]}: ${fetch[2].trim()}` : lastErrors(output);
-}
-
-// EXTERNAL MODULE: ./src/kernel/root-files.ts
-var root_files = __nccwpck_require__(4659);
-;// CONCATENATED MODULE: ./src/install/libraries/foreign-sources.ts
-
-const UBUNTU_PRIMARY = 'http://archive.ubuntu.com/ubuntu';
-const UBUNTU_SECURITY = 'http://security.ubuntu.com/ubuntu';
-const UBUNTU_PORTS = 'http://ports.ubuntu.com/ubuntu-ports';
-const COMPONENTS = {
-    debian: ['main', 'contrib', 'non-free', 'non-free-firmware'],
-    ubuntu: ['main', 'restricted', 'universe', 'multiverse']
-};
-/** Debian machines may name their suites by role instead of codename. */
-const DEBIAN_SUITE_ALIASES = ['oldoldstable', 'oldstable', 'stable', 'testing', 'unstable', 'sid', 'experimental'];
-/** Ubuntu's primary archive serves these; the ports archive serves every other architecture. */
-const UBUNTU_PRIMARY_ARCHES = ['amd64', 'i386'];
-function isSecuritySuite(suite) {
-    return /-security$|\/updates$/.test(suite);
-}
-function suiteBelongs(suite, distribution) {
-    const release = suite.split(/[-/]/)[0];
-    if (release !== '' && release === distribution.codename)
-        return true;
-    return distribution.family === 'debian' && DEBIAN_SUITE_ALIASES.includes(release);
-}
-/** Addresses the distribution's archives live at (or apt's mirror lists, which GitHub's Ubuntu runners use). */
-function uriLooksLikeDistribution(uri, distribution) {
-    if (uri.startsWith('mirror+'))
-        return true;
-    if (distribution.family === 'ubuntu')
-        return /\/ubuntu(-ports)?\/?$/.test(uri) && !/launchpad/i.test(uri);
-    return /\/debian(-security)?\/?$/.test(uri) || /\/debian(-security)?\/\d{8}T\d{6}Z\/?$/.test(uri);
-}
-/** The distribution's own entries: its suites and components, signed with its archive keyring (or, unsigned-by, at its archive's path). */
-function isDistributionEntry(entry, distribution) {
-    if (!entry.suites.every(suite => suiteBelongs(suite, distribution)))
-        return false;
-    if (!entry.components.length || !entry.components.every(c => COMPONENTS[distribution.family].includes(c)))
-        return false;
-    const keyring = entry.signedBy;
-    if (keyring && !keyring.includes('\n')) {
-        return keyring.split(/\s+/).every(file => (file.split('/').pop() ?? '').startsWith(`${distribution.family}-archive`));
-    }
-    return entry.uris.every(uri => uriLooksLikeDistribution(uri, distribution));
-}
-function atLeast(release, major, minor) {
-    const [a, b] = release.split('.').map(Number);
-    return a > major || (a === major && (b ?? 0) >= minor);
-}
-/** The Ubuntu archive that serves an architecture, given where the machine's entry points. */
-function ubuntuUriFor(uri, suite, arch, distribution) {
-    const onPorts = /\/ubuntu-ports\/?$/.test(uri) || /^\w+:\/\/ports\./.test(uri);
-    // Ubuntu 25.10 and later serve arm64 from the primary archive too.
-    const primaryServes = UBUNTU_PRIMARY_ARCHES.includes(arch) || (arch === 'arm64' && atLeast(distribution.release, 25, 10));
-    if (onPorts ? !UBUNTU_PRIMARY_ARCHES.includes(arch) : primaryServes)
-        return uri;
-    if (!onPorts)
-        return UBUNTU_PORTS;
-    return isSecuritySuite(suite) ? UBUNTU_SECURITY : UBUNTU_PRIMARY;
-}
-/** The distribution's archive keyring as its keyring package installs it (Debian 13 also ships it as .pgp). */
-function archiveKeyring(distribution, extension = 'gpg') {
-    return `/usr/share/keyrings/${distribution.family}-archive-keyring.${extension}`;
-}
-/** What a mirror stands in for when the machine's sources name no archive of the distribution. */
-function defaultEntry(distribution, keyring) {
-    const codename = distribution.codename;
-    if (!codename)
-        return undefined;
-    return {
-        uris: [''],
-        suites: [codename, `${codename}-updates`, `${codename}-security`],
-        components: ['main'],
-        signedBy: keyring,
-        file: 'the distribution default'
-    };
-}
-/**
- * The stanzas for the private apt: every (address, suite) the architectures need, merged back
- * into as few stanzas as the input had. Undefined when the machine's sources name no archive of
- * the distribution and no mirror is given.
- */
-function archiveStanzas(entries, distribution, arches, mirror = [], keyring = archiveKeyring(distribution)) {
-    let own = entries
-        .filter(entry => isDistributionEntry(entry, distribution))
-        .map(entry => ({ ...entry, signedBy: entry.signedBy ?? keyring }));
-    if (own.length === 0) {
-        const fallback = mirror.length ? defaultEntry(distribution, keyring) : undefined;
-        if (!fallback)
-            return undefined;
-        own = [fallback];
-    }
-    const bySuite = new Map();
-    for (const arch of arches) {
-        for (const entry of own) {
-            for (const uri of entry.uris) {
-                for (const suite of entry.suites) {
-                    const chosen = mirror.length
-                        ? (isSecuritySuite(suite) && mirror[1]) || mirror[0]
-                        : distribution.family === 'ubuntu'
-                            ? ubuntuUriFor(uri, suite, arch, distribution)
-                            : uri;
-                    const key = JSON.stringify([chosen, suite, entry.signedBy ?? '']);
-                    const item = bySuite.get(key) ?? { uri: chosen, suite, signedBy: entry.signedBy, components: new Set(), arches: new Set() };
-                    entry.components.forEach(c => item.components.add(c));
-                    item.arches.add(arch);
-                    bySuite.set(key, item);
-                }
-            }
-        }
-    }
-    const stanzas = new Map();
-    for (const item of bySuite.values()) {
-        const components = [...item.components];
-        const itemArches = [...item.arches];
-        const key = JSON.stringify([item.uri, item.signedBy ?? '', components, itemArches]);
-        const keyring = item.signedBy ? { signedBy: item.signedBy } : {};
-        const stanza = stanzas.get(key) ?? { uri: item.uri, suites: [], components, arches: itemArches, ...keyring };
-        stanza.suites.push(item.suite);
-        stanzas.set(key, stanza);
-    }
-    return [...stanzas.values()];
-}
-/** deb822 text of the stanzas (an inline key keeps its lines, an empty one written as " ."). */
-function renderSources(stanzas) {
-    return stanzas
-        .map(stanza => {
-        const lines = [
-            'Types: deb',
-            `URIs: ${stanza.uri}`,
-            `Suites: ${stanza.suites.join(' ')}`,
-            `Components: ${stanza.components.join(' ')}`,
-            `Architectures: ${stanza.arches.join(' ')}`
-        ];
-        if (stanza.signedBy?.includes('\n'))
-            lines.push('Signed-By:', ...stanza.signedBy.split('\n').map(line => ` ${line || '.'}`));
-        else if (stanza.signedBy)
-            lines.push(`Signed-By: ${stanza.signedBy}`);
-        return lines.join('\n') + '\n';
-    })
-        .join('\n');
-}
-/** The private apt's sources text; throws when there is no archive to take the packages from. */
-function privateSources(entries, distribution, arches, mirror = [], keyring = archiveKeyring(distribution)) {
-    const stanzas = archiveStanzas(entries, distribution, arches, mirror, keyring);
-    if (!stanzas) {
-        throw new names_LibrariesError('libraries', `the machine's apt sources name no archive of ${distribution.name} ` +
-            `(no entry for its suites ${distribution.codename || '(none)'} with its archive keyring)`, "set libraries-mirror to the address of the distribution's archive or a mirror of it");
-    }
-    return renderSources(stanzas);
-}
-
-// EXTERNAL MODULE: ./src/kernel/scratch.ts
-var scratch = __nccwpck_require__(7471);
-;// CONCATENATED MODULE: ./src/install/libraries/cache.ts
-/**
- * The sysroot cache in the tool cache. A sysroot's folder is named by what is in it: the
- * distribution and release, the architectures and the sorted list of resolved
- * package:arch=version, so a second job reuses it and a security update makes a new one.
- * A folder appears whole or not at all: it is built in a temporary sibling and renamed into
- * place. A request record (the asked-for names and the sources they came from -> the sysroot
- * they resolved to, and when) lets a warm run skip apt altogether while the record is recent.
- */
-
-
-
-
-
-/** The cache's folder under the tool cache. */
-const SYSROOT_CACHE_FOLDER = 'setup-x86-on-arm-sysroot';
-/** Raised when the way a sysroot is made changes, so older trees are not taken for new ones (2: sanitized). */
-const LAYOUT = 2;
-const TEMP_PREFIX = '.tmp-';
-/** A temporary folder this old belongs to a run that died; removing it frees the space. */
-const ABANDONED_AFTER_MS = 60 * 60 * 1000;
-function digest(value) {
-    return (0,external_node_crypto_.createHash)('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
-}
-function safe(text) {
-    return text.replace(/[^A-Za-z0-9.+-]/g, '_');
-}
-/** The folder name of a sysroot holding exactly these packages. */
-function sysrootKey(distribution, arches, packages) {
-    const sortedArches = [...new Set(arches)].sort();
-    const ids = [...new Set(packages.map(packageId))].sort();
-    const hash = digest({ layout: LAYOUT, id: distribution.id, release: distribution.release, arches: sortedArches, packages: ids });
-    return safe(`${distribution.id}-${distribution.release}-${sortedArches.join('+')}-${hash}`);
-}
-/** The key of a request: the same names from the same archive for the same architectures. */
-function requestKey(distribution, arches, names, sources) {
-    const { id, release } = distribution;
-    return digest({ layout: LAYOUT, id, release, arches: [...new Set(arches)].sort(), names: [...new Set(names)].sort(), sources });
-}
-function recordPath(cacheDir, request) {
-    return (0,external_node_path_.join)(cacheDir, 'requests', `${request}.json`);
-}
-async function readRecord(cacheDir, request) {
-    try {
-        const record = JSON.parse(await (0,promises_.readFile)(recordPath(cacheDir, request), 'utf8'));
-        const whole = typeof record.sysroot === 'string' && Array.isArray(record.packages) && typeof record.resolvedAt === 'number';
-        return whole ? record : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Writes the record whole (temporary file, then rename), so a reader never sees half of one. */
-async function writeRecord(cacheDir, request, record) {
-    const path = recordPath(cacheDir, request);
-    await (0,promises_.mkdir)((0,external_node_path_.join)(cacheDir, 'requests'), { recursive: true });
-    const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-    await (0,promises_.writeFile)(temporary, JSON.stringify(record) + '\n');
-    await (0,promises_.rename)(temporary, path);
-}
-async function cache_exists(path) {
-    try {
-        await (0,promises_.stat)(path);
+        await (0,promises_namespaceObject.readFile)(`${dir}/status`, 'utf8');
         return true;
     }
     catch {
         return false;
     }
 }
-/**
- * The sysroot folder for key: the one already there, or one build() makes in a temporary
- * sibling (root, with scratch space beside it), renamed into place when it is complete. When
- * build() throws, or another job finishes the same folder first, nothing of this run stays.
- */
-async function publishSysroot(cacheDir, key, build) {
-    const path = (0,external_node_path_.join)(cacheDir, key);
-    if (await cache_exists(path))
-        return { path, made: false };
-    await (0,promises_.mkdir)(cacheDir, { recursive: true });
-    const work = await (0,promises_.mkdtemp)((0,external_node_path_.join)(cacheDir, `${TEMP_PREFIX}${key}-`));
-    // A signal's way out removes it too (faces/signals.ts).
-    (0,scratch/* holdScratch */.ES)(work);
-    try {
-        const scratch = (0,external_node_path_.join)(work, 'unpacked');
-        await (0,promises_.mkdir)(scratch);
-        await build((0,external_node_path_.join)(work, 'root'), scratch);
-        try {
-            await (0,promises_.rename)((0,external_node_path_.join)(work, 'root'), path);
-            return { path, made: true };
-        }
-        catch (error) {
-            const code = error.code;
-            if ((code === 'ENOTEMPTY' || code === 'EEXIST') && (await cache_exists(path)))
-                return { path, made: false };
-            throw error;
-        }
-    }
-    finally {
-        await (0,promises_.rm)(work, { recursive: true, force: true });
-        (0,scratch/* dropScratch */.Wl)(work);
-    }
-}
-/** Removes temporary folders runs that died left behind (a live run's are younger). */
-async function removeAbandoned(cacheDir, now = Date.now()) {
+/** Reads every entry of the table (empty when binfmt_misc is not mounted). */
+async function readTable(dir = BINFMT_DIR) {
+    const table = new Map();
     let names;
     try {
-        names = await (0,promises_.readdir)(cacheDir);
+        names = await (0,promises_namespaceObject.readdir)(dir);
     }
     catch {
-        return;
+        return table;
     }
-    for (const name of names.filter(n => n.startsWith(TEMP_PREFIX))) {
-        const path = (0,external_node_path_.join)(cacheDir, name);
+    await Promise.all(names
+        .filter(name => name !== 'register' && name !== 'status')
+        .map(async (name) => {
         try {
-            if (now - (await (0,promises_.stat)(path)).mtimeMs > ABANDONED_AFTER_MS)
-                await (0,promises_.rm)(path, { recursive: true, force: true });
+            table.set(name, parseEntry(name, await (0,promises_namespaceObject.readFile)(`${dir}/${name}`, 'utf8')));
         }
         catch {
-            // another run removed it first
+            // removed between readdir and read: not part of the table
         }
+    }));
+    return table;
+}
+/** Do two entries register the same handler (everything but the enabled state)? */
+function sameHandler(a, b) {
+    return (a.type === b.type &&
+        a.offset === b.offset &&
+        a.magic === b.magic &&
+        a.mask === b.mask &&
+        a.interpreter === b.interpreter &&
+        [...a.flags].sort().join('') === [...b.flags].sort().join(''));
+}
+function diffTables(before, after) {
+    const diff = { added: [], removed: [], changed: [] };
+    for (const [name, entry] of after) {
+        const old = before.get(name);
+        if (!old)
+            diff.added.push(entry);
+        else if (!sameHandler(old, entry) || old.enabled !== entry.enabled)
+            diff.changed.push({ before: old, after: entry });
     }
+    for (const [name, entry] of before)
+        if (!after.has(name))
+            diff.removed.push(entry);
+    return diff;
 }
-/** Takes a sysroot out of the cache: renamed aside first, so no one finds it half removed. */
-async function discardSysroot(cacheDir, key) {
-    const aside = (0,external_node_path_.join)(cacheDir, `${TEMP_PREFIX}discarded-${key}-${process.pid}-${Date.now()}`);
-    try {
-        await (0,promises_.rename)((0,external_node_path_.join)(cacheDir, key), aside);
+/** A change the kernel refused, explained in one line with what to do. */
+class BinfmtError extends Error {
+}
+const UNPRIVILEGED = "this job may not change the kernel's binfmt_misc table (an unprivileged container job, or a user namespace): run the step on the host, or in a container started with --privileged";
+/** Turns what the kernel or mount(8) said into the cause and the fix. */
+function explainKernelError(doing, error) {
+    const code = error.code ?? '';
+    const text = `${code} ${error.message ?? error}`;
+    let why;
+    if (/EROFS|read-only/i.test(text)) {
+        why =
+            "binfmt_misc is read-only here (a container's /proc/sys, or a runner service with ProtectKernelTunables=yes): run the step on the host, or give the container --privileged";
     }
-    catch {
-        return;
+    else if (/EPERM|EACCES|not permitted|permission denied/i.test(text))
+        why = `operation not permitted: ${UNPRIVILEGED}`;
+    else if (/unknown filesystem type|mount point does not exist|ENOENT|No such file/i.test(text)) {
+        why = 'this kernel has no binfmt_misc (CONFIG_BINFMT_MISC): use a kernel built with it, as every mainstream distribution is';
     }
-    await (0,promises_.rm)(aside, { recursive: true, force: true });
+    else if (/EEXIST|File exists/i.test(text))
+        why = 'another process registered the same name at the same moment: run the step again';
+    else
+        why = text.trim();
+    return new BinfmtError(`cannot ${doing}: ${why}`);
 }
-
-;// CONCATENATED MODULE: ./src/install/libraries/distribution.ts
-/**
- * Which distribution the machine runs, from os-release(5): its id and release name the cache
- * key, its family decides how the archive for another architecture is found (Debian serves
- * every architecture from one archive; Ubuntu splits them between two), and its codename tells
- * the distribution's own suites from a third party's in the machine's apt sources.
- */
-
-/** Parses os-release's KEY=value lines (values optionally quoted, with backslash escapes). */
-function parseOsRelease(text) {
-    const fields = {};
-    for (const line of text.split('\n')) {
-        const match = /^\s*([A-Z0-9_]+)=(.*?)\s*$/.exec(line);
-        if (!match)
-            continue;
-        let value = match[2];
-        const quote = value[0];
-        if ((quote === '"' || quote === "'") && value.endsWith(quote) && value.length >= 2) {
-            value = value.slice(1, -1);
-            if (quote === '"')
-                value = value.replace(/\\(["\\$`])/g, '$1');
-        }
-        fields[match[1]] = value;
-    }
-    return fields;
-}
-/** The distribution an os-release describes; undefined when it is neither Debian nor Ubuntu (nor based on one). */
-function distributionOf(fields) {
-    const id = (fields.ID ?? '').toLowerCase();
-    const like = (fields.ID_LIKE ?? '').toLowerCase().split(/\s+/);
-    const family = id === 'ubuntu' || like.includes('ubuntu') ? 'ubuntu' : id === 'debian' || like.includes('debian') ? 'debian' : undefined;
-    if (!family || !id)
-        return undefined;
-    // Derivatives (Mint, Pop!_OS) name the Ubuntu release their archive entries use.
-    const codename = (family === 'ubuntu' ? fields.UBUNTU_CODENAME || fields.VERSION_CODENAME : fields.VERSION_CODENAME) ?? '';
-    return { id, family, release: fields.VERSION_ID || codename || 'unknown', codename, name: fields.PRETTY_NAME || id };
-}
-/** Reads the machine's os-release (/etc, else /usr/lib as the man page says); the text, or undefined. */
-async function readOsRelease(path) {
-    for (const candidate of path ? [path] : ['/etc/os-release', '/usr/lib/os-release']) {
-        try {
-            return await (0,promises_.readFile)(candidate, 'utf8');
-        }
-        catch {
-            // try the next place
-        }
-    }
-    return undefined;
-}
-
-// EXTERNAL MODULE: ./src/kernel/elf.ts
-var kernel_elf = __nccwpck_require__(6240);
-;// CONCATENATED MODULE: ./src/install/libraries/loader.ts
-
-
-
-
-
-/** Each platform's dynamic loader, as glibc programs name it, relative to the root. */
-const LOADERS = (0,platforms/* perTarget */.Ve)(p => p.loader);
-/** Symbolic links followed before giving up, as the kernel's limit (ELOOP). */
-const MAX_LINKS = 40;
-/**
- * Resolves a path inside root, following links the way a chroot would but refusing the ones
- * that leave it. The real path relative to root, or why there is none (with leaves set when a
- * link takes it out of root, rather than a part missing or a loop).
- */
-async function resolveInside(root, path) {
-    const pending = path.split('/');
-    const done = [];
-    let links = 0;
-    while (pending.length) {
-        const name = pending.shift();
-        if (name === '' || name === '.')
-            continue;
-        if (name === '..') {
-            if (!done.length)
-                return { problem: `${path} leads above the sysroot`, leaves: true };
-            done.pop();
-            continue;
-        }
-        const here = [...done, name].join('/');
-        let info;
-        try {
-            info = await (0,promises_.lstat)((0,external_node_path_.join)(root, here));
-        }
-        catch {
-            return { problem: `${path} is missing${here !== path ? ` (no ${here})` : ''}` };
-        }
-        if (!info.isSymbolicLink()) {
-            done.push(name);
-            continue;
-        }
-        if (++links > MAX_LINKS)
-            return { problem: `${path} goes through more than ${MAX_LINKS} links` };
-        const target = await (0,promises_.readlink)((0,external_node_path_.join)(root, here));
-        if (target.startsWith('/')) {
-            return { problem: `${here} links to ${target}, outside the sysroot (QEMU follows links on the host's side)`, leaves: true };
-        }
-        pending.unshift(...target.split('/'));
-    }
-    return { path: done.join('/') };
-}
-function kindOf(info) {
-    if (info.isDirectory())
-        return 'a folder';
-    if (info.isFIFO())
-        return 'a FIFO';
-    if (info.isSocket())
-        return 'a socket';
-    return 'a device node';
-}
-/** What keeps a sysroot from serving the targets' programs; undefined when nothing does. */
-async function sysrootProblem(dir, targets, shownAs = dir) {
-    try {
-        if (!(await (0,promises_.stat)(dir)).isDirectory())
-            return `${shownAs} is not a folder`;
-    }
-    catch {
-        return `${shownAs} does not exist`;
-    }
-    for (const target of new Set(targets)) {
-        const loader = LOADERS[target];
-        const found = await resolveInside(dir, loader);
-        if ('problem' in found)
-            return `${shownAs} holds no dynamic loader for ${target}: ${found.problem}`;
-        // A FIFO there would block the read forever; a folder or device is no loader either.
-        const info = await (0,promises_.lstat)((0,external_node_path_.join)(dir, found.path));
-        if (!info.isFile())
-            return `${shownAs}/${loader} is not a regular file (it is ${kindOf(info)})`;
-        const elf = await (0,kernel_elf/* readElf */.o)((0,external_node_path_.join)(dir, found.path), { followLinks: false });
-        const platform = elf && (0,platforms/* platformOfHeader */.ab)(elf.header);
-        if (platform?.target !== target) {
-            return `${shownAs}/${loader} is no loader for ${target} (${platform ? `it is for ${platform.target}` : 'not an ELF file'})`;
-        }
-    }
-    return undefined;
-}
-/** Throws the sysroot's problem as one line about the input it came from (naming dir as shownAs). */
-async function checkSysroot(dir, targets, input = 'sysroot', shownAs = dir) {
-    const problem = await sysrootProblem(dir, targets, shownAs);
-    if (!problem)
-        return;
-    if (input === 'libraries') {
-        const fix = 'add base (libc6 holds the loader) to libraries';
-        throw new names_LibrariesError('libraries', `the packages made a sysroot without a loader: ${problem}`, fix);
-    }
-    throw new names_LibrariesError('sysroot', problem, 'give a root filesystem of the emulated platform (for example from docker export of an image for it) with relative links, ' +
-        'or use libraries: base instead');
-}
-
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
-;// CONCATENATED MODULE: ./src/install/libraries/private-apt.ts
-/**
- * apt on private state: its own sources file, lists, cache, log, preferences, an empty dpkg
- * status and its own configuration (APT_CONFIG points the configuration parts at an empty
- * folder, so the machine's hooks, such as command-not-found's or appstream's update hooks, do not
- * run and its pins do not apply; only its Acquire:: network settings are carried over). The
- * architectures are set outright, so `dpkg --add-architecture` is never needed. apt still checks
- * the Release signatures with the keyrings the sources name; nothing here turns that off. Names
- * are only ever names: apt takes a name no package has as a pattern unless told not to. A file:
- * archive's packages, which apt leaves where they lie, are copied into the cache and checked
- * against the signed index. The machine's /etc/apt, /var/lib/apt, /var/lib/dpkg and their locks
- * are never written.
- */
-
-
-
-
-
-
-
-
-
-
-const NO_APT_FIX = "use input 'sysroot' with a root filesystem of the platform instead";
-function noApt(distribution) {
-    const problem = `this machine (${distribution.name}) has no apt-get, which fetches the distribution's packages`;
-    return new names_LibrariesError('libraries', problem, NO_APT_FIX);
-}
-function missingProgram(result) {
-    return result.code === 127 && /ENOENT/.test(result.stderr);
-}
-/** The names to ask apt for: plain for the native architecture, name:arch for the others. */
-function qualifiedNames(names, arches) {
-    return arches.flatMap((arch, i) => names.map(name => (i === 0 ? name : `${name}:${arch}`)));
-}
-/** apt's options for the private state in dir (apart from the configuration file APT_CONFIG names). */
-function privateOptions(dir, arches) {
-    const settings = [
-        `APT::Architecture=${arches[0]}`,
-        `APT::Architectures=${arches.join(',')}`,
-        `Dir::State=${dir}/state`,
-        `Dir::State::Lists=${dir}/state/lists`,
-        `Dir::State::status=${dir}/state/status`,
-        `Dir::Cache=${dir}/cache`,
-        'Dir::Cache::srcpkgcache=',
-        `Dir::Etc::SourceList=${dir}/sources.list`,
-        `Dir::Etc::SourceParts=${dir}/sources.list.d`,
-        `Dir::Etc::Preferences=${dir}/preferences`,
-        `Dir::Etc::PreferencesParts=${dir}/preferences.d`,
-        `Dir::Log=${dir}/log`,
-        'Acquire::Languages=none',
-        'Acquire::AllowInsecureRepositories=false',
-        'Acquire::AllowDowngradeToInsecureRepositories=false',
-        'APT::Get::AllowUnauthenticated=false',
-        'APT::Install-Recommends=false',
-        'APT::Install-Suggests=false',
-        // Else a name no package has is tried as a regular expression (zlib1g.dev installs zlib1g-dev).
-        'APT::Cmd::Pattern-Only=true'
-    ];
-    return settings.flatMap(setting => ['-o', setting]);
-}
-/** Makes the private state folder and its configuration; throws when the machine has no apt. */
-async function openPrivateApt(options) {
-    const { arches, distribution } = options;
-    const dump = await (0,kernel_process/* runProgram */.mB)('apt-config', ['dump'], { timeoutMs: 30_000 });
-    if (missingProgram(dump))
-        throw noApt(distribution);
-    // Fresh, under a parent no untrusted user can change: root's apt reads its configuration from here.
-    // apt fetches as the unprivileged _apt user when run as root: it must be able to reach the lists.
-    const dir = await (0,root_files/* freshFolder */.lj)([options.tempDir], 'setup-x86-on-arm-apt-', 0o755);
-    (0,scratch/* holdScratch */.ES)(dir);
-    if (/["\n]/.test(dir))
-        throw new Error(`the temporary folder ${dir} has a character apt's configuration cannot hold`);
-    for (const sub of ['state/lists/partial', 'cache/archives/partial', 'sources.list.d', 'preferences.d', 'apt.conf.d', 'log']) {
-        await (0,promises_.mkdir)((0,external_node_path_.join)(dir, sub), { recursive: true });
-    }
-    await (0,promises_.writeFile)((0,external_node_path_.join)(dir, 'state/status'), '');
-    await (0,promises_.writeFile)((0,external_node_path_.join)(dir, 'sources.list.d/archive.sources'), options.sources);
-    const config = [`Dir::Etc::Main "${dir}/apt.conf.main";`, `Dir::Etc::Parts "${dir}/apt.conf.d";`, ...acquireSettings(dump.stdout)];
-    await (0,promises_.writeFile)((0,external_node_path_.join)(dir, 'apt.conf'), config.join('\n') + '\n');
-    const env = { ...process.env, APT_CONFIG: (0,external_node_path_.join)(dir, 'apt.conf'), LC_ALL: 'C', DEBIAN_FRONTEND: 'noninteractive' };
-    delete env.LANGUAGE;
-    const aptGet = async (args, timeoutMs) => {
-        const result = await (0,kernel_process/* runProgram */.mB)('apt-get', [...privateOptions(dir, arches), ...args], { env, timeoutMs });
-        if (missingProgram(result))
-            throw noApt(distribution);
-        return result;
-    };
-    const archiveName = `${distribution.name}'s archive for ${arches.join(' and ')}`;
-    return {
-        dir,
-        async update() {
-            const result = await aptGet(['-q', 'update'], 300_000);
-            const failure = updateFailure(result.stdout + '\n' + result.stderr, result.code);
-            if (!failure) {
-                // apt only notes an archive without the architecture; with no index for it, nothing could resolve.
-                const lists = await (0,promises_.readdir)((0,external_node_path_.join)(dir, 'state/lists'));
-                const absent = arches.filter(arch => !lists.some(name => name.includes(`_binary-${arch}_Packages`)));
-                if (!absent.length)
-                    return;
-                throw new names_LibrariesError('libraries', `${distribution.name}'s archive has no packages for ${absent.join(', ')}`, 'leave that platform out of libraries, or set libraries-mirror to an archive that builds for it');
-            }
-            if (failure.kind === 'signature') {
-                throw new names_LibrariesError('libraries', `the Release signature of ${failure.where} does not verify (${failure.detail})`, "install the distribution's archive keyring that the machine's sources name (Signed-By), " +
-                    "or set libraries-mirror to a mirror that serves the distribution's signed files");
-            }
-            if (failure.kind === 'unreachable') {
-                const fix = 'check the network, or set libraries-mirror to a reachable mirror of the archive';
-                throw new names_LibrariesError('libraries', `the archive ${failure.where} does not answer (${failure.detail})`, fix);
-            }
-            const fix = 'check the archive address, or set libraries-mirror';
-            throw new names_LibrariesError('libraries', `apt-get update of ${archiveName} failed (${failure.detail})`, fix);
-        },
-        async resolve(names) {
-            const noPackage = (missing) => new names_LibrariesError('libraries', `no package ${missing.join(', ')} in ${archiveName}`, "check the spelling against the distribution's package names (apt-cache search on a machine of it), or leave it out");
-            const simulate = (more, of) => aptGet(['-s', ...more, 'install', '--no-install-recommends', ...qualifiedNames(of, arches)], 120_000);
-            const result = await simulate(['-q'], names);
-            if (result.code === 0) {
-                const packages = parseSimulation(result.stdout);
-                // apt before 2.0 ignores Pattern-Only; a virtual package resolves to other names too. Only
-                // apt's notes (at quiet level 0) tell a pattern from a virtual package.
-                const unsure = notResolvedByName(names, arches, packages);
-                if (unsure.length) {
-                    const again = await simulate(['-o', 'quiet=0'], unsure);
-                    const patterns = patternNames(again.stdout + '\n' + again.stderr).filter(name => unsure.includes(name));
-                    if (patterns.length)
-                        throw noPackage(patterns);
-                }
-                return packages;
-            }
-            const failure = resolveFailure(result.stdout + '\n' + result.stderr);
-            if (failure.kind === 'missing') {
-                const known = await machineKnows(failure.names);
-                const elsewhere = failure.names.filter(name => known.has(name));
-                if (elsewhere.length) {
-                    throw new names_LibrariesError('libraries', `${elsewhere.join(', ')} ${elsewhere.length > 1 ? 'are' : 'is'} not built for ${arches.join(' or ')} ` +
-                        `in ${distribution.name}'s archive (the machine's own lists have it)`, "leave it out, or use input 'sysroot' with a root filesystem that holds it");
-                }
-                throw noPackage(failure.names);
-            }
-            if (failure.kind === 'broken') {
-                const problem = `the packages cannot be installed together for ${arches.join(', ')}: ${failure.detail}`;
-                throw new names_LibrariesError('libraries', problem, 'leave out the package that pulls it in');
-            }
-            const problem = `apt could not resolve the packages in ${archiveName} (${failure.detail})`;
-            throw new names_LibrariesError('libraries', problem, 'check the package names');
-        },
-        async download(packages) {
-            // Exact versions: what is fetched is what the cache key was computed from.
-            const install = ['-q', '-y', '--download-only', 'install', '--no-install-recommends', ...packages.map(packageId)];
-            const result = await aptGet(install, 900_000);
-            if (result.code !== 0) {
-                const problem = `downloading the packages failed (${downloadFailure(result.stdout + '\n' + result.stderr)})`;
-                throw new names_LibrariesError('libraries', problem, 'run again; if it persists, set libraries-mirror');
-            }
-            const archives = (0,external_node_path_.join)(dir, 'cache/archives');
-            const present = new Set(await (0,promises_.readdir)(archives));
-            const absent = packages.map(debFileName).filter(file => !present.has(file));
-            if (absent.length) {
-                // apt leaves a file: archive's packages where they lie; it still says where, with the signed index's hash.
-                const listed = await aptGet(['-o', 'Acquire::ForceHash=SHA256', '--print-uris', ...install], 120_000);
-                const local = parsePrintUris(listed.stdout).filter(uri => absent.includes(uri.file) && uri.uri.startsWith('file:'));
-                const lost = absent.filter(file => !local.some(uri => uri.file === file));
-                if (lost.length)
-                    throw new Error(`apt-get reported success but did not store ${lost.join(', ')}`);
-                for (const uri of local)
-                    await copyChecked(uri, (0,external_node_path_.join)(archives, uri.file));
-            }
-            return packages.map(p => (0,external_node_path_.join)(archives, debFileName(p)));
-        },
-        async remove() {
-            await (0,promises_.rm)(dir, { recursive: true, force: true });
-            (0,scratch/* dropScratch */.Wl)(dir);
-        }
-    };
-}
-/** Names asked of one apt-cache: a few hundred are still a short command line. */
-const LOOKUP_BATCH = 100;
-/** The names the machine's own apt (its usual lists, read only) has a package by, asked a batch at a time. */
-async function machineKnows(names) {
-    const env = { ...process.env, LC_ALL: 'C' };
-    const known = new Set();
-    for (let i = 0; i < names.length; i += LOOKUP_BATCH) {
-        const args = ['-o', 'APT::Cmd::Pattern-Only=true', 'policy', ...names.slice(i, i + LOOKUP_BATCH)];
-        const result = await (0,kernel_process/* runProgram */.mB)('apt-cache', args, { timeoutMs: 60_000, env });
-        if (result.code === 0)
-            for (const name of namesWithCandidate(result.stdout))
-                known.add(name);
-    }
-    return known;
-}
-const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK } = external_node_fs_.constants;
-/**
- * Copies a package from a file: archive to `to`, checked against the SHA256 apt printed (from the
- * signed index): the archive's folder may be one others can write, so only the hash vouches for it.
- */
-async function copyChecked(uri, to) {
-    const refuse = (problem, fix) => new names_LibrariesError('libraries', problem, fix);
-    const repair = "make the mirror again from the distribution's archive, or set libraries-mirror to another one";
-    if (!uri.sha256) {
-        const fix = 'use a mirror whose indexes carry SHA256 sums, as every Debian and Ubuntu archive does';
-        throw refuse(`the archive's index gives no SHA256 for ${uri.file}, so the copy at ${uri.uri} cannot be checked`, fix);
-    }
-    let from;
-    try {
-        from = (0,external_node_url_.fileURLToPath)(uri.uri);
-    }
-    catch {
-        throw refuse(`apt names ${uri.uri} for ${uri.file}, which is not a file on this machine`, repair);
-    }
-    let source;
-    try {
-        source = await (0,promises_.open)(from, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
-    }
-    catch (error) {
-        const code = error.code;
-        const unlinked = 'give the archive with the package files themselves, not links to them';
-        if (code === 'ELOOP')
-            throw refuse(`${from} in the file: archive is a link`, unlinked);
-        throw refuse(`cannot open ${from} in the file: archive (${code})`, repair);
-    }
-    try {
-        const info = await source.stat();
-        if (!info.isFile())
-            throw refuse(`${from} in the file: archive is not a regular file`, repair);
-        if (info.size !== uri.size)
-            throw refuse(`${from} has ${info.size} bytes; the archive's signed index says ${uri.size}`, repair);
-        const target = await (0,promises_.open)(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
-        const hash = (0,external_node_crypto_.createHash)('sha256');
-        try {
-            const buffer = Buffer.alloc(1024 * 1024);
-            // No further than the signed size, whatever the file grows to meanwhile.
-            for (let done = 0; done < uri.size;) {
-                const { bytesRead } = await source.read(buffer, 0, Math.min(buffer.length, uri.size - done), null);
-                if (!bytesRead)
-                    break;
-                hash.update(buffer.subarray(0, bytesRead));
-                await target.write(buffer, 0, bytesRead);
-                done += bytesRead;
-            }
-        }
-        finally {
-            await target.close();
-        }
-        const actual = hash.digest('hex');
-        if (actual !== uri.sha256) {
-            await (0,promises_.unlink)(to);
-            throw refuse(`${from} does not match the archive's signed index (SHA256 ${actual}, expected ${uri.sha256})`, repair);
-        }
-    }
-    finally {
-        await source.close();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/install/libraries/sources.ts
-/**
- * The machine's apt sources, read as apt reads them (sources.list(5)): the one-line format of
- * sources.list and sources.list.d/*.list, and the deb822 stanzas of sources.list.d/*.sources.
- * Only what finding an archive needs is kept: where (URIs), which suites and components, and
- * which keyring signs it (Signed-By, a file or a key written inline).
- */
-
-
-/** Parses deb822 stanzas; keeps the enabled `deb` ones (not deb-src). */
-function parseDeb822Sources(text, file) {
-    const entries = [];
-    for (const stanza of text.replace(/\r\n/g, '\n').split(/\n[ \t]*\n/)) {
-        const fields = new Map();
-        let current;
-        for (const line of stanza.split('\n')) {
-            if (/^\s*#/.test(line) || line.trim() === '')
-                continue;
-            if (/^\s/.test(line)) {
-                // A continuation line; a lone "." stands for an empty line.
-                current?.push(line.trim() === '.' ? '' : line.trim());
-                continue;
-            }
-            const field = /^([^:\s]+):\s*(.*)$/.exec(line);
-            if (!field)
-                continue;
-            current = field[2] === '' ? [] : [field[2].trim()];
-            fields.set(field[1].toLowerCase(), current);
-        }
-        const words = (name) => (fields.get(name) ?? []).join(' ').split(/\s+/).filter(Boolean);
-        if (!words('types').includes('deb'))
-            continue;
-        if (['no', 'false', '0'].includes((fields.get('enabled')?.[0] ?? 'yes').toLowerCase()))
-            continue;
-        const signedBy = fields.get('signed-by');
-        entries.push({
-            uris: words('uris'),
-            suites: words('suites'),
-            components: words('components'),
-            ...(signedBy && signedBy.length ? { signedBy: signedBy.length > 1 ? signedBy.join('\n').trim() : signedBy[0] } : {}),
-            file
-        });
-    }
-    return entries.filter(entry => entry.uris.length && entry.suites.length);
-}
-/** Parses one-line `deb [options] uri suite components...` lines. */
-function parseOneLineSources(text, file) {
-    const entries = [];
-    for (const raw of text.split('\n')) {
-        const line = raw.replace(/#.*$/, '').trim();
-        const match = /^deb\s+(?:\[([^\]]*)\]\s*)?(\S+)\s+(\S+)(.*)$/.exec(line);
-        if (!match)
-            continue;
-        const options = new Map();
-        for (const option of (match[1] ?? '').trim().split(/\s+/).filter(Boolean)) {
-            const pair = /^([A-Za-z-]+?)[+-]?=(.*)$/.exec(option);
-            if (pair)
-                options.set(pair[1].toLowerCase(), pair[2]);
-        }
-        const signedBy = options.get('signed-by');
-        entries.push({
-            uris: [match[2]],
-            suites: [match[3]],
-            components: match[4].trim().split(/\s+/).filter(Boolean),
-            ...(signedBy ? { signedBy: signedBy.split(',').join(' ') } : {}),
-            file
-        });
-    }
-    return entries;
-}
-async function listDir(dir) {
-    try {
-        return (await (0,promises_.readdir)(dir)).sort();
-    }
-    catch {
-        return [];
-    }
-}
-async function readText(path) {
-    try {
-        return await (0,promises_.readFile)(path, 'utf8');
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * Every `deb` entry of an apt configuration directory (/etc/apt), in apt's order:
- * sources.list, then sources.list.d's *.list and *.sources by name (apt ignores other names).
- */
-async function readAptSources(aptEtc = '/etc/apt') {
-    const entries = [];
-    const main = (0,external_node_path_.join)(aptEtc, 'sources.list');
-    const mainText = await readText(main);
-    if (mainText !== undefined)
-        entries.push(...parseOneLineSources(mainText, main));
-    const partsDir = (0,external_node_path_.join)(aptEtc, 'sources.list.d');
-    for (const name of await listDir(partsDir)) {
-        if (!/^[A-Za-z0-9_.-]+\.(list|sources)$/.test(name))
-            continue;
-        const path = (0,external_node_path_.join)(partsDir, name);
-        const text = await readText(path);
-        if (text === undefined)
-            continue;
-        entries.push(...(name.endsWith('.sources') ? parseDeb822Sources(text, path) : parseOneLineSources(text, path)));
-    }
-    return entries;
-}
-
-;// CONCATENATED MODULE: ./src/install/libraries/unpack.ts
-/**
- * From .deb files to a sysroot a dynamic loader can use: each package is unpacked with
- * `dpkg-deb -x` into a folder of its own, and only its library trees (lib*, usr/lib*) move into
- * the root, in the merged-/usr layout (lib -> usr/lib, lib64 -> usr/lib64, ... as base-files
- * makes them), so packages built before and after the merge land in one tree. Every link is
- * rewritten relative to its own place: QEMU looks a path up under its prefix with the host's
- * kernel, which would follow an absolute link out to the host's own files.
- * Several architectures share the tree (multiarch: each keeps its libraries in its own triplet
- * folder); when two packages ship the same path the first one stays, unless it is a link and
- * the second a real file.
- * Packages are not trusted to be tame: nothing is written through a link already in the tree,
- * and a final pass leaves only root's regular files, folders and links that stay inside, with no
- * setuid or setgid bit and nothing others may write, as QEMU serves the tree to every program.
- */
-
-
-
-
-
-/** The top-level folders merged-/usr systems keep under usr/ (the links to them are made at the end). */
-const MERGED = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'];
-/** The trees a loader and the libraries' own data need. */
-const KEPT_TREES = ['usr/lib', 'usr/lib32', 'usr/lib64', 'usr/libx32'];
-/** A package path in the merged-/usr layout: lib/x -> usr/lib/x. */
-function mergedPath(path) {
-    const first = path.split('/')[0];
-    return MERGED.includes(first) ? `usr/${path}` : path;
-}
-function isKept(path) {
-    return KEPT_TREES.some(tree => path === tree || path.startsWith(`${tree}/`));
-}
-/** Whether a folder may hold kept trees further down (usr itself, or a folder merged into usr). */
-function leadsToKept(path) {
-    return KEPT_TREES.some(tree => tree.startsWith(`${path}/`));
-}
-/**
- * Where a package's link should point once it sits in the merged tree, relative to the link's
- * own folder; undefined when it would point at itself (the same file shipped under /lib and
- * /usr/lib). A target above the package's root stops at the root, as in a chroot.
- */
-function relocateLink(linkPath, target) {
-    const fromRoot = target.startsWith('/') ? target : external_node_path_.posix.join(external_node_path_.posix.dirname(linkPath), target);
-    // Normalising an absolute path stops `..` at the root.
-    const absolute = external_node_path_.posix.normalize('/' + fromRoot).slice(1);
-    const destination = mergedPath(absolute);
-    const place = mergedPath(linkPath);
-    if (destination === place)
-        return undefined;
-    return external_node_path_.posix.relative(external_node_path_.posix.dirname(place), destination) || '.';
-}
-async function lstatOrUndefined(path) {
-    try {
-        return await (0,promises_.lstat)(path);
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * Makes root/path a chain of real folders, creating the missing ones; false when a part of it
- * is anything else, a link above all (writing through one could land outside the root).
- */
-async function realFolders(root, path) {
-    let here = root;
-    for (const name of path.split('/')) {
-        if (name === '' || name === '.')
-            continue;
-        here = (0,external_node_path_.join)(here, name);
-        const info = await lstatOrUndefined(here);
-        if (!info)
-            await (0,promises_.mkdir)(here, { mode: 0o755 });
-        else if (!info.isDirectory())
-            return false;
-    }
-    return true;
-}
-/**
- * Moves a package's kept files from its unpacked folder into the root: regular files, folders
- * and links only, never through a link already there. Returns what it left out.
- */
-async function placePackage(unpacked, root) {
-    const left = { specials: [], blocked: [] };
-    await placeTree(unpacked, root, '', left);
-    return left;
-}
-async function placeTree(unpacked, root, relative, left) {
-    for (const entry of await (0,promises_.readdir)((0,external_node_path_.join)(unpacked, relative), { withFileTypes: true })) {
-        const path = relative ? `${relative}/${entry.name}` : entry.name;
-        const place = mergedPath(path);
-        if (!isKept(place)) {
-            if (entry.isDirectory() && leadsToKept(place))
-                await placeTree(unpacked, root, path, left);
-            continue;
-        }
-        if (entry.isDirectory()) {
-            if (await realFolders(root, place))
-                await placeTree(unpacked, root, path, left);
-            else
-                left.blocked.push(place);
-            continue;
-        }
-        if (!entry.isFile() && !entry.isSymbolicLink()) {
-            left.specials.push(place);
-            continue;
-        }
-        if (!(await realFolders(root, external_node_path_.posix.dirname(place)))) {
-            left.blocked.push(place);
-            continue;
-        }
-        const destination = (0,external_node_path_.join)(root, place);
-        const existing = await lstatOrUndefined(destination);
-        if (entry.isSymbolicLink()) {
-            const target = relocateLink(path, await (0,promises_.readlink)((0,external_node_path_.join)(unpacked, path)));
-            if (target === undefined || existing)
-                continue;
-            await (0,promises_.symlink)(target, destination);
-        }
-        else {
-            if (existing && !existing.isSymbolicLink())
-                continue;
-            if (existing)
-                await (0,promises_.unlink)(destination);
-            await (0,promises_.rename)((0,external_node_path_.join)(unpacked, path), destination);
-        }
-    }
-}
-/**
- * The final pass over a made sysroot, which others may read and QEMU serves to every program:
- * only regular files, folders and links stay; every file and folder is owned by whoever made
- * the tree (root: dpkg-deb as root keeps the packages' owners, such as root:utmp), with no
- * setuid, setgid or sticky bit and no write for group or others; every link that resolves
- * outside the root, itself or through other links, is removed. Returns what it changed.
- */
-async function sanitizeSysroot(root) {
-    const changed = { setIds: [], specials: [] };
-    const links = [];
-    const uid = process.getuid?.() ?? 0;
-    const gid = process.getgid?.() ?? 0;
-    const visit = async (relative) => {
-        const path = relative ? (0,external_node_path_.join)(root, relative) : root;
-        const info = await (0,promises_.lstat)(path);
-        if (info.isSymbolicLink()) {
-            links.push(relative);
-            return;
-        }
-        if (!info.isFile() && !info.isDirectory()) {
-            await (0,promises_.unlink)(path);
-            changed.specials.push(relative);
-            return;
-        }
-        if (info.uid !== uid || info.gid !== gid)
-            await (0,promises_.lchown)(path, uid, gid);
-        if (info.mode & 0o6000)
-            changed.setIds.push(relative || '.');
-        // chown clears setuid on its own, but not always setgid: the mode is set whatever it did.
-        if (info.mode & 0o7022 || info.uid !== uid || info.gid !== gid)
-            await (0,promises_.chmod)(path, info.mode & 0o755);
-        if (info.isDirectory())
-            await Promise.all((await (0,promises_.readdir)(path)).map(name => visit(relative ? `${relative}/${name}` : name)));
-    };
-    await visit('');
-    // Every link is judged before any is removed, so one leaving through another goes as well.
-    const leaving = [];
-    for (const link of links) {
-        const found = await resolveInside(root, link);
-        if ('leaves' in found)
-            leaving.push(link);
-    }
-    for (const link of leaving.sort())
-        await (0,promises_.unlink)((0,external_node_path_.join)(root, link));
-    // The walk is concurrent: sorted, the lists read the same every run.
-    return { leaving, setIds: changed.setIds.sort(), specials: changed.specials.sort() };
-}
-function counted(count, one, many) {
-    return `${count} ${count === 1 ? one : many}`;
-}
-/** One log line for what sanitizing changed; undefined when it changed nothing worth saying. */
-function sanitizedSummary(changed) {
-    const said = [
-        changed.leaving.length && `dropped ${counted(changed.leaving.length, 'link', 'links')} leaving the sysroot`,
-        changed.setIds.length && `cleared setuid/setgid on ${counted(changed.setIds.length, 'file', 'files')}`,
-        changed.specials.length &&
-            `left out ${counted(changed.specials.length, 'device node, FIFO or socket', 'device nodes, FIFOs or sockets')}`,
-        changed.blocked.length && `left out ${counted(changed.blocked.length, 'entry', 'entries')} that would go through a link`
-    ].filter(Boolean);
-    return said.length ? `libraries: ${said.join(', ')}` : undefined;
-}
-/** The merged-/usr links at the root, for every usr/lib* folder there is. */
-async function makeMergedLinks(root) {
-    await realFolders(root, 'usr/lib');
-    for (const name of ['lib', 'lib32', 'lib64', 'libx32']) {
-        if (!(await lstatOrUndefined((0,external_node_path_.join)(root, 'usr', name))))
-            continue;
-        if (await lstatOrUndefined((0,external_node_path_.join)(root, name)))
-            continue;
-        await (0,promises_.symlink)(`usr/${name}`, (0,external_node_path_.join)(root, name));
-    }
-}
-async function inBatches(items, size, work) {
-    for (let start = 0; start < items.length; start += size) {
-        await Promise.all(items.slice(start, start + size).map((item, i) => work(item, start + i)));
-    }
-}
-/**
- * Unpacks the .deb files (in the given order, which decides who wins a shared path) into root,
- * using scratch, a folder only root can enter, for the per-package folders (each removed once
- * placed). Returns what sanitizing changed (sanitizedSummary says it in a line). Throws when
- * dpkg-deb is missing or refuses a file.
- */
-async function unpackDebs(debs, root, scratch) {
-    await (0,promises_.mkdir)(root, { recursive: true, mode: 0o755 });
-    // xz decompression dominates and uses one core per package: a few at a time keeps every core busy.
-    await inBatches(debs, 4, async (deb, index) => {
-        const result = await (0,kernel_process/* runProgram */.mB)('dpkg-deb', ['-x', deb, (0,external_node_path_.join)(scratch, String(index))], { timeoutMs: 300_000 });
-        if (result.code === 127 && /ENOENT/.test(result.stderr)) {
-            const fix = "install the dpkg package, or use input 'sysroot'";
-            throw new names_LibrariesError('libraries', 'this machine has no dpkg-deb, which unpacks the packages', fix);
-        }
-        if (result.code !== 0)
-            throw new Error(`dpkg-deb -x ${deb} failed: ${result.stderr.trim().split('\n').slice(-1)[0]}`);
+/** Registers an entry (and disables it again when it was recorded disabled). */
+async function register(sys, entry, dir = BINFMT_DIR) {
+    const line = registerLine(entry);
+    await sys.write(`${dir}/register`, line).catch(error => {
+        throw explainKernelError(`register ${entry.name} in binfmt_misc`, error);
     });
-    const left = { specials: [], blocked: [] };
-    for (let index = 0; index < debs.length; index++) {
-        const unpacked = (0,external_node_path_.join)(scratch, String(index));
-        const placed = await placePackage(unpacked, root);
-        left.specials.push(...placed.specials);
-        left.blocked.push(...placed.blocked);
-        await (0,promises_.rm)(unpacked, { recursive: true, force: true });
-    }
-    await makeMergedLinks(root);
-    const changed = await sanitizeSysroot(root);
-    return { ...changed, specials: [...left.specials, ...changed.specials], blocked: left.blocked };
+    if (!entry.enabled)
+        await sys.write(`${dir}/${entry.name}`, '0');
 }
-
-;// CONCATENATED MODULE: ./src/install/libraries/index.ts
-/**
- * Real foreign programs on the host: a sysroot (QEMU_LD_PREFIX) made of the distribution's own
- * packages for the emulated architectures. makeSysroot is the whole story: find the machine's
- * distribution and the archive that serves the architectures, reuse a recent sysroot for the
- * same request, or resolve the packages with a private apt (signatures checked as always),
- * reuse the sysroot those exact versions made, or download, unpack and publish a new one.
- * Nothing here reads the action's inputs or the environment's variables; the caller passes
- * parsed values (parseLibraries, parseMirror) and places (tool cache, temporary folder).
- */
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-async function timed(log, what, work) {
-    const started = performance.now();
-    const result = await work();
-    log(`libraries: ${what} took ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    return result;
+/** Removes one entry by name. Never writes to `status` (that would remove every entry). */
+async function remove(sys, name, dir = BINFMT_DIR) {
+    if (!name || name.includes('/') || name === 'status' || name === 'register') {
+        throw new Error(`refusing to remove binfmt entry ${JSON.stringify(name)}`);
+    }
+    await sys.write(`${dir}/${name}`, '-1');
 }
-const USE_SYSROOT = "use input 'sysroot' with a root filesystem of the platform instead";
-async function machineDistribution(osRelease) {
-    const text = await readOsRelease(osRelease);
-    if (text === undefined) {
-        const problem = `cannot tell which distribution this machine runs (no ${osRelease ?? '/etc/os-release'})`;
-        throw new names_LibrariesError('libraries', problem, USE_SYSROOT);
-    }
-    const fields = parseOsRelease(text);
-    const distribution = distributionOf(fields);
-    if (!distribution) {
-        throw new names_LibrariesError('libraries', `this machine runs ${fields.PRETTY_NAME || fields.ID || 'an unknown system'}; libraries come from Debian's or Ubuntu's archive`, USE_SYSROOT);
-    }
-    return distribution;
+/** Mounts binfmt_misc, loading the module first when the kernel needs it. */
+async function mount(sys, dir = BINFMT_DIR) {
+    if (await isMounted(dir))
+        return;
+    // Built in, or already loaded: then modprobe has nothing to do (or is not there).
+    const modprobe = systemProgram('modprobe');
+    if (modprobe)
+        await sys.run(modprobe, ['binfmt_misc']).catch(() => undefined);
+    const mounter = systemProgram('mount');
+    if (!mounter)
+        throw new BinfmtError(`cannot mount binfmt_misc: this machine has no mount program in ${SYSTEM_PATH} (util-linux's mount package)`);
+    await sys.run(mounter, ['-t', 'binfmt_misc', 'binfmt_misc', dir]).catch(error => {
+        throw explainKernelError('mount binfmt_misc', error);
+    });
 }
-/** The distribution's archive keyring on this machine (.pgp, else .gpg), one only root can change. */
-async function machineKeyring(distribution) {
-    const problems = [];
-    for (const extension of ['pgp', 'gpg']) {
-        const path = archiveKeyring(distribution, extension);
-        const problem = await (0,root_files/* rootOnlyProblem */.k)(path, 'file');
-        if (!problem)
-            return path;
-        if (!problem.includes('ENOENT'))
-            problems.push(problem);
-    }
-    const keyringPackage = distribution.family === 'ubuntu' ? 'ubuntu-keyring' : 'debian-archive-keyring';
-    const problem = problems.length ? problems.join('; ') : `no ${archiveKeyring(distribution)} on this machine`;
-    throw new names_LibrariesError('libraries', `${problem}: the archive's signatures cannot be checked`, `install ${keyringPackage} (as root)`);
-}
-/** Makes (or reuses) the sysroot holding the packages and their dependencies for the targets. */
-async function makeSysroot(request) {
-    const log = request.log ?? (() => { });
-    if (!request.targets.length)
-        throw new Error('makeSysroot needs at least one target');
-    if (!request.packages.length) {
-        throw new names_LibrariesError('libraries', 'no package named', 'name packages of the distribution, such as base, libssl3');
-    }
-    const distribution = await machineDistribution(request.osRelease);
-    const arches = debianArches(request.targets);
-    const keyring = await machineKeyring(distribution);
-    const sources = privateSources(await readAptSources(request.aptEtc), distribution, arches, request.mirror ?? [], keyring);
-    const cacheDir = request.cacheDir;
-    const requested = requestKey(distribution, arches, request.packages, sources);
-    const record = await readRecord(cacheDir, requested);
-    if (record && Date.now() - record.resolvedAt < (request.reuseForMs ?? DAY_MS)) {
-        const path = (0,external_node_path_.join)(cacheDir, record.sysroot);
-        if (!(await sysrootProblem(path, request.targets))) {
-            log(`libraries: reusing ${path} (resolved ${new Date(record.resolvedAt).toISOString()})`);
-            return { path, cacheHit: true, packages: record.packages };
-        }
-    }
-    await removeAbandoned(cacheDir);
-    const apt = await openPrivateApt({ tempDir: request.tempDir, sources, arches, distribution });
-    try {
-        await timed(log, `apt-get update (private lists for ${arches.join(', ')})`, () => apt.update());
-        const resolved = await timed(log, 'resolving', () => apt.resolve(request.packages));
-        const packages = resolved.map(packageId).sort();
-        const key = sysrootKey(distribution, arches, resolved);
-        log(`libraries: ${resolved.length} packages for ${arches.join(', ')} -> ${key}`);
-        const final = (0,external_node_path_.join)(cacheDir, key);
-        // A cached tree something damaged is made again rather than trusted.
-        if ((await cache_exists(final)) && (await sysrootProblem(final, request.targets)))
-            await discardSysroot(cacheDir, key);
-        const published = await publishSysroot(cacheDir, key, async (root, scratch) => {
-            const debs = await timed(log, 'downloading', () => apt.download(resolved));
-            const changed = await timed(log, `unpacking ${debs.length} packages`, () => unpackDebs(debs, root, scratch));
-            const said = sanitizedSummary(changed);
-            if (said)
-                log(said);
-            await checkSysroot(root, request.targets, 'libraries', final);
-        });
-        await writeRecord(cacheDir, requested, { sysroot: key, packages, resolvedAt: Date.now() });
-        return { path: published.path, cacheHit: !published.made, packages };
-    }
-    finally {
-        await apt.remove();
-    }
-}
-
-// EXTERNAL MODULE: ./src/kernel/binfmt.ts
-var binfmt = __nccwpck_require__(4281);
-;// CONCATENATED MODULE: ./src/kernel/address-space.ts
-/**
- * How high the kernel hands out user addresses on this host. The top of the main thread's stack
- * tells: the kernel puts it at the top of the user address space (just below 2^47 on x86_64,
- * 2^48 on most arm64 kernels, 2^39 on Raspberry Pi's). The highest mapping of all does not:
- * x86_64's vsyscall page sits far above the user address space.
- */
-
-/** The bits an x86_64 program's user addresses may take. */
-const X86_64_ADDRESS_BITS = 47;
-/** The bits the user address space takes, from /proc/<pid>/maps text; undefined without a [stack] line. */
-function userAddressBits(maps) {
-    for (const line of maps.split('\n')) {
-        const fields = line.trim().split(/\s+/);
-        // exactly: a file's path is absolute, so one whose name ends in " [stack]" has more fields
-        if (fields.length !== 6 || fields[5] !== '[stack]')
-            continue;
-        const end = /^[0-9a-f]+-([0-9a-f]{1,16})$/i.exec(fields[0])?.[1];
-        const top = end ? BigInt(`0x${end}`) : 0n;
-        // the end is exclusive: the stack's last byte is the highest user address
-        return top > 0n ? (top - 1n).toString(2).length : undefined;
-    }
-    return undefined;
-}
-/** Does the user address space reach past what x86_64 programs may have (2^47)? */
-function beyondX86_64(bits) {
-    return bits !== undefined && bits > X86_64_ADDRESS_BITS;
-}
-/**
- * QEMU's guest base (-B, QEMU_GUEST_BASE) that puts the addresses this host's kernel hands out
- * where x86_64 programs may have them, or undefined when none is needed or none would do: with 48
- * bits, guest address = host address - 2^47 turns the kernel's [2^47, 2^48) into [0, 2^47); with 47
- * bits or fewer nothing is needed (and that base would put the memory out of the guest's reach).
- */
-function x86_64GuestBase(bits) {
-    return bits === X86_64_ADDRESS_BITS + 1 ? `0x${(1n << BigInt(X86_64_ADDRESS_BITS)).toString(16)}` : undefined;
-}
-/** userAddressBits of this process; undefined where /proc cannot be read. */
-function readUserAddressBits(path = '/proc/self/maps') {
-    try {
-        return userAddressBits((0,external_node_fs_.readFileSync)(path, 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/kernel/host.ts
-/** What machine the action runs on, read from the kernel and the running Node. */
-
-
-
-const BITS_32 = new Set(['arm', 'ia32', 'x32', 'mips', 'mipsel', 'ppc']);
-function currentHost() {
-    const kernelMachine = process.platform === 'linux' ? (0,external_node_os_namespaceObject.machine)() : process.arch;
-    return {
-        os: process.platform,
-        machine: kernelMachine,
-        userlandBits: BITS_32.has(process.arch) ? 32 : 64,
-        family: (0,platforms/* hostFamily */.Fr)(kernelMachine),
-        addressBits: process.platform === 'linux' ? readUserAddressBits() : undefined
-    };
-}
-/** A reason the action cannot serve these platforms on this host, or undefined. */
-function hostProblem(host, platforms) {
-    if (host.os !== 'linux') {
-        const how = host.os === 'darwin'
-            ? 'macOS runs x86_64 programs through Rosetta 2'
-            : host.os === 'win32'
-                ? 'Windows on ARM emulates x64 programs itself'
-                : 'it has no binfmt_misc';
-        return `setup-x86-on-arm works on Linux runners only; this one runs ${host.os} (${how}): run this step only where runner.os == 'Linux'`;
-    }
-    const wide = platforms.filter(p => p.bits === 64 && !host.family.includes(p.target));
-    if (host.userlandBits === 32 && wide.length > 0) {
-        return (`this ${host.machine} kernel runs a 32-bit userland, and 64-bit guests (${wide.map(p => p.docker).join(', ')}) ` +
-            'need a 64-bit one (QEMU 10 dropped 64-bit guests on 32-bit hosts): use a 64-bit OS image (e.g. 64-bit Raspberry Pi OS) or request only 32-bit platforms such as 386');
-    }
-    return undefined;
+async function unmount(sys, dir = BINFMT_DIR) {
+    await sys.run(find_on_path_systemProgram('umount') ?? 'umount', [dir]);
 }
 
 ;// CONCATENATED MODULE: ./src/kernel/privileged.ts
@@ -33973,10 +33714,10 @@ function failure(command, args, result) {
 const asRoot = {
     inProcess: true,
     async write(path, data) {
-        await (0,promises_.writeFile)(path, data);
+        await (0,promises_namespaceObject.writeFile)(path, data);
     },
     async run(command, args, options = {}) {
-        const result = await (0,kernel_process/* runProgram */.mB)(command, args, options);
+        const result = await process_runProgram(command, args, options);
         if (result.code !== 0)
             throw failure(command, args, result);
         return result.stdout;
@@ -33984,14 +33725,14 @@ const asRoot = {
 };
 const throughSudo = {
     async write(path, data) {
-        const result = await (0,kernel_process/* runProgram */.mB)('sudo', ['-n', 'tee', path], { input: data });
+        const result = await process_runProgram('sudo', ['-n', 'tee', path], { input: data });
         if (result.code !== 0)
             throw failure('sudo -n tee', [path], result);
     },
     async run(command, args, options = {}) {
         const env = options.env ? Object.entries(options.env).map(([k, v]) => `${k}=${v ?? ''}`) : [];
         const prefix = env.length ? ['-n', 'env', ...env] : ['-n'];
-        const result = await (0,kernel_process/* runProgram */.mB)('sudo', [...prefix, command, ...args], { timeoutMs: options.timeoutMs });
+        const result = await process_runProgram('sudo', [...prefix, command, ...args], { timeoutMs: options.timeoutMs });
         if (result.code !== 0)
             throw failure(command, args, result);
         return result.stdout;
@@ -34006,11 +33747,100 @@ function privileged() {
 async function findPrivileged() {
     if (process.getuid?.() === 0)
         return asRoot;
-    const sudo = await (0,kernel_process/* runProgram */.mB)('sudo', ['-n', 'true'], { timeoutMs: 10_000 });
+    const sudo = await process_runProgram('sudo', ['-n', 'true'], { timeoutMs: 10_000 });
     if (sudo.code === 0)
         return throughSudo;
     throw new PrivilegeError('registering binfmt_misc handlers needs root: run the job as root or allow passwordless sudo ' +
         '(an unprivileged container job cannot do this; run it on the host or in a --privileged container)');
+}
+
+;// CONCATENATED MODULE: ./src/records/holder.ts
+/**
+ * Who holds an entry in the host's ledger: a job (its runner process, which outlives main and
+ * post), or a holder that never goes stale (the command line, persist, a ledger rebuilt after
+ * damage). A job's holder counts while its process lives in this boot; a reused pid or an earlier
+ * boot makes it stale. A holder read back from a file is checked field by field (holderProblem).
+ */
+
+const procInfo = {
+    async bootId() {
+        return (await (0,promises_namespaceObject.readFile)('/proc/sys/kernel/random/boot_id', 'utf8').catch(() => 'unknown')).trim();
+    },
+    async startTime(pid) {
+        try {
+            const stat = await (0,promises_namespaceObject.readFile)(`/proc/${pid}/stat`, 'utf8');
+            // Field 22; the command name (field 2) may hold spaces and parentheses, so count from its end.
+            return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+        }
+        catch {
+            return undefined;
+        }
+    },
+    async bootTime() {
+        const stat = await (0,promises_namespaceObject.readFile)('/proc/stat', 'utf8').catch(() => '');
+        const seconds = Number(/^btime (\d+)$/m.exec(stat)?.[1]);
+        return seconds > 0 ? seconds * 1000 : undefined;
+    }
+};
+/** `persist: true` holds an entry for good: only `setup-x86-on-arm uninstall` lets it go. */
+const PERSIST_HOLDER = { pid: 0, start: '', boot: '', label: 'persist' };
+/** The command line's registrations stay until `uninstall`: a holder that never goes stale. */
+const CLI_HOLDER = { pid: 0, start: '', boot: '', label: 'command line' };
+/**
+ * Holds every entry of the kernel's table when the ledger had to be rebuilt from it: who else held
+ * them is lost, so none is removed until the kernel loses it (a reboot, or removal by hand).
+ */
+const REBUILT_HOLDER = { pid: 0, start: '', boot: '', label: 'unknown (the ledger was rebuilt after damage)' };
+function sameHolder(a, b) {
+    return a.pid === b.pid && a.start === b.start && a.boot === b.boot && a.label === b.label;
+}
+/** A holder that never goes stale (command line, persist, rebuilt): no job's post step lets it go. */
+function neverStale(holder) {
+    return holder.pid === 0;
+}
+/** What is wrong with a value read back as a holder; undefined when it is one. */
+function holderProblem(value) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return `${JSON.stringify(value)} is not an object`;
+    const { pid, start, boot, label } = value;
+    if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid < 0)
+        return `pid ${JSON.stringify(pid)} is not a process id`;
+    for (const [field, text] of Object.entries({ start, boot, label })) {
+        if (typeof text !== 'string')
+            return `${field} ${JSON.stringify(text)} is not a string`;
+    }
+    return undefined;
+}
+/**
+ * A holder saved as JSON (the Actions state), checked; undefined when none was saved. `source`
+ * names where it was read from (e.g. 'state "holder"'), so a damaged one says where to look.
+ */
+function parseHolder(text, source) {
+    if (!text)
+        return undefined;
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch (error) {
+        throw new Error(`${source} is not a holder: not JSON (${error.message})`, { cause: error });
+    }
+    const problem = holderProblem(value);
+    if (problem)
+        throw new Error(`${source} is not a holder: ${problem}`);
+    return value;
+}
+/** Whether a holder still counts: a never-stale holder, or a live process of this boot. */
+async function isLive(holder, info = procInfo) {
+    if (holder.pid === 0)
+        return true;
+    if (holder.boot !== (await info.bootId()))
+        return false;
+    return (await info.startTime(holder.pid)) === holder.start;
+}
+/** The holder for a process (a job's runner is the parent of its main and post steps). */
+async function holderFor(pid, label, info = procInfo) {
+    return { pid, start: (await info.startTime(pid)) ?? '', boot: await info.bootId(), label };
 }
 
 ;// CONCATENATED MODULE: ./src/records/journal.ts
@@ -34089,7 +33919,7 @@ function entryProblem(value) {
     if (typeof entry.offset !== 'number' || !Number.isSafeInteger(entry.offset) || entry.offset < 0)
         return 'its offset is not a number';
     try {
-        (0,binfmt/* registerLine */.AM)(entry);
+        registerLine(entry);
     }
     catch (error) {
         return error.message;
@@ -34124,95 +33954,6 @@ function changeProblem(value) {
         default:
             return `its kind ${JSON.stringify(change.kind)} is not mounted, added, replaced or shared`;
     }
-}
-
-;// CONCATENATED MODULE: ./src/records/holder.ts
-/**
- * Who holds an entry in the host's ledger: a job (its runner process, which outlives main and
- * post), or a holder that never goes stale (the command line, persist, a ledger rebuilt after
- * damage). A job's holder counts while its process lives in this boot; a reused pid or an earlier
- * boot makes it stale. A holder read back from a file is checked field by field (holderProblem).
- */
-
-const procInfo = {
-    async bootId() {
-        return (await (0,promises_.readFile)('/proc/sys/kernel/random/boot_id', 'utf8').catch(() => 'unknown')).trim();
-    },
-    async startTime(pid) {
-        try {
-            const stat = await (0,promises_.readFile)(`/proc/${pid}/stat`, 'utf8');
-            // Field 22; the command name (field 2) may hold spaces and parentheses, so count from its end.
-            return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-        }
-        catch {
-            return undefined;
-        }
-    },
-    async bootTime() {
-        const stat = await (0,promises_.readFile)('/proc/stat', 'utf8').catch(() => '');
-        const seconds = Number(/^btime (\d+)$/m.exec(stat)?.[1]);
-        return seconds > 0 ? seconds * 1000 : undefined;
-    }
-};
-/** `persist: true` holds an entry for good: only `setup-x86-on-arm uninstall` lets it go. */
-const PERSIST_HOLDER = { pid: 0, start: '', boot: '', label: 'persist' };
-/** The command line's registrations stay until `uninstall`: a holder that never goes stale. */
-const CLI_HOLDER = { pid: 0, start: '', boot: '', label: 'command line' };
-/**
- * Holds every entry of the kernel's table when the ledger had to be rebuilt from it: who else held
- * them is lost, so none is removed until the kernel loses it (a reboot, or removal by hand).
- */
-const REBUILT_HOLDER = { pid: 0, start: '', boot: '', label: 'unknown (the ledger was rebuilt after damage)' };
-function sameHolder(a, b) {
-    return a.pid === b.pid && a.start === b.start && a.boot === b.boot && a.label === b.label;
-}
-/** A holder that never goes stale (command line, persist, rebuilt): no job's post step lets it go. */
-function neverStale(holder) {
-    return holder.pid === 0;
-}
-/** What is wrong with a value read back as a holder; undefined when it is one. */
-function holderProblem(value) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
-        return `${JSON.stringify(value)} is not an object`;
-    const { pid, start, boot, label } = value;
-    if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid < 0)
-        return `pid ${JSON.stringify(pid)} is not a process id`;
-    for (const [field, text] of Object.entries({ start, boot, label })) {
-        if (typeof text !== 'string')
-            return `${field} ${JSON.stringify(text)} is not a string`;
-    }
-    return undefined;
-}
-/**
- * A holder saved as JSON (the Actions state), checked; undefined when none was saved. `source`
- * names where it was read from (e.g. 'state "holder"'), so a damaged one says where to look.
- */
-function parseHolder(text, source) {
-    if (!text)
-        return undefined;
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch (error) {
-        throw new Error(`${source} is not a holder: not JSON (${error.message})`, { cause: error });
-    }
-    const problem = holderProblem(value);
-    if (problem)
-        throw new Error(`${source} is not a holder: ${problem}`);
-    return value;
-}
-/** Whether a holder still counts: a never-stale holder, or a live process of this boot. */
-async function isLive(holder, info = procInfo) {
-    if (holder.pid === 0)
-        return true;
-    if (holder.boot !== (await info.bootId()))
-        return false;
-    return (await info.startTime(holder.pid)) === holder.start;
-}
-/** The holder for a process (a job's runner is the parent of its main and post steps). */
-async function holderFor(pid, label, info = procInfo) {
-    return { pid, start: (await info.startTime(pid)) ?? '', boot: await info.bootId(), label };
 }
 
 ;// CONCATENATED MODULE: ./src/records/ledger-salvage.ts
@@ -34356,7 +34097,7 @@ class LockFile {
         if (!this.mine)
             return;
         this.mine = undefined;
-        await (0,promises_.unlink)(this.path).catch(() => undefined);
+        await (0,promises_namespaceObject.unlink)(this.path).catch(() => undefined);
     }
     /** Removes the lock at once, without waiting on anything: for a process about to exit on a signal. */
     releaseNow() {
@@ -34364,7 +34105,7 @@ class LockFile {
             return;
         this.mine = undefined;
         try {
-            (0,external_node_fs_.unlinkSync)(this.path);
+            (0,external_node_fs_namespaceObject.unlinkSync)(this.path);
         }
         catch {
             // gone already
@@ -34374,7 +34115,7 @@ class LockFile {
     async create(me) {
         let handle;
         try {
-            handle = await (0,promises_.open)(this.path, 'wx', 0o600);
+            handle = await (0,promises_namespaceObject.open)(this.path, 'wx', 0o600);
         }
         catch (error) {
             if (error.code === 'EEXIST')
@@ -34396,11 +34137,11 @@ class LockFile {
     }
     async judge() {
         const { info, clock, unreadableGraceMs } = this.options;
-        const found = await (0,promises_.lstat)(this.path).catch(() => undefined);
+        const found = await (0,promises_namespaceObject.lstat)(this.path).catch(() => undefined);
         if (!found)
             return { state: 'gone' };
         const file = { ino: found.ino, mtimeMs: found.mtimeMs };
-        const owner = (await (0,promises_.readFile)(this.path, 'utf8').catch(() => '')).trim();
+        const owner = (await (0,promises_namespaceObject.readFile)(this.path, 'utf8').catch(() => '')).trim();
         const fields = /^(\d+) (\S*) (\S+)$/.exec(owner);
         if (!fields) {
             // Its process died before writing it, or is writing it right now: the grace tells them apart.
@@ -34416,16 +34157,16 @@ class LockFile {
     async breakStale(judged) {
         const aside = `${this.path}.stale.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
         try {
-            await (0,promises_.rename)(this.path, aside);
+            await (0,promises_namespaceObject.rename)(this.path, aside);
         }
         catch {
             return; // someone else broke it first
         }
-        const moved = await (0,promises_.lstat)(aside).catch(() => undefined);
+        const moved = await (0,promises_namespaceObject.lstat)(aside).catch(() => undefined);
         const replaced = moved && (moved.ino !== judged.ino || moved.mtimeMs !== judged.mtimeMs);
         if (replaced)
-            await (0,promises_.link)(aside, this.path).catch(() => undefined); // a fresh lock: put it back
-        await (0,promises_.rm)(aside, { recursive: true, force: true });
+            await (0,promises_namespaceObject.link)(aside, this.path).catch(() => undefined); // a fresh lock: put it back
+        await (0,promises_namespaceObject.rm)(aside, { recursive: true, force: true });
     }
 }
 
@@ -34504,7 +34245,7 @@ class LedgerData {
     forgetObsolete(table) {
         for (const [name, held] of Object.entries(this.entries)) {
             const current = table.get(name);
-            const obsolete = held.removed ? !!current : !current || !(0,binfmt/* sameHandler */.lQ)(current, held.entry);
+            const obsolete = held.removed ? !!current : !current || !sameHandler(current, held.entry);
             if (obsolete)
                 delete this.entries[name];
         }
@@ -34554,7 +34295,7 @@ class LedgerData {
 function ledgerDirFor(uid, env = {}) {
     if (env.SETUP_X86_ON_ARM_LEDGER_DIR)
         return env.SETUP_X86_ON_ARM_LEDGER_DIR;
-    return uid === 0 ? '/var/lib/setup-x86-on-arm' : (0,external_node_path_.join)(env.XDG_RUNTIME_DIR || (0,external_node_os_namespaceObject.tmpdir)(), `setup-x86-on-arm-${uid}`);
+    return uid === 0 ? '/var/lib/setup-x86-on-arm' : (0,external_node_path_namespaceObject.join)(env.XDG_RUNTIME_DIR || (0,external_node_os_namespaceObject.tmpdir)(), `setup-x86-on-arm-${uid}`);
 }
 class Ledger {
     dir;
@@ -34567,7 +34308,7 @@ class Ledger {
         this.dir = dir;
         this.info = options.info ?? procInfo;
         this.clock = options.clock ?? realClock;
-        this.lock = new LockFile((0,external_node_path_.join)(dir, 'lock'), {
+        this.lock = new LockFile((0,external_node_path_namespaceObject.join)(dir, 'lock'), {
             info: this.info,
             clock: this.clock,
             waitMs: options.waitMs ?? 600_000,
@@ -34575,7 +34316,7 @@ class Ledger {
         });
     }
     get file() {
-        return (0,external_node_path_.join)(this.dir, 'ledger.json');
+        return (0,external_node_path_namespaceObject.join)(this.dir, 'ledger.json');
     }
     /**
      * Runs `work` with the ledger locked and its stale holders pruned; `save` writes the records now
@@ -34621,8 +34362,8 @@ class Ledger {
         this.lock.releaseNow();
     }
     async prepareDir() {
-        await (0,promises_.mkdir)(this.dir, { recursive: true, mode: 0o700 });
-        const info = await (0,promises_.stat)(this.dir);
+        await (0,promises_namespaceObject.mkdir)(this.dir, { recursive: true, mode: 0o700 });
+        const info = await (0,promises_namespaceObject.stat)(this.dir);
         const uid = process.getuid?.() ?? 0;
         if (info.uid !== uid || (info.mode & 0o022) !== 0) {
             throw new Error(`${this.dir} must belong to uid ${uid} and not be writable by others: the post step acts on what it records`);
@@ -34637,8 +34378,8 @@ class Ledger {
         if (problems.length === 0)
             return new LedgerData(entries);
         const aside = `${this.file}.damaged-${new Date(this.clock.now()).toISOString().replace(/[:.]/g, '-')}`;
-        await (0,promises_.rename)(this.file, aside);
-        const table = await (0,binfmt/* readTable */.xz)(repair.binfmtDir);
+        await (0,promises_namespaceObject.rename)(this.file, aside);
+        const table = await readTable(repair.binfmtDir);
         repair.warn(`the host's ledger ${this.file} could not be trusted (${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; ...' : ''}); ` +
             `it was moved to ${aside} and written again from the kernel's binfmt table, and none of the ${table.size} entries there ` +
             'will be removed by a post step, as other jobs may still hold them. Nothing to do for this job; if it happens again, find what ' +
@@ -34649,12 +34390,12 @@ class Ledger {
     async readFile() {
         let text;
         try {
-            const found = await (0,promises_.lstat)(this.file);
+            const found = await (0,promises_namespaceObject.lstat)(this.file);
             if (found.isSymbolicLink())
                 return { unreadable: 'it is a symbolic link, not a file' };
             if (!found.isFile())
                 return { unreadable: 'it is not a regular file' };
-            text = await (0,promises_.readFile)(this.file, { encoding: 'utf8', flag: external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW });
+            text = await (0,promises_namespaceObject.readFile)(this.file, { encoding: 'utf8', flag: external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NOFOLLOW });
         }
         catch (error) {
             if (error.code === 'ENOENT')
@@ -34670,72 +34411,15 @@ class Ledger {
     }
     async write(data) {
         const next = `${this.file}.${process.pid}`;
-        const handle = await (0,promises_.open)(next, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_TRUNC | external_node_fs_.constants.O_NOFOLLOW, 0o600);
+        const handle = await (0,promises_namespaceObject.open)(next, external_node_fs_namespaceObject.constants.O_WRONLY | external_node_fs_namespaceObject.constants.O_CREAT | external_node_fs_namespaceObject.constants.O_TRUNC | external_node_fs_namespaceObject.constants.O_NOFOLLOW, 0o600);
         try {
             await handle.writeFile(JSON.stringify(data, null, 1));
         }
         finally {
             await handle.close();
         }
-        await (0,promises_.rename)(next, this.file); // whole or nothing, even when killed mid-write
+        await (0,promises_namespaceObject.rename)(next, this.file); // whole or nothing, even when killed mid-write
     }
-}
-
-;// CONCATENATED MODULE: ./src/core/context.ts
-/**
- * Everything the core works with, built in one place for the action's main step and the command
- * line. What comes from where the core runs (folders, where its own QEMU builds are published, who
- * this run is in the host's ledger, where its journal is kept) arrives as an Environment: the core
- * reads no process.env itself. It is the one seam: the faces (main, post, the command line) get
- * theirs from a ContextFactory (createContext, or a unit test's factory of fakes), and the signal
- * handler is given the parts it stops.
- */
-
-
-
-
-
-
-
-
-
-
-
-const BINFMT_D = '/etc/binfmt.d';
-/** The install layer's places, copied field by field so nothing else of the Environment leaks into install/. */
-function installPlacesOf(env) {
-    const { toolCache, toolCacheLabel, tempDir, assetBase, interpreterStore } = env;
-    return { toolCache, toolCacheLabel, tempDir, assetBase, interpreterStore };
-}
-/**
- * Where this run's folders are made: the temporary folder it was given, else the machine's, the
- * first that no untrusted user can change (kernel/root-files.ts).
- */
-function scratchParents(tempDir) {
-    return [tempDir, (0,external_node_os_namespaceObject.tmpdir)(), '/tmp'];
-}
-async function createContext(env) {
-    const host = currentHost();
-    const workDir = await (0,root_files/* freshFolder */.lj)(scratchParents(env.tempDir), 'setup-x86-on-arm-');
-    return {
-        host,
-        prober: new Prober(workDir, host.machine),
-        journal: new Journal(env.persistJournal),
-        ledger: new Ledger(env.ledgerDir ?? ledgerDirFor(process.getuid?.() ?? 0)),
-        holder: env.holder,
-        privileged: privileged,
-        log: env.log,
-        places: installPlacesOf(env),
-        obtain: obtainInterpreters,
-        makeSysroot: makeSysroot,
-        binfmtDir: binfmt/* BINFMT_DIR */.x6,
-        bootDir: BINFMT_D,
-        workDir,
-        interpreterProblem: path => (0,root_files/* rootOnlyProblem */.k)(path, 'file')
-    };
-}
-async function disposeContext(ctx) {
-    await (0,promises_.rm)(ctx.workDir, { recursive: true, force: true });
 }
 
 ;// CONCATENATED MODULE: ./src/core/restore.ts
@@ -34752,6 +34436,11 @@ async function disposeContext(ctx) {
 
 
 
+
+
+async function restoreContext(ledgerDir) {
+    return { ledger: new Ledger(ledgerDir), privileged: privileged, binfmtDir: BINFMT_DIR };
+}
 function undoOf(change) {
     if (change.kind === 'added')
         return { name: change.entry.name, ours: change.entry };
@@ -34772,27 +34461,27 @@ function nameOf(change) {
 function settled(step, current) {
     if (!step.original)
         return !current;
-    return !!current && (0,binfmt/* sameHandler */.lQ)(current, step.original) && current.enabled === step.original.enabled;
+    return !!current && sameHandler(current, step.original) && current.enabled === step.original.enabled;
 }
 async function undo(step, sys, warn, dir, report) {
-    const current = (await (0,binfmt/* readTable */.xz)(dir)).get(step.name);
+    const current = (await readTable(dir)).get(step.name);
     if (settled(step, current)) {
         if (step.persisted)
             await sys.run('rm', ['-f', step.persisted]);
         return; // never made, or already back
     }
-    if (current && (!step.ours || !(0,binfmt/* sameHandler */.lQ)(current, step.ours))) {
+    if (current && (!step.ours || !sameHandler(current, step.ours))) {
         warn(`binfmt entry ${step.name} changed since this job registered it; leaving it as it is`);
         report.skipped.push(step.name);
         return;
     }
     if (current) {
-        await (0,binfmt/* remove */.TF)(sys, step.name, dir);
+        await remove(sys, step.name, dir);
         if (!step.original)
             report.removed.push(step.name);
     }
     if (step.original) {
-        await (0,binfmt/* register */.kz)(sys, step.original, dir);
+        await register(sys, step.original, dir);
         report.restored.push(step.name);
     }
     if (step.persisted)
@@ -34811,7 +34500,7 @@ function checkHolder(holder, releaseAll = []) {
     }
 }
 async function restore(changes, sys, warn, options = {}) {
-    const dir = options.dir ?? binfmt/* BINFMT_DIR */.x6;
+    const dir = options.dir ?? BINFMT_DIR;
     const report = { removed: [], restored: [], unmounted: false, skipped: [], kept: [], invalid: [] };
     if (changes.length === 0 && !options.releaseAll)
         return report;
@@ -34842,7 +34531,7 @@ async function restore(changes, sys, warn, options = {}) {
             if (ledger.get(name)?.holders.length)
                 return void report.kept.push(name);
             const step = undoOf(change);
-            if (step && !settled(step, (await (0,binfmt/* readTable */.xz)(dir)).get(name))) {
+            if (step && !settled(step, (await readTable(dir)).get(name))) {
                 warn(`binfmt entry ${name}: the host's ledger does not say this job made that change; leaving it as it is`);
                 report.skipped.push(name);
             }
@@ -34873,8 +34562,8 @@ async function restore(changes, sys, warn, options = {}) {
         for (const [name, held] of ledger?.takeAbandoned() ?? [])
             await undo(undoOfHeld(name, held), sys, warn, dir, report);
         // Last, once every entry that goes is gone. (Not mounted: a main killed between recording the mount and making it.)
-        if (valid.some(c => c.kind === 'mounted') && (await (0,binfmt/* isMounted */.BX)(dir)) && (await (0,binfmt/* readTable */.xz)(dir)).size === 0) {
-            await (0,binfmt/* unmount */.vs)(sys, dir);
+        if (valid.some(c => c.kind === 'mounted') && (await isMounted(dir)) && (await readTable(dir)).size === 0) {
+            await unmount(sys, dir);
             report.unmounted = true;
         }
     };
@@ -34934,6 +34623,1461 @@ function saveProbeRun(run) {
 /** Where main's container check may have left something; undefined when none ran, and a malformed one fails naming the state key. */
 function savedProbeRun() {
     return parseProbeRun(getState(State.ProbeRun), `state "${State.ProbeRun}"`);
+}
+
+;// CONCATENATED MODULE: ./src/kernel/root-files.ts
+/**
+ * What this process creates, reads and runs, by one rule: the machine is shared, so nothing that a
+ * user other than the trusted ones can change may steer it. Trusted: root, and the user this
+ * process runs as (without root, its own files; as root under sudo, the admin who invoked it).
+ * - Folders it works in are made fresh (mkdtemp, mode 0700) under a parent that only trusted users
+ *   can change (a sticky folder such as /tmp counts: only an entry's owner may rename it).
+ * - A file it reads, runs or hands to the kernel is a regular file that only trusted users can
+ *   change, and so is every folder above it, as written and once links are resolved.
+ * - Files a person names (an environment file) are opened without following links and without
+ *   blocking on a FIFO. Node has no openat(2): a path is walked one folder at a time through
+ *   /proc/self/fd, so a folder swapped for a link halfway is never followed, and a link is followed
+ *   only where root made it (root's link in a folder only root can write).
+ */
+
+
+
+const { O_RDONLY, O_RDWR, O_CREAT, O_EXCL, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK } = external_node_fs_namespaceObject.constants;
+const GROUP_OR_OTHER_WRITE = 0o022;
+const STICKY = 0o1000;
+/** Links followed before giving up, as the kernel's limit (ELOOP). */
+const MAX_LINKS = 40;
+/** Root, this process's user, and (as root) the admin who ran it through sudo. */
+function trustedUids(env = process.env, uid = process.getuid?.() ?? 0) {
+    const ids = new Set([0, uid]);
+    if (uid === 0 && /^[1-9]\d*$/.test(env.SUDO_UID ?? ''))
+        ids.add(Number(env.SUDO_UID));
+    return [...ids];
+}
+function ownersText(owners) {
+    return owners.length === 1 ? 'root' : `root or uid ${owners.filter(id => id !== 0).join(' or uid ')}`;
+}
+/** Why one path (not its folders) could be changed by an untrusted user; undefined when it cannot. */
+async function root_files_entryProblem(path, kind, owners) {
+    let s;
+    try {
+        s = await lstat(path);
+    }
+    catch (err) {
+        return `${path} cannot be read (${err.code ?? err.message})`;
+    }
+    if (!owners.includes(s.uid))
+        return `${path} is owned by uid ${s.uid}, not ${ownersText(owners)}`;
+    // A link's own mode means nothing; where it leads is checked through the resolved path.
+    if (s.isSymbolicLink())
+        return undefined;
+    if (kind === 'file' && !s.isFile())
+        return `${path} is not a regular file`;
+    if (kind !== 'file' && !s.isDirectory())
+        return `${path} is not a folder`;
+    if (s.mode & GROUP_OR_OTHER_WRITE && !(kind === 'parent' && s.mode & STICKY)) {
+        return `${path} is writable by ${s.mode & 0o002 ? 'every user' : 'its group'} (mode ${(s.mode & 0o7777).toString(8)})`;
+    }
+    return undefined;
+}
+/** The path and each folder above it, checked; the first problem found. */
+async function chainProblem(path, kind, owners, seen) {
+    const own = await root_files_entryProblem(path, kind, owners);
+    if (own)
+        return own;
+    for (let dir = dirname(path);; dir = dirname(dir)) {
+        if (!seen.has(dir))
+            seen.set(dir, await root_files_entryProblem(dir, 'parent', owners));
+        const problem = seen.get(dir);
+        if (problem)
+            return problem;
+        if (dir === dirname(dir))
+            return undefined;
+    }
+}
+/**
+ * Why a file or folder could be changed by a user not among `owners` (root alone by default):
+ * undefined when it cannot. `seen` remembers folders already checked, so many files walk each once.
+ */
+async function untrustedProblem(path, kind, owners = [0], seen = new Map()) {
+    const absolute = resolve(path);
+    const written = await chainProblem(absolute, kind, owners, seen);
+    if (written)
+        return written;
+    let real;
+    try {
+        real = await realpath(absolute);
+    }
+    catch (err) {
+        return `${absolute} cannot be resolved (${err.code ?? err.message})`;
+    }
+    return real === absolute ? undefined : chainProblem(real, kind, owners, seen);
+}
+/** Why a file or folder is not root's alone (the interpreter and sysroot stores); undefined when it is. */
+function root_files_rootOnlyProblem(path, kind, seen) {
+    return untrustedProblem(path, kind === 'directory' ? 'folder' : 'file', [0], seen);
+}
+/**
+ * A new folder for this run (mkdtemp: a name no one can guess, made only if it did not exist,
+ * mode 0700) under the first of `parents` that only trusted users can change; `mode` widens it
+ * where another of root's own users must enter (apt's _apt). Throws one line naming every parent
+ * and why it was passed over.
+ */
+async function root_files_freshFolder(parents, prefix, mode = 0o700, owners = trustedUids()) {
+    const problems = [];
+    // A parent is never made here: making a path as root would follow whatever links are on it.
+    for (const parent of [...new Set(parents.filter(Boolean).map(p => resolve(p)))]) {
+        const problem = await untrustedProblem(parent, 'parent', owners);
+        if (problem) {
+            problems.push(problem);
+            continue;
+        }
+        const dir = await mkdtemp(join(parent, prefix));
+        if (mode !== 0o700)
+            await chmod(dir, mode);
+        return dir;
+    }
+    throw new Error(`no folder to work in that only ${ownersText(owners)} can change: ${problems.join('; ')}; ` +
+        'point RUNNER_TEMP or TMPDIR at a folder of your own that others cannot write');
+}
+const proc = (folder, name) => `/proc/self/fd/${folder.fd}/${name}`;
+/**
+ * Opens a folder by walking its path one name at a time, never following a link that someone other
+ * than root could have made. The caller closes the handle.
+ */
+async function openFolder(path) {
+    let folder = await open('/', O_RDONLY | O_DIRECTORY);
+    const pending = resolve(path).split('/').filter(Boolean);
+    let links = 0;
+    try {
+        while (pending.length) {
+            const name = pending.shift();
+            if (name === '.')
+                continue;
+            let next;
+            try {
+                next = await open(proc(folder, name), O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+            }
+            catch (error) {
+                const code = error.code;
+                const info = code === 'ELOOP' || code === 'ENOTDIR' ? await lstat(proc(folder, name)) : undefined;
+                if (!info?.isSymbolicLink())
+                    throw error;
+                const here = await folder.stat();
+                const rootMade = info.uid === 0 && here.uid === 0 && (!(here.mode & GROUP_OR_OTHER_WRITE) || here.mode & STICKY);
+                if (!rootMade) {
+                    throw new Error(`${path}: ${name} is a link someone other than root may have made; give the path without links`, { cause: error });
+                }
+                if (++links > MAX_LINKS)
+                    throw new Error(`${path} goes through more than ${MAX_LINKS} links`, { cause: error });
+                const target = await readlink(proc(folder, name));
+                if (target.startsWith('/')) {
+                    await folder.close();
+                    folder = await open('/', O_RDONLY | O_DIRECTORY);
+                }
+                pending.unshift(...target.split('/').filter(Boolean));
+                continue;
+            }
+            await folder.close();
+            folder = next;
+        }
+        return folder;
+    }
+    catch (error) {
+        await folder.close();
+        throw error;
+    }
+}
+/**
+ * Rewrites a text file a person named (`update` gets its text, '' when it does not exist yet)
+ * without following a link at any step. An existing file must be a regular file with one name,
+ * owned by root or by the owner of its folder; a new one is made there (never through a link) and
+ * given to the folder's owner, as if that user had made it (or, with create false, nothing happens).
+ * Unchanged text writes nothing.
+ */
+async function updateTextFile(path, update, create = true) {
+    const folder = await openFolder(dirname(resolve(path))).catch(error => {
+        if (error.code !== 'ENOENT')
+            throw error;
+        throw new Error(`the folder of ${path} does not exist`, { cause: error });
+    });
+    let file;
+    try {
+        const at = proc(folder, basename(path));
+        const owner = await folder.stat();
+        try {
+            file = await open(at, O_RDWR | O_NOFOLLOW | O_NONBLOCK);
+        }
+        catch (error) {
+            const code = error.code;
+            if (code === 'ELOOP')
+                throw new Error(`${path} is a link: give the file itself`, { cause: error });
+            if (code !== 'ENOENT')
+                throw error;
+            if (!create)
+                return;
+            file = await open(at, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
+            if (process.getuid?.() === 0)
+                await file.chown(owner.uid, owner.gid);
+        }
+        const info = await file.stat();
+        if (!info.isFile())
+            throw new Error(`${path} is not a regular file`);
+        if (info.nlink > 1)
+            throw new Error(`${path} has ${info.nlink} names (hard links): give a file of its own`);
+        if (info.uid !== 0 && info.uid !== owner.uid) {
+            throw new Error(`${path} is owned by uid ${info.uid}, neither root nor the owner of its folder (uid ${owner.uid})`);
+        }
+        const text = (await file.readFile()).toString('utf8');
+        const next = update(text);
+        if (next === text)
+            return;
+        await file.truncate(0);
+        await file.write(next, 0, 'utf8');
+    }
+    finally {
+        await file?.close();
+        await folder.close();
+    }
+}
+/** A regular file's text, read without following a link or blocking on a FIFO; undefined when it does not exist. */
+async function readRegularText(path) {
+    let file;
+    try {
+        file = await open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ENOENT')
+            return undefined;
+        if (code === 'ELOOP')
+            throw new Error(`${path} is a link: give the file itself`, { cause: error });
+        throw error;
+    }
+    try {
+        if (!(await file.stat()).isFile())
+            throw new Error(`${path} is not a regular file`);
+        return (await file.readFile()).toString('utf8');
+    }
+    finally {
+        await file.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/install/libraries/foreign-sources.ts
+
+const UBUNTU_PRIMARY = 'http://archive.ubuntu.com/ubuntu';
+const UBUNTU_SECURITY = 'http://security.ubuntu.com/ubuntu';
+const UBUNTU_PORTS = 'http://ports.ubuntu.com/ubuntu-ports';
+const COMPONENTS = {
+    debian: ['main', 'contrib', 'non-free', 'non-free-firmware'],
+    ubuntu: ['main', 'restricted', 'universe', 'multiverse']
+};
+/** Debian machines may name their suites by role instead of codename. */
+const DEBIAN_SUITE_ALIASES = (/* unused pure expression or super */ null && (['oldoldstable', 'oldstable', 'stable', 'testing', 'unstable', 'sid', 'experimental']));
+/** Ubuntu's primary archive serves these; the ports archive serves every other architecture. */
+const UBUNTU_PRIMARY_ARCHES = (/* unused pure expression or super */ null && (['amd64', 'i386']));
+function isSecuritySuite(suite) {
+    return /-security$|\/updates$/.test(suite);
+}
+function suiteBelongs(suite, distribution) {
+    const release = suite.split(/[-/]/)[0];
+    if (release !== '' && release === distribution.codename)
+        return true;
+    return distribution.family === 'debian' && DEBIAN_SUITE_ALIASES.includes(release);
+}
+/** Addresses the distribution's archives live at (or apt's mirror lists, which GitHub's Ubuntu runners use). */
+function uriLooksLikeDistribution(uri, distribution) {
+    if (uri.startsWith('mirror+'))
+        return true;
+    if (distribution.family === 'ubuntu')
+        return /\/ubuntu(-ports)?\/?$/.test(uri) && !/launchpad/i.test(uri);
+    return /\/debian(-security)?\/?$/.test(uri) || /\/debian(-security)?\/\d{8}T\d{6}Z\/?$/.test(uri);
+}
+/** The distribution's own entries: its suites and components, signed with its archive keyring (or, unsigned-by, at its archive's path). */
+function isDistributionEntry(entry, distribution) {
+    if (!entry.suites.every(suite => suiteBelongs(suite, distribution)))
+        return false;
+    if (!entry.components.length || !entry.components.every(c => COMPONENTS[distribution.family].includes(c)))
+        return false;
+    const keyring = entry.signedBy;
+    if (keyring && !keyring.includes('\n')) {
+        return keyring.split(/\s+/).every(file => (file.split('/').pop() ?? '').startsWith(`${distribution.family}-archive`));
+    }
+    return entry.uris.every(uri => uriLooksLikeDistribution(uri, distribution));
+}
+function atLeast(release, major, minor) {
+    const [a, b] = release.split('.').map(Number);
+    return a > major || (a === major && (b ?? 0) >= minor);
+}
+/** The Ubuntu archive that serves an architecture, given where the machine's entry points. */
+function ubuntuUriFor(uri, suite, arch, distribution) {
+    const onPorts = /\/ubuntu-ports\/?$/.test(uri) || /^\w+:\/\/ports\./.test(uri);
+    // Ubuntu 25.10 and later serve arm64 from the primary archive too.
+    const primaryServes = UBUNTU_PRIMARY_ARCHES.includes(arch) || (arch === 'arm64' && atLeast(distribution.release, 25, 10));
+    if (onPorts ? !UBUNTU_PRIMARY_ARCHES.includes(arch) : primaryServes)
+        return uri;
+    if (!onPorts)
+        return UBUNTU_PORTS;
+    return isSecuritySuite(suite) ? UBUNTU_SECURITY : UBUNTU_PRIMARY;
+}
+/** The distribution's archive keyring as its keyring package installs it (Debian 13 also ships it as .pgp). */
+function foreign_sources_archiveKeyring(distribution, extension = 'gpg') {
+    return `/usr/share/keyrings/${distribution.family}-archive-keyring.${extension}`;
+}
+/** What a mirror stands in for when the machine's sources name no archive of the distribution. */
+function defaultEntry(distribution, keyring) {
+    const codename = distribution.codename;
+    if (!codename)
+        return undefined;
+    return {
+        uris: [''],
+        suites: [codename, `${codename}-updates`, `${codename}-security`],
+        components: ['main'],
+        signedBy: keyring,
+        file: 'the distribution default'
+    };
+}
+/**
+ * The stanzas for the private apt: every (address, suite) the architectures need, merged back
+ * into as few stanzas as the input had. Undefined when the machine's sources name no archive of
+ * the distribution and no mirror is given.
+ */
+function archiveStanzas(entries, distribution, arches, mirror = [], keyring = foreign_sources_archiveKeyring(distribution)) {
+    let own = entries
+        .filter(entry => isDistributionEntry(entry, distribution))
+        .map(entry => ({ ...entry, signedBy: entry.signedBy ?? keyring }));
+    if (own.length === 0) {
+        const fallback = mirror.length ? defaultEntry(distribution, keyring) : undefined;
+        if (!fallback)
+            return undefined;
+        own = [fallback];
+    }
+    const bySuite = new Map();
+    for (const arch of arches) {
+        for (const entry of own) {
+            for (const uri of entry.uris) {
+                for (const suite of entry.suites) {
+                    const chosen = mirror.length
+                        ? (isSecuritySuite(suite) && mirror[1]) || mirror[0]
+                        : distribution.family === 'ubuntu'
+                            ? ubuntuUriFor(uri, suite, arch, distribution)
+                            : uri;
+                    const key = JSON.stringify([chosen, suite, entry.signedBy ?? '']);
+                    const item = bySuite.get(key) ?? { uri: chosen, suite, signedBy: entry.signedBy, components: new Set(), arches: new Set() };
+                    entry.components.forEach(c => item.components.add(c));
+                    item.arches.add(arch);
+                    bySuite.set(key, item);
+                }
+            }
+        }
+    }
+    const stanzas = new Map();
+    for (const item of bySuite.values()) {
+        const components = [...item.components];
+        const itemArches = [...item.arches];
+        const key = JSON.stringify([item.uri, item.signedBy ?? '', components, itemArches]);
+        const keyring = item.signedBy ? { signedBy: item.signedBy } : {};
+        const stanza = stanzas.get(key) ?? { uri: item.uri, suites: [], components, arches: itemArches, ...keyring };
+        stanza.suites.push(item.suite);
+        stanzas.set(key, stanza);
+    }
+    return [...stanzas.values()];
+}
+/** deb822 text of the stanzas (an inline key keeps its lines, an empty one written as " ."). */
+function renderSources(stanzas) {
+    return stanzas
+        .map(stanza => {
+        const lines = [
+            'Types: deb',
+            `URIs: ${stanza.uri}`,
+            `Suites: ${stanza.suites.join(' ')}`,
+            `Components: ${stanza.components.join(' ')}`,
+            `Architectures: ${stanza.arches.join(' ')}`
+        ];
+        if (stanza.signedBy?.includes('\n'))
+            lines.push('Signed-By:', ...stanza.signedBy.split('\n').map(line => ` ${line || '.'}`));
+        else if (stanza.signedBy)
+            lines.push(`Signed-By: ${stanza.signedBy}`);
+        return lines.join('\n') + '\n';
+    })
+        .join('\n');
+}
+/** The private apt's sources text; throws when there is no archive to take the packages from. */
+function foreign_sources_privateSources(entries, distribution, arches, mirror = [], keyring = foreign_sources_archiveKeyring(distribution)) {
+    const stanzas = archiveStanzas(entries, distribution, arches, mirror, keyring);
+    if (!stanzas) {
+        throw new LibrariesError('libraries', `the machine's apt sources name no archive of ${distribution.name} ` +
+            `(no entry for its suites ${distribution.codename || '(none)'} with its archive keyring)`, "set libraries-mirror to the address of the distribution's archive or a mirror of it");
+    }
+    return renderSources(stanzas);
+}
+
+;// CONCATENATED MODULE: ./src/kernel/scratch.ts
+/**
+ * Folders this process is writing outside its run's own scratch folder (a root-only download in
+ * the interpreter store's incoming folder): a signal's way out removes them with the rest
+ * (faces/signals.ts), and the code that made one drops it here when it removes it itself.
+ */
+const live = new Set();
+function scratch_holdScratch(dir) {
+    live.add(dir);
+}
+function scratch_dropScratch(dir) {
+    live.delete(dir);
+}
+/** The folders held now. */
+function heldScratch() {
+    return [...live];
+}
+
+;// CONCATENATED MODULE: ./src/install/libraries/cache.ts
+/**
+ * The sysroot cache in the tool cache. A sysroot's folder is named by what is in it: the
+ * distribution and release, the architectures and the sorted list of resolved
+ * package:arch=version, so a second job reuses it and a security update makes a new one.
+ * A folder appears whole or not at all: it is built in a temporary sibling and renamed into
+ * place. A request record (the asked-for names and the sources they came from -> the sysroot
+ * they resolved to, and when) lets a warm run skip apt altogether while the record is recent.
+ */
+
+
+
+
+
+/** The cache's folder under the tool cache. */
+const SYSROOT_CACHE_FOLDER = 'setup-x86-on-arm-sysroot';
+/** Raised when the way a sysroot is made changes, so older trees are not taken for new ones (2: sanitized). */
+const LAYOUT = 2;
+const TEMP_PREFIX = '.tmp-';
+/** A temporary folder this old belongs to a run that died; removing it frees the space. */
+const ABANDONED_AFTER_MS = (/* unused pure expression or super */ null && (60 * 60 * 1000));
+function digest(value) {
+    return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+}
+function safe(text) {
+    return text.replace(/[^A-Za-z0-9.+-]/g, '_');
+}
+/** The folder name of a sysroot holding exactly these packages. */
+function cache_sysrootKey(distribution, arches, packages) {
+    const sortedArches = [...new Set(arches)].sort();
+    const ids = [...new Set(packages.map(packageId))].sort();
+    const hash = digest({ layout: LAYOUT, id: distribution.id, release: distribution.release, arches: sortedArches, packages: ids });
+    return safe(`${distribution.id}-${distribution.release}-${sortedArches.join('+')}-${hash}`);
+}
+/** The key of a request: the same names from the same archive for the same architectures. */
+function cache_requestKey(distribution, arches, names, sources) {
+    const { id, release } = distribution;
+    return digest({ layout: LAYOUT, id, release, arches: [...new Set(arches)].sort(), names: [...new Set(names)].sort(), sources });
+}
+function recordPath(cacheDir, request) {
+    return join(cacheDir, 'requests', `${request}.json`);
+}
+async function cache_readRecord(cacheDir, request) {
+    try {
+        const record = JSON.parse(await readFile(recordPath(cacheDir, request), 'utf8'));
+        const whole = typeof record.sysroot === 'string' && Array.isArray(record.packages) && typeof record.resolvedAt === 'number';
+        return whole ? record : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Writes the record whole (temporary file, then rename), so a reader never sees half of one. */
+async function cache_writeRecord(cacheDir, request, record) {
+    const path = recordPath(cacheDir, request);
+    await mkdir(join(cacheDir, 'requests'), { recursive: true });
+    const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
+    await writeFile(temporary, JSON.stringify(record) + '\n');
+    await rename(temporary, path);
+}
+async function cache_exists(path) {
+    try {
+        await stat(path);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * The sysroot folder for key: the one already there, or one build() makes in a temporary
+ * sibling (root, with scratch space beside it), renamed into place when it is complete. When
+ * build() throws, or another job finishes the same folder first, nothing of this run stays.
+ */
+async function cache_publishSysroot(cacheDir, key, build) {
+    const path = join(cacheDir, key);
+    if (await cache_exists(path))
+        return { path, made: false };
+    await mkdir(cacheDir, { recursive: true });
+    const work = await mkdtemp(join(cacheDir, `${TEMP_PREFIX}${key}-`));
+    // A signal's way out removes it too (faces/signals.ts).
+    holdScratch(work);
+    try {
+        const scratch = join(work, 'unpacked');
+        await mkdir(scratch);
+        await build(join(work, 'root'), scratch);
+        try {
+            await rename(join(work, 'root'), path);
+            return { path, made: true };
+        }
+        catch (error) {
+            const code = error.code;
+            if ((code === 'ENOTEMPTY' || code === 'EEXIST') && (await cache_exists(path)))
+                return { path, made: false };
+            throw error;
+        }
+    }
+    finally {
+        await rm(work, { recursive: true, force: true });
+        dropScratch(work);
+    }
+}
+/** Removes temporary folders runs that died left behind (a live run's are younger). */
+async function cache_removeAbandoned(cacheDir, now = Date.now()) {
+    let names;
+    try {
+        names = await readdir(cacheDir);
+    }
+    catch {
+        return;
+    }
+    for (const name of names.filter(n => n.startsWith(TEMP_PREFIX))) {
+        const path = join(cacheDir, name);
+        try {
+            if (now - (await stat(path)).mtimeMs > ABANDONED_AFTER_MS)
+                await rm(path, { recursive: true, force: true });
+        }
+        catch {
+            // another run removed it first
+        }
+    }
+}
+/** Takes a sysroot out of the cache: renamed aside first, so no one finds it half removed. */
+async function cache_discardSysroot(cacheDir, key) {
+    const aside = join(cacheDir, `${TEMP_PREFIX}discarded-${key}-${process.pid}-${Date.now()}`);
+    try {
+        await rename(join(cacheDir, key), aside);
+    }
+    catch {
+        return;
+    }
+    await rm(aside, { recursive: true, force: true });
+}
+
+;// CONCATENATED MODULE: ./src/install/libraries/distribution.ts
+/**
+ * Which distribution the machine runs, from os-release(5): its id and release name the cache
+ * key, its family decides how the archive for another architecture is found (Debian serves
+ * every architecture from one archive; Ubuntu splits them between two), and its codename tells
+ * the distribution's own suites from a third party's in the machine's apt sources.
+ */
+
+/** Parses os-release's KEY=value lines (values optionally quoted, with backslash escapes). */
+function distribution_parseOsRelease(text) {
+    const fields = {};
+    for (const line of text.split('\n')) {
+        const match = /^\s*([A-Z0-9_]+)=(.*?)\s*$/.exec(line);
+        if (!match)
+            continue;
+        let value = match[2];
+        const quote = value[0];
+        if ((quote === '"' || quote === "'") && value.endsWith(quote) && value.length >= 2) {
+            value = value.slice(1, -1);
+            if (quote === '"')
+                value = value.replace(/\\(["\\$`])/g, '$1');
+        }
+        fields[match[1]] = value;
+    }
+    return fields;
+}
+/** The distribution an os-release describes; undefined when it is neither Debian nor Ubuntu (nor based on one). */
+function distribution_distributionOf(fields) {
+    const id = (fields.ID ?? '').toLowerCase();
+    const like = (fields.ID_LIKE ?? '').toLowerCase().split(/\s+/);
+    const family = id === 'ubuntu' || like.includes('ubuntu') ? 'ubuntu' : id === 'debian' || like.includes('debian') ? 'debian' : undefined;
+    if (!family || !id)
+        return undefined;
+    // Derivatives (Mint, Pop!_OS) name the Ubuntu release their archive entries use.
+    const codename = (family === 'ubuntu' ? fields.UBUNTU_CODENAME || fields.VERSION_CODENAME : fields.VERSION_CODENAME) ?? '';
+    return { id, family, release: fields.VERSION_ID || codename || 'unknown', codename, name: fields.PRETTY_NAME || id };
+}
+/** Reads the machine's os-release (/etc, else /usr/lib as the man page says); the text, or undefined. */
+async function distribution_readOsRelease(path) {
+    for (const candidate of path ? [path] : ['/etc/os-release', '/usr/lib/os-release']) {
+        try {
+            return await readFile(candidate, 'utf8');
+        }
+        catch {
+            // try the next place
+        }
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/kernel/elf.ts
+/** Just enough ELF reading to tell what a file is for and whether it is statically linked. */
+
+
+const PT_INTERP = 3;
+/** Parses an ELF file's header and program headers; undefined when it is not ELF. */
+function parseElf(header, programHeaders) {
+    if (header.length < 52 || header.readUInt32BE(0) !== 0x7f454c46)
+        return undefined;
+    const bits = header[4] === 2 ? 64 : header[4] === 1 ? 32 : undefined;
+    const littleEndian = header[5] === 1;
+    if (!bits || (bits === 64 && header.length < 64))
+        return undefined;
+    const u16 = (at) => (littleEndian ? header.readUInt16LE(at) : header.readUInt16BE(at));
+    const u32 = (b, at) => (littleEndian ? b.readUInt32LE(at) : b.readUInt32BE(at));
+    const machine = u16(18);
+    const phoff = bits === 64 ? Number(littleEndian ? header.readBigUInt64LE(32) : header.readBigUInt64BE(32)) : u32(header, 28);
+    const phentsize = u16(bits === 64 ? 54 : 42);
+    const phnum = u16(bits === 64 ? 56 : 44);
+    const table = phnum ? programHeaders(phoff, phentsize * phnum) : Buffer.alloc(0);
+    if (!table || table.length < phentsize * phnum)
+        return undefined;
+    let isStatic = true;
+    for (let i = 0; i < phnum; i++)
+        if (u32(table, i * phentsize) === PT_INTERP)
+            isStatic = false;
+    return { bits, littleEndian, machine, isStatic, header: header.subarray(0, 128) };
+}
+/**
+ * Reads an ELF file's identity; undefined when the file is missing, not a regular file or not
+ * ELF. Opened without blocking so a FIFO put where a program was expected cannot hang the
+ * caller; followLinks false refuses a link in the last place (for paths already resolved).
+ */
+async function elf_readElf(path, { followLinks = true } = {}) {
+    let file;
+    try {
+        file = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | (followLinks ? 0 : constants.O_NOFOLLOW));
+    }
+    catch {
+        return undefined;
+    }
+    try {
+        if (!(await file.stat()).isFile())
+            return undefined;
+        // Program headers sit right after the ELF header in every linker's output: 64 KiB holds them.
+        const buffer = Buffer.alloc(65536);
+        const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
+        const data = buffer.subarray(0, bytesRead);
+        return parseElf(data, (offset, length) => (offset + length <= data.length ? data.subarray(offset, offset + length) : undefined));
+    }
+    finally {
+        await file.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/install/libraries/loader.ts
+
+
+
+
+
+/** Each platform's dynamic loader, as glibc programs name it, relative to the root. */
+const LOADERS = perTarget(p => p.loader);
+/** Symbolic links followed before giving up, as the kernel's limit (ELOOP). */
+const loader_MAX_LINKS = 40;
+/**
+ * Resolves a path inside root, following links the way a chroot would but refusing the ones
+ * that leave it. The real path relative to root, or why there is none (with leaves set when a
+ * link takes it out of root, rather than a part missing or a loop).
+ */
+async function loader_resolveInside(root, path) {
+    const pending = path.split('/');
+    const done = [];
+    let links = 0;
+    while (pending.length) {
+        const name = pending.shift();
+        if (name === '' || name === '.')
+            continue;
+        if (name === '..') {
+            if (!done.length)
+                return { problem: `${path} leads above the sysroot`, leaves: true };
+            done.pop();
+            continue;
+        }
+        const here = [...done, name].join('/');
+        let info;
+        try {
+            info = await lstat(join(root, here));
+        }
+        catch {
+            return { problem: `${path} is missing${here !== path ? ` (no ${here})` : ''}` };
+        }
+        if (!info.isSymbolicLink()) {
+            done.push(name);
+            continue;
+        }
+        if (++links > loader_MAX_LINKS)
+            return { problem: `${path} goes through more than ${loader_MAX_LINKS} links` };
+        const target = await readlink(join(root, here));
+        if (target.startsWith('/')) {
+            return { problem: `${here} links to ${target}, outside the sysroot (QEMU follows links on the host's side)`, leaves: true };
+        }
+        pending.unshift(...target.split('/'));
+    }
+    return { path: done.join('/') };
+}
+function kindOf(info) {
+    if (info.isDirectory())
+        return 'a folder';
+    if (info.isFIFO())
+        return 'a FIFO';
+    if (info.isSocket())
+        return 'a socket';
+    return 'a device node';
+}
+/** What keeps a sysroot from serving the targets' programs; undefined when nothing does. */
+async function loader_sysrootProblem(dir, targets, shownAs = dir) {
+    try {
+        if (!(await stat(dir)).isDirectory())
+            return `${shownAs} is not a folder`;
+    }
+    catch {
+        return `${shownAs} does not exist`;
+    }
+    for (const target of new Set(targets)) {
+        const loader = LOADERS[target];
+        const found = await loader_resolveInside(dir, loader);
+        if ('problem' in found)
+            return `${shownAs} holds no dynamic loader for ${target}: ${found.problem}`;
+        // A FIFO there would block the read forever; a folder or device is no loader either.
+        const info = await lstat(join(dir, found.path));
+        if (!info.isFile())
+            return `${shownAs}/${loader} is not a regular file (it is ${kindOf(info)})`;
+        const elf = await readElf(join(dir, found.path), { followLinks: false });
+        const platform = elf && platformOfHeader(elf.header);
+        if (platform?.target !== target) {
+            return `${shownAs}/${loader} is no loader for ${target} (${platform ? `it is for ${platform.target}` : 'not an ELF file'})`;
+        }
+    }
+    return undefined;
+}
+/** Throws the sysroot's problem as one line about the input it came from (naming dir as shownAs). */
+async function loader_checkSysroot(dir, targets, input = 'sysroot', shownAs = dir) {
+    const problem = await loader_sysrootProblem(dir, targets, shownAs);
+    if (!problem)
+        return;
+    if (input === 'libraries') {
+        const fix = 'add base (libc6 holds the loader) to libraries';
+        throw new LibrariesError('libraries', `the packages made a sysroot without a loader: ${problem}`, fix);
+    }
+    throw new LibrariesError('sysroot', problem, 'give a root filesystem of the emulated platform (for example from docker export of an image for it) with relative links, ' +
+        'or use libraries: base instead');
+}
+
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./src/install/libraries/private-apt.ts
+/**
+ * apt on private state: its own sources file, lists, cache, log, preferences, an empty dpkg
+ * status and its own configuration (APT_CONFIG points the configuration parts at an empty
+ * folder, so the machine's hooks, such as command-not-found's or appstream's update hooks, do not
+ * run and its pins do not apply; only its Acquire:: network settings are carried over). The
+ * architectures are set outright, so `dpkg --add-architecture` is never needed. apt still checks
+ * the Release signatures with the keyrings the sources name; nothing here turns that off. Names
+ * are only ever names: apt takes a name no package has as a pattern unless told not to. A file:
+ * archive's packages, which apt leaves where they lie, are copied into the cache and checked
+ * against the signed index. The machine's /etc/apt, /var/lib/apt, /var/lib/dpkg and their locks
+ * are never written.
+ */
+
+
+
+
+
+
+
+
+
+
+const NO_APT_FIX = "use input 'sysroot' with a root filesystem of the platform instead";
+function noApt(distribution) {
+    const problem = `this machine (${distribution.name}) has no apt-get, which fetches the distribution's packages`;
+    return new LibrariesError('libraries', problem, NO_APT_FIX);
+}
+function missingProgram(result) {
+    return result.code === 127 && /ENOENT/.test(result.stderr);
+}
+/** The names to ask apt for: plain for the native architecture, name:arch for the others. */
+function qualifiedNames(names, arches) {
+    return arches.flatMap((arch, i) => names.map(name => (i === 0 ? name : `${name}:${arch}`)));
+}
+/** apt's options for the private state in dir (apart from the configuration file APT_CONFIG names). */
+function privateOptions(dir, arches) {
+    const settings = [
+        `APT::Architecture=${arches[0]}`,
+        `APT::Architectures=${arches.join(',')}`,
+        `Dir::State=${dir}/state`,
+        `Dir::State::Lists=${dir}/state/lists`,
+        `Dir::State::status=${dir}/state/status`,
+        `Dir::Cache=${dir}/cache`,
+        'Dir::Cache::srcpkgcache=',
+        `Dir::Etc::SourceList=${dir}/sources.list`,
+        `Dir::Etc::SourceParts=${dir}/sources.list.d`,
+        `Dir::Etc::Preferences=${dir}/preferences`,
+        `Dir::Etc::PreferencesParts=${dir}/preferences.d`,
+        `Dir::Log=${dir}/log`,
+        'Acquire::Languages=none',
+        'Acquire::AllowInsecureRepositories=false',
+        'Acquire::AllowDowngradeToInsecureRepositories=false',
+        'APT::Get::AllowUnauthenticated=false',
+        'APT::Install-Recommends=false',
+        'APT::Install-Suggests=false',
+        // Else a name no package has is tried as a regular expression (zlib1g.dev installs zlib1g-dev).
+        'APT::Cmd::Pattern-Only=true'
+    ];
+    return settings.flatMap(setting => ['-o', setting]);
+}
+/** Makes the private state folder and its configuration; throws when the machine has no apt. */
+async function private_apt_openPrivateApt(options) {
+    const { arches, distribution } = options;
+    const dump = await runProgram('apt-config', ['dump'], { timeoutMs: 30_000 });
+    if (missingProgram(dump))
+        throw noApt(distribution);
+    // Fresh, under a parent no untrusted user can change: root's apt reads its configuration from here.
+    // apt fetches as the unprivileged _apt user when run as root: it must be able to reach the lists.
+    const dir = await freshFolder([options.tempDir], 'setup-x86-on-arm-apt-', 0o755);
+    holdScratch(dir);
+    if (/["\n]/.test(dir))
+        throw new Error(`the temporary folder ${dir} has a character apt's configuration cannot hold`);
+    for (const sub of ['state/lists/partial', 'cache/archives/partial', 'sources.list.d', 'preferences.d', 'apt.conf.d', 'log']) {
+        await mkdir(join(dir, sub), { recursive: true });
+    }
+    await writeFile(join(dir, 'state/status'), '');
+    await writeFile(join(dir, 'sources.list.d/archive.sources'), options.sources);
+    const config = [`Dir::Etc::Main "${dir}/apt.conf.main";`, `Dir::Etc::Parts "${dir}/apt.conf.d";`, ...acquireSettings(dump.stdout)];
+    await writeFile(join(dir, 'apt.conf'), config.join('\n') + '\n');
+    const env = { ...process.env, APT_CONFIG: join(dir, 'apt.conf'), LC_ALL: 'C', DEBIAN_FRONTEND: 'noninteractive' };
+    delete env.LANGUAGE;
+    const aptGet = async (args, timeoutMs) => {
+        const result = await runProgram('apt-get', [...privateOptions(dir, arches), ...args], { env, timeoutMs });
+        if (missingProgram(result))
+            throw noApt(distribution);
+        return result;
+    };
+    const archiveName = `${distribution.name}'s archive for ${arches.join(' and ')}`;
+    return {
+        dir,
+        async update() {
+            const result = await aptGet(['-q', 'update'], 300_000);
+            const failure = updateFailure(result.stdout + '\n' + result.stderr, result.code);
+            if (!failure) {
+                // apt only notes an archive without the architecture; with no index for it, nothing could resolve.
+                const lists = await readdir(join(dir, 'state/lists'));
+                const absent = arches.filter(arch => !lists.some(name => name.includes(`_binary-${arch}_Packages`)));
+                if (!absent.length)
+                    return;
+                throw new LibrariesError('libraries', `${distribution.name}'s archive has no packages for ${absent.join(', ')}`, 'leave that platform out of libraries, or set libraries-mirror to an archive that builds for it');
+            }
+            if (failure.kind === 'signature') {
+                throw new LibrariesError('libraries', `the Release signature of ${failure.where} does not verify (${failure.detail})`, "install the distribution's archive keyring that the machine's sources name (Signed-By), " +
+                    "or set libraries-mirror to a mirror that serves the distribution's signed files");
+            }
+            if (failure.kind === 'unreachable') {
+                const fix = 'check the network, or set libraries-mirror to a reachable mirror of the archive';
+                throw new LibrariesError('libraries', `the archive ${failure.where} does not answer (${failure.detail})`, fix);
+            }
+            const fix = 'check the archive address, or set libraries-mirror';
+            throw new LibrariesError('libraries', `apt-get update of ${archiveName} failed (${failure.detail})`, fix);
+        },
+        async resolve(names) {
+            const noPackage = (missing) => new LibrariesError('libraries', `no package ${missing.join(', ')} in ${archiveName}`, "check the spelling against the distribution's package names (apt-cache search on a machine of it), or leave it out");
+            const simulate = (more, of) => aptGet(['-s', ...more, 'install', '--no-install-recommends', ...qualifiedNames(of, arches)], 120_000);
+            const result = await simulate(['-q'], names);
+            if (result.code === 0) {
+                const packages = parseSimulation(result.stdout);
+                // apt before 2.0 ignores Pattern-Only; a virtual package resolves to other names too. Only
+                // apt's notes (at quiet level 0) tell a pattern from a virtual package.
+                const unsure = notResolvedByName(names, arches, packages);
+                if (unsure.length) {
+                    const again = await simulate(['-o', 'quiet=0'], unsure);
+                    const patterns = patternNames(again.stdout + '\n' + again.stderr).filter(name => unsure.includes(name));
+                    if (patterns.length)
+                        throw noPackage(patterns);
+                }
+                return packages;
+            }
+            const failure = resolveFailure(result.stdout + '\n' + result.stderr);
+            if (failure.kind === 'missing') {
+                const known = await machineKnows(failure.names);
+                const elsewhere = failure.names.filter(name => known.has(name));
+                if (elsewhere.length) {
+                    throw new LibrariesError('libraries', `${elsewhere.join(', ')} ${elsewhere.length > 1 ? 'are' : 'is'} not built for ${arches.join(' or ')} ` +
+                        `in ${distribution.name}'s archive (the machine's own lists have it)`, "leave it out, or use input 'sysroot' with a root filesystem that holds it");
+                }
+                throw noPackage(failure.names);
+            }
+            if (failure.kind === 'broken') {
+                const problem = `the packages cannot be installed together for ${arches.join(', ')}: ${failure.detail}`;
+                throw new LibrariesError('libraries', problem, 'leave out the package that pulls it in');
+            }
+            const problem = `apt could not resolve the packages in ${archiveName} (${failure.detail})`;
+            throw new LibrariesError('libraries', problem, 'check the package names');
+        },
+        async download(packages) {
+            // Exact versions: what is fetched is what the cache key was computed from.
+            const install = ['-q', '-y', '--download-only', 'install', '--no-install-recommends', ...packages.map(packageId)];
+            const result = await aptGet(install, 900_000);
+            if (result.code !== 0) {
+                const problem = `downloading the packages failed (${downloadFailure(result.stdout + '\n' + result.stderr)})`;
+                throw new LibrariesError('libraries', problem, 'run again; if it persists, set libraries-mirror');
+            }
+            const archives = join(dir, 'cache/archives');
+            const present = new Set(await readdir(archives));
+            const absent = packages.map(debFileName).filter(file => !present.has(file));
+            if (absent.length) {
+                // apt leaves a file: archive's packages where they lie; it still says where, with the signed index's hash.
+                const listed = await aptGet(['-o', 'Acquire::ForceHash=SHA256', '--print-uris', ...install], 120_000);
+                const local = parsePrintUris(listed.stdout).filter(uri => absent.includes(uri.file) && uri.uri.startsWith('file:'));
+                const lost = absent.filter(file => !local.some(uri => uri.file === file));
+                if (lost.length)
+                    throw new Error(`apt-get reported success but did not store ${lost.join(', ')}`);
+                for (const uri of local)
+                    await copyChecked(uri, join(archives, uri.file));
+            }
+            return packages.map(p => join(archives, debFileName(p)));
+        },
+        async remove() {
+            await rm(dir, { recursive: true, force: true });
+            dropScratch(dir);
+        }
+    };
+}
+/** Names asked of one apt-cache: a few hundred are still a short command line. */
+const LOOKUP_BATCH = 100;
+/** The names the machine's own apt (its usual lists, read only) has a package by, asked a batch at a time. */
+async function machineKnows(names) {
+    const env = { ...process.env, LC_ALL: 'C' };
+    const known = new Set();
+    for (let i = 0; i < names.length; i += LOOKUP_BATCH) {
+        const args = ['-o', 'APT::Cmd::Pattern-Only=true', 'policy', ...names.slice(i, i + LOOKUP_BATCH)];
+        const result = await runProgram('apt-cache', args, { timeoutMs: 60_000, env });
+        if (result.code === 0)
+            for (const name of namesWithCandidate(result.stdout))
+                known.add(name);
+    }
+    return known;
+}
+const { O_RDONLY: private_apt_O_RDONLY, O_WRONLY, O_CREAT: private_apt_O_CREAT, O_EXCL: private_apt_O_EXCL, O_NOFOLLOW: private_apt_O_NOFOLLOW, O_NONBLOCK: private_apt_O_NONBLOCK } = external_node_fs_namespaceObject.constants;
+/**
+ * Copies a package from a file: archive to `to`, checked against the SHA256 apt printed (from the
+ * signed index): the archive's folder may be one others can write, so only the hash vouches for it.
+ */
+async function copyChecked(uri, to) {
+    const refuse = (problem, fix) => new LibrariesError('libraries', problem, fix);
+    const repair = "make the mirror again from the distribution's archive, or set libraries-mirror to another one";
+    if (!uri.sha256) {
+        const fix = 'use a mirror whose indexes carry SHA256 sums, as every Debian and Ubuntu archive does';
+        throw refuse(`the archive's index gives no SHA256 for ${uri.file}, so the copy at ${uri.uri} cannot be checked`, fix);
+    }
+    let from;
+    try {
+        from = fileURLToPath(uri.uri);
+    }
+    catch {
+        throw refuse(`apt names ${uri.uri} for ${uri.file}, which is not a file on this machine`, repair);
+    }
+    let source;
+    try {
+        source = await open(from, private_apt_O_RDONLY | private_apt_O_NOFOLLOW | private_apt_O_NONBLOCK);
+    }
+    catch (error) {
+        const code = error.code;
+        const unlinked = 'give the archive with the package files themselves, not links to them';
+        if (code === 'ELOOP')
+            throw refuse(`${from} in the file: archive is a link`, unlinked);
+        throw refuse(`cannot open ${from} in the file: archive (${code})`, repair);
+    }
+    try {
+        const info = await source.stat();
+        if (!info.isFile())
+            throw refuse(`${from} in the file: archive is not a regular file`, repair);
+        if (info.size !== uri.size)
+            throw refuse(`${from} has ${info.size} bytes; the archive's signed index says ${uri.size}`, repair);
+        const target = await open(to, O_WRONLY | private_apt_O_CREAT | private_apt_O_EXCL | private_apt_O_NOFOLLOW, 0o644);
+        const hash = createHash('sha256');
+        try {
+            const buffer = Buffer.alloc(1024 * 1024);
+            // No further than the signed size, whatever the file grows to meanwhile.
+            for (let done = 0; done < uri.size;) {
+                const { bytesRead } = await source.read(buffer, 0, Math.min(buffer.length, uri.size - done), null);
+                if (!bytesRead)
+                    break;
+                hash.update(buffer.subarray(0, bytesRead));
+                await target.write(buffer, 0, bytesRead);
+                done += bytesRead;
+            }
+        }
+        finally {
+            await target.close();
+        }
+        const actual = hash.digest('hex');
+        if (actual !== uri.sha256) {
+            await unlink(to);
+            throw refuse(`${from} does not match the archive's signed index (SHA256 ${actual}, expected ${uri.sha256})`, repair);
+        }
+    }
+    finally {
+        await source.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/install/libraries/sources.ts
+/**
+ * The machine's apt sources, read as apt reads them (sources.list(5)): the one-line format of
+ * sources.list and sources.list.d/*.list, and the deb822 stanzas of sources.list.d/*.sources.
+ * Only what finding an archive needs is kept: where (URIs), which suites and components, and
+ * which keyring signs it (Signed-By, a file or a key written inline).
+ */
+
+
+/** Parses deb822 stanzas; keeps the enabled `deb` ones (not deb-src). */
+function parseDeb822Sources(text, file) {
+    const entries = [];
+    for (const stanza of text.replace(/\r\n/g, '\n').split(/\n[ \t]*\n/)) {
+        const fields = new Map();
+        let current;
+        for (const line of stanza.split('\n')) {
+            if (/^\s*#/.test(line) || line.trim() === '')
+                continue;
+            if (/^\s/.test(line)) {
+                // A continuation line; a lone "." stands for an empty line.
+                current?.push(line.trim() === '.' ? '' : line.trim());
+                continue;
+            }
+            const field = /^([^:\s]+):\s*(.*)$/.exec(line);
+            if (!field)
+                continue;
+            current = field[2] === '' ? [] : [field[2].trim()];
+            fields.set(field[1].toLowerCase(), current);
+        }
+        const words = (name) => (fields.get(name) ?? []).join(' ').split(/\s+/).filter(Boolean);
+        if (!words('types').includes('deb'))
+            continue;
+        if (['no', 'false', '0'].includes((fields.get('enabled')?.[0] ?? 'yes').toLowerCase()))
+            continue;
+        const signedBy = fields.get('signed-by');
+        entries.push({
+            uris: words('uris'),
+            suites: words('suites'),
+            components: words('components'),
+            ...(signedBy && signedBy.length ? { signedBy: signedBy.length > 1 ? signedBy.join('\n').trim() : signedBy[0] } : {}),
+            file
+        });
+    }
+    return entries.filter(entry => entry.uris.length && entry.suites.length);
+}
+/** Parses one-line `deb [options] uri suite components...` lines. */
+function parseOneLineSources(text, file) {
+    const entries = [];
+    for (const raw of text.split('\n')) {
+        const line = raw.replace(/#.*$/, '').trim();
+        const match = /^deb\s+(?:\[([^\]]*)\]\s*)?(\S+)\s+(\S+)(.*)$/.exec(line);
+        if (!match)
+            continue;
+        const options = new Map();
+        for (const option of (match[1] ?? '').trim().split(/\s+/).filter(Boolean)) {
+            const pair = /^([A-Za-z-]+?)[+-]?=(.*)$/.exec(option);
+            if (pair)
+                options.set(pair[1].toLowerCase(), pair[2]);
+        }
+        const signedBy = options.get('signed-by');
+        entries.push({
+            uris: [match[2]],
+            suites: [match[3]],
+            components: match[4].trim().split(/\s+/).filter(Boolean),
+            ...(signedBy ? { signedBy: signedBy.split(',').join(' ') } : {}),
+            file
+        });
+    }
+    return entries;
+}
+async function listDir(dir) {
+    try {
+        return (await readdir(dir)).sort();
+    }
+    catch {
+        return [];
+    }
+}
+async function readText(path) {
+    try {
+        return await readFile(path, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Every `deb` entry of an apt configuration directory (/etc/apt), in apt's order:
+ * sources.list, then sources.list.d's *.list and *.sources by name (apt ignores other names).
+ */
+async function sources_readAptSources(aptEtc = '/etc/apt') {
+    const entries = [];
+    const main = join(aptEtc, 'sources.list');
+    const mainText = await readText(main);
+    if (mainText !== undefined)
+        entries.push(...parseOneLineSources(mainText, main));
+    const partsDir = join(aptEtc, 'sources.list.d');
+    for (const name of await listDir(partsDir)) {
+        if (!/^[A-Za-z0-9_.-]+\.(list|sources)$/.test(name))
+            continue;
+        const path = join(partsDir, name);
+        const text = await readText(path);
+        if (text === undefined)
+            continue;
+        entries.push(...(name.endsWith('.sources') ? parseDeb822Sources(text, path) : parseOneLineSources(text, path)));
+    }
+    return entries;
+}
+
+;// CONCATENATED MODULE: ./src/install/libraries/unpack.ts
+/**
+ * From .deb files to a sysroot a dynamic loader can use: each package is unpacked with
+ * `dpkg-deb -x` into a folder of its own, and only its library trees (lib*, usr/lib*) move into
+ * the root, in the merged-/usr layout (lib -> usr/lib, lib64 -> usr/lib64, ... as base-files
+ * makes them), so packages built before and after the merge land in one tree. Every link is
+ * rewritten relative to its own place: QEMU looks a path up under its prefix with the host's
+ * kernel, which would follow an absolute link out to the host's own files.
+ * Several architectures share the tree (multiarch: each keeps its libraries in its own triplet
+ * folder); when two packages ship the same path the first one stays, unless it is a link and
+ * the second a real file.
+ * Packages are not trusted to be tame: nothing is written through a link already in the tree,
+ * and a final pass leaves only root's regular files, folders and links that stay inside, with no
+ * setuid or setgid bit and nothing others may write, as QEMU serves the tree to every program.
+ */
+
+
+
+
+
+/** The top-level folders merged-/usr systems keep under usr/ (the links to them are made at the end). */
+const MERGED = (/* unused pure expression or super */ null && (['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32']));
+/** The trees a loader and the libraries' own data need. */
+const KEPT_TREES = (/* unused pure expression or super */ null && (['usr/lib', 'usr/lib32', 'usr/lib64', 'usr/libx32']));
+/** A package path in the merged-/usr layout: lib/x -> usr/lib/x. */
+function mergedPath(path) {
+    const first = path.split('/')[0];
+    return MERGED.includes(first) ? `usr/${path}` : path;
+}
+function isKept(path) {
+    return KEPT_TREES.some(tree => path === tree || path.startsWith(`${tree}/`));
+}
+/** Whether a folder may hold kept trees further down (usr itself, or a folder merged into usr). */
+function leadsToKept(path) {
+    return KEPT_TREES.some(tree => tree.startsWith(`${path}/`));
+}
+/**
+ * Where a package's link should point once it sits in the merged tree, relative to the link's
+ * own folder; undefined when it would point at itself (the same file shipped under /lib and
+ * /usr/lib). A target above the package's root stops at the root, as in a chroot.
+ */
+function relocateLink(linkPath, target) {
+    const fromRoot = target.startsWith('/') ? target : posix.join(posix.dirname(linkPath), target);
+    // Normalising an absolute path stops `..` at the root.
+    const absolute = posix.normalize('/' + fromRoot).slice(1);
+    const destination = mergedPath(absolute);
+    const place = mergedPath(linkPath);
+    if (destination === place)
+        return undefined;
+    return posix.relative(posix.dirname(place), destination) || '.';
+}
+async function lstatOrUndefined(path) {
+    try {
+        return await lstat(path);
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Makes root/path a chain of real folders, creating the missing ones; false when a part of it
+ * is anything else, a link above all (writing through one could land outside the root).
+ */
+async function realFolders(root, path) {
+    let here = root;
+    for (const name of path.split('/')) {
+        if (name === '' || name === '.')
+            continue;
+        here = join(here, name);
+        const info = await lstatOrUndefined(here);
+        if (!info)
+            await mkdir(here, { mode: 0o755 });
+        else if (!info.isDirectory())
+            return false;
+    }
+    return true;
+}
+/**
+ * Moves a package's kept files from its unpacked folder into the root: regular files, folders
+ * and links only, never through a link already there. Returns what it left out.
+ */
+async function placePackage(unpacked, root) {
+    const left = { specials: [], blocked: [] };
+    await placeTree(unpacked, root, '', left);
+    return left;
+}
+async function placeTree(unpacked, root, relative, left) {
+    for (const entry of await readdir(join(unpacked, relative), { withFileTypes: true })) {
+        const path = relative ? `${relative}/${entry.name}` : entry.name;
+        const place = mergedPath(path);
+        if (!isKept(place)) {
+            if (entry.isDirectory() && leadsToKept(place))
+                await placeTree(unpacked, root, path, left);
+            continue;
+        }
+        if (entry.isDirectory()) {
+            if (await realFolders(root, place))
+                await placeTree(unpacked, root, path, left);
+            else
+                left.blocked.push(place);
+            continue;
+        }
+        if (!entry.isFile() && !entry.isSymbolicLink()) {
+            left.specials.push(place);
+            continue;
+        }
+        if (!(await realFolders(root, posix.dirname(place)))) {
+            left.blocked.push(place);
+            continue;
+        }
+        const destination = join(root, place);
+        const existing = await lstatOrUndefined(destination);
+        if (entry.isSymbolicLink()) {
+            const target = relocateLink(path, await readlink(join(unpacked, path)));
+            if (target === undefined || existing)
+                continue;
+            await symlink(target, destination);
+        }
+        else {
+            if (existing && !existing.isSymbolicLink())
+                continue;
+            if (existing)
+                await unlink(destination);
+            await rename(join(unpacked, path), destination);
+        }
+    }
+}
+/**
+ * The final pass over a made sysroot, which others may read and QEMU serves to every program:
+ * only regular files, folders and links stay; every file and folder is owned by whoever made
+ * the tree (root: dpkg-deb as root keeps the packages' owners, such as root:utmp), with no
+ * setuid, setgid or sticky bit and no write for group or others; every link that resolves
+ * outside the root, itself or through other links, is removed. Returns what it changed.
+ */
+async function sanitizeSysroot(root) {
+    const changed = { setIds: [], specials: [] };
+    const links = [];
+    const uid = process.getuid?.() ?? 0;
+    const gid = process.getgid?.() ?? 0;
+    const visit = async (relative) => {
+        const path = relative ? join(root, relative) : root;
+        const info = await lstat(path);
+        if (info.isSymbolicLink()) {
+            links.push(relative);
+            return;
+        }
+        if (!info.isFile() && !info.isDirectory()) {
+            await unlink(path);
+            changed.specials.push(relative);
+            return;
+        }
+        if (info.uid !== uid || info.gid !== gid)
+            await lchown(path, uid, gid);
+        if (info.mode & 0o6000)
+            changed.setIds.push(relative || '.');
+        // chown clears setuid on its own, but not always setgid: the mode is set whatever it did.
+        if (info.mode & 0o7022 || info.uid !== uid || info.gid !== gid)
+            await chmod(path, info.mode & 0o755);
+        if (info.isDirectory())
+            await Promise.all((await readdir(path)).map(name => visit(relative ? `${relative}/${name}` : name)));
+    };
+    await visit('');
+    // Every link is judged before any is removed, so one leaving through another goes as well.
+    const leaving = [];
+    for (const link of links) {
+        const found = await resolveInside(root, link);
+        if ('leaves' in found)
+            leaving.push(link);
+    }
+    for (const link of leaving.sort())
+        await unlink(join(root, link));
+    // The walk is concurrent: sorted, the lists read the same every run.
+    return { leaving, setIds: changed.setIds.sort(), specials: changed.specials.sort() };
+}
+function counted(count, one, many) {
+    return `${count} ${count === 1 ? one : many}`;
+}
+/** One log line for what sanitizing changed; undefined when it changed nothing worth saying. */
+function unpack_sanitizedSummary(changed) {
+    const said = [
+        changed.leaving.length && `dropped ${counted(changed.leaving.length, 'link', 'links')} leaving the sysroot`,
+        changed.setIds.length && `cleared setuid/setgid on ${counted(changed.setIds.length, 'file', 'files')}`,
+        changed.specials.length &&
+            `left out ${counted(changed.specials.length, 'device node, FIFO or socket', 'device nodes, FIFOs or sockets')}`,
+        changed.blocked.length && `left out ${counted(changed.blocked.length, 'entry', 'entries')} that would go through a link`
+    ].filter(Boolean);
+    return said.length ? `libraries: ${said.join(', ')}` : undefined;
+}
+/** The merged-/usr links at the root, for every usr/lib* folder there is. */
+async function makeMergedLinks(root) {
+    await realFolders(root, 'usr/lib');
+    for (const name of ['lib', 'lib32', 'lib64', 'libx32']) {
+        if (!(await lstatOrUndefined(join(root, 'usr', name))))
+            continue;
+        if (await lstatOrUndefined(join(root, name)))
+            continue;
+        await symlink(`usr/${name}`, join(root, name));
+    }
+}
+async function inBatches(items, size, work) {
+    for (let start = 0; start < items.length; start += size) {
+        await Promise.all(items.slice(start, start + size).map((item, i) => work(item, start + i)));
+    }
+}
+/**
+ * Unpacks the .deb files (in the given order, which decides who wins a shared path) into root,
+ * using scratch, a folder only root can enter, for the per-package folders (each removed once
+ * placed). Returns what sanitizing changed (sanitizedSummary says it in a line). Throws when
+ * dpkg-deb is missing or refuses a file.
+ */
+async function unpack_unpackDebs(debs, root, scratch) {
+    await mkdir(root, { recursive: true, mode: 0o755 });
+    // xz decompression dominates and uses one core per package: a few at a time keeps every core busy.
+    await inBatches(debs, 4, async (deb, index) => {
+        const result = await runProgram('dpkg-deb', ['-x', deb, join(scratch, String(index))], { timeoutMs: 300_000 });
+        if (result.code === 127 && /ENOENT/.test(result.stderr)) {
+            const fix = "install the dpkg package, or use input 'sysroot'";
+            throw new LibrariesError('libraries', 'this machine has no dpkg-deb, which unpacks the packages', fix);
+        }
+        if (result.code !== 0)
+            throw new Error(`dpkg-deb -x ${deb} failed: ${result.stderr.trim().split('\n').slice(-1)[0]}`);
+    });
+    const left = { specials: [], blocked: [] };
+    for (let index = 0; index < debs.length; index++) {
+        const unpacked = join(scratch, String(index));
+        const placed = await placePackage(unpacked, root);
+        left.specials.push(...placed.specials);
+        left.blocked.push(...placed.blocked);
+        await rm(unpacked, { recursive: true, force: true });
+    }
+    await makeMergedLinks(root);
+    const changed = await sanitizeSysroot(root);
+    return { ...changed, specials: [...left.specials, ...changed.specials], blocked: left.blocked };
+}
+
+;// CONCATENATED MODULE: ./src/install/libraries/index.ts
+/**
+ * Real foreign programs on the host: a sysroot (QEMU_LD_PREFIX) made of the distribution's own
+ * packages for the emulated architectures. makeSysroot is the whole story: find the machine's
+ * distribution and the archive that serves the architectures, reuse a recent sysroot for the
+ * same request, or resolve the packages with a private apt (signatures checked as always),
+ * reuse the sysroot those exact versions made, or download, unpack and publish a new one.
+ * Nothing here reads the action's inputs or the environment's variables; the caller passes
+ * parsed values (parseLibraries, parseMirror) and places (tool cache, temporary folder).
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const DAY_MS = (/* unused pure expression or super */ null && (24 * 60 * 60 * 1000));
+async function timed(log, what, work) {
+    const started = performance.now();
+    const result = await work();
+    log(`libraries: ${what} took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    return result;
+}
+const USE_SYSROOT = "use input 'sysroot' with a root filesystem of the platform instead";
+async function machineDistribution(osRelease) {
+    const text = await readOsRelease(osRelease);
+    if (text === undefined) {
+        const problem = `cannot tell which distribution this machine runs (no ${osRelease ?? '/etc/os-release'})`;
+        throw new LibrariesError('libraries', problem, USE_SYSROOT);
+    }
+    const fields = parseOsRelease(text);
+    const distribution = distributionOf(fields);
+    if (!distribution) {
+        throw new LibrariesError('libraries', `this machine runs ${fields.PRETTY_NAME || fields.ID || 'an unknown system'}; libraries come from Debian's or Ubuntu's archive`, USE_SYSROOT);
+    }
+    return distribution;
+}
+/** The distribution's archive keyring on this machine (.pgp, else .gpg), one only root can change. */
+async function machineKeyring(distribution) {
+    const problems = [];
+    for (const extension of ['pgp', 'gpg']) {
+        const path = archiveKeyring(distribution, extension);
+        const problem = await rootOnlyProblem(path, 'file');
+        if (!problem)
+            return path;
+        if (!problem.includes('ENOENT'))
+            problems.push(problem);
+    }
+    const keyringPackage = distribution.family === 'ubuntu' ? 'ubuntu-keyring' : 'debian-archive-keyring';
+    const problem = problems.length ? problems.join('; ') : `no ${archiveKeyring(distribution)} on this machine`;
+    throw new LibrariesError('libraries', `${problem}: the archive's signatures cannot be checked`, `install ${keyringPackage} (as root)`);
+}
+/** Makes (or reuses) the sysroot holding the packages and their dependencies for the targets. */
+async function makeSysroot(request) {
+    const log = request.log ?? (() => { });
+    if (!request.targets.length)
+        throw new Error('makeSysroot needs at least one target');
+    if (!request.packages.length) {
+        throw new LibrariesError('libraries', 'no package named', 'name packages of the distribution, such as base, libssl3');
+    }
+    const distribution = await machineDistribution(request.osRelease);
+    const arches = debianArches(request.targets);
+    const keyring = await machineKeyring(distribution);
+    const sources = privateSources(await readAptSources(request.aptEtc), distribution, arches, request.mirror ?? [], keyring);
+    const cacheDir = request.cacheDir;
+    const requested = requestKey(distribution, arches, request.packages, sources);
+    const record = await readRecord(cacheDir, requested);
+    if (record && Date.now() - record.resolvedAt < (request.reuseForMs ?? DAY_MS)) {
+        const path = join(cacheDir, record.sysroot);
+        if (!(await sysrootProblem(path, request.targets))) {
+            log(`libraries: reusing ${path} (resolved ${new Date(record.resolvedAt).toISOString()})`);
+            return { path, cacheHit: true, packages: record.packages };
+        }
+    }
+    await removeAbandoned(cacheDir);
+    const apt = await openPrivateApt({ tempDir: request.tempDir, sources, arches, distribution });
+    try {
+        await timed(log, `apt-get update (private lists for ${arches.join(', ')})`, () => apt.update());
+        const resolved = await timed(log, 'resolving', () => apt.resolve(request.packages));
+        const packages = resolved.map(packageId).sort();
+        const key = sysrootKey(distribution, arches, resolved);
+        log(`libraries: ${resolved.length} packages for ${arches.join(', ')} -> ${key}`);
+        const final = join(cacheDir, key);
+        // A cached tree something damaged is made again rather than trusted.
+        if ((await exists(final)) && (await sysrootProblem(final, request.targets)))
+            await discardSysroot(cacheDir, key);
+        const published = await publishSysroot(cacheDir, key, async (root, scratch) => {
+            const debs = await timed(log, 'downloading', () => apt.download(resolved));
+            const changed = await timed(log, `unpacking ${debs.length} packages`, () => unpackDebs(debs, root, scratch));
+            const said = sanitizedSummary(changed);
+            if (said)
+                log(said);
+            await checkSysroot(root, request.targets, 'libraries', final);
+        });
+        await writeRecord(cacheDir, requested, { sysroot: key, packages, resolvedAt: Date.now() });
+        return { path: published.path, cacheHit: !published.made, packages };
+    }
+    finally {
+        await apt.remove();
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/faces/inputs.ts
@@ -35176,10 +36320,10 @@ function actionAssetBase(env) {
     return server && /^[\w.-]+\/[\w.-]+$/.test(repository) ? `${server}/${repository}` : undefined;
 }
 /** The command line's tool cache: the machine's for root, else the user's cache folder. */
-function commandLineToolCache(uid, env, home = (0,external_node_os_namespaceObject.homedir)()) {
+function commandLineToolCache(uid, env, home = homedir()) {
     if (uid === 0)
         return '/var/cache/setup-x86-on-arm';
-    return (0,external_node_path_.join)(env.XDG_CACHE_HOME || (0,external_node_path_.join)(home, '.cache'), 'setup-x86-on-arm');
+    return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'setup-x86-on-arm');
 }
 /** The machine's root-only interpreter store (written as root or through sudo). */
 const INTERPRETER_STORE = '/var/lib/setup-x86-on-arm/interpreters';
@@ -35203,7 +36347,7 @@ function actionPlaces(env, uid) {
     return {
         toolCache: env.RUNNER_TOOL_CACHE || commandLineToolCache(uid, env),
         toolCacheLabel: env.RUNNER_TOOL_CACHE ? 'RUNNER_TOOL_CACHE' : 'the default cache folder (RUNNER_TOOL_CACHE is not set)',
-        tempDir: env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(),
+        tempDir: env.RUNNER_TEMP || tmpdir(),
         assetBase: actionAssetBase(env),
         interpreterStore: interpreterStoreFor(env)
     };
@@ -35213,7 +36357,7 @@ function actionPlaces(env, uid) {
  * (named by its runner process, which main and post share) that the post step removes.
  */
 function temporarySysrootRoot(env, runnerPid) {
-    return (0,external_node_path_.join)(env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), `setup-x86-on-arm-sysroot-${runnerPid}`);
+    return (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), `setup-x86-on-arm-sysroot-${runnerPid}`);
 }
 /**
  * The command line's places: its cache folder (--cache-dir, else commandLineToolCache). The asset
@@ -35272,9 +36416,9 @@ class SignalStop {
         const work = this.work();
         const leave = () => {
             work.ledger?.releaseNow();
-            for (const dir of [work.workDir, ...(0,scratch/* heldScratch */.qA)()])
+            for (const dir of [work.workDir, ...heldScratch()])
                 if (dir)
-                    (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
+                    (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
             process.exit(exitCodeOf(signal));
         };
         if (this.waiting)
@@ -35291,7 +36435,7 @@ class SignalStop {
         await Promise.race([work.ledger?.idle(), grace]);
         clearTimeout(timer);
         // apt, dpkg-deb or a decompressor still writing into a scratch folder would outlive its removal.
-        await (0,kernel_process/* endPrograms */.vs)();
+        await endPrograms();
         leave();
     }
 }
@@ -35330,8 +36474,6 @@ function exitOnSignals(work) {
 
 
 
-
-
 /** The probe images and containers of main's container check, in the engines it recorded; a failure here only warns. */
 async function removeCheckLeftovers() {
     try {
@@ -35353,18 +36495,18 @@ async function removeCheckLeftovers() {
 /** A sysroot main made for this job alone (its tool cache could not be written); a failure here only warns. */
 async function removeTemporarySysroot(env) {
     const dir = temporarySysrootRoot(env, process.ppid);
-    if (!(0,external_node_fs_.existsSync)(dir))
+    if (!(0,external_node_fs_namespaceObject.existsSync)(dir))
         return;
     try {
-        await (0,promises_.rm)(dir, { recursive: true, force: true });
+        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
         log_info(`removed the temporary sysroot ${dir}`);
     }
     catch (error) {
         warning(`could not remove the temporary sysroot ${dir}: ${error.message}`);
     }
 }
-/** The step; its Context comes from `contextFor` (createContext; a unit test's factory of fakes). */
-async function run(contextFor = createContext) {
+/** The step; the part of a Context it needs comes from `contextFor` (restoreContext; a unit test's fakes). */
+async function run(contextFor = restoreContext) {
     if (isOtherOs(process.platform))
         return; // main changes nothing on macOS and Windows
     const env = process.env;
@@ -35380,24 +36522,13 @@ async function run(contextFor = createContext) {
             log_info(`cleanup: false, leaving ${changes.length} change(s) to the binfmt_misc table in place`);
             return;
         }
-        const uid = process.getuid?.() ?? 0;
-        const holder = savedHolder();
-        const ctx = await contextFor({
-            ...actionPlaces(env, uid),
-            // The job's runner process, as main saved it (or, when main saved none, as it is).
-            holder: holder ?? (await holderFor(process.ppid, jobLabel(env, process.ppid))),
-            ledgerDir: ledgerDirFor(uid, env),
-            persistJournal: () => undefined,
-            log: { info: log_info, notice: notice, warning: warning }
+        const ctx = await contextFor(ledgerDirFor(process.getuid?.() ?? 0, env));
+        exitOnSignals({ ledger: ctx.ledger });
+        const report = await restore(changes, await ctx.privileged(), warning, {
+            ledger: ctx.ledger,
+            holder: savedHolder(),
+            dir: ctx.binfmtDir
         });
-        let report;
-        try {
-            exitOnSignals(ctx);
-            report = await restore(changes, await ctx.privileged(), warning, { ledger: ctx.ledger, holder, dir: ctx.binfmtDir });
-        }
-        finally {
-            await disposeContext(ctx);
-        }
         const done = [
             report.removed.length ? `removed ${report.removed.join(', ')}` : '',
             report.restored.length ? `restored ${report.restored.join(', ')}` : '',
@@ -35409,1057 +36540,6 @@ async function run(contextFor = createContext) {
     catch (error) {
         setFailed(`restoring the binfmt_misc table failed: ${error.message}`);
     }
-}
-
-
-/***/ }),
-
-/***/ 2237:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ax: () => (/* binding */ findInterpreter),
-/* harmony export */   OS: () => (/* binding */ parseQemuVersion)
-/* harmony export */ });
-/* unused harmony exports candidatePaths, unsuitability, qemuVersion */
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _kernel_elf_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6240);
-/* harmony import */ var _kernel_process_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3694);
-/* harmony import */ var _kernel_root_files_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4659);
-/** Finding a QEMU user-mode interpreter already on the machine, and telling its version. */
-
-
-
-
-
-const SYSTEM_DIRS = ['/usr/local/bin', '/usr/bin', '/bin', '/usr/sbin'];
-/** The places distros and peer tools put qemu-<target>, in the order they are tried. */
-function candidatePaths(target, pathEnv = process.env.PATH ?? '') {
-    const dirs = [...pathEnv.split(node_path__WEBPACK_IMPORTED_MODULE_1__.delimiter).filter(d => d.startsWith('/')), ...SYSTEM_DIRS];
-    const paths = dirs.flatMap(dir => [`${dir}/qemu-${target}-static`, `${dir}/qemu-${target}`]);
-    paths.push(`/usr/libexec/qemu-binfmt/${target}-binfmt-P`);
-    return [...new Set(paths)];
-}
-/** Why a file cannot serve as the interpreter for these flags, or undefined when it can. */
-async function unsuitability(path, flags) {
-    const elf = await (0,_kernel_elf_js__WEBPACK_IMPORTED_MODULE_2__/* .readElf */ .o)(path);
-    if (!elf)
-        return `${path} is not an ELF program`;
-    if (flags.includes('F') && !elf.isStatic) {
-        return `${path} is dynamically linked: with the F flag the kernel uses it inside containers, where its libraries are missing`;
-    }
-    if (path.endsWith('-binfmt-P') && !flags.includes('P')) {
-        return `${path} expects the P flag (preserve argv[0]); add P to flags to use it`;
-    }
-    return undefined;
-}
-function exists(path) {
-    return (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.access)(path).then(() => true, () => false);
-}
-/** The first suitable interpreter on the machine for a target. */
-async function findInterpreter(target, flags, pathEnv) {
-    const rejected = [];
-    for (const path of candidatePaths(target, pathEnv)) {
-        if (!(await exists(path)))
-            continue;
-        // Registered, it runs for every user of the machine: only root may be able to change it.
-        const untrusted = await (0,_kernel_root_files_js__WEBPACK_IMPORTED_MODULE_4__/* .rootOnlyProblem */ .k)(path, 'file');
-        const why = untrusted ? `${path} is not root's alone (${untrusted})` : await unsuitability(path, flags);
-        if (why) {
-            rejected.push(why);
-            continue;
-        }
-        return { found: { path, version: await qemuVersion(path) }, rejected };
-    }
-    return { rejected };
-}
-/** "qemu-x86_64 version 8.2.2 (Debian ...)" -> "8.2.2" */
-function parseQemuVersion(text) {
-    return /version (\d+\.\d+(?:\.\d+)?)/.exec(text)?.[1];
-}
-async function qemuVersion(path) {
-    const result = await (0,_kernel_process_js__WEBPACK_IMPORTED_MODULE_3__/* .runProgram */ .mB)(path, ['--version'], { timeoutMs: 10_000 });
-    return result.code === 0 ? parseQemuVersion(result.stdout) : undefined;
-}
-
-
-/***/ }),
-
-/***/ 4281:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   AM: () => (/* binding */ registerLine),
-/* harmony export */   BX: () => (/* binding */ isMounted),
-/* harmony export */   TF: () => (/* binding */ remove),
-/* harmony export */   kz: () => (/* binding */ register),
-/* harmony export */   lQ: () => (/* binding */ sameHandler),
-/* harmony export */   qn: () => (/* binding */ MAX_INTERPRETER_PATH),
-/* harmony export */   vs: () => (/* binding */ unmount),
-/* harmony export */   x6: () => (/* binding */ BINFMT_DIR),
-/* harmony export */   xz: () => (/* binding */ readTable)
-/* harmony export */ });
-/* unused harmony exports parseEntry, diffTables, BinfmtError, explainKernelError, mount */
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _find_on_path_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4404);
-/**
- * The kernel's binfmt_misc interface: parse entries, build register lines, read the table.
- * Pure functions first; the few that touch /proc take a Privileged writer for the writes.
- */
-
-
-const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
-/** The longest interpreter path the kernel takes in a register line. */
-const MAX_INTERPRETER_PATH = 127;
-/** Parses the text of /proc/sys/fs/binfmt_misc/<name>. */
-function parseEntry(name, text) {
-    const entry = { name, enabled: false, interpreter: '', flags: '', type: 'M', offset: 0, magic: '', mask: '' };
-    for (const line of text.split('\n')) {
-        const [key, ...rest] = line.trim().split(' ');
-        const value = rest.join(' ');
-        if (key === 'enabled')
-            entry.enabled = true;
-        else if (key === 'disabled')
-            entry.enabled = false;
-        else if (key === 'interpreter')
-            entry.interpreter = value;
-        else if (key === 'flags:')
-            entry.flags = value;
-        else if (key === 'offset')
-            entry.offset = Number(value);
-        else if (key === 'magic')
-            entry.magic = value.toLowerCase();
-        else if (key === 'mask')
-            entry.mask = value.toLowerCase();
-        else if (key === 'extension') {
-            entry.type = 'E';
-            entry.magic = value.replace(/^\./, '');
-        }
-    }
-    return entry;
-}
-const FIELD_FORBIDDEN = /[:\n\0]/;
-/** Escapes hex bytes as the \xHH form the kernel decodes in a register line. */
-function escapeHex(hex) {
-    return hex.replace(/(..)/g, '\\x$1');
-}
-/**
- * The line written to /proc/sys/fs/binfmt_misc/register for an entry. Throws on anything the
- * kernel would misread: a field holding ':' or a newline, a '/' in the name, lengths past its limits.
- */
-function registerLine(entry) {
-    const { name, type, offset, magic, mask, interpreter, flags } = entry;
-    // 'register' and 'status' are the kernel's own control files in the same folder.
-    if (!name || name.includes('/') || ['.', '..', 'register', 'status'].includes(name) || FIELD_FORBIDDEN.test(name)) {
-        throw new Error(`invalid binfmt entry name: ${JSON.stringify(name)}`);
-    }
-    if (FIELD_FORBIDDEN.test(interpreter) || !interpreter.startsWith('/')) {
-        throw new Error(`invalid interpreter path: ${JSON.stringify(interpreter)}`);
-    }
-    if (interpreter.length > MAX_INTERPRETER_PATH) {
-        throw new Error(`interpreter path longer than ${MAX_INTERPRETER_PATH} characters: ${interpreter}`);
-    }
-    if (!/^[POCF]*$/.test(flags))
-        throw new Error(`invalid binfmt flags: ${JSON.stringify(flags)}`);
-    let line;
-    if (type === 'E') {
-        if (FIELD_FORBIDDEN.test(magic) || magic.includes('/'))
-            throw new Error(`invalid extension: ${magic}`);
-        line = `:${name}:E::${magic}::${interpreter}:${flags}`;
-    }
-    else {
-        if (!/^([0-9a-f]{2})+$/.test(magic) || (mask !== '' && !/^([0-9a-f]{2})+$/.test(mask))) {
-            throw new Error('magic and mask must be hex bytes');
-        }
-        if (mask !== '' && mask.length !== magic.length)
-            throw new Error('mask and magic differ in length');
-        if (offset + magic.length / 2 > 128)
-            throw new Error('magic must lie within the first 128 bytes');
-        line = `:${name}:M:${offset || ''}:${escapeHex(magic)}:${escapeHex(mask)}:${interpreter}:${flags}`;
-    }
-    if (line.length > 1920)
-        throw new Error('register line longer than the kernel accepts');
-    return line;
-}
-/** Is binfmt_misc mounted (its status file present)? */
-async function isMounted(dir = BINFMT_DIR) {
-    try {
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(`${dir}/status`, 'utf8');
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-/** Reads every entry of the table (empty when binfmt_misc is not mounted). */
-async function readTable(dir = BINFMT_DIR) {
-    const table = new Map();
-    let names;
-    try {
-        names = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)(dir);
-    }
-    catch {
-        return table;
-    }
-    await Promise.all(names
-        .filter(name => name !== 'register' && name !== 'status')
-        .map(async (name) => {
-        try {
-            table.set(name, parseEntry(name, await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(`${dir}/${name}`, 'utf8')));
-        }
-        catch {
-            // removed between readdir and read: not part of the table
-        }
-    }));
-    return table;
-}
-/** Do two entries register the same handler (everything but the enabled state)? */
-function sameHandler(a, b) {
-    return (a.type === b.type &&
-        a.offset === b.offset &&
-        a.magic === b.magic &&
-        a.mask === b.mask &&
-        a.interpreter === b.interpreter &&
-        [...a.flags].sort().join('') === [...b.flags].sort().join(''));
-}
-function diffTables(before, after) {
-    const diff = { added: [], removed: [], changed: [] };
-    for (const [name, entry] of after) {
-        const old = before.get(name);
-        if (!old)
-            diff.added.push(entry);
-        else if (!sameHandler(old, entry) || old.enabled !== entry.enabled)
-            diff.changed.push({ before: old, after: entry });
-    }
-    for (const [name, entry] of before)
-        if (!after.has(name))
-            diff.removed.push(entry);
-    return diff;
-}
-/** A change the kernel refused, explained in one line with what to do. */
-class BinfmtError extends Error {
-}
-const UNPRIVILEGED = "this job may not change the kernel's binfmt_misc table (an unprivileged container job, or a user namespace): run the step on the host, or in a container started with --privileged";
-/** Turns what the kernel or mount(8) said into the cause and the fix. */
-function explainKernelError(doing, error) {
-    const code = error.code ?? '';
-    const text = `${code} ${error.message ?? error}`;
-    let why;
-    if (/EROFS|read-only/i.test(text)) {
-        why =
-            "binfmt_misc is read-only here (a container's /proc/sys, or a runner service with ProtectKernelTunables=yes): run the step on the host, or give the container --privileged";
-    }
-    else if (/EPERM|EACCES|not permitted|permission denied/i.test(text))
-        why = `operation not permitted: ${UNPRIVILEGED}`;
-    else if (/unknown filesystem type|mount point does not exist|ENOENT|No such file/i.test(text)) {
-        why = 'this kernel has no binfmt_misc (CONFIG_BINFMT_MISC): use a kernel built with it, as every mainstream distribution is';
-    }
-    else if (/EEXIST|File exists/i.test(text))
-        why = 'another process registered the same name at the same moment: run the step again';
-    else
-        why = text.trim();
-    return new BinfmtError(`cannot ${doing}: ${why}`);
-}
-/** Registers an entry (and disables it again when it was recorded disabled). */
-async function register(sys, entry, dir = BINFMT_DIR) {
-    const line = registerLine(entry);
-    await sys.write(`${dir}/register`, line).catch(error => {
-        throw explainKernelError(`register ${entry.name} in binfmt_misc`, error);
-    });
-    if (!entry.enabled)
-        await sys.write(`${dir}/${entry.name}`, '0');
-}
-/** Removes one entry by name. Never writes to `status` (that would remove every entry). */
-async function remove(sys, name, dir = BINFMT_DIR) {
-    if (!name || name.includes('/') || name === 'status' || name === 'register') {
-        throw new Error(`refusing to remove binfmt entry ${JSON.stringify(name)}`);
-    }
-    await sys.write(`${dir}/${name}`, '-1');
-}
-/** Mounts binfmt_misc, loading the module first when the kernel needs it. */
-async function mount(sys, dir = BINFMT_DIR) {
-    if (await isMounted(dir))
-        return;
-    // Built in, or already loaded: then modprobe has nothing to do (or is not there).
-    const modprobe = systemProgram('modprobe');
-    if (modprobe)
-        await sys.run(modprobe, ['binfmt_misc']).catch(() => undefined);
-    const mounter = systemProgram('mount');
-    if (!mounter)
-        throw new BinfmtError(`cannot mount binfmt_misc: this machine has no mount program in ${SYSTEM_PATH} (util-linux's mount package)`);
-    await sys.run(mounter, ['-t', 'binfmt_misc', 'binfmt_misc', dir]).catch(error => {
-        throw explainKernelError('mount binfmt_misc', error);
-    });
-}
-async function unmount(sys, dir = BINFMT_DIR) {
-    await sys.run((0,_find_on_path_js__WEBPACK_IMPORTED_MODULE_1__/* .systemProgram */ .CA)('umount') ?? 'umount', [dir]);
-}
-
-
-/***/ }),
-
-/***/ 6240:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   o: () => (/* binding */ readElf)
-/* harmony export */ });
-/* unused harmony export parseElf */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/** Just enough ELF reading to tell what a file is for and whether it is statically linked. */
-
-
-const PT_INTERP = 3;
-/** Parses an ELF file's header and program headers; undefined when it is not ELF. */
-function parseElf(header, programHeaders) {
-    if (header.length < 52 || header.readUInt32BE(0) !== 0x7f454c46)
-        return undefined;
-    const bits = header[4] === 2 ? 64 : header[4] === 1 ? 32 : undefined;
-    const littleEndian = header[5] === 1;
-    if (!bits || (bits === 64 && header.length < 64))
-        return undefined;
-    const u16 = (at) => (littleEndian ? header.readUInt16LE(at) : header.readUInt16BE(at));
-    const u32 = (b, at) => (littleEndian ? b.readUInt32LE(at) : b.readUInt32BE(at));
-    const machine = u16(18);
-    const phoff = bits === 64 ? Number(littleEndian ? header.readBigUInt64LE(32) : header.readBigUInt64BE(32)) : u32(header, 28);
-    const phentsize = u16(bits === 64 ? 54 : 42);
-    const phnum = u16(bits === 64 ? 56 : 44);
-    const table = phnum ? programHeaders(phoff, phentsize * phnum) : Buffer.alloc(0);
-    if (!table || table.length < phentsize * phnum)
-        return undefined;
-    let isStatic = true;
-    for (let i = 0; i < phnum; i++)
-        if (u32(table, i * phentsize) === PT_INTERP)
-            isStatic = false;
-    return { bits, littleEndian, machine, isStatic, header: header.subarray(0, 128) };
-}
-/**
- * Reads an ELF file's identity; undefined when the file is missing, not a regular file or not
- * ELF. Opened without blocking so a FIFO put where a program was expected cannot hang the
- * caller; followLinks false refuses a link in the last place (for paths already resolved).
- */
-async function readElf(path, { followLinks = true } = {}) {
-    let file;
-    try {
-        file = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDONLY | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NONBLOCK | (followLinks ? 0 : node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NOFOLLOW));
-    }
-    catch {
-        return undefined;
-    }
-    try {
-        if (!(await file.stat()).isFile())
-            return undefined;
-        // Program headers sit right after the ELF header in every linker's output: 64 KiB holds them.
-        const buffer = Buffer.alloc(65536);
-        const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
-        const data = buffer.subarray(0, bytesRead);
-        return parseElf(data, (offset, length) => (offset + length <= data.length ? data.subarray(offset, offset + length) : undefined));
-    }
-    finally {
-        await file.close();
-    }
-}
-
-
-/***/ }),
-
-/***/ 4404:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   CA: () => (/* binding */ systemProgram),
-/* harmony export */   aY: () => (/* binding */ findOnPath),
-/* harmony export */   sg: () => (/* binding */ SYSTEM_PATH)
-/* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/** Finding a program the way a shell would: the first executable file of that name on PATH. */
-
-
-/** The absolute path of `name` in the first PATH folder that holds it as an executable file. */
-function findOnPath(name, path = process.env.PATH ?? '') {
-    for (const dir of path.split(node_path__WEBPACK_IMPORTED_MODULE_1__.delimiter)) {
-        // Relative PATH entries would depend on the working folder: not ours to follow.
-        if (!dir.startsWith('/'))
-            continue;
-        const candidate = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, name);
-        try {
-            if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(candidate).isFile())
-                continue;
-            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.accessSync)(candidate, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.X_OK);
-            return candidate;
-        }
-        catch {
-            // not here
-        }
-    }
-    return undefined;
-}
-/**
- * Where root's own tools (chroot, mount, modprobe) are looked for: by absolute path, never through
- * a PATH without /usr/sbin (su, a bare service), where they would seem missing and the kernel or
- * the F flag would take the blame.
- */
-const SYSTEM_PATH = '/usr/sbin:/usr/bin:/sbin:/bin';
-/** The absolute path of one of the system's own programs; undefined when the machine has none. */
-function systemProgram(name) {
-    return findOnPath(name, SYSTEM_PATH);
-}
-
-
-/***/ }),
-
-/***/ 5621:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Fr: () => (/* binding */ hostFamily),
-/* harmony export */   P4: () => (/* binding */ PLATFORMS),
-/* harmony export */   Ve: () => (/* binding */ perTarget),
-/* harmony export */   ab: () => (/* binding */ platformOfHeader),
-/* harmony export */   tj: () => (/* binding */ platformOf)
-/* harmony export */ });
-/* unused harmony exports lookupPlatform, headerMatches, entryFor */
-const ELF = '7f454c46';
-const PAD = '0000000000000000';
-const MASK_A = 'ffffffffff' + 'fefe00' + 'ffffffffffffffff' + 'feffffff';
-const MASK_B = 'ffffffffffffff00' + 'ffffffffffffffff' + 'feffffff';
-const MASK_C = 'ffffffffffffff00' + 'ffffffffffffffff' + 'feffff00';
-const MASK_D = 'ffffffffffffff00' + 'ffffffffffffffff' + 'fffeffff';
-const MASK_E = 'fffffffffffffffc' + '00ffffffffffffff' + 'feffffff';
-const MASK_F = 'ffffffffffffff00' + '00ffffffffffffff' + 'feffffff';
-/** ELF class/data/version for 64-bit little endian, 32-bit little endian, 64-bit big endian. */
-const LE64 = '02010100';
-const LE32 = '01010100';
-const BE64 = '02020100';
-const PLATFORMS = [
-    {
-        target: 'x86_64',
-        docker: 'linux/amd64',
-        aliases: ['amd64', 'x86_64', 'x86-64', 'x64', 'linux/amd64'],
-        magic: ELF + LE64 + PAD + '0200' + '3e00',
-        mask: MASK_A,
-        machine: /^x86_64$/,
-        bits: 64,
-        loader: 'lib64/ld-linux-x86-64.so.2',
-        debian: 'amd64'
-    },
-    {
-        target: 'i386',
-        docker: 'linux/386',
-        aliases: ['386', 'i386', 'i486', 'i586', 'i686', 'x86', 'linux/386'],
-        magic: ELF + LE32 + PAD + '0200' + '0300',
-        mask: MASK_A,
-        machine: /^i[3-6]86$/,
-        bits: 32,
-        loader: 'lib/ld-linux.so.2',
-        debian: 'i386'
-    },
-    {
-        target: 'aarch64',
-        docker: 'linux/arm64',
-        aliases: ['arm64', 'aarch64', 'linux/arm64', 'linux/arm64/v8'],
-        magic: ELF + LE64 + PAD + '0200' + 'b700',
-        mask: MASK_B,
-        machine: /^aarch64$/,
-        bits: 64,
-        loader: 'lib/ld-linux-aarch64.so.1',
-        debian: 'arm64'
-    },
-    {
-        target: 'arm',
-        docker: 'linux/arm/v7',
-        aliases: ['arm', 'armhf', 'armel', 'armv6', 'armv7', 'armv7l', 'linux/arm', 'linux/arm/v6', 'linux/arm/v7'],
-        magic: ELF + LE32 + PAD + '0200' + '2800',
-        mask: MASK_B,
-        machine: /^armv\d+[a-z]*$/,
-        bits: 32,
-        loader: 'lib/ld-linux-armhf.so.3',
-        debian: 'armhf'
-    },
-    {
-        target: 'riscv64',
-        docker: 'linux/riscv64',
-        aliases: ['riscv64', 'linux/riscv64'],
-        magic: ELF + LE64 + PAD + '0200' + 'f300',
-        mask: MASK_B,
-        machine: /^riscv64$/,
-        bits: 64,
-        loader: 'lib/ld-linux-riscv64-lp64d.so.1',
-        debian: 'riscv64'
-    },
-    {
-        target: 'ppc64le',
-        docker: 'linux/ppc64le',
-        aliases: ['ppc64le', 'ppc64el', 'linux/ppc64le'],
-        magic: ELF + LE64 + PAD + '0200' + '1500',
-        mask: MASK_C,
-        machine: /^ppc64le$/,
-        bits: 64,
-        loader: 'lib64/ld64.so.2',
-        debian: 'ppc64el'
-    },
-    {
-        target: 's390x',
-        docker: 'linux/s390x',
-        aliases: ['s390x', 'linux/s390x'],
-        magic: ELF + BE64 + PAD + '0002' + '0016',
-        mask: MASK_D,
-        machine: /^s390x$/,
-        bits: 64,
-        loader: 'lib/ld64.so.1',
-        debian: 's390x'
-    },
-    {
-        target: 'mips64el',
-        docker: 'linux/mips64le',
-        aliases: ['mips64le', 'mips64el', 'linux/mips64le'],
-        magic: ELF + LE64 + PAD + '0200' + '0800',
-        mask: MASK_F,
-        machine: /^mips64$/,
-        bits: 64,
-        loader: 'lib64/ld.so.1',
-        debian: 'mips64el'
-    },
-    {
-        target: 'loongarch64',
-        docker: 'linux/loong64',
-        aliases: ['loong64', 'loongarch64', 'linux/loong64'],
-        magic: ELF + LE64 + PAD + '0200' + '0201',
-        mask: MASK_E,
-        machine: /^loongarch64$/,
-        bits: 64,
-        loader: 'lib64/ld-linux-loongarch-lp64d.so.1',
-        debian: 'loong64'
-    }
-];
-/** One fact of every platform, keyed by target: the tables the other layers read. */
-function perTarget(fact) {
-    return Object.fromEntries(PLATFORMS.map(p => [p.target, fact(p)]));
-}
-function platformOf(target) {
-    const found = PLATFORMS.find(p => p.target === target);
-    if (!found)
-        throw new Error(`unknown QEMU target ${target}`);
-    return found;
-}
-/** Finds a platform by any of its names, ignoring case; undefined when unknown. */
-function lookupPlatform(name) {
-    const key = name.trim().toLowerCase();
-    return PLATFORMS.find(p => p.aliases.includes(key));
-}
-/**
- * The targets a host kernel runs itself (its own family, including compat modes): registering a
- * handler for them would send the host's own programs through QEMU.
- */
-function hostFamily(machine) {
-    if (machine === 'x86_64')
-        return ['x86_64', 'i386'];
-    if (/^i[3-6]86$/.test(machine))
-        return ['i386'];
-    if (machine === 'aarch64' || machine === 'arm64')
-        return ['aarch64'];
-    if (/^arm/.test(machine))
-        return ['arm'];
-    if (machine === 'riscv64')
-        return ['riscv64'];
-    if (machine === 'ppc64le')
-        return ['ppc64le'];
-    if (machine === 's390x')
-        return ['s390x'];
-    if (machine === 'mips64')
-        return ['mips64el'];
-    if (machine === 'loongarch64')
-        return ['loongarch64'];
-    return [];
-}
-/** Does a file header match a magic/mask pair at the given offset? The kernel's own test:
- * ((byte ^ magic) & mask) == 0 for every magic byte. */
-function headerMatches(header, magicHex, maskHex, offset = 0) {
-    const magic = Buffer.from(magicHex, 'hex');
-    const mask = maskHex ? Buffer.from(maskHex, 'hex') : Buffer.alloc(magic.length, 0xff);
-    if (header.length < offset + magic.length)
-        return false;
-    for (let i = 0; i < magic.length; i++) {
-        if (((header[offset + i] ^ magic[i]) & mask[i]) !== 0)
-            return false;
-    }
-    return true;
-}
-/** The platform whose magic/mask a header matches, if any. */
-function platformOfHeader(header) {
-    return PLATFORMS.find(p => headerMatches(header, p.magic, p.mask));
-}
-/** The binfmt_misc entry the action registers for a platform. */
-function entryFor(platform, interpreter, flags) {
-    return {
-        name: `qemu-${platform.target}`,
-        enabled: true,
-        type: 'M',
-        offset: 0,
-        magic: platform.magic,
-        mask: platform.mask,
-        interpreter,
-        flags
-    };
-}
-
-
-/***/ }),
-
-/***/ 3694:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Zj: () => (/* binding */ ProgramError),
-  vs: () => (/* binding */ endPrograms),
-  mB: () => (/* binding */ runProgram),
-  zm: () => (/* binding */ streamProgram)
-});
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: ./src/kernel/process.ts
-/**
- * The one way this project runs a program: an argument array, never a shell string. runProgram
- * collects bounded output under a timeout (privileged root or sudo runs build on it);
- * streamProgram runs a filter (a decompressor) with data piped through it as it comes.
- *
- * Ours, not @actions/exec (3.0.0, read for this): its exec and getExecOutput never hand out the
- * child process and pass only cwd and env to spawn, so a run can have no deadline (a hung apt-get
- * or engine would hold the job to its own timeout) and cannot be ended when a signal stops the
- * step before its scratch folder goes (faces/signals.ts); its input is one Buffer, not a stream
- * (the decompressors here take a download as it arrives); it keeps all output, unbounded; and
- * without `silent` it writes each command line to stdout, where the runner reads workflow
- * commands. Each of those is a guarantee this project makes, so the wrapper would have to
- * re-implement spawn around it.
- */
-
-
-/** Programs running now, so a signal's way out can end them (faces/signals.ts). */
-const running = new Set();
-function track(child) {
-    running.add(child);
-    child.on('exit', () => running.delete(child));
-    child.on('error', () => running.delete(child));
-}
-/** Ends every program this process started and still runs (SIGTERM), and waits up to `waitMs` for them to go. */
-async function endPrograms(waitMs = 2000) {
-    const left = [...running].filter(child => child.exitCode === null && child.signalCode === null);
-    const gone = left.map(child => new Promise(resolve => child.once('exit', () => resolve())));
-    for (const child of left)
-        child.kill('SIGTERM');
-    let timer;
-    const waited = new Promise(resolve => {
-        timer = setTimeout(resolve, waitMs);
-        timer.unref();
-    });
-    await Promise.race([Promise.all(gone), waited]);
-    clearTimeout(timer);
-}
-/** Runs a program and collects its output; never throws for a non-zero exit. */
-function runProgram(command, args, options = {}) {
-    return new Promise(resolve => {
-        const child = (0,external_node_child_process_namespaceObject.execFile)(command, args, { env: options.env, timeout: options.timeoutMs ?? 120_000, cwd: options.cwd, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-            const code = error ? (typeof error.code === 'number' ? error.code : 127) : 0;
-            const reason = error && typeof error.code !== 'number' ? `${error.message}\n` : '';
-            resolve({ code, stdout: String(stdout), stderr: reason + String(stderr) });
-        });
-        track(child);
-        if (options.input !== undefined)
-            child.stdin?.end(options.input);
-    });
-}
-/**
- * Why a streamed program failed: 'missing' (not on this machine), 'failed' (it could not be
- * started, or its input broke: detail says what), or 'exit' (a non-zero exit or a signal; stderr
- * holds the first 4 KiB it wrote).
- */
-class ProgramError extends Error {
-    program;
-    failure;
-    detail;
-    exitCode;
-    stderr;
-    constructor(program, failure, detail, exitCode = null, stderr = '') {
-        const said = { missing: `${program} is not on this machine`, failed: `${program}: ${detail}`, exit: `${program} ${detail}` };
-        super(said[failure]);
-        this.program = program;
-        this.failure = failure;
-        this.detail = detail;
-        this.exitCode = exitCode;
-        this.stderr = stderr;
-        this.name = 'ProgramError';
-    }
-}
-/** Largest share of a program's stderr kept for its error. */
-const STDERR_BYTES = 4096;
-/** Pipes deliver 8-64 KiB at a time; handing on larger pieces saves most of the per-chunk overhead. */
-const BATCH_BYTES = 256 * 1024;
-/**
- * Runs a program as a filter: input goes to its stdin, its stdout comes out as it is written.
- * Throws ProgramError when the program cannot start, the input fails, or it exits non-zero; a
- * consumer that stops early ends it (SIGTERM) and waits for it to go.
- */
-async function* streamProgram(command, args, input, options = {}) {
-    const source = input instanceof external_node_stream_.Readable ? input : external_node_stream_.Readable.from(input);
-    // The environment is passed explicitly, so a changed process.env (PATH) is what the child sees even
-    // where a test runner gives the code its own process.env object.
-    const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
-    track(child);
-    let stderr = '';
-    let failure;
-    child.stderr.on('data', (d) => {
-        if (stderr.length < STDERR_BYTES)
-            stderr += d.toString();
-    });
-    const exited = new Promise(resolve => {
-        child.on('error', error => {
-            failure ??= { error, from: 'spawn' };
-            resolve({ code: null, signal: null });
-        });
-        child.on('close', (code, signal) => resolve({ code, signal }));
-    });
-    // A program that stops reading (or a consumer that stops early) closes the pipe: EPIPE is expected.
-    child.stdin.on('error', () => { });
-    source.on('error', error => {
-        failure ??= { error, from: 'input' };
-        child.stdin.destroy();
-    });
-    source.pipe(child.stdin);
-    let finished = false;
-    try {
-        let batch = [];
-        let batched = 0;
-        for await (const chunk of child.stdout) {
-            batch.push(chunk);
-            batched += chunk.length;
-            if (batched >= BATCH_BYTES) {
-                yield batch.length === 1 ? batch[0] : Buffer.concat(batch, batched);
-                batch = [];
-                batched = 0;
-            }
-        }
-        if (batched)
-            yield Buffer.concat(batch, batched);
-        const { code, signal } = await exited;
-        finished = true;
-        if (failure) {
-            const missing = failure.from === 'spawn' && failure.error.code === 'ENOENT';
-            throw new ProgramError(command, missing ? 'missing' : 'failed', failure.error.message);
-        }
-        if (code !== 0)
-            throw new ProgramError(command, 'exit', signal ? `was killed by ${signal}` : `exited with ${code}`, code, stderr);
-    }
-    finally {
-        if (!finished) {
-            source.unpipe(child.stdin);
-            source.destroy();
-            child.stdin.destroy();
-            child.stdout.destroy();
-            if (child.exitCode === null && child.signalCode === null)
-                child.kill('SIGTERM');
-            await exited;
-        }
-    }
-}
-
-
-/***/ }),
-
-/***/ 4659:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ib: () => (/* binding */ untrustedProblem),
-/* harmony export */   dF: () => (/* binding */ trustedUids),
-/* harmony export */   k: () => (/* binding */ rootOnlyProblem),
-/* harmony export */   lj: () => (/* binding */ freshFolder)
-/* harmony export */ });
-/* unused harmony exports openFolder, updateTextFile, readRegularText */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/**
- * What this process creates, reads and runs, by one rule: the machine is shared, so nothing that a
- * user other than the trusted ones can change may steer it. Trusted: root, and the user this
- * process runs as (without root, its own files; as root under sudo, the admin who invoked it).
- * - Folders it works in are made fresh (mkdtemp, mode 0700) under a parent that only trusted users
- *   can change (a sticky folder such as /tmp counts: only an entry's owner may rename it).
- * - A file it reads, runs or hands to the kernel is a regular file that only trusted users can
- *   change, and so is every folder above it, as written and once links are resolved.
- * - Files a person names (an environment file) are opened without following links and without
- *   blocking on a FIFO. Node has no openat(2): a path is walked one folder at a time through
- *   /proc/self/fd, so a folder swapped for a link halfway is never followed, and a link is followed
- *   only where root made it (root's link in a folder only root can write).
- */
-
-
-
-const { O_RDONLY, O_RDWR, O_CREAT, O_EXCL, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK } = node_fs__WEBPACK_IMPORTED_MODULE_0__.constants;
-const GROUP_OR_OTHER_WRITE = 0o022;
-const STICKY = 0o1000;
-/** Links followed before giving up, as the kernel's limit (ELOOP). */
-const MAX_LINKS = 40;
-/** Root, this process's user, and (as root) the admin who ran it through sudo. */
-function trustedUids(env = process.env, uid = process.getuid?.() ?? 0) {
-    const ids = new Set([0, uid]);
-    if (uid === 0 && /^[1-9]\d*$/.test(env.SUDO_UID ?? ''))
-        ids.add(Number(env.SUDO_UID));
-    return [...ids];
-}
-function ownersText(owners) {
-    return owners.length === 1 ? 'root' : `root or uid ${owners.filter(id => id !== 0).join(' or uid ')}`;
-}
-/** Why one path (not its folders) could be changed by an untrusted user; undefined when it cannot. */
-async function entryProblem(path, kind, owners) {
-    let s;
-    try {
-        s = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.lstat)(path);
-    }
-    catch (err) {
-        return `${path} cannot be read (${err.code ?? err.message})`;
-    }
-    if (!owners.includes(s.uid))
-        return `${path} is owned by uid ${s.uid}, not ${ownersText(owners)}`;
-    // A link's own mode means nothing; where it leads is checked through the resolved path.
-    if (s.isSymbolicLink())
-        return undefined;
-    if (kind === 'file' && !s.isFile())
-        return `${path} is not a regular file`;
-    if (kind !== 'file' && !s.isDirectory())
-        return `${path} is not a folder`;
-    if (s.mode & GROUP_OR_OTHER_WRITE && !(kind === 'parent' && s.mode & STICKY)) {
-        return `${path} is writable by ${s.mode & 0o002 ? 'every user' : 'its group'} (mode ${(s.mode & 0o7777).toString(8)})`;
-    }
-    return undefined;
-}
-/** The path and each folder above it, checked; the first problem found. */
-async function chainProblem(path, kind, owners, seen) {
-    const own = await entryProblem(path, kind, owners);
-    if (own)
-        return own;
-    for (let dir = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(path);; dir = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(dir)) {
-        if (!seen.has(dir))
-            seen.set(dir, await entryProblem(dir, 'parent', owners));
-        const problem = seen.get(dir);
-        if (problem)
-            return problem;
-        if (dir === (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(dir))
-            return undefined;
-    }
-}
-/**
- * Why a file or folder could be changed by a user not among `owners` (root alone by default):
- * undefined when it cannot. `seen` remembers folders already checked, so many files walk each once.
- */
-async function untrustedProblem(path, kind, owners = [0], seen = new Map()) {
-    const absolute = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(path);
-    const written = await chainProblem(absolute, kind, owners, seen);
-    if (written)
-        return written;
-    let real;
-    try {
-        real = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.realpath)(absolute);
-    }
-    catch (err) {
-        return `${absolute} cannot be resolved (${err.code ?? err.message})`;
-    }
-    return real === absolute ? undefined : chainProblem(real, kind, owners, seen);
-}
-/** Why a file or folder is not root's alone (the interpreter and sysroot stores); undefined when it is. */
-function rootOnlyProblem(path, kind, seen) {
-    return untrustedProblem(path, kind === 'directory' ? 'folder' : 'file', [0], seen);
-}
-/**
- * A new folder for this run (mkdtemp: a name no one can guess, made only if it did not exist,
- * mode 0700) under the first of `parents` that only trusted users can change; `mode` widens it
- * where another of root's own users must enter (apt's _apt). Throws one line naming every parent
- * and why it was passed over.
- */
-async function freshFolder(parents, prefix, mode = 0o700, owners = trustedUids()) {
-    const problems = [];
-    // A parent is never made here: making a path as root would follow whatever links are on it.
-    for (const parent of [...new Set(parents.filter(Boolean).map(p => (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(p)))]) {
-        const problem = await untrustedProblem(parent, 'parent', owners);
-        if (problem) {
-            problems.push(problem);
-            continue;
-        }
-        const dir = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(parent, prefix));
-        if (mode !== 0o700)
-            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.chmod)(dir, mode);
-        return dir;
-    }
-    throw new Error(`no folder to work in that only ${ownersText(owners)} can change: ${problems.join('; ')}; ` +
-        'point RUNNER_TEMP or TMPDIR at a folder of your own that others cannot write');
-}
-const proc = (folder, name) => `/proc/self/fd/${folder.fd}/${name}`;
-/**
- * Opens a folder by walking its path one name at a time, never following a link that someone other
- * than root could have made. The caller closes the handle.
- */
-async function openFolder(path) {
-    let folder = await open('/', O_RDONLY | O_DIRECTORY);
-    const pending = resolve(path).split('/').filter(Boolean);
-    let links = 0;
-    try {
-        while (pending.length) {
-            const name = pending.shift();
-            if (name === '.')
-                continue;
-            let next;
-            try {
-                next = await open(proc(folder, name), O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-            }
-            catch (error) {
-                const code = error.code;
-                const info = code === 'ELOOP' || code === 'ENOTDIR' ? await lstat(proc(folder, name)) : undefined;
-                if (!info?.isSymbolicLink())
-                    throw error;
-                const here = await folder.stat();
-                const rootMade = info.uid === 0 && here.uid === 0 && (!(here.mode & GROUP_OR_OTHER_WRITE) || here.mode & STICKY);
-                if (!rootMade) {
-                    throw new Error(`${path}: ${name} is a link someone other than root may have made; give the path without links`, { cause: error });
-                }
-                if (++links > MAX_LINKS)
-                    throw new Error(`${path} goes through more than ${MAX_LINKS} links`, { cause: error });
-                const target = await readlink(proc(folder, name));
-                if (target.startsWith('/')) {
-                    await folder.close();
-                    folder = await open('/', O_RDONLY | O_DIRECTORY);
-                }
-                pending.unshift(...target.split('/').filter(Boolean));
-                continue;
-            }
-            await folder.close();
-            folder = next;
-        }
-        return folder;
-    }
-    catch (error) {
-        await folder.close();
-        throw error;
-    }
-}
-/**
- * Rewrites a text file a person named (`update` gets its text, '' when it does not exist yet)
- * without following a link at any step. An existing file must be a regular file with one name,
- * owned by root or by the owner of its folder; a new one is made there (never through a link) and
- * given to the folder's owner, as if that user had made it (or, with create false, nothing happens).
- * Unchanged text writes nothing.
- */
-async function updateTextFile(path, update, create = true) {
-    const folder = await openFolder(dirname(resolve(path))).catch(error => {
-        if (error.code !== 'ENOENT')
-            throw error;
-        throw new Error(`the folder of ${path} does not exist`, { cause: error });
-    });
-    let file;
-    try {
-        const at = proc(folder, basename(path));
-        const owner = await folder.stat();
-        try {
-            file = await open(at, O_RDWR | O_NOFOLLOW | O_NONBLOCK);
-        }
-        catch (error) {
-            const code = error.code;
-            if (code === 'ELOOP')
-                throw new Error(`${path} is a link: give the file itself`, { cause: error });
-            if (code !== 'ENOENT')
-                throw error;
-            if (!create)
-                return;
-            file = await open(at, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
-            if (process.getuid?.() === 0)
-                await file.chown(owner.uid, owner.gid);
-        }
-        const info = await file.stat();
-        if (!info.isFile())
-            throw new Error(`${path} is not a regular file`);
-        if (info.nlink > 1)
-            throw new Error(`${path} has ${info.nlink} names (hard links): give a file of its own`);
-        if (info.uid !== 0 && info.uid !== owner.uid) {
-            throw new Error(`${path} is owned by uid ${info.uid}, neither root nor the owner of its folder (uid ${owner.uid})`);
-        }
-        const text = (await file.readFile()).toString('utf8');
-        const next = update(text);
-        if (next === text)
-            return;
-        await file.truncate(0);
-        await file.write(next, 0, 'utf8');
-    }
-    finally {
-        await file?.close();
-        await folder.close();
-    }
-}
-/** A regular file's text, read without following a link or blocking on a FIFO; undefined when it does not exist. */
-async function readRegularText(path) {
-    let file;
-    try {
-        file = await open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
-    }
-    catch (error) {
-        const code = error.code;
-        if (code === 'ENOENT')
-            return undefined;
-        if (code === 'ELOOP')
-            throw new Error(`${path} is a link: give the file itself`, { cause: error });
-        throw error;
-    }
-    try {
-        if (!(await file.stat()).isFile())
-            throw new Error(`${path} is not a regular file`);
-        return (await file.readFile()).toString('utf8');
-    }
-    finally {
-        await file.close();
-    }
-}
-
-
-/***/ }),
-
-/***/ 7471:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   ES: () => (/* binding */ holdScratch),
-/* harmony export */   Wl: () => (/* binding */ dropScratch),
-/* harmony export */   qA: () => (/* binding */ heldScratch)
-/* harmony export */ });
-/**
- * Folders this process is writing outside its run's own scratch folder (a root-only download in
- * the interpreter store's incoming folder): a signal's way out removes them with the rest
- * (faces/signals.ts), and the code that made one drops it here when it removes it itself.
- */
-const live = new Set();
-function holdScratch(dir) {
-    live.add(dir);
-}
-function dropScratch(dir) {
-    live.delete(dir);
-}
-/** The folders held now. */
-function heldScratch() {
-    return [...live];
 }
 
 
@@ -36556,20 +36636,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
-/***/ 1455:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-
-/***/ }),
-
 /***/ 7067:
 /***/ ((module) => {
 
@@ -36591,13 +36657,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-
-/***/ }),
-
 /***/ 643:
 /***/ ((module) => {
 
@@ -36616,13 +36675,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:queryst
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-
-/***/ }),
-
-/***/ 6466:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 
 /***/ }),
 
@@ -36687,819 +36739,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
-/***/ }),
-
-/***/ 2779:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-var https__WEBPACK_IMPORTED_MODULE_1___namespace_cache;
-var http__WEBPACK_IMPORTED_MODULE_0___namespace_cache;
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Qq: () => (/* binding */ HttpClient)
-/* harmony export */ });
-/* unused harmony exports HttpCodes, Headers, MediaTypes, getProxyUrl, HttpClientError, HttpClientResponse, isHttps */
-/* harmony import */ var http__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8611);
-/* harmony import */ var https__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5692);
-/* harmony import */ var _proxy_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9783);
-/* harmony import */ var tunnel__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(770);
-/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6752);
-/* eslint-disable @typescript-eslint/no-explicit-any */
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-var HttpCodes;
-(function (HttpCodes) {
-    HttpCodes[HttpCodes["OK"] = 200] = "OK";
-    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
-    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
-    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
-    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
-    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
-    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
-    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
-    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
-    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
-    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
-    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
-    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
-    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
-    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
-    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
-    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
-    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
-    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
-    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
-    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
-    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
-    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (HttpCodes = {}));
-var Headers;
-(function (Headers) {
-    Headers["Accept"] = "accept";
-    Headers["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
-var MediaTypes;
-(function (MediaTypes) {
-    MediaTypes["ApplicationJson"] = "application/json";
-})(MediaTypes || (MediaTypes = {}));
-/**
- * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
- * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
- */
-function getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
-    return proxyUrl ? proxyUrl.href : '';
-}
-const HttpRedirectCodes = [
-    HttpCodes.MovedPermanently,
-    HttpCodes.ResourceMoved,
-    HttpCodes.SeeOther,
-    HttpCodes.TemporaryRedirect,
-    HttpCodes.PermanentRedirect
-];
-const HttpResponseRetryCodes = [
-    HttpCodes.BadGateway,
-    HttpCodes.ServiceUnavailable,
-    HttpCodes.GatewayTimeout
-];
-const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
-const ExponentialBackoffCeiling = 10;
-const ExponentialBackoffTimeSlice = 5;
-class HttpClientError extends Error {
-    constructor(message, statusCode) {
-        super(message);
-        this.name = 'HttpClientError';
-        this.statusCode = statusCode;
-        Object.setPrototypeOf(this, HttpClientError.prototype);
-    }
-}
-class HttpClientResponse {
-    constructor(message) {
-        this.message = message;
-    }
-    readBody() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                let output = Buffer.alloc(0);
-                this.message.on('data', (chunk) => {
-                    output = Buffer.concat([output, chunk]);
-                });
-                this.message.on('end', () => {
-                    resolve(output.toString());
-                });
-            }));
-        });
-    }
-    readBodyBuffer() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                const chunks = [];
-                this.message.on('data', (chunk) => {
-                    chunks.push(chunk);
-                });
-                this.message.on('end', () => {
-                    resolve(Buffer.concat(chunks));
-                });
-            }));
-        });
-    }
-}
-function isHttps(requestUrl) {
-    const parsedUrl = new URL(requestUrl);
-    return parsedUrl.protocol === 'https:';
-}
-class HttpClient {
-    constructor(userAgent, handlers, requestOptions) {
-        this._ignoreSslError = false;
-        this._allowRedirects = true;
-        this._allowRedirectDowngrade = false;
-        this._maxRedirects = 50;
-        this._allowRetries = false;
-        this._maxRetries = 1;
-        this._keepAlive = false;
-        this._disposed = false;
-        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
-        this.handlers = handlers || [];
-        this.requestOptions = requestOptions;
-        if (requestOptions) {
-            if (requestOptions.ignoreSslError != null) {
-                this._ignoreSslError = requestOptions.ignoreSslError;
-            }
-            this._socketTimeout = requestOptions.socketTimeout;
-            if (requestOptions.allowRedirects != null) {
-                this._allowRedirects = requestOptions.allowRedirects;
-            }
-            if (requestOptions.allowRedirectDowngrade != null) {
-                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
-            }
-            if (requestOptions.maxRedirects != null) {
-                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
-            }
-            if (requestOptions.keepAlive != null) {
-                this._keepAlive = requestOptions.keepAlive;
-            }
-            if (requestOptions.allowRetries != null) {
-                this._allowRetries = requestOptions.allowRetries;
-            }
-            if (requestOptions.maxRetries != null) {
-                this._maxRetries = requestOptions.maxRetries;
-            }
-        }
-    }
-    options(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    get(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('GET', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    del(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    post(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('POST', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    patch(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    put(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PUT', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    head(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request(verb, requestUrl, stream, additionalHeaders);
-        });
-    }
-    /**
-     * Gets a typed object from an endpoint
-     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
-     */
-    getJson(requestUrl_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            const res = yield this.get(requestUrl, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    postJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.post(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    putJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.put(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    patchJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.patch(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    /**
-     * Makes a raw http request.
-     * All other methods such as get, post, patch, and request ultimately call this.
-     * Prefer get, del, post and patch
-     */
-    request(verb, requestUrl, data, headers) {
-        return __awaiter(this, void 0, void 0, function* () {
-            if (this._disposed) {
-                throw new Error('Client has already been disposed.');
-            }
-            const parsedUrl = new URL(requestUrl);
-            let info = this._prepareRequest(verb, parsedUrl, headers);
-            // Only perform retries on reads since writes may not be idempotent.
-            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
-                ? this._maxRetries + 1
-                : 1;
-            let numTries = 0;
-            let response;
-            do {
-                response = yield this.requestRaw(info, data);
-                // Check if it's an authentication challenge
-                if (response &&
-                    response.message &&
-                    response.message.statusCode === HttpCodes.Unauthorized) {
-                    let authenticationHandler;
-                    for (const handler of this.handlers) {
-                        if (handler.canHandleAuthentication(response)) {
-                            authenticationHandler = handler;
-                            break;
-                        }
-                    }
-                    if (authenticationHandler) {
-                        return authenticationHandler.handleAuthentication(this, info, data);
-                    }
-                    else {
-                        // We have received an unauthorized response but have no handlers to handle it.
-                        // Let the response return to the caller.
-                        return response;
-                    }
-                }
-                let redirectsRemaining = this._maxRedirects;
-                while (response.message.statusCode &&
-                    HttpRedirectCodes.includes(response.message.statusCode) &&
-                    this._allowRedirects &&
-                    redirectsRemaining > 0) {
-                    const redirectUrl = response.message.headers['location'];
-                    if (!redirectUrl) {
-                        // if there's no location to redirect to, we won't
-                        break;
-                    }
-                    const parsedRedirectUrl = new URL(redirectUrl);
-                    if (parsedUrl.protocol === 'https:' &&
-                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
-                        !this._allowRedirectDowngrade) {
-                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
-                    }
-                    // we need to finish reading the response before reassigning response
-                    // which will leak the open socket.
-                    yield response.readBody();
-                    // strip authorization header if redirected to a different hostname
-                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                        for (const header in headers) {
-                            // header names are case insensitive
-                            if (header.toLowerCase() === 'authorization') {
-                                delete headers[header];
-                            }
-                        }
-                    }
-                    // let's make the request with the new redirectUrl
-                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
-                    response = yield this.requestRaw(info, data);
-                    redirectsRemaining--;
-                }
-                if (!response.message.statusCode ||
-                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
-                    // If not a retry code, return immediately instead of retrying
-                    return response;
-                }
-                numTries += 1;
-                if (numTries < maxTries) {
-                    yield response.readBody();
-                    yield this._performExponentialBackoff(numTries);
-                }
-            } while (numTries < maxTries);
-            return response;
-        });
-    }
-    /**
-     * Needs to be called if keepAlive is set to true in request options.
-     */
-    dispose() {
-        if (this._agent) {
-            this._agent.destroy();
-        }
-        this._disposed = true;
-    }
-    /**
-     * Raw request.
-     * @param info
-     * @param data
-     */
-    requestRaw(info, data) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => {
-                function callbackForResult(err, res) {
-                    if (err) {
-                        reject(err);
-                    }
-                    else if (!res) {
-                        // If `err` is not passed, then `res` must be passed.
-                        reject(new Error('Unknown error'));
-                    }
-                    else {
-                        resolve(res);
-                    }
-                }
-                this.requestRawWithCallback(info, data, callbackForResult);
-            });
-        });
-    }
-    /**
-     * Raw request with callback.
-     * @param info
-     * @param data
-     * @param onResult
-     */
-    requestRawWithCallback(info, data, onResult) {
-        if (typeof data === 'string') {
-            if (!info.options.headers) {
-                info.options.headers = {};
-            }
-            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
-        }
-        let callbackCalled = false;
-        function handleResult(err, res) {
-            if (!callbackCalled) {
-                callbackCalled = true;
-                onResult(err, res);
-            }
-        }
-        const req = info.httpModule.request(info.options, (msg) => {
-            const res = new HttpClientResponse(msg);
-            handleResult(undefined, res);
-        });
-        let socket;
-        req.on('socket', sock => {
-            socket = sock;
-        });
-        // If we ever get disconnected, we want the socket to timeout eventually
-        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
-            if (socket) {
-                socket.end();
-            }
-            handleResult(new Error(`Request timeout: ${info.options.path}`));
-        });
-        req.on('error', function (err) {
-            // err has statusCode property
-            // res should have headers
-            handleResult(err);
-        });
-        if (data && typeof data === 'string') {
-            req.write(data, 'utf8');
-        }
-        if (data && typeof data !== 'string') {
-            data.on('close', function () {
-                req.end();
-            });
-            data.pipe(req);
-        }
-        else {
-            req.end();
-        }
-    }
-    /**
-     * Gets an http agent. This function is useful when you need an http agent that handles
-     * routing through a proxy server - depending upon the url and proxy environment variables.
-     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
-     */
-    getAgent(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        return this._getAgent(parsedUrl);
-    }
-    getAgentDispatcher(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        const proxyUrl = _proxy_js__WEBPACK_IMPORTED_MODULE_2__/* .getProxyUrl */ .s(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (!useProxy) {
-            return;
-        }
-        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
-    }
-    _prepareRequest(method, requestUrl, headers) {
-        const info = {};
-        info.parsedUrl = requestUrl;
-        const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? /*#__PURE__*/ (https__WEBPACK_IMPORTED_MODULE_1___namespace_cache || (https__WEBPACK_IMPORTED_MODULE_1___namespace_cache = __nccwpck_require__.t(https__WEBPACK_IMPORTED_MODULE_1__, 2))) : /*#__PURE__*/ (http__WEBPACK_IMPORTED_MODULE_0___namespace_cache || (http__WEBPACK_IMPORTED_MODULE_0___namespace_cache = __nccwpck_require__.t(http__WEBPACK_IMPORTED_MODULE_0__, 2)));
-        const defaultPort = usingSsl ? 443 : 80;
-        info.options = {};
-        info.options.host = info.parsedUrl.hostname;
-        info.options.port = info.parsedUrl.port
-            ? parseInt(info.parsedUrl.port)
-            : defaultPort;
-        info.options.path =
-            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
-        info.options.method = method;
-        info.options.headers = this._mergeHeaders(headers);
-        if (this.userAgent != null) {
-            info.options.headers['user-agent'] = this.userAgent;
-        }
-        info.options.agent = this._getAgent(info.parsedUrl);
-        // gives handlers an opportunity to participate
-        if (this.handlers) {
-            for (const handler of this.handlers) {
-                handler.prepareRequest(info.options);
-            }
-        }
-        return info;
-    }
-    _mergeHeaders(headers) {
-        if (this.requestOptions && this.requestOptions.headers) {
-            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
-        }
-        return lowercaseKeys(headers || {});
-    }
-    /**
-     * Gets an existing header value or returns a default.
-     * Handles converting number header values to strings since HTTP headers must be strings.
-     * Note: This returns string | string[] since some headers can have multiple values.
-     * For headers that must always be a single string (like Content-Type), use the
-     * specialized _getExistingOrDefaultContentTypeHeader method instead.
-     */
-    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
-            if (headerValue) {
-                clientHeader =
-                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
-            }
-        }
-        const additionalValue = additionalHeaders[header];
-        if (additionalValue !== undefined) {
-            return typeof additionalValue === 'number'
-                ? additionalValue.toString()
-                : additionalValue;
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    /**
-     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
-     * Always returns a single string (not an array) since Content-Type should be a single value.
-     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
-     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
-     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
-     */
-    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
-            if (headerValue) {
-                if (typeof headerValue === 'number') {
-                    clientHeader = String(headerValue);
-                }
-                else if (Array.isArray(headerValue)) {
-                    clientHeader = headerValue.join(', ');
-                }
-                else {
-                    clientHeader = headerValue;
-                }
-            }
-        }
-        const additionalValue = additionalHeaders[Headers.ContentType];
-        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
-        if (additionalValue !== undefined) {
-            if (typeof additionalValue === 'number') {
-                return String(additionalValue);
-            }
-            else if (Array.isArray(additionalValue)) {
-                return additionalValue.join(', ');
-            }
-            else {
-                return additionalValue;
-            }
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    _getAgent(parsedUrl) {
-        let agent;
-        const proxyUrl = _proxy_js__WEBPACK_IMPORTED_MODULE_2__/* .getProxyUrl */ .s(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (this._keepAlive && useProxy) {
-            agent = this._proxyAgent;
-        }
-        if (!useProxy) {
-            agent = this._agent;
-        }
-        // if agent is already assigned use that agent.
-        if (agent) {
-            return agent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        let maxSockets = 100;
-        if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http__WEBPACK_IMPORTED_MODULE_0__.globalAgent.maxSockets;
-        }
-        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
-        if (proxyUrl && proxyUrl.hostname) {
-            const agentOptions = {
-                maxSockets,
-                keepAlive: this._keepAlive,
-                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
-                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
-                })), { host: proxyUrl.hostname, port: proxyUrl.port })
-            };
-            let tunnelAgent;
-            const overHttps = proxyUrl.protocol === 'https:';
-            if (usingSsl) {
-                tunnelAgent = overHttps ? tunnel__WEBPACK_IMPORTED_MODULE_3__.httpsOverHttps : tunnel__WEBPACK_IMPORTED_MODULE_3__.httpsOverHttp;
-            }
-            else {
-                tunnelAgent = overHttps ? tunnel__WEBPACK_IMPORTED_MODULE_3__.httpOverHttps : tunnel__WEBPACK_IMPORTED_MODULE_3__.httpOverHttp;
-            }
-            agent = tunnelAgent(agentOptions);
-            this._proxyAgent = agent;
-        }
-        // if tunneling agent isn't assigned create a new agent
-        if (!agent) {
-            const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https__WEBPACK_IMPORTED_MODULE_1__.Agent(options) : new http__WEBPACK_IMPORTED_MODULE_0__.Agent(options);
-            this._agent = agent;
-        }
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            agent.options = Object.assign(agent.options || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return agent;
-    }
-    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
-        let proxyAgent;
-        if (this._keepAlive) {
-            proxyAgent = this._proxyAgentDispatcher;
-        }
-        // if agent is already assigned use that agent.
-        if (proxyAgent) {
-            return proxyAgent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici__WEBPACK_IMPORTED_MODULE_4__/* .ProxyAgent */ .kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
-            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
-        })));
-        this._proxyAgentDispatcher = proxyAgent;
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return proxyAgent;
-    }
-    _getUserAgentWithOrchestrationId(userAgent) {
-        const baseUserAgent = userAgent || 'actions/http-client';
-        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
-        if (orchId) {
-            // Sanitize the orchestration ID to ensure it contains only valid characters
-            // Valid characters: 0-9, a-z, _, -, .
-            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
-        }
-        return baseUserAgent;
-    }
-    _performExponentialBackoff(retryNumber) {
-        return __awaiter(this, void 0, void 0, function* () {
-            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-            return new Promise(resolve => setTimeout(() => resolve(), ms));
-        });
-    }
-    _processResponse(res, options) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
-                const statusCode = res.message.statusCode || 0;
-                const response = {
-                    statusCode,
-                    result: null,
-                    headers: {}
-                };
-                // not found leads to null obj returned
-                if (statusCode === HttpCodes.NotFound) {
-                    resolve(response);
-                }
-                // get the result from the body
-                function dateTimeDeserializer(key, value) {
-                    if (typeof value === 'string') {
-                        const a = new Date(value);
-                        if (!isNaN(a.valueOf())) {
-                            return a;
-                        }
-                    }
-                    return value;
-                }
-                let obj;
-                let contents;
-                try {
-                    contents = yield res.readBody();
-                    if (contents && contents.length > 0) {
-                        if (options && options.deserializeDates) {
-                            obj = JSON.parse(contents, dateTimeDeserializer);
-                        }
-                        else {
-                            obj = JSON.parse(contents);
-                        }
-                        response.result = obj;
-                    }
-                    response.headers = res.message.headers;
-                }
-                catch (err) {
-                    // Invalid resource (contents not json);  leaving result obj null
-                }
-                // note that 3xx redirects are handled by the http layer.
-                if (statusCode > 299) {
-                    let msg;
-                    // if exception/error in body, attempt to get better error
-                    if (obj && obj.message) {
-                        msg = obj.message;
-                    }
-                    else if (contents && contents.length > 0) {
-                        // it may be the case that the exception is in the body message as string
-                        msg = contents;
-                    }
-                    else {
-                        msg = `Failed request: (${statusCode})`;
-                    }
-                    const err = new HttpClientError(msg, statusCode);
-                    err.result = response.result;
-                    reject(err);
-                }
-                else {
-                    resolve(response);
-                }
-            }));
-        });
-    }
-}
-const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
-//# sourceMappingURL=index.js.map
-
-/***/ }),
-
-/***/ 9783:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   H: () => (/* binding */ checkBypass),
-/* harmony export */   s: () => (/* binding */ getProxyUrl)
-/* harmony export */ });
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
-
 /***/ })
 
 /******/ });
@@ -37533,9 +36772,6 @@ class DecodedURL extends URL {
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
-/******/ 
-/******/ // expose the modules object (__webpack_modules__)
-/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -37610,48 +36846,6 @@ class DecodedURL extends URL {
 /******/ 	};
 /******/ })();
 /******/ 
-/******/ /* webpack/runtime/compat get default export */
-/******/ (() => {
-/******/ 	// getDefaultExport function for compatibility with non-harmony modules
-/******/ 	__nccwpck_require__.n = (module) => {
-/******/ 		var getter = module && module.__esModule ?
-/******/ 			() => (module['default']) :
-/******/ 			() => (module);
-/******/ 		__nccwpck_require__.d(getter, { a: getter });
-/******/ 		return getter;
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/create fake namespace object */
-/******/ (() => {
-/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
-/******/ 	var leafPrototypes;
-/******/ 	// create a fake namespace object
-/******/ 	// mode & 1: value is a module id, require it
-/******/ 	// mode & 2: merge all properties of value into the ns
-/******/ 	// mode & 4: return value when already ns object
-/******/ 	// mode & 16: return value when it's Promise-like
-/******/ 	// mode & 8|1: behave like require
-/******/ 	__nccwpck_require__.t = function(value, mode) {
-/******/ 		if(mode & 1) value = this(value);
-/******/ 		if(mode & 8) return value;
-/******/ 		if(typeof value === 'object' && value) {
-/******/ 			if((mode & 4) && value.__esModule) return value;
-/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
-/******/ 		}
-/******/ 		var ns = Object.create(null);
-/******/ 		__nccwpck_require__.r(ns);
-/******/ 		var def = {};
-/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
-/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
-/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
-/******/ 		}
-/******/ 		def['default'] = () => (value);
-/******/ 		__nccwpck_require__.d(ns, def);
-/******/ 		return ns;
-/******/ 	};
-/******/ })();
-/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -37664,105 +36858,9 @@ class DecodedURL extends URL {
 /******/ 	};
 /******/ })();
 /******/ 
-/******/ /* webpack/runtime/ensure chunk */
-/******/ (() => {
-/******/ 	__nccwpck_require__.f = {};
-/******/ 	// This file contains only the entry chunk.
-/******/ 	// The chunk loading function for additional chunks
-/******/ 	__nccwpck_require__.e = (chunkId) => {
-/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
-/******/ 			__nccwpck_require__.f[key](chunkId, promises);
-/******/ 			return promises;
-/******/ 		}, []));
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/get javascript chunk filename */
-/******/ (() => {
-/******/ 	// This function allow to reference async chunks
-/******/ 	__nccwpck_require__.u = (chunkId) => {
-/******/ 		// return url for filenames based on template
-/******/ 		return "" + chunkId + ".index.js";
-/******/ 	};
-/******/ })();
-/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/make namespace object */
-/******/ (() => {
-/******/ 	// define __esModule on exports
-/******/ 	__nccwpck_require__.r = (exports) => {
-/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
-/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
-/******/ 		}
-/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/import chunk loading */
-/******/ (() => {
-/******/ 	// no baseURI
-/******/ 	
-/******/ 	// object to store loaded and loading chunks
-/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
-/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
-/******/ 	var installedChunks = {
-/******/ 		792: 0
-/******/ 	};
-/******/ 	
-/******/ 	var installChunk = (data) => {
-/******/ 		var {ids, modules, runtime} = data;
-/******/ 		// add "modules" to the modules object,
-/******/ 		// then flag all "ids" as loaded and fire callback
-/******/ 		var moduleId, chunkId, i = 0;
-/******/ 		for(moduleId in modules) {
-/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
-/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
-/******/ 			}
-/******/ 		}
-/******/ 		if(runtime) runtime(__nccwpck_require__);
-/******/ 		for(;i < ids.length; i++) {
-/******/ 			chunkId = ids[i];
-/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
-/******/ 				installedChunks[chunkId][0]();
-/******/ 			}
-/******/ 			installedChunks[ids[i]] = 0;
-/******/ 		}
-/******/ 	
-/******/ 	}
-/******/ 	
-/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
-/******/ 			// import() chunk loading for javascript
-/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
-/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
-/******/ 	
-/******/ 				// a Promise means "currently loading".
-/******/ 				if(installedChunkData) {
-/******/ 					promises.push(installedChunkData[1]);
-/******/ 				} else {
-/******/ 					if(true) { // all chunks have JS
-/******/ 						// setup Promise in chunk cache
-/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
-/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
-/******/ 							throw e;
-/******/ 						});
-/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
-/******/ 						promises.push(installedChunkData[1] = promise);
-/******/ 					}
-/******/ 				}
-/******/ 			}
-/******/ 	};
-/******/ 	
-/******/ 	// no prefetching
-/******/ 	
-/******/ 	// no preloaded
-/******/ 	
-/******/ 	// no external install chunk
-/******/ 	
-/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/

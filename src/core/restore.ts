@@ -9,10 +9,24 @@
  * removed or registered: a change counts only when the ledger says this job holds that entry.
  */
 import { BINFMT_DIR, type Entry, isMounted, readTable, register, remove, sameHandler, unmount } from '../kernel/binfmt.js'
-import type { Privileged } from '../kernel/privileged.js'
+import { type Privileged, privileged } from '../kernel/privileged.js'
 import { type Holder, holderProblem, neverStale, sameHolder } from '../records/holder.js'
 import { type Change, changeProblem } from '../records/journal.js'
-import type { Held, Ledger, LedgerData } from '../records/ledger.js'
+import type { Context } from './context.js'
+import { type Held, Ledger, type LedgerData } from '../records/ledger.js'
+
+/**
+ * The part of a Context that undoing a job's changes needs: no scratch folder and no prober, so a
+ * post step restores the table on a full disk too.
+ */
+export type RestoreContext = Pick<Context, 'ledger' | 'privileged' | 'binfmtDir'>
+
+/** How the post step gets its RestoreContext for the host's ledger folder (restoreContext; a unit test's fakes). */
+export type RestoreContextFactory = (ledgerDir: string) => Promise<RestoreContext>
+
+export async function restoreContext(ledgerDir: string): Promise<RestoreContext> {
+  return { ledger: new Ledger(ledgerDir), privileged, binfmtDir: BINFMT_DIR }
+}
 
 export interface RestoreReport {
   removed: string[]

@@ -11,12 +11,10 @@ import { info } from './log.js'
 import { engineOf, probeEngine } from '../checks/engine.js'
 import { removeProbeImages } from '../checks/probe-leftovers.js'
 import { isOtherOs } from '../core/other-os.js'
-import { type ContextFactory, createContext, disposeContext } from '../core/context.js'
-import { restore } from '../core/restore.js'
-import { holderFor } from '../records/holder.js'
+import { restore, restoreContext, type RestoreContextFactory } from '../core/restore.js'
 import { ledgerDirFor } from '../records/ledger.js'
 import { savedChanges, savedCleanup, savedHolder, savedProbeRun } from './state.js'
-import { actionPlaces, jobLabel, temporarySysrootRoot, type Variables } from './environment.js'
+import { temporarySysrootRoot, type Variables } from './environment.js'
 import { exitOnSignals } from './signals.js'
 
 /** The probe images and containers of main's container check, in the engines it recorded; a failure here only warns. */
@@ -47,8 +45,8 @@ async function removeTemporarySysroot(env: Variables): Promise<void> {
   }
 }
 
-/** The step; its Context comes from `contextFor` (createContext; a unit test's factory of fakes). */
-export async function run(contextFor: ContextFactory = createContext): Promise<void> {
+/** The step; the part of a Context it needs comes from `contextFor` (restoreContext; a unit test's fakes). */
+export async function run(contextFor: RestoreContextFactory = restoreContext): Promise<void> {
   if (isOtherOs(process.platform)) return // main changes nothing on macOS and Windows
   const env = process.env
   await removeCheckLeftovers()
@@ -63,23 +61,13 @@ export async function run(contextFor: ContextFactory = createContext): Promise<v
       info(`cleanup: false, leaving ${changes.length} change(s) to the binfmt_misc table in place`)
       return
     }
-    const uid = process.getuid?.() ?? 0
-    const holder = savedHolder()
-    const ctx = await contextFor({
-      ...actionPlaces(env, uid),
-      // The job's runner process, as main saved it (or, when main saved none, as it is).
-      holder: holder ?? (await holderFor(process.ppid, jobLabel(env, process.ppid))),
-      ledgerDir: ledgerDirFor(uid, env),
-      persistJournal: () => undefined,
-      log: { info, notice: core.notice, warning: core.warning }
+    const ctx = await contextFor(ledgerDirFor(process.getuid?.() ?? 0, env))
+    exitOnSignals({ ledger: ctx.ledger })
+    const report = await restore(changes, await ctx.privileged(), core.warning, {
+      ledger: ctx.ledger,
+      holder: savedHolder(),
+      dir: ctx.binfmtDir
     })
-    let report: Awaited<ReturnType<typeof restore>>
-    try {
-      exitOnSignals(ctx)
-      report = await restore(changes, await ctx.privileged(), core.warning, { ledger: ctx.ledger, holder, dir: ctx.binfmtDir })
-    } finally {
-      await disposeContext(ctx)
-    }
     const done = [
       report.removed.length ? `removed ${report.removed.join(', ')}` : '',
       report.restored.length ? `restored ${report.restored.join(', ')}` : '',
