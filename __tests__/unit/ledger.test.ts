@@ -6,7 +6,19 @@
  * faked (no real waiting); the integration tests use real overlapping jobs.
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setImmediate as nextTurn } from 'node:timers/promises'
@@ -127,6 +139,18 @@ describe('ledger', () => {
     expect(entries()).toEqual([])
     expect(JSON.parse(ledgerText())).toEqual({ entries: {} })
     expect(warnings).toEqual([])
+  })
+
+  test('a ledger folder in a folder another user can write is refused: they could put another ledger in its place', async () => {
+    const shared = join(dir, 'shared')
+    mkdirSync(shared)
+    chmodSync(shared, 0o777)
+    const ledgerDir = join(shared, 'ledger')
+    mkdirSync(ledgerDir, { mode: 0o700 })
+    const ledger = new Ledger(ledgerDir, { info: procs, clock: new FakeClock() })
+    await expect(ledger.locked(async () => 'ran', repair)).rejects.toThrow(
+      `${ledgerDir} must belong to uid ${process.getuid?.()} and not be writable by others: the post step acts on what it records (${shared} is writable by every user (mode 777))`
+    )
   })
 
   test('a holder whose runner died does not keep the entry', async () => {

@@ -2724,6 +2724,7 @@ class LockFile {
 
 
 
+
 class LedgerData {
     entries;
     constructor(entries = {}) {
@@ -2894,12 +2895,13 @@ class ledger_Ledger {
     releaseNow() {
         this.lock.releaseNow();
     }
+    /** The ledger's folder, made if missing, and checked by the project's one rule (kernel/root-files.ts): it and every folder above it. */
     async prepareDir() {
         await (0,promises_.mkdir)(this.dir, { recursive: true, mode: 0o700 });
-        const info = await (0,promises_.stat)(this.dir);
-        const uid = process.getuid?.() ?? 0;
-        if (info.uid !== uid || (info.mode & 0o022) !== 0) {
-            throw new Error(`${this.dir} must belong to uid ${uid} and not be writable by others: the post step acts on what it records`);
+        const problem = await (0,root_files/* untrustedProblem */.Ib)(this.dir, 'folder', (0,root_files/* trustedUids */.dF)());
+        if (problem) {
+            const uid = process.getuid?.() ?? 0;
+            throw new Error(`${this.dir} must belong to uid ${uid} and not be writable by others: the post step acts on what it records (${problem})`);
         }
     }
     /** The records, checked; a damaged file is set aside and its sound parts kept, with the kernel's table held. */

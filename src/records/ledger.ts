@@ -10,10 +10,11 @@
  * and written back sound from what the kernel's table shows (ledger-salvage.ts).
  */
 import { constants } from 'node:fs'
-import { lstat, mkdir, open, readFile, rename, stat } from 'node:fs/promises'
+import { lstat, mkdir, open, readFile, rename } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Entry, readTable, sameHandler, type Table } from '../kernel/binfmt.js'
+import { trustedUids, untrustedProblem } from '../kernel/root-files.js'
 import { type Holder, isLive, PERSIST_HOLDER, type ProcessInfo, procInfo, sameHolder } from './holder.js'
 import { type Held, rebuild, salvage } from './ledger-salvage.js'
 import { type Clock, LockFile, realClock } from './lock.js'
@@ -212,12 +213,15 @@ export class Ledger {
     this.lock.releaseNow()
   }
 
+  /** The ledger's folder, made if missing, and checked by the project's one rule (kernel/root-files.ts): it and every folder above it. */
   private async prepareDir(): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 })
-    const info = await stat(this.dir)
-    const uid = process.getuid?.() ?? 0
-    if (info.uid !== uid || (info.mode & 0o022) !== 0) {
-      throw new Error(`${this.dir} must belong to uid ${uid} and not be writable by others: the post step acts on what it records`)
+    const problem = await untrustedProblem(this.dir, 'folder', trustedUids())
+    if (problem) {
+      const uid = process.getuid?.() ?? 0
+      throw new Error(
+        `${this.dir} must belong to uid ${uid} and not be writable by others: the post step acts on what it records (${problem})`
+      )
     }
   }
 
