@@ -10,11 +10,13 @@ import { Readable } from 'node:stream'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Context, Environment } from '../../src/core/context.js'
+import type { RestoreContext } from '../../src/core/restore.js'
 import { parseCommandLine, runCli, USAGE } from '../../src/faces/cli.js'
 import { actionAssetBase, actionPlaces, commandLinePlaces, commandLineToolCache, INTERPRETER_STORE } from '../../src/faces/environment.js'
 import type { SysrootRequest } from '../../src/install/libraries/index.js'
 import { register } from '../../src/kernel/binfmt.js'
 import { entryFor, platformOf } from '../../src/kernel/platforms.js'
+import { CLI_HOLDER } from '../../src/records/holder.js'
 import { Journal } from '../../src/records/journal.js'
 import { fixture, type Fixture } from '../helpers/core-fixture.js'
 import { jobVariables, restoreVariables, setVariables } from '../helpers/variables.js'
@@ -52,7 +54,13 @@ const contextFor = async (env: Environment): Promise<Context> => {
     places: { toolCache: env.toolCache, tempDir: env.tempDir, assetBase: env.assetBase }
   }
 }
-const cli = (args: string[]) => runCli(args, contextFor)
+/** Uninstall's part of a context: the fake machine's kernel and the ledger folder the command line chose. */
+const restoreFor = async (ledgerDir: string): Promise<RestoreContext> => {
+  const { ledger, privileged, binfmtDir } = f.jobContext(CLI_HOLDER)
+  expect(ledgerDir).toBe(f.ledgerDir)
+  return { ledger, privileged, binfmtDir }
+}
+const cli = (args: string[]) => runCli(args, contextFor, restoreFor)
 /** Standard input holding `text`, for diagnose without a FILE. */
 function stdin(text: string): void {
   jest.spyOn(process, 'stdin', 'get').mockReturnValue(Readable.from([Buffer.from(text)]) as unknown as typeof process.stdin)

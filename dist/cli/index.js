@@ -2273,7 +2273,7 @@ const throughSudo = {
 };
 let found;
 /** Root, or passwordless sudo, or a PrivilegeError that says what is needed (asked once a process). */
-function privileged_privileged() {
+function privileged() {
     found ??= findPrivileged();
     return found;
 }
@@ -2831,7 +2831,7 @@ function ledgerDirFor(uid, env = {}) {
         return env.SETUP_X86_ON_ARM_LEDGER_DIR;
     return uid === 0 ? '/var/lib/setup-x86-on-arm' : (0,external_node_path_.join)(env.XDG_RUNTIME_DIR || (0,external_node_os_namespaceObject.tmpdir)(), `setup-x86-on-arm-${uid}`);
 }
-class ledger_Ledger {
+class Ledger {
     dir;
     info;
     clock;
@@ -2962,8 +2962,9 @@ class ledger_Ledger {
  * Everything the core works with, built in one place for the action's main step and the command
  * line. What comes from where the core runs (folders, where its own QEMU builds are published, who
  * this run is in the host's ledger, where its journal is kept) arrives as an Environment: the core
- * reads no process.env itself. It is the one seam: the faces (main, post, the command line) get
- * theirs from a ContextFactory (createContext, or a unit test's factory of fakes), and the signal
+ * reads no process.env itself. It is the one seam: main and the command line get theirs from a
+ * ContextFactory (createContext, or a unit test's factory of fakes); what only undoes changes (the
+ * post step, uninstall) gets the part it needs (core/restore.ts RestoreContext); the signal
  * handler is given the parts it stops.
  */
 
@@ -2997,9 +2998,9 @@ async function createContext(env) {
         host,
         prober: new Prober(workDir, host.machine),
         journal: new Journal(env.persistJournal),
-        ledger: new ledger_Ledger(env.ledgerDir ?? ledgerDirFor(process.getuid?.() ?? 0)),
+        ledger: new Ledger(env.ledgerDir ?? ledgerDirFor(process.getuid?.() ?? 0)),
         holder: env.holder,
-        privileged: privileged_privileged,
+        privileged: privileged,
         log: env.log,
         places: installPlacesOf(env),
         obtain: obtainInterpreters,
@@ -3012,6 +3013,158 @@ async function createContext(env) {
 }
 async function disposeContext(ctx) {
     await (0,promises_.rm)(ctx.workDir, { recursive: true, force: true });
+}
+
+;// CONCATENATED MODULE: ./src/core/restore.ts
+/**
+ * Undoing a job's changes: remove what it added, re-register what it replaced exactly as it was,
+ * unmount binfmt_misc when this job mounted it and the table is empty again. With the host's
+ * ledger, an entry another live job still holds is kept, and the last holder restores what was
+ * there before the first one. An entry someone else changed meanwhile is left alone, with a warning.
+ *
+ * The saved changes come from a file a job can write, so each is checked and applied on its own
+ * (a damaged one is reported and skipped), and with a ledger only its records decide what is
+ * removed or registered: a change counts only when the ledger says this job holds that entry.
+ */
+
+
+
+
+
+async function restoreContext(ledgerDir) {
+    return { ledger: new Ledger(ledgerDir), privileged: privileged, binfmtDir: binfmt/* BINFMT_DIR */.x6 };
+}
+function undoOf(change) {
+    if (change.kind === 'added')
+        return { name: change.entry.name, ours: change.entry };
+    if (change.kind === 'replaced')
+        return { name: change.original.name, ours: change.entry, original: change.original };
+    return undefined; // a shared entry: only its ledger record can say what to undo
+}
+/** The undo a ledger record asks for once its last holder is gone. */
+function undoOfHeld(name, held) {
+    if (held.removed)
+        return { name, original: held.entry };
+    return { name, ours: held.entry, original: held.original, persisted: held.persisted };
+}
+function nameOf(change) {
+    return change.kind === 'shared' ? change.name : change.kind === 'added' ? change.entry.name : change.original.name;
+}
+/** Whether the table already shows what undoing would leave: nothing to do then. */
+function settled(step, current) {
+    if (!step.original)
+        return !current;
+    return !!current && (0,binfmt/* sameHandler */.lQ)(current, step.original) && current.enabled === step.original.enabled;
+}
+async function undo(step, sys, warn, dir, report) {
+    const current = (await (0,binfmt/* readTable */.xz)(dir)).get(step.name);
+    if (settled(step, current)) {
+        if (step.persisted)
+            await sys.run('rm', ['-f', step.persisted]);
+        return; // never made, or already back
+    }
+    if (current && (!step.ours || !(0,binfmt/* sameHandler */.lQ)(current, step.ours))) {
+        warn(`binfmt entry ${step.name} changed since this job registered it; leaving it as it is`);
+        report.skipped.push(step.name);
+        return;
+    }
+    if (current) {
+        await (0,binfmt/* remove */.TF)(sys, step.name, dir);
+        if (!step.original)
+            report.removed.push(step.name);
+    }
+    if (step.original) {
+        await (0,binfmt/* register */.kz)(sys, step.original, dir);
+        report.restored.push(step.name);
+    }
+    if (step.persisted)
+        await sys.run('rm', ['-f', step.persisted]);
+}
+/** A job's holder, or one uninstall lets go of: anything else may not undo entries held in the ledger. */
+function checkHolder(holder, releaseAll = []) {
+    if (holder === undefined)
+        return;
+    const problem = holderProblem(holder);
+    if (problem)
+        throw new Error(`holder is not valid: ${problem}`);
+    if (neverStale(holder) && !releaseAll.some(h => sameHolder(h, holder))) {
+        const why = "only setup-x86-on-arm uninstall lets go of what it holds, never a job's post step";
+        throw new Error(`holder "${holder.label}" is not a job's: ${why}`);
+    }
+}
+async function restore(changes, sys, warn, options = {}) {
+    const dir = options.dir ?? binfmt/* BINFMT_DIR */.x6;
+    const report = { removed: [], restored: [], unmounted: false, skipped: [], kept: [], invalid: [] };
+    if (changes.length === 0 && !options.releaseAll)
+        return report;
+    const { holder, releaseAll } = options;
+    checkHolder(holder, releaseAll);
+    const valid = [];
+    for (const [at, change] of changes.entries()) {
+        const problem = changeProblem(change);
+        if (!problem)
+            valid.push(change);
+        else {
+            const line = `saved change ${at + 1} of ${changes.length} skipped: ${problem}`;
+            warn(line);
+            report.invalid.push(line);
+        }
+    }
+    /** Undoes one change; with a ledger, only when its record says this job holds that entry. */
+    const undoChange = async (change, ledger, heldBefore) => {
+        if (!ledger) {
+            const step = undoOf(change);
+            if (step)
+                await undo(step, sys, warn, dir, report);
+            return;
+        }
+        const name = nameOf(change);
+        if (!holder || !heldBefore.has(name)) {
+            // Others hold it (or a rebuilt ledger does, for them): whatever this job did, the entry stays.
+            if (ledger.get(name)?.holders.length)
+                return void report.kept.push(name);
+            const step = undoOf(change);
+            if (step && !settled(step, (await (0,binfmt/* readTable */.xz)(dir)).get(name))) {
+                warn(`binfmt entry ${name}: the host's ledger does not say this job made that change; leaving it as it is`);
+                report.skipped.push(name);
+            }
+            return;
+        }
+        const released = ledger.release(name, holder);
+        if (released.kept)
+            report.kept.push(name);
+        else if (released.last)
+            await undo(undoOfHeld(name, released.last), sys, warn, dir, report);
+    };
+    const run = async (ledger) => {
+        // Which records list this job, before uninstall lets go of its holders everywhere.
+        const heldBefore = new Set(holder && ledger ? Object.keys(ledger.entries).filter(name => ledger.holds(name, holder)) : []);
+        if (ledger && releaseAll)
+            ledger.releaseEverywhere(releaseAll);
+        // With a ledger, a name's record covers every change this job made to it: the latest one undoes them all.
+        const done = new Set();
+        for (const change of [...valid].reverse()) {
+            if (change.kind === 'mounted')
+                continue;
+            if (ledger && done.has(nameOf(change)))
+                continue;
+            done.add(nameOf(change));
+            await undoChange(change, ledger, heldBefore);
+        }
+        // Entries whose every holder died without a post step: nobody else will ever undo them.
+        for (const [name, held] of ledger?.takeAbandoned() ?? [])
+            await undo(undoOfHeld(name, held), sys, warn, dir, report);
+        // Last, once every entry that goes is gone. (Not mounted: a main killed between recording the mount and making it.)
+        if (valid.some(c => c.kind === 'mounted') && (await (0,binfmt/* isMounted */.BX)(dir)) && (await (0,binfmt/* readTable */.xz)(dir)).size === 0) {
+            await (0,binfmt/* unmount */.vs)(sys, dir);
+            report.unmounted = true;
+        }
+    };
+    if (options.ledger)
+        await options.ledger.locked(data => run(data), { binfmtDir: dir, warn });
+    else
+        await run();
+    return report;
 }
 
 ;// CONCATENATED MODULE: ./src/checks/engine.ts
@@ -4389,158 +4542,6 @@ function summaryRows(report) {
 }
 const SUMMARY_HEADER = ['Platform', 'Result', 'Interpreter', 'QEMU', 'Flags', 'Container', 'Time'];
 
-;// CONCATENATED MODULE: ./src/core/restore.ts
-/**
- * Undoing a job's changes: remove what it added, re-register what it replaced exactly as it was,
- * unmount binfmt_misc when this job mounted it and the table is empty again. With the host's
- * ledger, an entry another live job still holds is kept, and the last holder restores what was
- * there before the first one. An entry someone else changed meanwhile is left alone, with a warning.
- *
- * The saved changes come from a file a job can write, so each is checked and applied on its own
- * (a damaged one is reported and skipped), and with a ledger only its records decide what is
- * removed or registered: a change counts only when the ledger says this job holds that entry.
- */
-
-
-
-
-
-async function restoreContext(ledgerDir) {
-    return { ledger: new Ledger(ledgerDir), privileged, binfmtDir: BINFMT_DIR };
-}
-function undoOf(change) {
-    if (change.kind === 'added')
-        return { name: change.entry.name, ours: change.entry };
-    if (change.kind === 'replaced')
-        return { name: change.original.name, ours: change.entry, original: change.original };
-    return undefined; // a shared entry: only its ledger record can say what to undo
-}
-/** The undo a ledger record asks for once its last holder is gone. */
-function undoOfHeld(name, held) {
-    if (held.removed)
-        return { name, original: held.entry };
-    return { name, ours: held.entry, original: held.original, persisted: held.persisted };
-}
-function nameOf(change) {
-    return change.kind === 'shared' ? change.name : change.kind === 'added' ? change.entry.name : change.original.name;
-}
-/** Whether the table already shows what undoing would leave: nothing to do then. */
-function settled(step, current) {
-    if (!step.original)
-        return !current;
-    return !!current && (0,binfmt/* sameHandler */.lQ)(current, step.original) && current.enabled === step.original.enabled;
-}
-async function undo(step, sys, warn, dir, report) {
-    const current = (await (0,binfmt/* readTable */.xz)(dir)).get(step.name);
-    if (settled(step, current)) {
-        if (step.persisted)
-            await sys.run('rm', ['-f', step.persisted]);
-        return; // never made, or already back
-    }
-    if (current && (!step.ours || !(0,binfmt/* sameHandler */.lQ)(current, step.ours))) {
-        warn(`binfmt entry ${step.name} changed since this job registered it; leaving it as it is`);
-        report.skipped.push(step.name);
-        return;
-    }
-    if (current) {
-        await (0,binfmt/* remove */.TF)(sys, step.name, dir);
-        if (!step.original)
-            report.removed.push(step.name);
-    }
-    if (step.original) {
-        await (0,binfmt/* register */.kz)(sys, step.original, dir);
-        report.restored.push(step.name);
-    }
-    if (step.persisted)
-        await sys.run('rm', ['-f', step.persisted]);
-}
-/** A job's holder, or one uninstall lets go of: anything else may not undo entries held in the ledger. */
-function checkHolder(holder, releaseAll = []) {
-    if (holder === undefined)
-        return;
-    const problem = holderProblem(holder);
-    if (problem)
-        throw new Error(`holder is not valid: ${problem}`);
-    if (neverStale(holder) && !releaseAll.some(h => sameHolder(h, holder))) {
-        const why = "only setup-x86-on-arm uninstall lets go of what it holds, never a job's post step";
-        throw new Error(`holder "${holder.label}" is not a job's: ${why}`);
-    }
-}
-async function restore(changes, sys, warn, options = {}) {
-    const dir = options.dir ?? binfmt/* BINFMT_DIR */.x6;
-    const report = { removed: [], restored: [], unmounted: false, skipped: [], kept: [], invalid: [] };
-    if (changes.length === 0 && !options.releaseAll)
-        return report;
-    const { holder, releaseAll } = options;
-    checkHolder(holder, releaseAll);
-    const valid = [];
-    for (const [at, change] of changes.entries()) {
-        const problem = changeProblem(change);
-        if (!problem)
-            valid.push(change);
-        else {
-            const line = `saved change ${at + 1} of ${changes.length} skipped: ${problem}`;
-            warn(line);
-            report.invalid.push(line);
-        }
-    }
-    /** Undoes one change; with a ledger, only when its record says this job holds that entry. */
-    const undoChange = async (change, ledger, heldBefore) => {
-        if (!ledger) {
-            const step = undoOf(change);
-            if (step)
-                await undo(step, sys, warn, dir, report);
-            return;
-        }
-        const name = nameOf(change);
-        if (!holder || !heldBefore.has(name)) {
-            // Others hold it (or a rebuilt ledger does, for them): whatever this job did, the entry stays.
-            if (ledger.get(name)?.holders.length)
-                return void report.kept.push(name);
-            const step = undoOf(change);
-            if (step && !settled(step, (await (0,binfmt/* readTable */.xz)(dir)).get(name))) {
-                warn(`binfmt entry ${name}: the host's ledger does not say this job made that change; leaving it as it is`);
-                report.skipped.push(name);
-            }
-            return;
-        }
-        const released = ledger.release(name, holder);
-        if (released.kept)
-            report.kept.push(name);
-        else if (released.last)
-            await undo(undoOfHeld(name, released.last), sys, warn, dir, report);
-    };
-    const run = async (ledger) => {
-        // Which records list this job, before uninstall lets go of its holders everywhere.
-        const heldBefore = new Set(holder && ledger ? Object.keys(ledger.entries).filter(name => ledger.holds(name, holder)) : []);
-        if (ledger && releaseAll)
-            ledger.releaseEverywhere(releaseAll);
-        // With a ledger, a name's record covers every change this job made to it: the latest one undoes them all.
-        const done = new Set();
-        for (const change of [...valid].reverse()) {
-            if (change.kind === 'mounted')
-                continue;
-            if (ledger && done.has(nameOf(change)))
-                continue;
-            done.add(nameOf(change));
-            await undoChange(change, ledger, heldBefore);
-        }
-        // Entries whose every holder died without a post step: nobody else will ever undo them.
-        for (const [name, held] of ledger?.takeAbandoned() ?? [])
-            await undo(undoOfHeld(name, held), sys, warn, dir, report);
-        // Last, once every entry that goes is gone. (Not mounted: a main killed between recording the mount and making it.)
-        if (valid.some(c => c.kind === 'mounted') && (await (0,binfmt/* isMounted */.BX)(dir)) && (await (0,binfmt/* readTable */.xz)(dir)).size === 0) {
-            await (0,binfmt/* unmount */.vs)(sys, dir);
-            report.unmounted = true;
-        }
-    };
-    if (options.ledger)
-        await options.ledger.locked(data => run(data), { binfmtDir: dir, warn });
-    else
-        await run();
-    return report;
-}
-
 ;// CONCATENATED MODULE: ./src/core/assess.ts
 /**
  * Step 1 of setup, changing nothing: which platforms run already (natively, or through a handler
@@ -5624,7 +5625,7 @@ function whereabouts() {
     const ledgerDir = ledgerDirFor(uid, process.env);
     return { uid, ledgerDir, journalFile: (0,external_node_path_.join)(ledgerDir, 'cli-changes.json') };
 }
-/** The Environment of the commands that only read or undo: the command line's default places. */
+/** The Environment of status, which only reads and probes: the command line's default places. */
 function plainEnvironment(uid, ledgerDir) {
     return {
         ...commandLinePlaces(process.env, uid),
@@ -5732,22 +5733,16 @@ async function install(options, json, contextFor) {
         await disposeContext(ctx);
     }
 }
-async function uninstall(json, contextFor) {
-    const { uid, ledgerDir, journalFile } = whereabouts();
+async function uninstall(json, restoreFor) {
+    const { ledgerDir, journalFile } = whereabouts();
     const changes = await loadJournal(journalFile);
-    const ctx = await contextFor(plainEnvironment(uid, ledgerDir));
-    let report;
-    try {
-        report = await restore(changes, await ctx.privileged(), m => err(`warning: ${m}\n`), {
-            dir: ctx.binfmtDir,
-            ledger: ctx.ledger,
-            holder: CLI_HOLDER,
-            releaseAll: [CLI_HOLDER, PERSIST_HOLDER]
-        });
-    }
-    finally {
-        await disposeContext(ctx);
-    }
+    const ctx = await restoreFor(ledgerDir);
+    const report = await restore(changes, await ctx.privileged(), m => err(`warning: ${m}\n`), {
+        dir: ctx.binfmtDir,
+        ledger: ctx.ledger,
+        holder: CLI_HOLDER,
+        releaseAll: [CLI_HOLDER, PERSIST_HOLDER]
+    });
     await (0,promises_.rm)(journalFile, { force: true });
     const envFiles = await removePrefixes(ledgerDir);
     if (json)
@@ -5855,6 +5850,7 @@ async function diagnoseCommand(file, options, json) {
 
 
 
+
 /** Every option each command takes (a test holds it to the option tables below). */
 const USAGE = `usage: setup-x86-on-arm install [--platforms LIST] [--install auto|apt|download|none] [--flags F] [--verify auto|probe|container|none] [--persist] [--json]
                         [--verify-image IMAGE] [--qemu-version VERSION] [--qemu-url URL --qemu-sha256 SHA256] [--asset-base URL]
@@ -5924,8 +5920,11 @@ function parseCommandLine(argv) {
     }
     return { command, options, json: values.json === true, file: positionals[0] };
 }
-/** Runs the command `argv` names; its exit code. The context of install, uninstall and status comes from `contextFor`. */
-async function runCli(argv, contextFor = createContext) {
+/**
+ * Runs the command `argv` names; its exit code. install and status get their Context from
+ * `contextFor`; uninstall, which only undoes, the part of one it needs from `restoreFor`.
+ */
+async function runCli(argv, contextFor = createContext, restoreFor = restoreContext) {
     try {
         const { command, options, json, file } = parseCommandLine(argv);
         if (command === 'install')
@@ -5933,7 +5932,7 @@ async function runCli(argv, contextFor = createContext) {
         if (command === 'diagnose')
             return await diagnoseCommand(file, options, json);
         if (command === 'uninstall')
-            return await uninstall(json, contextFor);
+            return await uninstall(json, restoreFor);
         if (command === 'status')
             return await cli_commands_status(json, contextFor);
         out(`${USAGE}\n`);

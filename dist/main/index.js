@@ -28392,8 +28392,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: jobEnvironment
-
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: external "os"
@@ -34881,8 +34879,9 @@ class ledger_Ledger {
  * Everything the core works with, built in one place for the action's main step and the command
  * line. What comes from where the core runs (folders, where its own QEMU builds are published, who
  * this run is in the host's ledger, where its journal is kept) arrives as an Environment: the core
- * reads no process.env itself. It is the one seam: the faces (main, post, the command line) get
- * theirs from a ContextFactory (createContext, or a unit test's factory of fakes), and the signal
+ * reads no process.env itself. It is the one seam: main and the command line get theirs from a
+ * ContextFactory (createContext, or a unit test's factory of fakes); what only undoes changes (the
+ * post step, uninstall) gets the part it needs (core/restore.ts RestoreContext); the signal
  * handler is given the parts it stops.
  */
 

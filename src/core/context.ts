@@ -2,8 +2,9 @@
  * Everything the core works with, built in one place for the action's main step and the command
  * line. What comes from where the core runs (folders, where its own QEMU builds are published, who
  * this run is in the host's ledger, where its journal is kept) arrives as an Environment: the core
- * reads no process.env itself. It is the one seam: the faces (main, post, the command line) get
- * theirs from a ContextFactory (createContext, or a unit test's factory of fakes), and the signal
+ * reads no process.env itself. It is the one seam: main and the command line get theirs from a
+ * ContextFactory (createContext, or a unit test's factory of fakes); what only undoes changes (the
+ * post step, uninstall) gets the part it needs (core/restore.ts RestoreContext); the signal
  * handler is given the parts it stops.
  */
 import { rm } from 'node:fs/promises'

@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path'
 import { checkSetup } from '../core/check-setup.js'
 import { type ContextFactory, disposeContext, type Environment } from '../core/context.js'
 import { failuresOf, outputsOf, SUMMARY_HEADER, summaryRows } from '../core/report.js'
-import { restore } from '../core/restore.js'
+import { restore, type RestoreContextFactory } from '../core/restore.js'
 import { setup } from '../core/setup.js'
 import { type PreparedSysroot, prepareSysroot, wantsSysroot } from '../core/sysroot.js'
 import { readTable } from '../kernel/binfmt.js'
@@ -31,7 +31,7 @@ function whereabouts() {
   return { uid, ledgerDir, journalFile: join(ledgerDir, 'cli-changes.json') }
 }
 
-/** The Environment of the commands that only read or undo: the command line's default places. */
+/** The Environment of status, which only reads and probes: the command line's default places. */
 function plainEnvironment(uid: number, ledgerDir: string): Environment {
   return {
     ...commandLinePlaces(process.env, uid),
@@ -145,21 +145,16 @@ export async function install(options: Record<string, string>, json: boolean, co
   }
 }
 
-export async function uninstall(json: boolean, contextFor: ContextFactory): Promise<number> {
-  const { uid, ledgerDir, journalFile } = whereabouts()
+export async function uninstall(json: boolean, restoreFor: RestoreContextFactory): Promise<number> {
+  const { ledgerDir, journalFile } = whereabouts()
   const changes = await loadJournal(journalFile)
-  const ctx = await contextFor(plainEnvironment(uid, ledgerDir))
-  let report: Awaited<ReturnType<typeof restore>>
-  try {
-    report = await restore(changes, await ctx.privileged(), m => err(`warning: ${m}\n`), {
-      dir: ctx.binfmtDir,
-      ledger: ctx.ledger,
-      holder: CLI_HOLDER,
-      releaseAll: [CLI_HOLDER, PERSIST_HOLDER]
-    })
-  } finally {
-    await disposeContext(ctx)
-  }
+  const ctx = await restoreFor(ledgerDir)
+  const report = await restore(changes, await ctx.privileged(), m => err(`warning: ${m}\n`), {
+    dir: ctx.binfmtDir,
+    ledger: ctx.ledger,
+    holder: CLI_HOLDER,
+    releaseAll: [CLI_HOLDER, PERSIST_HOLDER]
+  })
   await rm(journalFile, { force: true })
   const envFiles = await removePrefixes(ledgerDir)
   if (json) out(`${JSON.stringify({ ...report, envFiles }, null, 2)}\n`)

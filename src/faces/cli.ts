@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util'
 import { type ContextFactory, createContext } from '../core/context.js'
+import { restoreContext, type RestoreContextFactory } from '../core/restore.js'
 import { install, status, uninstall } from './cli-commands.js'
 import { diagnoseCommand } from './cli-diagnose.js'
 import { err, out } from './cli-output.js'
@@ -89,13 +90,20 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
   return { command, options, json: values.json === true, file: positionals[0] }
 }
 
-/** Runs the command `argv` names; its exit code. The context of install, uninstall and status comes from `contextFor`. */
-export async function runCli(argv: readonly string[], contextFor: ContextFactory = createContext): Promise<number> {
+/**
+ * Runs the command `argv` names; its exit code. install and status get their Context from
+ * `contextFor`; uninstall, which only undoes, the part of one it needs from `restoreFor`.
+ */
+export async function runCli(
+  argv: readonly string[],
+  contextFor: ContextFactory = createContext,
+  restoreFor: RestoreContextFactory = restoreContext
+): Promise<number> {
   try {
     const { command, options, json, file } = parseCommandLine(argv)
     if (command === 'install') return await install(options, json, contextFor)
     if (command === 'diagnose') return await diagnoseCommand(file, options, json)
-    if (command === 'uninstall') return await uninstall(json, contextFor)
+    if (command === 'uninstall') return await uninstall(json, restoreFor)
     if (command === 'status') return await status(json, contextFor)
     out(`${USAGE}\n`)
     return 0

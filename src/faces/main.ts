@@ -17,7 +17,7 @@ import { checkPrefixFree, checkRequestOf, librariesRequestOf, readInputs, setupR
 import { exitOnSignals } from './signals.js'
 
 /** The Environment of a job: the runner's folders and variables, and its runner process as the holder. */
-export async function jobEnvironment(env: Variables): Promise<Environment> {
+async function jobEnvironment(env: Variables): Promise<Environment> {
   const uid = process.getuid?.() ?? 0
   // The job's runner process outlives main and post: it is this job's identity in the host's ledger.
   const holder = await holderFor(process.ppid, jobLabel(env, process.ppid))
